@@ -1,0 +1,30 @@
+"""Nianbao (年报体检): a rules engine that checks government information-disclosure annual reports.
+
+The public API for plugin authors is what this module exports; everything else may change.
+"""
+
+__version__ = "0.1.0"
+
+from engine.errors import ErrorCode, ReadError
+from engine.hookspecs import hookimpl
+from engine.i18n import Lang, Msg
+from engine.model import Report, Section, SectionKey
+from engine.rule import Applies, CheckContext, Finding, Location, Rule, Severity
+
+__all__ = [
+    "Applies",
+    "CheckContext",
+    "ErrorCode",
+    "Finding",
+    "Lang",
+    "Location",
+    "Msg",
+    "ReadError",
+    "Report",
+    "Rule",
+    "Section",
+    "SectionKey",
+    "Severity",
+    "__version__",
+    "hookimpl",
+]

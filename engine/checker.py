@@ -1,0 +1,191 @@
+"""Read a file, run the selected rules over its model, score it (stages 1 → 2 → 3 for one file).
+
+A reader's failure becomes the file's error code; a rule's crash becomes that rule's `error` status.
+Nothing a report contains can make this raise.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import __version__, scoring
+from engine.errors import ErrorCode, ReadError
+from engine.i18n import Lang, Msg, engine_message
+from engine.model import Report
+from engine.plugins import PluginHost
+from engine.profile import Profile
+from engine.result import (
+    FileError,
+    FileResult,
+    FindingResult,
+    PluginRecord,
+    ProfileInfo,
+    ResultDocument,
+    RuleResult,
+    SourceRef,
+    Status,
+    ToolInfo,
+    summarize,
+)
+from engine.rule import CheckContext, Finding, Location, Rule, Severity
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    cls: type[Rule]
+    plugin: str
+    severity: Severity
+    weight: float
+
+
+class Checker:
+    """Everything one run needs: the plugins, the profile and the language."""
+
+    def __init__(self, host: PluginHost, profile: Profile | None = None, lang: Lang = Lang.zh):
+        self.host = host
+        self.profile = profile or Profile()
+        self.lang = Lang(lang)
+        entries = host.rules()
+        self.profile.validate(e.cls.id for e in entries)
+        self.rules = [
+            ActiveRule(e.cls, e.plugin, self.profile.severity(e.cls), self.profile.weight(e.cls))
+            for e in entries
+            if self.profile.selected(e.cls.id)
+        ]
+
+    # --- stage 1 ---------------------------------------------------------------------------
+
+    def read(self, path: Path) -> Report:
+        reader = self.host.readers().get(path.suffix.lower())
+        if reader is None:
+            raise ReadError(ErrorCode.unsupported, suffix=path.suffix or path.name)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise ReadError(ErrorCode.too_large, size=_mb(size), limit=_mb(MAX_FILE_BYTES))
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(ErrorCode.unreadable, detail=exc.strerror or str(exc)) from None
+        try:
+            return reader.read(path, data)
+        except ReadError:
+            raise
+        except Exception as exc:
+            log.debug("reader %r failed on %s", reader, path, exc_info=True)
+            raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
+
+    # --- stages 2 and 3 ----------------------------------------------------------------------
+
+    def check_file(self, path: Path) -> FileResult:
+        try:
+            report = self.read(path)
+        except ReadError as err:
+            return FileResult(
+                source=SourceRef(path=path.as_posix()),
+                error=FileError(code=err.code.value, message=err.message(self.lang)),
+            )
+        return self.check_report(report)
+
+    def check_report(self, report: Report) -> FileResult:
+        context = CheckContext(lang=self.lang, organ_type=self.profile.organ_type)
+        findings: list[FindingResult] = []
+        rule_results: list[RuleResult] = []
+        for active in self.rules:
+            rule_results.append(self._run_rule(active, report, context, findings))
+        value = scoring.score(r.penalty for r in rule_results)
+        findings.sort(key=_finding_order)
+        return FileResult(
+            source=SourceRef(path=report.source.path, format=report.source.format, sha256=report.source.sha256),
+            report=report,
+            score=value,
+            grade=scoring.grade(value),
+            findings=findings,
+            rules=rule_results,
+        )
+
+    def _run_rule(
+        self, active: ActiveRule, report: Report, context: CheckContext, out: list[FindingResult]
+    ) -> RuleResult:
+        cls = active.cls
+        base = {"rule": cls.id, "severity": active.severity, "weight": active.weight}
+        if not cls.applies.matches(report, self.profile.organ_type):
+            return RuleResult(status=Status.not_applicable, **base)
+        context.options = self.profile.options.get(cls.id, {})
+        try:
+            raw = list(cls().check(report, context) or [])
+            made = [self._render(active, f) for f in raw]
+        except Exception as exc:
+            log.debug("rule %s crashed", cls.id, exc_info=True)
+            reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
+            return RuleResult(status=Status.error, reason=reason, **base)
+        out.extend(made)
+        if not made:
+            return RuleResult(status=Status.passed, **base)
+        penalty = scoring.rule_penalty(active.weight, (f.severity for f in made))
+        return RuleResult(status=Status.failed, penalty=penalty, **base)
+
+    def _render(self, active: ActiveRule, finding: Finding) -> FindingResult:
+        cls = active.cls
+        if not isinstance(finding, Finding):
+            raise TypeError(f"check() yielded {type(finding).__name__}, not engine.Finding")
+        if finding.key:
+            msg: Msg | None = cls.messages.get(finding.key)
+            if msg is None:
+                raise KeyError(f"message key {finding.key!r} is not declared in {cls.__name__}.messages")
+            message = msg.render(self.lang, finding.params)
+        else:
+            message = finding.message or cls.title
+        # A finding may lower its own severity (a blank cell under an error rule is a warning);
+        # a profile's override applies to the rule's default.
+        severity = finding.severity if finding.severity is not None else active.severity
+        return FindingResult(
+            rule=cls.id,
+            name=cls.name,
+            severity=severity,
+            message=message,
+            key=f"{cls.id}.{finding.key}" if finding.key else None,
+            params=finding.params,
+            location=finding.location if isinstance(finding.location, Location) else Location(),
+            expected=finding.expected,
+            actual=finding.actual,
+        )
+
+    # --- the whole run ---------------------------------------------------------------------
+
+    def document(self, results: list[FileResult]) -> ResultDocument:
+        results = sorted(results, key=lambda r: r.source.path)
+        plugins = [PluginRecord(name=p.name, origin=p.origin, version=p.version) for p in self.host.plugins]
+        plugins += [
+            PluginRecord(name=p.plugin, origin="failed", error=engine_message(p.key, self.lang, **p.params))
+            for p in self.host.problems
+        ]
+        return ResultDocument(
+            tool=ToolInfo(version=__version__),
+            profile=ProfileInfo(
+                name=self.profile.name,
+                weights={r.cls.id: r.weight for r in self.rules},
+                severities={r.cls.id: r.severity for r in self.rules},
+                method=scoring.METHOD,
+            ),
+            lang=self.lang.value,
+            plugins=plugins,
+            results=results,
+            summary=summarize(results),
+        )
+
+
+_SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+
+
+def _finding_order(f: FindingResult) -> tuple:
+    return (_SEVERITY_ORDER[f.severity], f.rule, f.location.line or 0)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"

@@ -1,0 +1,176 @@
+"""The `nianbao` command (spec/interfaces.md): check, parse, rules.
+
+Exit codes: 0 all read and clean; 1 an `error` finding or a score under --fail-under; 2 a usage error
+or an input that could not be read (2 wins over 1). Logs go to standard error, never into the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+from pathlib import Path
+
+from engine import __version__
+from engine.catalogue import records, render_json, render_text
+from engine.checker import Checker
+from engine.errors import ReadError, UsageError
+from engine.files import collect
+from engine.i18n import Lang, engine_message
+from engine.plugins import PluginHost
+from engine.profile import Profile
+from engine.result import ResultDocument
+from engine.rule import Severity
+
+log = logging.getLogger("nianbao")
+
+FORMATS = ("text", "json")
+
+
+class Exit(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+
+
+def _ids(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nianbao",
+        description="年报体检：检查政府信息公开工作年度报告 / check government information-disclosure annual reports",
+    )
+    parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logs on standard error")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="检查报告 / check reports")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--output", type=Path, help="write here instead of standard output")
+    check.add_argument("--profile", type=Path, help="a profile (TOML)")
+    check.add_argument("--select", type=_ids, help="comma-separated rule ids or prefixes to run")
+    check.add_argument("--ignore", type=_ids, help="comma-separated rule ids or prefixes to skip")
+    check.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
+    check.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
+    check.add_argument("--fail-under", type=float, default=None, metavar="SCORE")
+    check.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
+    check.add_argument("--no-progress", action="store_true")
+
+    parse = sub.add_parser("parse", help="打印报告模型 / print the report model as JSON")
+    parse.add_argument("file", type=Path)
+    parse.add_argument("--output", type=Path)
+    parse.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
+    parse.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
+
+    rules = sub.add_parser("rules", help="列出规则 / list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--profile", type=Path)
+    rules.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
+    rules.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
+    return parser
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _load(plugins: Sequence[str], lang: Lang) -> PluginHost:
+    host = PluginHost.load(extra=plugins)
+    for problem in host.problems:
+        print(engine_message(problem.key, lang, **problem.params), file=sys.stderr)
+    return host
+
+
+def _profile(args: argparse.Namespace) -> Profile:
+    profile = Profile.from_toml(args.profile) if getattr(args, "profile", None) else Profile()
+    return profile.with_cli(getattr(args, "select", None), getattr(args, "ignore", None))
+
+
+def exit_code(document: ResultDocument, fail_under: float | None) -> Exit:
+    if any(r.error for r in document.results):
+        return Exit.ERROR
+    for r in document.results:
+        if any(f.severity == Severity.error for f in r.findings):
+            return Exit.FINDINGS
+        if fail_under is not None and r.score is not None and r.score < fail_under:
+            return Exit.FINDINGS
+    return Exit.OK
+
+
+def cmd_check(args: argparse.Namespace) -> Exit:
+    lang = Lang(args.lang)
+    profile = _profile(args)
+    host = _load([*profile.plugins, *args.plugin], lang)
+    checker = Checker(host, profile, lang)
+    files = collect(args.paths)
+    if not files:
+        raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
+    results = [checker.check_file(path) for path in files]
+    document = checker.document(results)
+    if args.format == "json":
+        from engine.outputs import jsonout
+
+        _emit(jsonout.render(document), args.output)
+    else:
+        from engine.outputs import text
+
+        _emit(text.render(document), args.output)
+    return exit_code(document, args.fail_under)
+
+
+def cmd_parse(args: argparse.Namespace) -> Exit:
+    lang = Lang(args.lang)
+    checker = Checker(_load(args.plugin, lang), Profile(), lang)
+    try:
+        report = checker.read(args.file)
+    except ReadError as err:
+        print(f"{args.file}: [{err.code.value}] {err.message(lang)}", file=sys.stderr)
+        return Exit.ERROR
+    _emit(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2) + "\n", args.output)
+    return Exit.OK
+
+
+def cmd_rules(args: argparse.Namespace) -> Exit:
+    lang = Lang(args.lang)
+    profile = _profile(args)
+    host = _load([*profile.plugins, *args.plugin], lang)
+    rules = records(host, profile)
+    _emit(render_json(rules) if args.format == "json" else render_text(rules, lang), None)
+    return Exit.OK
+
+
+COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="nianbao: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(COMMANDS[args.command](args))
+    except UsageError as exc:
+        print(f"nianbao: {exc}", file=sys.stderr)
+        return int(Exit.ERROR)
+    except OSError as exc:  # an --output path that cannot be written, a vanished folder
+        print(f"nianbao: {exc}", file=sys.stderr)
+        return int(Exit.ERROR)
+    except KeyboardInterrupt:
+        print("nianbao: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Errors a reader raises for a file it cannot turn into a report (codes of spec/interfaces.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from engine.i18n import Lang, engine_message
+
+
+class ErrorCode(StrEnum):
+    unreadable = "unreadable"
+    encrypted = "encrypted"
+    no_text = "no-text"
+    unsupported = "unsupported"
+    too_large = "too-large"
+    timeout = "timeout"
+    not_a_report = "not-a-report"
+
+
+class ReadError(Exception):
+    """A file that cannot be checked. Carries a code and a message key, never a traceback."""
+
+    def __init__(self, code: ErrorCode, key: str | None = None, **params: Any) -> None:
+        self.code = code
+        self.key = key or f"error.{code.value}"
+        self.params = params
+        super().__init__(self.message(Lang.en))
+
+    def message(self, lang: Lang | str = Lang.zh) -> str:
+        return engine_message(self.key, lang, **self.params)
+
+
+class UsageError(Exception):
+    """A mistake in how nianbao was called (bad option, bad profile): exit code 2."""

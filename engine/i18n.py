@@ -1,0 +1,99 @@
+"""Messages in Chinese (default) and English, built from a key and parameters.
+
+Rules declare their own messages next to their code (`Rule.messages`); the engine's own messages
+(read errors, CLI lines) are in `ENGINE_MESSAGES`. Renderers pick the language; nothing else formats text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+@dataclass(frozen=True)
+class Msg:
+    """One message in both languages; `{name}` placeholders are filled from the parameters."""
+
+    zh: str
+    en: str
+
+    def render(self, lang: Lang | str, params: Mapping[str, Any] | None = None) -> str:
+        text = self.en if lang == Lang.en else self.zh
+        try:
+            return text.format_map(dict(params or {}))
+        except (KeyError, IndexError, ValueError) as exc:
+            # A message with a missing parameter is a bug in a rule, not a reason to lose the finding.
+            log.warning("message %r lacks a parameter: %s", text, exc)
+            return text
+
+
+ENGINE_MESSAGES: dict[str, Msg] = {
+    "error.unreadable": Msg(
+        "文件无法读取（已损坏或不完整）：{detail}。请重新导出或重新上传完整文件。",
+        "The file cannot be read (corrupt or truncated): {detail}. Export or upload it again.",
+    ),
+    "error.invalid-json": Msg(
+        "JSON 报告不符合报告模型（schemas/report.schema.json）：{detail}。请按模型修正后再提交。",
+        "The JSON report does not match the report model (schemas/report.schema.json): {detail}. "
+        "Fix it and submit again.",
+    ),
+    "error.bad-json": Msg(
+        "JSON 文件格式错误：{detail}。",
+        "The JSON file is malformed: {detail}.",
+    ),
+    "error.unsupported": Msg(
+        "不支持的文件类型“{suffix}”。请提交 PDF、HTML、DOCX、TXT 或 JSON 文件。",
+        "Unsupported file type '{suffix}'. Submit a PDF, HTML, DOCX, TXT or JSON file.",
+    ),
+    "error.not-a-report": Msg(
+        "文件可以读取，但未找到年度报告的六个部分或统计表格，不像是政府信息公开工作年度报告。",
+        "The file is readable, but none of the six sections or template tables were found: "
+        "it does not look like an annual disclosure report.",
+    ),
+    "error.too-large": Msg(
+        "文件过大（{size}，上限 {limit}）。",
+        "The file is too large ({size}; the limit is {limit}).",
+    ),
+    "error.encrypted": Msg(
+        "PDF 文件已加密，无法读取。请提交未加密的 PDF。",
+        "The PDF is encrypted and cannot be read. Submit an unencrypted PDF.",
+    ),
+    "error.no-text": Msg(
+        "PDF 没有文字层（可能是扫描件）。请提交由 Word/WPS 直接导出的 PDF，或先做文字识别（OCR）。",
+        "The PDF has no text layer (probably a scan). Submit the PDF exported from Word/WPS, or run OCR first.",
+    ),
+    "error.timeout": Msg(
+        "检查超时（超过 {seconds} 秒），已跳过该文件。",
+        "Checking timed out (over {seconds} s); the file was skipped.",
+    ),
+    "error.internal": Msg(
+        "读取时发生内部错误：{detail}。请将该文件报告给 Nianbao 开发者。",
+        "An internal error occurred while reading: {detail}. Please report this file to the Nianbao developers.",
+    ),
+    "plugin.failed": Msg(
+        "插件 {plugin} 加载失败，已跳过：{reason}",
+        "Plugin {plugin} failed to load and was skipped: {reason}",
+    ),
+    "rule.invalid": Msg(
+        "插件 {plugin} 中的规则 {rule} 声明无效，已跳过：{reason}",
+        "Rule {rule} from plugin {plugin} is invalid and was skipped: {reason}",
+    ),
+    "rule.crashed": Msg(
+        "规则运行出错（已跳过，不影响其他规则）：{reason}",
+        "The rule crashed (skipped; other rules were still run): {reason}",
+    ),
+}
+
+
+def engine_message(key: str, lang: Lang | str = Lang.zh, **params: Any) -> str:
+    return ENGINE_MESSAGES[key].render(lang, params)

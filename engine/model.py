@@ -1,0 +1,125 @@
+"""The report model of spec/report-model.md as pydantic models.
+
+Every reader produces a `Report`; rules, plugins and outputs see nothing else. The JSON form
+(`Report.to_json_dict()`) is what `nianbao parse` prints and what schemas/report.schema.json validates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+
+REPORT_SCHEMA_ID = "nianbao/report/1"
+
+# A table cell: a count (int), a money amount (float), blank or dash (None), or text kept as printed.
+Cell = StrictInt | StrictFloat | StrictStr | None
+Table = dict[str, dict[str, Cell]]
+
+
+class SectionKey(StrEnum):
+    """The six mandatory sections, in their official order."""
+
+    overview = "overview"
+    proactive = "proactive"
+    applications = "applications"
+    review_litigation = "review_litigation"
+    problems = "problems"
+    other_matters = "other_matters"
+
+    @property
+    def numeral(self) -> str:
+        return "一二三四五六"[list(SectionKey).index(self)]
+
+    @property
+    def heading(self) -> str:
+        """The canonical heading of the 2021 format."""
+        return _HEADINGS[self]
+
+    @property
+    def heading_en(self) -> str:
+        return _HEADINGS_EN[self]
+
+
+_HEADINGS = {
+    SectionKey.overview: "一、总体情况",
+    SectionKey.proactive: "二、主动公开政府信息情况",
+    SectionKey.applications: "三、收到和处理政府信息公开申请情况",
+    SectionKey.review_litigation: "四、政府信息公开行政复议、行政诉讼情况",
+    SectionKey.problems: "五、存在的主要问题及改进情况",
+    SectionKey.other_matters: "六、其他需要报告的事项",
+}
+
+_HEADINGS_EN = {
+    SectionKey.overview: "General situation",
+    SectionKey.proactive: "Proactive disclosure",
+    SectionKey.applications: "Applications received and handled",
+    SectionKey.review_litigation: "Administrative reconsideration and litigation",
+    SectionKey.problems: "Main problems and improvements",
+    SectionKey.other_matters: "Other matters to report",
+}
+
+SourceFormat = Literal["pdf", "html", "docx", "txt", "json"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Source(_Model):
+    path: str
+    format: SourceFormat
+    sha256: str
+    pages: int | None = None
+
+
+class Section(_Model):
+    key: SectionKey
+    heading: str
+    text: str
+    order: int
+
+
+class Anchor(_Model):
+    """Where something stands in the source: PDF page and/or text line (1-based)."""
+
+    page: int | None = None
+    line: int | None = None
+
+
+class Report(_Model):
+    """One annual report, whatever format it came in. Keys follow spec/report-model.md."""
+
+    schema_: Literal["nianbao/report/1"] = Field(default=REPORT_SCHEMA_ID, alias="schema")
+    source: Source
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    title_year: int | None = None
+    template: Literal["2019", "2021"] | None = None
+    published: dt.date | None = None
+    sections: list[Section] = Field(default_factory=list)
+    proactive: Table = Field(default_factory=dict)
+    applications: Table = Field(default_factory=dict)
+    review_litigation: Table = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+    # Extension to the contract: where sections and table rows stand in the source, keyed
+    # "section.<key>" or "<table>.<row>", so findings can name a page or a line.
+    anchors: dict[str, Anchor] = Field(default_factory=dict)
+
+    def section(self, key: SectionKey | str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def has_section(self, key: SectionKey | str) -> bool:
+        return self.section(key) is not None
+
+    def table(self, name: str) -> Table:
+        return getattr(self, name)
+
+    def anchor(self, key: str) -> Anchor | None:
+        return self.anchors.get(key)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)

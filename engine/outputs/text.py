@@ -1,0 +1,133 @@
+"""`--format text`: what a clerk reads. Score and grade first, then findings by section, worst first."""
+
+from __future__ import annotations
+
+from engine.i18n import Lang, Msg
+from engine.model import SectionKey
+from engine.result import FileResult, FindingResult, ResultDocument, Status
+from engine.rule import Severity
+from engine.scoring import grade_en
+
+UI: dict[str, Msg] = {
+    "header": Msg("{path}", "{path}"),
+    "meta": Msg("{agency} · {year} · {template}", "{agency} · {year} · {template}"),
+    "year": Msg("{year}年", "year {year}"),
+    "template": Msg("{template} 版模板", "{template} template"),
+    "unknown": Msg("未识别", "unknown"),
+    "score": Msg(
+        "得分 {score} · {grade} · {errors} 个错误 · {warnings} 个警告 · {infos} 条提示",
+        "score {score} · {grade} · {errors} error(s) · {warnings} warning(s) · {infos} note(s)",
+    ),
+    "clean": Msg("未发现问题。", "No findings."),
+    "unreadable": Msg("无法检查（{code}）：{message}", "Not checked ({code}): {message}"),
+    "crashed": Msg("规则 {rule} 运行出错：{reason}", "Rule {rule} crashed: {reason}"),
+    "general": Msg("整体", "General"),
+    "where_line": Msg("第 {line} 行", "line {line}"),
+    "where_page": Msg("第 {page} 页", "page {page}"),
+    "notes": Msg("读取说明：{notes}", "Reading notes: {notes}"),
+    "summary": Msg(
+        "汇总：{files} 个文件，已检查 {checked} 个，无法读取 {unreadable} 个；平均分 {mean}；{grades}",
+        "Summary: {files} file(s), {checked} checked, {unreadable} unreadable; mean score {mean}; {grades}",
+    ),
+}
+SEVERITY_NAMES = {
+    Severity.error: Msg("错误", "error"),
+    Severity.warning: Msg("警告", "warning"),
+    Severity.info: Msg("提示", "note"),
+}
+SECTION_ORDER = [k.value for k in SectionKey]
+
+
+def _t(key: str, lang: Lang, **params: object) -> str:
+    return UI[key].render(lang, params)
+
+
+def _where(f: FindingResult, lang: Lang) -> str:
+    if f.location.page:
+        return _t("where_page", lang, page=f.location.page)
+    if f.location.line:
+        return _t("where_line", lang, line=f.location.line)
+    return ""
+
+
+def _section_title(key: str | None, lang: Lang) -> str:
+    if key in SECTION_ORDER:
+        section = SectionKey(key)
+        if lang == Lang.en:
+            return f"{section.numeral}. {section.heading_en}"
+        return section.heading
+    return _t("general", lang)
+
+
+def render_file(result: FileResult, lang: Lang) -> list[str]:
+    lines = [_t("header", lang, path=result.source.path)]
+    if result.error:
+        lines.append("  " + _t("unreadable", lang, code=result.error.code, message=result.error.message))
+        return lines
+    report = result.report
+    assert report is not None and result.score is not None
+    unknown = _t("unknown", lang)
+    lines.append(
+        "  "
+        + _t(
+            "meta",
+            lang,
+            agency=report.agency or unknown,
+            year=_t("year", lang, year=report.year) if report.year else unknown,
+            template=_t("template", lang, template=report.template) if report.template else unknown,
+        )
+    )
+    grade = result.grade if lang == Lang.zh else grade_en(result.grade or "")
+    lines.append(
+        "  "
+        + _t(
+            "score",
+            lang,
+            score=f"{result.score:.1f}",
+            grade=grade,
+            errors=result.count(Severity.error),
+            warnings=result.count(Severity.warning),
+            infos=result.count(Severity.info),
+        )
+    )
+    if not result.findings:
+        lines.append("  " + _t("clean", lang))
+    groups: dict[str | None, list[FindingResult]] = {}
+    for f in result.findings:
+        groups.setdefault(f.location.section, []).append(f)
+    for section in sorted(groups, key=lambda s: SECTION_ORDER.index(s) if s in SECTION_ORDER else -1):
+        lines.append("  " + _section_title(section, lang))
+        for f in groups[section]:
+            where = _where(f, lang)
+            sev = SEVERITY_NAMES[f.severity].render(lang)
+            lines.append(f"    {sev} {f.rule}{' ' + where if where else ''}  {f.message}")
+    for r in result.rules:
+        if r.status == Status.error:
+            lines.append("  " + _t("crashed", lang, rule=r.rule, reason=r.reason))
+    if report.notes:
+        lines.append("  " + _t("notes", lang, notes="；".join(report.notes)))
+    return lines
+
+
+def render(document: ResultDocument) -> str:
+    lang = Lang(document.lang)
+    out: list[str] = []
+    for result in document.results:
+        out += render_file(result, lang)
+        out.append("")
+    s = document.summary
+    grades = "、".join(
+        f"{g if lang == Lang.zh else grade_en(g)} {n}" for g, n in sorted(s.grades.items(), key=lambda kv: -kv[1])
+    )
+    out.append(
+        _t(
+            "summary",
+            lang,
+            files=s.files,
+            checked=s.checked,
+            unreadable=s.unreadable,
+            mean="-" if s.mean_score is None else f"{s.mean_score:.1f}",
+            grades=grades or "-",
+        )
+    )
+    return "\n".join(out) + "\n"

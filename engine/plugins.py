@@ -1,0 +1,170 @@
+"""Finding and loading plugins: built-ins, the entry-point group ``nianbao``, and ``--plugin`` files.
+
+Each plugin loads inside its own ``try``: one that fails to import, or a hook that raises, or a rule
+whose declaration is unsound, is recorded with its name and the reason, and everything else goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from engine import hookspecs
+from engine.readers.base import Reader
+from engine.rule import Rule
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "nianbao"
+# Built-in readers and rule bundles: registered exactly as an outside plugin would be.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "engine.readers.builtin",
+    "rules.structure",
+    "rules.tables",
+    "rules.consistency",
+    "rules.content",
+)
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    origin: str  # builtin | entry-point | file | module
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class PluginProblem:
+    """A plugin, or a rule in it, that was skipped. `key` and `params` render the message."""
+
+    plugin: str
+    key: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    cls: type[Rule]
+    plugin: str
+
+
+@dataclass
+class PluginHost:
+    """The loaded plugins of one run. Build it with `PluginHost.load()`."""
+
+    manager: pluggy.PluginManager
+    plugins: list[PluginInfo] = field(default_factory=list)
+    problems: list[PluginProblem] = field(default_factory=list)
+    _rules: list[RuleEntry] | None = None
+    _readers: dict[str, Reader] | None = None
+
+    @classmethod
+    def load(cls, extra: Sequence[str] = (), entry_points: bool = True) -> PluginHost:
+        manager = pluggy.PluginManager(hookspecs.PROJECT)
+        manager.add_hookspecs(hookspecs)
+        host = cls(manager)
+        for name in BUILTIN_PLUGINS:
+            host._register(name, "builtin", lambda n=name: importlib.import_module(n))
+        if entry_points:
+            for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+                version = ep.dist.version if ep.dist else None
+                host._register(ep.name, "entry-point", ep.load, version)
+        for spec in extra:
+            if spec.endswith(".py") or Path(spec).is_file():
+                host._register(spec, "file", lambda s=spec: _import_file(Path(s)))
+            else:
+                host._register(spec, "module", lambda s=spec: importlib.import_module(s))
+        return host
+
+    def _register(self, name: str, origin: str, loader: Any, version: str | None = None) -> None:
+        try:
+            module = loader()
+            self.manager.register(module, name=name)
+        except (Exception, SystemExit) as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            log.warning("plugin %s failed to load: %s", name, reason)
+            self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
+            return
+        self.plugins.append(PluginInfo(name, origin, version))
+
+    def rules(self) -> list[RuleEntry]:
+        """Every sound rule class, first come first served by id; unsound ones become problems."""
+        if self._rules is None:
+            self._rules = []
+            seen: dict[str, str] = {}
+            for plugin, result in self._call("nianbao_rules"):
+                for rule in result or []:
+                    rule_name = getattr(rule, "id", None) or getattr(rule, "__name__", repr(rule))
+                    reasons = (
+                        rule.problems()
+                        if isinstance(rule, type) and issubclass(rule, Rule)
+                        else ["it is not a subclass of engine.Rule"]
+                    )
+                    if not reasons and rule.id in seen:
+                        reasons = [f"id {rule.id} is already used by {seen[rule.id]}"]
+                    if reasons:
+                        self.problems.append(
+                            PluginProblem(
+                                plugin,
+                                "rule.invalid",
+                                {"plugin": plugin, "rule": rule_name, "reason": "; ".join(reasons)},
+                            )
+                        )
+                        continue
+                    seen[rule.id] = plugin
+                    self._rules.append(RuleEntry(rule, plugin))
+        return self._rules
+
+    def readers(self) -> dict[str, Reader]:
+        """Reader by file suffix; a plugin's reader wins over a built-in one for the same suffix."""
+        if self._readers is None:
+            self._readers = {}
+            builtin: dict[str, Reader] = {}
+            for plugin, result in self._call("nianbao_readers"):
+                for reader in result or []:
+                    target = builtin if plugin in BUILTIN_PLUGINS else self._readers
+                    for suffix in reader.suffixes:
+                        target.setdefault(suffix.lower(), reader)
+            for suffix, reader in builtin.items():
+                self._readers.setdefault(suffix, reader)
+        return self._readers
+
+    def _call(self, hook: str) -> list[tuple[str, Any]]:
+        """Call each implementation apart, so one that raises costs only its own plugin."""
+        results = []
+        for impl in getattr(self.manager.hook, hook).get_hookimpls():
+            name = self.manager.get_name(impl.plugin) or repr(impl.plugin)
+            try:
+                results.append((name, impl.function()))
+            except Exception as exc:
+                reason = f"{hook}: {type(exc).__name__}: {exc}"
+                self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
+        # pluggy keeps implementations last-registered-first; rules are listed in load order.
+        return results[::-1]
+
+
+def _import_file(path: Path) -> ModuleType:
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    module_name = "nianbao_local_" + "".join(c if c.isalnum() else "_" for c in path.stem)
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module

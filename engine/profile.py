@@ -1,0 +1,104 @@
+"""Profiles: which rules run, with what severity and weight, for which kind of organ (TOML files).
+
+```toml
+name = "guangzhou-2025"
+organ_type = "department"          # optional: department, county_government, city_government, town, ...
+plugins = ["./local_rules.py"]     # loaded like --plugin
+[rules]
+select = ["NB"]                    # ids or prefixes; default: every rule
+ignore = ["NB306"]
+[weights]
+NB206 = 20
+[severity]
+NB102 = "error"
+[options.NB302]                    # free options a rule reads from its context
+min_chars = 80
+```
+
+Selection follows flake8: a rule runs when a `select` entry matches it (or `select` is empty), unless an
+`ignore` entry matches it at least as specifically (the longer prefix wins).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import UsageError
+from engine.rule import Rule, Severity
+
+
+def _match_length(rule_id: str, prefixes: Iterable[str]) -> int:
+    return max((len(p) for p in prefixes if rule_id.startswith(p)), default=-1)
+
+
+@dataclass
+class Profile:
+    name: str = "default"
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    severities: dict[str, Severity] = field(default_factory=dict)
+    organ_type: str | None = None
+    plugins: list[str] = field(default_factory=list)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_toml(cls, path: Path) -> Profile:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"配置文件 {path} 无法读取 / cannot read profile {path}: {exc}") from None
+        rules = data.get("rules", {})
+        try:
+            severities = {k: Severity(v) for k, v in data.get("severity", {}).items()}
+            weights = {k: float(v) for k, v in data.get("weights", {}).items()}
+        except (ValueError, TypeError) as exc:
+            raise UsageError(f"配置文件 {path} 有误 / bad profile {path}: {exc}") from None
+        base = path.parent
+        plugins = [str((base / p).resolve()) if p.endswith(".py") else p for p in data.get("plugins", [])]
+        return cls(
+            name=str(data.get("name", path.stem)),
+            select=list(rules.get("select", [])),
+            ignore=list(rules.get("ignore", [])),
+            weights=weights,
+            severities=severities,
+            organ_type=data.get("organ_type"),
+            plugins=plugins,
+            options={k: dict(v) for k, v in data.get("options", {}).items()},
+        )
+
+    def with_cli(self, select: list[str] | None, ignore: list[str] | None) -> Profile:
+        """--select replaces the profile's selection; --ignore adds to its ignore list."""
+        if select:
+            self.select = select
+        if ignore:
+            self.ignore = [*self.ignore, *ignore]
+        return self
+
+    def validate(self, known_ids: Iterable[str]) -> None:
+        """Every id or prefix the profile names must name at least one known rule."""
+        known = sorted(known_ids)
+        named = [*self.select, *self.ignore, *self.weights, *self.severities, *self.options]
+        unknown = sorted({p for p in named if not any(k.startswith(p) for k in known)})
+        if unknown:
+            raise UsageError(
+                f"未知的规则编号 / unknown rule id: {', '.join(unknown)} "
+                f"(`nianbao rules` lists the {len(known)} known rules)"
+            )
+        for rule_id, weight in self.weights.items():
+            if weight < 0:
+                raise UsageError(f"规则 {rule_id} 的权重不能为负 / weight of {rule_id} is negative")
+
+    def selected(self, rule_id: str) -> bool:
+        chosen = _match_length(rule_id, self.select) if self.select else 0
+        return chosen >= 0 and _match_length(rule_id, self.ignore) < max(chosen, 1)
+
+    def weight(self, rule: type[Rule]) -> float:
+        return self.weights.get(rule.id, float(rule.weight))
+
+    def severity(self, rule: type[Rule]) -> Severity:
+        return self.severities.get(rule.id, Severity(rule.severity))

@@ -1,0 +1,108 @@
+"""Turn what a reader found (prose by section, table rows) into the report model.
+
+Every format ends here, so the title, year, organ and template are decided the same way whether the
+report came as text, PDF, HTML or DOCX.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from engine.errors import ErrorCode, ReadError
+from engine.model import Anchor, Cell, Report, Section, SectionKey, Source
+from engine.readers.layout import agency_from_title, find_title, period_year, year_in
+from engine.readers.tables import (
+    RawRow,
+    build_applications,
+    build_proactive,
+    build_review,
+    decide_template,
+)
+from engine.template import Template
+
+
+@dataclass
+class RawSection:
+    key: SectionKey
+    heading: str
+    prose: list[str]
+    anchor: Anchor | None = None
+
+
+@dataclass
+class RawDocument:
+    """A format-neutral reading of a report, before mapping to the model."""
+
+    head: list[str] = field(default_factory=list)  # lines before the first heading
+    sections: list[RawSection] = field(default_factory=list)
+    proactive_rows: list[RawRow] = field(default_factory=list)
+    application_rows: list[RawRow] = field(default_factory=list)
+    review_values: list[Cell] = field(default_factory=list)
+    review_anchor: Anchor | None = None
+    table_text: str = ""  # header and label text of all tables, for the template decision
+    full_text: str = ""
+    title: str | None = None  # when the format states it apart from the text (HTML <title>)
+    published: dt.date | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _infer_template(report: Report) -> Template | None:
+    """Fallback when no header word decided: the rows a table has only in one template."""
+    apps, pro = report.applications, report.proactive
+    if any(k.startswith("other.") for k in apps) or "other_subtotal" in apps:
+        return Template.T2021
+    if "procurement" in pro or "other_services" in pro or "new_made" in pro.get("regulations", {}):
+        return Template.T2019
+    if "issued" in pro.get("regulations", {}) or "amount" in pro.get("fees", {}):
+        return Template.T2021
+    if "other" in apps:
+        return Template.T2019
+    return None
+
+
+def build_report(doc: RawDocument, source: Source) -> Report:
+    title = doc.title or find_title(doc.head)
+    notes = list(doc.notes)
+    template, template_notes = decide_template(doc.table_text)
+    notes += template_notes
+
+    proactive = build_proactive(doc.proactive_rows, template)
+    applications = build_applications(doc.application_rows)
+    review = build_review(doc.review_values, doc.review_anchor) if doc.review_values else None
+
+    sections = [
+        Section(key=s.key, heading=s.heading, text="\n".join(s.prose).strip(), order=i)
+        for i, s in enumerate(doc.sections)
+    ]
+    anchors = {f"section.{s.key.value}": s.anchor for s in doc.sections if s.anchor}
+    for built in (proactive, applications, review):
+        if built:
+            notes += built.notes
+            anchors.update(built.anchors)
+
+    title_year = year_in(title)
+    year = period_year(doc.full_text) or title_year
+    report = Report(
+        source=source,
+        title=title,
+        agency=agency_from_title(title),
+        year=year,
+        title_year=title_year,
+        template=template.value if template else None,
+        published=doc.published,
+        sections=sections,
+        proactive=proactive.table,
+        applications=applications.table,
+        review_litigation=review.table if review else {},
+        notes=notes,
+        anchors=anchors,
+    )
+    if report.template is None:
+        inferred = _infer_template(report)
+        if inferred:
+            report.template = inferred.value
+            report.notes.append(f"表头未写明模板栏目，按表格的行结构判定为 {inferred.value} 版模板。")
+    if not sections and not (report.proactive or report.applications or report.review_litigation):
+        raise ReadError(ErrorCode.not_a_report)
+    return report

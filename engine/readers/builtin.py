@@ -1,0 +1,13 @@
+"""The built-in readers, contributed through the same hook an outside plugin uses."""
+
+from __future__ import annotations
+
+from engine.hookspecs import hookimpl
+from engine.readers.base import Reader
+from engine.readers.jsonreader import JsonReader
+from engine.readers.text import TextReader
+
+
+@hookimpl
+def nianbao_readers() -> list[Reader]:
+    return [TextReader(), JsonReader()]

@@ -1,0 +1,92 @@
+"""What every reader needs to find in prose: section headings, the title, the year and the organ."""
+
+from __future__ import annotations
+
+import re
+
+from engine.model import SectionKey
+from engine.readers.normalize import compact, label_key
+
+_HEADING = re.compile(r"^[#*>\s]*([一二三四五六])\s*[、.．,，]?\s*(.+)$")
+_MAX_HEADING = 40
+
+
+def _classify(rest: str) -> SectionKey | None:
+    """The section a heading's words name (numbering aside: variants and renumbered reports exist)."""
+    if rest.startswith("总体情况") or rest == "概述":
+        return SectionKey.overview
+    if "其他需要报告" in rest:
+        return SectionKey.other_matters
+    if "问题" in rest and any(w in rest for w in ("改进", "整改", "措施", "存在")):
+        return SectionKey.problems
+    if "行政复议" in rest or "行政诉讼" in rest:
+        return SectionKey.review_litigation
+    if "申请" in rest and any(w in rest for w in ("收到", "处理情况", "依申请")) and "数量" not in rest:
+        return SectionKey.applications
+    if "主动公开" in rest and "申请" not in rest and rest.endswith("情况"):
+        return SectionKey.proactive
+    return None
+
+
+def match_heading(line: str) -> tuple[SectionKey, str] | None:
+    """The section a line heads, with the heading as printed (whitespace removed), or None."""
+    text = compact(line).strip("#*>")
+    if not text or len(text) > _MAX_HEADING:
+        return None
+    m = _HEADING.match(text)
+    if not m:
+        return None
+    rest = label_key(m.group(2))
+    if any(ch.isdigit() for ch in rest):
+        return None
+    key = _classify(rest)
+    return (key, text) if key else None
+
+
+_TITLE_END = re.compile(r"(年度报告|年报)")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})年")
+_YEAR_PHRASE = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年度?")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+_PERIOD = re.compile(r"统计(?:期限|时限|期间|时段|区间)[^。；]{0,24}?((?:19|20)\d{2})年")
+_TITLE_SUFFIX = re.compile(r"(?:政府信息公开|政务信息公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告$|年度报告$|年报$")
+
+
+def find_title(lines: list[str]) -> str | None:
+    """The title: the first lines before the first heading, joined until they name a report."""
+    joined = ""
+    for line in lines[:6]:
+        text = compact(line)
+        if not text:
+            continue
+        joined += text
+        if _TITLE_END.search(joined):
+            return joined[: _TITLE_END.search(joined).end()]
+    return None
+
+
+def year_in(text: str | None) -> int | None:
+    if not text:
+        return None
+    m = _YEAR_IN_TITLE.search(text)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR.search(text)
+    if m:
+        year = int(m.group(1).translate(_CN_DIGITS))
+        return year if 1990 < year < 2100 else None
+    return None
+
+
+def period_year(full_text: str) -> int | None:
+    """The year of the 统计期限 sentence (本报告中所列数据统计期限自 Y 年 1 月 1 日起…)."""
+    m = _PERIOD.search(compact(full_text))
+    return int(m.group(1)) if m else None
+
+
+def agency_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    name = _YEAR_PHRASE.sub("", title, count=1)
+    name = _TITLE_SUFFIX.sub("", name).strip("，,。:：（）() ")
+    return name or None

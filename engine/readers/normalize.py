@@ -1,0 +1,52 @@
+"""Text and cell normalisation shared by every reader (report-model.md, "Cell values")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from engine.model import Cell
+
+_SPACE = re.compile(r"\s+")
+# Punctuation that varies between reports (full/half width, Word quotes) and carries no meaning
+# for telling labels and headings apart.
+_LABEL_NOISE = re.compile(r"[\s()（）【】\[\]、,，.．。:：;；“”\"'‘’《》<>〈〉·•\-—_|*#]+")
+
+NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# A figure with a unit written into a cell ("251000元"): not a number, kept as printed.
+NUMBER_WITH_UNIT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|万)$")
+DASH = re.compile(r"^[—–\-/／－―~～]+$")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def compact(text: str) -> str:
+    """NFKC with all whitespace removed: the form prose is matched in."""
+    return _SPACE.sub("", nfkc(text))
+
+
+def label_key(text: str) -> str:
+    """The form labels and headings are compared in: compact, without punctuation."""
+    return _LABEL_NOISE.sub("", nfkc(text))
+
+
+def is_value_token(piece: str) -> bool:
+    """Whether a whitespace-separated piece of a table line is a cell value rather than label text."""
+    p = nfkc(piece).strip()
+    return bool(NUMBER.match(p) or NUMBER_WITH_UNIT.match(p) or DASH.match(p))
+
+
+def parse_cell(raw: str | None) -> Cell:
+    """Turn printed cell text into a model cell: int, float, None (blank or dash) or the text itself."""
+    if raw is None:
+        return None
+    printed = _SPACE.sub(" ", raw).strip()
+    text = nfkc(printed).replace(" ", "").replace("−", "-")
+    if not text or DASH.match(text):
+        return None
+    if NUMBER.match(text):
+        plain = text.replace(",", "")
+        return float(plain) if "." in plain else int(plain)
+    return printed

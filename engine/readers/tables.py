@@ -1,0 +1,238 @@
+"""Map table rows read from any format onto the template keys of report-model.md.
+
+Readers differ in how they find a row (a text line run, a PDF grid row, an HTML <tr>), but once
+they hold a label and its values, the mapping is the same, so it lives here. A label is matched
+by signatures: short keyword patterns that survive labels cut by line breaks. When several
+signatures match, the one ending last wins, because a row's own label is the text nearest its
+values (a table header or a spanning group label comes before it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from engine.model import Anchor, Cell, Table
+from engine.readers.normalize import label_key
+from engine.template import (
+    APPLICATION_COLUMNS,
+    PROACTIVE_ROWS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    Template,
+)
+
+
+@dataclass
+class RawRow:
+    """A table row as a reader found it: label text and the values after it, in order."""
+
+    label: str
+    values: list[Cell]
+    anchor: Anchor | None = None
+
+
+@dataclass
+class BuiltTable:
+    table: Table = field(default_factory=dict)
+    anchors: dict[str, Anchor] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _signatures(pairs: list[tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(key, re.compile(pattern)) for key, pattern in pairs]
+
+
+APPLICATION_SIGNATURES = _signatures(
+    [
+        ("received_new", r"本年新收|新收政府信息公开申请"),
+        ("carried_over", r"上年结转"),
+        ("disclosed", r"予以公开"),
+        ("partially_disclosed", r"部分公开"),
+        ("withheld.state_secret", r"国家秘密"),
+        ("withheld.prohibited_by_law", r"法律行政法规|法规禁止"),
+        ("withheld.security_stability", r"三安全|一稳定"),
+        ("withheld.third_party_rights", r"第三方|合法权益"),
+        ("withheld.internal_affairs", r"三类内部|内部事务"),
+        ("withheld.process_information", r"四类过程|过程性信息"),
+        ("withheld.enforcement_files", r"执法案卷"),
+        ("withheld.administrative_inquiry", r"行政查询"),
+        ("unavailable.not_held", r"不掌握"),
+        ("unavailable.needs_creation", r"没有现成|另行制作"),
+        ("unavailable.unclear_after_correction", r"补正后|仍不明确"),
+        ("not_processed.petition_complaint", r"信访|举报投诉"),
+        ("not_processed.duplicate", r"重复申请"),
+        ("not_processed.publication", r"公开出版物"),
+        ("not_processed.excessive", r"大量反复"),
+        ("not_processed.confirmation", r"重新出具|确认或重新"),
+        ("other.no_correction", r"逾期不补正|不补正"),
+        ("other.fee_unpaid", r"收费通知|缴纳费用"),
+        ("other.other", r"(?:^|\d)其他$"),
+        ("total", r"总计$"),
+        ("carried_forward", r"结转下年度|下年度继续办理"),
+        # A group label standing alone before values: a subtotal row the report added.
+        ("withheld", r"不予公开(?:小计|合计)?$"),
+        ("unavailable", r"无法提供(?:小计|合计)?$"),
+        ("not_processed", r"不予处理(?:小计|合计)?$"),
+        ("other", r"其他处理(?:小计|合计)?$"),
+    ]
+)
+
+PROACTIVE_SIGNATURES = _signatures(
+    [
+        ("regulations", r"规章"),
+        ("normative_documents", r"规范性文件"),
+        ("licensing", r"行政许可"),
+        ("other_services", r"对外管理服务"),
+        ("penalties", r"行政处罚"),
+        ("enforcement", r"行政强制"),
+        ("fees", r"事业性收费"),
+        ("procurement", r"集中采购"),
+    ]
+)
+
+# Words only one template prints in its table headers and labels.
+TEMPLATE_MARKERS: dict[Template, tuple[str, ...]] = {
+    Template.T2021: (
+        "本年制发",
+        "本年废止",
+        "现行有效",
+        "本年处理决定",
+        "收费金额",
+        "逾期不补正",
+        "收费通知",
+    ),
+    Template.T2019: (
+        "本年新制作",
+        "本年新公开",
+        "对外公开总数",
+        "上一年项目数量",
+        "集中采购",
+        "采购总金额",
+        "其他对外管理服务",
+    ),
+}
+
+
+def match_label(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> str | None:
+    """The key whose signature ends last in the label (ties: the longer match)."""
+    text = label_key(label)
+    best: tuple[int, int, str] | None = None
+    for key, pattern in signatures:
+        for m in pattern.finditer(text):
+            candidate = (m.end(), m.end() - m.start(), key)
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    return best[2] if best else None
+
+
+def decide_template(table_text: str) -> tuple[Template | None, list[str]]:
+    """Which template the tables follow, from the words of their headers and labels."""
+    text = label_key(table_text)
+    counts = {t: sum(marker in text for marker in markers) for t, markers in TEMPLATE_MARKERS.items()}
+    notes: list[str] = []
+    if counts[Template.T2021] and counts[Template.T2019]:
+        notes.append(
+            f"表格同时含有 2021 版（{counts[Template.T2021]} 处）和 2019 版（{counts[Template.T2019]} 处）"
+            "模板的栏目名称，按多数判定模板。"
+        )
+    if counts[Template.T2021] > counts[Template.T2019]:
+        return Template.T2021, notes
+    if counts[Template.T2019] > counts[Template.T2021]:
+        return Template.T2019, notes
+    return None, notes
+
+
+def _short(label: str) -> str:
+    text = label_key(label)
+    return text if len(text) <= 24 else text[:12] + "…" + text[-10:]
+
+
+def build_applications(rows: list[RawRow]) -> BuiltTable:
+    out = BuiltTable()
+    width = len(APPLICATION_COLUMNS)
+    columns = [c.key for c in APPLICATION_COLUMNS]
+    for row in rows:
+        if not row.values:
+            continue
+        key = match_label(row.label, APPLICATION_SIGNATURES)
+        if key is None:
+            if not label_key(row.label):
+                out.notes.append(f"表三中有一行 {len(row.values)} 个数值没有行标签，未采用。")
+                continue
+            key = "extra." + _short(row.label)
+        if key in out.table:
+            out.notes.append(f"表三“{_short(row.label)}”行重复出现，只采用第一次出现的数值。")
+            continue
+        values = row.values
+        if len(values) != width:
+            if len(values) > width and len(values) % width == 0:
+                out.notes.append(f"表三“{_short(row.label)}”行读到 {len(values)} 个数值，只采用前 {width} 个。")
+                values = values[:width]
+            else:
+                out.notes.append(
+                    f"表三“{_short(row.label)}”行读到 {len(values)} 个数值（应为 {width} 个），"
+                    "无法确定各列位置，未采用该行。"
+                )
+                continue
+        out.table[key] = dict(zip(columns, values, strict=True))
+        if row.anchor:
+            out.anchors[f"applications.{key}"] = row.anchor
+    # In the 2021 template （六）其他处理 spans three rows; standing alone with values it is a subtotal.
+    if "other" in out.table and any(k.startswith("other.") for k in out.table):
+        out.table["other_subtotal"] = out.table.pop("other")
+        if "applications.other" in out.anchors:
+            out.anchors["applications.other_subtotal"] = out.anchors.pop("applications.other")
+    return out
+
+
+def build_review(values: list[Cell], anchor: Anchor | None = None) -> BuiltTable:
+    """Table 四 is one row of 15 values: three groups of five columns."""
+    out = BuiltTable()
+    width = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
+    if len(values) < width:
+        out.notes.append(f"表四只读到 {len(values)} 个数值（应为 {width} 个），未采用。")
+        return out
+    if len(values) > width:
+        out.notes.append(f"表四读到 {len(values)} 个数值，只采用前 {width} 个。")
+    it = iter(values[:width])
+    for group in REVIEW_GROUPS:
+        out.table[group.key] = {col.key: next(it) for col in REVIEW_COLUMNS}
+        if anchor:
+            out.anchors[f"review_litigation.{group.key}"] = anchor
+    return out
+
+
+def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable:
+    out = BuiltTable()
+    layouts = {t: {r.key: r for r in PROACTIVE_ROWS[t]} for t in Template}
+    preferred = [template] if template else []
+    order = preferred + [t for t in Template if t not in preferred]
+    for row in rows:
+        if not row.values:
+            continue
+        key = match_label(row.label, PROACTIVE_SIGNATURES)
+        if key is None:
+            key = "extra." + _short(row.label) if label_key(row.label) else None
+        if key is None:
+            out.notes.append(f"表二中有一行 {len(row.values)} 个数值没有行标签，未采用。")
+            continue
+        if key in out.table:
+            out.notes.append(f"表二“{_short(row.label)}”行重复出现，只采用第一次出现的数值。")
+            continue
+        layout = next(
+            (layouts[t][key] for t in order if key in layouts[t] and len(layouts[t][key].columns) == len(row.values)),
+            None,
+        )
+        if layout is None:
+            if key.startswith("extra."):
+                out.table[key] = {f"col{i + 1}": v for i, v in enumerate(row.values)}
+            else:
+                out.notes.append(
+                    f"表二“{_short(row.label)}”行读到 {len(row.values)} 个数值，与模板栏目数不符，未采用。"
+                )
+            continue
+        out.table[key] = {c.key: v for c, v in zip(layout.columns, row.values, strict=True)}
+        if row.anchor:
+            out.anchors[f"proactive.{key}"] = row.anchor
+    return out

@@ -1,0 +1,127 @@
+"""The result document of spec/interfaces.md (`--format json`), as pydantic models.
+
+schemas/result.schema.json validates its JSON form; every output format is rendered from these models.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.model import Report
+from engine.rule import Location, Severity
+
+RESULT_SCHEMA_ID = "nianbao/result/1"
+
+
+class Status(StrEnum):
+    passed = "pass"
+    failed = "fail"
+    not_applicable = "not_applicable"
+    error = "error"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class FindingResult(_Model):
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    key: str | None = None  # the message key, so other systems can translate
+    params: dict[str, Any] = Field(default_factory=dict)
+    location: Location = Field(default_factory=Location)
+    expected: Any = None
+    actual: Any = None
+
+
+class RuleResult(_Model):
+    rule: str
+    status: Status
+    severity: Severity
+    weight: float
+    penalty: float = 0.0
+    reason: str | None = None  # why a rule crashed
+
+
+class FileError(_Model):
+    code: str
+    message: str
+
+
+class SourceRef(_Model):
+    path: str
+    format: str | None = None
+    sha256: str | None = None
+
+
+class FileResult(_Model):
+    source: SourceRef
+    report: Report | None = None
+    error: FileError | None = None
+    score: float | None = None
+    grade: str | None = None
+    findings: list[FindingResult] = Field(default_factory=list)
+    rules: list[RuleResult] = Field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+class Summary(_Model):
+    files: int
+    checked: int
+    unreadable: int
+    mean_score: float | None
+    grades: dict[str, int]
+
+
+class ToolInfo(_Model):
+    name: str = "nianbao"
+    version: str
+
+
+class ProfileInfo(_Model):
+    name: str
+    weights: dict[str, float]
+    severities: dict[str, Severity] = Field(default_factory=dict)
+    method: str
+
+
+class PluginRecord(_Model):
+    name: str
+    origin: str
+    version: str | None = None
+    error: str | None = None
+
+
+class ResultDocument(_Model):
+    schema_: str = Field(default=RESULT_SCHEMA_ID, alias="schema")
+    tool: ToolInfo
+    profile: ProfileInfo
+    lang: str = "zh"
+    plugins: list[PluginRecord] = Field(default_factory=list)
+    results: list[FileResult]
+    summary: Summary
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def summarize(results: list[FileResult]) -> Summary:
+    scores = [r.score for r in results if r.score is not None]
+    grades: dict[str, int] = {}
+    for r in results:
+        if r.grade:
+            grades[r.grade] = grades.get(r.grade, 0) + 1
+    return Summary(
+        files=len(results),
+        checked=sum(1 for r in results if r.report is not None),
+        unreadable=sum(1 for r in results if r.error is not None),
+        mean_score=round(sum(scores) / len(scores), 1) if scores else None,
+        grades=grades,
+    )

@@ -1,0 +1,157 @@
+"""The rule API: a rule is a small declaration plus one `check` function.
+
+```python
+class MyRule(Rule):
+    '''What it checks, why, how to fix (the docstring is the rule's documentation).'''
+    id = "GZ101"; name = "my-rule"; title = "…"; severity = "warning"; weight = 2
+    def check(self, report, context):
+        yield Finding(message="…", location={"section": "overview"})
+```
+
+The engine fills a finding's rule id, name and default severity, renders message keys in the
+user's language, and contains any exception a rule raises.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.i18n import Lang, Msg
+from engine.model import Report
+
+RULE_ID = re.compile(r"^[A-Z]{2,}\d{3}$")
+RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class Location(BaseModel):
+    """Where a finding is: section key; for tables row/column keys and labels; page or line."""
+
+    model_config = ConfigDict(extra="allow")
+
+    section: str | None = None
+    row: str | None = None
+    column: str | None = None
+    row_label: str | None = None
+    column_label: str | None = None
+    page: int | None = None
+    line: int | None = None
+
+
+class Finding(BaseModel):
+    """What a rule reports. Give `message` (plain text) or `key` + `params` (a message the rule declares)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: str | None = None
+    key: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    location: Location = Field(default_factory=Location)
+    expected: Any = None
+    actual: Any = None
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Applies:
+    """Which reports a rule applies to. The default: every report."""
+
+    templates: frozenset[str] = frozenset({"2019", "2021"})
+    min_year: int | None = None
+    max_year: int | None = None
+    governments_only: bool = False
+    note: str | None = None
+
+    def matches(self, report: Report, organ_type: str | None = None) -> bool:
+        if report.template is not None and report.template not in self.templates:
+            return False
+        if self.min_year is not None and (report.year is None or report.year < self.min_year):
+            return False
+        if self.max_year is not None and (report.year is None or report.year > self.max_year):
+            return False
+        return not self.governments_only or is_government(report, organ_type)
+
+    def describe(self) -> str:
+        parts = []
+        if self.templates != frozenset({"2019", "2021"}):
+            parts.append("template " + "/".join(sorted(self.templates)))
+        if self.min_year is not None:
+            parts.append(f"year >= {self.min_year}")
+        if self.max_year is not None:
+            parts.append(f"year <= {self.max_year}")
+        if self.governments_only:
+            parts.append("governments")
+        if self.note:
+            parts.append(self.note)
+        return ", ".join(parts) or "all"
+
+
+def is_government(report: Report, organ_type: str | None = None) -> bool:
+    """A people's government (not one of its departments), from the profile or else the name."""
+    if organ_type:
+        return organ_type.endswith("government") or organ_type in {"town"}
+    name = report.agency or ""
+    return name.endswith("人民政府") or name.endswith(("镇", "乡", "街道办事处", "街道"))
+
+
+@dataclass
+class CheckContext:
+    """What a rule may know besides the report: the profile's options for it and the language."""
+
+    lang: Lang = Lang.zh
+    organ_type: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Rule:
+    """Base class of every rule, built-in or plugin. Subclasses declare the class attributes."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    title: ClassVar[str]
+    title_en: ClassVar[str | None] = None
+    severity: ClassVar[Severity | str] = Severity.error
+    weight: ClassVar[float] = 1.0
+    applies: ClassVar[Applies] = Applies()
+    messages: ClassVar[Mapping[str, Msg]] = {}
+
+    def check(self, report: Report, context: CheckContext) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        """What is wrong with this declaration (empty when it is sound). Checked when a plugin loads."""
+        found = []
+        rule_id = getattr(cls, "id", None)
+        if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+            found.append(f"id {rule_id!r} is not two or more capital letters and three digits")
+        name = getattr(cls, "name", None)
+        if not isinstance(name, str) or not RULE_NAME.match(name):
+            found.append(f"name {name!r} is not kebab-case")
+        if not isinstance(getattr(cls, "title", None), str):
+            found.append("title is missing")
+        if str(cls.severity) not in {s.value for s in Severity}:
+            found.append(f"severity {cls.severity!r} is not error, warning or info")
+        if not isinstance(cls.weight, int | float) or cls.weight < 0:
+            found.append(f"weight {cls.weight!r} is not a number >= 0")
+        if not cls.doc():
+            found.append("the docstring (the rule's documentation) is missing")
+        if cls.check is Rule.check:
+            found.append("check() is not implemented")
+        return found

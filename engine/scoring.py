@@ -1,0 +1,52 @@
+"""From rule results to a score (0–100) and a grade (spec/rules.md, "Scoring").
+
+A deduction model, chosen because a clerk can follow it: every rule that fails takes its weight off
+100, scaled by how serious its findings are; further findings of the same rule add a quarter each, up to
+twice the first. Rules that pass, do not apply or crashed take nothing off. With the default weights
+(every error rule weighs more than 10) a report with no finding scores 100 and one with any error
+finding scores under 90.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine.rule import Severity
+
+SEVERITY_FACTOR: dict[Severity, float] = {Severity.error: 1.0, Severity.warning: 0.4, Severity.info: 0.0}
+FURTHER_FINDING = 0.25
+CAP = 2.0
+
+GRADES: tuple[tuple[float, str, str], ...] = (
+    (90, "优秀", "excellent"),
+    (80, "良好", "good"),
+    (60, "合格", "pass"),
+    (0, "不合格", "fail"),
+)
+
+METHOD = (
+    "score = max(0, 100 - sum of rule penalties); a rule's penalty = weight x (f1 + 0.25 x (f2 + f3 + ...)), "
+    "at most weight x 2 x f1, where f are its findings' severity factors, largest first "
+    "(error 1.0, warning 0.4, info 0); rules that pass, do not apply or crashed cost nothing; "
+    "grades: 优秀 >= 90, 良好 >= 80, 合格 >= 60, 不合格 < 60"
+)
+
+
+def rule_penalty(weight: float, severities: Iterable[Severity]) -> float:
+    factors = sorted((SEVERITY_FACTOR[Severity(s)] for s in severities), reverse=True)
+    if not factors:
+        return 0.0
+    raw = factors[0] + FURTHER_FINDING * sum(factors[1:])
+    return round(weight * min(raw, CAP * factors[0]), 2)
+
+
+def score(penalties: Iterable[float]) -> float:
+    return round(max(0.0, 100.0 - sum(penalties)), 1)
+
+
+def grade(value: float) -> str:
+    return next(name for floor, name, _ in GRADES if value >= floor)
+
+
+def grade_en(name: str) -> str:
+    return next((en for _, zh, en in GRADES if zh == name), name)

@@ -1,0 +1,56 @@
+"""Helpers the built-in rules share: cell arithmetic under the rules.md conventions, and locations.
+
+Arithmetic treats a blank or dash cell (None) as 0; a cell holding text makes the sum unknown, so the
+identity it belongs to is skipped (NB205 reports the text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine import Location, Report
+from engine.model import Cell
+from engine.template import column_label, row_label
+
+
+class NotANumber(Exception):
+    """A cell that holds text: the identity it takes part in cannot be checked."""
+
+
+def value(cell: Cell) -> float:
+    if cell is None:
+        return 0
+    if isinstance(cell, bool) or not isinstance(cell, int | float):
+        raise NotANumber(cell)
+    return cell
+
+
+def total(cells: Iterable[Cell]) -> float:
+    return sum(value(c) for c in cells)
+
+
+def tidy(number: float) -> int | float:
+    """Print 3.0 as 3: sums of counts are whole numbers."""
+    return int(number) if float(number).is_integer() else round(number, 4)
+
+
+def cell_location(report: Report, table: str, row: str, column: str | None = None) -> Location:
+    anchor = report.anchor(f"{table}.{row}") or report.anchor(f"section.{table}")
+    return Location(
+        section=table,
+        row=row,
+        column=column,
+        row_label=row_label(table, row),
+        column_label=column_label(table, column) if column else None,
+        page=anchor.page if anchor else None,
+        line=anchor.line if anchor else None,
+    )
+
+
+def section_location(report: Report, key: str, line: int | None = None) -> Location:
+    anchor = report.anchor(f"section.{key}")
+    return Location(
+        section=key,
+        page=anchor.page if anchor else None,
+        line=line if line is not None else (anchor.line if anchor else None),
+    )

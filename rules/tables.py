@@ -1,0 +1,365 @@
+"""Table rules: the arithmetic identities (勾稽关系) of tables 三 and 四, and the values of every cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from engine.template import (
+    APPLICANT_COLUMNS,
+    APPLICATION_COLUMNS,
+    OUTCOME_GROUPS,
+    REVIEW_COLUMNS,
+    column_label,
+    row_label,
+)
+from rules.support import NotANumber, cell_location, tidy, total, value
+
+_ITEM_ROWS = [
+    row
+    for group in ("disclosed", "partially_disclosed", "withheld", "unavailable", "not_processed")
+    for row in OUTCOME_GROUPS[group]
+]
+
+
+SUBTOTALS = ("withheld", "unavailable", "not_processed", "other_subtotal")
+
+
+def outcome_rows(apps: dict) -> list[str] | None:
+    """The rows that add up to （七）总计, or None when one of them is missing (NB105's concern)."""
+    other = [k for k in OUTCOME_GROUPS["other_subtotal"] if k in apps] or (["other"] if "other" in apps else [])
+    rows = [*_ITEM_ROWS, *other]
+    return rows if other and all(r in apps for r in _ITEM_ROWS) else None
+
+
+class ApplicationsBalance(Rule):
+    """Table 三, every column: 本年新收 + 上年结转 = （七）总计 + 结转下年度继续办理.
+
+    Why: this is the identity printed in the table's own header (本列数据的勾稽关系为：第一项加第二项之和，
+    等于第三项加第四项之和). Every application either got an answer this year or is carried forward.
+
+    How it decides: per column (自然人 … 总计), blank cells count as 0; a column holding text is skipped
+    (NB205 reports the text). `expected` is the right-hand side, `actual` the left-hand side.
+
+    How to fix: recount the column. Usually one figure was copied wrongly, or carried-forward
+    applications were left out of 结转下年度继续办理.
+    """
+
+    id = "NB201"
+    name = "applications-balance"
+    title = "表三：新收+结转 ≠ 办理总计+结转下年度"
+    title_en = "Table 3: received + carried over ≠ handled + carried forward"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "unbalanced": Msg(
+            "表三“{column}”列：本年新收（{received}）+上年结转（{carried}）= {left}，"
+            "不等于办理结果总计（{handled}）+结转下年度继续办理（{forward}）= {right}。请核对该列这四个数字。",
+            "Table 3, column '{column}': received ({received}) + carried over ({carried}) = {left}, "
+            "but total handled ({handled}) + carried forward ({forward}) = {right}. Check these four figures.",
+        )
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        apps = report.applications
+        rows = ("received_new", "carried_over", "total", "carried_forward")
+        if not all(r in apps for r in rows):
+            return
+        for col in APPLICATION_COLUMNS:
+            try:
+                received, carried, handled, forward = (value(apps[r].get(col.key)) for r in rows)
+            except NotANumber:
+                continue
+            if any(col.key not in apps[r] for r in rows):
+                continue
+            left, right = received + carried, handled + forward
+            if left != right:
+                yield Finding(
+                    key="unbalanced",
+                    params={
+                        "column": col.label,
+                        "received": tidy(received),
+                        "carried": tidy(carried),
+                        "handled": tidy(handled),
+                        "forward": tidy(forward),
+                        "left": tidy(left),
+                        "right": tidy(right),
+                    },
+                    location=cell_location(report, "applications", "received_new", col.key),
+                    expected=tidy(right),
+                    actual=tidy(left),
+                )
+
+
+class ApplicationsOutcomeTotal(Rule):
+    """Table 三, every column: （七）总计 = the sum of all outcome rows; a subtotal row = its items.
+
+    Why: （七）总计 is by definition the number of applications handled this year, and every handled
+    application falls in exactly one outcome row: （一）予以公开, （二）部分公开, （三）不予公开 1–8,
+    （四）无法提供 1–3, （五）不予处理 1–5, and （六）其他处理 (one row in the 2019 template, rows 1–3 in 2021).
+    Reports that add subtotal rows for （三）–（六） must keep them equal to their items too.
+
+    How it decides: blank cells count as 0; a column with text, or a table missing an outcome row
+    (NB105's concern), is skipped. `expected` is the sum of the items, `actual` the printed total.
+
+    How to fix: an outcome was counted in two rows or in none. Recount, and remember that a partly
+    disclosed answer counts only under （二）部分公开.
+    """
+
+    id = "NB202"
+    name = "applications-outcome-total"
+    title = "表三：办理结果各项之和 ≠（七）总计"
+    title_en = "Table 3: outcome rows do not add up to the total"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "total": Msg(
+            "表三“{column}”列：各项办理结果之和为 {expected}，但（七）总计填的是 {actual}。请核对该列各办理结果。",
+            "Table 3, column '{column}': the outcome rows add up to {expected}, but (7) total says {actual}. "
+            "Check the outcomes in this column.",
+        ),
+        "subtotal": Msg(
+            "表三“{row}”小计行“{column}”列：各分项之和为 {expected}，但小计填的是 {actual}。",
+            "Table 3, subtotal '{row}', column '{column}': its items add up to {expected}, "
+            "but the subtotal says {actual}.",
+        ),
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        apps = report.applications
+        rows = outcome_rows(apps)
+        checks: list[tuple[str, list[str], str]] = []
+        if rows and "total" in apps:
+            checks.append(("total", rows, "total"))
+        for subtotal in SUBTOTALS:
+            items = list(OUTCOME_GROUPS[subtotal])
+            if subtotal in apps and all(r in apps for r in items):
+                checks.append((subtotal, items, "subtotal"))
+        for target, items, key in checks:
+            for col in APPLICATION_COLUMNS:
+                if col.key not in apps[target]:
+                    continue
+                try:
+                    expected = total(apps[r].get(col.key) for r in items)
+                    actual = value(apps[target][col.key])
+                except NotANumber:
+                    continue
+                if expected != actual:
+                    yield Finding(
+                        key=key,
+                        params={
+                            "column": col.label,
+                            "row": row_label("applications", target),
+                            "expected": tidy(expected),
+                            "actual": tidy(actual),
+                        },
+                        location=cell_location(report, "applications", target, col.key),
+                        expected=tidy(expected),
+                        actual=tidy(actual),
+                    )
+
+
+class ApplicationsRowTotal(Rule):
+    """Table 三, every row: 总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他.
+
+    Why: the 总计 column is the sum of the six applicant columns (the official table has no separate
+    法人或其他组织 subtotal column). Reports often fill only 总计, or only the applicant columns.
+
+    How it decides: blank cells count as 0 (NB205 warns about them); a row with text is skipped.
+    `expected` is the sum of the six columns, `actual` the printed 总计.
+
+    How to fix: fill the applicant columns so that they add up to 总计, or correct 总计.
+    """
+
+    id = "NB203"
+    name = "applications-row-total"
+    title = "表三：各类申请人之和 ≠ 总计"
+    title_en = "Table 3: applicant columns do not add up to the total column"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "row": Msg(
+            "表三“{row}”行：六类申请人合计为 {expected}，但“总计”列填的是 {actual}。",
+            "Table 3, row '{row}': the six applicant columns add up to {expected}, but the total column says {actual}.",
+        )
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        for key, row in report.applications.items():
+            if "total" not in row or any(c.key not in row for c in APPLICANT_COLUMNS):
+                continue
+            try:
+                expected = total(row[c.key] for c in APPLICANT_COLUMNS)
+                actual = value(row["total"])
+            except NotANumber:
+                continue
+            if expected != actual:
+                yield Finding(
+                    key="row",
+                    params={
+                        "row": row_label("applications", key),
+                        "expected": tidy(expected),
+                        "actual": tidy(actual),
+                    },
+                    location=cell_location(report, "applications", key, "total"),
+                    expected=tidy(expected),
+                    actual=tidy(actual),
+                )
+
+
+class ReviewLitigationTotal(Rule):
+    """Table 四, every group: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结.
+
+    Why: each reconsideration or lawsuit either ended (upheld, corrected, other outcome) or is pending;
+    总计 counts them all. This holds for 行政复议 and both kinds of 行政诉讼 (未经复议直接起诉, 复议后起诉).
+
+    How it decides: blank cells count as 0; a group with text is skipped. `expected` is the sum of the
+    four outcome columns, `actual` the printed 总计.
+
+    How to fix: recount the group; a case still open at year end belongs under 尚未审结.
+    """
+
+    id = "NB204"
+    name = "review-litigation-total"
+    title = "表四：各结果之和 ≠ 总计"
+    title_en = "Table 4: outcomes do not add up to the total"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "group": Msg(
+            "表四“{group}”：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，但总计填的是 {actual}。",
+            "Table 4, '{group}': upheld + corrected + other + pending = {expected}, but the total says {actual}.",
+        )
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        parts = [c.key for c in REVIEW_COLUMNS if c.key != "total"]
+        for group, row in report.review_litigation.items():
+            if "total" not in row or any(p not in row for p in parts):
+                continue
+            try:
+                expected = total(row[p] for p in parts)
+                actual = value(row["total"])
+            except NotANumber:
+                continue
+            if expected != actual:
+                yield Finding(
+                    key="group",
+                    params={
+                        "group": row_label("review_litigation", group),
+                        "expected": tidy(expected),
+                        "actual": tidy(actual),
+                    },
+                    location=cell_location(report, "review_litigation", group, "total"),
+                    expected=tidy(expected),
+                    actual=tidy(actual),
+                )
+
+
+_MONEY = {("procurement", "amount"), ("fees", "amount")}
+_SIGNED = {"change"}  # 2019 本年增/减
+
+
+class CellValue(Rule):
+    """Every cell of tables 二, 三 and 四 holds a whole number ≥ 0 (money cells: a number ≥ 0).
+
+    Why: the tables are counts. A negative, fractional or textual count cannot be added up, and a blank
+    or dash leaves the reader guessing whether it means 0. Exceptions: the 2019 column 本年增/减 may be
+    negative; the money cells (2019 采购总金额, 2021 本年收费金额 in 万元) may hold decimals.
+
+    How it decides: text (such as 无 or 251000元), a negative count or a fraction is an error, one finding
+    per cell; blank and dash cells are a warning ("treated as 0"), one finding per row listing its columns.
+
+    How to fix: write every count as a plain number, 0 included; write money as a number in the
+    unit the column header names, without the unit.
+    """
+
+    id = "NB205"
+    name = "cell-value"
+    title = "表格单元格不是规范的数字"
+    title_en = "A table cell is not a proper number"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "text": Msg(
+            "{table}“{row}”行“{column}”列填的是“{text}”，不是数字。请填写数字（没有就填 0）。",
+            "{table_en}, row '{row}', column '{column}' holds '{text}', not a number. Write a number (0 if none).",
+        ),
+        "negative": Msg(
+            "{table}“{row}”行“{column}”列为负数（{text}）。数量不能为负。",
+            "{table_en}, row '{row}', column '{column}' is negative ({text}). Counts cannot be negative.",
+        ),
+        "fraction": Msg(
+            "{table}“{row}”行“{column}”列为小数（{text}）。件数应为整数。",
+            "{table_en}, row '{row}', column '{column}' is a fraction ({text}). Counts are whole numbers.",
+        ),
+        "blank": Msg(
+            "{table}“{row}”行有 {count} 个单元格为空或填了横线（{columns}），按 0 计算。请填写 0。",
+            "{table_en}, row '{row}': {count} cell(s) are blank or a dash ({columns}) and were taken as 0. Write 0.",
+        ),
+    }
+
+    TABLES = (
+        (SectionKey.proactive, "表二", "Table 2"),
+        (SectionKey.applications, "表三", "Table 3"),
+        (SectionKey.review_litigation, "表四", "Table 4"),
+    )
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        for section, zh, en in self.TABLES:
+            table = report.table(section.value)
+            for row_key, row in table.items():
+                blanks = []
+                for col_key, cell in row.items():
+                    names = {
+                        "table": zh,
+                        "table_en": en,
+                        "row": row_label(section, row_key),
+                        "column": column_label(section, col_key),
+                        "text": cell,
+                    }
+                    where = cell_location(report, section.value, row_key, col_key)
+                    kind = self._problem(cell, row_key, col_key)
+                    if kind == "blank":
+                        blanks.append(col_key)
+                    elif kind:
+                        yield Finding(key=kind, params=names, location=where, actual=cell)
+                if blanks:
+                    where = cell_location(report, section.value, row_key, blanks[0])
+                    where.columns = blanks  # type: ignore[attr-defined]
+                    yield Finding(
+                        key="blank",
+                        params={
+                            "table": zh,
+                            "table_en": en,
+                            "row": row_label(section, row_key),
+                            "count": len(blanks),
+                            "columns": "、".join(column_label(section, c) for c in blanks),
+                        },
+                        location=where,
+                        severity=Severity.warning,
+                    )
+
+    @staticmethod
+    def _problem(cell: object, row: str, column: str) -> str | None:
+        if cell is None:
+            return "blank"
+        if isinstance(cell, str):
+            return "text"
+        money = (row, column) in _MONEY
+        if cell < 0 and column not in _SIGNED:
+            return "negative"
+        if not money and isinstance(cell, float) and not cell.is_integer():
+            return "fraction"
+        return None
+
+
+@hookimpl
+def nianbao_rules() -> list[type[Rule]]:
+    return [
+        ApplicationsBalance,
+        ApplicationsOutcomeTotal,
+        ApplicationsRowTotal,
+        ReviewLitigationTotal,
+        CellValue,
+    ]
