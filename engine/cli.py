@@ -86,6 +86,8 @@ def _emit(text: str, output: Path | None) -> None:
 
 def _load(plugins: Sequence[str], lang: Lang) -> PluginHost:
     host = PluginHost.load(extra=plugins)
+    host.rules()  # collecting the rules is what finds unsound declarations: report them now
+    host.readers()
     for problem in host.problems:
         print(engine_message(problem.key, lang, **problem.params), file=sys.stderr)
     return host

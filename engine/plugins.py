@@ -149,8 +149,7 @@ class PluginHost:
             except Exception as exc:
                 reason = f"{hook}: {type(exc).__name__}: {exc}"
                 self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
-        # pluggy keeps implementations last-registered-first; rules are listed in load order.
-        return results[::-1]
+        return results  # registration order: built-ins first, so they keep their ids
 
 
 def _import_file(path: Path) -> ModuleType:

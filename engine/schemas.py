@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from referencing import Registry, Resource
 
 _HERE = Path(__file__).resolve().parent
 # Installed wheel: engine/_schemas; source checkout or editable install: ../schemas.
@@ -27,11 +28,18 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
+def _registry() -> Registry:
+    # The result schema refers to the report schema by its $id; both are known here, no network.
+    resources = [Resource.from_contents(load_schema(n)) for n in (REPORT, RESULT)]
+    return Registry().with_resources((r.contents["$id"], r) for r in resources)
+
+
+@cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return cls(schema, registry=_registry(), format_checker=cls.FORMAT_CHECKER)
 
 
 def schema_errors(instance: Any, name: str) -> list[str]:

@@ -22,7 +22,7 @@ from engine.readers.tables import (
     RawRow,
     match_label,
 )
-from engine.template import REVIEW_COLUMNS, REVIEW_GROUPS
+from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS
 
 REVIEW_WIDTH = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
 
@@ -89,6 +89,14 @@ def _split_table(key: SectionKey, lines: list[str], first: int) -> tuple[list[st
         signatures = APPLICATION_SIGNATURES if key is SectionKey.applications else PROACTIVE_SIGNATURES
         matched = [n for n, r in enumerate(rows) if r.row.values and match_label(r.row.label, signatures)]
         end = matched[-1] if matched else None
+        # Rows a report added after the template's last one still have a full row of values.
+        while (
+            end is not None
+            and key is SectionKey.applications
+            and end + 1 < len(rows)
+            and len(rows[end + 1].row.values) == len(APPLICATION_COLUMNS)
+        ):
+            end += 1
     if end is None:
         return lines, []
     table_end = rows[end].last_line - first

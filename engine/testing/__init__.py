@@ -1,0 +1,1 @@
+"""Helpers for tests, benchmarks and plugin authors: sample reports and rule cases as data."""

@@ -1,0 +1,165 @@
+"""Rule test cases as data, for the built-in rules and for plugin authors alike.
+
+A case file (JSON) names a rule and lists cases. Each case starts from a report, changes it, runs only
+that rule, and compares the findings with the expected ones:
+
+```json
+{"rule": "NB201",
+ "cases": [
+  {"name": "balanced", "report": "sample:2021", "expect": []},
+  {"name": "one-column-off", "report": "sample:2021",
+   "set": [["applications", "received_new", "natural_person", 99]],
+   "expect": [{"location": {"row": "received_new", "column": "natural_person"}, "severity": "error"}]}]}
+```
+
+`report` is `sample:2019` / `sample:2021` (add `-zero` for an all-zero report): an invented, consistent
+report; or a file path relative to the case file (any format Nianbao reads). `set` lists
+`[path..., value]` edits; a path into `sections` names the section key (`["sections", "problems",
+"text", ""]`); `drop` lists section keys to remove. Each expected finding matches by the fields it
+gives (location fields by subset); the rule's findings must match the list one to one.
+
+Use from pytest:
+
+```python
+from engine.testing.cases import load_rule_cases
+CASES = load_rule_cases("tests/rule_cases/*.json")
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_rule_case(case):
+    case.evaluate(plugins=["my_plugin"])
+```
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.checker import Checker
+from engine.model import Report
+from engine.plugins import PluginHost
+from engine.profile import Profile
+from engine.result import FindingResult
+from engine.testing.samples import SampleSpec, make_report
+from engine.template import Template
+
+SAMPLE_AGENCY = "青禾市测试局"
+
+
+def sample(name: str) -> Report:
+    """`2019`, `2021`, `2019-zero`, `2021-zero`: a consistent invented report of that template."""
+    template, _, zero = name.partition("-")
+    year = 2020 if template == "2019" else 2022
+    return make_report(SampleSpec(SAMPLE_AGENCY, year, seed=1, template=Template(template), all_zero=bool(zero)))
+
+
+@dataclass
+class RuleCase:
+    rule: str
+    name: str
+    report: str
+    base: Path
+    set: list[list[Any]] = field(default_factory=list)
+    drop: list[str] = field(default_factory=list)
+    expect: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}_{self.name}"
+
+    def build(self, checker: Checker) -> Report:
+        if self.report.startswith("sample:"):
+            report = sample(self.report.removeprefix("sample:"))
+        else:
+            report = checker.read(self.base / self.report)
+        for edit in self.set:
+            _apply(report, edit[:-1], edit[-1])
+        report.sections = [s for s in report.sections if s.key.value not in self.drop]
+        return report
+
+    def run(self, plugins: list[str] | None = None) -> list[FindingResult]:
+        checker = Checker(PluginHost.load(extra=plugins or []), Profile(select=[self.rule]))
+        result = checker.check_report(self.build(checker))
+        crashed = [r for r in result.rules if r.status == "error"]
+        if crashed:
+            raise AssertionError(f"{self.id}: rule crashed: {crashed[0].reason}")
+        return [f for f in result.findings if f.rule == self.rule]
+
+    def evaluate(self, plugins: list[str] | None = None) -> None:
+        findings = self.run(plugins)
+        unmatched = list(findings)
+        for wanted in self.expect:
+            hit = next((f for f in unmatched if _matches(f, wanted)), None)
+            if hit is None:
+                raise AssertionError(f"{self.id}: no finding matches {wanted}; got {_show(findings)}")
+            unmatched.remove(hit)
+        if unmatched:
+            raise AssertionError(f"{self.id}: unexpected findings {_show(unmatched)}")
+
+
+def _apply(report: Report, path: list[Any], value: Any) -> None:
+    if path[0] == "sections":
+        section = report.section(path[1])
+        if section is None:
+            raise KeyError(f"no section {path[1]} to edit")
+        setattr(section, path[2], value)
+        return
+    if len(path) == 1:
+        setattr(report, path[0], value)
+        return
+    target = getattr(report, path[0])
+    for key in path[1:-1]:
+        target = target.setdefault(key, {})
+    if value is None and path[-1] in target and isinstance(target[path[-1]], dict):
+        del target[path[-1]]  # `[... "row", null]` removes a whole row
+    else:
+        target[path[-1]] = value
+
+
+def _matches(finding: FindingResult, wanted: dict[str, Any]) -> bool:
+    data = finding.model_dump(mode="json")
+    for key, value in wanted.items():
+        if key == "location":
+            if any(data["location"].get(k) != v for k, v in value.items()):
+                return False
+        elif data.get(key) != value:
+            return False
+    return True
+
+
+def _show(findings: list[FindingResult]) -> str:
+    return json.dumps(
+        [
+            {
+                "location": f.location.model_dump(exclude_none=True),
+                "expected": f.expected,
+                "actual": f.actual,
+                "severity": f.severity,
+                "message": f.message,
+            }
+            for f in findings
+        ],
+        ensure_ascii=False,
+    )
+
+
+def load_rule_cases(pattern: str) -> list[RuleCase]:
+    cases = []
+    for file in sorted(glob.glob(pattern)):
+        path = Path(file)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            cases.append(
+                RuleCase(
+                    rule=case.get("rule", data["rule"]),
+                    name=case["name"],
+                    report=case.get("report", data.get("report", "sample:2021")),
+                    base=path.parent,
+                    set=case.get("set", []),
+                    drop=case.get("drop", []),
+                    expect=case.get("expect", []),
+                )
+            )
+    return cases

@@ -1,0 +1,221 @@
+"""Invented sample reports, made from a seed: a consistent report model with prose that matches it.
+
+The model is the truth; renderers (`engine.testing.render`) print it as a source file, and the tests
+read that file back and compare with the model cell by cell. Organ names are invented.
+
+    python -m engine.testing.samples reports/     # regenerate the samples the main job runs on
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.model import Report, Section, SectionKey, Source, Table
+from engine.template import (
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    OUTCOME_GROUPS,
+    PROACTIVE_ROWS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    Template,
+)
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    agency: str
+    year: int
+    seed: int
+    template: Template | None = None  # default: the template of the year
+    all_zero: bool = False
+
+    @property
+    def tpl(self) -> Template:
+        return self.template or (Template.T2021 if self.year >= 2021 else Template.T2019)
+
+
+# Applicant columns, from most to least frequent, and how large their counts run.
+_SCALE = {"natural_person": 12, "commercial": 4, "research": 1, "social_welfare": 1, "legal_service": 2, "other_org": 1}
+
+
+def _applications(rng: random.Random, tpl: Template, zero: bool) -> Table:
+    rows = [r.key for r in APPLICATION_ROWS[tpl]]
+    outcome = [r for r in rows if r not in ("received_new", "carried_over", "total", "carried_forward")]
+    table: Table = {r: {} for r in rows}
+    for col in APPLICANT_COLUMNS:
+        scale = 0 if zero else _SCALE[col.key]
+        for r in outcome:
+            high = scale * 3 // 2 if r in ("disclosed", "unavailable.not_held") else scale // 4
+            table[r][col.key] = rng.randint(0, high)
+        handled = sum(table[r][col.key] for r in outcome)
+        carried = rng.randint(0, min(handled, scale // 3)) if scale else 0
+        forward = rng.randint(0, scale // 3) if scale else 0
+        table["total"][col.key] = handled
+        table["carried_over"][col.key] = carried
+        table["carried_forward"][col.key] = forward
+        table["received_new"][col.key] = handled + forward - carried
+    for row in table.values():
+        row["total"] = sum(row[c.key] for c in APPLICANT_COLUMNS)
+    return table
+
+
+def _review(rng: random.Random, zero: bool) -> Table:
+    table: Table = {}
+    for group, scale in zip(REVIEW_GROUPS, (3, 2, 1), strict=True):
+        row = {c.key: (0 if zero else rng.randint(0, scale)) for c in REVIEW_COLUMNS if c.key != "total"}
+        row["total"] = sum(row.values())
+        table[group.key] = row
+    return table
+
+
+def _proactive(rng: random.Random, tpl: Template, zero: bool, makes_regulations: bool) -> Table:
+    table: Table = {}
+    for row in PROACTIVE_ROWS[tpl]:
+        cells = {}
+        for col in row.columns:
+            if zero or (row.key == "regulations" and not makes_regulations):
+                cells[col.key] = 0.0 if col.key == "amount" else 0
+            elif col.key == "amount":
+                cells[col.key] = round(rng.uniform(0, 80), 2)
+            elif col.key == "change":
+                cells[col.key] = rng.randint(-5, 5)
+            elif col.key in ("in_force", "total_published", "previous"):
+                cells[col.key] = rng.randint(5, 60)
+            elif col.key == "decisions":
+                cells[col.key] = rng.randint(0, 900)
+            else:
+                cells[col.key] = rng.randint(0, 6)
+        table[row.key] = cells
+    return table
+
+
+def _sum(table: Table, rows: tuple[str, ...] | list[str]) -> int:
+    return sum(int(table[r]["total"] or 0) for r in rows if r in table)
+
+
+def _overview(spec: SampleSpec, apps: Table, review: Table) -> str:
+    name = spec.agency
+    received = apps["received_new"]["total"]
+    if received == 0 and apps["carried_over"]["total"] == 0:
+        requests = f"{spec.year}年，{name}未收到政府信息公开申请，无上年结转申请。"
+    else:
+        other = [k for k in apps if k.startswith("other")]
+        requests = (
+            f"{spec.year}年，{name}共收到政府信息公开申请{received}件，上年结转{apps['carried_over']['total']}件，"
+            f"办结{apps['total']['total']}件。其中予以公开{apps['disclosed']['total']}件，"
+            f"部分公开{apps['partially_disclosed']['total']}件，"
+            f"不予公开{_sum(apps, OUTCOME_GROUPS['withheld'])}件，无法提供{_sum(apps, OUTCOME_GROUPS['unavailable'])}件，"
+            f"不予处理{_sum(apps, OUTCOME_GROUPS['not_processed'])}件，其他处理{_sum(apps, other)}件；"
+            f"结转下年度继续办理{apps['carried_forward']['total']}件。"
+        )
+    reviews = review["review"]["total"]
+    suits = review["litigation_direct"]["total"] + review["litigation_after_review"]["total"]
+    if reviews == 0 and suits == 0:
+        oversight = "全年未发生因政府信息公开工作引起的行政复议、行政诉讼。"
+    else:
+        oversight = f"全年因政府信息公开工作被申请行政复议{reviews}件，被提起行政诉讼{suits}件。"
+    return "\n".join(
+        [
+            "（一）主动公开",
+            f"{name}坚持以公开为常态、不公开为例外，及时公开机构职能、政策文件、财政预决算等信息，"
+            "做好政策解读和回应关切。",
+            "（二）依申请公开",
+            requests + "申请均在法定期限内答复。",
+            "（三）政府信息管理",
+            "严格执行信息发布审核机制，开展政策文件清理，动态更新政府信息公开目录。",
+            "（四）平台建设",
+            "优化政府网站信息公开专栏，做好政务新媒体日常维护，提升平台检索和互动功能。",
+            "（五）监督保障",
+            "成立政务公开工作领导小组，将政务公开纳入年度工作考核，开展社会评议，明确责任追究。" + oversight,
+        ]
+    )
+
+
+def _problems(spec: SampleSpec) -> str:
+    return (
+        f"（一）存在的主要问题。一是政策解读形式较为单一，图文、视频解读偏少；二是个别信息发布不够及时，"
+        f"部分栏目更新存在滞后；三是工作人员业务能力有待提高。对上一年度报告提出的问题，{spec.agency}已逐项整改落实。\n"
+        "（二）改进措施。下一步，将丰富解读形式，加强信息发布审核和栏目巡查，定期组织业务培训，"
+        "切实提升政务公开工作质量。"
+    )
+
+
+def _other_matters(spec: SampleSpec) -> str:
+    if spec.year >= 2021:
+        return f"依据《政府信息公开信息处理费管理办法》，{spec.year}年{spec.agency}未收取信息处理费。"
+    return "无其他需要报告的事项。"
+
+
+def make_report(spec: SampleSpec) -> Report:
+    rng = random.Random(spec.seed)
+    tpl = spec.tpl
+    apps = _applications(rng, tpl, spec.all_zero)
+    review = _review(rng, spec.all_zero)
+    makes_regulations = spec.agency.endswith("人民政府") and ("市" in spec.agency or "省" in spec.agency)
+    proactive = _proactive(rng, tpl, spec.all_zero, makes_regulations)
+    texts = {
+        SectionKey.overview: _overview(spec, apps, review),
+        SectionKey.proactive: "",
+        SectionKey.applications: "",
+        SectionKey.review_litigation: "",
+        SectionKey.problems: _problems(spec),
+        SectionKey.other_matters: _other_matters(spec),
+    }
+    return Report(
+        source=Source(path="generated", format="txt", sha256="0" * 64),
+        title=f"{spec.agency}{spec.year}年政府信息公开工作年度报告",
+        agency=spec.agency,
+        year=spec.year,
+        title_year=spec.year,
+        template=tpl.value,
+        sections=[Section(key=k, heading=k.heading, text=t, order=i) for i, (k, t) in enumerate(texts.items())],
+        proactive=proactive,
+        applications=apps,
+        review_litigation=review,
+    )
+
+
+# --- the samples of reports/ -----------------------------------------------------------------------
+
+
+def sample_reports() -> dict[str, Report]:
+    """The reports/ samples: two clean ones (both templates), one with table errors, one empty 五."""
+    clean_2021 = make_report(SampleSpec("青禾市自然资源局", 2022, seed=11))
+    clean_2019 = make_report(SampleSpec("南屿县人民政府", 2020, seed=7))
+
+    errors = make_report(SampleSpec("白鹭市生态环境局", 2023, seed=23))
+    errors.applications["disclosed"]["natural_person"] += 2  # breaks NB202 and NB203
+    errors.applications["carried_forward"]["total"] += 1  # breaks NB201 and NB203
+    errors.review_litigation["review"]["total"] += 1  # breaks NB204
+
+    empty_problems = make_report(SampleSpec("云岭镇人民政府", 2021, seed=5, all_zero=True))
+    problems = empty_problems.section(SectionKey.problems)
+    assert problems is not None
+    problems.text = ""
+    return {
+        "2022-qinghe-natural-resources.txt": clean_2021,
+        "2020-nanyu-county.txt": clean_2019,
+        "2023-bailu-environment-table-errors.txt": errors,
+        "2021-yunling-town-empty-problems.txt": empty_problems,
+    }
+
+
+def write_samples(folder: Path) -> list[Path]:
+    from engine.testing.render import render_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, report in sample_reports().items():
+        path = folder / name
+        path.write_text(render_text(report), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_samples(Path(sys.argv[1] if len(sys.argv) > 1 else "reports")):
+        print(written_path)

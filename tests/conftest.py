@@ -1,0 +1,47 @@
+"""Shared fixtures. Real published reports are read from ../shared (never copied); tests that need them
+skip cleanly when it is absent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_76a48cb7c346ee51.txt"
+CORPUS = SHARED / "corpus" / "real"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    if not SEED.is_file():
+        pytest.skip("../shared/seeds is not present")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the nianbao CLI in-process: returns (exit code, stdout, stderr)."""
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+@pytest.fixture
+def run_json(run):
+    """`nianbao check … --format json`, parsed."""
+
+    def _run(*args: str) -> tuple[int, dict]:
+        code, out, err = run("check", *args, "--format", "json", "--no-progress")
+        assert "Traceback" not in err
+        return code, json.loads(out)
+
+    return _run

@@ -1,0 +1,114 @@
+"""The `nianbao` command as a user meets it: outputs, options, exit codes, languages."""
+
+from __future__ import annotations
+
+import json
+
+from engine.plugins import PluginHost
+from engine.scoring import grade, rule_penalty, score
+from engine.rule import Severity
+from tests.conftest import ROOT
+
+REPORTS = ROOT / "reports"
+CLEAN = REPORTS / "2022-qinghe-natural-resources.txt"
+ERRORS = REPORTS / "2023-bailu-environment-table-errors.txt"
+
+
+def test_main_job_prints_a_scored_summary(run):
+    code, out, err = run("check", REPORTS)
+    assert code == 1  # the samples include a report with table errors and one with an empty 五
+    assert "得分 100.0 · 优秀" in out
+    assert "汇总：4 个文件，已检查 4 个" in out
+    assert "NB201" in out and "NB301" in out
+    assert err == ""
+    # findings grouped by section, errors of table 三 under its heading
+    block = out.split("2023-bailu-environment-table-errors.txt")[1]
+    assert block.index("三、收到和处理政府信息公开申请情况") < block.index("NB201")
+
+
+def test_english_output(run):
+    code, out, _ = run("check", ERRORS, "--lang", "en")
+    assert "score" in out and "Table 3" in out and "Summary: 1 file(s)" in out
+    assert "得分" not in out
+
+
+def test_clean_report_exits_zero_and_fail_under(run):
+    assert run("check", CLEAN)[0] == 0
+    assert run("check", CLEAN, "--fail-under", "100.5")[0] == 1
+
+
+def test_select_and_ignore(run_json):
+    _, doc = run_json(ERRORS, "--select", "NB20")
+    assert {f["rule"] for f in doc["results"][0]["findings"]} <= {"NB201", "NB202", "NB203", "NB204", "NB205", "NB206"}
+    assert "NB101" not in doc["profile"]["weights"]
+    _, doc = run_json(ERRORS, "--ignore", "NB206,NB203")
+    rules = {f["rule"] for f in doc["results"][0]["findings"]}
+    assert "NB206" not in rules and "NB203" not in rules and "NB201" in rules
+
+
+def test_unknown_rule_id_is_a_usage_error(run):
+    code, out, err = run("check", CLEAN, "--select", "NB999")
+    assert code == 2 and "NB999" in err and out == ""
+
+
+def test_profile_changes_weights_and_severities(run_json, tmp_path):
+    profile = tmp_path / "p.toml"
+    profile.write_text('name = "strict"\n[weights]\nNB301 = 30\n[severity]\nNB301 = "warning"\n', encoding="utf-8")
+    code, doc = run_json(REPORTS / "2021-yunling-town-empty-problems.txt", "--profile", profile)
+    result = doc["results"][0]
+    assert doc["profile"]["name"] == "strict" and doc["profile"]["weights"]["NB301"] == 30
+    assert result["findings"][0]["severity"] == "warning"
+    assert result["score"] == 100 - 30 * 0.4
+    assert code == 0
+
+
+def test_unreadable_and_unsupported_files_do_not_stop_the_batch(run_json, tmp_path):
+    (tmp_path / "good.txt").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    code, doc = run_json(tmp_path / "good.txt", tmp_path / "scan.png", tmp_path / "empty.txt")
+    assert code == 2
+    by_name = {r["source"]["path"].rsplit("/", 1)[-1]: r for r in doc["results"]}
+    assert by_name["good.txt"]["score"] == 100.0
+    assert by_name["scan.png"]["error"]["code"] == "unsupported"
+    assert "PDF、HTML、DOCX、TXT 或 JSON" in by_name["scan.png"]["error"]["message"]
+    assert by_name["empty.txt"]["error"]["code"] == "not-a-report"
+    assert doc["summary"] == {"files": 3, "checked": 1, "unreadable": 2, "mean_score": 100.0, "grades": {"优秀": 1}}
+
+
+def test_output_file(run, tmp_path):
+    target = tmp_path / "result.json"
+    code, out, _ = run("check", CLEAN, "--format", "json", "--output", target)
+    assert out == "" and json.loads(target.read_text(encoding="utf-8"))["summary"]["checked"] == 1
+
+
+def test_rules_listing(run):
+    code, out, _ = run("rules")
+    assert code == 0
+    for rule in ("NB101", "NB201", "NB202", "NB203", "NB204", "NB205", "NB206", "NB301"):
+        assert rule in out
+    code, out, _ = run("rules", "--format", "json")
+    listing = json.loads(out)
+    assert {"id", "name", "severity", "weight", "applies", "title", "doc"} <= set(listing[0])
+    assert all(r["doc"] for r in listing)
+
+
+def test_usage_errors_exit_two(run, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        run("check")
+    assert exc.value.code == 2
+    code, _, err = run("check", ROOT / "docs")  # a folder without reports
+    assert code == 2 and "no report files" in err
+
+
+def test_scoring_promises_of_the_default_profile():
+    rules = [e.cls for e in PluginHost.load(entry_points=False).rules()]
+    assert score([]) == 100.0 and grade(100.0) == "优秀"
+    for rule in rules:
+        if Severity(rule.severity) == Severity.error:
+            assert score([rule_penalty(rule.weight, [Severity.error])]) < 90, rule.id
+    assert rule_penalty(10, [Severity.error] * 20) == 20  # capped at twice the weight
+    assert rule_penalty(10, [Severity.warning]) == 4
+    assert (grade(89.9), grade(80), grade(60), grade(59.9)) == ("良好", "良好", "合格", "不合格")

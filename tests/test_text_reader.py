@@ -1,0 +1,120 @@
+"""The text reader against generated reports whose every cell is known (both templates, two layouts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.model import Source
+from engine.readers.assemble import build_report
+from engine.readers.normalize import parse_cell
+from engine.readers.text import parse_text
+from engine.testing.render import render_text
+from engine.testing.samples import SampleSpec, make_report, sample_reports
+from engine.template import Template
+
+SPECS = [
+    SampleSpec("青禾市自然资源局", 2022, seed=3),
+    SampleSpec("南屿县人民政府", 2020, seed=4),
+    SampleSpec("云岭镇人民政府", 2023, seed=5, all_zero=True),
+    SampleSpec("白鹭市人民政府", 2019, seed=6),
+    SampleSpec("北湾区教育局", 2021, seed=8, template=Template.T2019),  # old template in a 2021 report
+]
+
+
+def read_back(text: str):
+    return build_report(parse_text(text), Source(path="t.txt", format="txt", sha256="0" * 64))
+
+
+@pytest.mark.parametrize("layout", ["plain", "pdf"])
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"{s.agency}-{s.year}")
+def test_every_cell_round_trips(spec, layout):
+    truth = make_report(spec)
+    got = read_back(render_text(truth, layout))
+    assert got.applications == truth.applications
+    assert got.review_litigation == truth.review_litigation
+    assert got.proactive == truth.proactive
+    assert (got.title, got.agency, got.year, got.title_year, got.template) == (
+        truth.title,
+        truth.agency,
+        truth.year,
+        truth.title_year,
+        truth.template,
+    )
+    assert [s.key for s in got.sections] == [s.key for s in truth.sections]
+    assert got.notes == []
+
+
+def test_section_prose_leaves_the_tables_out():
+    truth = make_report(SPECS[0])
+    got = read_back(render_text(truth, "pdf"))
+    apps = got.section("applications")
+    assert apps is not None and apps.text == ""
+    assert got.section("overview").text.replace("\n", "") == truth.section("overview").text.replace("\n", "")
+
+
+def test_subtotal_and_extra_rows_kept_without_shifting_template_rows():
+    truth = make_report(SPECS[0])
+    withheld = {
+        c: sum(truth.applications[r][c] for r in truth.applications if r.startswith("withheld."))
+        for c in truth.applications["disclosed"]
+    }
+    truth.applications["withheld"] = withheld
+    truth.applications["extra.其中涉及疫情防控"] = dict.fromkeys(withheld, 0)
+    got = read_back(render_text(truth, "pdf"))
+    assert got.applications == truth.applications
+
+
+def test_blank_and_dash_cells_read_as_null():
+    truth = make_report(SPECS[1])
+    truth.applications["disclosed"]["research"] = None
+    got = read_back(render_text(truth))
+    assert got.applications["disclosed"]["research"] is None
+
+
+def test_wrong_count_of_values_is_left_out_with_a_note():
+    text = render_text(sample_reports()["2020-nanyu-county.txt"])
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if line.startswith("2.重复申请"))
+    lines[i] = "2.重复申请 0 0 0"
+    got = read_back("\n".join(lines))
+    assert "not_processed.duplicate" not in got.applications
+    assert any("重复申请" in note and "3 个数值" in note for note in got.notes)
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("12", 12),
+        ("１２", 12),
+        ("1,234", 1234),
+        ("1，234", 1234),
+        (" 7 ", 7),
+        ("-8", -8),
+        ("－8", -8),
+        ("12.5", 12.5),
+        ("", None),
+        ("—", None),
+        ("-", None),
+        ("／", None),
+        ("无", "无"),
+        ("251000元", "251000元"),
+    ],
+)
+def test_cell_normalisation(printed, value):
+    assert parse_cell(printed) == value
+
+
+def test_not_a_report(tmp_path, run):
+    path = tmp_path / "letter.txt"
+    path.write_text("关于召开工作会议的通知\n各科室：定于下周一开会。\n", encoding="utf-8")
+    code, out, err = run("check", path, "--format", "json")
+    assert code == 2
+    assert '"not-a-report"' in out
+
+
+def test_gbk_text_is_decoded(tmp_path, run):
+    path = tmp_path / "gbk.txt"
+    text = render_text(sample_reports()["2022-qinghe-natural-resources.txt"])
+    path.write_bytes(text.encode("gbk"))
+    code, out, _ = run("parse", path)
+    assert code == 0 and "青禾市自然资源局" in out
