@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from engine.plugins import PluginHost
-from engine.scoring import grade, rule_penalty, score
 from engine.rule import Severity
+from engine.scoring import grade, rule_penalty, score
 from tests.conftest import ROOT
 
 REPORTS = ROOT / "reports"
@@ -28,6 +28,7 @@ def test_main_job_prints_a_scored_summary(run):
 
 def test_english_output(run):
     code, out, _ = run("check", ERRORS, "--lang", "en")
+    assert code == 1
     assert "score" in out and "Table 3" in out and "Summary: 1 file(s)" in out
     assert "得分" not in out
 
@@ -79,6 +80,7 @@ def test_unreadable_and_unsupported_files_do_not_stop_the_batch(run_json, tmp_pa
 def test_output_file(run, tmp_path):
     target = tmp_path / "result.json"
     code, out, _ = run("check", CLEAN, "--format", "json", "--output", target)
+    assert code == 0
     assert out == "" and json.loads(target.read_text(encoding="utf-8"))["summary"]["checked"] == 1
 
 

@@ -81,3 +81,14 @@ def test_a_broken_result_document_is_refused(run_json):
     errors = schema_errors(doc, RESULT)
     assert any("140" in e for e in errors)
     assert any("findings[0]" in e for e in errors)
+
+
+def test_reports_folder_is_what_the_generator_makes(tmp_path):
+    from engine.testing.samples import write_samples
+
+    for path in write_samples(tmp_path):
+        committed = ROOT / "reports" / path.name
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
+            f"reports/{path.name} is stale: run python -m engine.testing.samples reports/"
+        )
+    assert sorted(p.name for p in (ROOT / "reports").iterdir()) == sorted(p.name for p in tmp_path.iterdir())

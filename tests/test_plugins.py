@@ -116,6 +116,6 @@ def test_duplicate_rule_id_is_refused(run, tmp_path):
         encoding="utf-8",
     )
     code, out, err = run("rules", "--plugin", dup, "--format", "json")
-    assert "already used" in err
+    assert code == 0 and "already used" in err
     mine = [r for r in json.loads(out) if r["id"] == "NB201"]
     assert len(mine) == 1 and mine[0]["plugin"] == "rules.tables"

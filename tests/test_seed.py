@@ -47,6 +47,7 @@ def _check_text(tmp_path, run_json, text: str) -> dict:
     code, doc = run_json(path)
     result = doc["results"][0]
     assert result["error"] is None
+    assert code == (1 if any(f["severity"] == "error" for f in result["findings"]) else 0)
     return result
 
 

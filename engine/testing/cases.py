@@ -42,8 +42,8 @@ from engine.model import Report
 from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.result import FindingResult
-from engine.testing.samples import SampleSpec, make_report
 from engine.template import Template
+from engine.testing.samples import SampleSpec, make_report
 
 SAMPLE_AGENCY = "青禾市测试局"
 

@@ -108,7 +108,8 @@ def _overview(spec: SampleSpec, apps: Table, review: Table) -> str:
             f"{spec.year}年，{name}共收到政府信息公开申请{received}件，上年结转{apps['carried_over']['total']}件，"
             f"办结{apps['total']['total']}件。其中予以公开{apps['disclosed']['total']}件，"
             f"部分公开{apps['partially_disclosed']['total']}件，"
-            f"不予公开{_sum(apps, OUTCOME_GROUPS['withheld'])}件，无法提供{_sum(apps, OUTCOME_GROUPS['unavailable'])}件，"
+            f"不予公开{_sum(apps, OUTCOME_GROUPS['withheld'])}件，"
+            f"无法提供{_sum(apps, OUTCOME_GROUPS['unavailable'])}件，"
             f"不予处理{_sum(apps, OUTCOME_GROUPS['not_processed'])}件，其他处理{_sum(apps, other)}件；"
             f"结转下年度继续办理{apps['carried_forward']['total']}件。"
         )
