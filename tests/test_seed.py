@@ -63,7 +63,7 @@ def test_altered_table_three_cell_is_located(tmp_path, run_json, seed_text):
     assert f["location"]["column"] == "total"
     assert f["location"]["row_label"] == "2.重复申请"
     assert (f["expected"], f["actual"]) == (2, 0)
-    assert f["location"]["line"] == seed_text.splitlines().index("2.重复申请 0 0 0 0 0 0 0") + 1
+    assert f["location"]["line"] == seed_text.split("\n").index("2.重复申请 0 0 0 0 0 0 0") + 1
     outcome = [f for f in result["findings"] if f["rule"] == "NB202"]
     assert [(f["location"]["row"], f["location"]["column"], f["expected"], f["actual"]) for f in outcome] == [
         ("total", "natural_person", 2, 0)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from engine.hookspecs import hookimpl
 from engine.readers.base import Reader
 from engine.readers.jsonreader import JsonReader
+from engine.readers.pdf import PdfReader
 from engine.readers.text import TextReader
 
 
 @hookimpl
 def nianbao_readers() -> list[Reader]:
-    return [TextReader(), JsonReader()]
+    return [TextReader(), JsonReader(), PdfReader()]

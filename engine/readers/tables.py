@@ -50,7 +50,7 @@ APPLICATION_SIGNATURES = _signatures(
         ("disclosed", r"予以公开"),
         ("partially_disclosed", r"部分公开"),
         ("withheld.state_secret", r"国家秘密"),
-        ("withheld.prohibited_by_law", r"法律行政法规|法规禁止"),
+        ("withheld.prohibited_by_law", r"其他法律|法律行政|法规禁止"),
         ("withheld.security_stability", r"三安全|一稳定"),
         ("withheld.third_party_rights", r"第三方|合法权益"),
         ("withheld.internal_affairs", r"三类内部|内部事务"),
@@ -143,6 +143,13 @@ def decide_template(table_text: str) -> tuple[Template | None, list[str]]:
     return None, notes
 
 
+def _fit(values: list[Cell], width: int) -> list[Cell]:
+    """Blank cells before a row's figures (a label cell split in two by a stray border) are not values."""
+    while len(values) > width and values[0] is None:
+        values = values[1:]
+    return values
+
+
 def _short(label: str) -> str:
     text = label_key(label)
     return text if len(text) <= 24 else text[:12] + "…" + text[-10:]
@@ -156,6 +163,8 @@ def build_applications(rows: list[RawRow]) -> BuiltTable:
         if not row.values:
             continue
         key = match_label(row.label, APPLICATION_SIGNATURES)
+        if key is None and all(v is None for v in row.values):
+            continue  # a header or spacer row with empty cells
         if key is None:
             if not label_key(row.label):
                 out.notes.append(f"表三中有一行 {len(row.values)} 个数值没有行标签，未采用。")
@@ -164,7 +173,7 @@ def build_applications(rows: list[RawRow]) -> BuiltTable:
         if key in out.table:
             out.notes.append(f"表三“{_short(row.label)}”行重复出现，只采用第一次出现的数值。")
             continue
-        values = row.values
+        values = _fit(row.values, width)
         if len(values) != width:
             if len(values) > width and len(values) % width == 0:
                 out.notes.append(f"表三“{_short(row.label)}”行读到 {len(values)} 个数值，只采用前 {width} 个。")
@@ -212,6 +221,8 @@ def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable
         if not row.values:
             continue
         key = match_label(row.label, PROACTIVE_SIGNATURES)
+        if key is None and all(v is None for v in row.values):
+            continue
         if key is None:
             key = "extra." + _short(row.label) if label_key(row.label) else None
         if key is None:
@@ -221,7 +232,12 @@ def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable
             out.notes.append(f"表二“{_short(row.label)}”行重复出现，只采用第一次出现的数值。")
             continue
         layout = next(
-            (layouts[t][key] for t in order if key in layouts[t] and len(layouts[t][key].columns) == len(row.values)),
+            (
+                layouts[t][key]
+                for t in order
+                if key in layouts[t]
+                and len(layouts[t][key].columns) == len(_fit(row.values, len(layouts[t][key].columns)))
+            ),
             None,
         )
         if layout is None:
@@ -232,7 +248,8 @@ def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable
                     f"表二“{_short(row.label)}”行读到 {len(row.values)} 个数值，与模板栏目数不符，未采用。"
                 )
             continue
-        out.table[key] = {c.key: v for c, v in zip(layout.columns, row.values, strict=True)}
+        values = _fit(row.values, len(layout.columns))
+        out.table[key] = {c.key: v for c, v in zip(layout.columns, values, strict=True)}
         if row.anchor:
             out.anchors[f"proactive.{key}"] = row.anchor
     return out

@@ -1,0 +1,188 @@
+"""The format-neutral middle of every reader: a report as a sequence of blocks in reading order.
+
+A block is a line of text (prose, or a table row as text extraction left it) or a table row whose cells a
+reader could see (a PDF grid, an HTML <tr>, a DOCX <w:tr>). `parse_blocks` finds the sections and reads
+the tables from either kind the same way: a run of label text followed by a run of values is one row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine.model import Anchor, Cell, SectionKey
+from engine.readers.assemble import RawDocument, RawSection
+from engine.readers.layout import match_heading
+from engine.readers.normalize import compact, is_value_token, nfkc, parse_cell
+from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, RawRow, match_label
+from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS
+
+REVIEW_WIDTH = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
+
+# "1.属于国家秘密", "3、其他": an item number opening a label, not a value.
+_ITEM_MARKER = re.compile(r"^\d+\s*[.．、]\s*\D")
+_VALUE_START = re.compile(r"^[-−－—–/／]|^\d")
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    is_value: bool
+    value: Cell = None
+
+
+@dataclass
+class Block:
+    text: str = ""
+    cells: list[str] | None = None  # a table row: the cells that start in it, left to right
+    line: int | None = None
+    page: int | None = None
+
+    @property
+    def compact(self) -> str:
+        return compact(" ".join(self.cells) if self.cells is not None else self.text)
+
+    @property
+    def anchor(self) -> Anchor:
+        return Anchor(page=self.page, line=self.line)
+
+    def pieces(self) -> list[Piece]:
+        if self.cells is None:
+            # Markdown tables: the bars only separate cells.
+            return [
+                Piece(p, True, parse_cell(p)) if is_value_token(p) else Piece(p, False)
+                for p in self.text.replace("|", " ").split()
+            ]
+        return _cell_pieces(self.cells)
+
+
+def _is_value_cell(text: str) -> bool:
+    t = compact(text)
+    return not t or (bool(_VALUE_START.match(t)) and not _ITEM_MARKER.match(nfkc(text).strip()))
+
+
+def _cell_pieces(cells: list[str]) -> list[Piece]:
+    """A grid row: its values are the longest run of value-like cells (figures, dashes, blanks) that ends
+    the row and holds a figure or follows a label; the cells before it are label text (blanks skipped)."""
+    start = len(cells)
+    while start > 0 and _is_value_cell(cells[start - 1]):
+        start -= 1
+    values = cells[start:]
+    has_label = any(compact(c) for c in cells[:start])
+    if not (has_label or any(compact(c) for c in values)):
+        values = []
+    pieces = [Piece(compact(c), False) for c in cells[:start] if compact(c)]
+    pieces += [Piece(compact(c), True, parse_cell(c)) for c in values]
+    return pieces
+
+
+# --- tables inside a section ------------------------------------------------------------------------
+
+_TABLE_CUES: dict[SectionKey, Callable[[str], bool]] = {
+    SectionKey.proactive: lambda t: "第二十条" in t or t.startswith("信息内容"),
+    SectionKey.applications: lambda t: any(w in t for w in ("申请人情况", "本列数据", "勾稽关系", "本年新收")),
+    SectionKey.review_litigation: lambda t: t.startswith(("行政复议", "结果维持", "未经复议")),
+}
+
+
+@dataclass
+class _Row:
+    row: RawRow
+    last: int  # index of the block holding its last value
+
+
+def _group_rows(blocks: list[Block], first: int) -> list[_Row]:
+    """Split a table region into rows: label text, then the values that follow it."""
+    rows: list[_Row] = []
+    label: list[str] = []
+    values: list[Cell] = []
+    anchor: Anchor | None = None
+    last = first
+
+    def flush() -> None:
+        nonlocal label, values, anchor
+        if label or values:
+            rows.append(_Row(RawRow(" ".join(label), values, anchor), last))
+        label, values, anchor = [], [], None
+
+    for i, block in enumerate(blocks, start=first):
+        for piece in block.pieces():
+            if piece.is_value:
+                if anchor is None:
+                    anchor = block.anchor  # where the row's figures stand
+                values.append(piece.value)
+                last = i
+            else:
+                if values:
+                    flush()
+                label.append(piece.text)
+    flush()
+    return rows
+
+
+def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list[Block], list[_Row]]:
+    """Separate a table section's prose from its table rows."""
+    cue = _TABLE_CUES[key]
+    start = next((i for i, b in enumerate(blocks) if cue(b.compact)), None)
+    if start is None:
+        return blocks, []
+    rows = _group_rows(blocks[start:], first + start)
+    if key is SectionKey.review_litigation:
+        end = next((n for n, r in enumerate(rows) if len(r.row.values) >= REVIEW_WIDTH), None)
+    else:
+        signatures = APPLICATION_SIGNATURES if key is SectionKey.applications else PROACTIVE_SIGNATURES
+        matched = [n for n, r in enumerate(rows) if r.row.values and match_label(r.row.label, signatures)]
+        end = matched[-1] if matched else None
+        # Rows a report added after the template's last one still carry a full row of values.
+        while (
+            end is not None
+            and key is SectionKey.applications
+            and end + 1 < len(rows)
+            and len(rows[end + 1].row.values) == len(APPLICATION_COLUMNS)
+        ):
+            end += 1
+    if end is None:
+        return blocks, []
+    table_end = rows[end].last - first
+    return blocks[:start] + blocks[table_end + 1 :], rows[: end + 1]
+
+
+def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocument:
+    doc = RawDocument(full_text=full_text if full_text is not None else "\n".join(b.compact for b in blocks))
+    starts = [(i, h) for i, b in enumerate(blocks) if b.cells is None and (h := match_heading(b.text))]
+    head = blocks[: starts[0][0]] if starts else blocks[:6]
+    doc.head = [b.text for b in head if b.cells is None]
+    table_text: list[str] = []
+    for n, (i, (key, heading)) in enumerate(starts):
+        body_first = i + 1
+        body_end = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
+        body = blocks[body_first:body_end]
+        prose = body
+        if key in _TABLE_CUES:
+            prose, rows = _split_table(key, body, body_first)
+            table_text += [r.row.label for r in rows]
+            raw = [r.row for r in rows]
+            if key is SectionKey.proactive and not doc.proactive_rows:
+                doc.proactive_rows = raw
+            elif key is SectionKey.applications and not doc.application_rows:
+                doc.application_rows = raw
+            elif key is SectionKey.review_litigation and not doc.review_values and raw:
+                doc.review_values = raw[-1].values
+                doc.review_anchor = raw[-1].anchor
+        doc.sections.append(
+            RawSection(
+                key=key,
+                heading=heading,
+                prose=[t for b in prose if (t := _prose_text(b))],
+                anchor=blocks[i].anchor,
+            )
+        )
+    doc.table_text = " ".join(table_text)
+    return doc
+
+
+def _prose_text(block: Block) -> str:
+    if block.cells is not None:
+        return " ".join(c.strip() for c in block.cells if c.strip())
+    return block.text.strip()

@@ -1,0 +1,232 @@
+"""Rebuild table grids from ruling lines and character boxes (no layout analysis; see shared/pdf-reading.md).
+
+Ruling segments are snapped and merged; segments that touch form a table; the table's distinct x and y
+positions cut it into grid cells; neighbouring grid cells with no ruling between them are one merged cell.
+Each character goes to the cell its centre falls in. A row of the result lists the cells that *start* in
+that row band, left to right, which is exactly what an HTML <tr> or a DOCX <w:tr> gives.
+
+Coordinates here are top-down (y grows downwards), in PDF points.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+SNAP = 2.0  # borders drawn half a point apart (Word, WPS) are one border
+MIN_SEGMENT = 3.0
+THIN = 2.5  # a rectangle thinner than this is a line
+
+
+@dataclass(frozen=True)
+class Char:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def size(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A horizontal (at `pos` = y, from `start` to `end` in x) or vertical (pos = x, span in y) ruling."""
+
+    horizontal: bool
+    pos: float
+    start: float
+    end: float
+
+
+@dataclass
+class Grid:
+    left: float
+    top: float
+    right: float
+    bottom: float
+    rows: list[list[str]] = field(default_factory=list)
+    row_tops: list[float] = field(default_factory=list)
+
+
+def rect_segments(x0: float, top: float, x1: float, bottom: float) -> list[Segment]:
+    """The rulings a rectangle stands for: itself when thin, else its four edges (cell borders, shading)."""
+    w, h = x1 - x0, bottom - top
+    if h <= THIN and w > h:
+        return [Segment(True, (top + bottom) / 2, x0, x1)]
+    if w <= THIN and h > w:
+        return [Segment(False, (x0 + x1) / 2, top, bottom)]
+    return [
+        Segment(True, top, x0, x1),
+        Segment(True, bottom, x0, x1),
+        Segment(False, x0, top, bottom),
+        Segment(False, x1, top, bottom),
+    ]
+
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    """Snap segments on (nearly) one line together and join the ones that overlap or touch."""
+    out: list[Segment] = []
+    for horizontal in (True, False):
+        kept = sorted(
+            (s for s in segments if s.horizontal == horizontal and s.end - s.start >= MIN_SEGMENT),
+            key=lambda s: s.pos,
+        )
+        clusters: list[list[Segment]] = []
+        for seg in kept:
+            if clusters and seg.pos - clusters[-1][-1].pos <= SNAP:
+                clusters[-1].append(seg)
+            else:
+                clusters.append([seg])
+        for cluster in clusters:
+            pos = sum(s.pos for s in cluster) / len(cluster)
+            cluster.sort(key=lambda s: s.start)
+            start, end = cluster[0].start, cluster[0].end
+            for seg in cluster[1:]:
+                if seg.start <= end + SNAP:
+                    end = max(end, seg.end)
+                else:
+                    out.append(Segment(horizontal, pos, start, end))
+                    start, end = seg.start, seg.end
+            out.append(Segment(horizontal, pos, start, end))
+    return out
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _touch(h: Segment, v: Segment) -> bool:
+    return h.start - SNAP <= v.pos <= h.end + SNAP and v.start - SNAP <= h.pos <= v.end + SNAP
+
+
+def _tables(segments: list[Segment]) -> list[list[Segment]]:
+    hs = [s for s in segments if s.horizontal]
+    vs = [s for s in segments if not s.horizontal]
+    union = _Union(len(hs) + len(vs))
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if _touch(h, v):
+                union.join(i, len(hs) + j)
+    groups: dict[int, list[Segment]] = {}
+    for i, seg in enumerate(hs + vs):
+        groups.setdefault(union.find(i), []).append(seg)
+    return [g for g in groups.values() if sum(s.horizontal for s in g) >= 2 and sum(not s.horizontal for s in g) >= 2]
+
+
+def _positions(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def _covered(segments: list[Segment], pos: float, at: float) -> bool:
+    return any(abs(s.pos - pos) <= SNAP and s.start - SNAP <= at <= s.end + SNAP for s in segments)
+
+
+def cell_text(chars: list[Char]) -> str:
+    """Characters of one cell: lines top to bottom, left to right, a space where a gap is wide."""
+    if not chars:
+        return ""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if lines and abs(lines[-1][0].cy - ch.cy) <= lines[-1][0].size * 0.5:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return "\n".join(join_line(line) for line in lines)
+
+
+def join_line(chars: list[Char]) -> str:
+    chars = sorted(chars, key=lambda c: c.x0)
+    out = [chars[0].text]
+    for prev, ch in zip(chars, chars[1:], strict=False):
+        out.append((" " if ch.x0 - prev.x1 > max(prev.size, ch.size) * 0.4 else "") + ch.text)
+    return "".join(out)
+
+
+def _inside(seg: Segment, boxes: list[tuple[float, float, float, float]]) -> bool:
+    if seg.horizontal:
+        x0, x1, y0, y1 = seg.start, seg.end, seg.pos, seg.pos
+    else:
+        x0, x1, y0, y1 = seg.pos, seg.pos, seg.start, seg.end
+    return any(
+        left - SNAP <= x0 and x1 <= right + SNAP and top - SNAP <= y0 and y1 <= bottom + SNAP
+        for left, top, right, bottom in boxes
+    )
+
+
+def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char]) -> tuple[list[Grid], list[Char]]:
+    """The page's tables, and the characters left outside them (the prose).
+
+    `rulings` are drawn lines; `shading` the edges of filled, unstroked rectangles. Word and WPS shade
+    cells and paragraphs alike, so shading edges only complete a table the rulings found (a border
+    drawn as the gap between two shaded cells), never make one of their own."""
+    found = _tables(_merge(rulings))
+    boxes = [
+        (
+            min(s.start if s.horizontal else s.pos for s in t),
+            min(s.pos if s.horizontal else s.start for s in t),
+            max(s.end if s.horizontal else s.pos for s in t),
+            max(s.pos if s.horizontal else s.end for s in t),
+        )
+        for t in found
+    ]
+    extra = [s for s in shading if _inside(s, boxes)]
+    tables = _tables(_merge(rulings + extra)) if extra else found
+    grids: list[Grid] = []
+    taken: set[int] = set()
+    for table in tables:
+        hs = [s for s in table if s.horizontal]
+        vs = [s for s in table if not s.horizontal]
+        ys, xs = _positions([s.pos for s in hs]), _positions([s.pos for s in vs])
+        if len(ys) < 3 or len(xs) < 3:
+            continue  # one row or one column: a framed or shaded paragraph, not a table
+        nr, nc = len(ys) - 1, len(xs) - 1
+        union = _Union(nr * nc)
+        for r in range(nr):
+            mid_y = (ys[r] + ys[r + 1]) / 2
+            for c in range(nc):
+                if c + 1 < nc and not _covered(vs, xs[c + 1], mid_y):
+                    union.join(r * nc + c, r * nc + c + 1)
+                if r + 1 < nr and not _covered(hs, ys[r + 1], (xs[c] + xs[c + 1]) / 2):
+                    union.join(r * nc + c, (r + 1) * nc + c)
+        content: dict[int, list[Char]] = {}
+        for i, ch in enumerate(chars):
+            if xs[0] <= ch.cx <= xs[-1] and ys[0] <= ch.cy <= ys[-1]:
+                r = min(bisect_right(ys, ch.cy) - 1, nr - 1)
+                c = min(bisect_right(xs, ch.cx) - 1, nc - 1)
+                content.setdefault(union.find(r * nc + c), []).append(ch)
+                taken.add(i)
+        grid = Grid(xs[0], ys[0], xs[-1], ys[-1])
+        for r in range(nr):
+            starts = [r * nc + c for c in range(nc) if union.find(r * nc + c) == r * nc + c]
+            if starts:
+                grid.rows.append([cell_text(content.get(cell, [])) for cell in starts])
+                grid.row_tops.append(ys[r])
+        grids.append(grid)
+    return grids, [ch for i, ch in enumerate(chars) if i not in taken]

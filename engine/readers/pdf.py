@@ -1,0 +1,161 @@
+"""PDF through pdfminer.six: one pass per file, no layout analysis, prose and tables from the same objects.
+
+Each page's characters and ruling lines are collected once (`PDFPageAggregator(laparams=None)`); tables are
+rebuilt from the rulings (engine.readers.grid); the remaining characters become text lines, so a table drawn
+without rulings still reads row by row. Pages become one stream of blocks; a table that runs onto the next
+page simply continues in the stream, and a row cut in two by the page break is joined again.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from engine.errors import ErrorCode, ReadError
+from engine.model import Report
+from engine.readers.assemble import build_report
+from engine.readers.base import make_source
+from engine.readers.blocks import Block, parse_blocks
+from engine.readers.grid import THIN, Char, Grid, Segment, build_grids, join_line, rect_segments
+from engine.readers.normalize import compact
+
+log = logging.getLogger(__name__)
+
+MARGIN_TOP, MARGIN_BOTTOM = 0.07, 0.09  # page-number and running-header bands, as a share of the height
+MAX_PAGES = 500
+
+
+class PdfReader:
+    format = "pdf"
+    suffixes = (".pdf",)
+
+    def read(self, path: Path, data: bytes) -> Report:
+        blocks, pages, notes = pdf_blocks(data)
+        if not any(b.compact for b in blocks):
+            raise ReadError(ErrorCode.no_text)
+        doc = parse_blocks(blocks)
+        doc.notes += notes
+        return build_report(doc, make_source(path, data, "pdf", pages=pages))
+
+
+def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], list[Segment]]:
+    """Characters, drawn rulings, and the edges of shaded (filled, unstroked) rectangles."""
+    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
+
+    chars: list[Char] = []
+    rulings: list[Segment] = []
+    shading: list[Segment] = []
+
+    def walk(items) -> None:
+        for obj in items:
+            if isinstance(obj, LTChar):
+                text = obj.get_text()
+                if text.strip():
+                    chars.append(Char(obj.x0, height - obj.y1, obj.x1, height - obj.y0, text))
+            elif isinstance(obj, LTLine | LTRect) or (isinstance(obj, LTCurve) and len(obj.pts) <= 5):
+                # LTLine and LTRect are LTCurve subclasses; a short curve is usually a drawn border.
+                edges = rect_segments(obj.x0, height - obj.y1, obj.x1, height - obj.y0)
+                thin = min(obj.width, obj.height) <= THIN
+                (rulings if obj.stroke or thin or isinstance(obj, LTLine) else shading).extend(edges)
+            elif isinstance(obj, LTFigure):
+                walk(obj)
+
+    walk(layout)
+    return chars, rulings, shading
+
+
+def _text_lines(chars: list[Char]) -> list[tuple[float, str]]:
+    """Characters outside tables as lines: (top, text), top to bottom."""
+    lines: list[tuple[float, float, list[Char]]] = []  # (top, bottom, chars)
+    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
+        if lines:
+            top, bottom, members = lines[-1]
+            overlap = min(bottom, ch.bottom) - max(top, ch.top)
+            if overlap >= 0.5 * min(bottom - top, ch.size):
+                members.append(ch)
+                lines[-1] = (min(top, ch.top), max(bottom, ch.bottom), members)
+                continue
+        lines.append((ch.top, ch.bottom, [ch]))
+    return [(top, join_line(members)) for top, _, members in lines]
+
+
+def _is_margin_note(top: float, text: str, height: float) -> bool:
+    """Page numbers and running headers/footers: short lines in the top or bottom band of the page."""
+    in_band = top < height * MARGIN_TOP or top > height * (1 - MARGIN_BOTTOM)
+    return in_band and len(compact(text)) <= 12 and any(ch.isdigit() for ch in text)
+
+
+def _page_blocks(layout, page_no: int) -> tuple[list[Block], list[Grid]]:
+    height = layout.height
+    chars, rulings, shading = _page_objects(layout, height)
+    grids, prose = build_grids(rulings, shading, chars)
+    items: list[tuple[float, Block]] = []
+    for top, text in _text_lines(prose):
+        if not _is_margin_note(top, text, height):
+            items.append((top, Block(text=text, page=page_no)))
+    for grid in grids:
+        for top, row in zip(grid.row_tops, grid.rows, strict=True):
+            items.append((top, Block(cells=row, page=page_no)))
+    items.sort(key=lambda item: item[0])
+    return [block for _, block in items], grids
+
+
+def _all_blank_values(block: Block) -> bool:
+    values = [p for p in block.pieces() if p.is_value]
+    return not values or all(p.value is None for p in values)
+
+
+def _join_cut_row(previous: list[Block], following: list[Block]) -> None:
+    """A table row cut by a page break: its two parts, one of them without figures, become one row."""
+    if not previous or not following:
+        return
+    last, first = previous[-1], following[0]
+    if last.cells is None or first.cells is None or len(last.cells) != len(first.cells):
+        return
+    if not (_all_blank_values(last) or _all_blank_values(first)):
+        return
+    first_label = compact(first.cells[0]) if first.cells else ""
+    if first_label[:1] in ("（", "(") or (first_label[:1].isdigit() and "." in first_label[:3]):
+        return  # the next part opens a row of its own
+    previous[-1] = Block(
+        cells=[a + b for a, b in zip(last.cells, first.cells, strict=True)], page=last.page, line=last.line
+    )
+    del following[0]
+
+
+def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
+    """The blocks of every page in reading order, the page count, and notes on what could not be read."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
+    blocks: list[Block] = []
+    notes: list[str] = []
+    pages = 0
+    try:
+        for page_no, page in enumerate(PDFPage.get_pages(io.BytesIO(data)), start=1):
+            if page_no > MAX_PAGES:
+                raise ReadError(ErrorCode.too_large, size=f"> {MAX_PAGES} pages", limit=f"{MAX_PAGES} pages")
+            interpreter.process_page(page)
+            page_blocks, _ = _page_blocks(device.get_result(), page_no)
+            _join_cut_row(blocks, page_blocks)
+            blocks.extend(page_blocks)
+            pages = page_no
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ReadError(ErrorCode.encrypted) from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        # pdfminer raises plain Python errors on many corrupt files.
+        if pages == 0:
+            raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
+        log.warning("PDF damaged after page %d: %s", pages, exc)
+        notes.append(f"PDF 在第 {pages} 页之后损坏，只读取了前 {pages} 页。")
+    if pages == 0:
+        raise ReadError(ErrorCode.unreadable, detail="no pages")
+    return blocks, pages, notes
