@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from engine import CheckContext, Finding, Msg, Report, Rule, Severity, hookimpl
 from engine.readers.normalize import compact
-from engine.template import OUTCOME_GROUPS
+from engine.model import Cell
+from engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS
 from rules.support import NotANumber, section_location, tidy, total
 
 NUM = r"(\d+|[零〇一二两三四五六七八九十百千]+)"
@@ -53,12 +54,24 @@ def parse_number(text: str) -> int | None:
 Metric = Callable[[Report], float]
 
 
-def _cell(table: str, row: str, column: str = "total") -> Metric:
-    return lambda r: total([r.table(table)[row][column]])
+def row_total(row: dict[str, Cell], parts: tuple[str, ...]) -> float:
+    """A row's 总计; when that cell is blank, the sum of its parts (what the table does show)."""
+    if row.get("total") is None and any(row.get(p) is not None for p in parts):
+        return total(row[p] for p in parts)
+    return total([row["total"]])
+
+
+_APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS)
+_OUTCOMES = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
+
+
+def _cell(table: str, row: str) -> Metric:
+    parts = _APPLICANTS if table == "applications" else _OUTCOMES
+    return lambda r: row_total(r.table(table)[row], parts)
 
 
 def _rows(*rows: str) -> Metric:
-    return lambda r: total(r.applications[row]["total"] for row in rows)
+    return lambda r: sum(row_total(r.applications[row], _APPLICANTS) for row in rows)
 
 
 def _group(name: str) -> Metric:
@@ -68,14 +81,14 @@ def _group(name: str) -> Metric:
             rows = ["other"]
         if not rows:
             raise KeyError(name)
-        return total(r.applications[k]["total"] for k in rows)
+        return sum(row_total(r.applications[k], _APPLICANTS) for k in rows)
 
     return metric
 
 
 def _lawsuits(r: Report) -> float:
     rl = r.review_litigation
-    return total([rl["litigation_direct"]["total"], rl["litigation_after_review"]["total"]])
+    return sum(row_total(rl[g], _OUTCOMES) for g in ("litigation_direct", "litigation_after_review"))
 
 
 @dataclass(frozen=True)
@@ -85,10 +98,11 @@ class Claim:
     pattern: re.Pattern[str]
     metric: Metric
     zero: bool = False  # the pattern states "none" rather than a figure
+    aggregate: bool = False  # a whole-table figure that a qualified sentence may state a part of
 
 
-def _claim(what: str, what_en: str, pattern: str, metric: Metric, zero: bool = False) -> Claim:
-    return Claim(what, what_en, re.compile(pattern), metric, zero)
+def _claim(what: str, what_en: str, pattern: str, metric: Metric, zero: bool = False, aggregate: bool = False) -> Claim:
+    return Claim(what, what_en, re.compile(pattern), metric, zero, aggregate)
 
 
 _RECEIVED = _cell("applications", "received_new")
@@ -100,24 +114,28 @@ CLAIMS: tuple[Claim, ...] = (
         "applications received (table 3)",
         rf"(?:收到|受理|新收|接收|接到){GAP}{{0,16}}?申请{GAP}{{0,8}}?{NUM}{UNIT}",
         _RECEIVED,
+        aggregate=True,
     ),
     _claim(
         "上年结转申请（表三 上年结转 总计）",
         "applications carried over (table 3)",
         rf"上一?年度?结转{GAP}{{0,12}}?{NUM}{UNIT}",
         _cell("applications", "carried_over"),
+        aggregate=True,
     ),
     _claim(
         "结转下年度（表三 结转下年度继续办理 总计）",
         "applications carried forward (table 3)",
         rf"(?:结转|顺延)(?:至|到)?下一?年度?{GAP}{{0,10}}?{NUM}{UNIT}",
         _cell("applications", "carried_forward"),
+        aggregate=True,
     ),
     _claim(
         "办理申请（表三（七）总计）",
         "applications handled (table 3, total)",
         rf"(?:办结|答复|办理完毕|处理完毕){GAP}{{0,12}}?{NUM}{UNIT}",
         _cell("applications", "total"),
+        aggregate=True,
     ),
     _claim(
         "予以公开及部分公开（表三）",
@@ -161,12 +179,14 @@ CLAIMS: tuple[Claim, ...] = (
         "administrative reconsiderations (table 4)",
         rf"行政复议(?:案件|申请)?{NOT_OUTCOME}{{0,6}}?{NUM}{UNIT}",
         _REVIEWS,
+        aggregate=True,
     ),
     _claim(
         "行政诉讼（表四 两类行政诉讼 总计）",
         "lawsuits (table 4, both kinds)",
         rf"行政诉讼(?:案件)?{NOT_OUTCOME}{{0,6}}?{NUM}{UNIT}",
         _lawsuits,
+        aggregate=True,
     ),
     # Statements of "none".
     _claim(
@@ -192,6 +212,8 @@ CLAIMS: tuple[Claim, ...] = (
     ),
 )
 
+# "其中…", "区政府办代表区政府受理…": the sentence states a part of the table's figure, not the whole.
+_PART = re.compile(r"其中|代表|本级")
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _INCLUDES_CARRIED = re.compile(r"^[（(]?(?:含|包括|其中)上一?年度?结转")
 
@@ -247,6 +269,8 @@ class TextTableMismatch(Rule):
                         stated = 0
                     if stated == expected or (claim.what, stated) in seen:
                         continue
+                    if claim.aggregate and stated < expected and _PART.search(sentence[: sentence.find(quote)]):
+                        continue  # a part may be smaller than the whole
                     seen.add((claim.what, stated))
                     yield Finding(
                         key="none" if claim.zero else "figure",

@@ -118,6 +118,11 @@ class ApplicationsOutcomeTotal(Rule):
             "Table 3, column '{column}': the outcome rows add up to {expected}, but (7) total says {actual}. "
             "Check the outcomes in this column.",
         ),
+        "total_blank": Msg(
+            "表三“{column}”列：各项办理结果之和为 {expected}，但（七）总计为空。请填写 {expected}。",
+            "Table 3, column '{column}': the outcome rows add up to {expected}, but (7) total is blank. "
+            "Write {expected}.",
+        ),
         "subtotal": Msg(
             "表三“{row}”小计行“{column}”列：各分项之和为 {expected}，但小计填的是 {actual}。",
             "Table 3, subtotal '{row}', column '{column}': its items add up to {expected}, "
@@ -146,7 +151,7 @@ class ApplicationsOutcomeTotal(Rule):
                     continue
                 if expected != actual:
                     yield Finding(
-                        key=key,
+                        key=key + ("_blank" if apps[target][col.key] is None and key == "total" else ""),
                         params={
                             "column": col.label,
                             "row": row_label("applications", target),
@@ -181,7 +186,12 @@ class ApplicationsRowTotal(Rule):
         "row": Msg(
             "表三“{row}”行：六类申请人合计为 {expected}，但“总计”列填的是 {actual}。",
             "Table 3, row '{row}': the six applicant columns add up to {expected}, but the total column says {actual}.",
-        )
+        ),
+        "row_blank": Msg(
+            "表三“{row}”行：六类申请人合计为 {expected}，但“总计”列为空。请填写 {expected}。",
+            "Table 3, row '{row}': the six applicant columns add up to {expected}, but the total is blank. "
+            "Write {expected}.",
+        ),
     }
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
@@ -195,7 +205,7 @@ class ApplicationsRowTotal(Rule):
                 continue
             if expected != actual:
                 yield Finding(
-                    key="row",
+                    key="row_blank" if row["total"] is None else "row",
                     params={
                         "row": row_label("applications", key),
                         "expected": tidy(expected),
@@ -229,7 +239,11 @@ class ReviewLitigationTotal(Rule):
         "group": Msg(
             "表四“{group}”：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，但总计填的是 {actual}。",
             "Table 4, '{group}': upheld + corrected + other + pending = {expected}, but the total says {actual}.",
-        )
+        ),
+        "group_blank": Msg(
+            "表四“{group}”：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，但总计为空。请填写 {expected}。",
+            "Table 4, '{group}': upheld + corrected + other + pending = {expected}, but the total is blank.",
+        ),
     }
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
@@ -244,7 +258,7 @@ class ReviewLitigationTotal(Rule):
                 continue
             if expected != actual:
                 yield Finding(
-                    key="group",
+                    key="group_blank" if row["total"] is None else "group",
                     params={
                         "group": row_label("review_litigation", group),
                         "expected": tidy(expected),

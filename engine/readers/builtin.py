@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from engine.hookspecs import hookimpl
 from engine.readers.base import Reader
+from engine.readers.docx import DocxReader
+from engine.readers.html import HtmlReader
 from engine.readers.jsonreader import JsonReader
 from engine.readers.pdf import PdfReader
 from engine.readers.text import TextReader
@@ -11,4 +13,4 @@ from engine.readers.text import TextReader
 
 @hookimpl
 def nianbao_readers() -> list[Reader]:
-    return [TextReader(), JsonReader(), PdfReader()]
+    return [TextReader(), JsonReader(), PdfReader(), HtmlReader(), DocxReader()]

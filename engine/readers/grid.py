@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 SNAP = 2.0  # borders drawn half a point apart (Word, WPS) are one border
 MIN_SEGMENT = 3.0
@@ -164,7 +165,7 @@ def cell_text(chars: list[Char]) -> str:
 def join_line(chars: list[Char]) -> str:
     chars = sorted(chars, key=lambda c: c.x0)
     out = [chars[0].text]
-    for prev, ch in zip(chars, chars[1:], strict=False):
+    for prev, ch in pairwise(chars):
         out.append((" " if ch.x0 - prev.x1 > max(prev.size, ch.size) * 0.4 else "") + ch.text)
     return "".join(out)
 

@@ -43,7 +43,8 @@ def match_heading(line: str) -> tuple[SectionKey, str] | None:
     return (key, text) if key else None
 
 
-_TITLE_END = re.compile(r"(年度报告|年报)")
+_TITLE_END = re.compile(r"(年度报告|年报|工作报告)")
+_MAX_TITLE_LINE = 50
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})年")
 _YEAR_PHRASE = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年度?")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -53,15 +54,21 @@ _TITLE_SUFFIX = re.compile(r"(?:政府信息公开|政务信息公开|信息公�
 
 
 def find_title(lines: list[str]) -> str | None:
-    """The title: the first lines before the first heading, joined until they name a report."""
+    """The title: short first lines, joined, ending with 报告 (or 年报); prose that merely mentions the
+    report does not count."""
     joined = ""
-    for line in lines[:6]:
+    taken = 0
+    for line in lines[:8]:
         text = compact(line)
         if not text:
             continue
+        if len(text) > _MAX_TITLE_LINE or taken == 3:
+            break
         joined += text
-        if _TITLE_END.search(joined):
-            return joined[: _TITLE_END.search(joined).end()]
+        taken += 1
+        end = _TITLE_END.search(joined)
+        if end and len(joined) - end.end() <= 2:
+            return joined[: end.end()]
     return None
 
 

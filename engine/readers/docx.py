@@ -1,0 +1,99 @@
+"""DOCX: the body of word/document.xml in order, paragraphs as lines and table rows as cells.
+
+Read with the standard library (zipfile, ElementTree): merged cells need the raw markup anyway. A cell
+merged horizontally (w:gridSpan) is one cell; a cell that continues a vertical merge (w:vMerge without
+"restart") does not start in its row and is left out, so each row lists the cells that start in it, as the
+block stream expects.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from engine.errors import ErrorCode, ReadError
+from engine.model import Report
+from engine.readers.assemble import build_report
+from engine.readers.base import make_source
+from engine.readers.blocks import Block, parse_blocks
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_XML_BYTES = 64 * 1024 * 1024  # an inflated document.xml beyond this is a zip bomb, not a report
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+def _text(element: ET.Element) -> str:
+    """The text of a paragraph or cell: runs joined, tabs and breaks as spaces and line breaks."""
+    parts: list[str] = []
+    for node in element.iter():
+        if node.tag == W + "t" and node.text:
+            parts.append(node.text)
+        elif node.tag == W + "tab":
+            parts.append(" ")
+        elif node.tag in (W + "br", W + "cr"):
+            parts.append("\n")
+        elif node.tag == W + "p" and parts:
+            parts.append("\n")
+    return "".join(parts).strip()
+
+
+def _starts_here(cell: ET.Element) -> bool:
+    merge = cell.find(f"{W}tcPr/{W}vMerge")
+    return merge is None or merge.get(W + "val") == "restart"
+
+
+def _body_items(body: ET.Element):
+    """Paragraphs and tables of the body in order, looking inside content controls (w:sdt)."""
+    for child in body:
+        if child.tag in (W + "p", W + "tbl"):
+            yield child
+        elif child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from _body_items(content)
+
+
+def docx_blocks(data: bytes) -> list[Block]:
+    if data[:4] == OLE_MAGIC:
+        raise ReadError(
+            ErrorCode.unreadable, detail="an old .doc or a password-protected file, not a DOCX; save it as .docx"
+        )
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > MAX_XML_BYTES:
+                raise ReadError(ErrorCode.too_large, size=f"{info.file_size // 2**20} MB", limit="64 MB")
+            xml = archive.read(info)
+    except KeyError:
+        raise ReadError(ErrorCode.unreadable, detail="no word/document.xml: not a Word document") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise ReadError(ErrorCode.unreadable, detail=f"not a valid DOCX (zip): {exc}") from None
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise ReadError(ErrorCode.unreadable, detail=f"damaged document.xml: {exc}") from None
+    body = root.find(W + "body")
+    if body is None:
+        raise ReadError(ErrorCode.unreadable, detail="document.xml has no body")
+    blocks: list[Block] = []
+    for item in _body_items(body):
+        if item.tag == W + "p":
+            text = _text(item)
+            for line in text.split("\n"):
+                if line.strip():
+                    blocks.append(Block(text=line))
+            continue
+        for row in item.findall(W + "tr"):
+            cells = [_text(tc) for tc in row.findall(W + "tc") if _starts_here(tc)]
+            blocks.append(Block(cells=cells))
+    return blocks
+
+
+class DocxReader:
+    format = "docx"
+    suffixes = (".docx",)
+
+    def read(self, path: Path, data: bytes) -> Report:
+        return build_report(parse_blocks(docx_blocks(data)), make_source(path, data, "docx"))
