@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine import CheckContext, Finding, Msg, Report, Rule, Severity, hookimpl
-from engine.readers.normalize import compact
 from engine.model import Cell
+from engine.readers.normalize import compact
 from engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS
 from rules.support import NotANumber, section_location, tidy, total
 

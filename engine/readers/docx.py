@@ -32,9 +32,7 @@ def _text(element: ET.Element) -> str:
             parts.append(node.text)
         elif node.tag == W + "tab":
             parts.append(" ")
-        elif node.tag in (W + "br", W + "cr"):
-            parts.append("\n")
-        elif node.tag == W + "p" and parts:
+        elif node.tag in (W + "br", W + "cr") or (node.tag == W + "p" and parts):
             parts.append("\n")
     return "".join(parts).strip()
 
