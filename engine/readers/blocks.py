@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from engine.model import Anchor, Cell, SectionKey
 from engine.readers.assemble import RawDocument, RawSection
 from engine.readers.layout import match_heading
-from engine.readers.normalize import compact, is_value_token, nfkc, parse_cell
+from engine.readers.normalize import compact, is_value_token, nfkc, parse_cell, squeeze
 from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, RawRow, match_label
 from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS
 
@@ -72,8 +72,8 @@ def _cell_pieces(cells: list[str]) -> list[Piece]:
     has_label = any(compact(c) for c in cells[:start])
     if not (has_label or any(compact(c) for c in values)):
         values = []
-    pieces = [Piece(compact(c), False) for c in cells[:start] if compact(c)]
-    pieces += [Piece(compact(c), True, parse_cell(c)) for c in values]
+    pieces = [Piece(squeeze(c), False) for c in cells[:start] if compact(c)]
+    pieces += [Piece(squeeze(c), True, parse_cell(c)) for c in values]
     return pieces
 
 

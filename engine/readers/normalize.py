@@ -27,6 +27,11 @@ def compact(text: str) -> str:
     return _SPACE.sub("", nfkc(text))
 
 
+def squeeze(text: str) -> str:
+    """Whitespace removed, characters kept as printed (labels quoted back to users)."""
+    return _SPACE.sub("", text)
+
+
 def label_key(text: str) -> str:
     """The form labels and headings are compared in: compact, without punctuation."""
     return _LABEL_NOISE.sub("", nfkc(text))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 MARGIN_TOP, MARGIN_BOTTOM = 0.07, 0.09  # page-number and running-header bands, as a share of the height
 MAX_PAGES = 500
+_ITEM = re.compile(r"^\d+[.．、]")
 
 
 class PdfReader:
@@ -101,26 +103,28 @@ def _page_blocks(layout, page_no: int) -> tuple[list[Block], list[Grid]]:
     return [block for _, block in items], grids
 
 
-def _all_blank_values(block: Block) -> bool:
-    values = [p for p in block.pieces() if p.is_value]
-    return not values or all(p.value is None for p in values)
-
-
 def _join_cut_row(previous: list[Block], following: list[Block]) -> None:
-    """A table row cut by a page break: its two parts, one of them without figures, become one row."""
+    """A table row cut by a page break: when one part has the figures and the other only label text and
+    blank cells, the two parts become one row (label texts joined, the figures kept)."""
     if not previous or not following:
         return
     last, first = previous[-1], following[0]
-    if last.cells is None or first.cells is None or len(last.cells) != len(first.cells):
+    if last.cells is None or first.cells is None:
         return
-    if not (_all_blank_values(last) or _all_blank_values(first)):
-        return
-    first_label = compact(first.cells[0]) if first.cells else ""
-    if first_label[:1] in ("（", "(") or (first_label[:1].isdigit() and "." in first_label[:3]):
+    before, after = last.pieces(), first.pieces()
+    labels = [p.text for p in before + after if not p.is_value]
+    values_before = [p for p in before if p.is_value]
+    values_after = [p for p in after if p.is_value]
+    opening = next((p.text for p in after if not p.is_value), "")
+    if opening[:1] in ("（", "(") or _ITEM.match(opening):
         return  # the next part opens a row of its own
-    previous[-1] = Block(
-        cells=[a + b for a, b in zip(last.cells, first.cells, strict=True)], page=last.page, line=last.line
-    )
+    if all(p.value is None for p in values_after) and len(values_after) in (0, len(values_before)):
+        kept = values_before
+    elif all(p.value is None for p in values_before) and len(values_before) in (0, len(values_after)):
+        kept = values_after
+    else:
+        return
+    previous[-1] = Block(cells=["".join(labels)] + [p.text for p in kept], page=last.page, line=last.line)
     del following[0]
 
 

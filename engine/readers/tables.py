@@ -150,6 +150,11 @@ def _fit(values: list[Cell], width: int) -> list[Cell]:
     return values
 
 
+def _extra_key(label: str) -> str:
+    """The key of a row the template lacks: its label as printed, without whitespace."""
+    return "extra." + re.sub(r"\s+", "", label)
+
+
 def _short(label: str) -> str:
     text = label_key(label)
     return text if len(text) <= 24 else text[:12] + "…" + text[-10:]
@@ -169,7 +174,7 @@ def build_applications(rows: list[RawRow]) -> BuiltTable:
             if not label_key(row.label):
                 out.notes.append(f"表三中有一行 {len(row.values)} 个数值没有行标签，未采用。")
                 continue
-            key = "extra." + _short(row.label)
+            key = _extra_key(row.label)
         if key in out.table:
             out.notes.append(f"表三“{_short(row.label)}”行重复出现，只采用第一次出现的数值。")
             continue
@@ -224,7 +229,7 @@ def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable
         if key is None and all(v is None for v in row.values):
             continue
         if key is None:
-            key = "extra." + _short(row.label) if label_key(row.label) else None
+            key = _extra_key(row.label) if label_key(row.label) else None
         if key is None:
             out.notes.append(f"表二中有一行 {len(row.values)} 个数值没有行标签，未采用。")
             continue

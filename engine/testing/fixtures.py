@@ -1,0 +1,82 @@
+"""The readers' test fixtures: the same invented reports as text, HTML (UTF-8 and GBK), DOCX and PDF.
+
+The truth of each fixture is a report model (`truth(name)`); the files are printed from it. PDFs are made
+from the DOCX files by LibreOffice and committed, so tests need no LibreOffice.
+
+    python -m engine.testing.fixtures tests/fixtures     # rewrite them (the PDFs only where soffice exists)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from engine.model import Report
+from engine.testing.render import render_text
+from engine.testing.render_html import render_html
+from engine.testing.samples import SampleSpec, make_report
+
+PUBLISHED = {"2021-qinghe": dt.date(2023, 1, 20), "2019-nanyu": dt.date(2021, 3, 15)}
+FORMATS = ("txt", "html", "gbk.html", "docx", "pdf")
+
+
+def truth(name: str) -> Report:
+    if name == "2021-qinghe":
+        report = make_report(SampleSpec("青禾市自然资源局", 2022, seed=11))
+        report.applications["partially_disclosed"]["research"] = None
+        report.review_litigation["litigation_after_review"]["other"] = None
+    elif name == "2019-nanyu":
+        report = make_report(SampleSpec("南屿县人民政府", 2020, seed=7))
+        report.applications["withheld.state_secret"]["total"] = None  # blank, as in real 2019 reports
+        report.applications["extra.其中：涉及营商环境"] = {c: 0 for c in report.applications["received_new"]} | {
+            "natural_person": 2,
+            "total": 2,
+        }
+        report.proactive["procurement"]["amount"] = 128.5
+    else:
+        raise KeyError(name)
+    report.published = PUBLISHED[name]
+    return report
+
+
+def write_fixtures(folder: Path, pdf: bool = True) -> list[Path]:
+    from engine.testing.render_docx import render_docx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in PUBLISHED:
+        report = truth(name)
+        (folder / f"{name}.txt").write_text(render_text(report, "pdf"), encoding="utf-8")
+        (folder / f"{name}.html").write_bytes(render_html(report, report.published))
+        (folder / f"{name}.gbk.html").write_bytes(render_html(report, report.published, encoding="gbk"))
+        docx = render_docx(report, folder / f"{name}.docx")
+        written += [folder / f"{name}.{ext}" for ext in ("txt", "html", "gbk.html", "docx")]
+        if pdf and shutil.which("soffice"):
+            with tempfile.TemporaryDirectory() as tmp:
+                subprocess.run(
+                    [
+                        "soffice",
+                        "--headless",
+                        f"-env:UserInstallation=file://{tmp}/profile",
+                        "--convert-to",
+                        "pdf",
+                        "--outdir",
+                        tmp,
+                        str(docx),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=180,
+                )
+                shutil.copy(Path(tmp) / f"{name}.pdf", folder / f"{name}.pdf")
+            written.append(folder / f"{name}.pdf")
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_fixtures(Path(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures")):
+        print(path)

@@ -1,0 +1,127 @@
+"""The three tables laid out as the official templates print them: cells with rowspan and colspan.
+
+HTML and DOCX renderers draw from the same layout, so fixtures in both formats carry the same merged
+cells a real report has (the vertical 三、本年度办理结果, the group labels of （三）–（六）, the two-level
+header of table 四).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.model import Cell, Report
+from engine.template import (
+    APPLICANT_COLUMNS,
+    APPLICATION_COLUMNS,
+    APPLICATION_ROWS,
+    PROACTIVE_ROWS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    Template,
+)
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    value: bool = False  # a figure (right-aligned, narrow column)
+
+
+Layout = list[list[CellSpec]]
+
+
+def cell_text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return f"{cell:.2f}".rstrip("0").rstrip(".")
+    return str(cell)
+
+
+def _values(cells: list[Cell]) -> list[CellSpec]:
+    return [CellSpec(cell_text(c), value=True) for c in cells]
+
+
+def proactive_layout(report: Report) -> Layout:
+    tpl = Template(report.template or "2021")
+    rows: Layout = []
+    for row in PROACTIVE_ROWS[tpl]:
+        if row.key not in report.proactive:
+            continue
+        group, _, item = row.label.rpartition(" ")
+        span = {3: [1, 1, 1], 2: [2, 1], 1: [3]}[len(row.columns)]
+        if group:
+            rows.append([CellSpec(group, colspan=4)])
+            rows.append([CellSpec("信息内容")] + [CellSpec(c.label, colspan=n) for c, n in zip(row.columns, span)])
+        values = [report.proactive[row.key].get(c.key) for c in row.columns]
+        rows.append([CellSpec(item)] + [CellSpec(cell_text(v), colspan=n, value=True) for v, n in zip(values, span)])
+    return rows
+
+
+_GROUPS = {
+    "withheld": "（三）不予公开",
+    "unavailable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
+}
+_OUTER = "三、本年度办理结果"
+
+
+def applications_layout(report: Report) -> Layout:
+    tpl = Template(report.template or "2021")
+    apps = report.applications
+    columns = [c.key for c in APPLICATION_COLUMNS]
+    rows: Layout = [
+        [
+            CellSpec("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
+            CellSpec("申请人情况", colspan=7),
+        ],
+        [CellSpec("自然人", rowspan=2), CellSpec("法人或其他组织", colspan=5), CellSpec("总计", rowspan=2)],
+        [CellSpec(c.label) for c in APPLICANT_COLUMNS[1:]],
+    ]
+    template_rows = [line for line in APPLICATION_ROWS[tpl] if line.key in apps]
+    inner = [line for line in template_rows if line.key not in ("received_new", "carried_over", "carried_forward")]
+    for line in template_rows:
+        values = _values([apps[line.key].get(c) for c in columns])
+        item = line.label.rpartition(" ")[2]
+        if line.key in ("received_new", "carried_over", "carried_forward"):
+            rows.append([CellSpec(item, colspan=3), *values])
+            continue
+        cells: list[CellSpec] = []
+        if line is inner[0]:
+            cells.append(CellSpec(_OUTER, rowspan=len(inner)))
+        prefix, _, _ = line.key.partition(".")
+        group = _GROUPS.get(prefix) if "." in line.key else None
+        if group:
+            members = [x for x in inner if x.key.startswith(prefix + ".")]
+            if line is members[0]:
+                cells.append(CellSpec(group, rowspan=len(members)))
+            cells.append(CellSpec(item))
+        else:
+            cells.append(CellSpec(item, colspan=2))
+        rows.append(cells + values)
+    for key, cells in apps.items():
+        if key.startswith("extra."):
+            rows.append([CellSpec(key.removeprefix("extra."), colspan=3), *_values([cells.get(c) for c in columns])])
+    return rows
+
+
+def review_layout(report: Report) -> Layout:
+    rl = report.review_litigation
+    labels = [c.label for c in REVIEW_COLUMNS]
+    return [
+        [CellSpec("行政复议", colspan=5), CellSpec("行政诉讼", colspan=10)],
+        [CellSpec(label, rowspan=2) for label in labels]
+        + [CellSpec("未经复议直接起诉", colspan=5), CellSpec("复议后起诉", colspan=5)],
+        [CellSpec(label) for label in labels * 2],
+        _values([rl.get(g.key, {}).get(c.key) for g in REVIEW_GROUPS for c in REVIEW_COLUMNS]),
+    ]
+
+
+TABLE_LAYOUTS = {
+    "proactive": proactive_layout,
+    "applications": applications_layout,
+    "review_litigation": review_layout,
+}

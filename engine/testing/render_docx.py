@@ -1,0 +1,77 @@
+"""Print a report model as a Word document (python-docx, a test-time dependency), merged cells included.
+
+Column widths follow the official template: a narrow first column of table 三, so 三、本年度办理结果
+wraps one character per line as it does in real reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.model import Report
+from engine.testing.layouts import TABLE_LAYOUTS, Layout
+
+_WIDTHS_CM = {
+    "proactive": [5.0, 3.6, 3.6, 3.6],
+    "applications": [0.8, 1.7, 4.6] + [1.25] * 7,
+    "review_litigation": [1.06] * 15,
+}
+
+
+def _add_table(document, layout: Layout, widths: list[float]) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    n_cols = sum(c.colspan for c in layout[0])
+    table = document.add_table(rows=len(layout), cols=n_cols)
+    table.style = "Table Grid"
+    table.autofit = False
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(layout):
+        c = 0
+        for spec in row:
+            while (r, c) in taken:
+                c += 1
+            cell = table.cell(r, c)
+            end = table.cell(r + spec.rowspan - 1, c + spec.colspan - 1)
+            if spec.rowspan > 1 or spec.colspan > 1:
+                cell = cell.merge(end)
+            for rr in range(r, r + spec.rowspan):
+                for cc in range(c, c + spec.colspan):
+                    taken.add((rr, cc))
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(spec.text)
+            run.font.size = Pt(8)
+            if spec.value:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            c += spec.colspan
+    # LibreOffice lays columns out by the table grid (w:gridCol), Word by the cell widths: set both.
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
+        col.set(qn("w:w"), str(int(width * 567)))
+    for i, width in enumerate(widths[:n_cols]):
+        for cell in table.columns[i].cells:
+            cell.width = Cm(width)
+
+
+def render_docx(report: Report, path: Path) -> Path:
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.size = Pt(11)
+    document.add_paragraph(report.title or "")
+    if report.year:
+        document.add_paragraph(f"本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。")
+    for section in report.sections:
+        document.add_paragraph(section.heading)
+        for paragraph in section.text.split("\n"):
+            if paragraph:
+                document.add_paragraph(paragraph)
+        layout = TABLE_LAYOUTS.get(section.key.value)
+        if layout and report.table(section.key.value):
+            _add_table(document, layout(report), _WIDTHS_CM[section.key.value])
+    document.core_properties.author = "nianbao fixture generator"
+    document.save(path)
+    return path
