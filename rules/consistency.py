@@ -133,7 +133,7 @@ CLAIMS: tuple[Claim, ...] = (
     _claim(
         "办理申请（表三（七）总计）",
         "applications handled (table 3, total)",
-        rf"(?:办结|答复|办理完毕|处理完毕){GAP}{{0,12}}?{NUM}{UNIT}",
+        rf"(?:办结|共答复|全部答复|依法答复|答复申请|办理完毕|处理完毕){GAP}{{0,12}}?{NUM}{UNIT}",
         _cell("applications", "total"),
         aggregate=True,
     ),
@@ -214,6 +214,8 @@ CLAIMS: tuple[Claim, ...] = (
 
 # "其中…", "区政府办代表区政府受理…": the sentence states a part of the table's figure, not the whole.
 _PART = re.compile(r"其中|代表|本级")
+# Words that make a denial about outcomes ("未被纠错"), which the table does not count apart.
+_OUTCOME_ONLY = re.compile(r"纠错|纠正|败诉|撤销|确认违法")
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _INCLUDES_CARRIED = re.compile(r"^[（(]?(?:含|包括|其中)上一?年度?结转")
 
@@ -288,6 +290,11 @@ class TextTableMismatch(Rule):
                     )
 
 
+def _clause(sentence: str, start: int) -> str:
+    end = re.search(r"[，,。；;]", sentence[start:])
+    return sentence[start : start + end.start()] if end else sentence[start:]
+
+
 def _claims_in(sentence: str, report: Report) -> Iterator[tuple[Claim, float | None, str]]:
     """Statements in one sentence: (claim, stated figure or None for "none", quoted text)."""
     for claim in CLAIMS:
@@ -296,6 +303,8 @@ def _claims_in(sentence: str, report: Report) -> Iterator[tuple[Claim, float | N
             if claim.zero:
                 if re.search(r"\d", sentence[m.end() : m.end() + 6]):
                     continue  # "未发生…行政复议，行政诉讼2件": a figure follows, not a denial
+                if _OUTCOME_ONLY.search(_clause(sentence, m.start())):
+                    continue  # "未发生…被行政复议纠错": denies an outcome, not the cases
                 yield claim, None, quote
                 continue
             stated = parse_number(m.group(1))

@@ -118,3 +118,26 @@ def test_gbk_text_is_decoded(tmp_path, run):
     path.write_bytes(text.encode("gbk"))
     code, out, _ = run("parse", path)
     assert code == 0 and "青禾市自然资源局" in out
+
+
+def test_markdown_tables_and_table_four_in_three_parts():
+    truth = make_report(SPECS[0])
+    text = render_text(truth)
+    start = text.index("四、政府信息公开行政复议、行政诉讼情况")
+    end = text.index("五、存在的主要问题及改进情况")
+    rl = truth.review_litigation
+    parts = ["四、政府信息公开行政复议、行政诉讼情况"]
+    # Printed in the order 复议后起诉, 行政复议, 直接起诉: the group names decide, not the order.
+    for title, group in (
+        ("行政诉讼（复议后起诉）", "litigation_after_review"),
+        ("行政复议", "review"),
+        ("行政诉讼（未经复议直接起诉）", "litigation_direct"),
+    ):
+        parts += [
+            f"### {title}",
+            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+            "|---|---|---|---|---|",
+            "| " + " | ".join(str(v) for v in rl[group].values()) + " |",
+        ]
+    got = read_back(text[:start] + "\n".join(parts) + "\n\n" + text[end:])
+    assert got.review_litigation == truth.review_litigation

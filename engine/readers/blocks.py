@@ -82,7 +82,7 @@ def _cell_pieces(cells: list[str]) -> list[Piece]:
 _TABLE_CUES: dict[SectionKey, Callable[[str], bool]] = {
     SectionKey.proactive: lambda t: "第二十条" in t or t.startswith("信息内容"),
     SectionKey.applications: lambda t: any(w in t for w in ("申请人情况", "本列数据", "勾稽关系", "本年新收")),
-    SectionKey.review_litigation: lambda t: t.startswith(("行政复议", "结果维持", "未经复议")),
+    SectionKey.review_litigation: lambda t: t.lstrip("#*").startswith(("行政复议", "行政诉讼", "结果维持", "未经复议")),
 }
 
 
@@ -130,6 +130,9 @@ def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list
     rows = _group_rows(blocks[start:], first + start)
     if key is SectionKey.review_litigation:
         end = next((n for n, r in enumerate(rows) if len(r.row.values) >= REVIEW_WIDTH), None)
+        if end is None:  # printed as three small tables, one per group
+            groups = [n for n, r in enumerate(rows) if len(r.row.values) == len(REVIEW_COLUMNS)]
+            end = groups[2] if len(groups) >= 3 else None
     else:
         signatures = APPLICATION_SIGNATURES if key is SectionKey.applications else PROACTIVE_SIGNATURES
         matched = [n for n, r in enumerate(rows) if r.row.values and match_label(r.row.label, signatures)]
@@ -168,7 +171,7 @@ def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocume
             elif key is SectionKey.applications and not doc.application_rows:
                 doc.application_rows = raw
             elif key is SectionKey.review_litigation and not doc.review_values and raw:
-                doc.review_values = raw[-1].values
+                doc.review_values = _review_values(raw)
                 doc.review_anchor = raw[-1].anchor
         doc.sections.append(
             RawSection(
@@ -180,6 +183,27 @@ def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocume
         )
     doc.table_text = " ".join(table_text)
     return doc
+
+
+_GROUP_LABELS = (("复议后", 2), ("直接起诉", 1), ("未经复议", 1), ("行政复议", 0))
+
+
+def _review_values(rows: list[RawRow]) -> list[Cell]:
+    """Table 四's fifteen figures: one row of them, or three rows of five named by their group."""
+    if len(rows[-1].values) >= REVIEW_WIDTH:
+        return rows[-1].values
+    groups: dict[int, list[Cell]] = {}
+    fives = [r for r in rows if len(r.values) == len(REVIEW_COLUMNS)]
+    headers = [c.label for c in REVIEW_COLUMNS]
+    for n, row in enumerate(fives[:3]):
+        label = compact(row.label)
+        for header in headers:
+            label = label.replace(header, "")
+        index = next((i for word, i in _GROUP_LABELS if word in label), n)
+        groups.setdefault(index, row.values)
+    if len(groups) < 3:
+        groups = dict(enumerate(r.values for r in fives[:3]))
+    return [v for i in sorted(groups) for v in groups[i]]
 
 
 def _prose_text(block: Block) -> str:

@@ -26,10 +26,23 @@ class TextReader:
         return build_report(parse_text(decode_text(data)), make_source(path, data, "txt"))
 
 
+MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _block(line: str, number: int) -> Block | None:
+    if PAGE_NUMBER.match(line) or MARKDOWN_RULE.match(line):
+        return None
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+        # A Markdown table row: its cells, empty ones included.
+        return Block(cells=[cell.strip() for cell in stripped[1:-1].split("|")], line=number)
+    return Block(text=line, line=number)
+
+
 def text_blocks(text: str) -> list[Block]:
     # Numbered as editors and grep -n number them: by "\n" only (a form feed is not a line break there).
     lines = (line.replace("\x0c", " ").rstrip("\r") for line in text.split("\n"))
-    return [Block(text=line, line=n) for n, line in enumerate(lines, start=1) if not PAGE_NUMBER.match(line)]
+    return [b for n, line in enumerate(lines, start=1) if (b := _block(line, n))]
 
 
 def parse_text(text: str) -> RawDocument:

@@ -54,9 +54,14 @@ def proactive_layout(report: Report) -> Layout:
         span = {3: [1, 1, 1], 2: [2, 1], 1: [3]}[len(row.columns)]
         if group:
             rows.append([CellSpec(group, colspan=4)])
-            rows.append([CellSpec("信息内容")] + [CellSpec(c.label, colspan=n) for c, n in zip(row.columns, span)])
+            rows.append(
+                [CellSpec("信息内容")] + [CellSpec(c.label, colspan=n) for c, n in zip(row.columns, span, strict=True)]
+            )
         values = [report.proactive[row.key].get(c.key) for c in row.columns]
-        rows.append([CellSpec(item)] + [CellSpec(cell_text(v), colspan=n, value=True) for v, n in zip(values, span)])
+        rows.append(
+            [CellSpec(item)]
+            + [CellSpec(cell_text(v), colspan=n, value=True) for v, n in zip(values, span, strict=True)]
+        )
     return rows
 
 
