@@ -49,7 +49,7 @@ class Checker:
 
     def __init__(self, host: PluginHost, profile: Profile | None = None, lang: Lang = Lang.zh):
         self.host = host
-        self.profile = profile or Profile()
+        self.profile = profile or Profile.default()
         self.lang = Lang(lang)
         entries = host.rules()
         self.profile.validate(e.cls.id for e in entries)
@@ -93,7 +93,9 @@ class Checker:
         return self.check_report(report)
 
     def check_report(self, report: Report) -> FileResult:
-        context = CheckContext(lang=self.lang, organ_type=self.profile.organ_type)
+        context = CheckContext(
+            lang=self.lang, organ_type=self.profile.organ_type, deadlines=self.profile.resolved_deadlines()
+        )
         findings: list[FindingResult] = []
         rule_results: list[RuleResult] = []
         for active in self.rules:

@@ -15,7 +15,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from engine import __version__
-from engine.catalogue import records, render_json, render_text
+from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
 from engine.errors import ReadError, UsageError
 from engine.files import collect
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
 
     rules = sub.add_parser("rules", help="列出规则 / list the rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--profile", type=Path)
     rules.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
     rules.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
@@ -94,7 +94,7 @@ def _load(plugins: Sequence[str], lang: Lang) -> PluginHost:
 
 
 def _profile(args: argparse.Namespace) -> Profile:
-    profile = Profile.from_toml(args.profile) if getattr(args, "profile", None) else Profile()
+    profile = Profile.from_toml(args.profile) if getattr(args, "profile", None) else Profile.default()
     return profile.with_cli(getattr(args, "select", None), getattr(args, "ignore", None))
 
 
@@ -132,7 +132,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
 
 def cmd_parse(args: argparse.Namespace) -> Exit:
     lang = Lang(args.lang)
-    checker = Checker(_load(args.plugin, lang), Profile(), lang)
+    checker = Checker(_load(args.plugin, lang), Profile.default(), lang)
     try:
         report = checker.read(args.file)
     except ReadError as err:
@@ -147,7 +147,8 @@ def cmd_rules(args: argparse.Namespace) -> Exit:
     profile = _profile(args)
     host = _load([*profile.plugins, *args.plugin], lang)
     rules = records(host, profile)
-    _emit(render_json(rules) if args.format == "json" else render_text(rules, lang), None)
+    renderers = {"json": render_json, "markdown": render_markdown, "text": lambda r: render_text(r, lang)}
+    _emit(renderers[args.format](rules), None)
     return Exit.OK
 
 

@@ -105,6 +105,9 @@ class Report(_Model):
     applications: Table = Field(default_factory=dict)
     review_litigation: Table = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
+    # Extension to the contract: the text between the title and section 一 (where the 统计期限 sentence,
+    # the legal basis and the contact details usually stand).
+    preface: str = ""
     # Extension to the contract: where sections and table rows stand in the source, keyed
     # "section.<key>" or "<table>.<row>", so findings can name a page or a line.
     anchors: dict[str, Anchor] = Field(default_factory=dict)

@@ -31,8 +31,10 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "engine.readers.builtin",
     "rules.structure",
     "rules.tables",
+    "rules.values",
     "rules.consistency",
     "rules.content",
+    "rules.publication",
 )
 
 

@@ -2,7 +2,9 @@
 
 ```toml
 name = "guangzhou-2025"
-organ_type = "department"          # optional: department, county_government, city_government, town, ...
+organ_type = "department"          # optional: department, town, county_government, city_government,
+                                   # provincial_government, other (default: guessed from each organ's name)
+province = "湖南"                   # optional: picks [deadlines.湖南] below
 plugins = ["./local_rules.py"]     # loaded like --plugin
 [rules]
 select = ["NB"]                    # ids or prefixes; default: every rule
@@ -13,7 +15,15 @@ NB206 = 20
 NB102 = "error"
 [options.NB302]                    # free options a rule reads from its context
 min_chars = 80
+[deadlines]                        # publication deadlines, MM-DD of the year after the report year
+department = "01-31"
+government = "03-31"
+town = "03-31"
+[deadlines.湖南]                    # a province's own dates, used when `province` names it
+town = "02-20"
 ```
+
+With no profile given, `engine/default_profile.toml` is used.
 
 Selection follows flake8: a rule runs when a `select` entry matches it (or `select` is empty), unless an
 `ignore` entry matches it at least as specifically (the longer prefix wins).
@@ -21,6 +31,7 @@ Selection follows flake8: a rule runs when a `select` entry matches it (or `sele
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +39,21 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import UsageError
+from engine.organs import OrganType
 from engine.rule import Rule, Severity
+
+
+DEFAULT_PROFILE = Path(__file__).resolve().parent / "default_profile.toml"
+DEADLINE_KINDS = ("department", "government", "town")
+_MM_DD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def _flat_deadlines(table: dict[str, Any]) -> Iterable[tuple[str, Any]]:
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from value.items()
+        else:
+            yield key, value
 
 
 def _match_length(rule_id: str, prefixes: Iterable[str]) -> int:
@@ -43,8 +68,14 @@ class Profile:
     weights: dict[str, float] = field(default_factory=dict)
     severities: dict[str, Severity] = field(default_factory=dict)
     organ_type: str | None = None
+    province: str | None = None
     plugins: list[str] = field(default_factory=list)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deadlines: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def default(cls) -> Profile:
+        return cls.from_toml(DEFAULT_PROFILE)
 
     @classmethod
     def from_toml(cls, path: Path) -> Profile:
@@ -60,16 +91,35 @@ class Profile:
             raise UsageError(f"配置文件 {path} 有误 / bad profile {path}: {exc}") from None
         base = path.parent
         plugins = [str((base / p).resolve()) if p.endswith(".py") else p for p in data.get("plugins", [])]
+        organ_type = data.get("organ_type")
+        if organ_type is not None and organ_type not in {t.value for t in OrganType}:
+            known = ", ".join(t.value for t in OrganType)
+            raise UsageError(f"配置文件 {path}：未知的机关类型 / unknown organ_type {organ_type!r} (one of: {known})")
+        deadlines = data.get("deadlines", {})
+        for kind, date in _flat_deadlines(deadlines):
+            if kind not in DEADLINE_KINDS or not isinstance(date, str) or not _MM_DD.match(date):
+                raise UsageError(
+                    f"配置文件 {path}：发布期限 {kind} = {date!r} 有误 / bad deadline "
+                    f'(kinds: {", ".join(DEADLINE_KINDS)}; dates as "MM-DD")'
+                )
         return cls(
             name=str(data.get("name", path.stem)),
             select=list(rules.get("select", [])),
             ignore=list(rules.get("ignore", [])),
             weights=weights,
             severities=severities,
-            organ_type=data.get("organ_type"),
+            organ_type=organ_type,
+            province=data.get("province"),
             plugins=plugins,
             options={k: dict(v) for k, v in data.get("options", {}).items()},
+            deadlines=deadlines,
         )
+
+    def resolved_deadlines(self) -> dict[str, str]:
+        """The deadlines in force: the general ones, overridden by the profile's province's own."""
+        general = {k: v for k, v in self.deadlines.items() if isinstance(v, str)}
+        provincial = self.deadlines.get(self.province, {}) if self.province else {}
+        return {**general, **provincial}
 
     def with_cli(self, select: list[str] | None, ignore: list[str] | None) -> Profile:
         """--select replaces the profile's selection; --ignore adds to its ignore list."""

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.i18n import Lang, Msg
 from engine.model import Report
+from engine.organs import organ_of
 
 RULE_ID = re.compile(r"^[A-Z]{2,}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -72,6 +73,7 @@ class Applies:
     min_year: int | None = None
     max_year: int | None = None
     governments_only: bool = False
+    requires: tuple[str, ...] = ()  # report attributes that must be known, e.g. ("published",)
     note: str | None = None
 
     def matches(self, report: Report, organ_type: str | None = None) -> bool:
@@ -80,6 +82,8 @@ class Applies:
         if self.min_year is not None and (report.year is None or report.year < self.min_year):
             return False
         if self.max_year is not None and (report.year is None or report.year > self.max_year):
+            return False
+        if any(getattr(report, name) is None for name in self.requires):
             return False
         return not self.governments_only or is_government(report, organ_type)
 
@@ -93,6 +97,7 @@ class Applies:
             parts.append(f"year <= {self.max_year}")
         if self.governments_only:
             parts.append("governments")
+        parts += [f"when {name} is known" for name in self.requires]
         if self.note:
             parts.append(self.note)
         return ", ".join(parts) or "all"
@@ -100,10 +105,8 @@ class Applies:
 
 def is_government(report: Report, organ_type: str | None = None) -> bool:
     """A people's government (not one of its departments), from the profile or else the name."""
-    if organ_type:
-        return organ_type.endswith("government") or organ_type in {"town"}
-    name = report.agency or ""
-    return name.endswith("人民政府") or name.endswith(("镇", "乡", "街道办事处", "街道"))
+    organ = organ_of(report.agency, organ_type)
+    return bool(organ and organ.is_government)
 
 
 @dataclass
@@ -113,6 +116,9 @@ class CheckContext:
     lang: Lang = Lang.zh
     organ_type: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Publication deadlines as MM-DD of the year after the report year, by kind of organ
+    # (department, government, town), after the profile's provincial overrides.
+    deadlines: Mapping[str, str] = field(default_factory=dict)
 
 
 class Rule:

@@ -1,10 +1,25 @@
-"""Structure rules: the six mandatory sections."""
+"""Structure rules: the six sections, the title, the template, the tables' shape, the 统计期限 sentence."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from engine import CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from engine.readers.normalize import compact
+from engine.template import (
+    APPLICATION_COLUMNS,
+    APPLICATION_ROWS,
+    PROACTIVE_ROWS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    Template,
+    column_label,
+    row_label,
+)
+from rules.support import cell_location, section_location
+
+ORDER = list(SectionKey)
 
 
 class SectionMissing(Rule):
@@ -42,15 +57,297 @@ class SectionMissing(Rule):
             if not report.has_section(key):
                 yield Finding(
                     key="missing",
-                    params={
-                        "numeral": key.numeral,
-                        "heading": key.heading,
-                        "heading_en": key.heading_en,
-                    },
+                    params={"numeral": key.numeral, "heading": key.heading, "heading_en": key.heading_en},
                     location=Location(section=key.value),
                 )
 
 
+class SectionOrder(Rule):
+    """The six sections appear once each, in the order 一 to 六.
+
+    Why: the official format fixes the order, and readers (and supervisors' tools) look for each section
+    in its place. A section printed twice usually means a paragraph was pasted from another report.
+
+    How it decides: the sections found, in document order; one finding per repeated section, one for the
+    order when it is not 一…六.
+
+    How to fix: put the sections in the official order and merge or delete the repeated one.
+    """
+
+    id = "NB102"
+    name = "section-order"
+    title = "各部分重复或顺序不对"
+    title_en = "Sections are repeated or out of order"
+    severity = Severity.warning
+    weight = 5
+    messages = {
+        "duplicate": Msg(
+            "第{numeral}部分“{heading}”出现了 {count} 次。请合并或删除重复的部分。",
+            "Section {numeral} ({heading}) appears {count} times. Merge or delete the repeated one.",
+        ),
+        "order": Msg(
+            "各部分的顺序是 {found}，应为 一、二、三、四、五、六。请按年度报告格式调整顺序。",
+            "The sections come in the order {found}; it should be 一 to 六. Reorder them.",
+        ),
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        keys = [s.key for s in report.sections]
+        for key in ORDER:
+            count = keys.count(key)
+            if count > 1:
+                yield Finding(
+                    key="duplicate",
+                    params={"numeral": key.numeral, "heading": key.heading, "count": count},
+                    location=section_location(report, key.value),
+                )
+        first = list(dict.fromkeys(keys))
+        if first != sorted(first, key=ORDER.index):
+            yield Finding(key="order", params={"found": "、".join(k.numeral for k in first)})
+
+
+_STANDARD_WORDING = "政府信息公开工作年度报告"
+
+
+class Title(Rule):
+    """The title names the organ and the report year, in the standard wording.
+
+    Why: the title is how a report is filed and found: <机关全称><年份>年政府信息公开工作年度报告 (the
+    year may also come first). A title without the organ or the year, or with last year's year left in
+    it, is a typical sign of a report copied from the previous one.
+
+    How it decides: the title is the first lines of the report up to 报告. The organ is what remains
+    when the year and the report name are taken away. The report year is the 统计期限 year when there is
+    one. Wording other than 政府信息公开工作年度报告 (for example 政务信息公开年度报告) is only a warning.
+
+    How to fix: write the title as <机关全称><YYYY>年政府信息公开工作年度报告, with the year of the
+    statistics.
+    """
+
+    id = "NB103"
+    name = "title"
+    title = "标题缺少机关名称或年份，或年份与统计年度不符"
+    title_en = "The title lacks the organ or the year, or names another year"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "no_title": Msg(
+            "没有找到报告标题。请在正文前写明“<机关全称><年份>年政府信息公开工作年度报告”。",
+            "No title was found. Put '<organ><year>年政府信息公开工作年度报告' before the text.",
+        ),
+        "no_agency": Msg(
+            "标题“{title}”中没有机关名称。请写明机关全称。",
+            "The title '{title}' does not name the organ. Add its full name.",
+        ),
+        "no_year": Msg(
+            "标题“{title}”中没有年份。请写明报告年度。",
+            "The title '{title}' names no year. Add the report year.",
+        ),
+        "wrong_year": Msg(
+            "标题年份（{title_year}年）与统计期限的年份（{year}年）不一致。请核对标题和统计期限。",
+            "The title's year ({title_year}) differs from the year of the statistics ({year}). Check both.",
+        ),
+        "wording": Msg(
+            "标题写作“{title}”，规范名称是“{standard}”。",
+            "The title reads '{title}'; the standard wording is '{standard}'.",
+        ),
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        where = Location(section="title")
+        if not report.title:
+            yield Finding(key="no_title", location=where)
+            return
+        params = {"title": report.title, "year": report.year, "title_year": report.title_year}
+        if not report.agency:
+            yield Finding(key="no_agency", params=params, location=where)
+        if report.title_year is None:
+            yield Finding(key="no_year", params=params, location=where)
+        elif report.year is not None and report.year != report.title_year:
+            yield Finding(
+                key="wrong_year", params=params, location=where, expected=report.year, actual=report.title_year
+            )
+        if _STANDARD_WORDING not in compact(report.title):
+            yield Finding(
+                key="wording",
+                params={**params, "standard": _STANDARD_WORDING},
+                location=where,
+                severity=Severity.warning,
+            )
+
+
+class TemplateMismatch(Rule):
+    """The tables follow the template of the report year: 2019 format up to 2020, 2021 format from 2021.
+
+    Why: 国办公开办函〔2021〕30号 replaced the 2019 format from the 2021 reports on. A 2021-or-later
+    report with 2019 tables (本年新制作数量, 上一年项目数量, 政府集中采购, one 其他处理 row) uses an
+    outdated template; a 2019/2020 report with 2021 tables was written or rewritten later.
+
+    How it decides: the template is read from the tables' own labels, never from the year, and compared
+    with the report year (统计期限, else the title).
+
+    How to fix: redo tables 二–四 in the format of the report year.
+    """
+
+    id = "NB104"
+    name = "template-mismatch"
+    title = "统计表格式与报告年度不符"
+    title_en = "The tables' template does not match the report year"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "mismatch": Msg(
+            "{year}年度报告应使用{expected}版表格格式，但表格是{actual}版格式。请按{expected}版格式重做表二至表四。",
+            "A {year} report should use the {expected} table template, but its tables follow the {actual} "
+            "template. Redo tables 2 to 4.",
+        )
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        if report.year is None or report.template is None:
+            return
+        expected = "2021" if report.year >= 2021 else "2019"
+        if report.template != expected:
+            yield Finding(
+                key="mismatch",
+                params={"year": report.year, "expected": expected, "actual": report.template},
+                location=section_location(report, SectionKey.proactive.value),
+                expected=expected,
+                actual=report.template,
+            )
+
+
+_TABLE_NAMES = {
+    SectionKey.proactive: ("表二", "Table 2"),
+    SectionKey.applications: ("表三", "Table 3"),
+    SectionKey.review_litigation: ("表四", "Table 4"),
+}
+
+
+def template_shape(table: SectionKey, template: Template) -> dict[str, list[str]]:
+    """Rows and their columns that the official template prints for one table."""
+    if table is SectionKey.applications:
+        return {r.key: [c.key for c in APPLICATION_COLUMNS] for r in APPLICATION_ROWS[template]}
+    if table is SectionKey.review_litigation:
+        return {g.key: [c.key for c in REVIEW_COLUMNS] for g in REVIEW_GROUPS}
+    return {r.key: [c.key for c in r.columns] for r in PROACTIVE_ROWS[template]}
+
+
+class TableIncomplete(Rule):
+    """Every row and column of the template is in tables 二, 三 and 四, and each table is there.
+
+    Why: the tables are a fixed form. A deleted row or column ("we had none") hides whether the figure is
+    0 or was forgotten, and breaks the identities. A 2021 report that still prints the single 2019 row
+    （六）其他处理 lacks its three sub-rows.
+
+    How it decides: against the template the tables follow (2019 or 2021); one finding per missing row,
+    one per row with missing columns, one per section printed without its table. Extra rows are allowed.
+
+    How to fix: print the full official table; write 0 where there is nothing to report.
+    """
+
+    id = "NB105"
+    name = "table-incomplete"
+    title = "统计表缺少行、列或整张表"
+    title_en = "A table, or a template row or column, is missing"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "table": Msg(
+            "第{numeral}部分没有{table}（统计表）。请按模板填报该表。",
+            "Section {numeral} has no {table_en}. Fill in the template table.",
+        ),
+        "row": Msg(
+            "{table}缺少“{row}”行。请按模板补上该行（没有数据填 0）。",
+            "{table_en} lacks the row '{row}'. Add it (write 0 where there is nothing).",
+        ),
+        "columns": Msg(
+            "{table}“{row}”行缺少“{columns}”列。请按模板补齐。",
+            "{table_en}, row '{row}' lacks the column(s) {columns}. Add them.",
+        ),
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        template = Template(report.template) if report.template else None
+        for section, (zh, en) in _TABLE_NAMES.items():
+            table = report.table(section.value)
+            if not table:
+                if report.has_section(section):
+                    yield Finding(
+                        key="table",
+                        params={"numeral": section.numeral, "table": zh, "table_en": en},
+                        location=section_location(report, section.value),
+                    )
+                continue
+            if template is None:
+                continue
+            for row, columns in template_shape(section, template).items():
+                names = {"table": zh, "table_en": en, "row": row_label(section, row)}
+                if row not in table:
+                    yield Finding(key="row", params=names, location=cell_location(report, section.value, row))
+                    continue
+                missing = [c for c in columns if c not in table[row]]
+                if missing:
+                    yield Finding(
+                        key="columns",
+                        params={**names, "columns": "、".join(column_label(section, c) for c in missing)},
+                        location=cell_location(report, section.value, row, missing[0]),
+                    )
+
+
+_PERIOD = re.compile(r"[^。；\n]*统计(?:期限|时限|期间|时段|区间|周期)[^。；]*")
+_YEARS = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+class PeriodStatement(Rule):
+    """The report states its statistical period (统计期限), for the report year only.
+
+    Why: the customary sentence (本报告中所列数据的统计期限自 Y 年 1 月 1 日起至 Y 年 12 月 31 日止) tells the
+    reader which year the figures cover; a period naming another year is a classic leftover of copying last
+    year's report.
+
+    How it decides: the preface and the sections are searched for a sentence with 统计期限 (or 统计时限,
+    统计期间); every year it names must be the report year.
+
+    How to fix: add or correct the sentence: 本报告中所列数据的统计期限自 Y 年 1 月 1 日起至 Y 年 12 月 31 日止。
+    """
+
+    id = "NB106"
+    name = "period-statement"
+    title = "缺少统计期限说明，或统计期限年份不对"
+    title_en = "No statistical-period sentence, or it names another year"
+    severity = Severity.warning
+    weight = 4
+    messages = {
+        "missing": Msg(
+            "没有写明统计期限。请补充“本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止”。",
+            "The statistical period is not stated. "
+            "Add '本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止'.",
+        ),
+        "other_year": Msg(
+            "统计期限“{sentence}”写的是{years}年，与报告年度{year}年不符。",
+            "The period statement '{sentence}' names {years}, not the report year {year}.",
+        ),
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        texts = [("preface", report.preface)] + [(s.key.value, s.text) for s in report.sections]
+        for where, text in texts:
+            m = _PERIOD.search(compact(text))
+            if m:
+                years = sorted({int(y) for y in _YEARS.findall(m.group(0))})
+                if report.year is not None and years and years != [report.year]:
+                    yield Finding(
+                        key="other_year",
+                        params={"sentence": m.group(0)[:60], "years": "、".join(map(str, years)), "year": report.year},
+                        location=Location(section=where),
+                        expected=report.year,
+                        actual=years,
+                    )
+                return
+        yield Finding(key="missing", params={"year": report.year or "Y"}, location=Location(section="preface"))
+
+
 @hookimpl
 def nianbao_rules() -> list[type[Rule]]:
-    return [SectionMissing]
+    return [SectionMissing, SectionOrder, Title, TemplateMismatch, TableIncomplete, PeriodStatement]

@@ -1,16 +1,15 @@
-"""Table rules: the arithmetic identities (勾稽关系) of tables 三 and 四, and the values of every cell."""
+"""Table rules: the arithmetic identities (勾稽关系) of tables 三 and 四."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from engine import CheckContext, Finding, Msg, Report, Rule, Severity, hookimpl
 from engine.template import (
     APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
     OUTCOME_GROUPS,
     REVIEW_COLUMNS,
-    column_label,
     row_label,
 )
 from rules.support import NotANumber, cell_location, tidy, total, value
@@ -270,104 +269,6 @@ class ReviewLitigationTotal(Rule):
                 )
 
 
-_MONEY = {("procurement", "amount"), ("fees", "amount")}
-_SIGNED = {"change"}  # 2019 本年增/减
-
-
-class CellValue(Rule):
-    """Every cell of tables 二, 三 and 四 holds a whole number ≥ 0 (money cells: a number ≥ 0).
-
-    Why: the tables are counts. A negative, fractional or textual count cannot be added up, and a blank
-    or dash leaves the reader guessing whether it means 0. Exceptions: the 2019 column 本年增/减 may be
-    negative; the money cells (2019 采购总金额, 2021 本年收费金额 in 万元) may hold decimals.
-
-    How it decides: text (such as 无 or 251000元), a negative count or a fraction is an error, one finding
-    per cell; blank and dash cells are a warning ("treated as 0"), one finding per row listing its columns.
-
-    How to fix: write every count as a plain number, 0 included; write money as a number in the
-    unit the column header names, without the unit.
-    """
-
-    id = "NB205"
-    name = "cell-value"
-    title = "表格单元格不是规范的数字"
-    title_en = "A table cell is not a proper number"
-    severity = Severity.error
-    weight = 12
-    messages = {
-        "text": Msg(
-            "{table}“{row}”行“{column}”列填的是“{text}”，不是数字。请填写数字（没有就填 0）。",
-            "{table_en}, row '{row}', column '{column}' holds '{text}', not a number. Write a number (0 if none).",
-        ),
-        "negative": Msg(
-            "{table}“{row}”行“{column}”列为负数（{text}）。数量不能为负。",
-            "{table_en}, row '{row}', column '{column}' is negative ({text}). Counts cannot be negative.",
-        ),
-        "fraction": Msg(
-            "{table}“{row}”行“{column}”列为小数（{text}）。件数应为整数。",
-            "{table_en}, row '{row}', column '{column}' is a fraction ({text}). Counts are whole numbers.",
-        ),
-        "blank": Msg(
-            "{table}“{row}”行有 {count} 个单元格为空或填了横线（{columns}），按 0 计算。请填写 0。",
-            "{table_en}, row '{row}': {count} cell(s) are blank or a dash ({columns}) and were taken as 0. Write 0.",
-        ),
-    }
-
-    TABLES = (
-        (SectionKey.proactive, "表二", "Table 2"),
-        (SectionKey.applications, "表三", "Table 3"),
-        (SectionKey.review_litigation, "表四", "Table 4"),
-    )
-
-    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
-        for section, zh, en in self.TABLES:
-            table = report.table(section.value)
-            for row_key, row in table.items():
-                blanks = []
-                for col_key, cell in row.items():
-                    names = {
-                        "table": zh,
-                        "table_en": en,
-                        "row": row_label(section, row_key),
-                        "column": column_label(section, col_key),
-                        "text": cell,
-                    }
-                    where = cell_location(report, section.value, row_key, col_key)
-                    kind = self._problem(cell, row_key, col_key)
-                    if kind == "blank":
-                        blanks.append(col_key)
-                    elif kind:
-                        yield Finding(key=kind, params=names, location=where, actual=cell)
-                if blanks:
-                    where = cell_location(report, section.value, row_key, blanks[0])
-                    where.columns = blanks  # type: ignore[attr-defined]
-                    yield Finding(
-                        key="blank",
-                        params={
-                            "table": zh,
-                            "table_en": en,
-                            "row": row_label(section, row_key),
-                            "count": len(blanks),
-                            "columns": "、".join(column_label(section, c) for c in blanks),
-                        },
-                        location=where,
-                        severity=Severity.warning,
-                    )
-
-    @staticmethod
-    def _problem(cell: object, row: str, column: str) -> str | None:
-        if cell is None:
-            return "blank"
-        if isinstance(cell, str):
-            return "text"
-        money = (row, column) in _MONEY
-        if cell < 0 and column not in _SIGNED:
-            return "negative"
-        if not money and isinstance(cell, float) and not cell.is_integer():
-            return "fraction"
-        return None
-
-
 @hookimpl
 def nianbao_rules() -> list[type[Rule]]:
     return [
@@ -375,5 +276,4 @@ def nianbao_rules() -> list[type[Rule]]:
         ApplicationsOutcomeTotal,
         ApplicationsRowTotal,
         ReviewLitigationTotal,
-        CellValue,
     ]

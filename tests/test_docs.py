@@ -28,3 +28,23 @@ def test_worked_example_rule_file_and_cases(tmp_path, run):
     assert len(cases) == 3
     for case in cases:
         case.evaluate(plugins=[str(rule_file)])
+
+
+def test_docs_rules_md_is_generated_from_the_rules():
+    from engine.catalogue import records, render_markdown
+    from engine.plugins import PluginHost
+
+    expected = render_markdown(records(PluginHost.load(entry_points=False)))
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == expected, (
+        "docs/rules.md is stale: run nianbao rules --format markdown > docs/rules.md"
+    )
+
+
+def test_every_builtin_rule_documents_why_and_how_to_fix():
+    from engine.catalogue import doc_sections
+    from engine.plugins import PluginHost
+
+    for entry in PluginHost.load(entry_points=False).rules():
+        parts = doc_sections(entry.cls.doc())
+        assert {"What it checks", "Why", "How to fix"} <= set(parts), entry.cls.id
+        assert entry.cls.title_en, entry.cls.id

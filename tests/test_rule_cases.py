@@ -1,4 +1,4 @@
-"""Every built-in rule against its cases in tests/rule_cases/ (passing and failing, both templates)."""
+"""Every built-in rule against its cases, one folder per rule: tests/rules/<ID>/cases.json."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import pytest
 
 from engine.testing.cases import load_rule_cases
 
-CASES = load_rule_cases(str(Path(__file__).parent / "rule_cases" / "*.json"))
+CASES = load_rule_cases(str(Path(__file__).parent / "rules" / "*" / "cases.json"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from engine.errors import ErrorCode, ReadError
 from engine.model import Anchor, Cell, Report, Section, SectionKey, Source
 from engine.readers.layout import agency_from_title, find_title, period_year, year_in
+from engine.readers.normalize import compact
 from engine.readers.tables import (
     RawRow,
     build_applications,
@@ -81,6 +82,8 @@ def build_report(doc: RawDocument, source: Source) -> Report:
             notes += built.notes
             anchors.update(built.anchors)
 
+    title_key = compact(title or "")
+    preface = "\n".join(line.strip() for line in doc.head if compact(line) and compact(line) not in title_key)
     title_year = year_in(title)
     year = period_year(doc.full_text) or title_year
     report = Report(
@@ -96,6 +99,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         applications=applications.table,
         review_litigation=review.table if review else {},
         notes=notes,
+        preface=preface,
         anchors=anchors,
     )
     if report.template is None:

@@ -15,14 +15,15 @@ that rule, and compares the findings with the expected ones:
 `report` is `sample:2019` / `sample:2021` (add `-zero` for an all-zero report): an invented, consistent
 report; or a file path relative to the case file (any format Nianbao reads). `set` lists
 `[path..., value]` edits; a path into `sections` names the section key (`["sections", "problems",
-"text", ""]`); `drop` lists section keys to remove. Each expected finding matches by the fields it
+"text", ""]`); `drop` lists section keys to remove; `profile` sets profile fields (`organ_type`, `options`,
+`deadlines`, `province`). Each expected finding matches by the fields it
 gives (location fields by subset); the rule's findings must match the list one to one.
 
 Use from pytest:
 
 ```python
 from engine.testing.cases import load_rule_cases
-CASES = load_rule_cases("tests/rule_cases/*.json")
+CASES = load_rule_cases("tests/rules/*/cases.json")
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_case(case):
     case.evaluate(plugins=["my_plugin"])
@@ -64,6 +65,7 @@ class RuleCase:
     set: list[list[Any]] = field(default_factory=list)
     drop: list[str] = field(default_factory=list)
     expect: list[dict[str, Any]] = field(default_factory=list)
+    profile: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -74,13 +76,16 @@ class RuleCase:
             report = sample(self.report.removeprefix("sample:"))
         else:
             report = checker.read(self.base / self.report)
+        data = report.to_json_dict()
         for edit in self.set:
-            _apply(report, edit[:-1], edit[-1])
-        report.sections = [s for s in report.sections if s.key.value not in self.drop]
-        return report
+            _apply(data, edit[:-1], edit[-1])
+        data["sections"] = [s for s in data["sections"] if s["key"] not in self.drop]
+        # Validated as a reader's output would be: dates parsed, types checked.
+        return Report.model_validate(data)
 
     def run(self, plugins: list[str] | None = None) -> list[FindingResult]:
-        checker = Checker(PluginHost.load(extra=plugins or []), Profile(select=[self.rule]))
+        profile = Profile(select=[self.rule], **self.profile)
+        checker = Checker(PluginHost.load(extra=plugins or []), profile)
         result = checker.check_report(self.build(checker))
         crashed = [r for r in result.rules if r.status == "error"]
         if crashed:
@@ -99,21 +104,19 @@ class RuleCase:
             raise AssertionError(f"{self.id}: unexpected findings {_show(unmatched)}")
 
 
-def _apply(report: Report, path: list[Any], value: Any) -> None:
+def _apply(data: dict[str, Any], path: list[Any], value: Any) -> None:
+    """Set `value` at `path` in a report's JSON form; `None` on a whole row removes the row."""
     if path[0] == "sections":
-        section = report.section(path[1])
+        section = next((s for s in data["sections"] if s["key"] == path[1]), None)
         if section is None:
             raise KeyError(f"no section {path[1]} to edit")
-        setattr(section, path[2], value)
+        section[path[2]] = value
         return
-    if len(path) == 1:
-        setattr(report, path[0], value)
-        return
-    target = getattr(report, path[0])
-    for key in path[1:-1]:
+    target = data
+    for key in path[:-1]:
         target = target.setdefault(key, {})
-    if value is None and path[-1] in target and isinstance(target[path[-1]], dict):
-        del target[path[-1]]  # `[... "row", null]` removes a whole row
+    if value is None and isinstance(target.get(path[-1]), dict):
+        del target[path[-1]]
     else:
         target[path[-1]] = value
 
@@ -160,6 +163,7 @@ def load_rule_cases(pattern: str) -> list[RuleCase]:
                     set=case.get("set", []),
                     drop=case.get("drop", []),
                     expect=case.get("expect", []),
+                    profile=case.get("profile", {}),
                 )
             )
     return cases

@@ -143,13 +143,10 @@ def render_text(report: Report, layout: Layout = "plain") -> str:
         out += [f"{report.agency} {report.year} 年", title.split("年", 1)[-1], ""]
     else:
         out += [title, ""]
-    if report.year:
-        out += _wrap(
-            f"本报告根据《中华人民共和国政府信息公开条例》要求编制。本报告中所列数据的统计期限自{report.year}年1月1日起"
-            f"至{report.year}年12月31日止。",
-            width,
-        )
-        out.append("")
+    for paragraph in report.preface.split("\n"):
+        if paragraph:
+            out += _wrap(paragraph, width)
+    out.append("")
     for section in report.sections:
         out.append(_spaced(section.heading) if layout == "pdf" else section.heading)
         for paragraph in section.text.split("\n"):

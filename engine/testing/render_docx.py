@@ -62,8 +62,9 @@ def render_docx(report: Report, path: Path) -> Path:
     style = document.styles["Normal"]
     style.font.size = Pt(11)
     document.add_paragraph(report.title or "")
-    if report.year:
-        document.add_paragraph(f"本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。")
+    for paragraph in report.preface.split("\n"):
+        if paragraph:
+            document.add_paragraph(paragraph)
     for section in report.sections:
         document.add_paragraph(section.heading)
         for paragraph in section.text.split("\n"):

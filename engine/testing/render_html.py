@@ -36,8 +36,7 @@ def _prose(text: str) -> str:
 
 def render_html(report: Report, published: dt.date | None = None, encoding: str = "utf-8") -> bytes:
     body = [f'<h1 class="article-title">{escape(report.title or "")}</h1>']
-    if report.year:
-        body.append(f"<p>本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>")
+    body += [f"<p>{_prose(p)}</p>" for p in report.preface.split("\n") if p]
     for section in report.sections:
         body.append(f'<p style="font-weight:bold"><strong>{escape(section.heading)}</strong></p>')
         body += [f"<p>{_prose(p)}</p>" for p in section.text.split("\n") if p]

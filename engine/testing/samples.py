@@ -173,6 +173,10 @@ def make_report(spec: SampleSpec) -> Report:
         year=spec.year,
         title_year=spec.year,
         template=tpl.value,
+        preface=(
+            f"本报告根据《中华人民共和国政府信息公开条例》要求编制。本报告中所列数据的统计期限自{spec.year}年1月1日起"
+            f"至{spec.year}年12月31日止。如对本报告有疑问，请与{spec.agency}办公室联系。"
+        ),
         sections=[Section(key=k, heading=k.heading, text=t, order=i) for i, (k, t) in enumerate(texts.items())],
         proactive=proactive,
         applications=apps,

@@ -1,0 +1,76 @@
+"""Time rules: when the report was published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from engine import CheckContext, Finding, Location, Msg, Report, Rule, Severity, hookimpl
+from engine.organs import OrganType, organ_of
+from engine.rule import Applies
+
+DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "town": "03-31"}
+_KINDS = {
+    OrganType.department: ("department", "部门", "department"),
+    OrganType.provincial_government: ("government", "县级以上人民政府", "county-level or higher government"),
+    OrganType.city_government: ("government", "县级以上人民政府", "county-level or higher government"),
+    OrganType.county_government: ("government", "县级以上人民政府", "county-level or higher government"),
+    OrganType.town: ("town", "乡镇（街道）", "town or sub-district"),
+}
+
+
+class LatePublication(Rule):
+    """The report was published by its deadline.
+
+    Why: Article 49 of the Regulation: departments of governments at county level and above publish by
+    1月31日; the competent offices publish their government's report by 3月31日. The Regulation sets no
+    date for 乡镇/街道, which provinces set (often earlier). Late publication is among the defects
+    supervisors name most.
+
+    How it decides: only when the publication date is known (an HTML page's 发布日期, a date printed at
+    the end). The kind of organ comes from the profile or its name; the deadlines (MM-DD of the year after the
+    report year) from the profile's [deadlines], with a province's own table when the profile names one.
+
+    How to fix: publish on time; if the date shown is wrong, correct the page's metadata.
+    """
+
+    id = "NB401"
+    name = "late-publication"
+    title = "年度报告发布晚于法定期限"
+    title_en = "The report was published after its deadline"
+    severity = Severity.error
+    weight = 12
+    applies = Applies(requires=("published",))
+    messages = {
+        "late": Msg(
+            "报告于 {published} 发布，晚于{kind}的发布期限 {deadline}（晚 {days} 天）。",
+            "Published on {published}, after the deadline for a {kind_en} ({deadline}; {days} day(s) late).",
+        )
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        organ = organ_of(report.agency, context.organ_type)
+        if organ is None or organ.type not in _KINDS or report.year is None or report.published is None:
+            return
+        key, zh, en = _KINDS[organ.type]
+        month, day = (int(x) for x in {**DEFAULT_DEADLINES, **context.deadlines}[key].split("-"))
+        deadline = dt.date(report.year + 1, month, day)
+        if report.published > deadline:
+            yield Finding(
+                key="late",
+                params={
+                    "published": report.published.isoformat(),
+                    "deadline": deadline.isoformat(),
+                    "kind": zh,
+                    "kind_en": en,
+                    "days": (report.published - deadline).days,
+                },
+                location=Location(section="published"),
+                expected=deadline.isoformat(),
+                actual=report.published.isoformat(),
+            )
+
+
+@hookimpl
+def nianbao_rules() -> list[type[Rule]]:
+    return [LatePublication]

@@ -1,0 +1,81 @@
+"""The findings on the real reports of ../shared/corpus/real, pinned: each one confirmed by reading the
+report (see the comments), none a careful reader would call false."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from engine.checker import Checker
+from engine.plugins import PluginHost
+from tests.conftest import CORPUS, SEED
+
+EXPECTED = {
+    # Blank 总计 cells in rows 三(一)–(六) (11 rows with figures), so （七）总计's column does not add up;
+    # 26 rows with blank cells; "251000元" in an amount cell; the prose says 予以公开及部分公开258件 (table:
+    # 272 + 3) and 无法提供265件 (table: 265 + 47 + 25).
+    "shanghai_municipal_govt_office_2019.html": {
+        ("NB203", "NB203.row_blank"): 11,
+        ("NB202", "NB202.total"): 1,
+        ("NB205", "NB205.blank"): 26,
+        ("NB205", "NB205.text"): 1,
+        ("NB206", "NB206.figure"): 2,
+    },
+    # Title says 政府信息公开年度报告 (no 工作); the five 法人或其他组织 columns left blank (25 rows);
+    # section 五 gives no account of last year's rectification.
+    "shuyang_fgj_2023.html": {
+        ("NB103", "NB103.wording"): 1,
+        ("NB205", "NB205.blank"): 25,
+        ("NB303", "NB303.missing"): 1,
+    },
+    # No word of last year's rectification; a city government silent on 考核、评议、追究.
+    "huaian_city_2024.pdf": {("NB303", "NB303.missing"): 1, ("NB306", "NB306.missing"): 1},
+    # The 2019 single row （六）其他处理 in a 2021 table; table 四 totals left at 0 beside 10+1 and 5 cases.
+    "huaian_hongze_district_2023.pdf": {
+        ("NB105", "NB105.row"): 3,
+        ("NB204", "NB204.group"): 2,
+        ("NB303", "NB303.missing"): 1,
+        ("NB306", "NB306.missing"): 1,
+    },
+    # The same old （六） row; "区政府办代表区政府受理…17件" is a part of the table's 95, not a contradiction.
+    "huaian_hongze_district_2024.pdf": {
+        ("NB105", "NB105.row"): 3,
+        ("NB303", "NB303.missing"): 1,
+        ("NB306", "NB306.missing"): 1,
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return Checker(PluginHost.load(entry_points=False))
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_real_report_findings(checker, name):
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not present")
+    result = checker.check_file(path)
+    assert result.error is None
+    assert Counter((f.rule, f.key) for f in result.findings) == Counter(EXPECTED[name])
+
+
+def test_shanghai_2019_prose_against_table(checker):
+    path = CORPUS / "shanghai_municipal_govt_office_2019.html"
+    if not path.is_file():
+        pytest.skip("corpus not present")
+    found = {(f.actual, f.expected) for f in checker.check_file(path).findings if f.rule == "NB206"}
+    assert found == {(258, 275), (265, 337)}
+
+
+def test_seed_findings(checker):
+    if not SEED.is_file():
+        pytest.skip("seed not present")
+    result = checker.check_file(SEED)
+    # No 统计期限 sentence; section 一 has no word on platform building.
+    assert Counter((f.rule, f.key) for f in result.findings) == Counter(
+        {("NB106", "NB106.missing"): 1, ("NB305", "NB305.missing"): 1}
+    )
+    assert result.findings[-1].params["topics"] == "平台建设"
