@@ -42,7 +42,6 @@ from engine.errors import UsageError
 from engine.organs import OrganType
 from engine.rule import Rule, Severity
 
-
 DEFAULT_PROFILE = Path(__file__).resolve().parent / "default_profile.toml"
 DEADLINE_KINDS = ("department", "government", "town")
 _MM_DD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
