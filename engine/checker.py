@@ -30,10 +30,9 @@ from engine.result import (
     summarize,
 )
 from engine.rule import CheckContext, Finding, Location, Rule, Severity
+from engine.sources import NESTED_ARCHIVES, Limits, Submission
 
 log = logging.getLogger(__name__)
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ class Checker:
         self.host = host
         self.profile = profile or Profile.default()
         self.lang = Lang(lang)
+        self.limits = Limits()
         entries = host.rules()
         self.profile.validate(e.cls.id for e in entries)
         self.rules = [
@@ -62,35 +62,39 @@ class Checker:
     # --- stage 1 ---------------------------------------------------------------------------
 
     def read(self, path: Path) -> Report:
-        reader = self.host.readers().get(path.suffix.lower())
+        return self.read_submission(Submission(path))
+
+    def read_submission(self, sub: Submission) -> Report:
+        if sub.member and sub.suffix in NESTED_ARCHIVES:
+            raise ReadError(ErrorCode.unsupported, "error.nested-archive")
+        reader = self.host.readers().get(sub.suffix)
         if reader is None:
-            raise ReadError(ErrorCode.unsupported, suffix=path.suffix or path.name)
+            raise ReadError(ErrorCode.unsupported, suffix=sub.suffix or Path(sub.name).name)
+        data = sub.read_bytes(self.limits)
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise ReadError(ErrorCode.too_large, size=_mb(size), limit=_mb(MAX_FILE_BYTES))
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ReadError(ErrorCode.unreadable, detail=exc.strerror or str(exc)) from None
-        try:
-            return reader.read(path, data)
+            return reader.read(Path(sub.name), data)
         except ReadError:
             raise
-        except Exception as exc:
-            log.debug("reader %r failed on %s", reader, path, exc_info=True)
+        except Exception as exc:  # a reader bug costs one file, not the batch
+            log.debug("reader %r failed on %s", reader, sub.name, exc_info=True)
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
 
     # --- stages 2 and 3 ----------------------------------------------------------------------
 
     def check_file(self, path: Path) -> FileResult:
+        return self.check_submission(Submission(path))
+
+    def check_submission(self, sub: Submission) -> FileResult:
         try:
-            report = self.read(path)
+            report = self.read_submission(sub)
         except ReadError as err:
-            return FileResult(
-                source=SourceRef(path=path.as_posix()),
-                error=FileError(code=err.code.value, message=err.message(self.lang)),
-            )
+            return self.failed(sub.name, err)
         return self.check_report(report)
+
+    def failed(self, name: str, err: ReadError) -> FileResult:
+        return FileResult(
+            source=SourceRef(path=name), error=FileError(code=err.code.value, message=err.message(self.lang))
+        )
 
     def check_report(self, report: Report) -> FileResult:
         context = CheckContext(
@@ -122,7 +126,7 @@ class Checker:
         try:
             raw = list(cls().check(report, context) or [])
             made = [self._render(active, f) for f in raw]
-        except Exception as exc:
+        except Exception as exc:  # a rule's crash is contained to that rule
             log.debug("rule %s crashed", cls.id, exc_info=True)
             reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
             return RuleResult(status=Status.error, reason=reason, **base)
@@ -187,7 +191,3 @@ _SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
 def _finding_order(f: FindingResult) -> tuple:
     return (_SEVERITY_ORDER[f.severity], f.rule, f.location.line or 0)
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"

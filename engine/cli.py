@@ -18,12 +18,12 @@ from engine import __version__
 from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
 from engine.errors import ReadError, UsageError
-from engine.files import collect
 from engine.i18n import Lang, engine_message
 from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.result import ResultDocument
 from engine.rule import Severity
+from engine.sources import collect
 
 log = logging.getLogger("nianbao")
 
@@ -117,7 +117,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     files = collect(args.paths)
     if not files:
         raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
-    results = [checker.check_file(path) for path in files]
+    results = [checker.check_submission(sub) for sub in files]
     document = checker.document(results)
     if args.format == "json":
         from engine.outputs import jsonout

@@ -80,6 +80,26 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "读取时发生内部错误：{detail}。请将该文件报告给 Nianbao 开发者。",
         "An internal error occurred while reading: {detail}. Please report this file to the Nianbao developers.",
     ),
+    "error.encrypted-archive": Msg(
+        "压缩包中的文件有密码保护，无法读取。请提交未加密的压缩包。",
+        "The archive member is password-protected. Submit an archive without a password.",
+    ),
+    "error.zip-bomb": Msg(
+        "压缩包中的文件解压后超过压缩大小的 {ratio} 倍，疑似压缩炸弹，已拒绝。",
+        "The archive member inflates to more than {ratio} times its compressed size (a zip bomb); refused.",
+    ),
+    "error.nested-archive": Msg(
+        "压缩包中又套了压缩包，不予处理。请将报告直接放入一个压缩包提交。",
+        "An archive inside an archive is not read. Put the reports directly into one archive.",
+    ),
+    "error.archive-unreadable": Msg(
+        "压缩包无法打开（已损坏或不是 zip 文件）：{detail}。",
+        "The archive cannot be opened (damaged, or not a zip file): {detail}.",
+    ),
+    "error.archive-too-large": Msg(
+        "压缩包内文件解压后总计超过 {limit}，已拒绝。请分批提交。",
+        "The archive's members inflate to more than {limit} in total; refused. Submit it in parts.",
+    ),
     "plugin.failed": Msg(
         "插件 {plugin} 加载失败，已跳过：{reason}",
         "Plugin {plugin} failed to load and was skipped: {reason}",

@@ -92,7 +92,7 @@ class PluginHost:
         try:
             module = loader()
             self.manager.register(module, name=name)
-        except (Exception, SystemExit) as exc:
+        except (Exception, SystemExit) as exc:  # a failing plugin must not stop the run
             reason = f"{type(exc).__name__}: {exc}"
             log.warning("plugin %s failed to load: %s", name, reason)
             self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
@@ -148,7 +148,7 @@ class PluginHost:
             name = self.manager.get_name(impl.plugin) or repr(impl.plugin)
             try:
                 results.append((name, impl.function()))
-            except Exception as exc:
+            except Exception as exc:  # a hook that raises costs only its plugin
                 reason = f"{hook}: {type(exc).__name__}: {exc}"
                 self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
         return results  # registration order: built-ins first, so they keep their ids
