@@ -13,6 +13,7 @@ from engine.rule import Applies, CheckContext, Finding, Location, Rule, Severity
 
 __all__ = [
     "Applies",
+    "BatchRule",
     "CheckContext",
     "ErrorCode",
     "Finding",

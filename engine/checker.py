@@ -29,7 +29,8 @@ from engine.result import (
     ToolInfo,
     summarize,
 )
-from engine.rule import CheckContext, Finding, Location, Rule, Severity
+from engine.review import fingerprint
+from engine.rule import BatchRule, CheckContext, Finding, Location, Rule, Severity
 from engine.sources import NESTED_ARCHIVES, Limits, Submission
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,13 @@ class Checker:
         self.limits = Limits()
         entries = host.rules()
         self.profile.validate(e.cls.id for e in entries)
-        self.rules = [
+        active = [
             ActiveRule(e.cls, e.plugin, self.profile.severity(e.cls), self.profile.weight(e.cls))
             for e in entries
             if self.profile.selected(e.cls.id)
         ]
+        self.rules = [a for a in active if not issubclass(a.cls, BatchRule)]
+        self.batch_rules = [a for a in active if issubclass(a.cls, BatchRule)]
 
     # --- stage 1 ---------------------------------------------------------------------------
 
@@ -96,24 +99,24 @@ class Checker:
             source=SourceRef(path=name), error=FileError(code=err.code.value, message=err.message(self.lang))
         )
 
-    def check_report(self, report: Report) -> FileResult:
-        context = CheckContext(
+    def context(self) -> CheckContext:
+        return CheckContext(
             lang=self.lang, organ_type=self.profile.organ_type, deadlines=self.profile.resolved_deadlines()
         )
+
+    def check_report(self, report: Report) -> FileResult:
+        context = self.context()
         findings: list[FindingResult] = []
         rule_results: list[RuleResult] = []
         for active in self.rules:
             rule_results.append(self._run_rule(active, report, context, findings))
-        value = scoring.score(r.penalty for r in rule_results)
-        findings.sort(key=_finding_order)
-        return FileResult(
+        result = FileResult(
             source=SourceRef(path=report.source.path, format=report.source.format, sha256=report.source.sha256),
             report=report,
-            score=value,
-            grade=scoring.grade(value),
             findings=findings,
             rules=rule_results,
         )
+        return rescore(result)
 
     def _run_rule(
         self, active: ActiveRule, report: Report, context: CheckContext, out: list[FindingResult]
@@ -130,11 +133,44 @@ class Checker:
             log.debug("rule %s crashed", cls.id, exc_info=True)
             reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
             return RuleResult(status=Status.error, reason=reason, **base)
+        for f in made:
+            f.fingerprint = fingerprint(report, f)
         out.extend(made)
-        if not made:
-            return RuleResult(status=Status.passed, **base)
-        penalty = scoring.rule_penalty(active.weight, (f.severity for f in made))
-        return RuleResult(status=Status.failed, penalty=penalty, **base)
+        return RuleResult(status=Status.failed if made else Status.passed, **base)
+
+    # --- rules across the batch ----------------------------------------------------------------
+
+    def check_batch(self, results: list[FileResult]) -> None:
+        """Run the batch rules over every report read; their findings join the reports they name."""
+        if not self.batch_rules:
+            return
+        checked = [r for r in results if r.report is not None]
+        reports = [r.report for r in checked]
+        context = self.context()
+        for active in self.batch_rules:
+            context.options = self.profile.options.get(active.cls.id, {})
+            base = {"rule": active.cls.id, "severity": active.severity, "weight": active.weight}
+            try:
+                rule = active.cls()
+                applicable = rule.applicable(reports, context)
+                found: dict[int, list[FindingResult]] = {}
+                for index, finding in rule.check_batch(reports, context) or []:
+                    made = self._render(active, finding)
+                    made.fingerprint = fingerprint(reports[index], made)
+                    found.setdefault(index, []).append(made)
+            except Exception as exc:  # a rule's crash is contained to that rule
+                log.debug("batch rule %s crashed", active.cls.id, exc_info=True)
+                reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
+                for result in checked:
+                    result.rules.append(RuleResult(status=Status.error, reason=reason, **base))
+                continue
+            for index, result in enumerate(checked):
+                made = found.get(index, [])
+                result.findings.extend(made)
+                status = Status.failed if made else Status.passed if applicable[index] else Status.not_applicable
+                result.rules.append(RuleResult(status=status, **base))
+        for result in checked:
+            rescore(result)
 
     def _render(self, active: ActiveRule, finding: Finding) -> FindingResult:
         cls = active.cls
@@ -151,6 +187,7 @@ class Checker:
         # a profile's override applies to the rule's default.
         severity = finding.severity if finding.severity is not None else active.severity
         return FindingResult(
+            fingerprint="",
             rule=cls.id,
             name=cls.name,
             severity=severity,
@@ -186,8 +223,22 @@ class Checker:
         )
 
 
+def rescore(result: FileResult) -> FileResult:
+    """Penalties, score and grade from the findings that stand (a reviewer's dismissal takes one back)."""
+    standing: dict[str, list[Severity]] = {}
+    for f in result.findings:
+        if not (f.review and f.review.status == "dismissed"):
+            standing.setdefault(f.rule, []).append(f.severity)
+    for r in result.rules:
+        r.penalty = scoring.rule_penalty(r.weight, standing.get(r.rule, [])) if r.status == Status.failed else 0.0
+    result.score = scoring.score(r.penalty for r in result.rules)
+    result.grade = scoring.grade(result.score)
+    result.findings.sort(key=finding_order)
+    return result
+
+
 _SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
 
-def _finding_order(f: FindingResult) -> tuple:
-    return (_SEVERITY_ORDER[f.severity], f.rule, f.location.line or 0)
+def finding_order(f: FindingResult) -> tuple:
+    return (_SEVERITY_ORDER[f.severity], f.rule, f.location.page or 0, f.location.line or 0)

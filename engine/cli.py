@@ -15,6 +15,8 @@ from enum import IntEnum
 from pathlib import Path
 
 from engine import __version__
+from engine.batch import DEFAULT_TIMEOUT
+from engine.cache import DEFAULT_DIR as DEFAULT_CACHE
 from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
 from engine.errors import ReadError, UsageError
@@ -23,6 +25,7 @@ from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.result import ResultDocument
 from engine.rule import Severity
+from engine.run import RunOptions, check_all
 from engine.sources import collect
 
 log = logging.getLogger("nianbao")
@@ -58,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_ids, help="comma-separated rule ids or prefixes to skip")
     check.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
     check.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit per file (default {DEFAULT_TIMEOUT:g})",
+    )
+    check.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help=f"default {DEFAULT_CACHE}")
+    check.add_argument("--no-cache", action="store_true", help="read every file again")
+    check.add_argument("--review", type=Path, help="a review file (TOML) of confirmed and dismissed findings")
     check.add_argument("--fail-under", type=float, default=None, metavar="SCORE")
     check.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
     check.add_argument("--no-progress", action="store_true")
@@ -102,7 +115,7 @@ def exit_code(document: ResultDocument, fail_under: float | None) -> Exit:
     if any(r.error for r in document.results):
         return Exit.ERROR
     for r in document.results:
-        if any(f.severity == Severity.error for f in r.findings):
+        if any(f.severity == Severity.error and f.counts for f in r.findings):
             return Exit.FINDINGS
         if fail_under is not None and r.score is not None and r.score < fail_under:
             return Exit.FINDINGS
@@ -117,8 +130,17 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     files = collect(args.paths)
     if not files:
         raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
-    results = [checker.check_submission(sub) for sub in files]
-    document = checker.document(results)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs 至少为 1 / --jobs must be at least 1")
+    options = RunOptions(
+        jobs=args.jobs,
+        timeout=args.timeout,
+        cache_dir=None if args.no_cache else args.cache_dir,
+        progress=False if args.no_progress else None,
+        review=args.review,
+        plugin_files=[*profile.plugins, *args.plugin],
+    )
+    document = checker.document(check_all(checker, files, options))
     if args.format == "json":
         from engine.outputs import jsonout
 

@@ -18,7 +18,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from engine.readers.base import Reader
-    from engine.rule import Rule
+    from engine.rule import BatchRule, Rule
 
 PROJECT = "nianbao"
 
@@ -35,6 +35,18 @@ def nianbao_rules() -> list[type[Rule]]:
     ``severity``, ``weight``, optionally ``applies`` and ``messages``, a docstring (its documentation)
     and a ``check(report, context)`` method yielding :class:`engine.Finding` objects.
     A class whose declaration is unsound, or whose id is already taken, is reported and skipped.
+    """
+
+
+@hookspec
+def nianbao_batch_rules() -> list[type[BatchRule]]:
+    """Return rule classes that look across a whole batch of reports.
+
+    Each subclasses :class:`engine.BatchRule`: the declarations of a rule, plus
+    ``check_batch(reports, context)`` yielding ``(index, Finding)`` pairs (``index`` into ``reports``) and,
+    optionally, ``applicable(reports, context)`` (one bool per report: did the rule have anything to compare
+    it with). They run after every file of a ``check`` run has been read, cached results included; their
+    findings join the findings of the report they name and count in its score.
     """
 
 

@@ -100,6 +100,15 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "压缩包内文件解压后总计超过 {limit}，已拒绝。请分批提交。",
         "The archive's members inflate to more than {limit} in total; refused. Submit it in parts.",
     ),
+    "error.memory": Msg(
+        "读取该文件所需内存超过上限，已跳过（可能是损坏或恶意构造的文件）。",
+        "Reading the file needed more memory than allowed; skipped (a damaged or hostile file?).",
+    ),
+    "error.crashed": Msg(
+        "读取该文件时检查进程意外退出（退出码 {exitcode}），已跳过该文件，其余文件照常检查。",
+        "The checking process died while reading this file (exit code {exitcode}); it was skipped, "
+        "the other files were checked.",
+    ),
     "plugin.failed": Msg(
         "插件 {plugin} 加载失败，已跳过：{reason}",
         "Plugin {plugin} failed to load and was skipped: {reason}",

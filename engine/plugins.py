@@ -21,7 +21,7 @@ import pluggy
 
 from engine import hookspecs
 from engine.readers.base import Reader
-from engine.rule import Rule
+from engine.rule import BatchRule, Rule
 
 log = logging.getLogger(__name__)
 
@@ -100,17 +100,20 @@ class PluginHost:
         self.plugins.append(PluginInfo(name, origin, version))
 
     def rules(self) -> list[RuleEntry]:
-        """Every sound rule class, first come first served by id; unsound ones become problems."""
+        """Every sound rule class (single-report and batch), first come first served by id; unsound ones
+        become problems."""
         if self._rules is None:
             self._rules = []
             seen: dict[str, str] = {}
-            for plugin, result in self._call("nianbao_rules"):
+            calls = [(p, r, Rule) for p, r in self._call("nianbao_rules")]
+            calls += [(p, r, BatchRule) for p, r in self._call("nianbao_batch_rules")]
+            for plugin, result, base in calls:
                 for rule in result or []:
                     rule_name = getattr(rule, "id", None) or getattr(rule, "__name__", repr(rule))
                     reasons = (
                         rule.problems()
-                        if isinstance(rule, type) and issubclass(rule, Rule)
-                        else ["it is not a subclass of engine.Rule"]
+                        if isinstance(rule, type) and issubclass(rule, base)
+                        else [f"it is not a subclass of engine.{base.__name__}"]
                     )
                     if not reasons and rule.id in seen:
                         reasons = [f"id {rule.id} is already used by {seen[rule.id]}"]

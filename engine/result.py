@@ -6,7 +6,7 @@ schemas/result.schema.json validates its JSON form; every output format is rende
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,7 +27,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class Review(_Model):
+    """A reviewer's decision on one finding, from the review file."""
+
+    status: Literal["confirmed", "dismissed"]
+    reason: str = ""
+    reviewer: str | None = None
+
+
 class FindingResult(_Model):
+    # Stable across runs: rule, location and the report's identity (organ and year, else content).
+    fingerprint: str = ""
     rule: str
     name: str
     severity: Severity
@@ -37,6 +47,12 @@ class FindingResult(_Model):
     location: Location = Field(default_factory=Location)
     expected: Any = None
     actual: Any = None
+    review: Review | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding counts (for the score and the exit code): not dismissed by a reviewer."""
+        return not (self.review and self.review.status == "dismissed")
 
 
 class RuleResult(_Model):
@@ -69,7 +85,7 @@ class FileResult(_Model):
     rules: list[RuleResult] = Field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return sum(1 for f in self.findings if f.severity == severity and f.counts)
 
 
 class Summary(_Model):

@@ -158,6 +158,28 @@ class Rule:
             found.append(f"weight {cls.weight!r} is not a number >= 0")
         if not cls.doc():
             found.append("the docstring (the rule's documentation) is missing")
-        if cls.check is Rule.check:
+        if cls.check is Rule.check and not issubclass(cls, BatchRule):
             found.append("check() is not implemented")
+        return found
+
+
+class BatchRule(Rule):
+    """A rule that looks across the reports of a batch (the same organ's earlier year, copied text).
+
+    It declares what a `Rule` declares and implements `check_batch(reports, context)`, yielding
+    `(index, Finding)` pairs where `index` points into `reports`; `applicable(reports, context)` says, per
+    report, whether the rule had anything to compare it with (default: `applies` alone).
+    """
+
+    def check_batch(self, reports: list[Report], context: CheckContext) -> Iterable[tuple[int, Finding]]:
+        raise NotImplementedError  # pragma: no cover
+
+    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
+        return [self.applies.matches(r, context.organ_type) for r in reports]
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        found = super().problems()
+        if cls.check_batch is BatchRule.check_batch:
+            found.append("check_batch() is not implemented")
         return found

@@ -16,6 +16,12 @@ SEED = SHARED / "seeds" / "000_76a48cb7c346ee51.txt"
 CORPUS = SHARED / "corpus" / "real"
 
 
+@pytest.fixture(autouse=True)
+def _work_in_tmp(tmp_path, monkeypatch):
+    """Each test runs in its own folder, so the results cache of one never serves another."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED.is_file():

@@ -60,7 +60,7 @@ def test_entry_point_package_is_listed_and_fires(installed_package):
     assert rules["GZ101"]["plugin"] == "gz" and rules["GZ101"]["severity"] == "warning"
     assert "organ in full" in rules["GZ101"]["doc"]
     assert "NB201" in rules  # built-ins still there
-    check = nianbao(installed_package, "check", SAMPLE, "--format", "json")
+    check = nianbao(installed_package, "check", SAMPLE, "--format", "json", "--no-cache")
     doc = json.loads(check.stdout)
     assert {"name": "gz", "origin": "entry-point", "version": "1.2.0", "error": None} in doc["plugins"]
     findings = doc["results"][0]["findings"]

@@ -1,0 +1,161 @@
+"""Checking many files at once: worker processes, each file isolated, results delivered as they come.
+
+Each worker checks one file at a time. The parent watches every file's clock: a file that takes longer than
+the time limit has its worker killed and gets the error `timeout`; a worker that dies (a reader crashing the
+interpreter, a memory blow-up past the worker's limit) costs its file an `unreadable`; either way a fresh worker
+takes its place and the batch goes on. Results reach `on_result` the moment they arrive, so the caller can save
+them (the cache) and nothing already checked is lost if the run is interrupted.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+
+from engine.checker import Checker
+from engine.errors import ErrorCode, ReadError
+from engine.result import FileResult
+from engine.sources import Submission
+
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MEMORY_MB = 2048
+
+# The checker a forked worker inherits from its parent (set just before the workers start).
+_INHERITED: Checker | None = None
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    timeout: float = DEFAULT_TIMEOUT  # seconds per file
+    memory_mb: int | None = DEFAULT_MEMORY_MB  # address space per worker; None: no limit
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    if not megabytes:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # not on this platform, or not allowed: run without
+        pass
+
+
+def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_mb: int | None) -> None:
+    _limit_memory(memory_mb)
+    checker = _INHERITED if _INHERITED is not None else make_checker()  # type: ignore[misc]
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        index, sub = task
+        try:
+            result = checker.check_submission(sub)
+        except MemoryError:
+            result = checker.failed(sub.name, ReadError(ErrorCode.too_large, "error.memory"))
+        conn.send((index, result))
+
+
+@dataclass
+class _Worker:
+    process: mp.process.BaseProcess
+    conn: Connection
+    task: tuple[int, Submission] | None = None
+    started: float = 0.0
+
+
+@dataclass
+class Pool:
+    """Worker processes for one run. Use `run()`; the pool is closed when it returns."""
+
+    checker: Checker
+    jobs: int
+    limits: WorkerLimits = field(default_factory=WorkerLimits)
+    make_checker: Callable[[], Checker] | None = None  # for platforms that cannot fork
+
+    def _context(self) -> mp.context.BaseContext:
+        methods = mp.get_all_start_methods()
+        return mp.get_context("fork" if "fork" in methods else "spawn")
+
+    def _start(self) -> _Worker:
+        parent, child = self._context().Pipe()
+        process = self._context().Process(
+            target=_work, args=(child, self.make_checker, self.limits.memory_mb), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def run(self, subs: Sequence[Submission], on_result: Callable[[int, FileResult], None]) -> None:
+        global _INHERITED
+        _INHERITED = self.checker
+        pending = deque(enumerate(subs))
+        workers = [self._start() for _ in range(max(1, min(self.jobs, len(subs))))]
+        try:
+            while pending or any(w.task for w in workers):
+                for w in workers:
+                    if w.task is None and pending:
+                        w.task = pending.popleft()
+                        w.started = time.monotonic()
+                        w.conn.send(w.task)
+                busy = [w for w in workers if w.task]
+                deadline = min(w.started for w in busy) + self.limits.timeout
+                wait(
+                    [w.conn for w in busy] + [w.process.sentinel for w in busy],
+                    timeout=max(0.0, deadline - time.monotonic()),
+                )
+                for i, w in enumerate(workers):
+                    if w.task is not None:
+                        workers[i] = self._collect(w, on_result)
+        finally:
+            _INHERITED = None
+            for w in workers:
+                self._stop(w)
+
+    def _collect(self, w: _Worker, on_result: Callable[[int, FileResult], None]) -> _Worker:
+        """Deliver a finished task, or fail an overdue or crashed one and replace its worker."""
+        assert w.task is not None
+        index, sub = w.task
+        if w.conn.poll():
+            try:
+                got_index, result = w.conn.recv()
+                w.task = None
+                on_result(got_index, result)
+                return w
+            except (EOFError, OSError):
+                pass  # the worker died while answering: treated as a crash below
+        if w.process.is_alive() and time.monotonic() - w.started < self.limits.timeout:
+            return w
+        if w.process.is_alive():
+            error = ReadError(ErrorCode.timeout, seconds=f"{self.limits.timeout:g}")
+        else:
+            error = ReadError(ErrorCode.unreadable, "error.crashed", exitcode=w.process.exitcode)
+        on_result(index, self.checker.failed(sub.name, error))
+        self._stop(w)
+        return self._start()
+
+    @staticmethod
+    def _stop(w: _Worker) -> None:
+        try:
+            if w.process.is_alive() and w.task is None:
+                w.conn.send(None)
+                w.process.join(timeout=1)
+        except (OSError, BrokenPipeError):
+            pass
+        if w.process.is_alive():
+            w.process.kill()
+            w.process.join(timeout=5)
+        w.conn.close()
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

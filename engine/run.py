@@ -1,0 +1,105 @@
+"""One `check` run over many submissions: cache, workers, batch rules, reviews, in that order."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rules
+from engine import __version__
+from engine.batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
+from engine.cache import Cache, run_key
+from engine.checker import Checker, rescore
+from engine.progress import Progress
+from engine.result import FileResult
+from engine.review import apply_review, load_review
+from engine.sources import Submission
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOptions:
+    jobs: int | None = None  # None: every core
+    timeout: float = DEFAULT_TIMEOUT
+    memory_mb: int | None = DEFAULT_MEMORY_MB
+    cache_dir: Path | None = None  # None: no cache
+    progress: bool | None = None  # None: when standard error is a terminal
+    review: Path | None = None
+    plugin_files: list[str] = field(default_factory=list)
+
+
+def _code_digest() -> str:
+    """The engine's and the built-in rules' own code: a changed checkout must not reuse old results."""
+    digest = hashlib.sha256()
+    for package in (Path(__file__).resolve().parent, Path(rules.__file__).resolve().parent):
+        for path in sorted(package.rglob("*")):
+            if path.suffix in {".py", ".toml", ".json"}:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _run_key(checker: Checker, options: RunOptions) -> str:
+    """Everything besides a file's content that shapes its result."""
+    local = []
+    for spec in options.plugin_files:
+        path = Path(spec)
+        if path.is_file():  # a local rule file may change between runs without a version number
+            local.append(hashlib.sha256(path.read_bytes()).hexdigest())
+    profile = checker.profile
+    return run_key(
+        __version__,
+        checker.lang.value,
+        profile.organ_type,
+        profile.options,
+        profile.resolved_deadlines(),
+        [(r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.rules + checker.batch_rules],
+        [(p.name, p.version) for p in checker.host.plugins],
+        local,
+        options.timeout,
+        options.memory_mb,
+    )
+
+
+def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> list[FileResult]:
+    results: list[FileResult | None] = [None] * len(subs)
+    progress = Progress(len(subs), checker.lang, enabled=options.progress)
+    cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options)) if options.cache_dir else None
+    digests: dict[int, str] = {}
+    todo: list[int] = []
+    try:
+        for i, sub in enumerate(subs):
+            digest = cache.digest(sub) if cache else None
+            hit = cache.get(sub, digest) if cache and digest else None
+            if hit is not None:
+                results[i] = hit
+                progress.advance(hit.error is not None)
+            else:
+                todo.append(i)
+                if digest:
+                    digests[i] = digest
+
+        def deliver(index: int, result: FileResult) -> None:
+            original = todo[index]
+            results[original] = result
+            if cache and original in digests:
+                cache.put(digests[original], result)
+            progress.advance(result.error is not None)
+
+        if todo:
+            pool = Pool(checker, options.jobs or default_jobs(), WorkerLimits(options.timeout, options.memory_mb))
+            pool.run([subs[i] for i in todo], deliver)
+    finally:
+        progress.close()
+        if cache:
+            cache.close()
+    done = [r for r in results if r is not None]
+    checker.check_batch(done)
+    if options.review:
+        apply_review(done, load_review(options.review))
+        for result in done:
+            if result.report is not None:
+                rescore(result)
+    return done
