@@ -9,7 +9,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.hookspecs import hookimpl
 from engine.i18n import Lang, Msg
 from engine.model import Report, Section, SectionKey
-from engine.rule import Applies, CheckContext, Finding, Location, Rule, Severity
+from engine.rule import Applies, BatchRule, CheckContext, Finding, Location, Rule, Severity
 
 __all__ = [
     "Applies",

@@ -35,6 +35,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rules.consistency",
     "rules.content",
     "rules.publication",
+    "rules.crossreport",
 )
 
 

@@ -16,7 +16,9 @@ that rule, and compares the findings with the expected ones:
 report; or a file path relative to the case file (any format Nianbao reads). `set` lists
 `[path..., value]` edits; a path into `sections` names the section key (`["sections", "problems",
 "text", ""]`); `drop` lists section keys to remove; `profile` sets profile fields (`organ_type`, `options`,
-`deadlines`, `province`). Each expected finding matches by the fields it
+`deadlines`, `province`). A batch rule's case gives `batch`, a list of reports each written like a case
+(`report`, `set`, `drop`, and optionally `path`); an expected finding then names its report by index with
+`"params": {"report": 1}`. Each expected finding matches by the fields it
 gives (location fields by subset); the rule's findings must match the list one to one.
 
 Use from pytest:
@@ -66,31 +68,46 @@ class RuleCase:
     drop: list[str] = field(default_factory=list)
     expect: list[dict[str, Any]] = field(default_factory=list)
     profile: dict[str, Any] = field(default_factory=dict)
+    batch: list[dict[str, Any]] = field(default_factory=list)  # several reports, for batch rules
 
     @property
     def id(self) -> str:
         return f"{self.rule}_{self.name}"
 
-    def build(self, checker: Checker) -> Report:
-        if self.report.startswith("sample:"):
-            report = sample(self.report.removeprefix("sample:"))
+    def build(self, checker: Checker, spec: dict[str, Any] | None = None) -> Report:
+        """The case's report (or one report of a batch case, from `spec`), edited."""
+        source = spec.get("report", "sample:2021") if spec else self.report
+        edits = spec.get("set", []) if spec else self.set
+        drop = spec.get("drop", []) if spec else self.drop
+        if source.startswith("sample:"):
+            report = sample(source.removeprefix("sample:"))
         else:
-            report = checker.read(self.base / self.report)
+            report = checker.read(self.base / source)
         data = report.to_json_dict()
-        for edit in self.set:
+        for edit in edits:
             _apply(data, edit[:-1], edit[-1])
-        data["sections"] = [s for s in data["sections"] if s["key"] not in self.drop]
+        data["sections"] = [s for s in data["sections"] if s["key"] not in drop]
+        if spec and "path" in spec:
+            data["source"]["path"] = spec["path"]
         # Validated as a reader's output would be: dates parsed, types checked.
         return Report.model_validate(data)
 
     def run(self, plugins: list[str] | None = None) -> list[FindingResult]:
+        """The rule's findings; in a batch case each finding's `params` gains `report`, its index."""
         profile = Profile(select=[self.rule], **self.profile)
         checker = Checker(PluginHost.load(extra=plugins or []), profile)
-        result = checker.check_report(self.build(checker))
-        crashed = [r for r in result.rules if r.status == "error"]
+        specs = self.batch or [None]
+        results = [checker.check_report(self.build(checker, spec)) for spec in specs]
+        checker.check_batch(results)
+        crashed = [r for result in results for r in result.rules if r.status == "error"]
         if crashed:
             raise AssertionError(f"{self.id}: rule crashed: {crashed[0].reason}")
-        return [f for f in result.findings if f.rule == self.rule]
+        found = []
+        for index, result in enumerate(results):
+            for f in result.findings:
+                if f.rule == self.rule:
+                    found.append(f.model_copy(update={"params": {**f.params, "report": index}}) if self.batch else f)
+        return found
 
     def evaluate(self, plugins: list[str] | None = None) -> None:
         findings = self.run(plugins)
@@ -124,8 +141,8 @@ def _apply(data: dict[str, Any], path: list[Any], value: Any) -> None:
 def _matches(finding: FindingResult, wanted: dict[str, Any]) -> bool:
     data = finding.model_dump(mode="json")
     for key, value in wanted.items():
-        if key == "location":
-            if any(data["location"].get(k) != v for k, v in value.items()):
+        if key in ("location", "params"):
+            if any(data[key].get(k) != v for k, v in value.items()):
                 return False
         elif data.get(key) != value:
             return False
@@ -164,6 +181,7 @@ def load_rule_cases(pattern: str) -> list[RuleCase]:
                     drop=case.get("drop", []),
                     expect=case.get("expect", []),
                     profile=case.get("profile", {}),
+                    batch=case.get("batch", []),
                 )
             )
     return cases

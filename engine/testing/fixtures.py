@@ -77,6 +77,27 @@ def write_fixtures(folder: Path, pdf: bool = True) -> list[Path]:
     return written
 
 
+def write_case_documents(rules_folder: Path) -> list[Path]:
+    """The small documents some rule cases start from (tests/rules/<ID>/), printed from a sample."""
+    from engine.testing.cases import sample
+
+    text = render_text(sample("2021"))
+    five, six = text.index("五、存在的主要问题及改进情况"), text.index("六、其他需要报告的事项")
+    documents = {
+        "NB102/repeated-section.txt": (text[:six] + text[five:six] + text[six:]).encode(),
+        "NB102/out-of-order.txt": (text[:five] + text[six:].rstrip("\n") + "\n\n" + text[five:six]).encode(),
+        "NB401/late-department.html": render_html(sample("2021"), dt.date(2023, 2, 15)),
+    }
+    written = []
+    for name, data in documents.items():
+        path = rules_folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
 if __name__ == "__main__":
-    for path in write_fixtures(Path(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures")):
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures")
+    for path in write_fixtures(target) + write_case_documents(target.parent / "rules"):
         print(path)

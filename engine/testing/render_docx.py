@@ -18,7 +18,7 @@ _WIDTHS_CM = {
 }
 
 
-def _add_table(document, layout: Layout, widths: list[float]) -> None:
+def _add_table(document, layout: Layout, widths: list[float], row_cm: float | None = None) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
@@ -42,7 +42,7 @@ def _add_table(document, layout: Layout, widths: list[float]) -> None:
                     taken.add((rr, cc))
             paragraph = cell.paragraphs[0]
             run = paragraph.add_run(spec.text)
-            run.font.size = Pt(8)
+            run.font.size = Pt(10.5)
             if spec.value:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             c += spec.colspan
@@ -52,6 +52,9 @@ def _add_table(document, layout: Layout, widths: list[float]) -> None:
     for i, width in enumerate(widths[:n_cols]):
         for cell in table.columns[i].cells:
             cell.width = Cm(width)
+    if row_cm:
+        for row in table.rows:
+            row.height = Cm(row_cm)
 
 
 def render_docx(report: Report, path: Path) -> Path:
@@ -72,7 +75,9 @@ def render_docx(report: Report, path: Path) -> Path:
                 document.add_paragraph(paragraph)
         layout = TABLE_LAYOUTS.get(section.key.value)
         if layout and report.table(section.key.value):
-            _add_table(document, layout(report), _WIDTHS_CM[section.key.value])
+            # Table 三 is made taller than a page, so that every fixture PDF breaks it across pages.
+            row_cm = 1.0 if section.key.value == "applications" else None
+            _add_table(document, layout(report), _WIDTHS_CM[section.key.value], row_cm)
     document.core_properties.author = "nianbao fixture generator"
     document.save(path)
     return path

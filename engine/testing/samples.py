@@ -119,29 +119,91 @@ def _overview(spec: SampleSpec, apps: Table, review: Table) -> str:
         oversight = "全年未发生因政府信息公开工作引起的行政复议、行政诉讼。"
     else:
         oversight = f"全年因政府信息公开工作被申请行政复议{reviews}件，被提起行政诉讼{suits}件。"
+    rng = random.Random(spec.seed * 104729 + spec.year)
+    paragraphs = [rng.choice(pool).format(name=name) for pool in _OVERVIEW]
     return "\n".join(
         [
             "（一）主动公开",
-            f"{name}坚持以公开为常态、不公开为例外，及时公开机构职能、政策文件、财政预决算等信息，"
-            "做好政策解读和回应关切。",
+            paragraphs[0],
             "（二）依申请公开",
             requests + "申请均在法定期限内答复。",
             "（三）政府信息管理",
-            "严格执行信息发布审核机制，开展政策文件清理，动态更新政府信息公开目录。",
+            paragraphs[1],
             "（四）平台建设",
-            "优化政府网站信息公开专栏，做好政务新媒体日常维护，提升平台检索和互动功能。",
+            paragraphs[2],
             "（五）监督保障",
-            "成立政务公开工作领导小组，将政务公开纳入年度工作考核，开展社会评议，明确责任追究。" + oversight,
+            paragraphs[3] + "将政务公开纳入年度工作考核，开展社会评议，明确责任追究。" + oversight,
         ]
     )
 
 
+# Alternative wordings, so that generated reports of different organs are not copies of each other.
+_OVERVIEW = (
+    (
+        "{name}坚持以公开为常态、不公开为例外，及时公开机构职能、政策文件、财政预决算等信息，做好政策解读和回应关切。",
+        "{name}围绕中心工作，主动公开规划计划、重大项目、民生保障等信息，同步开展政策解读。",
+        "{name}严格落实主动公开基本目录，及时发布行政许可、行政处罚、公共服务事项等信息。",
+        "{name}聚焦企业和群众关切，加大惠企政策、就业创业、社会救助等信息公开力度。",
+        "{name}按照年度政务公开工作要点，细化任务清单，推动各类信息按时公开、应公开尽公开。",
+        "{name}加强重大决策预公开，通过征求意见、听证座谈等方式扩大公众参与。",
+    ),
+    (
+        "严格执行信息发布审核机制，开展政策文件清理，动态更新政府信息公开目录。",
+        "落实公开属性源头认定，公文办理时同步明确公开方式，防止应公开未公开。",
+        "开展行政规范性文件集中清理，对失效废止文件及时标注并调整公开状态。",
+        "完善政府信息管理制度，建立发布、审核、保密审查全流程台账。",
+        "规范政府信息公开指南编制，及时更新办公地址、联系电话和办理流程。",
+        "加强档案化管理，对已公开信息定期复核，确保信息准确、完整、可查。",
+    ),
+    (
+        "优化政府网站信息公开专栏，做好政务新媒体日常维护，提升平台检索和互动功能。",
+        "推进政府网站集约化建设，整合栏目设置，提升信息检索的便利性。",
+        "加强政务新媒体矩阵管理，关停整合更新不及时、功能重复的账号。",
+        "完善政务公开专区建设，在服务大厅设置查阅点，方便群众现场获取信息。",
+        "升级依申请公开在线平台，实现申请、受理、答复全流程网上办理。",
+        "建立网站内容保障机制，落实日常巡查，及时纠正错链断链和空白栏目。",
+    ),
+    (
+        "成立政务公开工作领导小组，",
+        "健全政务公开工作责任制，明确分管领导和联络员，",
+        "定期召开政务公开工作推进会，研究解决重点难点问题，",
+        "组织全员参加政务公开业务培训，提升依法公开能力，",
+        "开展政务公开自查自评，对发现的问题建立清单限期整改，",
+        "邀请群众代表参与政务公开评议，听取意见建议，",
+    ),
+)
+
+
+_PROBLEMS = (
+    "政策解读形式较为单一，图文、视频解读偏少",
+    "个别信息发布不够及时，部分栏目更新存在滞后",
+    "工作人员业务能力有待提高，对条例的理解不够深入",
+    "依申请公开答复文书不够规范，说理不够充分",
+    "政府信息公开目录更新不够及时，部分信息分类不准确",
+    "政务新媒体互动回应不够及时，留言办理效率不高",
+    "基层政务公开标准化规范化建设推进不平衡",
+    "重点领域信息公开的深度和广度还有待拓展",
+)
+_MEASURES = (
+    "丰富解读形式，推出更多图解、视频解读产品",
+    "加强信息发布审核和栏目巡查，确保信息及时更新",
+    "定期组织业务培训，提升工作人员依法公开能力",
+    "规范答复文书格式，强化法律审核",
+    "动态调整政府信息公开目录，做好分类标注",
+    "建立留言办理台账，压实回应责任",
+    "推动标准目录向基层延伸，开展对标检查",
+    "围绕群众关切拓展重点领域公开内容",
+)
+
+
 def _problems(spec: SampleSpec) -> str:
+    rng = random.Random(spec.seed * 7919 + spec.year)
+    problems = rng.sample(_PROBLEMS, 3)
+    measures = rng.sample(_MEASURES, 3)
+    numbered = "；".join(f"{n}是{p}" for n, p in zip("一二三", problems, strict=True))
     return (
-        f"（一）存在的主要问题。一是政策解读形式较为单一，图文、视频解读偏少；二是个别信息发布不够及时，"
-        f"部分栏目更新存在滞后；三是工作人员业务能力有待提高。对上一年度报告提出的问题，{spec.agency}已逐项整改落实。\n"
-        "（二）改进措施。下一步，将丰富解读形式，加强信息发布审核和栏目巡查，定期组织业务培训，"
-        "切实提升政务公开工作质量。"
+        f"（一）存在的主要问题。{numbered}。对上一年度报告提出的问题，{spec.agency}已逐项整改落实。\n"
+        f"（二）改进措施。下一步，将{measures[0]}；{measures[1]}；{measures[2]}，切实提升政务公开工作质量。"
     )
 
 
@@ -182,6 +244,42 @@ def make_report(spec: SampleSpec) -> Report:
         applications=apps,
         review_litigation=review,
     )
+
+
+def make_series(agency: str, years: range | list[int], seed: int) -> list[Report]:
+    """The same organ's reports for consecutive years, carried-over and in-force figures continuous."""
+    reports = [make_report(SampleSpec(agency, year, seed=seed * 100 + year)) for year in years]
+    for before, now in zip(reports, reports[1:], strict=False):
+        apps = now.applications
+        for col in apps["carried_over"]:
+            carried = before.applications["carried_forward"][col]
+            apps["received_new"][col] += apps["carried_over"][col] - carried
+            if apps["received_new"][col] < 0:  # keep counts natural: carry more forward instead
+                apps["carried_forward"][col] -= apps["received_new"][col]
+                apps["received_new"][col] = 0
+            apps["carried_over"][col] = carried
+        _rebalance(apps)
+        if before.template == now.template == "2021":
+            for row in ("regulations", "normative_documents"):
+                cells = now.proactive[row]
+                cells["in_force"] = before.proactive[row]["in_force"] + cells["issued"] - cells["repealed"]
+                if cells["in_force"] < 0:
+                    cells["repealed"] += cells["in_force"]
+                    cells["in_force"] = 0
+        overview = now.section(SectionKey.overview)
+        if overview is not None:
+            overview.text = _overview(SampleSpec(agency, now.year or 0, seed=seed), apps, now.review_litigation)
+    return reports
+
+
+def _rebalance(apps: Table) -> None:
+    """Totals recomputed after a column was changed: received + carried over = handled + carried forward."""
+    for col in apps["carried_over"]:
+        if col == "total":
+            continue
+        apps["received_new"][col] = apps["total"][col] + apps["carried_forward"][col] - apps["carried_over"][col]
+    for row in apps.values():
+        row["total"] = sum(row[c.key] for c in APPLICANT_COLUMNS)
 
 
 # --- the samples of reports/ -----------------------------------------------------------------------

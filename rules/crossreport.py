@@ -1,0 +1,275 @@
+"""Rules across the reports of a batch: the same organ's previous year, and text copied between reports.
+
+An organ's reports are matched across years by its name (spaces and punctuation aside) and the report year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from engine import BatchRule, CheckContext, Finding, Msg, Report, SectionKey, Severity, hookimpl
+from engine.readers.normalize import label_key
+from engine.rule import Applies
+from engine.template import APPLICATION_COLUMNS
+from rules.support import NotANumber, cell_location, section_location, tidy, value
+
+
+def _organ(report: Report) -> str | None:
+    return label_key(report.agency) if report.agency else None
+
+
+def previous_years(reports: list[Report]) -> dict[int, int]:
+    """For each report, the index of the same organ's report for the year before, when the batch has it."""
+    by_key: dict[tuple[str, int], int] = {}
+    for i, r in enumerate(reports):
+        organ = _organ(r)
+        if organ and r.year is not None:
+            by_key.setdefault((organ, r.year), i)
+    found = {}
+    for i, r in enumerate(reports):
+        organ = _organ(r)
+        if organ and r.year is not None and (organ, r.year - 1) in by_key:
+            found[i] = by_key[(organ, r.year - 1)]
+    return found
+
+
+class CarryOverContinuity(BatchRule):
+    """上年结转 this year equals 结转下年度继续办理 in the same organ's report for last year, column by column.
+
+    Why: the applications carried forward at the end of one year are the applications carried over at the
+    start of the next. A difference means one of the two reports is wrong (or last year's was changed after
+    publication).
+
+    How it decides: when the batch holds the same organ's report for the year before (matched by name and
+    year), each column of table 三 is compared; blank cells count as 0, text cells are skipped.
+
+    How to fix: reconcile the two figures; if last year's report was wrong, say so in section 六.
+    """
+
+    id = "NB501"
+    name = "carry-over-continuity"
+    title = "上年结转与上一年度报告的结转下年度不一致"
+    title_en = "Carried over does not match last year's carried forward"
+    severity = Severity.error
+    weight = 12
+    messages = {
+        "column": Msg(
+            "表三“{column}”列：本年度“上年结转”为 {actual}，但{year}年度报告的“结转下年度继续办理”为 {expected}（{source}）。",
+            "Table 3, column '{column}': carried over this year is {actual}, but the {year} report carried "
+            "forward {expected} ({source}).",
+        )
+    }
+
+    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
+        before = previous_years(reports)
+        return [i in before for i in range(len(reports))]
+
+    def check_batch(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for i, j in previous_years(reports).items():
+            now = reports[i].applications.get("carried_over", {})
+            then = reports[j].applications.get("carried_forward", {})
+            for col in APPLICATION_COLUMNS:
+                if col.key not in now or col.key not in then:
+                    continue
+                try:
+                    actual, expected = value(now[col.key]), value(then[col.key])
+                except NotANumber:
+                    continue
+                if actual != expected:
+                    yield (
+                        i,
+                        Finding(
+                            key="column",
+                            params={
+                                "column": col.label,
+                                "actual": tidy(actual),
+                                "expected": tidy(expected),
+                                "year": reports[j].year,
+                                "source": reports[j].source.path,
+                            },
+                            location=cell_location(reports[i], "applications", "carried_over", col.key),
+                            expected=tidy(expected),
+                            actual=tidy(actual),
+                        ),
+                    )
+
+
+class InForceContinuity(BatchRule):
+    """现行有效件数 this year equals last year's plus 本年制发 minus 本年废止 (2021 template).
+
+    Why: documents in force at the end of the year are last year's plus those issued, less those repealed.
+    A difference is often a sign of copied figures; but amendments, clean-up campaigns and mergers can
+    legitimately break it, so this is a warning.
+
+    How it decides: when the batch holds the same organ's 2021-template report for the year before; for
+    规章 and 行政规范性文件; blank cells count as 0, text cells are skipped.
+
+    How to fix: check the figures; explain a legitimate difference (清理, 合并) in section 六.
+    """
+
+    id = "NB502"
+    name = "in-force-continuity"
+    title = "现行有效件数与上年及本年制发、废止数不衔接"
+    title_en = "Documents in force do not follow from last year's"
+    severity = Severity.warning
+    weight = 4
+    applies = Applies(templates=frozenset({"2021"}))
+    messages = {
+        "row": Msg(
+            "表二“{row}”：上年现行有效 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，但本年现行有效件数为 {actual}。",
+            "Table 2, '{row}': last year's {before} in force + {issued} issued − {repealed} repealed = {expected}, "
+            "but {actual} are in force.",
+        )
+    }
+    ROWS = (("regulations", "规章"), ("normative_documents", "行政规范性文件"))
+
+    def _pairs(self, reports: list[Report]) -> dict[int, int]:
+        return {
+            i: j
+            for i, j in previous_years(reports).items()
+            if reports[i].template == "2021" and reports[j].template == "2021"
+        }
+
+    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
+        pairs = self._pairs(reports)
+        return [i in pairs for i in range(len(reports))]
+
+    def check_batch(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for i, j in self._pairs(reports).items():
+            for row, label in self.ROWS:
+                now, then = reports[i].proactive.get(row, {}), reports[j].proactive.get(row, {})
+                try:
+                    before, issued = value(then["in_force"]), value(now["issued"])
+                    repealed, actual = value(now["repealed"]), value(now["in_force"])
+                except (KeyError, NotANumber):
+                    continue
+                expected = before + issued - repealed
+                if actual != expected:
+                    yield (
+                        i,
+                        Finding(
+                            key="row",
+                            params={
+                                "row": label,
+                                "before": tidy(before),
+                                "issued": tidy(issued),
+                                "repealed": tidy(repealed),
+                                "expected": tidy(expected),
+                                "actual": tidy(actual),
+                            },
+                            location=cell_location(reports[i], "proactive", row, "in_force"),
+                            expected=tidy(expected),
+                            actual=tidy(actual),
+                        ),
+                    )
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+SHINGLE = 5
+MIN_CHARS = 80
+THRESHOLD = 0.8
+
+
+def _shingles(text: str, agency: str | None) -> frozenset[str]:
+    """Five-character pieces of a text's Chinese, with the organ's own name taken out (so that two organs'
+    copies of one text still match)."""
+    if agency:
+        text = text.replace(agency, "")
+    chars = "".join(_CJK.findall(text))
+    return frozenset(chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1))
+
+
+def _similar_pairs(texts: list[frozenset[str]]) -> Iterator[tuple[int, int, float]]:
+    """Pairs of texts whose shingle sets overlap by THRESHOLD or more (Jaccard), found through the
+    rarest shingles so that a batch of a thousand reports is not compared pair by pair."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, shingles in enumerate(texts):
+        for s in shingles:
+            holders[s].append(i)
+    candidates: dict[tuple[int, int], int] = defaultdict(int)
+    for i, shingles in enumerate(texts):
+        # Two sets with Jaccard >= THRESHOLD share most of any sample of one; sampling the rarest keeps
+        # the candidate lists short.
+        sample = sorted(shingles, key=lambda s: (len(holders[s]), s))[:16]
+        for s in sample:
+            for j in holders[s]:
+                if j > i:
+                    candidates[(i, j)] += 1
+    for (i, j), hits in candidates.items():
+        if hits < 4:
+            continue
+        a, b = texts[i], texts[j]
+        score = len(a & b) / len(a | b)
+        if score >= THRESHOLD:
+            yield i, j, score
+
+
+class DuplicateText(BatchRule):
+    """Section 一 or 五 is not a copy of the same organ's previous report or of another organ's (雷同).
+
+    Why: reports copied from last year, or between organs, are the defect supervisors cite most
+    ("内容雷同、敷衍塞责"); a copied section 五 in particular means the problems were not looked at.
+
+    How it decides: the Chinese text of each section (the organ's own name taken out) is cut into
+    five-character pieces; two sections sharing 80% or more of their pieces are near-identical. Sections
+    under 80 characters are not compared. A copy from the same organ's previous year is reported on the later
+    report; a copy between two organs on both.
+
+    How to fix: write the section afresh from this year's work.
+    """
+
+    id = "NB503"
+    name = "duplicate-text"
+    title = "内容与往年或其他机关的报告雷同"
+    title_en = "A section copies last year's report or another organ's"
+    severity = Severity.warning
+    weight = 6
+    messages = {
+        "copy": Msg(
+            "第{numeral}部分与{other}（{year}年度，{source}）的同一部分雷同（相似度 {percent}%）。请根据本年度实际情况重写。",
+            "Section {numeral} is near-identical ({percent}%) to the same section of {other}'s {year} report "
+            "({source}). Rewrite it from this year's work.",
+        )
+    }
+    SECTIONS = (SectionKey.overview, SectionKey.problems)
+
+    def check_batch(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for key in self.SECTIONS:
+            owners, texts = [], []
+            for i, r in enumerate(reports):
+                section = r.section(key)
+                if section and len(_CJK.findall(section.text)) >= MIN_CHARS:
+                    owners.append(i)
+                    texts.append(_shingles(section.text, r.agency))
+            for a, b, score in _similar_pairs(texts):
+                i, j = owners[a], owners[b]
+                same_organ = _organ(reports[i]) is not None and _organ(reports[i]) == _organ(reports[j])
+                if same_organ and reports[i].year == reports[j].year:
+                    continue  # the same report submitted twice: not a copy
+                pairs = [(i, j), (j, i)]
+                if same_organ:  # report it on the later year only
+                    pairs = [(i, j)] if (reports[i].year or 0) > (reports[j].year or 0) else [(j, i)]
+                for target, other in pairs:
+                    yield (
+                        target,
+                        Finding(
+                            key="copy",
+                            params={
+                                "numeral": key.numeral,
+                                "other": reports[other].agency or reports[other].source.path,
+                                "year": reports[other].year or "?",
+                                "source": reports[other].source.path,
+                                "percent": round(score * 100),
+                            },
+                            location=section_location(reports[target], key.value),
+                            expected=reports[other].source.path,
+                            actual=round(score, 3),
+                        ),
+                    )
+
+
+@hookimpl
+def nianbao_batch_rules() -> list[type[BatchRule]]:
+    return [CarryOverContinuity, InForceContinuity, DuplicateText]
