@@ -56,7 +56,8 @@ class CarryOverContinuity(BatchRule):
     weight = 12
     messages = {
         "column": Msg(
-            "表三“{column}”列：本年度“上年结转”为 {actual}，但{year}年度报告的“结转下年度继续办理”为 {expected}（{source}）。",
+            "表三“{column}”列：本年度“上年结转”为 {actual}，"
+            "但{year}年度报告的“结转下年度继续办理”为 {expected}（{source}）。",
             "Table 3, column '{column}': carried over this year is {actual}, but the {year} report carried "
             "forward {expected} ({source}).",
         )
@@ -118,7 +119,8 @@ class InForceContinuity(BatchRule):
     applies = Applies(templates=frozenset({"2021"}))
     messages = {
         "row": Msg(
-            "表二“{row}”：上年现行有效 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，但本年现行有效件数为 {actual}。",
+            "表二“{row}”：上年现行有效 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，"
+            "但本年现行有效件数为 {actual}。",
             "Table 2, '{row}': last year's {before} in force + {issued} issued − {repealed} repealed = {expected}, "
             "but {actual} are in force.",
         )
@@ -228,7 +230,8 @@ class DuplicateText(BatchRule):
     weight = 6
     messages = {
         "copy": Msg(
-            "第{numeral}部分与{other}（{year}年度，{source}）的同一部分雷同（相似度 {percent}%）。请根据本年度实际情况重写。",
+            "第{numeral}部分与{other}（{year}年度，{source}）的同一部分雷同（相似度 {percent}%）。"
+            "请根据本年度实际情况重写。",
             "Section {numeral} is near-identical ({percent}%) to the same section of {other}'s {year} report "
             "({source}). Rewrite it from this year's work.",
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import sys
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from engine.model import Report, Section, SectionKey, Source, Table
@@ -249,7 +250,7 @@ def make_report(spec: SampleSpec) -> Report:
 def make_series(agency: str, years: range | list[int], seed: int) -> list[Report]:
     """The same organ's reports for consecutive years, carried-over and in-force figures continuous."""
     reports = [make_report(SampleSpec(agency, year, seed=seed * 100 + year)) for year in years]
-    for before, now in zip(reports, reports[1:], strict=False):
+    for before, now in pairwise(reports):
         apps = now.applications
         for col in apps["carried_over"]:
             carried = before.applications["carried_forward"][col]
