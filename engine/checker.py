@@ -201,7 +201,7 @@ class Checker:
 
     # --- the whole run ---------------------------------------------------------------------
 
-    def document(self, results: list[FileResult]) -> ResultDocument:
+    def document(self, results: list[FileResult], cached: int = 0) -> ResultDocument:
         results = sorted(results, key=lambda r: r.source.path)
         plugins = [PluginRecord(name=p.name, origin=p.origin, version=p.version) for p in self.host.plugins]
         plugins += [
@@ -219,7 +219,7 @@ class Checker:
             lang=self.lang.value,
             plugins=plugins,
             results=results,
-            summary=summarize(results),
+            summary=summarize(results, cached),
         )
 
 

@@ -7,6 +7,7 @@ or an input that could not be read (2 wins over 1). Logs go to standard error, n
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -26,11 +27,13 @@ from engine.profile import Profile
 from engine.result import ResultDocument
 from engine.rule import Severity
 from engine.run import RunOptions, check_all
-from engine.sources import collect
+from engine.sources import DEFAULT_SUFFIXES, collect
 
 log = logging.getLogger("nianbao")
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "html", "csv", "xlsx")
+NEEDS_FILE = ("html", "xlsx")
+OUTPUT_MODULES = {"text": "text", "json": "jsonout", "html": "html_out", "csv": "csv_out", "xlsx": "xlsx_out"}
 
 
 class Exit(IntEnum):
@@ -89,10 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str | bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text if isinstance(text, str) else text.decode())
         sys.stdout.flush()
+    elif isinstance(text, bytes):
+        output.write_bytes(text)
     else:
         output.write_text(text, encoding="utf-8")
 
@@ -124,10 +129,12 @@ def exit_code(document: ResultDocument, fail_under: float | None) -> Exit:
 
 def cmd_check(args: argparse.Namespace) -> Exit:
     lang = Lang(args.lang)
+    if args.format in NEEDS_FILE and args.output is None:
+        raise UsageError(f"--format {args.format} 需要 --output 文件 / needs --output FILE")
     profile = _profile(args)
     host = _load([*profile.plugins, *args.plugin], lang)
     checker = Checker(host, profile, lang)
-    files = collect(args.paths)
+    files = collect(args.paths, suffixes={*DEFAULT_SUFFIXES, *host.plugin_suffixes()})
     if not files:
         raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
     if args.jobs is not None and args.jobs < 1:
@@ -140,15 +147,11 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         review=args.review,
         plugin_files=[*profile.plugins, *args.plugin],
     )
-    document = checker.document(check_all(checker, files, options))
-    if args.format == "json":
-        from engine.outputs import jsonout
-
-        _emit(jsonout.render(document), args.output)
-    else:
-        from engine.outputs import text
-
-        _emit(text.render(document), args.output)
+    outcome = check_all(checker, files, options)
+    document = checker.document(outcome.results, outcome.cached)
+    # Imported on demand: a JSON run never loads the spreadsheet library.
+    module = importlib.import_module(f"engine.outputs.{OUTPUT_MODULES[args.format]}")
+    _emit(module.render(document), args.output)
     return exit_code(document, args.fail_under)
 
 

@@ -70,6 +70,7 @@ class PluginHost:
     problems: list[PluginProblem] = field(default_factory=list)
     _rules: list[RuleEntry] | None = None
     _readers: dict[str, Reader] | None = None
+    _plugin_suffixes: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, extra: Sequence[str] = (), entry_points: bool = True) -> PluginHost:
@@ -131,6 +132,11 @@ class PluginHost:
                     self._rules.append(RuleEntry(rule, plugin))
         return self._rules
 
+    def plugin_suffixes(self) -> set[str]:
+        """File endings that outside plugins' readers take (searched for in folders besides the usual ones)."""
+        self.readers()
+        return set(self._plugin_suffixes)
+
     def readers(self) -> dict[str, Reader]:
         """Reader by file suffix; a plugin's reader wins over a built-in one for the same suffix."""
         if self._readers is None:
@@ -141,6 +147,7 @@ class PluginHost:
                     target = builtin if plugin in BUILTIN_PLUGINS else self._readers
                     for suffix in reader.suffixes:
                         target.setdefault(suffix.lower(), reader)
+            self._plugin_suffixes = set(self._readers)
             for suffix, reader in builtin.items():
                 self._readers.setdefault(suffix, reader)
         return self._readers

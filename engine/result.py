@@ -94,6 +94,7 @@ class Summary(_Model):
     unreadable: int
     mean_score: float | None
     grades: dict[str, int]
+    cached: int = 0  # results taken from the cache instead of reading the file again
 
 
 class ToolInfo(_Model):
@@ -128,7 +129,7 @@ class ResultDocument(_Model):
         return self.model_dump(mode="json", by_alias=True)
 
 
-def summarize(results: list[FileResult]) -> Summary:
+def summarize(results: list[FileResult], cached: int = 0) -> Summary:
     scores = [r.score for r in results if r.score is not None]
     grades: dict[str, int] = {}
     for r in results:
@@ -140,4 +141,5 @@ def summarize(results: list[FileResult]) -> Summary:
         unreadable=sum(1 for r in results if r.error is not None),
         mean_score=round(sum(scores) / len(scores), 1) if scores else None,
         grades=grades,
+        cached=cached,
     )

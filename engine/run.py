@@ -63,7 +63,13 @@ def _run_key(checker: Checker, options: RunOptions) -> str:
     )
 
 
-def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> list[FileResult]:
+@dataclass
+class RunOutcome:
+    results: list[FileResult]
+    cached: int  # how many came from the cache
+
+
+def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> RunOutcome:
     results: list[FileResult | None] = [None] * len(subs)
     progress = Progress(len(subs), checker.lang, enabled=options.progress)
     cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options)) if options.cache_dir else None
@@ -102,4 +108,4 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
         for result in done:
             if result.report is not None:
                 rescore(result)
-    return done
+    return RunOutcome(done, len(subs) - len(todo))

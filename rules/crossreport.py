@@ -234,7 +234,13 @@ class DuplicateText(BatchRule):
             "请根据本年度实际情况重写。",
             "Section {numeral} is near-identical ({percent}%) to the same section of {other}'s {year} report "
             "({source}). Rewrite it from this year's work.",
-        )
+        ),
+        "copies": Msg(
+            "第{numeral}部分与{other}（{year}年度，{source}）等 {count} 份报告的同一部分雷同"
+            "（最高相似度 {percent}%）。请根据本年度实际情况重写。",
+            "Section {numeral} is near-identical ({percent}%) to the same section of {other}'s {year} report "
+            "({source}) and {more} more. Rewrite it from this year's work.",
+        ),
     }
     SECTIONS = (SectionKey.overview, SectionKey.problems)
 
@@ -246,31 +252,38 @@ class DuplicateText(BatchRule):
                 if section and len(_CJK.findall(section.text)) >= MIN_CHARS:
                     owners.append(i)
                     texts.append(_shingles(section.text, r.agency))
+            best: dict[int, list[tuple[float, int]]] = defaultdict(list)
             for a, b, score in _similar_pairs(texts):
                 i, j = owners[a], owners[b]
                 same_organ = _organ(reports[i]) is not None and _organ(reports[i]) == _organ(reports[j])
                 if same_organ and reports[i].year == reports[j].year:
                     continue  # the same report submitted twice: not a copy
-                pairs = [(i, j), (j, i)]
-                if same_organ:  # report it on the later year only
-                    pairs = [(i, j)] if (reports[i].year or 0) > (reports[j].year or 0) else [(j, i)]
-                for target, other in pairs:
-                    yield (
-                        target,
-                        Finding(
-                            key="copy",
-                            params={
-                                "numeral": key.numeral,
-                                "other": reports[other].agency or reports[other].source.path,
-                                "year": reports[other].year or "?",
-                                "source": reports[other].source.path,
-                                "percent": round(score * 100),
-                            },
-                            location=section_location(reports[target], key.value),
-                            expected=reports[other].source.path,
-                            actual=round(score, 3),
-                        ),
-                    )
+                if same_organ:  # reported on the later year only
+                    i, j = (i, j) if (reports[i].year or 0) > (reports[j].year or 0) else (j, i)
+                    best[i].append((score, j))
+                else:
+                    best[i].append((score, j))
+                    best[j].append((score, i))
+            # One finding per report and section: the closest copy, and how many more there are.
+            for target, matches in best.items():
+                score, other = max(matches, key=lambda m: (m[0], -m[1]))
+                yield (
+                    target,
+                    Finding(
+                        key="copy" if len(matches) == 1 else "copies",
+                        params={
+                            "numeral": key.numeral,
+                            "other": reports[other].agency or reports[other].source.path,
+                            "year": reports[other].year or "?",
+                            "source": reports[other].source.path,
+                            "percent": round(score * 100),
+                            "more": len(matches) - 1,
+                        },
+                        location=section_location(reports[target], key.value),
+                        expected=reports[other].source.path,
+                        actual=round(score, 3),
+                    ),
+                )
 
 
 @hookimpl

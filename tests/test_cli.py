@@ -74,7 +74,14 @@ def test_unreadable_and_unsupported_files_do_not_stop_the_batch(run_json, tmp_pa
     assert by_name["scan.png"]["error"]["code"] == "unsupported"
     assert "PDF、HTML、DOCX、TXT 或 JSON" in by_name["scan.png"]["error"]["message"]
     assert by_name["empty.txt"]["error"]["code"] == "not-a-report"
-    assert doc["summary"] == {"files": 3, "checked": 1, "unreadable": 2, "mean_score": 100.0, "grades": {"优秀": 1}}
+    assert doc["summary"] == {
+        "files": 3,
+        "checked": 1,
+        "unreadable": 2,
+        "mean_score": 100.0,
+        "grades": {"优秀": 1},
+        "cached": 0,
+    }
 
 
 def test_output_file(run, tmp_path):

@@ -29,6 +29,10 @@ UI: dict[str, Msg] = {
         "汇总：{files} 个文件，已检查 {checked} 个，无法读取 {unreadable} 个；平均分 {mean}；{grades}",
         "Summary: {files} file(s), {checked} checked, {unreadable} unreadable; mean score {mean}; {grades}",
     ),
+    "cached": Msg(
+        "（其中 {cached} 个文件未改动，结果取自缓存；--no-cache 可全部重新检查）",
+        "({cached} unchanged file(s) taken from the cache; --no-cache checks everything again)",
+    ),
 }
 SEVERITY_NAMES = {
     Severity.error: Msg("错误", "error"),
@@ -130,4 +134,6 @@ def render(document: ResultDocument) -> str:
             grades=grades or "-",
         )
     )
+    if s.cached:
+        out.append(_t("cached", lang, cached=s.cached))
     return "\n".join(out) + "\n"

@@ -5,9 +5,20 @@ from __future__ import annotations
 import re
 
 from engine.model import SectionKey
-from engine.readers.normalize import compact, label_key
+from engine.readers.normalize import compact, label_key, squeeze
 
-_HEADING = re.compile(r"^[#*>\s]*([一二三四五六])\s*[、.．,，]?\s*(.+)$")
+_HEADING = re.compile(r"^[#*>\s]*([一二三四五六])\s*([、.．]?)\s*(.+)$")
+# How headings begin; a numeral without 、 is only a heading when one of these follows it (extraction
+# sometimes loses the 、), so that prose wrapped after 一 or 二 is not taken for a heading.
+_HEADING_STARTS = (
+    "总体情况",
+    "主动公开",
+    "收到和处理",
+    "政府信息公开行政复议",
+    "因政府信息公开",
+    "存在",
+    "其他需要报告",
+)
 _MAX_HEADING = 40
 
 
@@ -34,13 +45,13 @@ def match_heading(line: str) -> tuple[SectionKey, str] | None:
     if not text or len(text) > _MAX_HEADING:
         return None
     m = _HEADING.match(text)
-    if not m:
+    if not m or text.endswith(("。", "；", ";")):
         return None
-    rest = label_key(m.group(2))
-    if any(ch.isdigit() for ch in rest):
+    rest = label_key(m.group(3))
+    if any(ch.isdigit() for ch in rest) or (not m.group(2) and not rest.startswith(_HEADING_STARTS)):
         return None
     key = _classify(rest)
-    return (key, text) if key else None
+    return (key, squeeze(line).lstrip("#*>")) if key else None
 
 
 _TITLE_END = re.compile(r"(年度报告|年报|工作报告)")

@@ -121,7 +121,7 @@ def _overview(spec: SampleSpec, apps: Table, review: Table) -> str:
     else:
         oversight = f"全年因政府信息公开工作被申请行政复议{reviews}件，被提起行政诉讼{suits}件。"
     rng = random.Random(spec.seed * 104729 + spec.year)
-    paragraphs = [rng.choice(pool).format(name=name) for pool in _OVERVIEW]
+    paragraphs = [rng.choice(pool).format(name=name) + _detail(rng) for pool in _OVERVIEW]
     return "\n".join(
         [
             "（一）主动公开",
@@ -135,6 +135,20 @@ def _overview(spec: SampleSpec, apps: Table, review: Table) -> str:
             "（五）监督保障",
             paragraphs[3] + "将政务公开纳入年度工作考核，开展社会评议，明确责任追究。" + oversight,
         ]
+    )
+
+
+_DETAIL_WHEN = ("全年", "上半年", "下半年", "年内", "第一季度", "第二季度", "第三季度", "第四季度", "汛期前", "年底前")
+_DETAIL_WHAT = ("专题会议", "业务培训", "督导检查", "集中宣传", "座谈交流", "实地走访", "问卷调查", "案例评查")
+_DETAIL_WHO = ("各科室", "基层站所", "下属单位", "服务窗口", "新入职人员", "信息员队伍", "企业代表", "群众代表")
+_CN_COUNT = "两三四五六七八九十"
+
+
+def _detail(rng: random.Random) -> str:
+    """A sentence of its own for each generated paragraph (real reports differ in their particulars)."""
+    return (
+        f"{rng.choice(_DETAIL_WHEN)}组织{rng.choice(_DETAIL_WHO)}开展{rng.choice(_DETAIL_WHAT)}"
+        f"{rng.choice(_CN_COUNT)}次，{rng.choice(_DETAIL_WHO)}参与{rng.choice(_DETAIL_WHAT)}。"
     )
 
 
@@ -323,3 +337,53 @@ def write_samples(folder: Path) -> list[Path]:
 if __name__ == "__main__":
     for written_path in write_samples(Path(sys.argv[1] if len(sys.argv) > 1 else "reports")):
         print(written_path)
+
+
+# --- a batch of submissions, as a supervising office receives them -----------------------------------
+
+_PLACES = "青禾白鹭南屿云岭东川西塘北湾临江安平永宁长乐福山"
+_ORGANS = (
+    "自然资源局",
+    "生态环境局",
+    "教育局",
+    "财政局",
+    "人民政府",
+    "发展和改革局",
+    "卫生健康委员会",
+    "市场监督管理局",
+)
+
+
+def write_batch(
+    folder: Path, count: int, seed: int = 1, formats: tuple[str, ...] = ("txt", "html", "json")
+) -> list[Path]:
+    """`count` reports of invented organs, two consecutive years each, in turn as the given formats."""
+    from engine.testing.render import render_text
+    from engine.testing.render_html import render_html
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    written: list[Path] = []
+    n = 0
+    while len(written) < count:
+        place = _PLACES[n % len(_PLACES)] + _PLACES[(n // len(_PLACES)) % len(_PLACES)]
+        agency = f"{place}市{_ORGANS[n % len(_ORGANS)]}"
+        first = rng.choice((2021, 2022, 2023))
+        for report in make_series(agency, range(first, first + 2), seed=seed * 1000 + n):
+            if len(written) == count:
+                break
+            fmt = formats[len(written) % len(formats)]
+            path = folder / f"{len(written):04d}-{report.year}.{fmt}"
+            if fmt == "txt":
+                path.write_text(render_text(report, "pdf" if len(written) % 2 else "plain"), encoding="utf-8")
+            elif fmt == "html":
+                path.write_bytes(render_html(report, encoding="gbk" if len(written) % 3 == 0 else "utf-8"))
+            elif fmt == "json":
+                path.write_text(report.model_dump_json(by_alias=True), encoding="utf-8")
+            elif fmt == "docx":
+                from engine.testing.render_docx import render_docx
+
+                render_docx(report, path)
+            written.append(path)
+        n += 1
+    return written

@@ -1,0 +1,209 @@
+"""`--format html`: one self-contained page for an intranet: a sortable overview, the grade distribution as a
+chart, and every report's findings. No external assets; every piece of report text is escaped, and the page's
+Content-Security-Policy allows only its own script (by hash), so nothing from a report can ever run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html import escape
+
+from engine.i18n import Lang, Msg
+from engine.model import SectionKey
+from engine.outputs.table import REPORT_COLUMNS, REVIEW, SEVERITY, headers, ranked, report_rows
+from engine.result import FileResult, FindingResult, ResultDocument
+from engine.scoring import GRADES, grade_en
+
+UI = {
+    "title": Msg("年报体检结果", "Nianbao results"),
+    "summary": Msg(
+        "共 {files} 个文件：已检查 {checked} 个，无法读取 {unreadable} 个；平均分 {mean}。",
+        "{files} file(s): {checked} checked, {unreadable} unreadable; mean score {mean}.",
+    ),
+    "chart": Msg("等级分布", "Grades"),
+    "unreadable": Msg("无法读取", "unreadable"),
+    "overview": Msg("总览（点击表头排序）", "Overview (click a heading to sort)"),
+    "reports": Msg("各报告问题", "Findings by report"),
+    "clean": Msg("未发现问题。", "No findings."),
+    "general": Msg("整体", "General"),
+    "generated": Msg("由 Nianbao {version} 生成，评分方法：{method}", "Made by Nianbao {version}; scoring: {method}"),
+    "notes": Msg("读取说明", "Reading notes"),
+}
+
+STYLE = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0 auto;max-width:1200px;padding:1rem;
+color:#1d2330;line-height:1.5}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid #cfd5e0;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef2f8;cursor:pointer;user-select:none}td.num{text-align:right}
+.g-优秀{color:#17743a}.g-良好{color:#2b5fb3}.g-合格{color:#9a6700}.g-不合格{color:#b42318}
+details{border:1px solid #cfd5e0;border-radius:6px;margin:.5rem 0;padding:.4rem .8rem}summary{cursor:pointer}
+.sev{display:inline-block;min-width:3em;border-radius:4px;padding:0 .3em;color:#fff;font-size:.8rem;text-align:center}
+.sev-error{background:#b42318}.sev-warning{background:#b76e00}.sev-info{background:#55607a}
+.dismissed{text-decoration:line-through;opacity:.6}.rule{font-family:monospace}.where{color:#55607a}
+.review{font-size:.8rem;color:#55607a}footer{margin-top:2rem;font-size:.8rem;color:#55607a}
+"""
+
+# Sorting the overview: numbers as numbers, text as text, blanks last.
+SCRIPT = """
+document.querySelectorAll("table.sortable th").forEach(function (th, col) {
+  th.addEventListener("click", function () {
+    var body = th.closest("table").tBodies[0];
+    var asc = th.dataset.dir !== "asc"; th.dataset.dir = asc ? "asc" : "desc";
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
+      if (x === "" || y === "") { return x === y ? 0 : (x === "" ? 1 : -1); }
+      var nx = Number(x), ny = Number(y);
+      var r = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, "zh");
+      return asc ? r : -r;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  });
+});
+"""
+
+
+def t(key: str, lang: Lang, **params: object) -> str:
+    return escape(UI[key].render(lang, params))
+
+
+def page(title: str, body: str, script: str = "") -> str:
+    """A complete page: inline style, and only `script` (by its hash) allowed to run."""
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    policy = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n{body}\n"
+        + (f"<script>{script}</script>" if script else "")
+        + "</body></html>\n"
+    )
+
+
+def grade_chart(document: ResultDocument, lang: Lang) -> str:
+    """Bars per grade (and unreadable files), drawn as inline SVG."""
+    bars = [(g if lang == Lang.zh else grade_en(g), document.summary.grades.get(g, 0), g) for _, g, _ in GRADES]
+    bars.append((UI["unreadable"].render(lang), document.summary.unreadable, "unreadable"))
+    top = max([n for _, n, _ in bars] + [1])
+    colours = {"优秀": "#17743a", "良好": "#2b5fb3", "合格": "#9a6700", "不合格": "#b42318", "unreadable": "#55607a"}
+    parts = []
+    for i, (label, count, key) in enumerate(bars):
+        height = round(120 * count / top)
+        x = 20 + i * 90
+        parts.append(
+            f'<rect x="{x}" y="{140 - height}" width="60" height="{height}" fill="{colours[key]}"></rect>'
+            f'<text x="{x + 30}" y="{135 - height}" text-anchor="middle">{count}</text>'
+            f'<text x="{x + 30}" y="158" text-anchor="middle">{escape(label)}</text>'
+        )
+    return (
+        f'<svg role="img" aria-label="{t("chart", lang)}" width="480" height="170" '
+        f'font-size="12" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
+
+
+def _cell(value: object) -> str:
+    shown = "" if value is None else str(value)
+    num = isinstance(value, int | float)
+    return f'<td data-v="{escape(shown)}"{" class=num" if num else ""}>{escape(shown)}</td>'
+
+
+def overview(document: ResultDocument, lang: Lang) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers(REPORT_COLUMNS, lang))
+    rows = []
+    for index, row in enumerate(report_rows(document)):
+        cells = []
+        for key, value in row.items():
+            if key == "file":
+                cells.append(f'<td data-v="{escape(value)}"><a href="#r{index}">{escape(value)}</a></td>')
+            elif key == "grade" and value:
+                cells.append(f'<td data-v="{escape(value)}" class="g-{escape(value)}">{escape(value)}</td>')
+            else:
+                cells.append(_cell(value))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def where(f: FindingResult, lang: Lang) -> str:
+    loc = f.location
+    parts = [p for p in (loc.row_label, loc.column_label) if p]
+    if loc.page:
+        parts.append(f"第 {loc.page} 页" if lang == Lang.zh else f"page {loc.page}")
+    elif loc.line:
+        parts.append(f"第 {loc.line} 行" if lang == Lang.zh else f"line {loc.line}")
+    return " · ".join(parts)
+
+
+def finding_item(f: FindingResult, lang: Lang) -> str:
+    pick = 0 if lang == Lang.zh else 1
+    review = ""
+    if f.review:
+        review = f' <span class="review">[{escape(REVIEW[f.review.status][pick])}：{escape(f.review.reason)}]</span>'
+    cls = ' class="dismissed"' if not f.counts else ""
+    place = where(f, lang)
+    return (
+        f'<li{cls}><span class="sev sev-{f.severity.value}">{escape(SEVERITY[f.severity][pick])}</span> '
+        f'<span class="rule">{escape(f.rule)}</span> '
+        + (f'<span class="where">{escape(place)}</span> ' if place else "")
+        + f"{escape(f.message)}{review}</li>"
+    )
+
+
+def section_title(key: str | None, lang: Lang) -> str:
+    if key in {k.value for k in SectionKey}:
+        section = SectionKey(key)
+        return section.heading if lang == Lang.zh else f"{section.numeral}. {section.heading_en}"
+    return UI["general"].render(lang)
+
+
+def findings_html(result: FileResult, lang: Lang) -> str:
+    """A report's findings grouped by section, in section order, most serious first."""
+    if not result.findings:
+        return f"<p>{t('clean', lang)}</p>"
+    order = [k.value for k in SectionKey]
+    groups: dict[str | None, list[FindingResult]] = {}
+    for f in result.findings:
+        groups.setdefault(f.location.section, []).append(f)
+    out = []
+    for key in sorted(groups, key=lambda s: order.index(s) if s in order else -1):
+        items = "".join(finding_item(f, lang) for f in groups[key])
+        out.append(f"<h4>{escape(section_title(key, lang))}</h4><ul>{items}</ul>")
+    return "".join(out)
+
+
+def report_block(index: int, result: FileResult, lang: Lang) -> str:
+    report = result.report
+    if result.error:
+        summary = f"{escape(result.source.path)} — {t('unreadable', lang)}"
+        body = f"<p>[{escape(result.error.code)}] {escape(result.error.message)}</p>"
+    else:
+        assert report is not None
+        grade = result.grade if lang == Lang.zh else grade_en(result.grade or "")
+        summary = (
+            f"{escape(report.agency or result.source.path)} · {escape(str(report.year or ''))} · "
+            f'<span class="g-{escape(result.grade or "")}">{result.score:.1f} {escape(grade)}</span>'
+            f' <span class="where">{escape(result.source.path)}</span>'
+        )
+        body = findings_html(result, lang)
+        if report.notes:
+            notes = "".join(f"<li>{escape(n)}</li>" for n in report.notes)
+            body += f"<h4>{t('notes', lang)}</h4><ul>{notes}</ul>"
+    return f'<details id="r{index}"><summary>{summary}</summary>{body}</details>'
+
+
+def render(document: ResultDocument) -> str:
+    lang = Lang(document.lang)
+    s = document.summary
+    mean = "-" if s.mean_score is None else f"{s.mean_score:.1f}"
+    blocks = "".join(report_block(i, r, lang) for i, r in enumerate(ranked(document)))
+    body = (
+        f"<h1>{t('title', lang)}</h1>"
+        f"<p>{t('summary', lang, files=s.files, checked=s.checked, unreadable=s.unreadable, mean=mean)}</p>"
+        f"<h2>{t('chart', lang)}</h2>{grade_chart(document, lang)}"
+        f"<h2>{t('overview', lang)}</h2>{overview(document, lang)}"
+        f"<h2>{t('reports', lang)}</h2>{blocks}"
+        f"<footer>{t('generated', lang, version=document.tool.version, method=document.profile.method)}</footer>"
+    )
+    return page(UI["title"].render(lang), body, SCRIPT)
