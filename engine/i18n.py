@@ -88,6 +88,11 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "压缩包中的文件解压后超过压缩大小的 {ratio} 倍，疑似压缩炸弹，已拒绝。",
         "The archive member inflates to more than {ratio} times its compressed size (a zip bomb); refused.",
     ),
+    "error.zip-slip": Msg(
+        "压缩包中的这个文件名指向压缩包之外（含“../”或绝对路径），疑似恶意构造，已拒绝，未写出任何文件。",
+        "This archive entry's name points outside the archive ('../' or an absolute path); refused, nothing "
+        "was written.",
+    ),
     "error.nested-archive": Msg(
         "压缩包中又套了压缩包，不予处理。请将报告直接放入一个压缩包提交。",
         "An archive inside an archive is not read. Put the reports directly into one archive.",

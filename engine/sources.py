@@ -44,6 +44,8 @@ class Submission:
         return PurePosixPath(self.member).suffix.lower() if self.member else self.file.suffix.lower()
 
     def read_bytes(self, limits: Limits = Limits()) -> bytes:
+        if self.refused == "climbs":
+            raise ReadError(ErrorCode.unreadable, "error.zip-slip")
         if self.refused == "too-large":
             raise ReadError(ErrorCode.too_large, "error.archive-too-large", limit=_mb(limits.archive_total_bytes))
         if self.refused:
@@ -97,7 +99,10 @@ def _archive_members(path: Path, wanted: set[str], limits: Limits) -> list[Submi
     total = 0
     for info in infos:
         name = info.filename
-        parts = PurePosixPath(name).parts
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if ".." in parts or name.startswith(("/", "\\")) or ":" in parts[0]:
+            members.append(Submission(path, member=name, refused="climbs"))  # zip slip: refused, named
+            continue
         if any(p.startswith(".") or p == "__MACOSX" for p in parts):
             continue
         suffix = PurePosixPath(name).suffix.lower()

@@ -36,7 +36,8 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0 auto;m
 color:#1d2330;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #cfd5e0;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef2f8;cursor:pointer;user-select:none}td.num{text-align:right}
+th{background:#eef2f8;cursor:pointer;user-select:none;white-space:nowrap}td.num{text-align:right;white-space:nowrap}
+td[class^="g-"]{white-space:nowrap}
 .g-优秀{color:#17743a}.g-良好{color:#2b5fb3}.g-合格{color:#9a6700}.g-不合格{color:#b42318}
 details{border:1px solid #cfd5e0;border-radius:6px;margin:.5rem 0;padding:.4rem .8rem}summary{cursor:pointer}
 .sev{display:inline-block;min-width:3em;border-radius:4px;padding:0 .3em;color:#fff;font-size:.8rem;text-align:center}

@@ -70,7 +70,7 @@ def find_title(lines: list[str]) -> str | None:
     joined = ""
     taken = 0
     for line in lines[:8]:
-        text = compact(line)
+        text = compact(line).strip("#*>")
         if not text:
             continue
         if len(text) > _MAX_TITLE_LINE or taken == 3:

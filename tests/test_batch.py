@@ -1,0 +1,256 @@
+"""Batch runs for the supervising office: isolation, resuming, outputs, reviews, archives."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import pty
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from engine.i18n import Lang
+from engine.progress import Progress
+from engine.schemas import RESULT, schema_errors
+from engine.testing.samples import write_batch
+from tests.conftest import ROOT
+
+PLUGINS = ROOT / "tests" / "plugins"
+REPORTS = ROOT / "reports"
+
+
+def nianbao(*args, cwd=None, **kwargs):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "engine.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=False,
+        **kwargs,
+    )
+
+
+def test_a_hanging_or_crashing_file_costs_only_itself(tmp_path, run_json):
+    folder = tmp_path / "in"
+    write_batch(folder, 6)
+    (folder / "stuck.hang").write_text("x", encoding="utf-8")
+    (folder / "fatal.crash").write_text("x", encoding="utf-8")
+    started = time.monotonic()
+    code, doc = run_json(folder, "--plugin", PLUGINS / "hostile.py", "--timeout", "3", "--jobs", "2")
+    assert time.monotonic() - started < 60
+    assert code == 2
+    errors = {Path(r["source"]["path"]).name: r["error"] for r in doc["results"]}
+    assert errors["stuck.hang"]["code"] == "timeout" and "3" in errors["stuck.hang"]["message"]
+    assert errors["fatal.crash"]["code"] == "unreadable" and "3" in errors["fatal.crash"]["message"]
+    assert doc["summary"]["checked"] == 6 and doc["summary"]["unreadable"] == 2
+    assert schema_errors(doc, RESULT) == []
+
+
+def test_an_interrupted_run_resumes_without_reading_again(tmp_path):
+    folder = tmp_path / "in"
+    write_batch(folder, 120)
+    cache = tmp_path / "cache"
+    args = ["check", folder, "--format", "json", "--jobs", "2", "--cache-dir", cache, "--plugin", PLUGINS / "slow.py"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", *map(str, args)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    db = cache / "results.sqlite"
+    deadline = time.monotonic() + 60
+    done = 0
+    while time.monotonic() < deadline and done < 40:
+        time.sleep(0.2)
+        if db.exists():
+            with contextlib.suppress(sqlite3.OperationalError):
+                done = sqlite3.connect(db).execute("select count(*) from results").fetchone()[0]
+    os.killpg(first.pid, signal.SIGKILL)  # the office's PC goes down half way
+    first.wait()
+    saved = sqlite3.connect(db).execute("select count(*) from results").fetchone()[0]
+    assert 40 <= saved < 120
+
+    second = nianbao(*args)
+    doc = json.loads(second.stdout)
+    assert doc["summary"]["files"] == 120 and doc["summary"]["checked"] == 120
+    assert doc["summary"]["cached"] >= saved  # nothing already checked was read again
+
+    changed = next(folder.glob("0005-*"))
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    third = json.loads(nianbao(*args).stdout)
+    assert third["summary"]["cached"] == 119
+
+
+def test_progress_line():
+    stream = io.StringIO()
+    progress = Progress(3, Lang.zh, stream=stream, enabled=True)
+    for failed in (False, True, False):
+        progress.advance(failed)
+    progress.close()
+    assert "3/3" in stream.getvalue() and "无法读取 1" in stream.getvalue()
+
+
+def test_progress_bar_shows_on_a_terminal(tmp_path):
+    folder = tmp_path / "in"
+    write_batch(folder, 5)
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "check", str(folder), "--no-cache"],
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        env=env,
+    )
+    proc.wait(timeout=60)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert "检查 [".encode() in seen and b"5/5" in seen
+
+
+@pytest.fixture
+def batch_outputs(tmp_path):
+    folder = tmp_path / "in"
+    write_batch(folder, 8)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
+    return folder
+
+
+def test_csv_xlsx_html_list_every_report(batch_outputs, tmp_path, run):
+    names = sorted(p.name for p in batch_outputs.iterdir())
+    code, out, _ = run("check", batch_outputs, "--format", "csv")
+    assert code == 2  # broken.pdf
+    rows = out.lstrip("\ufeff").strip().splitlines()
+    assert len(rows) == len(names) + 1 and rows[0].startswith("名次,文件,机关")
+    assert all(any(n in row for row in rows) for n in names)
+
+    xlsx = tmp_path / "out.xlsx"
+    run("check", batch_outputs, "--format", "xlsx", "--output", xlsx)
+    import openpyxl
+
+    book = openpyxl.load_workbook(xlsx)
+    assert book.sheetnames == ["报告", "问题"]
+    files = [row[1] for row in book["报告"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(Path(f).name for f in files) == names
+
+    html = tmp_path / "out.html"
+    run("check", batch_outputs, "--format", "html", "--output", html)
+    page = html.read_text(encoding="utf-8")
+    assert all(n in page for n in names)
+    assert "<svg" in page and "Content-Security-Policy" in page
+    for attr in ("src=", 'href="http', "href='http", "@import", "url("):
+        assert attr not in page  # works offline: nothing to fetch
+
+
+def test_html_and_xlsx_need_an_output_file(run):
+    code, _, err = run("check", REPORTS, "--format", "xlsx")
+    assert code == 2 and "--output" in err
+
+
+def test_libreoffice_opens_the_xlsx(batch_outputs, tmp_path, run):
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed here")
+    xlsx = tmp_path / "out.xlsx"
+    run("check", batch_outputs, "--format", "xlsx", "--output", xlsx)
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(tmp_path),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    converted = tmp_path / "out.csv"
+    if not converted.exists() and "could not be loaded" in proc.stderr + proc.stdout:
+        pytest.skip("this LibreOffice has no spreadsheet component")
+    assert "broken.pdf" in converted.read_text(encoding="utf-8")
+
+
+def test_reviewed_findings_survive_reruns(tmp_path, run_json):
+    report = REPORTS / "2023-bailu-environment-table-errors.txt"
+    code, doc = run_json(report)
+    assert code == 1
+    first = doc["results"][0]
+    target = next(f for f in first["findings"] if f["rule"] == "NB204")
+    _, again = run_json(report, "--lang", "en")
+    assert target["fingerprint"] in {f["fingerprint"] for f in again["results"][0]["findings"]}
+    review = tmp_path / "review.toml"
+    review.write_text(
+        f'[[finding]]\nfingerprint = "{target["fingerprint"]}"\nstatus = "dismissed"\n'
+        'reason = "已核实：表内另有说明"\n',
+        encoding="utf-8",
+    )
+    _, reviewed = run_json(report, "--review", review)
+    result = reviewed["results"][0]
+    marked = next(f for f in result["findings"] if f["fingerprint"] == target["fingerprint"])
+    assert marked["review"] == {"status": "dismissed", "reason": "已核实：表内另有说明", "reviewer": None}
+    assert result["score"] > first["score"]
+    html = tmp_path / "r.html"
+    from engine.cli import main
+
+    main(["check", str(report), "--review", str(review), "--format", "html", "--output", str(html)])
+    assert "已排除" in html.read_text(encoding="utf-8")
+
+
+def test_carry_over_pairs_across_years(tmp_path, run_json):
+    from engine.testing.render import render_text
+    from engine.testing.samples import make_series
+
+    first, second = make_series("白鹭市生态环境局", range(2022, 2024), seed=4)
+    (tmp_path / "2022.txt").write_text(render_text(first), encoding="utf-8")
+    (tmp_path / "2023.txt").write_text(render_text(second), encoding="utf-8")
+    _, doc = run_json(tmp_path)
+    assert not [f for r in doc["results"] for f in r["findings"] if f["rule"] == "NB501"]
+    second.applications["carried_over"]["natural_person"] += 2
+    second.applications["received_new"]["natural_person"] -= 2  # still balanced within the year
+    (tmp_path / "2023.txt").write_text(render_text(second), encoding="utf-8")
+    _, doc = run_json(tmp_path)
+    found = [f for r in doc["results"] for f in r["findings"] if f["rule"] == "NB501"]
+    assert [(f["location"]["column"], f["location"]["row"]) for f in found] == [("natural_person", "carried_over")]
+
+
+def test_zip_of_submissions_is_read_without_extracting(tmp_path, run_json):
+    archive = tmp_path / "submissions.zip"
+    outside = tmp_path / "evil.txt"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(REPORTS / "2022-qinghe-natural-resources.txt", "县局/青禾.txt")
+        z.writestr("../evil.txt", (REPORTS / "2020-nanyu-county.txt").read_text(encoding="utf-8"))
+        inner = io.BytesIO()
+        with zipfile.ZipFile(inner, "w") as nested:
+            nested.writestr("x.txt", "x")
+        z.writestr("nested.zip", inner.getvalue())
+    code, doc = run_json(archive)
+    by_name = {r["source"]["path"].split("submissions.zip/")[1]: r for r in doc["results"]}
+    assert by_name["县局/青禾.txt"]["score"] == 100.0
+    assert by_name["../evil.txt"]["error"]["code"] == "unreadable"  # refused by name; nothing is ever extracted
+    assert "../" in by_name["../evil.txt"]["error"]["message"]
+    assert by_name["nested.zip"]["error"]["code"] == "unsupported"
+    assert not outside.exists() and code == 2
