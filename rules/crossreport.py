@@ -278,6 +278,7 @@ class DuplicateText(BatchRule):
                             "source": reports[other].source.path,
                             "percent": round(score * 100),
                             "more": len(matches) - 1,
+                            "count": len(matches),
                         },
                         location=section_location(reports[target], key.value),
                         expected=reports[other].source.path,

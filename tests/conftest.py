@@ -22,6 +22,14 @@ def _work_in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def _messages_complete(caplog):
+    """A message rendered without one of its parameters is a bug, even though users still get the text."""
+    yield
+    broken = [r.getMessage() for r in caplog.records if "lacks a parameter" in r.getMessage()]
+    assert not broken, broken
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED.is_file():
