@@ -63,6 +63,13 @@ def _run_key(checker: Checker, options: RunOptions) -> str:
     )
 
 
+def _size(sub: Submission) -> int:
+    try:
+        return sub.file.stat().st_size if sub.member is None else 0
+    except OSError:
+        return 0
+
+
 @dataclass
 class RunOutcome:
     results: list[FileResult]
@@ -94,6 +101,8 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
                 cache.put(digests[original], result)
             progress.advance(result.error is not None)
 
+        # Largest files first: the long ones start early and the small ones fill the gaps at the end.
+        todo.sort(key=lambda i: -_size(subs[i]))
         if todo:
             pool = Pool(checker, options.jobs or default_jobs(), WorkerLimits(options.timeout, options.memory_mb))
             pool.run([subs[i] for i in todo], deliver)

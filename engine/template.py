@@ -192,40 +192,35 @@ SIGNED_COLUMNS: dict[Template, frozenset[str]] = {
 }
 
 
+def _first_labels(lines) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for line in lines:
+        labels.setdefault(line.key, line.label)
+    return labels
+
+
+_ROW_LABELS = {
+    "applications": _first_labels([line for rows in (*APPLICATION_ROWS.values(), SUBTOTAL_ROWS) for line in rows]),
+    "review_litigation": _first_labels(REVIEW_GROUPS),
+    "proactive": _first_labels([Line(r.key, r.label) for rows in PROACTIVE_ROWS.values() for r in rows]),
+}
+_COLUMN_LABELS = {
+    "applications": _first_labels(APPLICATION_COLUMNS),
+    "review_litigation": _first_labels(REVIEW_COLUMNS),
+    "proactive": _first_labels([c for rows in PROACTIVE_ROWS.values() for r in rows for c in r.columns]),
+}
+
+
 def application_row_label(key: str) -> str:
     """The printed label of a row of 三 in either template (subtotals and extra rows included)."""
-    for rows in (*APPLICATION_ROWS.values(), SUBTOTAL_ROWS):
-        for line in rows:
-            if line.key == key:
-                return line.label
-    return key.removeprefix("extra.")
-
-
-def proactive_label(key: str) -> str:
-    for rows in PROACTIVE_ROWS.values():
-        for row in rows:
-            if row.key == key:
-                return row.label
-            for col in row.columns:
-                if col.key == key:
-                    return col.label
-    return key.removeprefix("extra.")
-
-
-def column_label(table: str, key: str) -> str:
-    """The printed label of a column key in table `table` (a model key: applications, …)."""
-    columns = {
-        "applications": APPLICATION_COLUMNS,
-        "review_litigation": REVIEW_COLUMNS,
-    }.get(table)
-    if columns is None:
-        return proactive_label(key)
-    return next((c.label for c in columns if c.key == key), key)
+    return row_label("applications", key)
 
 
 def row_label(table: str, key: str) -> str:
-    if table == "applications":
-        return application_row_label(key)
-    if table == "review_litigation":
-        return next((g.label for g in REVIEW_GROUPS if g.key == key), key)
-    return proactive_label(key)
+    """The printed label of a row key in table `table` (a model key: proactive, applications, …)."""
+    return _ROW_LABELS.get(table, {}).get(key) or key.removeprefix("extra.")
+
+
+def column_label(table: str, key: str) -> str:
+    """The printed label of a column key in table `table`."""
+    return _COLUMN_LABELS.get(table, {}).get(key) or key

@@ -295,8 +295,13 @@ def _clause(sentence: str, start: int) -> str:
     return sentence[start : start + end.start()] if end else sentence[start:]
 
 
+_MAY_CLAIM = re.compile(r"[\d零〇一二两三四五六七八九十百千]|未|没有|无")
+
+
 def _claims_in(sentence: str, report: Report) -> Iterator[tuple[Claim, float | None, str]]:
     """Statements in one sentence: (claim, stated figure or None for "none", quoted text)."""
+    if not _MAY_CLAIM.search(sentence):
+        return  # no figure and no denial: nothing to compare
     for claim in CLAIMS:
         for m in claim.pattern.finditer(sentence):
             quote = m.group(0)

@@ -65,18 +65,18 @@ class CellValue(Rule):
             for row_key, row in table.items():
                 blanks = []
                 for col_key, cell in row.items():
-                    names = {
-                        "table": zh,
-                        "table_en": en,
-                        "row": row_label(section, row_key),
-                        "column": column_label(section, col_key),
-                        "text": cell,
-                    }
-                    where = cell_location(report, section.value, row_key, col_key)
                     kind = self._problem(cell, row_key, col_key)
                     if kind == "blank":
                         blanks.append(col_key)
                     elif kind:
+                        names = {
+                            "table": zh,
+                            "table_en": en,
+                            "row": row_label(section, row_key),
+                            "column": column_label(section, col_key),
+                            "text": cell,
+                        }
+                        where = cell_location(report, section.value, row_key, col_key)
                         yield Finding(key=kind, params=names, location=where, actual=cell)
                 if blanks:
                     where = cell_location(report, section.value, row_key, blanks[0])

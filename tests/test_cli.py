@@ -121,3 +121,24 @@ def test_scoring_promises_of_the_default_profile():
     assert rule_penalty(10, [Severity.error] * 20) == 20  # capped at twice the weight
     assert rule_penalty(10, [Severity.warning]) == 4
     assert (grade(89.9), grade(80), grade(60), grade(59.9)) == ("良好", "良好", "合格", "不合格")
+
+
+def test_json_check_does_not_import_spreadsheet_or_web_libraries(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from engine.cli import main; "
+        f"main(['check', {str(CLEAN)!r}, '--format', 'json', '--no-cache', '--output', {str(tmp_path / 'o.json')!r}]); "
+        "print(sorted(m for m in ('openpyxl', 'starlette', 'uvicorn', 'fastapi', 'multipart', 'pdfminer', 'lxml')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import zipfile
 from io import BytesIO
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 from engine.errors import ErrorCode, ReadError
 from engine.model import Report
@@ -24,7 +23,7 @@ MAX_XML_BYTES = 64 * 1024 * 1024  # an inflated document.xml beyond this is a zi
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-def _text(element: ET.Element) -> str:
+def _text(element) -> str:
     """The text of a paragraph or cell: runs joined, tabs and breaks as spaces and line breaks."""
     parts: list[str] = []
     for node in element.iter():
@@ -37,12 +36,12 @@ def _text(element: ET.Element) -> str:
     return "".join(parts).strip()
 
 
-def _starts_here(cell: ET.Element) -> bool:
+def _starts_here(cell) -> bool:
     merge = cell.find(f"{W}tcPr/{W}vMerge")
     return merge is None or merge.get(W + "val") == "restart"
 
 
-def _body_items(body: ET.Element):
+def _body_items(body):
     """Paragraphs and tables of the body in order, looking inside content controls (w:sdt)."""
     for child in body:
         if child.tag in (W + "p", W + "tbl"):
@@ -54,6 +53,8 @@ def _body_items(body: ET.Element):
 
 
 def docx_blocks(data: bytes) -> list[Block]:
+    from xml.etree import ElementTree as ET
+
     if data[:4] == OLE_MAGIC:
         raise ReadError(
             ErrorCode.unreadable, detail="an old .doc or a password-protected file, not a DOCX; save it as .docx"

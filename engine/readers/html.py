@@ -1,10 +1,11 @@
 """HTML pages as portals publish them: any encoding, chrome around the article, Word-exported tables.
 
-The page is parsed with the standard library's tolerant tokenizer into a small tree (depth-capped, so a
-hostile page cannot exhaust the stack), the article is taken as the smallest element holding the most
-section headings, and its content becomes blocks: a line per paragraph, a row of cells per <tr>. With
-rowspan and colspan, the cells of a <tr> are exactly the cells that start in that row, which is what the
-block stream expects, so no grid needs resolving.
+The page is parsed by libxml2 (lxml: tolerant of broken markup, and about twenty times faster than the
+standard library's tokenizer, which mattered for the 50-reports-a-second goal) into a small tree of Nodes
+(depth-capped, walked without recursion, so a hostile page cannot exhaust the stack). The article is taken as
+the smallest element holding the most section headings, and its content becomes blocks: a line per paragraph,
+a row of cells per <tr>. With rowspan and colspan, the cells of a <tr> are exactly the cells that start in that
+row, which is what the block stream expects, so no grid needs resolving.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
 from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
@@ -55,17 +54,6 @@ BLOCK = {
     "figure",
     "address",
 }
-# Opening one of these closes an open element of the same family (HTML's implied end tags).
-IMPLIED = {
-    "p": {"p"},
-    "li": {"li"},
-    "td": {"td", "th"},
-    "th": {"td", "th"},
-    "tr": {"tr", "td", "th"},
-    "dt": {"dt", "dd"},
-    "dd": {"dt", "dd"},
-    "option": {"option"},
-}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.I)
 _DATE = re.compile(
     r"(?:发布日期|发布时间|公开日期|成文日期|发文日期|PubDate)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
@@ -81,75 +69,64 @@ class Node:
     parent: Node | None = None
 
 
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root")
-        self.current = self.root
-        self.depth = 0
-        self.skipping = 0
-        self.title = ""
-        self.in_title = False
-        self.meta: dict[str, str] = {}
+@dataclass
+class Page:
+    root: Node
+    title: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): v or "" for k, v in attrs}
-        if tag == "meta" and values.get("name"):
-            self.meta[values["name"].lower()] = values.get("content", "")
-        if tag == "title":
-            self.in_title = True
-        if tag in SKIP:
-            self.skipping += 1
-            return
-        if self.skipping or tag in VOID:
-            if tag == "br" and not self.skipping:
-                self.current.children.append("\n")
-            return
-        implied = IMPLIED.get(tag)
-        if implied:
-            node = self.current
-            while node is not self.root and node.tag not in {"table", "tbody", "thead", "tfoot", "ul", "ol", "dl"}:
-                if node.tag in implied:
-                    self._close_to(node)
-                    break
-                node = node.parent  # type: ignore[assignment]
-        if self.depth >= MAX_DEPTH:
-            return
-        node = Node(tag, values, parent=self.current)
-        self.current.children.append(node)
-        self.current = node
-        self.depth += 1
 
-    def _close_to(self, node: Node) -> None:
-        while self.current is not node and self.current.parent is not None:
-            self.current = self.current.parent
-            self.depth -= 1
-        if node.parent is not None:
-            self.current = node.parent
-            self.depth -= 1
+def parse_page(text: str) -> Page:
+    """The page as a small tree of Nodes: libxml2 (through lxml) parses, tolerant of broken markup; the
+    tree keeps text and inline tags in order, without scripts and styles, and at most MAX_DEPTH deep."""
+    import lxml.etree
+    import lxml.html
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        if tag in SKIP:
-            self.skipping = max(0, self.skipping - 1)
-            return
-        if self.skipping:
-            return
-        node: Node | None = self.current
-        while node is not None and node is not self.root:
-            if node.tag == tag:
-                self._close_to(node)
-                return
-            if tag in {"td", "th", "tr"} and node.tag == "table":
-                return  # a stray end tag must not close the table around it
-            node = node.parent
+    try:
+        document = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):  # an empty page, or nothing but whitespace
+        return Page(Node("#root"))
+    page = Page(Node("#root"))
+    for meta in document.iter("meta"):
+        name = (meta.get("name") or "").lower()
+        if name:
+            page.meta[name] = meta.get("content") or ""
+    title = document.find(".//title")
+    page.title = title.text_content() if title is not None else ""
+    body = document.find("body")
+    stack: list[tuple[object, Node, int]] = [(body if body is not None else document, page.root, 0)]
+    while stack:
+        element, parent, depth = stack.pop()
+        if isinstance(element, _Tail):
+            parent.children.append(element.text)
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag or tag in SKIP:
+            continue  # comments and processing instructions, scripts and styles
+        if tag == "br":
+            parent.children.append("\n")
+            continue
+        node = parent
+        if depth < MAX_DEPTH and tag not in VOID:
+            node = Node(tag, dict(element.attrib), parent=parent)
+            parent.children.append(node)
+        if element.text:
+            node.children.append(element.text)
+        # Children are pushed in reverse, with each one's tail (the text after it) queued behind it.
+        for child in reversed(element):
+            if child.tail:
+                stack.append((_Tail(child.tail), node, depth + 1))
+            stack.append((child, node, depth + 1))
+    return page
 
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title += data
-        if not self.skipping:
-            self.current.children.append(data)
+
+class _Tail:
+    """The text after an element, queued in the stack between its siblings."""
+
+    tag = "#tail"
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 def _walk(node: Node):
@@ -260,9 +237,9 @@ def decode_html(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _published(builder: _TreeBuilder, page_text: str) -> dt.date | None:
+def _published(page: Page, page_text: str) -> dt.date | None:
     for name in _META_DATES:
-        m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", builder.meta.get(name, ""))
+        m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", page.meta.get(name, ""))
         if m:
             return _date(*m.groups())
     m = _DATE.search(page_text)
@@ -281,19 +258,14 @@ class HtmlReader:
     suffixes = (".html", ".htm", ".shtml", ".xhtml")
 
     def read(self, path: Path, data: bytes) -> Report:
-        builder = _TreeBuilder()
-        try:
-            builder.feed(decode_html(data))
-            builder.close()
-        except (AssertionError, ValueError) as exc:
-            raise ReadError(ErrorCode.unreadable, detail=str(exc)) from None
-        article = _article(builder.root)
+        page = parse_page(decode_html(data))
+        article = _article(page.root)
         blocks = _blocks(article)
         doc = parse_blocks(blocks)
-        page_text = _text(builder.root)
-        doc.published = _published(builder, page_text)
+        page_text = _text(page.root)
+        doc.published = _published(page, page_text)
         if not find_title(doc.head):
-            headings = [n for n in _walk(builder.root) if n.tag in {"h1", "ucaptitle"}]
-            candidates = [_text(n) for n in headings] + [builder.title]
+            headings = [n for n in _walk(page.root) if n.tag in {"h1", "ucaptitle"}]
+            candidates = [_text(n) for n in headings] + [page.title]
             doc.title = next((t for c in candidates if (t := find_title([c]))), None)
         return build_report(doc, make_source(path, data, "html"))

@@ -8,7 +8,6 @@ from pathlib import Path
 from engine.errors import ErrorCode, ReadError
 from engine.model import Report
 from engine.readers.base import decode_text, make_source
-from engine.schemas import REPORT, schema_errors
 
 _MAX_SHOWN = 3
 
@@ -18,6 +17,8 @@ class JsonReader:
     suffixes = (".json",)
 
     def read(self, path: Path, data: bytes) -> Report:
+        from engine.schemas import REPORT, schema_errors  # jsonschema loads only when JSON is read
+
         try:
             document = json.loads(decode_text(data))
         except json.JSONDecodeError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from engine.model import Cell
 
@@ -22,6 +23,7 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=4096)
 def compact(text: str) -> str:
     """NFKC with all whitespace removed: the form prose is matched in."""
     return _SPACE.sub("", nfkc(text))
@@ -32,6 +34,7 @@ def squeeze(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+@lru_cache(maxsize=4096)
 def label_key(text: str) -> str:
     """The form labels and headings are compared in: compact, without punctuation."""
     return _LABEL_NOISE.sub("", nfkc(text))
