@@ -13,9 +13,11 @@ from pathlib import Path
 from engine import __version__, scoring
 from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang, Msg, engine_message
+from engine.limits import using
 from engine.model import Report
 from engine.plugins import PluginHost
 from engine.profile import Profile
+from engine.readers.sniff import sniff
 from engine.result import (
     FileError,
     FileResult,
@@ -31,7 +33,7 @@ from engine.result import (
 )
 from engine.review import fingerprint
 from engine.rule import BatchRule, CheckContext, Finding, Location, Rule, Severity
-from engine.sources import NESTED_ARCHIVES, Limits, Submission
+from engine.sources import NESTED_ARCHIVES, Submission
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ class Checker:
         self.host = host
         self.profile = profile or Profile.default()
         self.lang = Lang(lang)
-        self.limits = Limits()
+        self.limits = self.profile.limits
         entries = host.rules()
         self.profile.validate(e.cls.id for e in entries)
         active = [
@@ -70,17 +72,32 @@ class Checker:
     def read_submission(self, sub: Submission) -> Report:
         if sub.member and sub.suffix in NESTED_ARCHIVES:
             raise ReadError(ErrorCode.unsupported, "error.nested-archive")
-        reader = self.host.readers().get(sub.suffix)
-        if reader is None:
+        readers = self.host.readers()
+        reader = readers.get(sub.suffix)
+        if reader is None and sniff(sub.head()) is None:
             raise ReadError(ErrorCode.unsupported, suffix=sub.suffix or Path(sub.name).name)
         data = sub.read_bytes(self.limits)
+        # A file renamed to the wrong extension is read as what it holds, and the report says so.
+        actual = sniff(data)
+        note = None
+        if actual and (reader is None or reader.format != actual):
+            by_content = next((r for r in readers.values() if r.format == actual), None)
+            if by_content is not None:
+                note = engine_message("error.wrong-extension", Lang.zh, suffix=sub.suffix or "-", actual=actual.upper())
+                reader = by_content
+        if reader is None:
+            raise ReadError(ErrorCode.unsupported, suffix=sub.suffix or Path(sub.name).name)
         try:
-            return reader.read(Path(sub.name), data)
+            with using(self.limits):
+                report = reader.read(Path(sub.name), data)
         except ReadError:
             raise
         except Exception as exc:  # a reader bug costs one file, not the batch
             log.debug("reader %r failed on %s", reader, sub.name, exc_info=True)
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
+        if note:
+            report.notes.append(note + "已按内容读取，请改正扩展名。")
+        return report
 
     # --- stages 2 and 3 ----------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from enum import IntEnum
 from pathlib import Path
 
 from engine import __version__
-from engine.batch import DEFAULT_TIMEOUT
 from engine.cache import DEFAULT_DIR as DEFAULT_CACHE
 from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
@@ -65,11 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
     check.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
     check.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"time limit per file (default {DEFAULT_TIMEOUT:g})",
+        "--timeout", type=float, default=None, metavar="SECONDS", help="time limit per file (default: profile, 120)"
     )
     check.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help=f"default {DEFAULT_CACHE}")
     check.add_argument("--no-cache", action="store_true", help="read every file again")
@@ -141,7 +136,8 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         raise UsageError("--jobs 至少为 1 / --jobs must be at least 1")
     options = RunOptions(
         jobs=args.jobs,
-        timeout=args.timeout,
+        timeout=args.timeout or profile.limits.timeout,
+        memory_mb=profile.limits.worker_memory_mb,
         cache_dir=None if args.no_cache else args.cache_dir,
         progress=False if args.no_progress else None,
         review=args.review,

@@ -88,6 +88,19 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "压缩包中的文件解压后超过压缩大小的 {ratio} 倍，疑似压缩炸弹，已拒绝。",
         "The archive member inflates to more than {ratio} times its compressed size (a zip bomb); refused.",
     ),
+    "error.stream-too-large": Msg(
+        "PDF 中有数据流解压后超过 {limit}（疑似解压炸弹或异常文件），已拒绝。请重新导出 PDF。",
+        "A stream in the PDF inflates beyond {limit} (a decompression bomb, or a damaged file); refused. "
+        "Export the PDF again.",
+    ),
+    "error.html-too-deep": Msg(
+        "网页的标签嵌套超过 {depth} 层，不像正常的年报页面（疑似恶意构造），已拒绝。",
+        "The page nests its elements more than {depth} levels deep, unlike any report page; refused.",
+    ),
+    "error.wrong-extension": Msg(
+        "文件扩展名是“{suffix}”，但内容是 {actual} 文件。",
+        "The file is named '{suffix}' but holds a {actual} file.",
+    ),
     "error.zip-slip": Msg(
         "压缩包中的这个文件名指向压缩包之外（含“../”或绝对路径），疑似恶意构造，已拒绝，未写出任何文件。",
         "This archive entry's name points outside the archive ('../' or an absolute path); refused, nothing "

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import UsageError
+from engine.limits import ReadLimits
 from engine.organs import OrganType
 from engine.rule import Rule, Severity
 
@@ -71,6 +72,7 @@ class Profile:
     plugins: list[str] = field(default_factory=list)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     deadlines: dict[str, Any] = field(default_factory=dict)
+    limits: ReadLimits = field(default_factory=ReadLimits)
 
     @classmethod
     def default(cls) -> Profile:
@@ -101,6 +103,10 @@ class Profile:
                     f"配置文件 {path}：发布期限 {kind} = {date!r} 有误 / bad deadline "
                     f'(kinds: {", ".join(DEADLINE_KINDS)}; dates as "MM-DD")'
                 )
+        try:
+            limits = ReadLimits.from_table(data.get("limits", {}))
+        except ValueError as exc:
+            raise UsageError(f"配置文件 {path}：限额有误 / bad [limits]: {exc}") from None
         return cls(
             name=str(data.get("name", path.stem)),
             select=list(rules.get("select", [])),
@@ -112,6 +118,7 @@ class Profile:
             plugins=plugins,
             options={k: dict(v) for k, v in data.get("options", {}).items()},
             deadlines=deadlines,
+            limits=limits,
         )
 
     def resolved_deadlines(self) -> dict[str, str]:

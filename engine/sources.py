@@ -13,17 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from engine.errors import ErrorCode, ReadError
+from engine.limits import DEFAULT as DEFAULT_LIMITS
+from engine.limits import ReadLimits
 
 DEFAULT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".json")
 ARCHIVE_SUFFIXES = (".zip",)
 NESTED_ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
-
-
-@dataclass(frozen=True)
-class Limits:
-    file_bytes: int = 50 * 1024 * 1024
-    archive_total_bytes: int = 2 * 1024 * 1024 * 1024
-    archive_ratio: int = 200  # inflated size / compressed size beyond which a member is a bomb
 
 
 @dataclass(frozen=True)
@@ -43,11 +38,24 @@ class Submission:
     def suffix(self) -> str:
         return PurePosixPath(self.member).suffix.lower() if self.member else self.file.suffix.lower()
 
-    def read_bytes(self, limits: Limits = Limits()) -> bytes:
+    def head(self, size: int = 4096) -> bytes:
+        """The first bytes, to tell what the file holds; empty when it cannot be read."""
+        try:
+            if self.member is None and self.refused is None:
+                with self.file.open("rb") as stream:
+                    return stream.read(size)
+            if self.member and self.refused is None:
+                with zipfile.ZipFile(self.file) as archive, archive.open(self.member) as stream:
+                    return stream.read(size)
+        except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError):
+            pass
+        return b""
+
+    def read_bytes(self, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
         if self.refused == "climbs":
             raise ReadError(ErrorCode.unreadable, "error.zip-slip")
         if self.refused == "too-large":
-            raise ReadError(ErrorCode.too_large, "error.archive-too-large", limit=_mb(limits.archive_total_bytes))
+            raise ReadError(ErrorCode.too_large, "error.archive-too-large", limit=f"{limits.archive_mb:g} MB")
         if self.refused:
             raise ReadError(ErrorCode.unreadable, "error.archive-unreadable", detail=self.refused)
         if self.member is None:
@@ -69,7 +77,7 @@ class Submission:
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> bytes:
     declared_limit = min(limits.file_bytes, max(info.compress_size, 1) * limits.archive_ratio)
     if info.file_size > limits.file_bytes:
         raise ReadError(ErrorCode.too_large, size=_mb(info.file_size), limit=_mb(limits.file_bytes))
@@ -88,7 +96,7 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _archive_members(path: Path, wanted: set[str], limits: Limits) -> list[Submission]:
+def _archive_members(path: Path, wanted: set[str], limits: ReadLimits) -> list[Submission]:
     """The members of an archive that are reports; nested archives are kept, to be refused one by one."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -109,13 +117,13 @@ def _archive_members(path: Path, wanted: set[str], limits: Limits) -> list[Submi
         if suffix in wanted or suffix in NESTED_ARCHIVES:
             total += info.file_size
             members.append(Submission(path, member=name))
-    if total > limits.archive_total_bytes:
+    if total > limits.archive_mb * 1024 * 1024:
         return [Submission(path, refused="too-large")]
     return members
 
 
 def collect(
-    paths: Iterable[str | Path], suffixes: Iterable[str] = DEFAULT_SUFFIXES, limits: Limits = Limits()
+    paths: Iterable[str | Path], suffixes: Iterable[str] = DEFAULT_SUFFIXES, limits: ReadLimits = DEFAULT_LIMITS
 ) -> list[Submission]:
     """Submissions to check, without duplicates, sorted by name. A file named on the command line is always
     taken (an unsupported one gets its own error); in folders and archives only known suffixes are."""

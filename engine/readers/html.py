@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.errors import ErrorCode, ReadError
+from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import Block, parse_blocks
 from engine.readers.layout import find_title, match_heading
 
-MAX_DEPTH = 256  # deeper elements are flattened into their ancestor
 SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
 VOID = {"br", "img", "meta", "hr", "input", "link", "area", "base", "col", "embed", "param", "source", "wbr"}
 BLOCK = {
@@ -74,11 +75,13 @@ class Page:
     root: Node
     title: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    depth: int = 0  # the deepest nesting met
 
 
-def parse_page(text: str) -> Page:
+def parse_page(text: str, max_depth: int = 250) -> Page:
     """The page as a small tree of Nodes: libxml2 (through lxml) parses, tolerant of broken markup; the
-    tree keeps text and inline tags in order, without scripts and styles, and at most MAX_DEPTH deep."""
+    tree keeps text and inline tags in order, without scripts and styles, and at most `max_depth` deep
+    (libxml2 itself stops at 255)."""
     import lxml.etree
     import lxml.html
 
@@ -107,7 +110,8 @@ def parse_page(text: str) -> Page:
             parent.children.append("\n")
             continue
         node = parent
-        if depth < MAX_DEPTH and tag not in VOID:
+        page.depth = max(page.depth, depth)
+        if depth < max_depth and tag not in VOID:
             node = Node(tag, dict(element.attrib), parent=parent)
             parent.children.append(node)
         if element.text:
@@ -258,7 +262,10 @@ class HtmlReader:
     suffixes = (".html", ".htm", ".shtml", ".xhtml")
 
     def read(self, path: Path, data: bytes) -> Report:
-        page = parse_page(decode_html(data))
+        limits = current()
+        page = parse_page(decode_html(data), limits.html_depth)
+        if page.depth >= min(limits.html_depth, 254):
+            raise ReadError(ErrorCode.too_large, "error.html-too-deep", depth=min(limits.html_depth, 254))
         article = _article(page.root)
         blocks = _blocks(article)
         doc = parse_blocks(blocks)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zlib
 from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
+from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
@@ -24,7 +26,6 @@ from engine.readers.normalize import compact
 log = logging.getLogger(__name__)
 
 MARGIN_TOP, MARGIN_BOTTOM = 0.07, 0.09  # page-number and running-header bands, as a share of the height
-MAX_PAGES = 500
 _ITEM = re.compile(r"^\d+[.．、]")
 
 
@@ -128,6 +129,51 @@ def _join_cut_row(previous: list[Block], following: list[Block]) -> None:
     del following[0]
 
 
+class StreamTooLarge(Exception):
+    """A PDF stream inflates beyond the limit: a decompression bomb, or a file no report needs."""
+
+
+class _BoundedZlib:
+    """Stands in for the zlib module inside pdfminer.pdftypes: inflating stops at the limit instead of
+    filling memory. (pdfminer offers no hook for this; the stand-in changes nothing else.)"""
+
+    error = zlib.error
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def decompress(self, data: bytes) -> bytes:
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(data, self.limit + 1)
+        if len(out) > self.limit:
+            raise StreamTooLarge
+        return out + inflater.flush()
+
+    def decompressobj(self, *args, **kwargs):
+        return _BoundedInflater(zlib.decompressobj(*args, **kwargs), self.limit)
+
+
+class _BoundedInflater:
+    def __init__(self, inner, limit: int) -> None:
+        self.inner, self.limit, self.total = inner, limit, 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out = self.inner.decompress(data, max_length) if max_length else self.inner.decompress(data)
+        self.total += len(out)
+        if self.total > self.limit:
+            raise StreamTooLarge
+        return out
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+def _bound_streams(limit: int) -> None:
+    import pdfminer.pdftypes
+
+    pdfminer.pdftypes.zlib = _BoundedZlib(limit)  # type: ignore[attr-defined]
+
+
 def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
     """The blocks of every page in reading order, the page count, and notes on what could not be read."""
     from pdfminer.converter import PDFPageAggregator
@@ -137,6 +183,8 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
+    limits = current()
+    _bound_streams(int(limits.stream_mb * 1024 * 1024))
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=None)
     interpreter = PDFPageInterpreter(manager, device)
@@ -145,8 +193,10 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
     pages = 0
     try:
         for page_no, page in enumerate(PDFPage.get_pages(io.BytesIO(data)), start=1):
-            if page_no > MAX_PAGES:
-                raise ReadError(ErrorCode.too_large, size=f"> {MAX_PAGES} pages", limit=f"{MAX_PAGES} pages")
+            if page_no > limits.pdf_pages:
+                raise ReadError(
+                    ErrorCode.too_large, size=f"> {limits.pdf_pages} pages", limit=f"{limits.pdf_pages} pages"
+                )
             interpreter.process_page(page)
             page_blocks, _ = _page_blocks(device.get_result(), page_no)
             _join_cut_row(blocks, page_blocks)
@@ -154,6 +204,8 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
             pages = page_no
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ReadError(ErrorCode.encrypted) from None
+    except StreamTooLarge:
+        raise ReadError(ErrorCode.too_large, "error.stream-too-large", limit=f"{limits.stream_mb:g} MB") from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         # pdfminer raises plain Python errors on many corrupt files.
         if pages == 0:

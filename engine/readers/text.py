@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from engine.errors import ErrorCode, ReadError
+from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import RawDocument, build_report
 from engine.readers.base import decode_text, make_source
@@ -23,7 +25,11 @@ class TextReader:
     suffixes = (".txt", ".text", ".md")
 
     def read(self, path: Path, data: bytes) -> Report:
-        return build_report(parse_text(decode_text(data)), make_source(path, data, "txt"))
+        text = decode_text(data)
+        limit = current().text_chars
+        if len(text) > limit:
+            raise ReadError(ErrorCode.too_large, size=f"{len(text):,} 字符/chars", limit=f"{limit:,} 字符/chars")
+        return build_report(parse_text(text), make_source(path, data, "txt"))
 
 
 MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")

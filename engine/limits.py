@@ -1,0 +1,60 @@
+"""Limits on what one file may cost: size, pages, inflated streams, nesting, text, time and memory.
+
+Set in a profile's [limits] table; the defaults suit real reports with a wide margin. Readers look the limits up
+with `current()`, which the checker sets around each read, so plugin readers can honour them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    file_mb: float = 50  # a file (or an archive member) larger than this is refused: too-large
+    pdf_pages: int = 500
+    stream_mb: float = 64  # one PDF stream may inflate to this much (decompression bombs)
+    html_depth: int = 250  # elements nested deeper than this: the page is refused
+    text_chars: int = 5_000_000  # a text file with more characters is refused
+    archive_mb: float = 2048  # all members of one .zip together, inflated
+    archive_ratio: int = 200  # a member inflating beyond this many times its packed size is a zip bomb
+    timeout: float = 120  # seconds per file
+    worker_memory_mb: int = 2048  # address space of each worker process
+
+    @property
+    def file_bytes(self) -> int:
+        return int(self.file_mb * 1024 * 1024)
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any]) -> ReadLimits:
+        known = {f.name: f.type for f in fields(cls)}
+        unknown = sorted(set(table) - set(known))
+        if unknown:
+            raise ValueError(f"unknown limit(s): {', '.join(unknown)} (known: {', '.join(known)})")
+        values = {}
+        for name, value in table.items():
+            if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"limit {name} must be a positive number, not {value!r}")
+            values[name] = value
+        return cls(**values)
+
+
+DEFAULT = ReadLimits()
+_current: ContextVar[ReadLimits | None] = ContextVar("nianbao_read_limits", default=None)
+
+
+def current() -> ReadLimits:
+    return _current.get() or DEFAULT
+
+
+@contextmanager
+def using(limits: ReadLimits) -> Iterator[None]:
+    token = _current.set(limits)
+    try:
+        yield
+    finally:
+        _current.reset(token)
