@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
     parse.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
 
+    serve = sub.add_parser("serve", help="自查网页 / the self-check web page")
+    serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--profile", type=Path)
+    serve.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
+
     rules = sub.add_parser("rules", help="列出规则 / list the rules")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--profile", type=Path)
@@ -173,7 +179,20 @@ def cmd_rules(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
-COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules}
+def cmd_serve(args: argparse.Namespace) -> Exit:
+    import uvicorn  # the web libraries load only for this command
+
+    from engine.web.app import create_app
+
+    profile = _profile(args)
+    checker = Checker(_load([*profile.plugins, *args.plugin], Lang.zh), profile, Lang.zh)
+    app = create_app(checker, timeout=min(profile.limits.timeout, 60.0), memory_mb=profile.limits.worker_memory_mb)
+    print(f"nianbao: 自查网页 / self-check page: http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return Exit.OK
+
+
+COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""The self-check web page (`nianbao serve`): imported only by that command."""

@@ -1,0 +1,87 @@
+"""The self-check page in a real browser: Debian's chromium driven by Playwright (never `playwright install`).
+
+A clerk opens the page, chooses a report, submits, and sees the score, the grade and the highlighted cells.
+The screenshot is saved next to the test's temporary files (not committed).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("the server did not start: " + proc.stderr.read().decode(errors="replace"))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_clerk_uploads_a_report_and_sees_what_to_fix(server, tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    report = ROOT / "reports" / "2023-bailu-environment-table-errors.txt"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone first
+        page.goto(server)
+        assert "年报体检" in page.title()
+        page.set_input_files("#file", str(report))
+        page.click("button[type=submit]")
+        page.wait_for_selector("#score")
+        assert page.inner_text("#score") == "34.0"
+        assert page.inner_text("#grade") == "不合格"
+        hit = page.locator('td.hit[data-cell="review:total"]')
+        assert hit.inner_text() == "8"
+        assert "结果维持、结果纠正、其他结果、尚未审结之和为 7" in page.inner_text("body")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.screenshot(path=str(tmp_path / "self-check.screenshot.png"), full_page=True)
+        browser.close()
+    assert (tmp_path / "self-check.screenshot.png").stat().st_size > 10_000

@@ -1,0 +1,107 @@
+"""The self-check web page, through Starlette's test client: the same checker as the command line."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from engine.checker import Checker
+from engine.plugins import PluginHost
+from engine.profile import Profile
+from engine.schemas import RESULT, schema_errors
+from engine.web.app import create_app
+from tests.conftest import ROOT, SEED
+
+REPORTS = ROOT / "reports"
+
+
+@pytest.fixture(scope="module")
+def client():
+    checker = Checker(PluginHost.load(entry_points=False), Profile.default())
+    with TestClient(create_app(checker, timeout=30)) as c:
+        yield c
+
+
+def upload(client, path: Path, url: str = "/check", name: str | None = None):
+    return client.post(url, files={"file": (name or path.name, path.read_bytes())})
+
+
+def test_upload_form(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'type="file"' in page.text and "开始检查" in page.text
+    assert "Upload your organ" in client.get("/?lang=en").text
+
+
+def test_seed_shows_its_score_and_grade(client):
+    if not SEED.is_file():
+        pytest.skip("seed not present")
+    page = upload(client, SEED)
+    assert page.status_code == 200
+    assert 'id="score">96.8<' in page.text and 'id="grade">优秀<' in page.text
+
+
+def test_broken_identity_highlights_its_cells_and_spells_it_out(client):
+    page = upload(client, REPORTS / "2023-bailu-environment-table-errors.txt")
+    assert 'class="hit" data-cell="review:total">8<' in page.text
+    assert 'class="hit" data-cell="review:upheld">' in page.text
+    assert "结果维持、结果纠正、其他结果、尚未审结之和为 7，但总计填的是 8" in page.text
+    assert 'class="hit" data-cell="received_new:total">69<' in page.text  # NB201, the 总计 column
+    assert 'download="nianbao-result.json"' in page.text
+
+
+def test_api_answers_the_result_document(client):
+    answer = upload(client, REPORTS / "2022-qinghe-natural-resources.txt", url="/api/check")
+    doc = answer.json()
+    assert answer.status_code == 200 and schema_errors(doc, RESULT) == []
+    assert doc["results"][0]["source"]["path"] == "2022-qinghe-natural-resources.txt"
+    assert doc["results"][0]["score"] == 100.0
+
+
+def test_too_large_upload_is_refused_and_the_server_goes_on(client):
+    big = b"x" * (25 * 1024 * 1024)
+    answer = client.post("/check", files={"file": ("big.pdf", big)})
+    assert answer.status_code == 413 and "20 MB" in answer.text
+    assert client.post("/api/check", files={"file": ("big.pdf", big)}).status_code == 413
+    assert upload(client, REPORTS / "2020-nanyu-county.txt").status_code == 200
+
+
+def test_unsupported_file_is_refused(client):
+    answer = client.post("/check", files={"file": ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64))})
+    assert answer.status_code == 415 and "PDF" in answer.text
+    assert client.post("/check", data={"x": "1"}).status_code == 400
+
+
+def test_unreadable_upload_gets_its_error_page(client):
+    answer = client.post("/check", files={"file": ("broken.pdf", b"%PDF-1.7\n garbage")})
+    assert answer.status_code == 200 and "unreadable" in answer.text and "无法检查" in answer.text
+
+
+def test_no_uploaded_file_is_kept(client, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    upload(client, REPORTS / "2020-nanyu-county.txt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_text_is_escaped_on_the_page(client, tmp_path):
+    text = (REPORTS / "2022-qinghe-natural-resources.txt").read_text(encoding="utf-8")
+    hostile = tmp_path / "x.txt"
+    hostile.write_text(
+        text.replace("青禾市自然资源局2022年", "<img src=x onerror=alert(1)>2022年", 1).replace(
+            "（一）主动公开", "<script>alert(2)</script>（一）主动公开", 1
+        ),
+        encoding="utf-8",
+    )
+    page = upload(client, hostile, name='<b>"x".txt').text
+    assert "<img" not in page and "<script" not in page and "<b>" not in page
+    assert "&lt;imgsrc=xonerror=alert(1)&gt;" in page and "&lt;b&gt;" in page
+
+
+def test_serve_binds_to_this_computer_by_default():
+    from engine.cli import build_parser
+
+    args = build_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1"
