@@ -65,22 +65,24 @@ class SelfCheck:
         return self.checker.document(results)
 
     async def receive(self, request: Request) -> tuple[bytes, str] | Response:
-        lang = _lang(request)
+        """The uploaded file's bytes and name, or the refusal to answer with."""
         length = request.headers.get("content-length")
         if length is None or not length.isdigit() or int(length) > MAX_UPLOAD + 64 * 1024:
             return self.refuse(request, 413, "too-large")
         form = await request.form(max_files=1, max_fields=5)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str) or not upload.filename:
-            return self.refuse(request, 400, "no-file")
-        data = await upload.read(MAX_UPLOAD + 1)
-        await form.close()
+        try:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str) or not upload.filename:
+                return self.refuse(request, 400, "no-file")
+            data = await upload.read(MAX_UPLOAD + 1)
+            filename = upload.filename
+        finally:
+            await form.close()  # the parser's spooled copy of the upload goes here
         if len(data) > MAX_UPLOAD:
             return self.refuse(request, 413, "too-large")
-        name = Path(upload.filename.replace("\\", "/")).name[:200] or "report"
+        name = Path(filename.replace("\\", "/")).name[:200] or "report"
         if Path(name).suffix.lower() not in self.suffixes and sniff(data) is None:
             return self.refuse(request, 415, "unsupported")
-        del lang
         return data, name
 
     def refuse(self, request: Request, status: int, key: str) -> Response:
