@@ -20,7 +20,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine.template import Template  # noqa: E402
+from engine.testing.fixtures import docx_to_pdf  # noqa: E402
 from engine.testing.render import render_text  # noqa: E402
 from engine.testing.render_html import render_html  # noqa: E402
 from engine.testing.samples import SampleSpec, make_report  # noqa: E402
@@ -60,22 +60,7 @@ def build(count: int = 20) -> dict[str, list[Path]]:
         (DATA / "html" / f"{name}.html").write_bytes(render_html(report))
         render_docx(report, DATA / "docx" / f"{name}.docx")
     if shutil.which("soffice"):
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(
-                [
-                    "soffice",
-                    "--headless",
-                    f"-env:UserInstallation=file://{tmp}/profile",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    str(DATA / "pdf"),
-                    *map(str, sorted((DATA / "docx").glob("*.docx"))),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=600,
-            )
+        docx_to_pdf(sorted((DATA / "docx").glob("*.docx")), DATA / "pdf")
     else:
         for i, fixture in enumerate(sorted((ROOT / "tests" / "fixtures").glob("*.pdf")) * (count // 2)):
             shutil.copy(fixture, DATA / "pdf" / f"r{i:02d}.pdf")

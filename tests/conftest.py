@@ -4,6 +4,9 @@ skip cleanly when it is absent."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,18 @@ def run_json(run):
         return code, json.loads(out)
 
     return _run
+
+
+def nianbao_process(*args, extra_path: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """`python -m engine.cli ARGS` in a process of its own (for what needs one: plugins installed elsewhere,
+    process limits, killing)."""
+    paths = [str(p) for p in (extra_path, ROOT) if p]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return subprocess.run(
+        [sys.executable, "-m", "engine.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        **kwargs,
+    )

@@ -22,22 +22,10 @@ from engine.progress import Progress
 from engine.schemas import RESULT, schema_errors
 from engine.testing.samples import write_batch
 from tests.conftest import ROOT
+from tests.conftest import nianbao_process as nianbao
 
 PLUGINS = ROOT / "tests" / "plugins"
 REPORTS = ROOT / "reports"
-
-
-def nianbao(*args, cwd=None, **kwargs):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "engine.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        check=False,
-        **kwargs,
-    )
 
 
 def test_a_hanging_or_crashing_file_costs_only_itself(tmp_path, run_json):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, nianbao_process
 
 PLUGINS = ROOT / "tests" / "plugins"
 SAMPLE = ROOT / "reports" / "2022-qinghe-natural-resources.txt"
@@ -42,15 +41,7 @@ def installed_package(tmp_path_factory):
 
 
 def nianbao(site, *args):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
-    return subprocess.run(
-        [sys.executable, "-m", "engine.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        cwd=ROOT,
-    )
+    return nianbao_process(*args, extra_path=site, cwd=ROOT)
 
 
 def test_entry_point_package_is_listed_and_fires(installed_package):

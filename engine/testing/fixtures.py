@@ -43,6 +43,27 @@ def truth(name: str) -> Report:
     return report
 
 
+def docx_to_pdf(docx_files: list[Path], folder: Path) -> list[Path]:
+    """PDFs of DOCX files, as LibreOffice exports them (a fresh LibreOffice profile each time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                *map(str, docx_files),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    return [folder / f"{d.stem}.pdf" for d in docx_files]
+
+
 def write_fixtures(folder: Path, pdf: bool = True) -> list[Path]:
     from engine.testing.render_docx import render_docx
 
@@ -56,24 +77,7 @@ def write_fixtures(folder: Path, pdf: bool = True) -> list[Path]:
         docx = render_docx(report, folder / f"{name}.docx")
         written += [folder / f"{name}.{ext}" for ext in ("txt", "html", "gbk.html", "docx")]
         if pdf and shutil.which("soffice"):
-            with tempfile.TemporaryDirectory() as tmp:
-                subprocess.run(
-                    [
-                        "soffice",
-                        "--headless",
-                        f"-env:UserInstallation=file://{tmp}/profile",
-                        "--convert-to",
-                        "pdf",
-                        "--outdir",
-                        tmp,
-                        str(docx),
-                    ],
-                    check=True,
-                    capture_output=True,
-                    timeout=180,
-                )
-                shutil.copy(Path(tmp) / f"{name}.pdf", folder / f"{name}.pdf")
-            written.append(folder / f"{name}.pdf")
+            written += docx_to_pdf([docx], folder)
     return written
 
 
