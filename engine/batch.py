@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.connection import Connection, wait
 
 from engine.checker import Checker
@@ -80,7 +81,16 @@ class Pool:
     checker: Checker
     jobs: int
     limits: WorkerLimits = field(default_factory=WorkerLimits)
-    make_checker: Callable[[], Checker] | None = None  # for platforms that cannot fork
+    make_checker: Callable[[], Checker] | None = None  # for platforms that cannot fork; default: rebuild
+
+    def __post_init__(self) -> None:
+        if self.make_checker is None:
+            self.make_checker = partial(
+                rebuild_checker,
+                self.checker.profile,
+                [p.name for p in self.checker.host.plugins if p.origin in ("file", "module")],
+                self.checker.lang,
+            )
 
     def _context(self) -> mp.context.BaseContext:
         methods = mp.get_all_start_methods()
@@ -155,6 +165,13 @@ class Pool:
             w.process.kill()
             w.process.join(timeout=5)
         w.conn.close()
+
+
+def rebuild_checker(profile, plugins: list[str], lang) -> Checker:
+    """The parent's checker, built again in a worker that was spawned rather than forked."""
+    from engine.plugins import PluginHost
+
+    return Checker(PluginHost.load(extra=plugins), profile, lang)
 
 
 def default_jobs() -> int:
