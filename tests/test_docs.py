@@ -48,3 +48,21 @@ def test_every_builtin_rule_documents_why_and_how_to_fix():
         parts = doc_sections(entry.cls.doc())
         assert {"What it checks", "Why", "How to fix"} <= set(parts), entry.cls.id
         assert entry.cls.title_en, entry.cls.id
+
+
+def test_batch_rule_example_loads_and_fires(tmp_path, run):
+    plugin = tmp_path / "batch_rules.py"
+    plugin.write_text(_block("python", 2), encoding="utf-8")
+    code, out, err = run("rules", "--plugin", plugin, "--format", "json")
+    assert err == "" and "GD501" in {r["id"] for r in json.loads(out)}
+    from engine.testing.render import render_text
+    from engine.testing.samples import SampleSpec, make_report
+
+    for name, agency in (("a.txt", "青禾市自然资源局"), ("b.txt", "白鹭市生态环境局")):
+        report = make_report(SampleSpec(agency, 2022, seed=3))
+        report.section("other_matters").text += "联系电话：0571-12345678。"
+        (tmp_path / name).write_text(render_text(report), encoding="utf-8")
+    code, out, err = run("check", tmp_path / "a.txt", tmp_path / "b.txt", "--plugin", plugin, "--format", "json")
+    assert code == 0 and "Traceback" not in err
+    found = [f for r in json.loads(out)["results"] for f in r["findings"] if f["rule"] == "GD501"]
+    assert len(found) == 1 and "0571-12345678" in found[0]["message"]

@@ -120,7 +120,7 @@ def render(document: ResultDocument) -> str:
         out += render_file(result, lang)
         out.append("")
     s = document.summary
-    grades = "、".join(
+    grades = ("、" if lang == Lang.zh else ", ").join(
         f"{g if lang == Lang.zh else grade_en(g)} {n}" for g, n in sorted(s.grades.items(), key=lambda kv: -kv[1])
     )
     out.append(

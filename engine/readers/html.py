@@ -83,19 +83,22 @@ def parse_page(text: str, max_depth: int = 250) -> Page:
     tree keeps text and inline tags in order, without scripts and styles, and at most `max_depth` deep
     (libxml2 itself stops at 255)."""
     import lxml.etree
-    import lxml.html
 
+    # Plain etree elements: lxml.html's element classes cost a Python lookup per element.
+    parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        document = lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError):  # an empty page, or nothing but whitespace
-        return Page(Node("#root"))
+        document = lxml.etree.fromstring(text, parser)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):  # empty, or nothing but spaces
+        document = None
     page = Page(Node("#root"))
+    if document is None:
+        return page
     for meta in document.iter("meta"):
         name = (meta.get("name") or "").lower()
         if name:
             page.meta[name] = meta.get("content") or ""
     title = document.find(".//title")
-    page.title = title.text_content() if title is not None else ""
+    page.title = "".join(title.itertext()) if title is not None else ""
     body = document.find("body")
     stack: list[tuple[object, Node, int]] = [(body if body is not None else document, page.root, 0)]
     while stack:
@@ -112,7 +115,7 @@ def parse_page(text: str, max_depth: int = 250) -> Page:
         node = parent
         page.depth = max(page.depth, depth)
         if depth < max_depth and tag not in VOID:
-            node = Node(tag, dict(element.attrib), parent=parent)
+            node = Node(tag, parent=parent)
             parent.children.append(node)
         if element.text:
             node.children.append(element.text)
