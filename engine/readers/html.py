@@ -25,36 +25,13 @@ from engine.readers.layout import find_title, match_heading
 
 SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
 VOID = {"br", "img", "meta", "hr", "input", "link", "area", "base", "col", "embed", "param", "source", "wbr"}
+# Elements that start a new line of text.
+# fmt: off
 BLOCK = {
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "section",
-    "article",
-    "blockquote",
-    "pre",
-    "center",
-    "dd",
-    "dt",
-    "dl",
-    "header",
-    "footer",
-    "main",
-    "nav",
-    "aside",
-    "form",
-    "caption",
-    "figure",
-    "address",
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "blockquote", "pre",
+    "center", "dd", "dt", "dl", "header", "footer", "main", "nav", "aside", "form", "caption", "figure", "address",
 }
+# fmt: on
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.I)
 _DATE = re.compile(
     r"(?:发布日期|发布时间|公开日期|成文日期|发文日期|PubDate)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
@@ -65,7 +42,6 @@ _META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "dc.date", "publi
 @dataclass
 class Node:
     tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
     children: list[Node | str] = field(default_factory=list)
     parent: Node | None = None
 
