@@ -296,12 +296,14 @@ def _clause(sentence: str, start: int) -> str:
 
 
 _MAY_CLAIM = re.compile(r"[\d零〇一二两三四五六七八九十百千]|未|没有|无")
+# Every claim's pattern holds one of these words; a sentence without any is skipped at once.
+_CLAIM_WORDS = re.compile(r"申请|结转|顺延|办结|答复|办理完毕|处理完毕|公开|提供|处理|行政复议|行政诉讼")
 
 
 def _claims_in(sentence: str, report: Report) -> Iterator[tuple[Claim, float | None, str]]:
     """Statements in one sentence: (claim, stated figure or None for "none", quoted text)."""
-    if not _MAY_CLAIM.search(sentence):
-        return  # no figure and no denial: nothing to compare
+    if not (_MAY_CLAIM.search(sentence) and _CLAIM_WORDS.search(sentence)):
+        return  # no figure or denial, or nothing the tables count: nothing to compare
     for claim in CLAIMS:
         for m in claim.pattern.finditer(sentence):
             quote = m.group(0)
