@@ -147,7 +147,6 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         cache_dir=None if args.no_cache else args.cache_dir,
         progress=False if args.no_progress else None,
         review=args.review,
-        plugin_files=[*profile.plugins, *args.plugin],
     )
     outcome = check_all(checker, files, options)
     document = checker.document(outcome.results, outcome.cached)

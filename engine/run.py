@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import rules
 from engine import __version__
 from engine.batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from engine.cache import Cache, run_key
@@ -28,36 +27,41 @@ class RunOptions:
     cache_dir: Path | None = None  # None: no cache
     progress: bool | None = None  # None: when standard error is a terminal
     review: Path | None = None
-    plugin_files: list[str] = field(default_factory=list)
 
 
-def _code_digest() -> str:
-    """The engine's and the built-in rules' own code: a changed checkout must not reuse old results."""
+def _code_digest(checker: Checker) -> str:
+    """The engine's code and every loaded plugin's (the built-in rules, a local rule file): a changed checkout
+    or an edited rule file must not reuse old results, even when no version number changed."""
+    folders = {Path(__file__).resolve().parent}
+    files: set[Path] = set()
+    for plugin in checker.host.manager.get_plugins():
+        source = getattr(plugin, "__file__", None)
+        if source:
+            path = Path(source).resolve()
+            if "." in getattr(plugin, "__name__", ""):
+                folders.add(path.parent)  # a module in a package leans on its siblings (rules/support.py)
+            else:
+                files.add(path)
     digest = hashlib.sha256()
-    for package in (Path(__file__).resolve().parent, Path(rules.__file__).resolve().parent):
-        for path in sorted(package.rglob("*")):
-            if path.suffix in {".py", ".toml", ".json"}:
-                digest.update(path.read_bytes())
+    for folder in sorted(folders):
+        files.update(p for p in folder.rglob("*") if p.suffix in {".py", ".toml", ".json"})
+    for path in sorted(files):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def _run_key(checker: Checker, options: RunOptions) -> str:
     """Everything besides a file's content that shapes its result."""
-    local = []
-    for spec in options.plugin_files:
-        path = Path(spec)
-        if path.is_file():  # a local rule file may change between runs without a version number
-            local.append(hashlib.sha256(path.read_bytes()).hexdigest())
     profile = checker.profile
     return run_key(
         __version__,
+        _code_digest(checker),
         checker.lang.value,
         profile.organ_type,
         profile.options,
         profile.resolved_deadlines(),
         [(r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.rules + checker.batch_rules],
         [(p.name, p.version) for p in checker.host.plugins],
-        local,
         options.timeout,
         options.memory_mb,
     )

@@ -242,3 +242,19 @@ def test_zip_of_submissions_is_read_without_extracting(tmp_path, run_json):
     assert "../" in by_name["../evil.txt"]["error"]["message"]
     assert by_name["nested.zip"]["error"]["code"] == "unsupported"
     assert not outside.exists() and code == 2
+
+
+def test_editing_a_local_rule_file_invalidates_the_cache(tmp_path, run_json):
+    rule = tmp_path / "mine.py"
+    source = (PLUGINS / "local_rule.py").read_text(encoding="utf-8")
+    rule.write_text(source, encoding="utf-8")
+    report = REPORTS / "2022-qinghe-natural-resources.txt"
+    args = (report, "--plugin", rule, "--cache-dir", tmp_path / "cache", "--select", "LC301")
+    _, first = run_json(*args)
+    _, again = run_json(*args)
+    assert again["summary"]["cached"] == 1
+    rule.write_text(source.replace('"信息处理费管理办法" not in', '"信息处理费管理办法" in'), encoding="utf-8")
+    _, edited = run_json(*args)
+    assert edited["summary"]["cached"] == 0
+    assert [f["rule"] for f in edited["results"][0]["findings"]] == ["LC301"]
+    assert first["results"][0]["findings"] == []
