@@ -141,3 +141,11 @@ def test_markdown_tables_and_table_four_in_three_parts():
         ]
     got = read_back(text[:start] + "\n".join(parts) + "\n\n" + text[end:])
     assert got.review_litigation == truth.review_litigation
+
+
+@pytest.mark.parametrize(("printed", "date"), [("2023年2月3日", "2023-02-03"), ("二〇二三年二月三日", "2023-02-03")])
+def test_date_printed_at_the_end_is_the_publication_date(printed, date):
+    text = render_text(make_report(SPECS[0])).rstrip() + f"\n青禾市自然资源局\n{printed}\n"
+    got = read_back(text)
+    assert str(got.published) == date
+    assert read_back(render_text(make_report(SPECS[0]))).published is None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from engine.errors import ErrorCode, ReadError
 from engine.model import Anchor, Cell, Report, Section, SectionKey, Source
-from engine.readers.layout import agency_from_title, find_title, period_year, year_in
+from engine.readers.layout import agency_from_title, date_at_end, find_title, period_year, year_in
 from engine.readers.normalize import compact
 from engine.readers.tables import (
     RawRow,
@@ -84,6 +84,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
 
     title_key = compact(title or "")
     preface = "\n".join(line.strip() for line in doc.head if compact(line) and compact(line) not in title_key)
+    published = doc.published or (date_at_end(doc.sections[-1].prose) if doc.sections else None)
     title_year = year_in(title)
     year = period_year(doc.full_text) or title_year
     report = Report(
@@ -93,7 +94,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         year=year,
         title_year=title_year,
         template=template.value if template else None,
-        published=doc.published,
+        published=published,
         sections=sections,
         proactive=proactive.table,
         applications=applications.table,

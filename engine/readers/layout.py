@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from engine.model import SectionKey
@@ -108,3 +109,31 @@ def agency_from_title(title: str | None) -> str | None:
     name = _YEAR_PHRASE.sub("", title, count=1)
     name = _TITLE_SUFFIX.sub("", name).strip("，,。:：（）() ")
     return name or None
+
+
+_END_DATE = re.compile(
+    r"^([12]\d{3}|[〇零一二三四五六七八九]{4})年([0-9]{1,2}|[一二三四五六七八九十]{1,3})月([0-9]{1,2}|[一二三四五六七八九十]{1,3})日$"
+)
+_CN_SMALL = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _small_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _CN_SMALL.get(text, 0)
+    tens, _, units = text.partition("十")
+    return (_CN_SMALL.get(tens, 1) if tens else 1) * 10 + _CN_SMALL.get(units, 0)
+
+
+def date_at_end(lines: list[str]) -> dt.date | None:
+    """The date printed under the signature at the end of a report (2024年1月17日, 二〇二四年一月十七日)."""
+    for line in reversed([compact(x) for x in lines[-3:]]):
+        m = _END_DATE.match(line)
+        if m:
+            year = int(m.group(1).translate(_CN_DIGITS))
+            try:
+                return dt.date(year, _small_number(m.group(2)), _small_number(m.group(3)))
+            except ValueError:
+                return None
+    return None
