@@ -176,3 +176,19 @@ def test_real_docx_template_is_not_mistaken_for_a_report():
     r = real("template_2021_blank_format.docx")
     assert r.template == "2021" and r.title is None
     assert all(v is None for vals in r.applications.values() for v in vals.values())
+
+
+def test_html_article_inside_a_layout_table(checker, tmp_path):
+    """Old portals wrap the whole article in a layout table; the report's own tables sit inside its cells."""
+    page = (FIXTURES / "2021-qinghe.html").read_text(encoding="utf-8")
+    start, end = page.index('<div class="article">'), page.index('<div class="footer">')
+    wrapped = (
+        page[:start]
+        + '<table width="100%"><tr><td class="nav">栏目导航</td><td>'
+        + page[start:end]
+        + "</td></tr></table>"
+        + page[end:]
+    )
+    path = tmp_path / "layout.html"
+    path.write_text(wrapped, encoding="utf-8")
+    assert_same_report(checker.read(path), truth("2021-qinghe"), published=True)

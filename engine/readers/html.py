@@ -169,17 +169,29 @@ def _blocks(article: Node) -> list[Block]:
         if isinstance(item, str):
             line.append(item)
             continue
-        if item.tag == "table":
+        if item.tag == "table" and not _is_layout(item):
             flush()
             for cells in _rows(item):
                 blocks.append(Block(cells=cells))
             continue
-        if item.tag in BLOCK or item.tag == "tr":
+        if item.tag in BLOCK or item.tag in ("tr", "td", "th", "table"):
             flush()
             stack.append("\n")
         stack.extend(reversed(item.children))
     flush()
     return blocks
+
+
+def _is_layout(table: Node) -> bool:
+    """A table used to lay a page out (old portals wrap whole articles in one), not a table of figures: it holds
+    another table, or a section heading, or its rows are single cells of running text."""
+    for node in _walk(table):
+        if node is not table and node.tag == "table":
+            return True
+        if any(isinstance(c, str) and match_heading(c) for c in node.children):
+            return True
+    rows = _rows(table)
+    return bool(rows) and all(len(r) <= 1 for r in rows) and any(len(r[0]) > 200 for r in rows if r)
 
 
 def _article(root: Node) -> Node:
