@@ -211,11 +211,6 @@ _COLUMN_LABELS = {
 }
 
 
-def application_row_label(key: str) -> str:
-    """The printed label of a row of 三 in either template (subtotals and extra rows included)."""
-    return row_label("applications", key)
-
-
 def row_label(table: str, key: str) -> str:
     """The printed label of a row key in table `table` (a model key: proactive, applications, …)."""
     return _ROW_LABELS.get(table, {}).get(key) or key.removeprefix("extra.")

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.organs import Level, organ_of
 from engine.rule import Applies
-from engine.template import column_label, row_label
+from engine.template import MONEY_CELLS, SIGNED_COLUMNS, Template, column_label, row_label
 from rules.support import cell_location
 
-_MONEY = {("procurement", "amount"), ("fees", "amount")}
-_SIGNED = {"change"}  # 2019 本年增/减
+# Which cells hold money and which may be negative, for either template when the template is unknown.
+_MONEY = {t: MONEY_CELLS[t] for t in Template} | {None: MONEY_CELLS[Template.T2019] | MONEY_CELLS[Template.T2021]}
+_SIGNED = {t: SIGNED_COLUMNS[t] for t in Template} | {None: SIGNED_COLUMNS[Template.T2019]}
 
 
 class CellValue(Rule):
@@ -65,7 +66,7 @@ class CellValue(Rule):
             for row_key, row in table.items():
                 blanks = []
                 for col_key, cell in row.items():
-                    kind = self._problem(cell, row_key, col_key)
+                    kind = self._problem(cell, row_key, col_key, report.template)
                     if kind == "blank":
                         blanks.append(col_key)
                     elif kind:
@@ -95,13 +96,14 @@ class CellValue(Rule):
                     )
 
     @staticmethod
-    def _problem(cell: object, row: str, column: str) -> str | None:
+    def _problem(cell: object, row: str, column: str, template: str | None) -> str | None:
         if cell is None:
             return "blank"
         if isinstance(cell, str):
             return "text"
-        money = (row, column) in _MONEY
-        if cell < 0 and column not in _SIGNED:
+        tpl = Template(template) if template else None
+        money = (row, column) in _MONEY[tpl]
+        if cell < 0 and column not in _SIGNED[tpl]:
             return "negative"
         if not money and isinstance(cell, float) and not cell.is_integer():
             return "fraction"
