@@ -264,7 +264,8 @@ class GovernmentAccountability(Rule):
     applies = Applies(governments_only=True)
     messages = {
         "missing": Msg(
-            "人民政府的年度报告应报告工作考核、社会评议和责任追究结果，本报告没有写到：{items}。",
+            "人民政府的年度报告应报告工作考核、社会评议和责任追究结果，本报告没有写到：{items}。"
+            "请在“监督保障”部分补充。",
             "A people's government's report should give the results of assessment, public evaluation and "
             "accountability; this one omits: {items_en}.",
         )

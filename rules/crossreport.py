@@ -57,7 +57,8 @@ class CarryOverContinuity(BatchRule):
     messages = {
         "column": Msg(
             "表三“{column}”列：本年度“上年结转”为 {actual}，"
-            "但{year}年度报告的“结转下年度继续办理”为 {expected}（{source}）。",
+            "但{year}年度报告的“结转下年度继续办理”为 {expected}（{source}）。"
+            "请核对两年的数字，如上年有误请在第六部分说明。",
             "Table 3, column '{column}': carried over this year is {actual}, but the {year} report carried "
             "forward {expected} ({source}).",
         )
@@ -120,7 +121,7 @@ class InForceContinuity(BatchRule):
     messages = {
         "row": Msg(
             "表二“{row}”：上年现行有效 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，"
-            "但本年现行有效件数为 {actual}。",
+            "但本年现行有效件数为 {actual}。请核对；如因清理、合并等原因不衔接，请在第六部分说明。",
             "Table 2, '{row}': last year's {before} in force + {issued} issued − {repealed} repealed = {expected}, "
             "but {actual} are in force.",
         )

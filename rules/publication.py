@@ -43,7 +43,8 @@ class LatePublication(Rule):
     applies = Applies(requires=("published",))
     messages = {
         "late": Msg(
-            "报告于 {published} 发布，晚于{kind}的发布期限 {deadline}（晚 {days} 天）。",
+            "报告于 {published} 发布，晚于{kind}的发布期限 {deadline}（晚 {days} 天）。"
+            "请按期发布；如页面显示的日期有误，请更正发布日期。",
             "Published on {published}, after the deadline for a {kind_en} ({deadline}; {days} day(s) late).",
         )
     }

@@ -183,7 +183,8 @@ class ApplicationsRowTotal(Rule):
     weight = 12
     messages = {
         "row": Msg(
-            "表三“{row}”行：六类申请人合计为 {expected}，但“总计”列填的是 {actual}。",
+            "表三“{row}”行：六类申请人合计为 {expected}，但“总计”列填的是 {actual}。"
+            "请核对该行各列，使各类申请人之和等于总计。",
             "Table 3, row '{row}': the six applicant columns add up to {expected}, but the total column says {actual}.",
         ),
         "row_blank": Msg(
@@ -236,7 +237,8 @@ class ReviewLitigationTotal(Rule):
     weight = 12
     messages = {
         "group": Msg(
-            "表四“{group}”：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，但总计填的是 {actual}。",
+            "表四“{group}”：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，但总计填的是 {actual}。"
+            "请核对各结果数，使其之和等于总计。",
             "Table 4, '{group}': upheld + corrected + other + pending = {expected}, but the total says {actual}.",
         ),
         "group_blank": Msg(
