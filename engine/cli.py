@@ -55,13 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="检查报告 / check reports")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
-    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .zip archives")
+    check.add_argument("--format", choices=FORMATS, default="text", help="html and xlsx need --output")
     check.add_argument("--output", type=Path, help="write here instead of standard output")
     check.add_argument("--profile", type=Path, help="a profile (TOML)")
     check.add_argument("--select", type=_ids, help="comma-separated rule ids or prefixes to run")
     check.add_argument("--ignore", type=_ids, help="comma-separated rule ids or prefixes to skip")
-    check.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
+    check.add_argument(
+        "--plugin", action="append", default=[], metavar="PATH_OR_MODULE", help="a rule file or module (repeatable)"
+    )
     check.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
     check.add_argument(
         "--timeout", type=float, default=None, metavar="SECONDS", help="time limit per file (default: profile, 120)"
@@ -69,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help=f"default {DEFAULT_CACHE}")
     check.add_argument("--no-cache", action="store_true", help="read every file again")
     check.add_argument("--review", type=Path, help="a review file (TOML) of confirmed and dismissed findings")
-    check.add_argument("--fail-under", type=float, default=None, metavar="SCORE")
+    check.add_argument(
+        "--fail-under", type=float, default=None, metavar="SCORE", help="exit code 1 when a report scores lower"
+    )
     check.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
-    check.add_argument("--no-progress", action="store_true")
+    check.add_argument("--no-progress", action="store_true", help="no progress line, even on a terminal")
 
     parse = sub.add_parser("parse", help="打印报告模型 / print the report model as JSON")
     parse.add_argument("file", type=Path)
