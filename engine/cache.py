@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import zipfile
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from engine.result import FileResult
 from engine.sources import Submission
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path(".nianbao-cache")
 _SCHEMA = """
@@ -71,9 +74,13 @@ class Cache:
     def put(self, digest: str, result: FileResult) -> None:
         if result.error is not None and result.error.code == "timeout":
             return  # a timeout may not happen again: try the file next time
-        self.db.execute(
-            "insert or replace into results values (?, ?)", (self._key(digest), result.model_dump_json(by_alias=True))
-        )
+        try:
+            self.db.execute(
+                "insert or replace into results values (?, ?)",
+                (self._key(digest), result.model_dump_json(by_alias=True)),
+            )
+        except sqlite3.Error as exc:  # a full disk must not cost the result itself
+            log.warning("could not cache the result of %s: %s", result.source.path, exc)
 
 
 def _stamp(sub: Submission) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,17 @@ def _run_key(checker: Checker, options: RunOptions) -> str:
     )
 
 
+def _open_cache(checker: Checker, options: RunOptions) -> Cache | None:
+    """The results cache, or None (with a warning) where it cannot be kept: a read-only folder, a full disk."""
+    if options.cache_dir is None:
+        return None
+    try:
+        return Cache(options.cache_dir / "results.sqlite", _run_key(checker, options))
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("results cache %s unavailable, checking without it: %s", options.cache_dir, exc)
+        return None
+
+
 def _size(sub: Submission) -> int:
     try:
         return sub.file.stat().st_size if sub.member is None else 0
@@ -83,7 +95,7 @@ class RunOutcome:
 def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> RunOutcome:
     results: list[FileResult | None] = [None] * len(subs)
     progress = Progress(len(subs), checker.lang, enabled=options.progress)
-    cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options)) if options.cache_dir else None
+    cache = _open_cache(checker, options)
     digests: dict[int, str] = {}
     todo: list[int] = []
     try:

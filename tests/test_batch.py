@@ -258,3 +258,10 @@ def test_editing_a_local_rule_file_invalidates_the_cache(tmp_path, run_json):
     assert edited["summary"]["cached"] == 0
     assert [f["rule"] for f in edited["results"][0]["findings"]] == ["LC301"]
     assert first["results"][0]["findings"] == []
+
+
+def test_a_cache_that_cannot_be_kept_does_not_stop_the_check(tmp_path, run_json):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should go", encoding="utf-8")
+    code, doc = run_json(REPORTS / "2022-qinghe-natural-resources.txt", "--cache-dir", blocked)
+    assert code == 0 and doc["results"][0]["score"] == 100.0
