@@ -10,8 +10,16 @@ import hashlib
 from html import escape
 
 from engine.i18n import Lang, Msg
-from engine.model import SectionKey
-from engine.outputs.table import REPORT_COLUMNS, REVIEW, SEVERITY, headers, ranked, report_rows
+from engine.outputs.table import (
+    REPORT_COLUMNS,
+    REVIEW,
+    SEVERITY,
+    by_section,
+    headers,
+    ranked,
+    report_rows,
+    section_title,
+)
 from engine.result import FileResult, FindingResult, ResultDocument
 from engine.scoring import GRADES, grade_en
 
@@ -26,7 +34,6 @@ UI = {
     "overview": Msg("总览（点击表头排序）", "Overview (click a heading to sort)"),
     "reports": Msg("各报告问题", "Findings by report"),
     "clean": Msg("未发现问题。", "No findings."),
-    "general": Msg("整体", "General"),
     "generated": Msg("由 Nianbao {version} 生成，评分方法：{method}", "Made by Nianbao {version}; scoring: {method}"),
     "notes": Msg("读取说明", "Reading notes"),
 }
@@ -152,24 +159,13 @@ def finding_item(f: FindingResult, lang: Lang) -> str:
     )
 
 
-def section_title(key: str | None, lang: Lang) -> str:
-    if key in {k.value for k in SectionKey}:
-        section = SectionKey(key)
-        return section.heading if lang == Lang.zh else f"{section.numeral}. {section.heading_en}"
-    return UI["general"].render(lang)
-
-
 def findings_html(result: FileResult, lang: Lang) -> str:
     """A report's findings grouped by section, in section order, most serious first."""
     if not result.findings:
         return f"<p>{t('clean', lang)}</p>"
-    order = [k.value for k in SectionKey]
-    groups: dict[str | None, list[FindingResult]] = {}
-    for f in result.findings:
-        groups.setdefault(f.location.section, []).append(f)
     out = []
-    for key in sorted(groups, key=lambda s: order.index(s) if s in order else -1):
-        items = "".join(finding_item(f, lang) for f in groups[key])
+    for key, findings in by_section(result.findings):
+        items = "".join(finding_item(f, lang) for f in findings)
         out.append(f"<h4>{escape(section_title(key, lang))}</h4><ul>{items}</ul>")
     return "".join(out)
 

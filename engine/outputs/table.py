@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from engine.i18n import Lang
-from engine.result import FileResult, ResultDocument
+from engine.model import SectionKey
+from engine.result import FileResult, FindingResult, ResultDocument
 from engine.rule import Severity
 from engine.scoring import grade_en
 
@@ -116,3 +117,20 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+def section_title(key: str | None, lang: Lang) -> str:
+    """How findings are grouped: the section's heading, or 整体 for the title, preface and the like."""
+    if key in {k.value for k in SectionKey}:
+        section = SectionKey(key)
+        return section.heading if lang == Lang.zh else f"{section.numeral}. {section.heading_en}"
+    return "整体" if lang == Lang.zh else "General"
+
+
+def by_section(findings: list[FindingResult]) -> list[tuple[str | None, list[FindingResult]]]:
+    """Findings grouped by section, general ones first, then 一 to 六; each group keeps its order (worst first)."""
+    order = [k.value for k in SectionKey]
+    groups: dict[str | None, list[FindingResult]] = {}
+    for f in findings:
+        groups.setdefault(f.location.section, []).append(f)
+    return sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else -1)

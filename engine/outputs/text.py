@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.i18n import Lang, Msg
-from engine.model import SectionKey
+from engine.outputs.table import by_section, section_title
 from engine.result import FileResult, FindingResult, ResultDocument, Status
 from engine.rule import Severity
 from engine.scoring import grade_en
@@ -21,7 +21,6 @@ UI: dict[str, Msg] = {
     "clean": Msg("未发现问题。", "No findings."),
     "unreadable": Msg("无法检查（{code}）：{message}", "Not checked ({code}): {message}"),
     "crashed": Msg("规则 {rule} 运行出错：{reason}", "Rule {rule} crashed: {reason}"),
-    "general": Msg("整体", "General"),
     "where_line": Msg("第 {line} 行", "line {line}"),
     "where_page": Msg("第 {page} 页", "page {page}"),
     "notes": Msg("读取说明：{notes}", "Reading notes: {notes}"),
@@ -39,7 +38,6 @@ SEVERITY_NAMES = {
     Severity.warning: Msg("警告", "warning"),
     Severity.info: Msg("提示", "note"),
 }
-SECTION_ORDER = [k.value for k in SectionKey]
 
 
 def _t(key: str, lang: Lang, **params: object) -> str:
@@ -52,15 +50,6 @@ def _where(f: FindingResult, lang: Lang) -> str:
     if f.location.line:
         return _t("where_line", lang, line=f.location.line)
     return ""
-
-
-def _section_title(key: str | None, lang: Lang) -> str:
-    if key in SECTION_ORDER:
-        section = SectionKey(key)
-        if lang == Lang.en:
-            return f"{section.numeral}. {section.heading_en}"
-        return section.heading
-    return _t("general", lang)
 
 
 def render_file(result: FileResult, lang: Lang) -> list[str]:
@@ -96,12 +85,9 @@ def render_file(result: FileResult, lang: Lang) -> list[str]:
     )
     if not result.findings:
         lines.append("  " + _t("clean", lang))
-    groups: dict[str | None, list[FindingResult]] = {}
-    for f in result.findings:
-        groups.setdefault(f.location.section, []).append(f)
-    for section in sorted(groups, key=lambda s: SECTION_ORDER.index(s) if s in SECTION_ORDER else -1):
-        lines.append("  " + _section_title(section, lang))
-        for f in groups[section]:
+    for section, findings in by_section(result.findings):
+        lines.append("  " + section_title(section, lang))
+        for f in findings:
             where = _where(f, lang)
             sev = SEVERITY_NAMES[f.severity].render(lang)
             lines.append(f"    {sev} {f.rule}{' ' + where if where else ''}  {f.message}")

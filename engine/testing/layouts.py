@@ -32,9 +32,10 @@ class CellSpec:
 Layout = list[list[CellSpec]]
 
 
-def cell_text(cell: Cell) -> str:
+def cell_text(cell: Cell, blank: str = "") -> str:
+    """A cell as a report prints it: a blank as `blank`, money without trailing zeros."""
     if cell is None:
-        return ""
+        return blank
     if isinstance(cell, float):
         return f"{cell:.2f}".rstrip("0").rstrip(".")
     return str(cell)

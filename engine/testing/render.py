@@ -19,16 +19,13 @@ from engine.template import (
     SUBTOTAL_ROWS,
     Template,
 )
+from engine.testing.layouts import cell_text
 
 Layout = Literal["plain", "pdf"]
 
 
-def cell_text(cell: Cell) -> str:
-    if cell is None:
-        return "—"
-    if isinstance(cell, float):
-        return f"{cell:.2f}".rstrip("0").rstrip(".")
-    return str(cell)
+def _cell(cell: Cell) -> str:
+    return cell_text(cell, blank="—")  # in text a blank cell would vanish: print the dash reports use
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -41,7 +38,7 @@ def _spaced(heading: str) -> str:
 
 
 def _row(label: str, values: list[Cell], layout: Layout) -> Iterator[str]:
-    cells = " ".join(cell_text(v) for v in values)
+    cells = " ".join(_cell(v) for v in values)
     if layout == "plain":
         yield f"{label} {cells}"
         return
@@ -125,7 +122,7 @@ def review_lines(report: Report, layout: Layout) -> Iterator[str]:
         for g in ("review", "litigation_direct", "litigation_after_review")
         for c in REVIEW_COLUMNS
     ]
-    yield " ".join(cell_text(v) for v in values)
+    yield " ".join(_cell(v) for v in values)
 
 
 _TABLES = {
