@@ -20,7 +20,7 @@ from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import Block, parse_blocks
-from engine.readers.grid import THIN, Char, Grid, Segment, build_grids, join_line, rect_segments
+from engine.readers.grid import THIN, Char, Segment, build_grids, join_line, rect_segments
 from engine.readers.normalize import compact
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def _is_margin_note(top: float, text: str, height: float) -> bool:
     return in_band and len(compact(text)) <= 12 and any(ch.isdigit() for ch in text)
 
 
-def _page_blocks(layout, page_no: int) -> tuple[list[Block], list[Grid]]:
+def _page_blocks(layout, page_no: int) -> list[Block]:
     height = layout.height
     chars, rulings, shading = _page_objects(layout, height)
     grids, prose = build_grids(rulings, shading, chars)
@@ -101,7 +101,7 @@ def _page_blocks(layout, page_no: int) -> tuple[list[Block], list[Grid]]:
         for top, row in zip(grid.row_tops, grid.rows, strict=True):
             items.append((top, Block(cells=row, page=page_no)))
     items.sort(key=lambda item: item[0])
-    return [block for _, block in items], grids
+    return [block for _, block in items]
 
 
 def _join_cut_row(previous: list[Block], following: list[Block]) -> None:
@@ -198,7 +198,7 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
                     ErrorCode.too_large, size=f"> {limits.pdf_pages} pages", limit=f"{limits.pdf_pages} pages"
                 )
             interpreter.process_page(page)
-            page_blocks, _ = _page_blocks(device.get_result(), page_no)
+            page_blocks = _page_blocks(device.get_result(), page_no)
             _join_cut_row(blocks, page_blocks)
             blocks.extend(page_blocks)
             pages = page_no
