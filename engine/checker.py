@@ -200,9 +200,11 @@ class Checker:
             message = msg.render(self.lang, finding.params)
         else:
             message = finding.message or cls.title
-        # A finding may lower its own severity (a blank cell under an error rule is a warning);
-        # a profile's override applies to the rule's default.
-        severity = finding.severity if finding.severity is not None else active.severity
+        # A finding may lower its own severity (a blank cell under an error rule is a warning), never raise
+        # it above the rule's: a profile that makes a rule a warning makes all its findings warnings at most.
+        severity = active.severity
+        if finding.severity is not None and _SEVERITY_ORDER[finding.severity] > _SEVERITY_ORDER[severity]:
+            severity = finding.severity
         return FindingResult(
             fingerprint="",
             rule=cls.id,

@@ -142,3 +142,13 @@ def test_json_check_does_not_import_spreadsheet_or_web_libraries(tmp_path):
         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_profile_severity_caps_the_findings_of_a_rule(run_json, tmp_path):
+    profile = tmp_path / "p.toml"
+    profile.write_text('[severity]\nNB205 = "info"\n', encoding="utf-8")
+    html = ROOT / "tests" / "fixtures" / "2021-qinghe.html"  # has blank cells: NB205 warnings by default
+    _, doc = run_json(html, "--select", "NB205")
+    assert {f["severity"] for f in doc["results"][0]["findings"]} == {"warning"}
+    _, doc = run_json(html, "--select", "NB205", "--profile", profile)
+    assert {f["severity"] for f in doc["results"][0]["findings"]} == {"info"}
