@@ -109,6 +109,22 @@ OUTCOME_GROUPS: dict[str, tuple[str, ...]] = {
     "other_subtotal": tuple(line.key for line in _OTHER_2021),
 }
 
+SUBTOTAL_KEYS: tuple[str, ...] = tuple(line.key for line in SUBTOTAL_ROWS)
+_ITEM_ROWS = tuple(
+    row
+    for group in ("disclosed", "partially_disclosed", "withheld", "unavailable", "not_processed")
+    for row in OUTCOME_GROUPS[group]
+)
+
+
+def outcome_rows(apps: dict) -> list[str] | None:
+    """The rows of a table 三 that add up to （七）总计 (the 2021 （六）1–3, else the 2019 （六）), or None when one
+    of them is missing."""
+    other = [k for k in OUTCOME_GROUPS["other_subtotal"] if k in apps] or (["other"] if "other" in apps else [])
+    rows = [*_ITEM_ROWS, *other]
+    return rows if other and all(r in apps for r in _ITEM_ROWS) else None
+
+
 # --- section 四: review and litigation -----------------------------------------------------
 
 REVIEW_GROUPS: tuple[Line, ...] = (

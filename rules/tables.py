@@ -10,25 +10,11 @@ from engine.template import (
     APPLICATION_COLUMNS,
     OUTCOME_GROUPS,
     REVIEW_COLUMNS,
+    SUBTOTAL_KEYS,
+    outcome_rows,
     row_label,
 )
 from rules.support import NotANumber, cell_location, tidy, total, value
-
-_ITEM_ROWS = [
-    row
-    for group in ("disclosed", "partially_disclosed", "withheld", "unavailable", "not_processed")
-    for row in OUTCOME_GROUPS[group]
-]
-
-
-SUBTOTALS = ("withheld", "unavailable", "not_processed", "other_subtotal")
-
-
-def outcome_rows(apps: dict) -> list[str] | None:
-    """The rows that add up to （七）总计, or None when one of them is missing (NB105's concern)."""
-    other = [k for k in OUTCOME_GROUPS["other_subtotal"] if k in apps] or (["other"] if "other" in apps else [])
-    rows = [*_ITEM_ROWS, *other]
-    return rows if other and all(r in apps for r in _ITEM_ROWS) else None
 
 
 class ApplicationsBalance(Rule):
@@ -135,7 +121,7 @@ class ApplicationsOutcomeTotal(Rule):
         checks: list[tuple[str, list[str], str]] = []
         if rows and "total" in apps:
             checks.append(("total", rows, "total"))
-        for subtotal in SUBTOTALS:
+        for subtotal in SUBTOTAL_KEYS:
             items = list(OUTCOME_GROUPS[subtotal])
             if subtotal in apps and all(r in apps for r in items):
                 checks.append((subtotal, items, "subtotal"))

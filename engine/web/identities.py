@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from engine.result import FindingResult
-from engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS
+from engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS, SUBTOTAL_KEYS, outcome_rows
 
 Cell = tuple[str, str, str]  # (table, row, column)
 
 _BALANCE_ROWS = ("received_new", "carried_over", "total", "carried_forward")
-_SUBTOTALS = ("withheld", "unavailable", "not_processed", "other_subtotal")
 
 
 def involved_cells(finding: FindingResult, applications: dict) -> set[Cell]:
@@ -20,11 +19,10 @@ def involved_cells(finding: FindingResult, applications: dict) -> set[Cell]:
     if finding.rule == "NB201" and loc.column:
         return {("applications", row, loc.column) for row in _BALANCE_ROWS}
     if finding.rule == "NB202" and loc.column:
-        if loc.row in _SUBTOTALS:
+        if loc.row in SUBTOTAL_KEYS:
             rows = [*OUTCOME_GROUPS[loc.row], loc.row]
         else:
-            rows = [r for r in applications if r not in (*_BALANCE_ROWS[:2], "carried_forward", *_SUBTOTALS)]
-            rows = [r for r in rows if not r.startswith("extra.")]
+            rows = [*(outcome_rows(applications) or []), "total"]
         return {("applications", row, loc.column) for row in rows}
     if finding.rule == "NB203":
         return {("applications", loc.row, c.key) for c in (*APPLICANT_COLUMNS,)} | {("applications", loc.row, "total")}
