@@ -7,7 +7,7 @@ Nothing a report contains can make this raise.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine import __version__, scoring
@@ -15,6 +15,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang, Msg, engine_message
 from engine.limits import using
 from engine.model import Report
+from engine.organs import organ_of
 from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.readers.sniff import sniff
@@ -122,7 +123,7 @@ class Checker:
         )
 
     def check_report(self, report: Report) -> FileResult:
-        context = self.context()
+        context = replace(self.context(), organ=organ_of(report.agency, self.profile.organ_type))
         findings: list[FindingResult] = []
         rule_results: list[RuleResult] = []
         for active in self.rules:
@@ -142,7 +143,7 @@ class Checker:
         base = {"rule": cls.id, "severity": active.severity, "weight": active.weight}
         if not cls.applies.matches(report, self.profile.organ_type):
             return RuleResult(status=Status.not_applicable, **base)
-        context.options = self.profile.options.get(cls.id, {})
+        context = replace(context, options=self.profile.options.get(cls.id, {}))
         try:
             raw = list(cls().check(report, context) or [])
             made = [self._render(active, f) for f in raw]
@@ -165,7 +166,7 @@ class Checker:
         reports = [r.report for r in checked]
         context = self.context()
         for active in self.batch_rules:
-            context.options = self.profile.options.get(active.cls.id, {})
+            context = replace(context, options=self.profile.options.get(active.cls.id, {}))
             base = {"rule": active.cls.id, "severity": active.severity, "weight": active.weight}
             try:
                 rule = active.cls()

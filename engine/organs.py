@@ -1,13 +1,18 @@
-"""What kind of organ wrote a report: from the profile when it says, else guessed from the organ's name.
+"""Who wrote a report: the organ's canonical name and its kind, from the profile when it says, else from the name.
 
 The kind decides the publication deadline (Article 49: departments by 1月31日, county-level and higher
 governments by 3月31日, towns as the province sets), whether 规章 are possible (only the State Council, its
 departments, provinces and 设区的市 make them) and whether Article 50's accountability results are due.
+
+A printed name is read as a run of place names (淮安市, 洪泽区; each a few characters ending in 市, 县, 区…,
+never a word such as 城乡 or 城市 inside a department's name) followed by the organ (人民政府, 办公室, 局…).
+An organ whose kind cannot be told is `other` (unknown): no deadline or capacity rule judges it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,9 +21,13 @@ class OrganType(StrEnum):
     provincial_government = "provincial_government"
     city_government = "city_government"
     county_government = "county_government"
+    # A 管委会 / 新区 / 开发区 / 实验区 that reports for its whole area: a government for every purpose here.
+    zone_government = "zone_government"
     town = "town"
     department = "department"
-    other = "other"
+    # 人民政府办公厅 / 办公室: the government's office, a department for deadlines but not the government itself.
+    general_office = "general_office"
+    other = "other"  # unknown
 
 
 class Level(StrEnum):
@@ -33,22 +42,33 @@ class Level(StrEnum):
 class Organ:
     type: OrganType
     level: Level | None
+    name: str = ""  # canonical form of the printed name
 
     @property
     def is_government(self) -> bool:
-        return self.type in {
-            OrganType.provincial_government,
-            OrganType.city_government,
-            OrganType.county_government,
-            OrganType.town,
-        }
+        return self.type in GOVERNMENTS
+
+    @property
+    def known(self) -> bool:
+        return self.type is not OrganType.other
 
 
-# The organ part of a name: what follows the last place name.
-_ORGAN_WORDS = re.compile(
-    r"(人民政府|政府|街道办事处|办事处|管委会|委员会|局|委|厅|办公室|办|中心|署|院|所|队|站|处|部|会)"
+GOVERNMENTS = frozenset(
+    {
+        OrganType.provincial_government,
+        OrganType.city_government,
+        OrganType.county_government,
+        OrganType.zone_government,
+        OrganType.town,
+    }
 )
-_PLACE = re.compile(r"(自治区|特别行政区|省|自治州|地区|市|州|盟|自治县|县|旗|区|镇|乡|街道)")
+
+_SUFFIXES = "自治区|特别行政区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|旗|区|镇|乡"
+# One place name: one to nine characters (no conjunction, no organ word) and an administrative suffix.
+_PLACE = re.compile(rf"([^与及、的局委厅办院署]{{1,9}}?)({_SUFFIXES})")
+# Words that end like a place but are not one ("城乡建设", "城市管理", "市场监管", "社区", "园区" is a zone).
+_AFTER_ZHOU = re.compile(r"市|区|县")
+_NOT_PLACES = {"城乡", "城市", "都市", "市场", "社区", "小区", "市区", "县区", "区县", "城区", "景区", "矿区", "林区"}
 _LEVELS = {
     "自治区": Level.province,
     "省": Level.province,
@@ -61,6 +81,7 @@ _LEVELS = {
     "县": Level.county,
     "自治县": Level.county,
     "旗": Level.county,
+    "自治旗": Level.county,
     "区": Level.county,
     "镇": Level.town,
     "乡": Level.town,
@@ -73,36 +94,130 @@ _GOVERNMENT_TYPES = {
     Level.town: OrganType.town,
 }
 # Direct-controlled municipalities are provinces for every purpose here.
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+_ZONE = re.compile(r"(?:开发区|新区|实验区|示范区|园区|高新区|试验区|合作区|保税区|自贸区|片区|新城)")
+_ZONE_ORGAN = re.compile(r"^(?:管委会|管理委员会|工委|党工委|管委|管理局)")
+_OFFICE = re.compile(r"^(?:人民)?政府办(?:公厅|公室)?$|^(?:人民)?政府办(?:公厅|公室)")
+_ORGAN_WORD = re.compile(r"(政府|办事处|委员会|局|委|厅|办公室|办|中心|署|院|所|队|站|处|部|会|馆|社)")
+# Page markers and crumbs that extraction glues to a name: 正文, 附件, 索引号…, page numbers.
+_MARKERS = re.compile(r"^(?:正文|附件\d*|全文|原文|打印|关闭|首页|\d{1,4}(?![\d年])|[-—–]\s*\d+\s*[-—–])+")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
+
+
+def strip_markers(text: str) -> str:
+    """`text` without the page markers extraction glued before it ("正文上海市…" → "上海市…")."""
+    return _MARKERS.sub("", text)
+
+
+def clean_name(name: str | None) -> str | None:
+    """The printed name without page markers, spaces and width differences."""
+    if not name:
+        return None
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).translate(_BRACKETS)
+    text = _MARKERS.sub("", text).strip("，,。:：;；_|-")
+    return text or None
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    places: tuple[tuple[str, str], ...]  # (place name, its suffix)
+    rest: str  # the organ after the places
+
+
+def _parse(name: str) -> _Parsed:
+    places: list[tuple[str, str]] = []
+    pos = 0
+    while True:
+        m = _PLACE.match(name, pos)
+        if not m or m.group(0)[-2:] in _NOT_PLACES:
+            break
+        if m.end() == len(name) and places:
+            break  # the last characters are the organ, not another place
+        place, suffix, pos = m.group(0), m.group(2), m.end()
+        # "苏州市", "通州区": 州 ends a place only when no other suffix follows it.
+        if suffix == "州" and (more := _AFTER_ZHOU.match(name, pos)) and more.end() < len(name):
+            place, suffix, pos = place + more.group(0), more.group(0), more.end()
+        places.append((place, suffix))
+    return _Parsed(tuple(places), name[pos:])
+
+
+def _level(parsed: _Parsed) -> Level | None:
+    if not parsed.places:
+        return None
+    first, suffix = parsed.places[-1]
+    level = _LEVELS[suffix]
+    cities = [p for p, s in parsed.places if s in {"市", "州", "盟", "地区", "自治州"}]
+    if level is Level.city and first.startswith(_MUNICIPALITIES):
+        return Level.province
+    if level is Level.city and len(cities) >= 2 and not cities[0].startswith(_MUNICIPALITIES):
+        return Level.county  # a 县级市 named under its 设区的市 (苏州市昆山市)
+    if level is Level.county and suffix == "区" and _ZONE.search(first):
+        return None  # a development zone: no fixed level
+    return level
 
 
 def guess(name: str | None) -> Organ | None:
+    name = clean_name(name)
     if not name:
         return None
-    organ = _ORGAN_WORDS.search(name)
-    place_part = name[: organ.start()] if organ else name
-    places = list(_PLACE.finditer(place_part))
-    level = _LEVELS[places[-1].group(1)] if places else None
-    if level is Level.city and place_part[: places[-1].end()] in _MUNICIPALITIES:
-        level = Level.province
-    if places and places[-1].group(1) == "区" and place_part.endswith(("新区", "开发区", "高新区", "园区")):
-        level = None  # development zones: no fixed level
-    if name.endswith(("街道办事处", "街道")) or (level is Level.town and name.endswith("政府")):
-        return Organ(OrganType.town, Level.town)
-    if name.endswith("政府") and level is not None:
-        return Organ(_GOVERNMENT_TYPES[level], level)
-    if not places:
-        return Organ(OrganType.department if organ else OrganType.other, Level.central if organ else None)
-    return Organ(OrganType.department, level)
+    parsed = _parse(name)
+    level = _level(parsed)
+    rest = parsed.rest
+    zone = _ZONE.search(name)
+    if zone and (_ZONE_ORGAN.match(name[zone.end() :]) or rest in {"", "人民政府", "政府"}):
+        return Organ(OrganType.zone_government, None, name)  # a zone has no fixed level
+    if _OFFICE.match(rest):
+        return Organ(OrganType.general_office, level, name)
+    if level is Level.town and (rest.endswith("政府") or rest.startswith(("办事处", "街道办")) or rest == ""):
+        return Organ(OrganType.town, Level.town, name)
+    if rest.startswith("街道办事处") or name.endswith(("街道办事处", "街道")):
+        return Organ(OrganType.town, Level.town, name)
+    if rest in {"人民政府", "政府"} and level is not None:
+        return Organ(_GOVERNMENT_TYPES[level], level, name)
+    if _ORGAN_WORD.search(rest):
+        return Organ(OrganType.department, level or (Level.central if not parsed.places else None), name)
+    return Organ(OrganType.other, level, name)
 
 
 def organ_of(agency: str | None, configured: str | None = None) -> Organ | None:
-    """The profile's organ type wins; the level still comes from the name, when it can."""
+    """The profile's (or roster's) organ type wins; the level still comes from the name, when it can."""
     guessed = guess(agency)
     if configured:
         kind = OrganType(configured)
         level = guessed.level if guessed else None
         if kind in _GOVERNMENT_TYPES.values():
             level = next(lv for lv, t in _GOVERNMENT_TYPES.items() if t is kind)
-        return Organ(kind, level)
+        return Organ(kind, level, guessed.name if guessed else "")
     return guessed
+
+
+def short_name(name: str | None) -> str | None:
+    """The name from its last place on ("淮安市洪泽区人民政府" → "洪泽区人民政府"): the part that stays when a
+    portal drops the region prefix."""
+    name = clean_name(name)
+    if not name:
+        return None
+    parsed = _parse(name)
+    if len(parsed.places) < 2 or _ZONE.search(parsed.places[-1][0]):
+        return name  # zones are named by their parent place: 苏州工业园区 is not any 工业园区
+    return parsed.places[-1][0] + parsed.rest
+
+
+def pairing_keys(names: list[str | None]) -> list[str | None]:
+    """One key per name, equal for names of the same organ: the clean name, or its short form where that
+    is unambiguous among `names` (two organs with different region prefixes but the same short name, such
+    as 南京市鼓楼区 and 福州市鼓楼区, keep their full names)."""
+    cleaned = [clean_name(n) for n in names]
+    longs: dict[str, set[str]] = {}
+    for name in cleaned:
+        if name:
+            longs.setdefault(short_name(name) or name, set()).add(name)
+    keys: list[str | None] = []
+    for name in cleaned:
+        if not name:
+            keys.append(None)
+            continue
+        short = short_name(name) or name
+        prefixed = {n for n in longs[short] if n != short}
+        keys.append(short if len(prefixed) <= 1 else name)
+    return keys

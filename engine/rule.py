@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.i18n import Lang, Msg
 from engine.model import Report
-from engine.organs import organ_of
+from engine.organs import Organ, organ_of
 
 RULE_ID = re.compile(r"^[A-Z]{2,}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -119,6 +119,9 @@ class CheckContext:
     # Publication deadlines as MM-DD of the year after the report year, by kind of organ
     # (department, government, town), after the profile's provincial overrides.
     deadlines: Mapping[str, str] = field(default_factory=dict)
+    # The organ that wrote the report being checked (kind and canonical name), resolved once by the checker
+    # from the profile (or roster) and the printed name; None when the report names no organ.
+    organ: Organ | None = None
 
 
 class Rule:

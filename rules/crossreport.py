@@ -1,6 +1,7 @@
 """Rules across the reports of a batch: the same organ's previous year, and text copied between reports.
 
-An organ's reports are matched across years by its name (spaces and punctuation aside) and the report year.
+An organ's reports are matched across years by its canonical name (engine.organs.pairing_keys) and the report
+year.
 """
 
 from __future__ import annotations
@@ -10,26 +11,26 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from engine import BatchRule, CheckContext, Finding, Msg, Report, SectionKey, Severity, hookimpl
-from engine.readers.normalize import label_key
+from engine.organs import pairing_keys
 from engine.rule import Applies
 from engine.template import APPLICATION_COLUMNS
 from rules.support import NotANumber, cell_location, section_location, tidy, value
 
 
-def _organ(report: Report) -> str | None:
-    return label_key(report.agency) if report.agency else None
-
-
 def previous_years(reports: list[Report]) -> dict[int, int]:
-    """For each report, the index of the same organ's report for the year before, when the batch has it."""
+    """For each report, the index of the same organ's report for the year before, when the batch has it.
+
+    Organs are matched by canonical name: "淮安市洪泽区人民政府" and "洪泽区人民政府" are one organ unless the
+    batch also holds another region's 洪泽区人民政府 (then only identical names pair)."""
+    keys = pairing_keys([r.agency for r in reports])
     by_key: dict[tuple[str, int], int] = {}
     for i, r in enumerate(reports):
-        organ = _organ(r)
+        organ = keys[i]
         if organ and r.year is not None:
             by_key.setdefault((organ, r.year), i)
     found = {}
     for i, r in enumerate(reports):
-        organ = _organ(r)
+        organ = keys[i]
         if organ and r.year is not None and (organ, r.year - 1) in by_key:
             found[i] = by_key[(organ, r.year - 1)]
     return found
@@ -253,10 +254,11 @@ class DuplicateText(BatchRule):
                 if section and len(_CJK.findall(section.text)) >= MIN_CHARS:
                     owners.append(i)
                     texts.append(_shingles(section.text, r.agency))
+            organs = pairing_keys([r.agency for r in reports])
             best: dict[int, list[tuple[float, int]]] = defaultdict(list)
             for a, b, score in _similar_pairs(texts):
                 i, j = owners[a], owners[b]
-                same_organ = _organ(reports[i]) is not None and _organ(reports[i]) == _organ(reports[j])
+                same_organ = organs[i] is not None and organs[i] == organs[j]
                 if same_organ and reports[i].year == reports[j].year:
                     continue  # the same report submitted twice: not a copy
                 if same_organ:  # reported on the later year only

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from engine import CheckContext, Finding, Location, Msg, Report, Rule, Severity, hookimpl
-from engine.organs import OrganType, organ_of
+from engine.organs import OrganType
 from engine.rule import Applies
 
 DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "town": "03-31"}
@@ -15,7 +15,9 @@ _KINDS = {
     OrganType.provincial_government: ("government", "县级以上人民政府", "county-level or higher government"),
     OrganType.city_government: ("government", "县级以上人民政府", "county-level or higher government"),
     OrganType.county_government: ("government", "县级以上人民政府", "county-level or higher government"),
+    OrganType.zone_government: ("government", "县级以上人民政府（含代行区域政府职能的管委会）", "area government"),
     OrganType.town: ("town", "乡镇（街道）", "town or sub-district"),
+    OrganType.general_office: ("department", "部门", "department"),
 }
 
 
@@ -30,6 +32,8 @@ class LatePublication(Rule):
     How it decides: only when the publication date is known (an HTML page's 发布日期, a date printed at
     the end). The kind of organ comes from the profile or its name; the deadlines (MM-DD of the year after the
     report year) from the profile's [deadlines], with a province's own table when the profile names one.
+    A 管委会/新区/开发区 reporting for its area counts as a government; a government's 办公厅/办公室 as a
+    department. An organ whose kind cannot be told from its name (nor set in the profile) is not judged.
 
     How to fix: publish on time; if the date shown is wrong, correct the page's metadata.
     """
@@ -50,7 +54,7 @@ class LatePublication(Rule):
     }
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
-        organ = organ_of(report.agency, context.organ_type)
+        organ = context.organ
         if organ is None or organ.type not in _KINDS or report.year is None or report.published is None:
             return
         key, zh, en = _KINDS[organ.type]

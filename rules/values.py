@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.organs import Level, organ_of
+from engine.organs import Level
 from engine.rule import Applies
 from engine.template import MONEY_CELLS, SIGNED_COLUMNS, Template, column_label, row_label
 from rules.support import cell_location
@@ -140,9 +140,9 @@ class RegulationsCapacity(Rule):
     LEVELS = {Level.town: ("乡镇（街道）", "town"), Level.county: ("县级", "county-level")}
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
-        organ = organ_of(report.agency, context.organ_type)
+        organ = context.organ
         row = report.proactive.get("regulations")
-        if organ is None or organ.level not in self.LEVELS or not row:
+        if organ is None or not organ.known or organ.level not in self.LEVELS or not row:
             return
         figures = {k: v for k, v in row.items() if isinstance(v, int | float) and v != 0}
         if figures:
@@ -203,7 +203,7 @@ class FeeUnit(Rule):
             return
         if not isinstance(amount, int | float):
             return
-        organ = organ_of(report.agency, context.organ_type)
+        organ = context.organ
         limit, zh, en = self.LIMITS.get(organ.level if organ else None, self.DEFAULT)
         if amount > limit:
             yield Finding(

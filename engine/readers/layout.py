@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from engine.model import SectionKey
+from engine.organs import strip_markers
 from engine.readers.normalize import compact, label_key, squeeze
 
 _HEADING = re.compile(r"^[#*>\s]*([一二三四五六])\s*([、.．]?)\s*(.+)$")
@@ -76,7 +77,9 @@ def find_title(lines: list[str]) -> str | None:
             continue
         if len(text) > _MAX_TITLE_LINE or taken == 3:
             break
-        joined += text
+        joined += text if joined else strip_markers(text)
+        if not joined:
+            continue  # a page marker alone on its line (正文, 附件)
         taken += 1
         end = _TITLE_END.search(joined)
         if end and len(joined) - end.end() <= 2:
@@ -107,7 +110,7 @@ def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
     name = _YEAR_PHRASE.sub("", title, count=1)
-    name = _TITLE_SUFFIX.sub("", name).strip("，,。:：（）() ")
+    name = strip_markers(_TITLE_SUFFIX.sub("", name).strip("，,。:：（）() "))
     return name or None
 
 
