@@ -16,6 +16,9 @@ class ErrorCode(StrEnum):
     too_large = "too-large"
     timeout = "timeout"
     not_a_report = "not-a-report"
+    # Readable and a report, but not one the current templates apply to: a pre-2019 report (the old
+    # 统计表 with 指标名称/计量单位) or the blank official template.
+    out_of_scope = "out-of-scope"
 
 
 class ReadError(Exception):

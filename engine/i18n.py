@@ -60,6 +60,21 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "The file is readable, but none of the six sections or template tables were found: "
         "it does not look like an annual disclosure report.",
     ),
+    "error.out-of-scope": Msg(
+        "这是 {year} 年度的报告（2019 年以前的格式），现行年报格式（2019 版、2021 版）不适用，未评分。",
+        "This is a report for {year} (the pre-2019 format); the current templates (2019, 2021) do not apply, "
+        "so it was not scored.",
+    ),
+    "error.old-format": Msg(
+        "这份报告使用 2019 年以前的统计表（指标名称、计量单位），现行年报格式（2019 版、2021 版）不适用，未评分。",
+        "This report uses the pre-2019 statistics table (指标名称, 计量单位); the current templates (2019, 2021) "
+        "do not apply, so it was not scored.",
+    ),
+    "error.blank-template": Msg(
+        "这是空白的年度报告格式模板（统计表全部为空，正文只有“文字描述”等占位内容），尚未填写。请填写后再检查。",
+        "This is the blank report template (every table cell empty, placeholder text only): it has not been "
+        "filled in. Fill it in, then check it.",
+    ),
     "error.too-large": Msg(
         "文件过大（{size}，上限 {limit}）。",
         "The file is too large ({size}; the limit is {limit}).",

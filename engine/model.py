@@ -111,6 +111,9 @@ class Report(_Model):
     # Extension to the contract: where sections and table rows stand in the source, keyed
     # "section.<key>" or "<table>.<row>", so findings can name a page or a line.
     anchors: dict[str, Anchor] = Field(default_factory=dict)
+    # Extension to the contract: the unit a money cell was printed with ("元", "万元"), keyed
+    # "<table>.<row>.<column>", when the source wrote one; the cell itself holds the number.
+    units: dict[str, str] = Field(default_factory=dict)
 
     def section(self, key: SectionKey | str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

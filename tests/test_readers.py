@@ -152,7 +152,9 @@ def test_real_html_shanghai_2019():
     assert row(r, "disclosed") == [258, 12, None, None, 1, 1, None]  # blank 总计, as printed
     assert r.applications["total"]["total"] == 805
     assert r.applications["carried_forward"]["total"] == 72
-    assert r.proactive["procurement"] == {"count": 6, "amount": "251000元"}
+    # The amount printed with its unit is read as the number, the unit kept for NB208.
+    assert r.proactive["procurement"] == {"count": 6, "amount": 251000}
+    assert r.units == {"proactive.procurement.amount": "元"}
     assert r.proactive["regulations"] == {"new_made": 13, "new_published": 13, "total_published": 524}
     assert list(r.review_litigation["review"].values()) == [5, None, None, 2, 7]
     assert r.section("problems").heading == "五、政府信息公开工作存在的主要问题及改进情况"
@@ -172,10 +174,12 @@ def test_real_html_shuyang_portal_page():
     assert "ucap" not in r.section("overview").text and "首页" not in r.section("overview").text
 
 
-def test_real_docx_template_is_not_mistaken_for_a_report():
-    r = real("template_2021_blank_format.docx")
-    assert r.template == "2021" and r.title is None
-    assert all(v is None for vals in r.applications.values() for v in vals.values())
+def test_real_docx_template_is_recognised_as_not_filled_in(checker):
+    path = CORPUS / "template_2021_blank_format.docx"
+    if not path.is_file():
+        pytest.skip("corpus not present")
+    result = checker.check_file(path)
+    assert result.error.code == "out-of-scope" and "空白" in result.error.message
 
 
 def test_html_article_inside_a_layout_table(checker, tmp_path):

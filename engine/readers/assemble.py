@@ -7,6 +7,7 @@ report came as text, PDF, HTML or DOCX.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from engine.errors import ErrorCode, ReadError
@@ -77,10 +78,12 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         for i, s in enumerate(doc.sections)
     ]
     anchors = {f"section.{s.key.value}": s.anchor for s in doc.sections if s.anchor}
+    units: dict[str, str] = {}
     for built in (proactive, applications, review):
         if built:
             notes += built.notes
             anchors.update(built.anchors)
+            units.update(built.units)
 
     title_key = compact(title or "")
     preface = "\n".join(line.strip() for line in doc.head if compact(line) and compact(line) not in title_key)
@@ -102,6 +105,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         notes=notes,
         preface=preface,
         anchors=anchors,
+        units=units,
     )
     if report.template is None:
         inferred = _infer_template(report)
@@ -110,4 +114,33 @@ def build_report(doc: RawDocument, source: Source) -> Report:
             report.notes.append(f"表头未写明模板栏目，按表格的行结构判定为 {inferred.value} 版模板。")
     if not sections and not (report.proactive or report.applications or report.review_litigation):
         raise ReadError(ErrorCode.not_a_report)
+    out_of_scope(report, doc)
     return report
+
+
+# The pre-2019 统计表: one column of indicators with their units, not the template's tables.
+_OLD_TABLE = ("指标名称", "计量单位")
+_PLACEHOLDER = re.compile(r"[（(][^）)]*(?:文字描述|填写|此处)[^）)]*[）)]|XX+|××+|＿+|_+")
+
+
+def out_of_scope(report: Report, doc: RawDocument) -> None:
+    """Refuse, with one clear message, what the current templates do not apply to: a report for a year
+    before 2019 or in the old 统计表 layout, and the blank official template."""
+    year = report.year or report.title_year
+    if report.template is None and (year is not None and year < 2019):
+        raise ReadError(ErrorCode.out_of_scope, year=year)
+    if report.template is None and all(word in compact(doc.full_text) for word in _OLD_TABLE):
+        raise ReadError(ErrorCode.out_of_scope, "error.old-format")
+    cells = [
+        v
+        for name in ("proactive", "applications", "review_litigation")
+        for row in report.table(name).values()
+        for v in row.values()
+    ]
+    prose = "".join(
+        _PLACEHOLDER.sub("", s.text)
+        for s in report.sections
+        if s.key.value in {"overview", "problems", "other_matters"}
+    )
+    if cells and all(v is None for v in cells) and len(re.findall(r"[\u4e00-\u9fff]", prose)) < 20:
+        raise ReadError(ErrorCode.out_of_scope, "error.blank-template")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from engine.model import Anchor, Cell, SectionKey
 from engine.readers.assemble import RawDocument, RawSection
 from engine.readers.layout import match_heading
-from engine.readers.normalize import compact, is_value_token, nfkc, parse_cell, squeeze
+from engine.readers.normalize import NIL_WORDS, ZERO_WORDS, compact, is_value_token, nfkc, parse_cell, squeeze
 from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, RawRow, match_label
 from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS
 
@@ -50,15 +50,21 @@ class Block:
     def pieces(self) -> list[Piece]:
         if self.cells is None:
             # Markdown tables: the bars only separate cells.
+            tokens = self.text.replace("|", " ").split()
+            values = [is_value_token(p) for p in tokens]
+            # "无" is a value only among figures: alone on a line it is a label written one character per line.
+            figures = sum(v and compact(p) not in NIL_WORDS for p, v in zip(tokens, values, strict=True))
             return [
-                Piece(p, True, parse_cell(p)) if is_value_token(p) else Piece(p, False)
-                for p in self.text.replace("|", " ").split()
+                Piece(p, True, parse_cell(p)) if v and (figures or compact(p) not in NIL_WORDS) else Piece(p, False)
+                for p, v in zip(tokens, values, strict=True)
             ]
         return _cell_pieces(self.cells)
 
 
 def _is_value_cell(text: str) -> bool:
     t = compact(text)
+    if t in NIL_WORDS or t in ZERO_WORDS:
+        return True  # "无" or "〇" written into a count cell
     return not t or (bool(_VALUE_START.match(t)) and not _ITEM_MARKER.match(nfkc(text).strip()))
 
 

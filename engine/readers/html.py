@@ -44,6 +44,7 @@ class Node:
     tag: str
     children: list[Node | str] = field(default_factory=list)
     parent: Node | None = None
+    titled: bool = False  # its class or id names a title (article_title, detail-title…)
 
 
 @dataclass
@@ -91,7 +92,8 @@ def parse_page(text: str, max_depth: int = 250) -> Page:
         node = parent
         page.depth = max(page.depth, depth)
         if depth < max_depth and tag not in VOID:
-            node = Node(tag, parent=parent)
+            marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+            node = Node(tag, parent=parent, titled="title" in marks)
             parent.children.append(node)
         if element.text:
             node.children.append(element.text)
@@ -263,7 +265,24 @@ class HtmlReader:
         page_text = _text(page.root)
         doc.published = _published(page, page_text)
         if not find_title(doc.head):
-            headings = [n for n in _walk(page.root) if n.tag in {"h1", "ucaptitle"}]
-            candidates = [_text(n) for n in headings] + [page.title]
-            doc.title = next((t for c in candidates if (t := find_title([c]))), None)
+            doc.title, where = _page_title(page)
+            if doc.title:
+                doc.notes.append(f"正文前没有标题，标题取自网页的{where}。")
         return build_report(doc, make_source(path, data, "html"))
+
+
+# A portal's <title> adds its column and site: "…年度报告_政府信息公开年报_某某县人民政府".
+_TITLE_PARTS = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s|--)\s*")
+
+
+def _page_title(page: Page) -> tuple[str | None, str]:
+    """The report's title where the page states it apart from the article: its metadata, its <title> without
+    the portal's suffix, or a heading or title-classed element (h1, article_title) above the article."""
+    candidates = [(page.meta.get(name, ""), f"元数据 {name}") for name in ("articletitle", "title")]
+    candidates += [(part, "<title>") for part in _TITLE_PARTS.split(page.title)]
+    candidates += [(_text(n), "标题元素") for n in _walk(page.root) if n.tag in {"h1", "h2", "ucaptitle"} or n.titled]
+    for text, where in candidates:
+        title = find_title([text]) if text else None
+        if title:
+            return title, where
+    return None, ""

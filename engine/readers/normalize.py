@@ -17,6 +17,10 @@ NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # A figure with a unit written into a cell ("251000元"): not a number, kept as printed.
 NUMBER_WITH_UNIT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|万)$")
 DASH = re.compile(r"^[—–\-/／－―~～]+$")
+# Words written into a count cell for "none": kept as printed (rules read them as 0 and NB205 asks for a 0).
+NIL_WORDS = frozenset({"无", "没有", "空", "暂无"})
+ZERO_WORDS = frozenset({"〇", "零", "○"})
+MONEY_UNIT = re.compile(r"^([-−]?\d+(?:,\d{3})*(?:\.\d+)?)(万元|元|万)$")
 
 
 def nfkc(text: str) -> str:
@@ -43,7 +47,7 @@ def label_key(text: str) -> str:
 def is_value_token(piece: str) -> bool:
     """Whether a whitespace-separated piece of a table line is a cell value rather than label text."""
     p = nfkc(piece).strip()
-    return bool(NUMBER.match(p) or NUMBER_WITH_UNIT.match(p) or DASH.match(p))
+    return bool(NUMBER.match(p) or NUMBER_WITH_UNIT.match(p) or DASH.match(p) or p in NIL_WORDS or p in ZERO_WORDS)
 
 
 def parse_cell(raw: str | None) -> Cell:
@@ -54,7 +58,21 @@ def parse_cell(raw: str | None) -> Cell:
     text = nfkc(printed).replace(" ", "").replace("−", "-")
     if not text or DASH.match(text):
         return None
+    if text in ZERO_WORDS:
+        return 0
     if NUMBER.match(text):
         plain = text.replace(",", "")
         return float(plain) if "." in plain else int(plain)
     return printed
+
+
+def money_with_unit(cell: Cell) -> tuple[float | int, str] | None:
+    """A money cell printed with its unit ("75394432.52元", "25.1万元"): the number and the unit."""
+    if not isinstance(cell, str):
+        return None
+    m = MONEY_UNIT.match(nfkc(cell).replace(" ", "").replace("−", "-"))
+    if not m:
+        return None
+    plain = m.group(1).replace(",", "")
+    number = float(plain) if "." in plain else int(plain)
+    return number, "万元" if m.group(2) in {"万元", "万"} else "元"

@@ -13,13 +13,15 @@ import re
 from dataclasses import dataclass, field
 
 from engine.model import Anchor, Cell, Table
-from engine.readers.normalize import label_key
+from engine.readers.normalize import label_key, money_with_unit
 from engine.template import (
     APPLICATION_COLUMNS,
+    MONEY_CELLS,
     PROACTIVE_ROWS,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
     Template,
+    row_label,
 )
 
 
@@ -37,6 +39,7 @@ class BuiltTable:
     table: Table = field(default_factory=dict)
     anchors: dict[str, Anchor] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)  # "<table>.<row>.<column>": the unit a cell printed
 
 
 def _signatures(pairs: list[tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
@@ -144,9 +147,12 @@ def decide_template(table_text: str) -> tuple[Template | None, list[str]]:
 
 
 def _fit(values: list[Cell], width: int) -> list[Cell]:
-    """Blank cells before a row's figures (a label cell split in two by a stray border) are not values."""
+    """Blank cells before a row's figures (a label cell split in two by a stray border) or after them (a
+    converted table's trailing empty column) are not values."""
     while len(values) > width and values[0] is None:
         values = values[1:]
+    while len(values) > width and values[-1] is None:
+        values = values[:-1]
     return values
 
 
@@ -257,4 +263,20 @@ def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable
         out.table[key] = {c.key: v for c, v in zip(layout.columns, values, strict=True)}
         if row.anchor:
             out.anchors[f"proactive.{key}"] = row.anchor
+        _money_units(out, key)
     return out
+
+
+_MONEY = frozenset().union(*MONEY_CELLS.values())
+
+
+def _money_units(out: BuiltTable, row: str) -> None:
+    """Money printed with its unit ("75394432.52元") becomes the number; the unit is kept for NB208."""
+    for column, cell in out.table[row].items():
+        found = money_with_unit(cell) if (row, column) in _MONEY else None
+        if found:
+            out.table[row][column], unit = found
+            out.units[f"proactive.{row}.{column}"] = unit
+            out.notes.append(
+                f"表二“{row_label('proactive', row)}”金额写作“{cell}”，按 {found[0]}（单位：{unit}）读取。"
+            )
