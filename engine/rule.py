@@ -49,6 +49,9 @@ class Location(BaseModel):
     column_label: str | None = None
     page: int | None = None
     line: int | None = None
+    # The table cells the finding rests on, as [row, column] keys of its section's table: what the web page
+    # and the outputs highlight (spec/interfaces.md, location.cells).
+    cells: list[tuple[str, str]] | None = None
 
 
 class Finding(BaseModel):

@@ -232,6 +232,18 @@ def row_label(table: str, key: str) -> str:
     return _ROW_LABELS.get(table, {}).get(key) or key.removeprefix("extra.")
 
 
-def column_label(table: str, key: str) -> str:
-    """The printed label of a column key in table `table`."""
+# Table 二's columns differ by row and template (2021 fees: 本年收费金额, 2019 procurement: 采购总金额).
+_PROACTIVE_CELL_LABELS = {
+    (t.value, r.key, c.key): c.label for t, rows in PROACTIVE_ROWS.items() for r in rows for c in r.columns
+}
+
+
+def column_label(table: str, key: str, row: str | None = None, template: str | None = None) -> str:
+    """The printed label of a column key in table `table`; for table 二, give the row (and the template when
+    known) to get the column as that row prints it."""
+    if table == "proactive" and row is not None:
+        for tpl in ([template] if template else []) + [t.value for t in reversed(Template)]:
+            label = _PROACTIVE_CELL_LABELS.get((tpl, row, key))
+            if label:
+                return label
     return _COLUMN_LABELS.get(table, {}).get(key) or key

@@ -1,7 +1,7 @@
 """Helpers the built-in rules share: cell arithmetic under the rules.md conventions, and locations.
 
-Arithmetic treats a blank or dash cell (None) as 0; a cell holding text makes the sum unknown, so the
-identity it belongs to is skipped (NB205 reports the text).
+Arithmetic treats a blank or dash cell (None), or a cell that says 无, as 0; a cell holding other text makes
+the sum unknown, so the identity it belongs to is skipped (NB205 reports the text).
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ class NotANumber(Exception):
     """A cell that holds text: the identity it takes part in cannot be checked."""
 
 
+# Words written into a count cell for "none" (kept as printed by the readers): 0 in every identity.
+NIL_WORDS = frozenset({"无", "没有", "空", "暂无"})
+
+
 def value(cell: Cell) -> float:
-    if cell is None:
+    if cell is None or (isinstance(cell, str) and cell.strip() in NIL_WORDS):
         return 0
     if isinstance(cell, bool) or not isinstance(cell, int | float):
         raise NotANumber(cell)
@@ -41,7 +45,7 @@ def cell_location(report: Report, table: str, row: str, column: str | None = Non
         row=row,
         column=column,
         row_label=row_label(table, row),
-        column_label=column_label(table, column) if column else None,
+        column_label=column_label(table, column, row, report.template) if column else None,
         page=anchor.page if anchor else None,
         line=anchor.line if anchor else None,
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.organs import Level
 from engine.rule import Applies
 from engine.template import MONEY_CELLS, SIGNED_COLUMNS, Template, column_label, row_label
-from rules.support import cell_location
+from rules.support import NIL_WORDS, cell_location
 
 # Which cells hold money and which may be negative, for either template when the template is unknown.
 _MONEY = {t: MONEY_CELLS[t] for t in Template} | {None: MONEY_CELLS[Template.T2019] | MONEY_CELLS[Template.T2021]}
@@ -18,12 +19,14 @@ _SIGNED = {t: SIGNED_COLUMNS[t] for t in Template} | {None: SIGNED_COLUMNS[Templ
 class CellValue(Rule):
     """Every cell of tables 二, 三 and 四 holds a whole number ≥ 0 (money cells: a number ≥ 0).
 
-    Why: the tables are counts. A negative, fractional or textual count cannot be added up, and a blank
-    or dash leaves the reader guessing whether it means 0. Exceptions: the 2019 column 本年增/减 may be
-    negative; the money cells (2019 采购总金额, 2021 本年收费金额 in 万元) may hold decimals.
+    Why: the tables are counts. A negative, fractional or textual count cannot be added up, and a blank,
+    a dash or the word 无 leaves the reader guessing whether it means 0. Exceptions: the 2019 column 本年增/减
+    may be negative; the money cells (2019 采购总金额, 2021 本年收费金额 in 万元) may hold decimals, and a money
+    cell printed with its unit (251000元) is read as the number (NB208 judges the unit).
 
-    How it decides: text (such as 无 or 251000元), a negative count or a fraction is an error, one finding
-    per cell; blank and dash cells are a warning ("treated as 0"), one finding per row listing its columns.
+    How it decides: text that is not a number, a negative count or a fraction is an error, one finding per
+    cell; blank, dash and 无 cells are a warning ("treated as 0"), one finding per row listing its columns,
+    or, when more than three rows of a table have them, one finding for the table listing the rows.
 
     How to fix: write every count as a plain number, 0 included; write money as a number in the
     unit the column header names, without the unit.
@@ -49,8 +52,15 @@ class CellValue(Rule):
             "{table_en}, row '{row}', column '{column}' is a fraction ({text}). Counts are whole numbers.",
         ),
         "blank": Msg(
-            "{table}“{row}”行有 {count} 个单元格为空或填了横线（{columns}），按 0 计算。请填写 0。",
-            "{table_en}, row '{row}': {count} cell(s) are blank or a dash ({columns}) and were taken as 0. Write 0.",
+            "{table}“{row}”行有 {count} 个单元格为空、填了横线或“无”（{columns}），按 0 计算。请填写 0。",
+            "{table_en}, row '{row}': {count} cell(s) are blank, a dash or 无 ({columns}) and were taken as 0. "
+            "Write 0.",
+        ),
+        "blank_table": Msg(
+            "{table}有 {count} 个单元格为空、填了横线或“无”，按 0 计算，涉及 {rows} 行（{row_list}），"
+            "最多的是{columns}列。请在这些单元格填写 0。",
+            "{table_en}: {count} cells in {rows} rows are blank, a dash or 无 and were taken as 0 ({row_list}); "
+            "most are in the column(s) {columns}. Write 0 in them.",
         ),
     }
 
@@ -59,45 +69,73 @@ class CellValue(Rule):
         (SectionKey.applications, "表三", "Table 3"),
         (SectionKey.review_litigation, "表四", "Table 4"),
     )
+    ROWS_PER_TABLE = 3  # more rows with blanks than this: one finding for the table
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
         for section, zh, en in self.TABLES:
-            table = report.table(section.value)
-            for row_key, row in table.items():
-                blanks = []
+            names = {"table": zh, "table_en": en}
+            blank_rows: dict[str, list[str]] = {}
+            for row_key, row in report.table(section.value).items():
                 for col_key, cell in row.items():
                     kind = self._problem(cell, row_key, col_key, report.template)
                     if kind == "blank":
-                        blanks.append(col_key)
+                        blank_rows.setdefault(row_key, []).append(col_key)
                     elif kind:
-                        names = {
-                            "table": zh,
-                            "table_en": en,
-                            "row": row_label(section, row_key),
-                            "column": column_label(section, col_key),
-                            "text": cell,
-                        }
-                        where = cell_location(report, section.value, row_key, col_key)
-                        yield Finding(key=kind, params=names, location=where, actual=cell)
-                if blanks:
-                    where = cell_location(report, section.value, row_key, blanks[0])
-                    where.columns = blanks  # type: ignore[attr-defined]
-                    yield Finding(
-                        key="blank",
-                        params={
-                            "table": zh,
-                            "table_en": en,
-                            "row": row_label(section, row_key),
-                            "count": len(blanks),
-                            "columns": "、".join(column_label(section, c) for c in blanks),
-                        },
-                        location=where,
-                        severity=Severity.warning,
-                    )
+                        yield self._cell_finding(report, section, names, row_key, col_key, kind)
+            if len(blank_rows) > self.ROWS_PER_TABLE:
+                yield self._table_finding(report, section, names, blank_rows)
+                continue
+            for row_key, blanks in blank_rows.items():
+                where = cell_location(report, section.value, row_key, blanks[0])
+                where.cells = [(row_key, c) for c in blanks]
+                yield Finding(
+                    key="blank",
+                    params={
+                        **names,
+                        "row": row_label(section, row_key),
+                        "count": len(blanks),
+                        "columns": "、".join(column_label(section, c, row_key, report.template) for c in blanks),
+                    },
+                    location=where,
+                    severity=Severity.warning,
+                )
+
+    @staticmethod
+    def _cell_finding(report: Report, section: SectionKey, names: dict, row: str, column: str, kind: str) -> Finding:
+        cell = report.table(section.value)[row][column]
+        params = {
+            **names,
+            "row": row_label(section, row),
+            "column": column_label(section, column, row, report.template),
+            "text": cell,
+        }
+        where = cell_location(report, section.value, row, column)
+        where.cells = [(row, column)]
+        return Finding(key=kind, params=params, location=where, actual=cell)
+
+    @staticmethod
+    def _table_finding(report: Report, section: SectionKey, names: dict, blank_rows: dict[str, list[str]]) -> Finding:
+        by_column = Counter(c for cols in blank_rows.values() for c in cols)
+        most = max(by_column.values())
+        rows = [row_label(section, r) for r in blank_rows]
+        where = cell_location(report, section.value, next(iter(blank_rows)))
+        where.cells = [(r, c) for r, cols in blank_rows.items() for c in cols]
+        return Finding(
+            key="blank_table",
+            params={
+                **names,
+                "count": sum(by_column.values()),
+                "rows": len(blank_rows),
+                "row_list": "；".join(rows[:6]) + ("……" if len(rows) > 6 else ""),
+                "columns": "、".join(column_label(section, c) for c, n in by_column.items() if n == most),
+            },
+            location=where,
+            severity=Severity.warning,
+        )
 
     @staticmethod
     def _problem(cell: object, row: str, column: str, template: str | None) -> str | None:
-        if cell is None:
+        if cell is None or (isinstance(cell, str) and cell.strip() in NIL_WORDS):
             return "blank"
         if isinstance(cell, str):
             return "text"
@@ -167,8 +205,9 @@ class FeeUnit(Rule):
     Why: the 2021 template asks for 行政事业性收费 in 万元. Amounts copied from accounts in 元 overstate the
     fees ten-thousandfold (a real slip: "251000元" in an amount cell).
 
-    How it decides: the cell carries 元 without 万, or the number is implausibly large for the organ: over
-    1,000 万元 for a town, 100,000 万元 for a county-level organ, 10,000,000 万元 for any other.
+    How it decides: the cell was printed with 元 (not 万元) after its number, or the number is implausibly
+    large for the organ: over 1,000 万元 for a town, 100,000 万元 for a county-level organ, 10,000,000 万元 for any
+    other (an organ whose kind is unknown gets the last limit).
 
     How to fix: convert the amount to 万元 (divide yuan by 10,000) and write the number without a unit.
     """
@@ -182,11 +221,13 @@ class FeeUnit(Rule):
     applies = Applies(templates=frozenset({"2021"}))
     messages = {
         "yuan": Msg(
-            "表二“行政事业性收费”金额填的是“{value}”，单位应为万元。请换算成万元后只填数字。",
-            "Table 2, fee amount reads '{value}'; the unit is 10,000 yuan. Convert and write the number only.",
+            "表二“行政事业性收费”行“本年收费金额（单位：万元）”填的是“{value}”，以元为单位。请换算成万元后只填数字。",
+            "Table 2, fee amount (in 10,000 yuan) reads '{value}', in yuan. Convert to 10,000 yuan and write the "
+            "number only.",
         ),
         "large": Msg(
-            "表二“行政事业性收费”金额为 {value} 万元，对{level}机关而言过大，可能是按元填报。请核对单位（万元）。",
+            "表二“行政事业性收费”行“本年收费金额（单位：万元）”为 {value}，对{level}机关而言过大，可能是按元填报。"
+            "请核对单位（万元）。",
             "Table 2, fee amount {value} (10,000 yuan) is implausibly large for a {level_en} organ; it may be in "
             "yuan. Check the unit.",
         ),
@@ -197,6 +238,10 @@ class FeeUnit(Rule):
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
         amount = report.proactive.get("fees", {}).get("amount")
         where = cell_location(report, "proactive", "fees", "amount")
+        where.cells = [("fees", "amount")]
+        if report.units.get("proactive.fees.amount") == "元":
+            yield Finding(key="yuan", params={"value": f"{amount}元"}, location=where, actual=amount)
+            return
         if isinstance(amount, str):
             if "元" in amount and "万" not in amount:
                 yield Finding(key="yuan", params={"value": amount}, location=where, actual=amount)
