@@ -9,7 +9,9 @@ from engine.errors import ErrorCode, ReadError
 from engine.hookspecs import hookimpl
 from engine.i18n import Lang, Msg
 from engine.model import Report, Section, SectionKey
+from engine.organs import Organ, OrganType
 from engine.rule import Applies, BatchRule, CheckContext, Finding, Location, Rule, Severity
+from engine.text import compact, label_key
 
 __all__ = [
     "Applies",
@@ -20,6 +22,8 @@ __all__ = [
     "Lang",
     "Location",
     "Msg",
+    "Organ",
+    "OrganType",
     "ReadError",
     "Report",
     "Rule",
@@ -27,5 +31,7 @@ __all__ = [
     "SectionKey",
     "Severity",
     "__version__",
+    "compact",
     "hookimpl",
+    "label_key",
 ]

@@ -75,18 +75,25 @@ class Source(_Model):
     pages: int | None = None
 
 
-class Section(_Model):
-    key: SectionKey
-    heading: str
-    text: str
-    order: int
-
-
 class Anchor(_Model):
     """Where something stands in the source: PDF page and/or text line (1-based)."""
 
     page: int | None = None
     line: int | None = None
+
+
+class Section(_Model):
+    key: SectionKey
+    heading: str
+    text: str
+    order: int
+    # Extension to the contract: where each line of `text` stands in the source (page and/or line), so a
+    # finding about a sentence can name its own line; None when the reader cannot tell.
+    lines: list[Anchor] | None = None
+
+    def anchor_at(self, line: int) -> Anchor | None:
+        """Where the `line`-th (0-based) line of the text stands."""
+        return self.lines[line] if self.lines and 0 <= line < len(self.lines) else None
 
 
 class Report(_Model):

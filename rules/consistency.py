@@ -3,214 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from itertools import accumulate
 
-from engine import CheckContext, Finding, Msg, Report, Rule, Severity, hookimpl
-from engine.model import Cell
-from engine.readers.normalize import compact
-from engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS
-from rules.support import NotANumber, section_location, tidy, total
-
-NUM = r"(\d+|[零〇一二两三四五六七八九十百千]+)"
-UNIT = r"(?:件|个|条|宗|起|次|份)"
-GAP = r"[^，,。；;：:\d]"  # a few characters inside one clause, no figures
-NOT_OUTCOME = r"(?:(?!维持|纠正|审结|结果|其中)[^，,。；;：:\d])"
-
-_CN = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def parse_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    result, digit = 0, None
-    for ch in text:
-        if ch in _CN:
-            digit = _CN[ch]
-        elif ch in _CN_UNITS:
-            result += (digit if digit is not None else 1) * _CN_UNITS[ch]
-            digit = None
-        else:
-            return None
-    return result + (digit or 0)
-
-
-# --- what the prose can state, and how to read the same figure from the tables -------------------
-
-Metric = Callable[[Report], float]
-
-
-def row_total(row: dict[str, Cell], parts: tuple[str, ...]) -> float:
-    """A row's 总计; when that cell is blank, the sum of its parts (what the table does show)."""
-    if row.get("total") is None and any(row.get(p) is not None for p in parts):
-        return total(row[p] for p in parts)
-    return total([row["total"]])
-
-
-_APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS)
-_OUTCOMES = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
-
-
-def _cell(table: str, row: str) -> Metric:
-    parts = _APPLICANTS if table == "applications" else _OUTCOMES
-    return lambda r: row_total(r.table(table)[row], parts)
-
-
-def _rows(*rows: str) -> Metric:
-    return lambda r: sum(row_total(r.applications[row], _APPLICANTS) for row in rows)
-
-
-def _group(name: str) -> Metric:
-    def metric(r: Report) -> float:
-        rows = [k for k in OUTCOME_GROUPS[name] if k in r.applications]
-        if name == "other_subtotal" and not rows:
-            rows = ["other"]
-        if not rows:
-            raise KeyError(name)
-        return sum(row_total(r.applications[k], _APPLICANTS) for k in rows)
-
-    return metric
-
-
-def _lawsuits(r: Report) -> float:
-    rl = r.review_litigation
-    return sum(row_total(rl[g], _OUTCOMES) for g in ("litigation_direct", "litigation_after_review"))
-
-
-@dataclass(frozen=True)
-class Claim:
-    what: str  # message parameter naming the figure, Chinese
-    what_en: str
-    pattern: re.Pattern[str]
-    metric: Metric
-    zero: bool = False  # the pattern states "none" rather than a figure
-    aggregate: bool = False  # a whole-table figure that a qualified sentence may state a part of
-
-
-def _claim(what: str, what_en: str, pattern: str, metric: Metric, zero: bool = False, aggregate: bool = False) -> Claim:
-    return Claim(what, what_en, re.compile(pattern), metric, zero, aggregate)
-
-
-_RECEIVED = _cell("applications", "received_new")
-_REVIEWS = _cell("review_litigation", "review")
-
-CLAIMS: tuple[Claim, ...] = (
-    _claim(
-        "本年新收申请（表三 本年新收 总计）",
-        "applications received (table 3)",
-        rf"(?:收到|受理|新收|接收|接到){GAP}{{0,16}}?申请{GAP}{{0,8}}?{NUM}{UNIT}",
-        _RECEIVED,
-        aggregate=True,
-    ),
-    _claim(
-        "上年结转申请（表三 上年结转 总计）",
-        "applications carried over (table 3)",
-        rf"上一?年度?结转{GAP}{{0,12}}?{NUM}{UNIT}",
-        _cell("applications", "carried_over"),
-        aggregate=True,
-    ),
-    _claim(
-        "结转下年度（表三 结转下年度继续办理 总计）",
-        "applications carried forward (table 3)",
-        rf"(?:结转|顺延)(?:至|到)?下一?年度?{GAP}{{0,10}}?{NUM}{UNIT}",
-        _cell("applications", "carried_forward"),
-        aggregate=True,
-    ),
-    _claim(
-        "办理申请（表三（七）总计）",
-        "applications handled (table 3, total)",
-        rf"(?:办结|共答复|全部答复|依法答复|答复申请|办理完毕|处理完毕){GAP}{{0,12}}?{NUM}{UNIT}",
-        _cell("applications", "total"),
-        aggregate=True,
-    ),
-    _claim(
-        "予以公开及部分公开（表三）",
-        "disclosed plus partly disclosed (table 3)",
-        rf"予以公开(?:及|和|与|、|或)部分公开{GAP}{{0,4}}?{NUM}{UNIT}",
-        _rows("disclosed", "partially_disclosed"),
-    ),
-    _claim(
-        "予以公开（表三）",
-        "disclosed (table 3)",
-        rf"予以公开(?!及|和|与|、|或){GAP}{{0,4}}?{NUM}{UNIT}",
-        _rows("disclosed"),
-    ),
-    _claim(
-        "部分公开（表三）",
-        "partly disclosed (table 3)",
-        rf"(?<!及|和|与|、|或)部分公开{GAP}{{0,4}}?{NUM}{UNIT}",
-        _rows("partially_disclosed"),
-    ),
-    _claim("不予公开（表三）", "withheld (table 3)", rf"不予公开{GAP}{{0,4}}?{NUM}{UNIT}", _group("withheld")),
-    _claim(
-        "无法提供（表三）",
-        "cannot be provided (table 3)",
-        rf"无法提供{GAP}{{0,4}}?{NUM}{UNIT}",
-        _group("unavailable"),
-    ),
-    _claim(
-        "不予处理（表三）",
-        "not processed (table 3)",
-        rf"不予处理{GAP}{{0,4}}?{NUM}{UNIT}",
-        _group("not_processed"),
-    ),
-    _claim(
-        "其他处理（表三）",
-        "other handling (table 3)",
-        rf"其他处理{GAP}{{0,4}}?{NUM}{UNIT}",
-        _group("other_subtotal"),
-    ),
-    _claim(
-        "行政复议（表四 行政复议 总计）",
-        "administrative reconsiderations (table 4)",
-        rf"行政复议(?:案件|申请)?{NOT_OUTCOME}{{0,6}}?{NUM}{UNIT}",
-        _REVIEWS,
-        aggregate=True,
-    ),
-    _claim(
-        "行政诉讼（表四 两类行政诉讼 总计）",
-        "lawsuits (table 4, both kinds)",
-        rf"行政诉讼(?:案件)?{NOT_OUTCOME}{{0,6}}?{NUM}{UNIT}",
-        _lawsuits,
-        aggregate=True,
-    ),
-    # Statements of "none".
-    _claim(
-        "本年新收申请（表三 本年新收 总计）",
-        "applications received (table 3)",
-        rf"(?:未|没有)(?:收到|受理|接到|接收){GAP}{{0,16}}?申请|无{GAP}{{0,4}}?政府信息公开申请",
-        _RECEIVED,
-        zero=True,
-    ),
-    _claim(
-        "行政复议（表四 行政复议 总计）",
-        "administrative reconsiderations (table 4)",
-        rf"(?:未|没有|无)(?:发生|出现|产生|涉及|收到)?{GAP}{{0,20}}?行政复议",
-        _REVIEWS,
-        zero=True,
-    ),
-    _claim(
-        "行政诉讼（表四 两类行政诉讼 总计）",
-        "lawsuits (table 4, both kinds)",
-        rf"(?:未|没有|无)(?:发生|出现|产生|涉及|收到)?{GAP}{{0,20}}?行政诉讼",
-        _lawsuits,
-        zero=True,
-    ),
-)
+from engine import CheckContext, Finding, Msg, Report, Rule, Section, SectionKey, Severity, compact, hookimpl
+from rules.claims import CLAIMS, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
+from rules.support import NotANumber, section_location, tidy
 
 # "其中…", "区政府办代表区政府受理…": the sentence states a part of the table's figure, not the whole.
 _PART = re.compile(r"其中|代表|本级")
@@ -218,6 +17,13 @@ _PART = re.compile(r"其中|代表|本级")
 _OUTCOME_ONLY = re.compile(r"纠错|纠正|败诉|撤销|确认违法")
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _INCLUDES_CARRIED = re.compile(r"^[（(]?(?:含|包括|其中)上一?年度?结转")
+# What a clause about applications may be about: disclosure, or the organ's other work.
+_DISCLOSURE = re.compile(r"信息公开|依申请|公开申请|申请公开")
+_OTHER_WORK = re.compile(
+    r"行政许可|许可|审批|行政复议申请|复议申请|复议案件|信访|热线|留言|来信|来访|投诉|举报|提案|建议|诉求|咨询|12345"
+)
+# An organ acting as a reconsideration body or a court's party in others' cases: "受理行政复议申请56件".
+_AS_REVIEW_BODY = re.compile(r"(?:受理|办理|办结|审结|审理|收到)[^，,。；;]{0,8}?行政(?:复议|诉讼)")
 
 
 class TextTableMismatch(Rule):
@@ -230,9 +36,18 @@ class TextTableMismatch(Rule):
     予以公开及部分公开. This is also the zero-consistency rule: an all-zero report must not say it handled
     applications, and a report that says 未收到申请 or 未发生行政复议、行政诉讼 must show zeros.
 
-    How it decides: each sentence of the prose outside the tables is searched for these statements
-    (Arabic or Chinese numerals followed by 件/个/条/宗/起); "收到…N件（含上年结转…）" is compared with
-    本年新收 + 上年结转. `expected` is the table's figure, `actual` the prose's.
+    How it decides: each sentence of the prose outside the tables is searched for these statements, with
+    the verb before or after the figure ("收到申请70件", "共收到70件申请", "申请共计81件", "1件结转下年度",
+    "结转至2026年6件"; Arabic or Chinese numerals with 件/个/条/宗/起/次/份). A figure about applications counts
+    only where the clause or the sentence before it speaks of disclosure (信息公开, 依申请), or in section
+    三, and never where the nearest subject is the organ's other work (行政许可, 审批, 信访, 热线, 留言…); a
+    reconsideration or lawsuit figure is skipped where the organ itself handles reconsiderations
+    ("受理行政复议申请56件") unless the sentence speaks of disclosure. A received figure may be 本年新收 or
+    本年新收 + 上年结转 ("共受理749件" = 713 + 36); a 办结 figure may be （七）总计 or （七）总计 − 上年结转; a sentence
+    whose subject is a part (其中, an office acting 代表 the organ, 本级) may state less than the table.
+    `expected` is the table's figure, `actual` the prose's; the finding names the sentence's own line or page.
+
+    Known limits: a figure split from its noun by another figure, or stated only as a percentage, is not read.
 
     How to fix: decide which is right, the table or the sentence, and correct the other.
     """
@@ -259,19 +74,20 @@ class TextTableMismatch(Rule):
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
         seen: set[tuple[str, float]] = set()
         for section in report.sections:
-            for sentence in _SENTENCE.findall(compact(section.text)):
-                for claim, stated, quote in _claims_in(sentence, report):
-                    try:
-                        expected = claim.metric(report)
-                    except (KeyError, NotANumber):
+            lines = _line_of(section)
+            for start, sentence in _sentences(section):
+                for claim, stated, quote in _claims_in(sentence, section.key):
+                    readings = _readings(claim, report)
+                    if not readings:
                         continue  # the table or the row is missing, or holds text: nothing to compare
+                    expected = readings[0]
                     if stated is None:  # "none"
                         if expected == 0:
                             continue
                         stated = 0
-                    if stated == expected or (claim.what, stated) in seen:
+                    if stated in readings or (claim.what, stated) in seen:
                         continue
-                    if claim.aggregate and stated < expected and _PART.search(sentence[: sentence.find(quote)]):
+                    if claim.aggregate and stated < max(readings) and _PART.search(sentence[: sentence.find(quote)]):
                         continue  # a part may be smaller than the whole
                     seen.add((claim.what, stated))
                     yield Finding(
@@ -284,10 +100,34 @@ class TextTableMismatch(Rule):
                             "what_en": claim.what_en,
                             "expected": tidy(expected),
                         },
-                        location=section_location(report, section.key.value),
+                        location=section_location(report, section.key.value, at=lines(start + sentence.find(quote))),
                         expected=tidy(expected),
                         actual=stated,
                     )
+
+
+def _readings(claim: Claim, report: Report) -> list[float]:
+    found = []
+    for metric in claim.metrics:
+        try:
+            found.append(metric(report))
+        except (KeyError, NotANumber):
+            if not found:
+                return []  # the reading the message names is missing
+    return found
+
+
+def _sentences(section: Section) -> Iterator[tuple[int, str]]:
+    """The section's sentences (whitespace removed), each with its offset in the whole compacted text."""
+    for m in _SENTENCE.finditer(compact(section.text)):
+        yield m.start(), m.group(0)
+
+
+def _line_of(section: Section) -> Callable[[int], int]:
+    """Offset in the compacted text → the 0-based line of `section.text` it falls on."""
+    lines = section.text.split("\n")
+    ends = list(accumulate(len(compact(line)) for line in lines))
+    return lambda offset: min(bisect_right(ends, offset), len(lines) - 1)
 
 
 def _clause(sentence: str, start: int) -> str:
@@ -295,17 +135,41 @@ def _clause(sentence: str, start: int) -> str:
     return sentence[start : start + end.start()] if end else sentence[start:]
 
 
+def _clause_start(sentence: str, pos: int) -> int:
+    cut = max(sentence.rfind(p, 0, pos) for p in "，,；;：:")
+    return cut + 1
+
+
+def _in_scope(claim: Claim, sentence: str, m: re.Match[str], section: SectionKey) -> bool:
+    """Whether a statement is about what the tables count (see the rule's docstring)."""
+    if claim.topic == Topic.outcome:
+        return True
+    before = sentence[: m.end()]
+    clause = sentence[_clause_start(sentence, m.start()) : m.end()]
+    disclosure = bool(_DISCLOSURE.search(before) or _DISCLOSURE.search(_clause(sentence, m.start())))
+    if claim.topic == Topic.review:
+        return disclosure or section is SectionKey.review_litigation or not _AS_REVIEW_BODY.search(clause)
+    last_other = max((o.end() for o in _OTHER_WORK.finditer(before)), default=-1)
+    last_disclosure = max((d.end() for d in _DISCLOSURE.finditer(before)), default=-1)
+    if last_other > last_disclosure:
+        return False  # "受理行政许可申请694件，办结694件": the nearest subject is other work
+    return disclosure or claim.topic == Topic.carried or section is SectionKey.applications
+
+
 _MAY_CLAIM = re.compile(r"[\d零〇一二两三四五六七八九十百千]|未|没有|无")
 # Every claim's pattern holds one of these words; a sentence without any is skipped at once.
-_CLAIM_WORDS = re.compile(r"申请|结转|顺延|办结|答复|办理完毕|处理完毕|公开|提供|处理|行政复议|行政诉讼")
+_CLAIM_WORDS = re.compile(r"申请|结转|顺延|办结|答复|办理|处理完毕|公开|提供|处理|行政复议|行政诉讼")
 
 
-def _claims_in(sentence: str, report: Report) -> Iterator[tuple[Claim, float | None, str]]:
+def _claims_in(sentence: str, section: SectionKey) -> Iterator[tuple[Claim, float | None, str]]:
     """Statements in one sentence: (claim, stated figure or None for "none", quoted text)."""
     if not (_MAY_CLAIM.search(sentence) and _CLAIM_WORDS.search(sentence)):
         return  # no figure or denial, or nothing the tables count: nothing to compare
+    taken: list[tuple[int, int]] = []  # spans already read as a figure, so one figure is one statement
     for claim in CLAIMS:
         for m in claim.pattern.finditer(sentence):
+            if not _in_scope(claim, sentence, m, section):
+                continue
             quote = m.group(0)
             if claim.zero:
                 if re.search(r"\d", sentence[m.end() : m.end() + 6]):
@@ -314,20 +178,21 @@ def _claims_in(sentence: str, report: Report) -> Iterator[tuple[Claim, float | N
                     continue  # "未发生…被行政复议纠错": denies an outcome, not the cases
                 yield claim, None, quote
                 continue
-            stated = parse_number(m.group(1))
-            if stated is None:
+            stated = figure_of(m)
+            if stated is None or any(a < m.end() and m.start() < b for a, b in taken if claim.topic != Topic.outcome):
                 continue
-            if claim.metric is _RECEIVED and _INCLUDES_CARRIED.match(sentence[m.end() :]):
-                yield (
-                    Claim(
-                        claim.what.replace("本年新收 总计", "本年新收+上年结转"),
-                        claim.what_en,
-                        claim.pattern,
-                        _rows("received_new", "carried_over"),
-                    ),
-                    stated,
-                    quote,
+            if claim.topic in (Topic.applications, Topic.carried):
+                taken.append(m.span())
+            if claim.metrics[0] is RECEIVED and _INCLUDES_CARRIED.match(sentence[m.end() :]):
+                # The same statement, read against 新收 + 结转 only.
+                with_carried = Claim(
+                    claim.what.replace("本年新收 总计", "本年新收+上年结转"),
+                    claim.what_en,
+                    claim.pattern,
+                    (RECEIVED_AND_CARRIED,),
+                    claim.topic,
                 )
+                yield with_carried, stated, quote
                 continue
             yield claim, stated, quote
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.readers.normalize import compact, label_key
 from engine.rule import Applies
+from engine.text import compact, label_key
 from rules.support import section_location
 
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 
 from engine import CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.readers.normalize import compact
 from engine.template import (
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
@@ -17,6 +16,7 @@ from engine.template import (
     column_label,
     row_label,
 )
+from engine.text import compact
 from rules.support import cell_location, section_location
 
 ORDER = list(SectionKey)

@@ -51,8 +51,14 @@ def cell_location(report: Report, table: str, row: str, column: str | None = Non
     )
 
 
-def section_location(report: Report, key: str, line: int | None = None) -> Location:
+def section_location(report: Report, key: str, line: int | None = None, at: int | None = None) -> Location:
+    """Where section `key` stands; with `at`, where its `at`-th text line stands (the sentence's own line or
+    page), when the reader recorded it."""
     anchor = report.anchor(f"section.{key}")
+    section = report.section(key) if at is not None else None
+    own = section.anchor_at(at) if section and at is not None else None
+    if own is not None and (own.page is not None or own.line is not None):
+        anchor = own
     return Location(
         section=key,
         page=anchor.page if anchor else None,

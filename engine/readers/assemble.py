@@ -30,6 +30,7 @@ class RawSection:
     heading: str
     prose: list[str]
     anchor: Anchor | None = None
+    line_anchors: list[Anchor] = field(default_factory=list)  # where each prose line stands, when known
 
 
 @dataclass
@@ -63,6 +64,16 @@ def _infer_template(report: Report) -> Template | None:
     return None
 
 
+def _section(raw: RawSection, order: int) -> Section:
+    lines, where = [], []
+    for n, text in enumerate(raw.prose):
+        for part in text.split("\n"):
+            lines.append(part)
+            where.append(raw.line_anchors[n] if n < len(raw.line_anchors) else Anchor())
+    known = any(a.page is not None or a.line is not None for a in where)
+    return Section(key=raw.key, heading=raw.heading, text="\n".join(lines), order=order, lines=where if known else None)
+
+
 def build_report(doc: RawDocument, source: Source) -> Report:
     title = doc.title or find_title(doc.head)
     notes = list(doc.notes)
@@ -73,10 +84,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
     applications = build_applications(doc.application_rows)
     review = build_review(doc.review_values, doc.review_anchor) if doc.review_values else None
 
-    sections = [
-        Section(key=s.key, heading=s.heading, text="\n".join(s.prose).strip(), order=i)
-        for i, s in enumerate(doc.sections)
-    ]
+    sections = [_section(s, i) for i, s in enumerate(doc.sections)]
     anchors = {f"section.{s.key.value}": s.anchor for s in doc.sections if s.anchor}
     units: dict[str, str] = {}
     for built in (proactive, applications, review):

@@ -179,12 +179,14 @@ def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocume
             elif key is SectionKey.review_litigation and not doc.review_values and raw:
                 doc.review_values = _review_values(raw)
                 doc.review_anchor = raw[-1].anchor
+        lines = [(t, b.anchor) for b in prose if (t := _prose_text(b))]
         doc.sections.append(
             RawSection(
                 key=key,
                 heading=heading,
-                prose=[t for b in prose if (t := _prose_text(b))],
+                prose=[t for t, _ in lines],
                 anchor=blocks[i].anchor,
+                line_anchors=[a for _, a in lines],
             )
         )
     doc.table_text = " ".join(table_text)

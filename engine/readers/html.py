@@ -21,7 +21,7 @@ from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import Block, parse_blocks
-from engine.readers.layout import find_title, match_heading
+from engine.readers.layout import find_title, match_heading, year_in
 
 SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
 VOID = {"br", "img", "meta", "hr", "input", "link", "area", "base", "col", "embed", "param", "source", "wbr"}
@@ -281,8 +281,6 @@ def _page_title(page: Page) -> tuple[str | None, str]:
     candidates = [(page.meta.get(name, ""), f"元数据 {name}") for name in ("articletitle", "title")]
     candidates += [(part, "<title>") for part in _TITLE_PARTS.split(page.title)]
     candidates += [(_text(n), "标题元素") for n in _walk(page.root) if n.tag in {"h1", "h2", "ucaptitle"} or n.titled]
-    for text, where in candidates:
-        title = find_title([text]) if text else None
-        if title:
-            return title, where
-    return None, ""
+    found = [(title, where) for text, where in candidates if text and (title := find_title([text]))]
+    # A portal's generic "政府信息公开年报" is a column name, not the report's title: prefer one with a year.
+    return next((f for f in found if year_in(f[0])), found[0] if found else (None, ""))

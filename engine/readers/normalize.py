@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
 from engine.model import Cell
+from engine.text import compact, label_key, nfkc, squeeze
+
+__all__ = ["compact", "label_key", "nfkc", "parse_cell", "squeeze"]
 
 _SPACE = re.compile(r"\s+")
-# Punctuation that varies between reports (full/half width, Word quotes) and carries no meaning
-# for telling labels and headings apart.
-_LABEL_NOISE = re.compile(r"[\s()（）【】\[\]、,，.．。:：;；“”\"'‘’《》<>〈〉·•\-—_|*#]+")
-
 NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # A figure with a unit written into a cell ("251000元"): not a number, kept as printed.
 NUMBER_WITH_UNIT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|万)$")
@@ -21,27 +18,6 @@ DASH = re.compile(r"^[—–\-/／－―~～]+$")
 NIL_WORDS = frozenset({"无", "没有", "空", "暂无"})
 ZERO_WORDS = frozenset({"〇", "零", "○"})
 MONEY_UNIT = re.compile(r"^([-−]?\d+(?:,\d{3})*(?:\.\d+)?)(万元|元|万)$")
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-@lru_cache(maxsize=4096)
-def compact(text: str) -> str:
-    """NFKC with all whitespace removed: the form prose is matched in."""
-    return _SPACE.sub("", nfkc(text))
-
-
-def squeeze(text: str) -> str:
-    """Whitespace removed, characters kept as printed (labels quoted back to users)."""
-    return _SPACE.sub("", text)
-
-
-@lru_cache(maxsize=4096)
-def label_key(text: str) -> str:
-    """The form labels and headings are compared in: compact, without punctuation."""
-    return _LABEL_NOISE.sub("", nfkc(text))
 
 
 def is_value_token(piece: str) -> bool:

@@ -1,0 +1,172 @@
+"""Small documents of our own, one per pattern met in real reports, in every format where the pattern occurs.
+
+Each pattern is a sample report changed the way real reports differ (a cell that says 无, money printed with its
+unit, a title only in the page's <title>, a page marker before the title, the pre-2019 统计表…); the tests read
+every file back and assert the finding, or its absence. PDFs are made from the DOCX files by LibreOffice and
+committed, so the tests need no LibreOffice.
+
+    python -m engine.testing.patterns tests/fixtures/patterns
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.model import Report
+from engine.testing.fixtures import docx_to_pdf
+from engine.testing.render import render_text
+from engine.testing.render_html import render_html
+from engine.testing.samples import SampleSpec, make_report
+
+AGENCY = "青禾市测试局"
+
+
+def _report(agency: str = AGENCY, year: int = 2022, seed: int = 3) -> Report:
+    return make_report(SampleSpec(agency, year, seed=seed))
+
+
+def nil_cells() -> Report:
+    """Count cells that say 无 or 〇 instead of 0: the rows stay, 无 is read as 0 with a warning."""
+    report = _report()
+    row = report.applications["not_processed.publication"]
+    for column, value in row.items():
+        if value == 0:
+            row[column] = "无"
+    group, column = next(
+        (g, c) for g, cells in report.review_litigation.items() for c, v in cells.items() if v == 0 and c != "total"
+    )
+    report.review_litigation[group][column] = "〇"
+    return report
+
+
+def money_unit() -> Report:
+    """The 2021 fee amount printed with its unit in yuan: the number is read, NB208 names the unit."""
+    report = _report()
+    report.proactive["fees"]["amount"] = "75394432.52元"
+    return report
+
+
+def organ_zone() -> Report:
+    """A 管委会 reporting for its area, published on 3月20日: a government's deadline (3月31日) applies."""
+    return _report(agency="青禾经济技术开发区管委会")
+
+
+HTML_TITLES: dict[str, Callable[[str, str], str]] = {
+    # The body has no title line; the title stands only in the page's <title> with the portal's suffix.
+    "title-in-page-title": lambda page, title: page,
+    # … or only in <meta name="ArticleTitle">.
+    "title-in-meta": lambda page, title: page.replace(
+        "<title>", f'<meta name="ArticleTitle" content="{title}"><title>'
+    ).replace(f"<title>{title}_政府信息公开年报_门户网站</title>", "<title>政府信息公开年报</title>"),
+    # … or in a title-classed element above the article.
+    "title-above-article": lambda page, title: page.replace(
+        '<div class="article">', f'<div class="article_title">{title}</div><div class="article">'
+    ).replace(f"<title>{title}_政府信息公开年报_门户网站</title>", "<title>政府信息公开年报</title>"),
+}
+
+
+def _without_body_title(page: str, title: str) -> str:
+    return re.sub(r'<h1 class="article-title">.*?</h1>', "", page, count=1)
+
+
+OLD_FORMAT = """某某县统计局2017年政府信息公开工作年度报告
+
+本报告根据《中华人民共和国政府信息公开条例》（国务院令第492号）要求编制。本报告中所列数据的统计期限自2017年1月1日起至2017年12月31日止。
+
+一、概述
+2017年，某某县统计局认真贯彻落实《条例》，政府信息公开工作有序推进。
+
+二、主动公开政府信息情况
+全年主动公开政府信息120条。
+
+三、依申请公开政府信息情况
+全年收到政府信息公开申请3件，均已按时答复。
+
+四、政府信息公开的收费及减免情况
+本年度未收取任何费用。
+
+五、因政府信息公开申请行政复议、提起行政诉讼的情况
+本年度未发生行政复议、行政诉讼。
+
+六、政府信息公开工作存在的主要问题及改进情况
+公开内容不够全面。下一步将加强培训。
+
+七、其他需要报告的事项
+无。
+
+附表：政府信息公开情况统计表
+指标名称 计量单位 统计数
+一、主动公开情况
+（一）主动公开政府信息数 条 120
+二、依申请公开情况
+（一）收到申请数 件 3
+"""
+
+
+def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
+    from engine.testing.render_docx import render_docx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    docx_files = []
+    for name, make in (("nil-cells", nil_cells), ("money-unit", money_unit), ("organ-zone", organ_zone)):
+        report = make()
+        (folder / f"{name}.txt").write_text(render_text(report, "pdf"), encoding="utf-8")
+        (folder / f"{name}.html").write_bytes(render_html(report, _PUBLISHED.get(name)))
+        docx_files.append(render_docx(report, folder / f"{name}.docx"))
+        written += [folder / f"{name}.{ext}" for ext in ("txt", "html", "docx")]
+    title_report = _report()
+    page = render_html(title_report).decode()
+    for name, change in HTML_TITLES.items():
+        (folder / f"{name}.html").write_text(change(_without_body_title(page, title_report.title), title_report.title))
+        written.append(folder / f"{name}.html")
+    # A page marker extraction leaves before the title.
+    marked = "正文\n" + render_text(_report(agency="青禾市人民政府办公室"), "pdf")
+    (folder / "page-marker.txt").write_text(marked, encoding="utf-8")
+    (folder / "old-format.txt").write_text(OLD_FORMAT, encoding="utf-8")
+    (folder / "old-format.html").write_text(_html(OLD_FORMAT), encoding="utf-8")
+    written += [folder / "page-marker.txt", folder / "old-format.txt", folder / "old-format.html"]
+    # A converted table whose rows carry a trailing empty cell.
+    markdown = render_text(_report(), "plain")
+    (folder / "markdown-trailing-cells.md").write_text(_markdown_rows(markdown), encoding="utf-8")
+    written.append(folder / "markdown-trailing-cells.md")
+    if pdf and shutil.which("soffice"):
+        written += docx_to_pdf(docx_files, folder)
+    return written
+
+
+_PUBLISHED = {"organ-zone": dt.date(2023, 3, 20)}
+
+
+def _html(text: str) -> str:
+    from html import escape
+
+    body = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
+    head = '<head><meta charset="utf-8"><title>年报</title></head>'
+    return f'<html>{head}<body><div class="article">{body}</div></body></html>'
+
+
+_ROW = re.compile(r"^(\S.*?)((?:\s+(?:\d+|—))+)\s*$")
+
+
+def _markdown_rows(text: str) -> str:
+    """Table lines as Markdown rows with a trailing empty cell, as converters print them."""
+    out = []
+    for line in text.splitlines():
+        m = _ROW.match(line)
+        if m and len(m.group(2).split()) == 7:
+            out.append("| " + " | ".join([m.group(1).strip(), *m.group(2).split()]) + " |  |")
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/patterns")
+    for path in write_patterns(target):
+        print(path)

@@ -1,0 +1,93 @@
+"""Patterns met in real reports, each reproduced by a small document of our own in every format where it
+occurs (tests/fixtures/patterns, made by engine.testing.patterns): the finding, or its absence, asserted."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from engine.checker import Checker
+from engine.plugins import PluginHost
+from engine.profile import Profile
+from tests.conftest import ROOT
+
+PATTERNS = ROOT / "tests" / "fixtures" / "patterns"
+FORMATS = ("txt", "html", "docx", "pdf")
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return Checker(PluginHost.load(entry_points=False))
+
+
+def rules_of(result) -> Counter:
+    return Counter(f"{f.rule}.{f.key.split('.')[-1]}" for f in result.findings)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_nil_word_in_a_count_cell_keeps_its_row(checker, fmt):
+    result = checker.check_file(PATTERNS / f"nil-cells.{fmt}")
+    row = result.report.applications["not_processed.publication"]
+    assert "无" in row.values()  # kept as printed
+    assert result.report.review_litigation  # 〇 in table 四 is read as 0, the table is whole
+    assert rules_of(result) == Counter({"NB205.blank": 1})  # no NB105, no NB206, no identity broken
+    assert result.findings[0].location.cells == [("not_processed.publication", c) for c, v in row.items() if v == "无"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_money_printed_in_yuan_is_a_unit_warning_not_a_text_error(checker, fmt):
+    result = checker.check_file(PATTERNS / f"money-unit.{fmt}")
+    assert result.report.proactive["fees"]["amount"] == 75394432.52
+    assert result.report.units == {"proactive.fees.amount": "元"}
+    assert rules_of(result) == Counter({"NB208.yuan": 1})
+    assert "本年收费金额" in result.findings[0].message
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_development_zone_has_a_governments_deadline(checker, fmt):
+    result = checker.check_file(PATTERNS / f"organ-zone.{fmt}")
+    if fmt == "html":
+        assert result.report.published.isoformat() == "2023-03-20"
+    assert not [f for f in result.findings if f.rule in {"NB401", "NB207"}]
+
+
+def test_the_same_zone_as_a_department_would_be_late(checker):
+    strict = Checker(PluginHost.load(entry_points=False), Profile(organ_type="department"))
+    assert [f.rule for f in strict.check_file(PATTERNS / "organ-zone.html").findings] == ["NB401"]
+
+
+@pytest.mark.parametrize("name", ["title-in-page-title", "title-in-meta", "title-above-article"])
+def test_html_title_outside_the_article(checker, name):
+    result = checker.check_file(PATTERNS / f"{name}.html")
+    assert result.report.agency == "青禾市测试局" and result.report.year == 2022
+    assert any("标题取自" in n for n in result.report.notes)
+    assert not [f for f in result.findings if f.rule == "NB103"]
+
+
+def test_page_marker_is_not_part_of_the_organ(checker):
+    result = checker.check_file(PATTERNS / "page-marker.txt")
+    assert result.report.agency == "青禾市人民政府办公室"
+    assert result.report.title.startswith("2022年青禾市") or result.report.title.startswith("青禾市")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_pre_2019_report_is_out_of_scope(checker, fmt):
+    result = checker.check_file(PATTERNS / f"old-format.{fmt}")
+    assert result.error.code == "out-of-scope" and "2017" in result.error.message
+
+
+def test_markdown_rows_with_a_trailing_empty_cell_are_read(checker):
+    result = checker.check_file(PATTERNS / "markdown-trailing-cells.md")
+    assert len(result.report.applications) == 25 and not result.report.notes
+    assert result.findings == []
+
+
+def test_a_sentence_finding_names_its_own_line(checker, tmp_path):
+    text = (PATTERNS / "money-unit.txt").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(text) if line.startswith("（五）监督保障")) + 1
+    text.insert(at, "全年共收到政府信息公开申请999件。")
+    path = tmp_path / "sentence.txt"
+    path.write_text("\n".join(text), encoding="utf-8")
+    found = [f for f in checker.check_file(path).findings if f.rule == "NB206"]
+    assert [(f.actual, f.location.line) for f in found] == [(999, at + 1)]
