@@ -34,6 +34,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rules.values",
     "rules.consistency",
     "rules.content",
+    "rules.problems",
     "rules.publication",
     "rules.crossreport",
 )
