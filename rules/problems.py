@@ -69,10 +69,8 @@ class ProblemsText:
 def _items(text: str) -> list[str]:
     """The items of a list (一是…, （一）…), else its sentences; a heading alone ("（二）改进措施") is no item."""
     marks = [m.start() for m in _ITEM.finditer(text)]
-    if len(marks) < 2:
-        parts = re.split(r"[。；;\n]", text)
-    else:
-        parts = [text[a:b] for a, b in pairwise([0, *marks, len(text)])]
+    listed = [text[a:b] for a, b in pairwise([0, *marks, len(text)])]
+    parts = listed if len(marks) >= 2 else re.split(r"[。；;\n]", text)
     return [p for p in parts if len(_CJK.findall(p)) >= 8]
 
 
