@@ -51,10 +51,26 @@ class FeesStatement(Rule):
 _TOPICS = (
     ("主动公开", "proactive disclosure", ("主动公开",)),
     ("依申请公开", "disclosure on request", ("依申请公开", "依申请", "公开申请")),
-    ("政府信息管理", "information management", ("信息管理", "政府信息管理")),
-    ("平台建设", "platform building", ("平台建设", "平台", "网站")),
-    ("监督保障", "supervision and safeguards", ("监督保障", "监督", "保障")),
+    (
+        "政府信息管理",
+        "information management",
+        ("信息管理", "三审三校", "保密审查", "公开属性", "源头认定", "清理", "动态更新", "信息发布审核", "发布审查"),
+    ),
+    (
+        "平台建设",
+        "platform building",
+        ("平台", "网站", "公众号", "新媒体", "微博", "政务服务", "政府公报", "专栏", "客户端", "APP"),
+    ),
+    ("监督保障", "supervision and safeguards", ("监督保障", "监督", "保障", "考核", "培训", "评议")),
 )
+# Section titles: a sentence naming several of them lists the report's parts, it does not report on them.
+_SECTION_TITLES = re.compile(r"总体情况|主动公开政府信息情况|收到和处理|行政复议|存在的主要问题|其他需要报告")
+_SENTENCE = re.compile(r"[^。；;\n]+")
+
+
+def _reported(text: str) -> str:
+    """The sentences of `text` that report something (without those that list the sections' titles)."""
+    return "".join(s for s in _SENTENCE.findall(text) if len(_SECTION_TITLES.findall(s)) < 3)
 
 
 class OverviewTopics(Rule):
@@ -63,7 +79,11 @@ class OverviewTopics(Rule):
     Why: the 2021 format (国办公开办函〔2021〕30号) names these five parts of 总体情况, and most reports give
     each its own sub-heading; leaving one out leaves out a part of the work the report must account for.
 
-    How it decides: keywords of each topic in section 一 (平台 or 网站 count for 平台建设, 监督 or 保障 for 监督保障).
+    How it decides: the five sub-headings of section 一 first; else words of each topic in its sentences
+    (三审三校, 保密审查, 公开属性 count for 政府信息管理; 公众号, 新媒体, 网站 for 平台建设; 监督, 考核, 培训 for
+    监督保障). A sentence that merely lists the report's section titles does not count.
+
+    Known limits: a topic covered only in words outside these lists is reported missing.
 
     How to fix: add a paragraph on each missing topic.
     """
@@ -85,8 +105,8 @@ class OverviewTopics(Rule):
         section = report.section(SectionKey.overview)
         if section is None:
             return
-        text = compact(section.text)
-        missing = [(zh, en) for zh, en, words in _TOPICS if not any(w in text for w in words)]
+        text = _reported(compact(section.text))
+        missing = [(zh, en) for zh, en, words in _TOPICS if not any(w in text for w in (zh, *words))]
         if missing:
             yield Finding(
                 key="missing",
@@ -97,9 +117,15 @@ class OverviewTopics(Rule):
 
 _ACCOUNTABILITY = (
     ("工作考核", "assessment", ("考核",)),
-    ("社会评议", "public evaluation", ("评议",)),
+    ("社会评议", "public evaluation", ("评议", "测评", "满意度")),
     ("责任追究", "accountability", ("追究", "问责")),
 )
+# Wording of a result near the topic: a grade, a score, a rank, a count, or that none arose.
+_RESULT = re.compile(
+    r"结果|得分|\d+(?:\.\d+)?分|排名|名列|位列|第[一二三四五六七八九十\d]+名|优秀|良好|合格|满意|通报|表扬|"
+    r"未发生|未出现|没有发生|无|\d+(?:人|次|起|家|个单位)|率达|达到"
+)
+_NEAR = 30
 
 
 class GovernmentAccountability(Rule):
@@ -108,8 +134,10 @@ class GovernmentAccountability(Rule):
     Why: Article 50 requires the reports of people's governments at every level (not their departments) to
     include 工作考核、社会评议和责任追究结果情况, usually under 一（五）监督保障.
 
-    How it decides: applies to governments (人民政府, towns, sub-districts; the profile's organ type wins);
-    looks for 考核, 评议 and 追究 (or 问责) anywhere in the report.
+    How it decides: applies to governments (人民政府, towns, sub-districts, and a 管委会/新区 reporting for its
+    area; not a government's 办公厅/办公室; the profile's organ type wins). Each of 考核, 评议 (测评, 满意度) and
+    追究 (问责) must appear with wording of a result within 30 characters (结果, a score or rank, 优秀/合格, a count,
+    未发生…): "纳入年度考核" alone announces a plan, not a result.
 
     How to fix: state the results of the assessment, the public evaluation and any accountability measures.
     """
@@ -132,13 +160,21 @@ class GovernmentAccountability(Rule):
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
         text = compact(report.preface + "".join(s.text for s in report.sections))
-        missing = [(zh, en) for zh, en, words in _ACCOUNTABILITY if not any(w in text for w in words)]
+        missing = [(zh, en) for zh, en, words in _ACCOUNTABILITY if not _with_result(text, words)]
         if missing:
             yield Finding(
                 key="missing",
                 params={"items": "、".join(zh for zh, _ in missing), "items_en": ", ".join(en for _, en in missing)},
                 location=section_location(report, SectionKey.overview.value),
             )
+
+
+def _with_result(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:
+        for m in re.finditer(word, text):
+            if _RESULT.search(text[max(0, m.start() - _NEAR) : m.end() + _NEAR]):
+                return True
+    return False
 
 
 @hookimpl
