@@ -107,6 +107,9 @@ class Report(_Model):
     title_year: int | None = None
     template: Literal["2019", "2021"] | None = None
     published: dt.date | None = None
+    # Extension to the contract: the date printed under the signature at the end (or under the title), when
+    # there is one; `published` falls back to it when the source states no publication date.
+    signed: dt.date | None = None
     sections: list[Section] = Field(default_factory=list)
     proactive: Table = Field(default_factory=dict)
     applications: Table = Field(default_factory=dict)

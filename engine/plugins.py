@@ -35,6 +35,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rules.consistency",
     "rules.content",
     "rules.problems",
+    "rules.currency",
     "rules.publication",
     "rules.crossreport",
 )

@@ -95,7 +95,8 @@ def build_report(doc: RawDocument, source: Source) -> Report:
 
     title_key = compact(title or "")
     preface = "\n".join(line.strip() for line in doc.head if compact(line) and compact(line) not in title_key)
-    published = doc.published or (date_at_end(doc.sections[-1].prose) if doc.sections else None)
+    signed = date_at_end(doc.sections[-1].prose) if doc.sections else None
+    published = doc.published or signed
     title_year = year_in(title)
     year = period_year(doc.full_text) or title_year
     report = Report(
@@ -106,6 +107,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         title_year=title_year,
         template=template.value if template else None,
         published=published,
+        signed=signed,
         sections=sections,
         proactive=proactive.table,
         applications=applications.table,
