@@ -2,8 +2,9 @@
 
 ```toml
 name = "guangzhou-2025"
-organ_type = "department"          # optional: department, town, county_government, city_government,
-                                   # provincial_government, other (default: guessed from each organ's name)
+organ_type = "department"          # optional: department, general_office, town, county_government,
+                                   # city_government, provincial_government, zone_government, other
+                                   # (default: guessed from each organ's name)
 province = "湖南"                   # optional: picks [deadlines.湖南] below
 plugins = ["./local_rules.py"]     # loaded like --plugin
 [rules]
