@@ -6,6 +6,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Words written into a count cell for "none": readers keep them as printed, rules read them as 0.
+NIL_WORDS = frozenset({"无", "没有", "空", "暂无"})
+
 _SPACE = re.compile(r"\s+")
 # Punctuation that varies between reports (full/half width, Word quotes) and carries no meaning
 # for telling labels and headings apart.

@@ -121,20 +121,15 @@ _RECEIVE = r"(?:收到|受理|新收|接收|接到)"
 _FINISH = r"(?:办结|办理完毕|处理完毕)"
 
 
-def _figure(*patterns: str) -> list[str]:
-    """Patterns in which NUM is the one figure; group 1 of the joined pattern is never used (see figure_of)."""
-    return list(patterns)
-
-
 CLAIMS: tuple[Claim, ...] = (
     _claim(
         "本年新收申请（表三 本年新收 总计）",
         "applications received (table 3)",
-        _figure(
+        [
             rf"{_RECEIVE}{GAP}{{0,16}}?{_APPLICATION}{GAP}{{0,8}}?{NUM}{UNIT}",
             rf"{_RECEIVE}{GAP}{{0,6}}?{NUM}{UNIT}{GAP}{{0,10}}?{_APPLICATION}",
             rf"(?:信息公开|依申请公开){GAP}{{0,4}}?申请{GAP}{{0,2}}?{SUM}{NUM}{UNIT}",
-        ),
+        ],
         RECEIVED,
         RECEIVED_AND_CARRIED,
         topic=Topic.applications,

@@ -247,6 +247,7 @@ class DuplicateText(BatchRule):
     SECTIONS = (SectionKey.overview, SectionKey.problems)
 
     def check_batch(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        organs = pairing_keys([r.agency for r in reports])
         for key in self.SECTIONS:
             owners, texts = [], []
             for i, r in enumerate(reports):
@@ -254,7 +255,6 @@ class DuplicateText(BatchRule):
                 if section and len(_CJK.findall(section.text)) >= MIN_CHARS:
                     owners.append(i)
                     texts.append(_shingles(section.text, r.agency))
-            organs = pairing_keys([r.agency for r in reports])
             best: dict[int, list[tuple[float, int]]] = defaultdict(list)
             for a, b, score in _similar_pairs(texts):
                 i, j = owners[a], owners[b]

@@ -11,14 +11,11 @@ from collections.abc import Iterable
 from engine import Location, Report
 from engine.model import Cell
 from engine.template import column_label, row_label
+from engine.text import NIL_WORDS
 
 
 class NotANumber(Exception):
     """A cell that holds text: the identity it takes part in cannot be checked."""
-
-
-# Words written into a count cell for "none" (kept as printed by the readers): 0 in every identity.
-NIL_WORDS = frozenset({"无", "没有", "空", "暂无"})
 
 
 def value(cell: Cell) -> float:

@@ -5,17 +5,15 @@ from __future__ import annotations
 import re
 
 from engine.model import Cell
-from engine.text import compact, label_key, nfkc, squeeze
+from engine.text import NIL_WORDS, compact, label_key, nfkc, squeeze
 
-__all__ = ["compact", "label_key", "nfkc", "parse_cell", "squeeze"]
+__all__ = ["NIL_WORDS", "compact", "label_key", "nfkc", "parse_cell", "squeeze"]
 
 _SPACE = re.compile(r"\s+")
 NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # A figure with a unit written into a cell ("251000元"): not a number, kept as printed.
 NUMBER_WITH_UNIT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|万)$")
 DASH = re.compile(r"^[—–\-/／－―~～]+$")
-# Words written into a count cell for "none": kept as printed (rules read them as 0 and NB205 asks for a 0).
-NIL_WORDS = frozenset({"无", "没有", "空", "暂无"})
 ZERO_WORDS = frozenset({"〇", "零", "○"})
 MONEY_UNIT = re.compile(r"^([-−]?\d+(?:,\d{3})*(?:\.\d+)?)(万元|元|万)$")
 
