@@ -30,10 +30,11 @@ from engine.result import (
     SourceRef,
     Status,
     ToolInfo,
+    fingerprint,
     summarize,
 )
-from engine.review import fingerprint
-from engine.rule import BatchRule, CheckContext, Finding, Location, Rule, Severity
+from engine.rule import CheckContext, CrossReportRule, Finding, Location, Rule, Severity
+from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,8 @@ class Checker:
             for e in entries
             if self.profile.selected(e.cls.id)
         ]
-        self.rules = [a for a in active if not issubclass(a.cls, BatchRule)]
-        self.batch_rules = [a for a in active if issubclass(a.cls, BatchRule)]
+        self.rules = [a for a in active if not issubclass(a.cls, CrossReportRule)]
+        self.cross_rules = [a for a in active if issubclass(a.cls, CrossReportRule)]
 
     # --- stage 1 ---------------------------------------------------------------------------
 
@@ -156,28 +157,28 @@ class Checker:
         out.extend(made)
         return RuleResult(status=Status.failed if made else Status.passed, **base)
 
-    # --- rules across the batch ----------------------------------------------------------------
+    # --- rules across the reports of a run -------------------------------------------------------
 
-    def check_batch(self, results: list[FileResult]) -> None:
-        """Run the batch rules over every report read; their findings join the reports they name."""
-        if not self.batch_rules:
+    def check_across(self, results: list[FileResult]) -> None:
+        """Run the cross-report rules over every report read; their findings join the reports they name."""
+        if not self.cross_rules:
             return
         checked = [r for r in results if r.report is not None]
         reports = [r.report for r in checked]
         context = self.context()
-        for active in self.batch_rules:
+        for active in self.cross_rules:
             context = replace(context, options=self.profile.options.get(active.cls.id, {}))
             base = {"rule": active.cls.id, "severity": active.severity, "weight": active.weight}
             try:
                 rule = active.cls()
                 applicable = rule.applicable(reports, context)
                 found: dict[int, list[FindingResult]] = {}
-                for index, finding in rule.check_batch(reports, context) or []:
+                for index, finding in rule.check_reports(reports, context) or []:
                     made = self._render(active, finding)
                     made.fingerprint = fingerprint(reports[index], made)
                     found.setdefault(index, []).append(made)
             except Exception as exc:  # a rule's crash is contained to that rule
-                log.debug("batch rule %s crashed", active.cls.id, exc_info=True)
+                log.debug("cross-report rule %s crashed", active.cls.id, exc_info=True)
                 reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
                 for result in checked:
                     result.rules.append(RuleResult(status=Status.error, reason=reason, **base))
@@ -204,7 +205,7 @@ class Checker:
         # A finding may lower its own severity (a blank cell under an error rule is a warning), never raise
         # it above the rule's: a profile that makes a rule a warning makes all its findings warnings at most.
         severity = active.severity
-        if finding.severity is not None and _SEVERITY_ORDER[finding.severity] > _SEVERITY_ORDER[severity]:
+        if finding.severity is not None and SEVERITY_ORDER[finding.severity] > SEVERITY_ORDER[severity]:
             severity = finding.severity
         return FindingResult(
             fingerprint="",
@@ -241,24 +242,3 @@ class Checker:
             results=results,
             summary=summarize(results, cached),
         )
-
-
-def rescore(result: FileResult) -> FileResult:
-    """Penalties, score and grade from the findings that stand (a reviewer's dismissal takes one back)."""
-    standing: dict[str, list[Severity]] = {}
-    for f in result.findings:
-        if not (f.review and f.review.status == "dismissed"):
-            standing.setdefault(f.rule, []).append(f.severity)
-    for r in result.rules:
-        r.penalty = scoring.rule_penalty(r.weight, standing.get(r.rule, [])) if r.status == Status.failed else 0.0
-    result.score = scoring.score(r.penalty for r in result.rules)
-    result.grade = scoring.grade(result.score)
-    result.findings.sort(key=finding_order)
-    return result
-
-
-_SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
-
-
-def finding_order(f: FindingResult) -> tuple:
-    return (_SEVERITY_ORDER[f.severity], f.rule, f.location.page or 0, f.location.line or 0)

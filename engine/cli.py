@@ -16,7 +16,8 @@ from enum import IntEnum
 from pathlib import Path
 
 from engine import __version__
-from engine.cache import DEFAULT_DIR as DEFAULT_CACHE
+from engine.batch.cache import DEFAULT_DIR as DEFAULT_CACHE
+from engine.batch.run import RunOptions, check_all
 from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
 from engine.errors import ReadError, UsageError
@@ -25,7 +26,6 @@ from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.result import ResultDocument
 from engine.rule import Severity
-from engine.run import RunOptions, check_all
 from engine.sources import DEFAULT_SUFFIXES, collect
 
 log = logging.getLogger("nianbao")

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from engine.readers.base import Reader
-    from engine.rule import BatchRule, Rule
+    from engine.reader import Reader
+    from engine.rule import CrossReportRule, Rule
 
 PROJECT = "nianbao"
 
@@ -39,15 +39,20 @@ def nianbao_rules() -> list[type[Rule]]:
 
 
 @hookspec
-def nianbao_batch_rules() -> list[type[BatchRule]]:
-    """Return rule classes that look across a whole batch of reports.
+def nianbao_cross_report_rules() -> list[type[CrossReportRule]]:
+    """Return rule classes that look across all the reports of a run.
 
-    Each subclasses :class:`engine.BatchRule`: the declarations of a rule, plus
-    ``check_batch(reports, context)`` yielding ``(index, Finding)`` pairs (``index`` into ``reports``) and,
+    Each subclasses :class:`engine.CrossReportRule`: the declarations of a rule, plus
+    ``check_reports(reports, context)`` yielding ``(index, Finding)`` pairs (``index`` into ``reports``) and,
     optionally, ``applicable(reports, context)`` (one bool per report: did the rule have anything to compare
     it with). They run after every file of a ``check`` run has been read, cached results included; their
     findings join the findings of the report they name and count in its score.
     """
+
+
+@hookspec
+def nianbao_batch_rules() -> list[type[CrossReportRule]]:
+    """The 0.1 name of ``nianbao_cross_report_rules``, still called for one release."""
 
 
 @hookspec

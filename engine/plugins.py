@@ -20,8 +20,8 @@ from typing import Any
 import pluggy
 
 from engine import hookspecs
-from engine.readers.base import Reader
-from engine.rule import BatchRule, Rule
+from engine.reader import Reader
+from engine.rule import CrossReportRule, Rule
 
 log = logging.getLogger(__name__)
 
@@ -104,13 +104,14 @@ class PluginHost:
         self.plugins.append(PluginInfo(name, origin, version))
 
     def rules(self) -> list[RuleEntry]:
-        """Every sound rule class (single-report and batch), first come first served by id; unsound ones
+        """Every sound rule class (single-report and cross-report), first come first served by id; unsound ones
         become problems."""
         if self._rules is None:
             self._rules = []
             seen: dict[str, str] = {}
             calls = [(p, r, Rule) for p, r in self._call("nianbao_rules")]
-            calls += [(p, r, BatchRule) for p, r in self._call("nianbao_batch_rules")]
+            for hook in ("nianbao_cross_report_rules", "nianbao_batch_rules"):
+                calls += [(p, r, CrossReportRule) for p, r in self._call(hook)]
             for plugin, result, base in calls:
                 for rule in result or []:
                     rule_name = getattr(rule, "id", None) or getattr(rule, "__name__", repr(rule))
@@ -154,13 +155,18 @@ class PluginHost:
                 self._readers.setdefault(suffix, reader)
         return self._readers
 
-    def _call(self, hook: str) -> list[tuple[str, Any]]:
-        """Call each implementation apart, so one that raises costs only its own plugin."""
+    def _call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call each implementation apart, so one that raises costs only its own plugin.
+
+        Each gets the arguments it names, as pluggy's own calls do (`HookImpl.argnames`): a hook can gain
+        parameters later and implementations written before that keep working.
+        """
         results = []
         for impl in getattr(self.manager.hook, hook).get_hookimpls():
             name = self.manager.get_name(impl.plugin) or repr(impl.plugin)
             try:
-                results.append((name, impl.function()))
+                args = [kwargs[arg] for arg in impl.argnames]
+                results.append((name, impl.function(*args)))
             except Exception as exc:  # a hook that raises costs only its plugin
                 reason = f"{hook}: {type(exc).__name__}: {exc}"
                 self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))

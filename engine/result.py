@@ -5,6 +5,7 @@ schemas/result.schema.json validates its JSON form; every output format is rende
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -143,3 +144,19 @@ def summarize(results: list[FileResult], cached: int = 0) -> Summary:
         grades=grades,
         cached=cached,
     )
+
+
+def fingerprint(report: Report, finding: FindingResult) -> str:
+    """The same in every run for the same problem in the same report, so a reviewer's decision survives re-runs.
+
+    It hashes the rule, where the finding is (section, row, column) and the report's identity (organ and year
+    when known, else the file's content). Page, line and message wording are left out, so re-exporting a report
+    or switching the language keeps it.
+    """
+    identity = f"{report.agency}|{report.year}" if report.agency and report.year else report.source.sha256
+    loc = finding.location
+    # Findings of one rule at one place are told apart by what they are about (their message key).
+    parts = [finding.rule, finding.key or "", loc.section or "", loc.row or "", loc.column or "", identity]
+    if not (loc.row or loc.column):
+        parts.append(str(finding.actual))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]

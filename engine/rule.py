@@ -164,18 +164,23 @@ class Rule:
             found.append(f"weight {cls.weight!r} is not a number >= 0")
         if not cls.doc():
             found.append("the docstring (the rule's documentation) is missing")
-        if cls.check is Rule.check and not issubclass(cls, BatchRule):
+        if cls.check is Rule.check and not issubclass(cls, CrossReportRule):
             found.append("check() is not implemented")
         return found
 
 
-class BatchRule(Rule):
-    """A rule that looks across the reports of a batch (the same organ's earlier year, copied text).
+class CrossReportRule(Rule):
+    """A rule that looks across the reports of a run (the same organ's earlier year, copied text).
 
-    It declares what a `Rule` declares and implements `check_batch(reports, context)`, yielding
+    It declares what a `Rule` declares and implements `check_reports(reports, context)`, yielding
     `(index, Finding)` pairs where `index` points into `reports`; `applicable(reports, context)` says, per
     report, whether the rule had anything to compare it with (default: `applies` alone).
+
+    Rules written for 0.1 subclass `BatchRule` and implement `check_batch`; both names still work.
     """
+
+    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterable[tuple[int, Finding]]:
+        return self.check_batch(reports, context)  # a 0.1 rule implements the old name
 
     def check_batch(self, reports: list[Report], context: CheckContext) -> Iterable[tuple[int, Finding]]:
         raise NotImplementedError  # pragma: no cover
@@ -186,6 +191,10 @@ class BatchRule(Rule):
     @classmethod
     def problems(cls) -> list[str]:
         found = super().problems()
-        if cls.check_batch is BatchRule.check_batch:
-            found.append("check_batch() is not implemented")
+        if cls.check_reports is CrossReportRule.check_reports and cls.check_batch is CrossReportRule.check_batch:
+            found.append("check_reports() is not implemented")
         return found
+
+
+# The 0.1 name, kept for one release (docs/plugins.md).
+BatchRule = CrossReportRule

@@ -1,4 +1,5 @@
-"""From rule results to a score (0–100) and a grade (spec/rules.md, "Scoring").
+"""Stage 3 for one report: from its rule results to a score (0–100), a grade and the order of its findings
+(spec/rules.md, "Scoring").
 
 A deduction model, chosen because a clerk can follow it: every rule that fails takes its weight off
 100, scaled by how serious its findings are; further findings of the same rule add a quarter each, up to
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from engine.result import FileResult, FindingResult, Status
 from engine.rule import Severity
 
 SEVERITY_FACTOR: dict[Severity, float] = {Severity.error: 1.0, Severity.warning: 0.4, Severity.info: 0.0}
@@ -50,3 +52,24 @@ def grade(value: float) -> str:
 
 def grade_en(name: str) -> str:
     return next((en for _, zh, en in GRADES if zh == name), name)
+
+
+def rescore(result: FileResult) -> FileResult:
+    """Penalties, score and grade from the findings that stand (a reviewer's dismissal takes one back)."""
+    standing: dict[str, list[Severity]] = {}
+    for f in result.findings:
+        if not (f.review and f.review.status == "dismissed"):
+            standing.setdefault(f.rule, []).append(f.severity)
+    for r in result.rules:
+        r.penalty = rule_penalty(r.weight, standing.get(r.rule, [])) if r.status == Status.failed else 0.0
+    result.score = score(r.penalty for r in result.rules)
+    result.grade = grade(result.score)
+    result.findings.sort(key=finding_order)
+    return result
+
+
+SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+
+
+def finding_order(f: FindingResult) -> tuple:
+    return (SEVERITY_ORDER[f.severity], f.rule, f.location.page or 0, f.location.line or 0)

@@ -8,8 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine import Report
-from engine.model import Cell
+from engine import Cell, Report
 from engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS
 from rules.support import total
 

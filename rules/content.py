@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.rule import Applies
+from engine import Applies, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.text import compact
 from rules.support import section_location
 

@@ -10,9 +10,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from engine import BatchRule, CheckContext, Finding, Msg, Report, SectionKey, Severity, hookimpl
+from engine import Applies, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, hookimpl
 from engine.organs import pairing_keys
-from engine.rule import Applies
 from engine.template import APPLICATION_COLUMNS
 from rules.support import NotANumber, cell_location, section_location, tidy, value
 
@@ -36,7 +35,7 @@ def previous_years(reports: list[Report]) -> dict[int, int]:
     return found
 
 
-class CarryOverContinuity(BatchRule):
+class CarryOverContinuity(CrossReportRule):
     """上年结转 this year equals 结转下年度继续办理 in the same organ's report for last year, column by column.
 
     Why: the applications carried forward at the end of one year are the applications carried over at the
@@ -69,7 +68,7 @@ class CarryOverContinuity(BatchRule):
         before = previous_years(reports)
         return [i in before for i in range(len(reports))]
 
-    def check_batch(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
         for i, j in previous_years(reports).items():
             now = reports[i].applications.get("carried_over", {})
             then = reports[j].applications.get("carried_forward", {})
@@ -99,7 +98,7 @@ class CarryOverContinuity(BatchRule):
                     )
 
 
-class InForceContinuity(BatchRule):
+class InForceContinuity(CrossReportRule):
     """现行有效件数 this year equals last year's plus 本年制发 minus 本年废止 (2021 template).
 
     Why: documents in force at the end of the year are last year's plus those issued, less those repealed.
@@ -140,7 +139,7 @@ class InForceContinuity(BatchRule):
         pairs = self._pairs(reports)
         return [i in pairs for i in range(len(reports))]
 
-    def check_batch(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
         for i, j in self._pairs(reports).items():
             for row, label in self.ROWS:
                 now, then = reports[i].proactive.get(row, {}), reports[j].proactive.get(row, {})
@@ -210,7 +209,7 @@ def _similar_pairs(texts: list[frozenset[str]]) -> Iterator[tuple[int, int, floa
             yield i, j, score
 
 
-class DuplicateText(BatchRule):
+class DuplicateText(CrossReportRule):
     """Section 一 or 五 is not a copy of the same organ's previous report or of another organ's (雷同).
 
     Why: reports copied from last year, or between organs, are the defect supervisors cite most
@@ -246,7 +245,7 @@ class DuplicateText(BatchRule):
     }
     SECTIONS = (SectionKey.overview, SectionKey.problems)
 
-    def check_batch(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
         organs = pairing_keys([r.agency for r in reports])
         for key in self.SECTIONS:
             owners, texts = [], []
@@ -291,5 +290,5 @@ class DuplicateText(BatchRule):
 
 
 @hookimpl
-def nianbao_batch_rules() -> list[type[BatchRule]]:
+def nianbao_cross_report_rules() -> list[type[CrossReportRule]]:
     return [CarryOverContinuity, InForceContinuity, DuplicateText]

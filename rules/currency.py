@@ -7,8 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from engine import CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, compact, hookimpl
-from engine.rule import Applies
+from engine import Applies, CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, compact, hookimpl
 from rules.support import section_location
 
 # Superseded bases a 2021+ report should no longer follow, each with how to name it in a message.

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, compact, hookimpl, label_key
-from engine.rule import Applies
+from engine import Applies, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, compact, hookimpl, label_key
 from rules.support import section_location
 
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from engine import CheckContext, Finding, Location, Msg, Report, Rule, Severity, hookimpl
+from engine import Applies, CheckContext, Finding, Location, Msg, Report, Rule, Severity, hookimpl
 from engine.organs import OrganType
-from engine.rule import Applies
 
 DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "town": "03-31"}
 _KINDS = {

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine import Location, Report
-from engine.model import Cell
+from engine import Cell, Location, Report
 from engine.template import column_label, row_label
 from engine.text import NIL_WORDS
 

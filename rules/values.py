@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from engine import CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from engine import Applies, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.organs import Level
-from engine.rule import Applies
 from engine.template import MONEY_CELLS, SIGNED_COLUMNS, Template, column_label, row_label
 from rules.support import NIL_WORDS, cell_location
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.batch.progress import Progress
 from engine.i18n import Lang
-from engine.progress import Progress
 from engine.schemas import RESULT, schema_errors
 from engine.testing.samples import write_batch
 from tests.conftest import ROOT

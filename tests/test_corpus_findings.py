@@ -89,11 +89,11 @@ def test_hongze_2023_and_2024_are_paired_across_a_changed_name(checker):
         pytest.skip("corpus not present")
     results = [checker.check_file(p) for p in paths]
     assert [r.report.agency for r in results] == ["洪泽区人民政府", "淮安市洪泽区人民政府"]
-    checker.check_batch(results)
+    checker.check_across(results)
     status = {r.rule: r.status.value for r in results[1].rules if r.rule in {"NB501", "NB502"}}
     assert status == {"NB501": "pass", "NB502": "pass"}  # carried over 2024 = carried forward 2023, in force continues
     # Break the continuity the 2023 report states, and NB501 says so.
     results = [checker.check_file(p) for p in paths]
     results[0].report.applications["carried_forward"]["total"] = 99
-    checker.check_batch(results)
+    checker.check_across(results)
     assert [f.rule for f in results[1].findings if f.rule == "NB501"] == ["NB501"]

@@ -1,23 +1,16 @@
-"""What a reader is, and the helpers every reader shares."""
+"""The helpers every reader shares. (`Reader` itself is `engine.reader.Reader`; importing it from here
+still works, for plugins written against 0.1.)"""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from engine.errors import ErrorCode, ReadError
-from engine.model import Report, Source, SourceFormat
+from engine.model import Source, SourceFormat
+from engine.reader import Reader
 
-
-@runtime_checkable
-class Reader(Protocol):
-    """Turns the bytes of one file into a `Report`, or raises `ReadError` with an error code."""
-
-    format: SourceFormat
-    suffixes: tuple[str, ...]
-
-    def read(self, path: Path, data: bytes) -> Report: ...
+__all__ = ["Reader", "decode_text", "make_source"]
 
 
 def make_source(path: Path, data: bytes, fmt: SourceFormat, pages: int | None = None) -> Source:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.hookspecs import hookimpl
-from engine.readers.base import Reader
+from engine.reader import Reader
 from engine.readers.docx import DocxReader
 from engine.readers.html import HtmlReader
 from engine.readers.jsonreader import JsonReader

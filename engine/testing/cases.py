@@ -98,7 +98,7 @@ class RuleCase:
         checker = Checker(PluginHost.load(extra=plugins or []), profile)
         specs = self.batch or [None]
         results = [checker.check_report(self.build(checker, spec)) for spec in specs]
-        checker.check_batch(results)
+        checker.check_across(results)
         crashed = [r for result in results for r in result.rules if r.status == "error"]
         if crashed:
             raise AssertionError(f"{self.id}: rule crashed: {crashed[0].reason}")

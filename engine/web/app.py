@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from engine.batch import Pool, WorkerLimits
+from engine.batch.pool import Pool, WorkerLimits
 from engine.checker import Checker
 from engine.i18n import Lang, Msg
 from engine.readers.sniff import sniff
@@ -61,7 +61,7 @@ class SelfCheck:
         result.source.path = filename
         if result.report is not None:
             result.report.source.path = filename
-        self.checker.check_batch(results)
+        self.checker.check_across(results)
         return self.checker.document(results)
 
     async def receive(self, request: Request) -> tuple[bytes, str] | Response:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import __version__
-from engine.batch import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
-from engine.cache import Cache, run_key
-from engine.checker import Checker, rescore
-from engine.progress import Progress
+from engine.batch.cache import Cache, run_key
+from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
+from engine.batch.progress import Progress
+from engine.batch.review import apply_review, load_review
+from engine.checker import Checker
 from engine.result import FileResult
-from engine.review import apply_review, load_review
+from engine.scoring import rescore
 from engine.sources import Submission
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class RunOptions:
 def _code_digest(checker: Checker) -> str:
     """The engine's code and every loaded plugin's (the built-in rules, a local rule file): a changed checkout
     or an edited rule file must not reuse old results, even when no version number changed."""
-    folders = {Path(__file__).resolve().parent}
+    folders = {Path(__file__).resolve().parents[1]}  # the whole engine package
     files: set[Path] = set()
     for plugin in checker.host.manager.get_plugins():
         source = getattr(plugin, "__file__", None)
@@ -61,7 +62,7 @@ def _run_key(checker: Checker, options: RunOptions) -> str:
         profile.organ_type,
         profile.options,
         profile.resolved_deadlines(),
-        [(r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.rules + checker.batch_rules],
+        [(r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.rules + checker.cross_rules],
         [(p.name, p.version) for p in checker.host.plugins],
         options.timeout,
         options.memory_mb,
@@ -127,7 +128,7 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
         if cache:
             cache.close()
     done = [r for r in results if r is not None]
-    checker.check_batch(done)
+    checker.check_across(done)
     if options.review:
         apply_review(done, load_review(options.review))
         for result in done:
