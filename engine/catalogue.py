@@ -6,7 +6,7 @@ import json
 
 from pydantic import BaseModel
 
-from engine.i18n import Lang
+from engine.i18n import Lang, Msg
 from engine.plugins import PluginHost
 from engine.profile import Profile
 
@@ -53,7 +53,7 @@ def render_json(rules: list[RuleRecord]) -> str:
 def render_text(rules: list[RuleRecord], lang: Lang = Lang.zh) -> str:
     lines = []
     for r in rules:
-        title = r.title_en if lang == Lang.en and r.title_en else r.title
+        title = Msg(r.title, r.title_en or r.title).render(lang)
         flag = "" if r.selected else "  (off)"
         lines.append(f"{r.id}  {r.name}  [{r.severity}, {r.weight:g}, {r.applies}]  {title}{flag}")
         lines.append(f"       {r.plugin}: {r.doc.splitlines()[0] if r.doc else ''}")

@@ -7,7 +7,6 @@ or an input that could not be read (2 wins over 1). Logs go to standard error, n
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import sys
@@ -22,6 +21,7 @@ from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
 from engine.errors import ReadError, UsageError
 from engine.i18n import Lang, engine_message
+from engine.outputs import FORMATS
 from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.result import ResultDocument
@@ -29,10 +29,6 @@ from engine.rule import Severity
 from engine.sources import DEFAULT_SUFFIXES, collect
 
 log = logging.getLogger("nianbao")
-
-FORMATS = ("text", "json", "html", "csv", "xlsx")
-NEEDS_FILE = ("html", "xlsx")
-OUTPUT_MODULES = {"text": "text", "json": "jsonout", "html": "html_out", "csv": "csv_out", "xlsx": "xlsx_out"}
 
 
 class Exit(IntEnum):
@@ -56,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="检查报告 / check reports")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or .zip archives")
-    check.add_argument("--format", choices=FORMATS, default="text", help="html and xlsx need --output")
+    check.add_argument("--format", choices=list(FORMATS), default="text", help="html and xlsx need --output")
     check.add_argument("--output", type=Path, help="write here instead of standard output")
     check.add_argument("--profile", type=Path, help="a profile (TOML)")
     check.add_argument("--select", type=_ids, help="comma-separated rule ids or prefixes to run")
@@ -134,7 +130,8 @@ def exit_code(document: ResultDocument, fail_under: float | None) -> Exit:
 
 def cmd_check(args: argparse.Namespace) -> Exit:
     lang = Lang(args.lang)
-    if args.format in NEEDS_FILE and args.output is None:
+    output = FORMATS[args.format]
+    if output.needs_file and args.output is None:
         raise UsageError(f"--format {args.format} 需要 --output 文件 / needs --output FILE")
     profile = _profile(args)
     host = _load([*profile.plugins, *args.plugin], lang)
@@ -154,9 +151,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     )
     outcome = check_all(checker, files, options)
     document = checker.document(outcome.results, outcome.cached)
-    # Imported on demand: a JSON run never loads the spreadsheet library.
-    module = importlib.import_module(f"engine.outputs.{OUTPUT_MODULES[args.format]}")
-    _emit(module.render(document), args.output)
+    _emit(output.render(document), args.output)
     return exit_code(document, args.fail_under)
 
 

@@ -52,6 +52,8 @@ class Location(BaseModel):
     # The table cells the finding rests on, as [row, column] keys of its section's table: what the web page
     # and the outputs highlight (spec/interfaces.md, location.cells).
     cells: list[tuple[str, str]] | None = None
+    # The table `cells` belong to when it is not `section`: a sentence of prose that states a table's figure.
+    table: str | None = None
 
 
 class Finding(BaseModel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from engine.i18n import Lang, Msg
 from engine.result import FileResult, FindingResult, Status
 from engine.rule import Severity
 
@@ -50,8 +51,9 @@ def grade(value: float) -> str:
     return next(name for floor, name, _ in GRADES if value >= floor)
 
 
-def grade_en(name: str) -> str:
-    return next((en for _, zh, en in GRADES if zh == name), name)
+def grade_label(name: str | None, lang: Lang) -> str:
+    """A grade as the reader's language names it (the result document keeps the Chinese name)."""
+    return next((Msg(zh, en).render(lang) for _, zh, en in GRADES if zh == name), name or "")
 
 
 def rescore(result: FileResult) -> FileResult:

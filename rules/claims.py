@@ -38,49 +38,82 @@ def parse_number(text: str) -> int | None:
     return result + (digit or 0)
 
 
-Metric = Callable[[Report], float]
-
 _APPLICANTS = tuple(c.key for c in APPLICANT_COLUMNS)
 _OUTCOMES = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
 
 
 def row_total(row: dict[str, Cell], parts: tuple[str, ...]) -> float:
     """A row's 总计; when that cell is blank, the sum of its parts (what the table does show)."""
-    if row.get("total") is None and any(row.get(p) is not None for p in parts):
+    if _from_parts(row, parts):
         return total(row[p] for p in parts)
     return total([row["total"]])
 
 
+def _from_parts(row: dict[str, Cell], parts: tuple[str, ...]) -> bool:
+    return row.get("total") is None and any(row.get(p) is not None for p in parts)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure of a table that prose may state: how to read it, and which cells it is read from."""
+
+    read: Callable[[Report], float]
+    table: str
+    rows: Callable[[Report], tuple[str, ...]]
+
+    def __call__(self, report: Report) -> float:
+        return self.read(report)
+
+    def cells(self, report: Report) -> list[tuple[str, str]]:
+        """The [row, column] cells the figure rests on: each row's 总计, or its parts where 总计 is blank."""
+        table = report.table(self.table)
+        parts = _APPLICANTS if self.table == "applications" else _OUTCOMES
+        found: list[tuple[str, str]] = []
+        for key in self.rows(report):
+            if key in table:
+                found += [(key, p) for p in parts] if _from_parts(table[key], parts) else [(key, "total")]
+        return found
+
+
 def cell(table: str, row: str) -> Metric:
     parts = _APPLICANTS if table == "applications" else _OUTCOMES
-    return lambda r: row_total(r.table(table)[row], parts)
+    return Metric(lambda r: row_total(r.table(table)[row], parts), table, lambda r: (row,))
 
 
 def rows(*keys: str) -> Metric:
-    return lambda r: sum(row_total(r.applications[k], _APPLICANTS) for k in keys)
+    return Metric(
+        lambda r: sum(row_total(r.applications[k], _APPLICANTS) for k in keys), "applications", lambda r: keys
+    )
 
 
 def minus(a: Metric, b: Metric) -> Metric:
-    return lambda r: a(r) - b(r)
+    return Metric(lambda r: a(r) - b(r), a.table, lambda r: (*a.rows(r), *b.rows(r)))
+
+
+def _group_rows(name: str, r: Report) -> tuple[str, ...]:
+    keys = tuple(k for k in OUTCOME_GROUPS[name] if k in r.applications)
+    if name == "other_subtotal" and not keys:
+        return ("other",)
+    if len(keys) < len(OUTCOME_GROUPS[name]):
+        if name in r.applications:  # a subtotal row the report added stands for the missing items
+            return (name,)
+        raise KeyError(name)  # some of its rows were not read: the group's figure is unknown
+    return keys
 
 
 def group(name: str) -> Metric:
     def metric(r: Report) -> float:
-        keys = [k for k in OUTCOME_GROUPS[name] if k in r.applications]
-        if name == "other_subtotal" and not keys:
-            keys = ["other"]
-        elif len(keys) < len(OUTCOME_GROUPS[name]):
-            if name in r.applications:  # a subtotal row the report added stands for the missing items
-                return row_total(r.applications[name], _APPLICANTS)
-            raise KeyError(name)  # some of its rows were not read: the group's figure is unknown
-        return sum(row_total(r.applications[k], _APPLICANTS) for k in keys)
+        return sum(row_total(r.applications[k], _APPLICANTS) for k in _group_rows(name, r))
 
-    return metric
+    return Metric(metric, "applications", lambda r: _group_rows(name, r))
 
 
-def lawsuits(r: Report) -> float:
-    rl = r.review_litigation
-    return sum(row_total(rl[g], _OUTCOMES) for g in ("litigation_direct", "litigation_after_review"))
+_LAWSUITS = ("litigation_direct", "litigation_after_review")
+lawsuits = Metric(
+    lambda r: sum(row_total(r.review_litigation[g], _OUTCOMES) for g in _LAWSUITS),
+    "review_litigation",
+    lambda r: _LAWSUITS,
+)
 
 
 class Topic:
@@ -99,7 +132,7 @@ class Claim:
     what: str  # message parameter naming the figure, Chinese
     what_en: str
     pattern: re.Pattern[str]
-    metrics: tuple[Metric, ...]  # the first is the one the message names
+    metrics: tuple[Metric, ...]  # the first is the one the message names (and whose cells it shows)
     topic: str = Topic.outcome
     zero: bool = False  # the pattern states "none" rather than a figure
     aggregate: bool = False  # a whole-table figure that a qualified sentence may state a part of

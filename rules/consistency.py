@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import accumulate
 
-from engine import CheckContext, Finding, Msg, Report, Rule, Section, SectionKey, Severity, compact, hookimpl
+from engine import CheckContext, Finding, Location, Msg, Report, Rule, Section, SectionKey, Severity, compact, hookimpl
 from rules.claims import CLAIMS, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
 from rules.support import NotANumber, section_location, tidy
 
@@ -100,10 +100,18 @@ class TextTableMismatch(Rule):
                             "what_en": claim.what_en,
                             "expected": tidy(expected),
                         },
-                        location=section_location(report, section.key.value, at=lines(start + sentence.find(quote))),
+                        location=_where(report, section, claim, lines(start + sentence.find(quote))),
                         expected=tidy(expected),
                         actual=stated,
                     )
+
+
+def _where(report: Report, section: Section, claim: Claim, line: int) -> Location:
+    """The sentence's place, with the table cells its figure is read from."""
+    where = section_location(report, section.key.value, at=line)
+    where.table = claim.metrics[0].table
+    where.cells = claim.metrics[0].cells(report)
+    return where
 
 
 def _readings(claim: Claim, report: Report) -> list[float]:

@@ -34,7 +34,10 @@ def tidy(number: float) -> int | float:
     return int(number) if float(number).is_integer() else round(number, 4)
 
 
-def cell_location(report: Report, table: str, row: str, column: str | None = None) -> Location:
+def cell_location(
+    report: Report, table: str, row: str, column: str | None = None, cells: Iterable[tuple[str, str]] = ()
+) -> Location:
+    """Where a cell stands, with the cells the finding rests on (the cell itself when none are given)."""
     anchor = report.anchor(f"{table}.{row}") or report.anchor(f"section.{table}")
     return Location(
         section=table,
@@ -44,6 +47,7 @@ def cell_location(report: Report, table: str, row: str, column: str | None = Non
         column_label=column_label(table, column, row, report.template) if column else None,
         page=anchor.page if anchor else None,
         line=anchor.line if anchor else None,
+        cells=list(cells) or ([(row, column)] if column else None),
     )
 
 

@@ -70,7 +70,9 @@ class ApplicationsBalance(Rule):
                         "left": tidy(left),
                         "right": tidy(right),
                     },
-                    location=cell_location(report, "applications", "received_new", col.key),
+                    location=cell_location(
+                        report, "applications", "received_new", col.key, [(r, col.key) for r in rows]
+                    ),
                     expected=tidy(right),
                     actual=tidy(left),
                 )
@@ -143,7 +145,9 @@ class ApplicationsOutcomeTotal(Rule):
                             "expected": tidy(expected),
                             "actual": tidy(actual),
                         },
-                        location=cell_location(report, "applications", target, col.key),
+                        location=cell_location(
+                            report, "applications", target, col.key, [(r, col.key) for r in (*items, target)]
+                        ),
                         expected=tidy(expected),
                         actual=tidy(actual),
                     )
@@ -197,7 +201,9 @@ class ApplicationsRowTotal(Rule):
                         "expected": tidy(expected),
                         "actual": tidy(actual),
                     },
-                    location=cell_location(report, "applications", key, "total"),
+                    location=cell_location(
+                        report, "applications", key, "total", [(key, c.key) for c in APPLICATION_COLUMNS]
+                    ),
                     expected=tidy(expected),
                     actual=tidy(actual),
                 )
@@ -251,7 +257,9 @@ class ReviewLitigationTotal(Rule):
                         "expected": tidy(expected),
                         "actual": tidy(actual),
                     },
-                    location=cell_location(report, "review_litigation", group, "total"),
+                    location=cell_location(
+                        report, "review_litigation", group, "total", [(group, c) for c in (*parts, "total")]
+                    ),
                     expected=tidy(expected),
                     actual=tidy(actual),
                 )

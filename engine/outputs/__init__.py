@@ -1,1 +1,38 @@
-"""Outputs: result documents rendered for people and programs (stage 3 of 3). One module per format."""
+"""Stage 3's documents: every output format, in one registry.
+
+Each format is a module `engine.outputs.<name>_out` with `render(document) -> str | bytes`; it renders the
+result document and decides nothing a rule decided. Modules load on demand, so a JSON run never imports the
+spreadsheet library.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from engine.result import ResultDocument
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str
+    needs_file: bool = False  # binary or page-sized: written to --output, never to a terminal
+
+    @property
+    def module(self) -> str:
+        return f"engine.outputs.{self.name}_out"
+
+    def render(self, document: ResultDocument) -> str | bytes:
+        return importlib.import_module(self.module).render(document)
+
+
+FORMATS: dict[str, OutputFormat] = {
+    f.name: f
+    for f in (
+        OutputFormat("text"),
+        OutputFormat("json"),
+        OutputFormat("html", needs_file=True),
+        OutputFormat("csv"),
+        OutputFormat("xlsx", needs_file=True),
+    )
+}

@@ -6,7 +6,7 @@ import csv
 import io
 
 from engine.i18n import Lang
-from engine.outputs.table import REPORT_COLUMNS, headers, report_rows, spreadsheet_safe
+from engine.outputs.rows import REPORT_COLUMNS, headers, report_rows, spreadsheet_safe
 from engine.result import ResultDocument
 
 

@@ -10,7 +10,7 @@ import hashlib
 from html import escape
 
 from engine.i18n import Lang, Msg
-from engine.outputs.table import (
+from engine.outputs.rows import (
     REPORT_COLUMNS,
     REVIEW,
     SEVERITY,
@@ -21,10 +21,12 @@ from engine.outputs.table import (
     section_title,
 )
 from engine.result import FileResult, FindingResult, ResultDocument
-from engine.scoring import GRADES, grade_en
+from engine.scoring import GRADES, grade_label
 
 UI = {
     "title": Msg("年报体检结果", "Nianbao results"),
+    "page": Msg("第 {page} 页", "page {page}"),
+    "line": Msg("第 {line} 行", "line {line}"),
     "summary": Msg(
         "共 {files} 个文件：已检查 {checked} 个，无法读取 {unreadable} 个；平均分 {mean}。",
         "{files} file(s): {checked} checked, {unreadable} unreadable; mean score {mean}.",
@@ -93,7 +95,7 @@ def page(title: str, body: str, script: str = "") -> str:
 
 def grade_chart(document: ResultDocument, lang: Lang) -> str:
     """Bars per grade (and unreadable files), drawn as inline SVG."""
-    bars = [(g if lang == Lang.zh else grade_en(g), document.summary.grades.get(g, 0), g) for _, g, _ in GRADES]
+    bars = [(grade_label(g, lang), document.summary.grades.get(g, 0), g) for _, g, _ in GRADES]
     bars.append((UI["unreadable"].render(lang), document.summary.unreadable, "unreadable"))
     top = max([n for _, n, _ in bars] + [1])
     colours = {"优秀": "#17743a", "良好": "#2b5fb3", "合格": "#9a6700", "不合格": "#b42318", "unreadable": "#55607a"}
@@ -138,21 +140,22 @@ def where(f: FindingResult, lang: Lang) -> str:
     loc = f.location
     parts = [p for p in (loc.row_label, loc.column_label) if p]
     if loc.page:
-        parts.append(f"第 {loc.page} 页" if lang == Lang.zh else f"page {loc.page}")
+        parts.append(UI["page"].render(lang, {"page": loc.page}))
     elif loc.line:
-        parts.append(f"第 {loc.line} 行" if lang == Lang.zh else f"line {loc.line}")
+        parts.append(UI["line"].render(lang, {"line": loc.line}))
     return " · ".join(parts)
 
 
 def finding_item(f: FindingResult, lang: Lang) -> str:
-    pick = 0 if lang == Lang.zh else 1
     review = ""
     if f.review:
-        review = f' <span class="review">[{escape(REVIEW[f.review.status][pick])}：{escape(f.review.reason)}]</span>'
+        review = (
+            f' <span class="review">[{escape(REVIEW[f.review.status].render(lang))}：{escape(f.review.reason)}]</span>'
+        )
     cls = ' class="dismissed"' if not f.counts else ""
     place = where(f, lang)
     return (
-        f'<li{cls}><span class="sev sev-{f.severity.value}">{escape(SEVERITY[f.severity][pick])}</span> '
+        f'<li{cls}><span class="sev sev-{f.severity.value}">{escape(SEVERITY[f.severity].render(lang))}</span> '
         f'<span class="rule">{escape(f.rule)}</span> '
         + (f'<span class="where">{escape(place)}</span> ' if place else "")
         + f"{escape(f.message)}{review}</li>"
@@ -177,7 +180,7 @@ def report_block(index: int, result: FileResult, lang: Lang) -> str:
         body = f"<p>[{escape(result.error.code)}] {escape(result.error.message)}</p>"
     else:
         assert report is not None
-        grade = result.grade if lang == Lang.zh else grade_en(result.grade or "")
+        grade = grade_label(result.grade, lang)
         summary = (
             f"{escape(report.agency or result.source.path)} · {escape(str(report.year or ''))} · "
             f'<span class="g-{escape(result.grade or "")}">{result.score:.1f} {escape(grade)}</span>'

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import re
 
-from engine.i18n import Lang
-from engine.outputs.table import FINDING_COLUMNS, REPORT_COLUMNS, finding_rows, headers, report_rows, spreadsheet_safe
+from engine.i18n import Lang, Msg
+from engine.outputs.rows import FINDING_COLUMNS, REPORT_COLUMNS, finding_rows, headers, report_rows, spreadsheet_safe
 from engine.result import ResultDocument
 
 # Characters that XML 1.0 (and so Excel) cannot hold; a report's text may contain them.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_WIDTHS = {"file": 48, "organ": 28, "failed_rules": 30, "read_error": 40, "message": 80, "fingerprint": 18}
+SHEETS = {"reports": Msg("报告", "Reports"), "findings": Msg("问题", "Findings")}
+_WIDTHS = {"file": 48, "organ": 28, "failed_rules": 30, "read_error": 40, "message": 80, "cells": 40, "fingerprint": 18}
 
 
 def _cell(value):
@@ -41,8 +42,8 @@ def render(document: ResultDocument) -> bytes:
     lang = Lang(document.lang)
     book = Workbook()
     book.remove(book.active)
-    _sheet(book, "报告" if lang == Lang.zh else "Reports", REPORT_COLUMNS, report_rows(document), lang)
-    _sheet(book, "问题" if lang == Lang.zh else "Findings", FINDING_COLUMNS, finding_rows(document), lang)
+    _sheet(book, SHEETS["reports"].render(lang), REPORT_COLUMNS, report_rows(document), lang)
+    _sheet(book, SHEETS["findings"].render(lang), FINDING_COLUMNS, finding_rows(document), lang)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

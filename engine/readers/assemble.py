@@ -6,48 +6,20 @@ report came as text, PDF, HTML or DOCX.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from engine.errors import ErrorCode, ReadError
-from engine.model import Anchor, Cell, Report, Section, SectionKey, Source
+from engine.model import Anchor, Report, Section, Source
 from engine.readers.layout import agency_from_title, date_at_end, find_title, period_year, year_in
 from engine.readers.normalize import compact
+from engine.readers.raw import RawDocument, RawSection
 from engine.readers.tables import (
-    RawRow,
     build_applications,
     build_proactive,
     build_review,
     decide_template,
 )
 from engine.template import Template
-
-
-@dataclass
-class RawSection:
-    key: SectionKey
-    heading: str
-    prose: list[str]
-    anchor: Anchor | None = None
-    line_anchors: list[Anchor] = field(default_factory=list)  # where each prose line stands, when known
-
-
-@dataclass
-class RawDocument:
-    """A format-neutral reading of a report, before mapping to the model."""
-
-    head: list[str] = field(default_factory=list)  # lines before the first heading
-    sections: list[RawSection] = field(default_factory=list)
-    proactive_rows: list[RawRow] = field(default_factory=list)
-    application_rows: list[RawRow] = field(default_factory=list)
-    review_values: list[Cell] = field(default_factory=list)
-    review_anchor: Anchor | None = None
-    table_text: str = ""  # header and label text of all tables, for the template decision
-    full_text: str = ""
-    title: str | None = None  # when the format states it apart from the text (HTML <title>)
-    published: dt.date | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _infer_template(report: Report) -> Template | None:

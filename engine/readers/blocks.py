@@ -7,81 +7,17 @@ the tables from either kind the same way: a run of label text followed by a run 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.model import Anchor, Cell, SectionKey
-from engine.readers.assemble import RawDocument, RawSection
 from engine.readers.layout import match_heading
-from engine.readers.normalize import NIL_WORDS, ZERO_WORDS, compact, is_value_token, nfkc, parse_cell, squeeze
-from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, RawRow, match_label
+from engine.readers.normalize import compact
+from engine.readers.raw import Block, RawDocument, RawRow, RawSection
+from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
 from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS
 
 REVIEW_WIDTH = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
-
-# "1.属于国家秘密", "3、其他": an item number opening a label, not a value.
-_ITEM_MARKER = re.compile(r"^\d+\s*[.．、]\s*\D")
-_VALUE_START = re.compile(r"^[-−－—–/／]|^\d")
-
-
-@dataclass(frozen=True)
-class Piece:
-    text: str
-    is_value: bool
-    value: Cell = None
-
-
-@dataclass
-class Block:
-    text: str = ""
-    cells: list[str] | None = None  # a table row: the cells that start in it, left to right
-    line: int | None = None
-    page: int | None = None
-
-    @property
-    def compact(self) -> str:
-        return compact(" ".join(self.cells) if self.cells is not None else self.text)
-
-    @property
-    def anchor(self) -> Anchor:
-        return Anchor(page=self.page, line=self.line)
-
-    def pieces(self) -> list[Piece]:
-        if self.cells is None:
-            # Markdown tables: the bars only separate cells.
-            tokens = self.text.replace("|", " ").split()
-            values = [is_value_token(p) for p in tokens]
-            # "无" is a value only among figures: alone on a line it is a label written one character per line.
-            figures = sum(v and compact(p) not in NIL_WORDS for p, v in zip(tokens, values, strict=True))
-            return [
-                Piece(p, True, parse_cell(p)) if v and (figures or compact(p) not in NIL_WORDS) else Piece(p, False)
-                for p, v in zip(tokens, values, strict=True)
-            ]
-        return _cell_pieces(self.cells)
-
-
-def _is_value_cell(text: str) -> bool:
-    t = compact(text)
-    if t in NIL_WORDS or t in ZERO_WORDS:
-        return True  # "无" or "〇" written into a count cell
-    return not t or (bool(_VALUE_START.match(t)) and not _ITEM_MARKER.match(nfkc(text).strip()))
-
-
-def _cell_pieces(cells: list[str]) -> list[Piece]:
-    """A grid row: its values are the longest run of value-like cells (figures, dashes, blanks) that ends
-    the row and holds a figure or follows a label; the cells before it are label text (blanks skipped)."""
-    start = len(cells)
-    while start > 0 and _is_value_cell(cells[start - 1]):
-        start -= 1
-    values = cells[start:]
-    has_label = any(compact(c) for c in cells[:start])
-    if not (has_label or any(compact(c) for c in values)):
-        values = []
-    pieces = [Piece(squeeze(c), False) for c in cells[:start] if compact(c)]
-    pieces += [Piece(squeeze(c), True, parse_cell(c)) for c in values]
-    return pieces
-
 
 # --- tables inside a section ------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ from engine.errors import ErrorCode, ReadError
 from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
-from engine.readers.blocks import Block, parse_blocks
+from engine.readers.blocks import parse_blocks
+from engine.readers.raw import Block
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 64 * 1024 * 1024  # an inflated document.xml beyond this is a zip bomb, not a report

@@ -20,8 +20,9 @@ from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
-from engine.readers.blocks import Block, parse_blocks
+from engine.readers.blocks import parse_blocks
 from engine.readers.layout import find_title, match_heading, year_in
+from engine.readers.raw import Block
 
 SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
 VOID = {"br", "img", "meta", "hr", "input", "link", "area", "base", "col", "embed", "param", "source", "wbr"}

@@ -19,9 +19,10 @@ from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
-from engine.readers.blocks import Block, parse_blocks
+from engine.readers.blocks import parse_blocks
 from engine.readers.grid import THIN, Char, Segment, build_grids, join_line, rect_segments
 from engine.readers.normalize import compact
+from engine.readers.raw import Block
 
 log = logging.getLogger(__name__)
 

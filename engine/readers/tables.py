@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from engine.model import Anchor, Cell, Table
 from engine.readers.normalize import label_key, money_with_unit
+from engine.readers.raw import RawRow
 from engine.template import (
     APPLICATION_COLUMNS,
     MONEY_CELLS,
@@ -23,15 +24,6 @@ from engine.template import (
     Template,
     row_label,
 )
-
-
-@dataclass
-class RawRow:
-    """A table row as a reader found it: label text and the values after it, in order."""
-
-    label: str
-    values: list[Cell]
-    anchor: Anchor | None = None
 
 
 @dataclass

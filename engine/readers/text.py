@@ -13,9 +13,10 @@ from pathlib import Path
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
-from engine.readers.assemble import RawDocument, build_report
+from engine.readers.assemble import build_report
 from engine.readers.base import decode_text, make_source
-from engine.readers.blocks import Block, parse_blocks
+from engine.readers.blocks import parse_blocks
+from engine.readers.raw import Block, RawDocument
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－―]\s*\d{1,4}\s*[-—–－―]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 

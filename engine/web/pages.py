@@ -11,9 +11,8 @@ from html import escape
 from engine.i18n import Lang, Msg
 from engine.outputs.html_out import findings_html, page
 from engine.result import FileResult, ResultDocument
-from engine.scoring import grade_en
+from engine.scoring import grade_label
 from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template, row_label
-from engine.web.identities import involved_cells
 
 UI = {
     "title": Msg("年报体检 · 自查", "Nianbao self-check"),
@@ -56,8 +55,8 @@ def _t(key: str, lang: Lang, **params: object) -> str:
 
 
 def _page(lang: Lang, body: str) -> str:
-    other = "en" if lang == Lang.zh else "zh"
-    switch = f'<a class="lang" href="/?lang={other}">{_t("other", lang)}</a>'
+    other = next(each for each in Lang if each != lang)
+    switch = f'<a class="lang" href="/?lang={other.value}">{_t("other", lang)}</a>'
     return page(UI["title"].render(lang), f"<style>{STYLE}</style>{switch}{body}")
 
 
@@ -74,7 +73,11 @@ def upload_page(lang: Lang, message: str | None = None) -> str:
 
 
 def _table(
-    title: str, rows: list[tuple[str, str, list[tuple[str, object]]]], columns: list[str], hits: set, table: str
+    title: str,
+    rows: list[tuple[str, str, list[tuple[str, object]]]],
+    columns: list[str],
+    hits: set[tuple[str, str, str]],
+    table: str,
 ) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in ["", *columns])
     body = []
@@ -89,13 +92,21 @@ def _table(
     return f'<h3>{escape(title)}</h3><div class="scroll"><table><tr>{head}</tr>{rows_html}</table></div>'
 
 
+def highlighted(result: FileResult) -> set[tuple[str, str, str]]:
+    """(table, row, column) of every cell a counting finding rests on, as its rule recorded them."""
+    hits = set()
+    for f in result.findings:
+        table = f.location.table or f.location.section
+        if f.counts and table and f.location.cells:
+            hits |= {(table, row, column) for row, column in f.location.cells}
+    return hits
+
+
 def tables_html(result: FileResult, lang: Lang) -> str:
     report = result.report
     assert report is not None
     apps = report.applications
-    hits: set = set()
-    for f in result.findings:
-        hits |= involved_cells(f, apps)
+    hits = highlighted(result)
     parts = []
     if apps:
         template = Template(report.template or "2021")
@@ -138,7 +149,7 @@ def result_page(document: ResultDocument, lang: Lang) -> str:
         return _page(lang, body + download)
     report = result.report
     assert report is not None
-    grade = result.grade if lang == Lang.zh else grade_en(result.grade or "")
+    grade = grade_label(result.grade, lang)
     meta = _t("meta", lang, agency=report.agency or "-", year=report.year or "-", template=report.template or "-")
     notes = ""
     if report.notes:

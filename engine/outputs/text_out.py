@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from engine.i18n import Lang, Msg
-from engine.outputs.table import by_section, section_title
+from engine.outputs.rows import SEVERITY, by_section, section_title
 from engine.result import FileResult, FindingResult, ResultDocument, Status
 from engine.rule import Severity
-from engine.scoring import grade_en
+from engine.scoring import grade_label
 
 UI: dict[str, Msg] = {
     "header": Msg("{path}", "{path}"),
@@ -19,6 +19,7 @@ UI: dict[str, Msg] = {
         "score {score} · {grade} · {errors} error(s) · {warnings} warning(s) · {infos} note(s)",
     ),
     "clean": Msg("未发现问题。", "No findings."),
+    "list_sep": Msg("、", ", "),
     "unreadable": Msg("无法检查（{code}）：{message}", "Not checked ({code}): {message}"),
     "crashed": Msg("规则 {rule} 运行出错：{reason}", "Rule {rule} crashed: {reason}"),
     "where_line": Msg("第 {line} 行", "line {line}"),
@@ -32,11 +33,6 @@ UI: dict[str, Msg] = {
         "（其中 {cached} 个文件未改动，结果取自缓存；--no-cache 可全部重新检查）",
         "({cached} unchanged file(s) taken from the cache; --no-cache checks everything again)",
     ),
-}
-SEVERITY_NAMES = {
-    Severity.error: Msg("错误", "error"),
-    Severity.warning: Msg("警告", "warning"),
-    Severity.info: Msg("提示", "note"),
 }
 
 
@@ -70,7 +66,7 @@ def render_file(result: FileResult, lang: Lang) -> list[str]:
             template=_t("template", lang, template=report.template) if report.template else unknown,
         )
     )
-    grade = result.grade if lang == Lang.zh else grade_en(result.grade or "")
+    grade = grade_label(result.grade, lang)
     lines.append(
         "  "
         + _t(
@@ -89,7 +85,7 @@ def render_file(result: FileResult, lang: Lang) -> list[str]:
         lines.append("  " + section_title(section, lang))
         for f in findings:
             where = _where(f, lang)
-            sev = SEVERITY_NAMES[f.severity].render(lang)
+            sev = SEVERITY[f.severity].render(lang)
             lines.append(f"    {sev} {f.rule}{' ' + where if where else ''}  {f.message}")
     for r in result.rules:
         if r.status == Status.error:
@@ -106,8 +102,8 @@ def render(document: ResultDocument) -> str:
         out += render_file(result, lang)
         out.append("")
     s = document.summary
-    grades = ("、" if lang == Lang.zh else ", ").join(
-        f"{g if lang == Lang.zh else grade_en(g)} {n}" for g, n in sorted(s.grades.items(), key=lambda kv: -kv[1])
+    grades = _t("list_sep", lang).join(
+        f"{grade_label(g, lang)} {n}" for g, n in sorted(s.grades.items(), key=lambda kv: -kv[1])
     )
     out.append(
         _t(

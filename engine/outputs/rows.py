@@ -8,50 +8,56 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from engine.i18n import Lang
+from engine.i18n import Lang, Msg
 from engine.model import SectionKey
 from engine.result import FileResult, FindingResult, ResultDocument
 from engine.rule import Severity
-from engine.scoring import grade_en
+from engine.scoring import grade_label
+from engine.template import column_label, row_label
 
-REPORT_COLUMNS = {
-    "rank": ("名次", "rank"),
-    "file": ("文件", "file"),
-    "organ": ("机关", "organ"),
-    "year": ("年度", "year"),
-    "template": ("模板", "template"),
-    "score": ("得分", "score"),
-    "grade": ("等级", "grade"),
-    "errors": ("错误", "errors"),
-    "warnings": ("警告", "warnings"),
-    "failed_rules": ("未通过的规则", "failed rules"),
-    "read_error": ("无法读取", "read error"),
+REPORT_COLUMNS: dict[str, Msg] = {
+    "rank": Msg("名次", "rank"),
+    "file": Msg("文件", "file"),
+    "organ": Msg("机关", "organ"),
+    "year": Msg("年度", "year"),
+    "template": Msg("模板", "template"),
+    "score": Msg("得分", "score"),
+    "grade": Msg("等级", "grade"),
+    "errors": Msg("错误", "errors"),
+    "warnings": Msg("警告", "warnings"),
+    "failed_rules": Msg("未通过的规则", "failed rules"),
+    "read_error": Msg("无法读取", "read error"),
 }
-FINDING_COLUMNS = {
-    "file": ("文件", "file"),
-    "organ": ("机关", "organ"),
-    "year": ("年度", "year"),
-    "rule": ("规则", "rule"),
-    "name": ("规则名", "rule name"),
-    "severity": ("级别", "severity"),
-    "section": ("部分", "section"),
-    "row": ("行", "row"),
-    "column": ("列", "column"),
-    "page": ("页", "page"),
-    "line": ("行号", "line"),
-    "message": ("说明", "message"),
-    "expected": ("应为", "expected"),
-    "actual": ("实为", "actual"),
-    "review": ("复核", "review"),
-    "review_reason": ("复核意见", "review reason"),
-    "fingerprint": ("指纹", "fingerprint"),
+FINDING_COLUMNS: dict[str, Msg] = {
+    "file": Msg("文件", "file"),
+    "organ": Msg("机关", "organ"),
+    "year": Msg("年度", "year"),
+    "rule": Msg("规则", "rule"),
+    "name": Msg("规则名", "rule name"),
+    "severity": Msg("级别", "severity"),
+    "section": Msg("部分", "section"),
+    "row": Msg("行", "row"),
+    "column": Msg("列", "column"),
+    "cells": Msg("涉及单元格", "cells involved"),
+    "page": Msg("页", "page"),
+    "line": Msg("行号", "line"),
+    "message": Msg("说明", "message"),
+    "expected": Msg("应为", "expected"),
+    "actual": Msg("实为", "actual"),
+    "review": Msg("复核", "review"),
+    "review_reason": Msg("复核意见", "review reason"),
+    "fingerprint": Msg("指纹", "fingerprint"),
 }
-SEVERITY = {Severity.error: ("错误", "error"), Severity.warning: ("警告", "warning"), Severity.info: ("提示", "note")}
-REVIEW = {"confirmed": ("已确认", "confirmed"), "dismissed": ("已排除", "dismissed")}
+SEVERITY = {
+    Severity.error: Msg("错误", "error"),
+    Severity.warning: Msg("警告", "warning"),
+    Severity.info: Msg("提示", "note"),
+}
+REVIEW = {"confirmed": Msg("已确认", "confirmed"), "dismissed": Msg("已排除", "dismissed")}
 
 
-def headers(columns: dict[str, tuple[str, str]], lang: Lang) -> list[str]:
-    return [zh if lang == Lang.zh else en for zh, en in columns.values()]
+def headers(columns: dict[str, Msg], lang: Lang) -> list[str]:
+    return [label.render(lang) for label in columns.values()]
 
 
 def ranked(document: ResultDocument) -> list[FileResult]:
@@ -71,7 +77,7 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
             "year": report.year if report else None,
             "template": report.template if report else None,
             "score": r.score,
-            "grade": (r.grade if lang == Lang.zh else grade_en(r.grade)) if r.grade else None,
+            "grade": grade_label(r.grade, lang) if r.grade else None,
             "errors": r.count(Severity.error) if report else None,
             "warnings": r.count(Severity.warning) if report else None,
             "failed_rules": " ".join(failed),
@@ -87,7 +93,6 @@ def _plain(value: Any) -> Any:
 
 def finding_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
     lang = Lang(document.lang)
-    pick = 0 if lang == Lang.zh else 1
     for r in document.results:
         for f in r.findings:
             loc = f.location
@@ -97,16 +102,17 @@ def finding_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
                 "year": r.report.year if r.report else None,
                 "rule": f.rule,
                 "name": f.name,
-                "severity": SEVERITY[f.severity][pick],
+                "severity": SEVERITY[f.severity].render(lang),
                 "section": loc.section,
                 "row": loc.row_label or loc.row,
                 "column": loc.column_label or loc.column,
+                "cells": cells_text(f, r.report.template if r.report else None),
                 "page": loc.page,
                 "line": loc.line,
                 "message": f.message,
                 "expected": _plain(f.expected),
                 "actual": _plain(f.actual),
-                "review": REVIEW[f.review.status][pick] if f.review else None,
+                "review": REVIEW[f.review.status].render(lang) if f.review else None,
                 "review_reason": f.review.reason if f.review else None,
                 "fingerprint": f.fingerprint,
             }
@@ -119,12 +125,26 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
+GENERAL = Msg("整体", "General")
+
+
 def section_title(key: str | None, lang: Lang) -> str:
     """How findings are grouped: the section's heading, or 整体 for the title, preface and the like."""
     if key in {k.value for k in SectionKey}:
         section = SectionKey(key)
-        return section.heading if lang == Lang.zh else f"{section.numeral}. {section.heading_en}"
-    return "整体" if lang == Lang.zh else "General"
+        return Msg(section.heading, f"{section.numeral}. {section.heading_en}").render(lang)
+    return GENERAL.render(lang)
+
+
+def cells_text(f: FindingResult, template: str | None = None) -> str | None:
+    """The cells a finding rests on, by their printed row and column labels (行/列), for people to look up."""
+    loc = f.location
+    table = loc.table or loc.section
+    if not (table and loc.cells):
+        return None
+    return "；".join(
+        f"{row_label(table, row)}/{column_label(table, column, row, template)}" for row, column in loc.cells
+    )
 
 
 def by_section(findings: list[FindingResult]) -> list[tuple[str | None, list[FindingResult]]]:
