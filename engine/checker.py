@@ -142,7 +142,7 @@ class Checker:
     ) -> RuleResult:
         cls = active.cls
         base = {"rule": cls.id, "severity": active.severity, "weight": active.weight}
-        if not cls.applies.matches(report, self.profile.organ_type):
+        if not cls.applies.matches_in(report, context):
             return RuleResult(status=Status.not_applicable, **base)
         context = replace(context, options=self.profile.options.get(cls.id, {}))
         try:

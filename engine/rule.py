@@ -82,6 +82,15 @@ class Applies:
     note: str | None = None
 
     def matches(self, report: Report, organ_type: str | None = None) -> bool:
+        """Whether the rule applies, telling the organ from the profile's organ type or else the report's name."""
+        organ = organ_of(report.agency, organ_type) if self.governments_only else None
+        return self._matches(report, organ)
+
+    def matches_in(self, report: Report, context: CheckContext) -> bool:
+        """Whether the rule applies, with the organ the checker resolved once for the report (`context.organ`)."""
+        return self._matches(report, context.organ)
+
+    def _matches(self, report: Report, organ: Organ | None) -> bool:
         if report.template is not None and report.template not in self.templates:
             return False
         if self.min_year is not None and (report.year is None or report.year < self.min_year):
@@ -90,7 +99,7 @@ class Applies:
             return False
         if any(getattr(report, name) is None for name in self.requires):
             return False
-        return not self.governments_only or is_government(report, organ_type)
+        return not self.governments_only or bool(organ and organ.is_government)
 
     def describe(self) -> str:
         parts = []
@@ -106,12 +115,6 @@ class Applies:
         if self.note:
             parts.append(self.note)
         return ", ".join(parts) or "all"
-
-
-def is_government(report: Report, organ_type: str | None = None) -> bool:
-    """A people's government (not one of its departments), from the profile or else the name."""
-    organ = organ_of(report.agency, organ_type)
-    return bool(organ and organ.is_government)
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 from engine.testing.cases import load_rule_cases
 from tests.conftest import ROOT
@@ -66,3 +68,30 @@ def test_batch_rule_example_loads_and_fires(tmp_path, run):
     assert code == 0 and "Traceback" not in err
     found = [f for r in json.loads(out)["results"] for f in r["findings"] if f["rule"] == "GD501"]
     assert len(found) == 1 and "0571-12345678" in found[0]["message"]
+
+
+def test_plugin_authors_test_example_runs_from_any_folder(tmp_path):
+    """The docs' pytest file finds its cases and its rule file next to itself, wherever pytest is started."""
+    project = tmp_path / "gd_rules"
+    (project / "cases").mkdir(parents=True)
+    (project / "local_rules.py").write_text(_block("python"), encoding="utf-8")
+    (project / "cases" / "gd201.json").write_text(_block("json"), encoding="utf-8")
+    (project / "test_gd_rules.py").write_text(_block("python", 1), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "test_gd_rules.py")],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "3 passed" in run.stdout
+
+
+def test_rule_cases_pattern_that_matches_nothing_is_an_error(tmp_path):
+    import pytest
+
+    with pytest.raises(FileNotFoundError):
+        load_rule_cases(tmp_path / "cases" / "*.json")

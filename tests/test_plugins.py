@@ -110,3 +110,48 @@ def test_duplicate_rule_id_is_refused(run, tmp_path):
     assert code == 0 and "already used" in err
     mine = [r for r in json.loads(out) if r["id"] == "NB201"]
     assert len(mine) == 1 and mine[0]["plugin"] == "rules.tables"
+
+
+def test_plugins_written_against_the_0_1_names_still_work(run, tmp_path):
+    """BatchRule/check_batch/nianbao_batch_rules and engine.readers.base.Reader: kept for one release."""
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run(
+        "check", tmp_path / "a.txt", tmp_path / "b.txt", "--plugin", PLUGINS / "old_names.py", "--format", "json"
+    )
+    assert code in (0, 1) and "Traceback" not in err and "old_names" not in err  # loaded without a problem
+    found = [f for r in json.loads(out)["results"] for f in r["findings"] if f["rule"] == "OL501"]
+    assert len(found) == 1
+
+
+def test_hook_implementations_get_the_arguments_they_name():
+    """Hooks are called as pluggy calls them: an implementation takes only the parameters it names, so a hook can
+    gain parameters without breaking older plugins."""
+    import pluggy
+
+    from engine.hookspecs import PROJECT, hookimpl
+    from engine.plugins import PluginHost
+
+    spec = pluggy.HookspecMarker(PROJECT)
+
+    class Specs:
+        @spec
+        def nianbao_example(self, lang, year):
+            """A hook with parameters."""
+
+    class Old:
+        @hookimpl
+        def nianbao_example(self):
+            return "old"
+
+    class New:
+        @hookimpl
+        def nianbao_example(self, year):
+            return f"new {year}"
+
+    host = PluginHost.load(entry_points=False)
+    host.manager.add_hookspecs(Specs)
+    host.manager.register(Old(), name="old")
+    host.manager.register(New(), name="new")
+    answers = dict(host._call("nianbao_example", lang="zh", year=2024))
+    assert answers == {"old": "old", "new": "new 2024"}

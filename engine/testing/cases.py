@@ -165,9 +165,14 @@ def _show(findings: list[FindingResult]) -> str:
     )
 
 
-def load_rule_cases(pattern: str) -> list[RuleCase]:
+def load_rule_cases(pattern: str | Path) -> list[RuleCase]:
+    """The cases of every JSON file matching `pattern` (a glob; give it relative to your test file, e.g.
+    `Path(__file__).parent / "cases" / "*.json"`). A pattern that matches nothing is an error, not zero tests."""
     cases = []
-    for file in sorted(glob.glob(pattern)):
+    files = sorted(glob.glob(str(pattern)))
+    if not files:
+        raise FileNotFoundError(f"no rule case files match {pattern} (relative to {Path.cwd()})")
+    for file in files:
         path = Path(file)
         data = json.loads(path.read_text(encoding="utf-8"))
         for case in data["cases"]:

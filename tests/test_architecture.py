@@ -1,0 +1,59 @@
+"""The stage boundaries of docs/architecture.md, as import-linter contracts in pyproject.toml: kept today, and
+a forbidden import really does break them (so a green run means something)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True, no_logo=True))"
+
+pytest.importorskip("importlinter", reason="import-linter is a test dependency: pip install -e '.[test]'")
+
+
+def _lint(root: Path) -> subprocess.CompletedProcess[str]:
+    # PYTHONPATH first, so the packages analysed are the ones under `root`, not the installed checkout.
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-c", LINT], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _copy_tree(tmp_path: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for package in ("engine", "rules"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=ignore)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_contracts_hold():
+    run = _lint(ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "contract"),
+    [
+        ("rules/zz_reads_files.py", "from engine.readers.pdf import PdfReader\n", "Rules see only"),
+        ("engine/readers/zz_runs_rules.py", "import rules.tables\n", "Readers turn a source"),
+        ("engine/template.py", "from engine.outputs.rows import ranked\n", "The core"),
+        ("engine/outputs/zz_rederives.py", "from rules.tables import ApplicationsBalance\n", "Outputs render"),
+        ("engine/batch/zz_cli.py", "from engine.cli import main\n", "The command line"),
+    ],
+)
+def test_a_forbidden_import_breaks_its_contract(tmp_path, module, source, contract):
+    root = _copy_tree(tmp_path)
+    target = root / module
+    before = target.read_text(encoding="utf-8") if target.exists() else ""  # a core module gains the import
+    target.write_text(before + textwrap.dedent(source), encoding="utf-8")
+    run = _lint(root)
+    assert run.returncode != 0
+    broken = [line for line in run.stdout.splitlines() if "BROKEN" in line or line.startswith(contract)]
+    assert any(contract in line for line in broken), run.stdout
+    assert Path(module).stem in run.stdout  # the report names the offending module
