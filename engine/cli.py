@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -37,6 +38,26 @@ class Exit(IntEnum):
     ERROR = 2
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is negative")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive, finite number of seconds")
+    return number
+
+
 def _ids(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -62,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
     check.add_argument(
-        "--timeout", type=float, default=None, metavar="SECONDS", help="time limit per file (default: profile, 120)"
+        "--timeout", type=_seconds, default=None, metavar="SECONDS", help="time limit per file (default: profile, 120)"
     )
     check.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help=f"default {DEFAULT_CACHE}")
     check.add_argument("--no-cache", action="store_true", help="read every file again")
@@ -82,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="自查网页 / the self-check web page")
     serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only)")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=_positive_int, default=0, help="checks at once (default: the core count)")
+    serve.add_argument("--queue", type=_positive_int, default=0, help="checks waiting (default: 4 per worker)")
     serve.add_argument("--profile", type=Path)
     serve.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
 
@@ -180,11 +203,19 @@ def cmd_rules(args: argparse.Namespace) -> Exit:
 def cmd_serve(args: argparse.Namespace) -> Exit:
     import uvicorn  # the web libraries load only for this command
 
-    from engine.web.app import create_app
+    from engine.web.app import clean_stale_uploads, create_app
 
     profile = _profile(args)
     checker = Checker(_load([*profile.plugins, *args.plugin], Lang.zh), profile, Lang.zh)
-    app = create_app(checker, timeout=min(profile.limits.timeout, 60.0), memory_mb=profile.limits.worker_memory_mb)
+    clean_stale_uploads()
+    app = create_app(
+        checker,
+        timeout=min(profile.limits.timeout, 60.0),
+        memory_mb=profile.limits.worker_memory_mb,
+        workers=args.workers,
+        queue=args.queue,
+        bound_host=args.host,
+    )
     print(f"nianbao: 自查网页 / self-check page: http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return Exit.OK

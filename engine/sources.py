@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from engine.errors import ErrorCode, ReadError
@@ -28,6 +28,8 @@ class Submission:
     file: Path
     member: str | None = None
     refused: str | None = None  # an archive that cannot be opened or is too large, as a whole
+    # The bytes themselves, for a file that never touches the disk (an upload to the web page); `file` names it.
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -40,6 +42,8 @@ class Submission:
 
     def head(self, size: int = 4096) -> bytes:
         """The first bytes, to tell what the file holds; empty when it cannot be read."""
+        if self.data is not None:
+            return self.data[:size]
         try:
             if self.member is None and self.refused is None:
                 with self.file.open("rb") as stream:
@@ -58,6 +62,10 @@ class Submission:
             raise ReadError(ErrorCode.too_large, "error.archive-too-large", limit=f"{limits.archive_mb:g} MB")
         if self.refused:
             raise ReadError(ErrorCode.unreadable, "error.archive-unreadable", detail=self.refused)
+        if self.data is not None:
+            if len(self.data) > limits.file_bytes:
+                raise ReadError(ErrorCode.too_large, size=_mb(len(self.data)), limit=_mb(limits.file_bytes))
+            return self.data
         if self.member is None:
             try:
                 size = self.file.stat().st_size

@@ -21,7 +21,7 @@ REPORTS = ROOT / "reports"
 @pytest.fixture(scope="module")
 def client():
     checker = Checker(PluginHost.load(entry_points=False), Profile.default())
-    with TestClient(create_app(checker, timeout=30)) as c:
+    with TestClient(create_app(checker, timeout=30), base_url="http://127.0.0.1:8000") as c:
         yield c
 
 

@@ -5,12 +5,21 @@ the time limit has its worker killed and gets the error `timeout`; a worker that
 interpreter, a memory blow-up past the worker's limit) costs its file an `unreadable`; either way a fresh worker
 takes its place and the batch goes on. Results reach `on_result` the moment they arrive, so the caller can save
 them (the cache) and nothing already checked is lost if the run is interrupted.
+
+Workers never outlive the run: each asks the kernel to kill it when its parent dies (Linux), checks its parent
+while idle (elsewhere), and closes the pipe ends of its siblings that fork handed it, so a killed parent leaves
+no worker behind. A worker's memory limit counts only what it allocates after it starts (a worker forked from a
+large server inherits the server's mappings), and a worker that grew by more than half its limit while checking
+(a leaking rule or reader) is replaced after its file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -26,8 +35,15 @@ from engine.sources import Submission
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
 
+HEARTBEAT = 1.0  # seconds an idle worker waits before checking that its parent still lives
+MB = 1024 * 1024
+
 # The checker a forked worker inherits from its parent (set just before the workers start).
 _INHERITED: Checker | None = None
+# The parent's ends of every worker pipe: a forked worker closes the ones it inherited, so that only the parent
+# holds them (a worker holding a sibling's pipe would keep that sibling waiting after the parent died).
+_PARENT_ENDS: set[Connection] = set()
+_PARENT_ENDS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -36,25 +52,62 @@ class WorkerLimits:
     memory_mb: int | None = DEFAULT_MEMORY_MB  # address space per worker; None: no limit
 
 
+def _statm(field: int) -> int:
+    """Bytes of this process's address space (field 0) or resident set (field 1); 0 where /proc is absent."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            return int(stream.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _limit_memory(megabytes: int | None) -> None:
+    """Cap what this process may allocate from now on at `megabytes` (on top of what it already maps)."""
     if not megabytes:
         return
     try:
         import resource
 
-        limit = megabytes * 1024 * 1024
+        limit = _statm(0) + megabytes * MB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # not on this platform, or not allowed: run without
         pass
 
 
-def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_mb: int | None) -> None:
+def die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux `PR_SET_PDEATHSIG`); exit at once if the
+    parent is already gone. Elsewhere the idle heartbeat does the same, more slowly."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def _close_inherited() -> None:
+    for end in list(_PARENT_ENDS):
+        with contextlib.suppress(OSError):
+            end.close()
+    _PARENT_ENDS.clear()
+
+
+def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_mb: int | None, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    _close_inherited()
     _limit_memory(memory_mb)
+    started = _statm(1)
     checker = _INHERITED if _INHERITED is not None else make_checker()  # type: ignore[misc]
     while True:
         try:
+            if not conn.poll(HEARTBEAT):
+                if os.getppid() != parent_pid:
+                    return  # orphaned: nobody will ever send a task
+                continue
             task = conn.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError, KeyboardInterrupt):
             return
         if task is None:
             return
@@ -64,6 +117,8 @@ def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_m
         except MemoryError:
             result = checker.failed(sub.name, ReadError(ErrorCode.too_large, "error.memory"))
         conn.send((index, result))
+        if memory_mb and _statm(1) - started > memory_mb * MB // 2:
+            return  # grown by half its limit (a leak): the parent starts a fresh worker for the next file
 
 
 @dataclass
@@ -98,38 +153,54 @@ class Pool:
 
     def _start(self) -> _Worker:
         parent, child = self._context().Pipe()
-        process = self._context().Process(
-            target=_work, args=(child, self.make_checker, self.limits.memory_mb), daemon=True
-        )
-        process.start()
+        with _PARENT_ENDS_LOCK:
+            process = self._context().Process(
+                target=_work, args=(child, self.make_checker, self.limits.memory_mb, os.getpid()), daemon=True
+            )
+            process.start()
+            _PARENT_ENDS.add(parent)
         child.close()
         return _Worker(process, parent)
 
-    def run(self, subs: Sequence[Submission], on_result: Callable[[int, FileResult], None]) -> None:
+    def run(
+        self,
+        subs: Sequence[Submission],
+        on_result: Callable[[int, FileResult], None],
+        cancel: threading.Event | None = None,
+    ) -> bool:
+        """Check every submission; False when `cancel` was set first (the workers are then killed at once)."""
         global _INHERITED
         _INHERITED = self.checker
         pending = deque(enumerate(subs))
         workers = [self._start() for _ in range(max(1, min(self.jobs, len(subs))))]
         try:
             while pending or any(w.task for w in workers):
-                for w in workers:
+                for i, w in enumerate(workers):
                     if w.task is None and pending:
+                        if not w.process.is_alive():  # it retired after a file (memory), or died idle
+                            self._stop(w)
+                            w = workers[i] = self._start()
                         w.task = pending.popleft()
                         w.started = time.monotonic()
                         w.conn.send(w.task)
                 busy = [w for w in workers if w.task]
                 deadline = min(w.started for w in busy) + self.limits.timeout
+                timeout = max(0.0, deadline - time.monotonic())
                 wait(
                     [w.conn for w in busy] + [w.process.sentinel for w in busy],
-                    timeout=max(0.0, deadline - time.monotonic()),
+                    timeout=min(timeout, HEARTBEAT) if cancel else timeout,
                 )
+                if cancel is not None and cancel.is_set():
+                    return False
                 for i, w in enumerate(workers):
                     if w.task is not None:
                         workers[i] = self._collect(w, on_result)
+            return True
         finally:
             _INHERITED = None
+            cancelled = cancel is not None and cancel.is_set()
             for w in workers:
-                self._stop(w)
+                self._stop(w, kill=cancelled)
 
     def _collect(self, w: _Worker, on_result: Callable[[int, FileResult], None]) -> _Worker:
         """Deliver a finished task, or fail an overdue or crashed one and replace its worker."""
@@ -154,9 +225,9 @@ class Pool:
         return self._start()
 
     @staticmethod
-    def _stop(w: _Worker) -> None:
+    def _stop(w: _Worker, kill: bool = False) -> None:
         try:
-            if w.process.is_alive() and w.task is None:
+            if w.process.is_alive() and w.task is None and not kill:
                 w.conn.send(None)
                 w.process.join(timeout=1)
         except (OSError, BrokenPipeError):
@@ -164,6 +235,8 @@ class Pool:
         if w.process.is_alive():
             w.process.kill()
             w.process.join(timeout=5)
+        with _PARENT_ENDS_LOCK:
+            _PARENT_ENDS.discard(w.conn)
         w.conn.close()
 
 

@@ -1,15 +1,21 @@
 """`nianbao serve`: the self-check web page (Starlette on uvicorn), the same checker underneath.
 
-Each upload is written to a private temporary folder under a fixed name (never the uploader's file name), checked
-in a worker process with the per-file time limit, and deleted before the answer goes out: no uploaded file is
-kept. Uploads over 20 MB get 413 and unsupported files 415, both with a readable page.
+An upload never touches the disk: its bytes go to a worker process (forked for the check, with the per-file time
+and memory limits) and are dropped with the answer. At most `workers` checks run at once and at most `queue` wait;
+a full queue answers 503 with `Retry-After`, and a check whose client went away is stopped. Requests must name this
+computer in `Host` when the server listens on loopback (no DNS rebinding), and uploads must come from the page
+itself (`Origin`), so another site the clerk visits cannot post files here. Every answer carries the security
+headers; every refusal is a readable page (or JSON under /api/).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -17,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from engine.batch.pool import Pool, WorkerLimits
+from engine.batch.pool import Pool, WorkerLimits, default_jobs
 from engine.checker import Checker
 from engine.i18n import Lang, Msg
 from engine.readers.sniff import sniff
@@ -26,6 +32,7 @@ from engine.sources import DEFAULT_SUFFIXES, Submission
 from engine.web.pages import result_page, upload_page
 
 MAX_UPLOAD = 20 * 1024 * 1024
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 ERRORS = {
     "too-large": Msg(
         "文件超过 20 MB，无法上传。请压缩图片或删除附件后再试。",
@@ -36,6 +43,29 @@ ERRORS = {
         "This kind of file is not supported. Upload a PDF, Word (.docx), web page (.html) or text file.",
     ),
     "no-file": Msg("没有收到文件。请选择报告文件后再提交。", "No file was received. Choose the report file first."),
+    "bad-form": Msg(
+        "上传的数据不完整或格式有误。请刷新页面，重新选择文件后提交。",
+        "The upload was incomplete or malformed. Reload the page, choose the file again and submit.",
+    ),
+    "busy": Msg(
+        "现在检查的人较多，请稍等片刻后再提交。",
+        "Many reports are being checked right now. Please wait a moment and submit again.",
+    ),
+    "bad-host": Msg(
+        "请通过本机地址（http://127.0.0.1）打开自查网页。", "Open the self-check page at this computer's address."
+    ),
+    "cross-site": Msg(
+        "只能从自查网页本身上传文件。请打开自查网页，在那里选择文件。",
+        "Files can only be uploaded from the self-check page itself. Open it and choose the file there.",
+    ),
+}
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; frame-ancestors 'none'"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
 }
 
 
@@ -43,33 +73,71 @@ def _lang(request: Request) -> Lang:
     return Lang.en if request.query_params.get("lang") == "en" else Lang.zh
 
 
-class SelfCheck:
-    def __init__(self, checker: Checker, timeout: float = 60.0, memory_mb: int | None = 2048):
-        self.checker = checker
-        self.limits = WorkerLimits(timeout=timeout, memory_mb=memory_mb)
-        self.suffixes = set(DEFAULT_SUFFIXES) | set(checker.host.plugin_suffixes())
+@dataclass(frozen=True)
+class ServeLimits:
+    timeout: float = 60.0  # seconds per check
+    memory_mb: int | None = 2048  # what one check's worker may allocate
+    workers: int = 0  # checks at once; 0: the core count
+    queue: int = 0  # checks waiting; 0: four per worker
 
-    def check(self, data: bytes, filename: str) -> ResultDocument:
-        suffix = Path(filename).suffix.lower()
-        with tempfile.TemporaryDirectory(prefix="nianbao-upload-") as folder:
-            path = Path(folder) / f"upload{suffix}"
-            path.write_bytes(data)
-            results: list[FileResult] = []
-            Pool(self.checker, 1, self.limits).run([Submission(path)], lambda _i, r: results.append(r))
-        result = results[0]
-        # The uploader's name for the file, not the temporary one.
-        result.source.path = filename
-        if result.report is not None:
-            result.report.source.path = filename
+    @property
+    def pool(self) -> int:
+        return self.workers or default_jobs()
+
+    @property
+    def waiting(self) -> int:
+        return self.queue or 4 * self.pool
+
+
+class SelfCheck:
+    def __init__(self, checker: Checker, limits: ServeLimits, bound_host: str = "127.0.0.1"):
+        self.checker = checker
+        self.limits = limits
+        self.worker_limits = WorkerLimits(timeout=limits.timeout, memory_mb=limits.memory_mb)
+        self.suffixes = set(DEFAULT_SUFFIXES) | set(checker.host.plugin_suffixes())
+        self.loopback_only = bound_host in LOOPBACK
+        self.slots = asyncio.Semaphore(limits.pool)
+        self.admitted = 0  # running + waiting
+
+    # --- the check itself --------------------------------------------------------------------
+
+    def check(self, data: bytes, filename: str, cancel: threading.Event) -> ResultDocument | None:
+        results: list[FileResult] = []
+        pool = Pool(self.checker, 1, self.worker_limits)
+        if not pool.run([Submission(Path(filename), data=data)], lambda _i, r: results.append(r), cancel):
+            return None
         self.checker.check_across(results)
         return self.checker.document(results)
+
+    async def run_check(self, request: Request, data: bytes, filename: str) -> ResultDocument | Response | None:
+        """The check, in a slot of the pool; None when the client went away first."""
+        if self.admitted >= self.limits.pool + self.limits.waiting:
+            retry = max(1, round(self.limits.timeout * self.limits.waiting / self.limits.pool))
+            return self.refuse(request, 503, "busy", {"Retry-After": str(retry)})
+        self.admitted += 1
+        try:
+            async with self.slots:
+                cancel = threading.Event()
+                task = asyncio.ensure_future(run_in_threadpool(self.check, data, filename, cancel))
+                while not task.done():
+                    await asyncio.wait({task}, timeout=0.5)
+                    if not task.done() and await request.is_disconnected():
+                        cancel.set()  # the pool kills the worker within its heartbeat
+                return await task
+        finally:
+            self.admitted -= 1
+
+    # --- what comes in ------------------------------------------------------------------------
 
     async def receive(self, request: Request) -> tuple[bytes, str] | Response:
         """The uploaded file's bytes and name, or the refusal to answer with."""
         length = request.headers.get("content-length")
         if length is None or not length.isdigit() or int(length) > MAX_UPLOAD + 64 * 1024:
             return self.refuse(request, 413, "too-large")
-        form = await request.form(max_files=1, max_fields=5)
+        try:
+            form = await request.form(max_files=1, max_fields=5)
+        except Exception:  # malformed multipart (starlette's MultiPartException and the parser's own errors)
+            return self.refuse(request, 400, "bad-form")
         try:
             upload = form.get("file")
             if upload is None or isinstance(upload, str) or not upload.filename:
@@ -85,38 +153,112 @@ class SelfCheck:
             return self.refuse(request, 415, "unsupported")
         return data, name
 
-    def refuse(self, request: Request, status: int, key: str) -> Response:
+    def refusal(self, request: Request) -> Response | None:
+        """A request from the wrong place: a foreign Host (DNS rebinding) or a foreign page posting here."""
+        host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        if self.loopback_only and host not in LOOPBACK:
+            return self.refuse(request, 421, "bad-host")
+        if request.method == "POST" and not self._same_origin(request):
+            return self.refuse(request, 403, "cross-site")
+        return None
+
+    @staticmethod
+    def _same_origin(request: Request) -> bool:
+        """Browsers say where a request comes from (`Sec-Fetch-Site`, else `Origin`); tools like curl say
+        neither and are let through, since they are not a page the clerk happens to visit."""
+        site = request.headers.get("sec-fetch-site")
+        if site is not None:
+            return site in ("same-origin", "none")
+        origin = request.headers.get("origin")
+        if origin is None or origin == "null":
+            return origin is None
+        return urlsplit(origin).netloc.lower() == (request.headers.get("host") or "").lower()
+
+    def refuse(self, request: Request, status: int, key: str, headers: dict[str, str] | None = None) -> Response:
         lang = _lang(request)
         message = ERRORS[key].render(lang)
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": {"code": key, "message": message}}, status_code=status)
-        return HTMLResponse(upload_page(lang, message), status_code=status)
+            return JSONResponse({"error": {"code": key, "message": message}}, status_code=status, headers=headers)
+        return HTMLResponse(upload_page(lang, message), status_code=status, headers=headers)
+
+    # --- routes -------------------------------------------------------------------------------
 
     async def home(self, request: Request) -> Response:
-        return HTMLResponse(upload_page(_lang(request)))
+        return self.refusal(request) or HTMLResponse(upload_page(_lang(request)))
 
-    async def check_page(self, request: Request) -> Response:
+    async def _checked(self, request: Request) -> ResultDocument | Response:
+        refused = self.refusal(request)
+        if refused is not None:
+            return refused
         received = await self.receive(request)
         if isinstance(received, Response):
             return received
-        document = await run_in_threadpool(self.check, *received)
+        document = await self.run_check(request, *received)
+        return Response(status_code=499) if document is None else document  # 499: nobody is listening
+
+    async def check_page(self, request: Request) -> Response:
+        document = await self._checked(request)
+        if isinstance(document, Response):
+            return document
         return HTMLResponse(result_page(document, _lang(request)))
 
     async def check_api(self, request: Request) -> Response:
-        received = await self.receive(request)
-        if isinstance(received, Response):
-            return received
-        document = await run_in_threadpool(self.check, *received)
+        document = await self._checked(request)
+        if isinstance(document, Response):
+            return document
         body = json.dumps(document.to_json_dict(), ensure_ascii=False)
         return Response(body, media_type="application/json; charset=utf-8")
 
 
-def create_app(checker: Checker, timeout: float = 60.0, memory_mb: int | None = 2048) -> Starlette:
-    service = SelfCheck(checker, timeout, memory_mb)
-    return Starlette(
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every answer, errors included."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+
+def clean_stale_uploads(folder: Path | None = None) -> int:
+    """Remove upload folders an earlier version left in the temporary folder when it was killed mid-check
+    (this version keeps uploads in memory only). Returns how many were removed."""
+    import shutil
+    import tempfile
+
+    removed = 0
+    for stale in Path(folder or tempfile.gettempdir()).glob("nianbao-upload-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def create_app(
+    checker: Checker,
+    timeout: float = 60.0,
+    memory_mb: int | None = 2048,
+    workers: int = 0,
+    queue: int = 0,
+    bound_host: str = "127.0.0.1",
+) -> Starlette:
+    service = SelfCheck(checker, ServeLimits(timeout, memory_mb, workers, queue), bound_host)
+    app = Starlette(
         routes=[
             Route("/", service.home, methods=["GET"]),
             Route("/check", service.check_page, methods=["POST"]),
             Route("/api/check", service.check_api, methods=["POST"]),
         ]
     )
+    app.add_middleware(SecurityHeaders)
+    return app
