@@ -72,6 +72,8 @@ class Checker:
         return self.read_submission(Submission(path))
 
     def read_submission(self, sub: Submission) -> Report:
+        if sub.refused:
+            sub.read_bytes(self.limits)  # raises the refusal's own error (damaged, too large, duplicate …)
         if sub.member and sub.suffix in NESTED_ARCHIVES:
             raise ReadError(ErrorCode.unsupported, "error.nested-archive")
         readers = self.host.readers()

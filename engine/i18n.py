@@ -129,6 +129,19 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "压缩包无法打开（已损坏或不是 zip 文件）：{detail}。",
         "The archive cannot be opened (damaged, or not a zip file): {detail}.",
     ),
+    "error.archive-too-many": Msg(
+        "压缩包内文件超过 {limit} 个，已拒收。请分成几个压缩包提交。",
+        "The archive holds more than {limit} files; refused. Submit it in parts.",
+    ),
+    "error.archive-duplicate": Msg(
+        "压缩包内有多个同名文件“{name}”，无法确定哪一份是报告，均未检查。请改名后重新打包。",
+        "The archive holds several files named '{name}'; which is the report cannot be told, so none was "
+        "checked. Rename them and pack the archive again.",
+    ),
+    "error.special-file": Msg(
+        "这不是普通文件（可能是管道或设备），未读取。请提交报告文件本身。",
+        "This is not a regular file (a pipe or a device?); it was not read. Submit the report file itself.",
+    ),
     "error.archive-too-large": Msg(
         "压缩包内文件解压后总计超过 {limit}，已拒绝。请分批提交。",
         "The archive's members inflate to more than {limit} in total; refused. Submit it in parts.",

@@ -22,6 +22,7 @@ class ReadLimits:
     text_chars: int = 5_000_000  # a text file with more characters is refused
     archive_mb: float = 2048  # all members of one .zip together, inflated
     archive_ratio: int = 200  # a member inflating beyond this many times its packed size is a zip bomb
+    archive_members: int = 100_000  # an archive with more members than this is refused as a whole
     timeout: float = 120  # seconds per file
     worker_memory_mb: int = 2048  # address space of each worker process
 

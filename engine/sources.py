@@ -2,12 +2,19 @@
 
 Archives are never extracted to disk: each member is read into memory on its own, under limits, so an entry
 named ``../../etc/x`` can write nothing anywhere (zip slip), and a member that inflates beyond its limit or far
-beyond its compressed size (a zip bomb) is refused. Archives inside archives are refused.
+beyond its compressed size (a zip bomb) is refused. Archives inside archives are refused, and so are members
+that share a name (by that name) and archives with more members than the limit.
+
+Each process keeps its archives open (`open_archive`), so the central directory of a zip of 100,000 reports is
+read once per process, not once per member.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -19,6 +26,27 @@ from engine.limits import ReadLimits
 DEFAULT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".json")
 ARCHIVE_SUFFIXES = (".zip",)
 NESTED_ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
+
+
+_OPEN_ARCHIVES: OrderedDict[tuple[int, str, int, int], zipfile.ZipFile] = OrderedDict()
+_KEEP_OPEN = 4
+
+
+def open_archive(path: Path) -> zipfile.ZipFile:
+    """The archive at `path`, opened once per process and kept (a few at a time) while it is unchanged.
+    Keyed by process id too: a forked worker must not share its parent's file position."""
+    info = path.stat()
+    key = (os.getpid(), str(path), info.st_size, info.st_mtime_ns)
+    archive = _OPEN_ARCHIVES.get(key)
+    if archive is None:
+        archive = zipfile.ZipFile(path)
+        _OPEN_ARCHIVES[key] = archive
+        while len(_OPEN_ARCHIVES) > _KEEP_OPEN:
+            old_key, old = _OPEN_ARCHIVES.popitem(last=False)
+            if old_key[0] == os.getpid():
+                old.close()
+    _OPEN_ARCHIVES.move_to_end(key)
+    return archive
 
 
 @dataclass(frozen=True)
@@ -49,7 +77,7 @@ class Submission:
                 with self.file.open("rb") as stream:
                     return stream.read(size)
             if self.member and self.refused is None:
-                with zipfile.ZipFile(self.file) as archive, archive.open(self.member) as stream:
+                with open_archive(self.file).open(self.member) as stream:
                     return stream.read(size)
         except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError):
             pass
@@ -60,6 +88,12 @@ class Submission:
             raise ReadError(ErrorCode.unreadable, "error.zip-slip")
         if self.refused == "too-large":
             raise ReadError(ErrorCode.too_large, "error.archive-too-large", limit=f"{limits.archive_mb:g} MB")
+        if self.refused == "too-many":
+            raise ReadError(ErrorCode.too_large, "error.archive-too-many", limit=limits.archive_members)
+        if self.refused == "duplicate":
+            raise ReadError(ErrorCode.unreadable, "error.archive-duplicate", name=self.member)
+        if self.refused == "special":
+            raise ReadError(ErrorCode.unsupported, "error.special-file")
         if self.refused:
             raise ReadError(ErrorCode.unreadable, "error.archive-unreadable", detail=self.refused)
         if self.data is not None:
@@ -68,16 +102,23 @@ class Submission:
             return self.data
         if self.member is None:
             try:
-                size = self.file.stat().st_size
-                if size > limits.file_bytes:
-                    raise ReadError(ErrorCode.too_large, size=_mb(size), limit=_mb(limits.file_bytes))
-                return self.file.read_bytes()
+                info = self.file.stat()
+                if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+                    raise ReadError(ErrorCode.unsupported, "error.special-file")
+                if info.st_size > limits.file_bytes:
+                    raise ReadError(ErrorCode.too_large, size=_mb(info.st_size), limit=_mb(limits.file_bytes))
+                with self.file.open("rb") as stream:
+                    data = stream.read(limits.file_bytes + 1)  # the file may grow after the stat
+                if len(data) > limits.file_bytes:
+                    raise ReadError(
+                        ErrorCode.too_large, size=f"> {_mb(limits.file_bytes)}", limit=_mb(limits.file_bytes)
+                    )
+                return data
             except OSError as exc:
                 raise ReadError(ErrorCode.unreadable, detail=exc.strerror or str(exc)) from None
         try:
-            with zipfile.ZipFile(self.file) as archive:
-                info = archive.getinfo(self.member)
-                return _read_member(archive, info, limits)
+            archive = open_archive(self.file)
+            return _read_member(archive, archive.getinfo(self.member), limits)
         except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
             # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.
             if "encrypted" in str(exc) or "password" in str(exc):
@@ -107,12 +148,14 @@ def _mb(size: int) -> str:
 def _archive_members(path: Path, wanted: set[str], limits: ReadLimits) -> list[Submission]:
     """The members of an archive that are reports; nested archives are kept, to be refused one by one."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = [i for i in archive.infolist() if not i.is_dir()]
-    except (OSError, zipfile.BadZipFile) as exc:
+        infos = [i for i in open_archive(path).infolist() if not i.is_dir()]
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
         return [Submission(path, refused=f"{type(exc).__name__}: {exc}")]
+    if len(infos) > limits.archive_members:
+        return [Submission(path, refused="too-many")]
     members = []
     total = 0
+    seen: dict[str, int] = {}
     for info in infos:
         name = info.filename
         parts = PurePosixPath(name.replace("\\", "/")).parts
@@ -124,6 +167,10 @@ def _archive_members(path: Path, wanted: set[str], limits: ReadLimits) -> list[S
         suffix = PurePosixPath(name).suffix.lower()
         if suffix in wanted or suffix in NESTED_ARCHIVES:
             total += info.file_size
+            if name in seen:  # two members under one name: which is the report? Refused, by that name.
+                members[seen[name]] = Submission(path, member=name, refused="duplicate")
+                continue
+            seen[name] = len(members)
             members.append(Submission(path, member=name))
     if total > limits.archive_mb * 1024 * 1024:
         return [Submission(path, refused="too-large")]
@@ -156,6 +203,8 @@ def collect(
         elif path.suffix.lower() in ARCHIVE_SUFFIXES and path.is_file():
             for sub in _archive_members(path, wanted, limits):
                 add(sub)
+        elif path.exists() and not path.is_file():
+            add(Submission(path, refused="special"))  # a FIFO or device named on the command line: never opened
         else:
             add(Submission(path))
     return sorted(found.values(), key=lambda s: s.name)

@@ -3,20 +3,28 @@
 Re-checking a folder after a few agencies resubmit reads only the changed files: a file whose size and
 modification time are unchanged is not even read again to hash it. The cache is one SQLite file (standard
 library), written as results arrive, so an interrupted run keeps what it finished.
+
+The cache is never fatal: a damaged file (torn pages, a row that is not a result, a foreign schema) is set aside
+under a new name with a warning and the run goes on without it (the next run starts a fresh one); a full disk or
+a locked file only stops the caching. Every result read back is validated as a result before it is used.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import sqlite3
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from engine.result import FileResult
-from engine.sources import Submission
+from engine.sources import Submission, open_archive
 
 log = logging.getLogger(__name__)
 
@@ -33,38 +41,93 @@ class Cache:
     run_key: str  # engine version, language, profile, rules and plugins of this run
 
     def __post_init__(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.db.execute("pragma journal_mode=wal")
-        self.db.executescript(_SCHEMA)
+        self.db: sqlite3.Connection | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # OSError here: the caller checks without a cache
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=5)
+            self.db.execute("pragma journal_mode=wal")
+            self.db.executescript(_SCHEMA)
+            self.db.execute("select key, result from results limit 1").fetchall()
+            self.db.execute("select name, stamp, digest from stats limit 1").fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
+
+    @property
+    def usable(self) -> bool:
+        return self.db is not None
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
+
+    def _failed(self, exc: BaseException) -> None:
+        """Stop using the cache for this run; set a damaged file aside so that the next run starts afresh."""
+        if self.db is None and not self.path.exists():
+            return
+        self.close()
+        if _is_transient(exc):
+            log.warning("results cache %s: %s; checking on without caching", self.path, exc)
+            return
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            self.path.replace(aside)
+            for extra in ("-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{self.path}{extra}").replace(Path(f"{aside}{extra}"))
+            log.warning(
+                "results cache %s is damaged (%s): set aside as %s; checking on without it", self.path, exc, aside
+            )
+        except OSError as move:
+            log.warning("results cache %s is damaged (%s) and cannot be set aside (%s)", self.path, exc, move)
 
     def digest(self, sub: Submission) -> str | None:
         """The content hash of a submission, from the stat index when the file is unchanged."""
         stamp = _stamp(sub)
-        if stamp is None:
+        if stamp is None or self.db is None:
             return None
-        row = self.db.execute("select stamp, digest from stats where name = ?", (sub.name,)).fetchone()
-        if row and row[0] == stamp:
-            return row[1]
+        try:
+            row = self.db.execute("select stamp, digest from stats where name = ?", (sub.name,)).fetchone()
+            if row and row[0] == stamp and isinstance(row[1], str):
+                return row[1]
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
         try:
             data = sub.read_bytes()
         except Exception:  # unreadable now: the checker will say why; nothing to cache by
             return None
         digest = hashlib.sha256(data).hexdigest()
-        self.db.execute("insert or replace into stats values (?, ?, ?)", (sub.name, stamp, digest))
+        self._write("insert or replace into stats values (?, ?, ?)", (sub.name, stamp, digest))
         return digest
+
+    def _write(self, sql: str, params: tuple) -> None:
+        if self.db is None:
+            return
+        try:
+            self.db.execute(sql, params)
+        except sqlite3.Error as exc:  # a full disk or a lock must not cost the result itself
+            self._failed(exc)
 
     def _key(self, digest: str) -> str:
         return hashlib.sha256(f"{self.run_key}\0{digest}".encode()).hexdigest()
 
     def get(self, sub: Submission, digest: str) -> FileResult | None:
-        row = self.db.execute("select result from results where key = ?", (self._key(digest),)).fetchone()
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("select result from results where key = ?", (self._key(digest),)).fetchone()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
         if row is None:
             return None
-        result = FileResult.model_validate_json(row[0])
+        try:
+            result = FileResult.model_validate_json(row[0])
+        except (ValidationError, ValueError, TypeError):  # not a result of this version: a miss, and dropped
+            self._write("delete from results where key = ?", (self._key(digest),))
+            return None
         # The same content may have been submitted under another name.
         result.source.path = sub.name
         if result.report is not None:
@@ -74,13 +137,9 @@ class Cache:
     def put(self, digest: str, result: FileResult) -> None:
         if result.error is not None and result.error.code == "timeout":
             return  # a timeout may not happen again: try the file next time
-        try:
-            self.db.execute(
-                "insert or replace into results values (?, ?)",
-                (self._key(digest), result.model_dump_json(by_alias=True)),
-            )
-        except sqlite3.Error as exc:  # a full disk must not cost the result itself
-            log.warning("could not cache the result of %s: %s", result.source.path, exc)
+        self._write(
+            "insert or replace into results values (?, ?)", (self._key(digest), result.model_dump_json(by_alias=True))
+        )
 
 
 def _stamp(sub: Submission) -> str | None:
@@ -91,12 +150,17 @@ def _stamp(sub: Submission) -> str | None:
     stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
     if sub.member:
         try:
-            with zipfile.ZipFile(sub.file) as archive:
-                info = archive.getinfo(sub.member)
+            info = open_archive(sub.file).getinfo(sub.member)
             stamp += f":{info.CRC}:{info.file_size}"
         except (OSError, KeyError, zipfile.BadZipFile):
             return None
     return stamp
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """A full disk, a lock or a read-only folder: the file itself is sound, so it is kept."""
+    text = str(exc).lower()
+    return any(w in text for w in ("full", "locked", "busy", "readonly", "read-only", "permission", "no space"))
 
 
 def run_key(*parts: object) -> str:

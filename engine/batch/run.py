@@ -74,10 +74,11 @@ def _open_cache(checker: Checker, options: RunOptions) -> Cache | None:
     if options.cache_dir is None:
         return None
     try:
-        return Cache(options.cache_dir / "results.sqlite", _run_key(checker, options))
+        cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options))
     except (OSError, sqlite3.Error) as exc:
         log.warning("results cache %s unavailable, checking without it: %s", options.cache_dir, exc)
         return None
+    return cache if cache.usable else None
 
 
 def _size(sub: Submission) -> int:
