@@ -7,7 +7,8 @@ Nothing a report contains can make this raise.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from engine import __version__, scoring
@@ -38,6 +39,19 @@ from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class AcrossOutcome:
+    """What one cross-report rule made of a run: per report whether it applied and its findings, or the reason
+    it failed."""
+
+    applicable: list[bool] = field(default_factory=list)
+    found: dict[int, list[FindingResult]] = field(default_factory=dict)
+    error: str | None = None
+
+
+Containment = Callable[["Checker", "ActiveRule", list[Report]], AcrossOutcome]
 
 
 @dataclass(frozen=True)
@@ -150,7 +164,7 @@ class Checker:
         try:
             raw = list(cls().check(report, context) or [])
             made = [self._render(active, f) for f in raw]
-        except Exception as exc:  # a rule's crash is contained to that rule
+        except BaseException as exc:  # a rule's crash, SystemExit and KeyboardInterrupt included, is the rule's
             log.debug("rule %s crashed", cls.id, exc_info=True)
             reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
             return RuleResult(status=Status.error, reason=reason, **base)
@@ -161,37 +175,47 @@ class Checker:
 
     # --- rules across the reports of a run -------------------------------------------------------
 
-    def check_across(self, results: list[FileResult]) -> None:
-        """Run the cross-report rules over every report read; their findings join the reports they name."""
+    def check_across(self, results: list[FileResult], contain: Containment | None = None) -> None:
+        """Run the cross-report rules over every report read; their findings join the reports they name.
+
+        `contain` runs each rule somewhere safer than this process (engine.batch.across: a child process under a
+        time limit), so that a rule that hangs or exits costs only itself."""
         if not self.cross_rules:
             return
         checked = [r for r in results if r.report is not None]
         reports = [r.report for r in checked]
-        context = self.context()
         for active in self.cross_rules:
-            context = replace(context, options=self.profile.options.get(active.cls.id, {}))
             base = {"rule": active.cls.id, "severity": active.severity, "weight": active.weight}
-            try:
-                rule = active.cls()
-                applicable = rule.applicable(reports, context)
-                found: dict[int, list[FindingResult]] = {}
-                for index, finding in rule.check_reports(reports, context) or []:
-                    made = self._render(active, finding)
-                    made.fingerprint = fingerprint(reports[index], made)
-                    found.setdefault(index, []).append(made)
-            except Exception as exc:  # a rule's crash is contained to that rule
-                log.debug("cross-report rule %s crashed", active.cls.id, exc_info=True)
-                reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
+            outcome = contain(self, active, reports) if contain else self.run_across(active, reports)
+            if outcome.error is not None:
+                reason = engine_message("rule.crashed", self.lang, reason=outcome.error)
                 for result in checked:
                     result.rules.append(RuleResult(status=Status.error, reason=reason, **base))
                 continue
             for index, result in enumerate(checked):
-                made = found.get(index, [])
+                made = outcome.found.get(index, [])
                 result.findings.extend(made)
-                status = Status.failed if made else Status.passed if applicable[index] else Status.not_applicable
+                applicable = index < len(outcome.applicable) and outcome.applicable[index]
+                status = Status.failed if made else Status.passed if applicable else Status.not_applicable
                 result.rules.append(RuleResult(status=status, **base))
         for result in checked:
             rescore(result)
+
+    def run_across(self, active: ActiveRule, reports: list[Report]) -> AcrossOutcome:
+        """One cross-report rule over the reports: per report, whether it applied and what it found."""
+        context = replace(self.context(), options=self.profile.options.get(active.cls.id, {}))
+        try:
+            rule = active.cls()
+            applicable = [bool(a) for a in rule.applicable(reports, context)]
+            found: dict[int, list[FindingResult]] = {}
+            for index, finding in rule.check_reports(reports, context) or []:
+                made = self._render(active, finding)
+                made.fingerprint = fingerprint(reports[index], made)
+                found.setdefault(index, []).append(made)
+        except BaseException as exc:  # contained to the rule, SystemExit and KeyboardInterrupt included
+            log.debug("cross-report rule %s crashed", active.cls.id, exc_info=True)
+            return AcrossOutcome(error=f"{type(exc).__name__}: {exc}")
+        return AcrossOutcome(applicable, found)
 
     def _render(self, active: ActiveRule, finding: Finding) -> FindingResult:
         cls = active.cls

@@ -171,6 +171,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         cache_dir=None if args.no_cache else args.cache_dir,
         progress=False if args.no_progress else None,
         review=args.review,
+        cross_timeout=profile.limits.cross_rule_timeout,
     )
     outcome = check_all(checker, files, options)
     document = checker.document(outcome.results, outcome.cached)

@@ -6,6 +6,7 @@ with `current()`, which the checker sets around each read, so plugin readers can
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +25,8 @@ class ReadLimits:
     archive_ratio: int = 200  # a member inflating beyond this many times its packed size is a zip bomb
     archive_members: int = 100_000  # an archive with more members than this is refused as a whole
     timeout: float = 120  # seconds per file
-    worker_memory_mb: int = 2048  # address space of each worker process
+    worker_memory_mb: int = 2048  # what each worker process may allocate
+    cross_rule_timeout: float = 600  # seconds each cross-report rule may take over a whole run
 
     @property
     def file_bytes(self) -> int:
@@ -36,10 +38,14 @@ class ReadLimits:
         unknown = sorted(set(table) - set(known))
         if unknown:
             raise ValueError(f"unknown limit(s): {', '.join(unknown)} (known: {', '.join(known)})")
-        values = {}
+        values: dict[str, int | float] = {}
         for name, value in table.items():
-            if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"limit {name} must be a positive number, not {value!r}")
+            if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"limit {name} must be a positive, finite number, not {value!r}")
+            if known[name] in (int, "int"):
+                if not float(value).is_integer():
+                    raise ValueError(f"limit {name} must be a whole number, not {value!r}")
+                value = int(value)
             values[name] = value
         return cls(**values)
 

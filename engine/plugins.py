@@ -20,12 +20,14 @@ from typing import Any
 import pluggy
 
 from engine import hookspecs
+from engine.isolation import run_isolated
 from engine.reader import Reader
 from engine.rule import CrossReportRule, Rule
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "nianbao"
+PLUGIN_IMPORT_TIMEOUT = 30.0  # seconds an outside plugin may take to import
 # Built-in readers and rule bundles: registered exactly as an outside plugin would be.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "engine.readers.builtin",
@@ -93,15 +95,23 @@ class PluginHost:
         return host
 
     def _register(self, name: str, origin: str, loader: Any, version: str | None = None) -> None:
+        if origin != "builtin":
+            # Tried first in a child process: an import that hangs, exits or dies costs only that plugin.
+            trial = run_isolated(lambda: _import_only(loader), PLUGIN_IMPORT_TIMEOUT)
+            if not trial.ok:
+                self._failed(name, f"{trial.kind} at import: {trial.reason}")
+                return
         try:
             module = loader()
             self.manager.register(module, name=name)
-        except (Exception, SystemExit) as exc:  # a failing plugin must not stop the run
-            reason = f"{type(exc).__name__}: {exc}"
-            log.warning("plugin %s failed to load: %s", name, reason)
-            self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
+        except BaseException as exc:  # a failing plugin must not stop the run, whatever it raises
+            self._failed(name, f"{type(exc).__name__}: {exc}")
             return
         self.plugins.append(PluginInfo(name, origin, version))
+
+    def _failed(self, name: str, reason: str) -> None:
+        log.warning("plugin %s failed to load: %s", name, reason)
+        self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
 
     def rules(self) -> list[RuleEntry]:
         """Every sound rule class (single-report and cross-report), first come first served by id; unsound ones
@@ -167,10 +177,14 @@ class PluginHost:
             try:
                 args = [kwargs[arg] for arg in impl.argnames]
                 results.append((name, impl.function(*args)))
-            except Exception as exc:  # a hook that raises costs only its plugin
+            except BaseException as exc:  # a hook that raises (anything) costs only its plugin
                 reason = f"{hook}: {type(exc).__name__}: {exc}"
                 self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
         return results  # registration order: built-ins first, so they keep their ids
+
+
+def _import_only(loader: Any) -> None:
+    loader()  # the module stays in the child; only whether it imported comes back
 
 
 def _import_file(path: Path) -> ModuleType:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
-import signal
 import threading
 import time
 from collections import deque
@@ -29,6 +28,7 @@ from multiprocessing.connection import Connection, wait
 
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
+from engine.isolation import MB, die_with_parent, limit_memory, statm
 from engine.result import FileResult
 from engine.sources import Submission
 
@@ -36,7 +36,6 @@ DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
 
 HEARTBEAT = 1.0  # seconds an idle worker waits before checking that its parent still lives
-MB = 1024 * 1024
 
 # The checker a forked worker inherits from its parent (set just before the workers start).
 _INHERITED: Checker | None = None
@@ -52,41 +51,6 @@ class WorkerLimits:
     memory_mb: int | None = DEFAULT_MEMORY_MB  # address space per worker; None: no limit
 
 
-def _statm(field: int) -> int:
-    """Bytes of this process's address space (field 0) or resident set (field 1); 0 where /proc is absent."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as stream:
-            return int(stream.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _limit_memory(megabytes: int | None) -> None:
-    """Cap what this process may allocate from now on at `megabytes` (on top of what it already maps)."""
-    if not megabytes:
-        return
-    try:
-        import resource
-
-        limit = _statm(0) + megabytes * MB
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):  # not on this platform, or not allowed: run without
-        pass
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """Ask the kernel to kill this process when its parent dies (Linux `PR_SET_PDEATHSIG`); exit at once if the
-    parent is already gone. Elsewhere the idle heartbeat does the same, more slowly."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent_pid:
-        os._exit(0)
-
-
 def _close_inherited() -> None:
     for end in list(_PARENT_ENDS):
         with contextlib.suppress(OSError):
@@ -97,8 +61,8 @@ def _close_inherited() -> None:
 def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_mb: int | None, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     _close_inherited()
-    _limit_memory(memory_mb)
-    started = _statm(1)
+    limit_memory(memory_mb)
+    started = statm(1)
     checker = _INHERITED if _INHERITED is not None else make_checker()  # type: ignore[misc]
     while True:
         try:
@@ -117,7 +81,7 @@ def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_m
         except MemoryError:
             result = checker.failed(sub.name, ReadError(ErrorCode.too_large, "error.memory"))
         conn.send((index, result))
-        if memory_mb and _statm(1) - started > memory_mb * MB // 2:
+        if memory_mb and statm(1) - started > memory_mb * MB // 2:
             return  # grown by half its limit (a leak): the parent starts a fresh worker for the next file
 
 

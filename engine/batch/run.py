@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import __version__
+from engine.batch.across import contained
 from engine.batch.cache import Cache, run_key
 from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from engine.batch.progress import Progress
@@ -29,6 +30,7 @@ class RunOptions:
     cache_dir: Path | None = None  # None: no cache
     progress: bool | None = None  # None: when standard error is a terminal
     review: Path | None = None
+    cross_timeout: float = 600.0  # seconds each cross-report rule may take over the whole run
 
 
 def _code_digest(checker: Checker) -> str:
@@ -129,7 +131,7 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
         if cache:
             cache.close()
     done = [r for r in results if r is not None]
-    checker.check_across(done)
+    checker.check_across(done, contained(options.cross_timeout, options.memory_mb))
     if options.review:
         apply_review(done, load_review(options.review))
         for result in done:

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from engine.batch.across import contained
 from engine.batch.pool import Pool, WorkerLimits, default_jobs
 from engine.checker import Checker
 from engine.i18n import Lang, Msg
@@ -106,7 +107,7 @@ class SelfCheck:
         pool = Pool(self.checker, 1, self.worker_limits)
         if not pool.run([Submission(Path(filename), data=data)], lambda _i, r: results.append(r), cancel):
             return None
-        self.checker.check_across(results)
+        self.checker.check_across(results, contained(self.limits.timeout, self.limits.memory_mb))
         return self.checker.document(results)
 
     async def run_check(self, request: Request, data: bytes, filename: str) -> ResultDocument | Response | None:

@@ -1,0 +1,20 @@
+"""Cross-report rules, contained: each runs in a child process of its own under a time limit, so that a rule that
+hangs, calls `os._exit` or exhausts memory costs only its own status (`error`, with the reason), never the run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from engine.checker import AcrossOutcome, ActiveRule, Checker
+from engine.isolation import run_isolated
+from engine.model import Report
+
+
+def contained(timeout: float, memory_mb: int | None) -> Callable[[Checker, ActiveRule, list[Report]], AcrossOutcome]:
+    def run(checker: Checker, active: ActiveRule, reports: list[Report]) -> AcrossOutcome:
+        outcome = run_isolated(lambda: checker.run_across(active, reports), timeout, memory_mb)
+        if outcome.ok:
+            return outcome.value
+        return AcrossOutcome(error=outcome.reason)
+
+    return run

@@ -1,0 +1,117 @@
+"""Running a piece of code that may misbehave (a plugin's import, a cross-report rule) in a child process of its
+own: under a time limit and a memory limit, killed with its parent, its result or its failure sent back.
+
+What misbehaves this way costs only itself: a hang becomes `timeout`, `os._exit` or a crash becomes `died`, any
+exception (BaseException included) becomes `raised` with its text. Where processes cannot be forked, the code runs
+in this process, with exceptions still contained but without the time limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Literal
+
+MB = 1024 * 1024
+
+
+def statm(field: int) -> int:
+    """Bytes of this process's address space (field 0) or resident set (field 1); 0 where /proc is absent."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            return int(stream.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def limit_memory(megabytes: int | None) -> None:
+    """Cap what this process may allocate from now on at `megabytes` (on top of what it already maps: a process
+    forked from a large server inherits the server's mappings, which are not its own cost)."""
+    if not megabytes:
+        return
+    try:
+        import resource
+
+        limit = statm(0) + megabytes * MB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # not on this platform, or not allowed: run without
+        pass
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux `PR_SET_PDEATHSIG`); exit at once if the
+    parent is already gone. Elsewhere callers also check `os.getppid()` while idle."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def can_fork() -> bool:
+    return "fork" in mp.get_all_start_methods()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: Literal["ok", "raised", "timeout", "died"]
+    value: Any = None  # what the code returned (kind "ok")
+    reason: str = ""  # what went wrong, in plain words (other kinds)
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "ok"
+
+
+def _child(conn: Connection, fn: Callable[[], Any], memory_mb: int | None, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    limit_memory(memory_mb)
+    try:
+        message: tuple[str, Any] = ("ok", fn())
+    except BaseException as exc:  # contained: SystemExit, KeyboardInterrupt and MemoryError included
+        message = ("raised", f"{type(exc).__name__}: {exc}")
+    try:
+        conn.send(message)
+    except Exception as exc:  # the value cannot be sent (not picklable, too large for the memory limit)
+        with contextlib.suppress(Exception):
+            conn.send(("raised", f"{type(exc).__name__}: {exc}"))
+    conn.close()
+
+
+def run_isolated(fn: Callable[[], Any], timeout: float, memory_mb: int | None = None) -> Outcome:
+    """Run `fn` in a forked child and return what came of it; the child is gone when this returns."""
+    if not can_fork():
+        try:
+            return Outcome("ok", fn())
+        except Exception as exc:
+            return Outcome("raised", reason=f"{type(exc).__name__}: {exc}")
+    context = mp.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, fn, memory_mb, os.getpid()), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        wait([receiver, process.sentinel], timeout=timeout)
+        if receiver.poll():
+            try:
+                kind, payload = receiver.recv()
+            except (EOFError, OSError):
+                pass
+            else:
+                return Outcome("ok", payload) if kind == "ok" else Outcome("raised", reason=payload)
+        if process.is_alive():
+            return Outcome("timeout", reason=f"no answer within {timeout:g} s")
+        return Outcome("died", reason=f"the process exited (code {process.exitcode})")
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+        receiver.close()
