@@ -110,6 +110,8 @@ class Checker:
                 report = reader.read(Path(sub.name), data)
         except ReadError:
             raise
+        except MemoryError:  # a bomb that got past the readers' own bounds, stopped by the worker's memory limit
+            raise ReadError(ErrorCode.too_large, "error.memory") from None
         except Exception as exc:  # a reader bug costs one file, not the batch
             log.debug("reader %r failed on %s", reader, sub.name, exc_info=True)
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None

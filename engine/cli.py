@@ -7,10 +7,13 @@ or an input that could not be read (2 wins over 1). Logs go to standard error, n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import math
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
@@ -28,6 +31,7 @@ from engine.profile import Profile
 from engine.result import ResultDocument
 from engine.rule import Severity
 from engine.sources import DEFAULT_SUFFIXES, collect
+from engine.text import printable
 
 log = logging.getLogger("nianbao")
 
@@ -116,14 +120,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Log lines name files and organs: no control characters from them reach the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
+class OutputClosed(Exception):
+    """Standard output went away (a closed pipe, `>&-`): nothing more can be said there."""
+
+
 def _emit(text: str | bytes, output: Path | None) -> None:
+    """Write the output whole or not at all: to a file through a temporary one beside it (a full disk leaves no
+    truncated file behind), or to standard output."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if output is None:
-        sys.stdout.write(text if isinstance(text, str) else text.decode())
-        sys.stdout.flush()
-    elif isinstance(text, bytes):
-        output.write_bytes(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+        if sys.stdout is None:  # started with standard output closed
+            raise OutputClosed("no standard output")
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError, OSError) as exc:
+            raise OutputClosed(str(exc)) from None
+        return
+    if output.exists() and not output.is_file():  # a device or a pipe (/dev/stdout): written as it is
+        with output.open("wb") as stream:
+            stream.write(data)
+        return
+    folder = output.parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _load(plugins: Sequence[str], lang: Lang) -> PluginHost:
@@ -131,7 +167,7 @@ def _load(plugins: Sequence[str], lang: Lang) -> PluginHost:
     host.rules()  # collecting the rules is what finds unsound declarations: report them now
     host.readers()
     for problem in host.problems:
-        print(engine_message(problem.key, lang, **problem.params), file=sys.stderr)
+        print(printable(engine_message(problem.key, lang, **problem.params)), file=sys.stderr)
     return host
 
 
@@ -185,7 +221,7 @@ def cmd_parse(args: argparse.Namespace) -> Exit:
     try:
         report = checker.read(args.file)
     except ReadError as err:
-        print(f"{args.file}: [{err.code.value}] {err.message(lang)}", file=sys.stderr)
+        print(printable(f"{args.file}: [{err.code.value}] {err.message(lang)}"), file=sys.stderr)
         return Exit.ERROR
     _emit(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2) + "\n", args.output)
     return Exit.OK
@@ -232,13 +268,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="nianbao: %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_PrintableFormatter(handler.formatter._fmt if handler.formatter else None))
     try:
         return int(COMMANDS[args.command](args))
     except UsageError as exc:
-        print(f"nianbao: {exc}", file=sys.stderr)
+        print(printable(f"nianbao: {exc}"), file=sys.stderr)
         return int(Exit.ERROR)
-    except OSError as exc:  # an --output path that cannot be written, a vanished folder
-        print(f"nianbao: {exc}", file=sys.stderr)
+    except OutputClosed:
+        # Point stdout at nothing so that Python's own flush at exit does not complain a second time.
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        print("nianbao: 标准输出已关闭，结果未能写出 / standard output is closed: nothing written", file=sys.stderr)
+        return int(Exit.ERROR)
+    except OSError as exc:  # an --output path that cannot be written (a full disk), a vanished folder
+        print(printable(f"nianbao: {exc}"), file=sys.stderr)
         return int(Exit.ERROR)
     except KeyboardInterrupt:
         print("nianbao: interrupted", file=sys.stderr)

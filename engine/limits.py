@@ -7,10 +7,12 @@ with `current()`, which the checker sets around each read, so plugin readers can
 from __future__ import annotations
 
 import math
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 
@@ -65,3 +67,18 @@ def using(limits: ReadLimits) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+SETTINGS_BYTES = 4 * 1024 * 1024  # a profile or review file larger than this is a mistake (or /dev/zero)
+
+
+def read_settings(path: Path) -> str:
+    """A profile or review file's text: a regular file, of sane size, in UTF-8. OSError or ValueError otherwise."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("not a regular file")
+    with path.open("rb") as stream:
+        data = stream.read(SETTINGS_BYTES + 1)
+    if len(data) > SETTINGS_BYTES:
+        raise ValueError(f"larger than {SETTINGS_BYTES // 1024 // 1024} MB")
+    return data.decode("utf-8-sig")

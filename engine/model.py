@@ -65,7 +65,8 @@ SourceFormat = Literal["pdf", "html", "docx", "txt", "json"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # NaN and ±Infinity are no figures a report prints, and would make the JSON output invalid.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Source(_Model):

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import UsageError
-from engine.limits import ReadLimits
+from engine.limits import ReadLimits, read_settings
 from engine.organs import OrganType
 from engine.rule import Rule, Severity
 
@@ -82,8 +82,8 @@ class Profile:
     @classmethod
     def from_toml(cls, path: Path) -> Profile:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            data = tomllib.loads(read_settings(path))
+        except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
             raise UsageError(f"配置文件 {path} 无法读取 / cannot read profile {path}: {exc}") from None
         rules = data.get("rules", {})
         try:

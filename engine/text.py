@@ -15,6 +15,16 @@ _SPACE = re.compile(r"\s+")
 _LABEL_NOISE = re.compile(r"[\s()（）【】\[\]、,，.．。:：;；“”\"'‘’《》<>〈〉·•\-—_|*#]+")
 
 
+# Control characters (C0 but tab and newline, DEL, C1): a file or organ name holding them could move the cursor,
+# recolour or retitle the clerk's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences included) removed."""
+    return _CONTROL.sub("", text)
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 

@@ -19,15 +19,16 @@ import tomllib
 from pathlib import Path
 
 from engine.errors import UsageError
+from engine.limits import read_settings
 from engine.result import FileResult, Review
 
 
 def load_review(path: Path) -> dict[str, Review]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_settings(path))
         entries = data.get("finding", [])
         return {str(e["fingerprint"]): Review(**{k: v for k, v in e.items() if k != "fingerprint"}) for e in entries}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UsageError(f"复核文件 {path} 有误 / bad review file {path}: {exc}") from None
 
 

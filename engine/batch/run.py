@@ -97,6 +97,7 @@ class RunOutcome:
 
 
 def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> RunOutcome:
+    decisions = load_review(options.review) if options.review else None  # a bad review file fails before any work
     results: list[FileResult | None] = [None] * len(subs)
     progress = Progress(len(subs), checker.lang, enabled=options.progress)
     cache = _open_cache(checker, options)
@@ -132,8 +133,8 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
             cache.close()
     done = [r for r in results if r is not None]
     checker.check_across(done, contained(options.cross_timeout, options.memory_mb))
-    if options.review:
-        apply_review(done, load_review(options.review))
+    if decisions is not None:
+        apply_review(done, decisions)
         for result in done:
             if result.report is not None:
                 rescore(result)

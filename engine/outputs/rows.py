@@ -119,8 +119,8 @@ def finding_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """Report text never becomes a spreadsheet formula (=, +, -, @ at the start)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Report text never becomes a spreadsheet formula (=, +, -, @, or a tab or carriage return before one)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

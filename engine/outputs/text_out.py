@@ -7,6 +7,7 @@ from engine.outputs.rows import SEVERITY, by_section, section_title
 from engine.result import FileResult, FindingResult, ResultDocument, Status
 from engine.rule import Severity
 from engine.scoring import grade_label
+from engine.text import printable
 
 UI: dict[str, Msg] = {
     "header": Msg("{path}", "{path}"),
@@ -118,4 +119,4 @@ def render(document: ResultDocument) -> str:
     )
     if s.cached:
         out.append(_t("cached", lang, cached=s.cached))
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out)) + "\n"  # file and organ names come from outside: no escape sequences

@@ -19,7 +19,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
-from engine.readers.base import make_source
+from engine.readers.base import decode_report, make_source, text_encoding
 from engine.readers.blocks import parse_blocks
 from engine.readers.layout import find_title, match_heading, year_in
 from engine.readers.raw import Block
@@ -215,24 +215,12 @@ def _article(root: Node) -> Node:
         node = inner
 
 
-def decode_html(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+def decode_html(data: bytes) -> tuple[str, str | None]:
+    """The page's text (a byte-order mark first, then its declared charset when that is a real text encoding,
+    then UTF-8 and GB18030), and a note when bytes had to be replaced."""
     declared = _CHARSET.search(data[:4096])
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        if name in {"gb2312", "gbk", "gb_2312-80", "x-gbk", "gb18030"}:
-            name = "gb18030"  # the superset: pages labelled GB2312 often hold GBK characters
-        try:
-            return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+    encoding = text_encoding(declared.group(1).decode("ascii")) if declared else None
+    return decode_report(data, encoding)
 
 
 def _published(page: Page, page_text: str) -> dt.date | None:
@@ -257,7 +245,8 @@ class HtmlReader:
 
     def read(self, path: Path, data: bytes) -> Report:
         limits = current()
-        page = parse_page(decode_html(data), limits.html_depth)
+        text, note = decode_html(data)
+        page = parse_page(text, limits.html_depth)
         if page.depth >= min(limits.html_depth, 254):
             raise ReadError(ErrorCode.too_large, "error.html-too-deep", depth=min(limits.html_depth, 254))
         article = _article(page.root)
@@ -265,6 +254,8 @@ class HtmlReader:
         doc = parse_blocks(blocks)
         page_text = _text(page.root)
         doc.published = _published(page, page_text)
+        if note:
+            doc.notes.append(note)
         if not find_title(doc.head):
             doc.title, where = _page_title(page)
             if doc.title:

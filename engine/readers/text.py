@@ -14,7 +14,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
-from engine.readers.base import decode_text, make_source
+from engine.readers.base import decode_report, make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.raw import Block, RawDocument
 
@@ -26,11 +26,14 @@ class TextReader:
     suffixes = (".txt", ".text", ".md")
 
     def read(self, path: Path, data: bytes) -> Report:
-        text = decode_text(data)
+        text, note = decode_report(data)
         limit = current().text_chars
         if len(text) > limit:
             raise ReadError(ErrorCode.too_large, size=f"{len(text):,} 字符/chars", limit=f"{limit:,} 字符/chars")
-        return build_report(parse_text(text), make_source(path, data, "txt"))
+        doc = parse_text(text)
+        if note:
+            doc.notes.append(note)
+        return build_report(doc, make_source(path, data, "txt"))
 
 
 MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
