@@ -129,6 +129,15 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "压缩包无法打开（已损坏或不是 zip 文件）：{detail}。",
         "The archive cannot be opened (damaged, or not a zip file): {detail}.",
     ),
+    "error.pdf-reference-cycle": Msg(
+        "PDF 文件内部的对象引用形成循环（文件已损坏或被恶意构造），无法读取。请重新导出 PDF。",
+        "The PDF's internal references form a cycle (damaged or hostile file); it cannot be read. Export it again.",
+    ),
+    "error.pdf-too-complex": Msg(
+        "PDF 文件过于复杂（{what_zh}超过 {limit}），不像是年度报告，未读取。请重新导出 PDF。",
+        "The PDF is too complex ({what} beyond {limit}); it does not look like an annual report and was not read. "
+        "Export it again.",
+    ),
     "error.archive-too-many": Msg(
         "压缩包内文件超过 {limit} 个，已拒收。请分成几个压缩包提交。",
         "The archive holds more than {limit} files; refused. Submit it in parts.",

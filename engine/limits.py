@@ -22,6 +22,7 @@ class ReadLimits:
     pdf_pages: int = 500
     stream_mb: float = 64  # one PDF stream may inflate to this much (decompression bombs)
     html_depth: int = 250  # elements nested deeper than this: the page is refused
+    markup_mb: float = 16  # an HTML page, or a DOCX's document.xml, larger than this is refused (parsed, it takes ~20x)
     text_chars: int = 5_000_000  # a text file with more characters is refused
     archive_mb: float = 2048  # all members of one .zip together, inflated
     archive_ratio: int = 200  # a member inflating beyond this many times its packed size is a zip bomb

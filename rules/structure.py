@@ -295,7 +295,21 @@ class TableIncomplete(Rule):
                     )
 
 
-_PERIOD = re.compile(r"[^。；\n]*统计(?:期限|时限|期间|时段|区间|周期)[^。；]*")
+_PERIOD = re.compile(r"统计(?:期限|时限|期间|时段|区间|周期)")
+_SENTENCE_END = re.compile(r"[。；]")
+
+
+def _period_sentence(text: str) -> str | None:
+    """The sentence that states the statistical period: from the previous 。；or line break to the next 。；
+    (found from its keyword outwards, so the search stays linear however long the text runs without a stop)."""
+    m = _PERIOD.search(text)
+    if m is None:
+        return None
+    start = max(text.rfind(p, 0, m.start()) for p in "。；\n") + 1
+    end = _SENTENCE_END.search(text, m.end())
+    return text[start : end.start() if end else len(text)]
+
+
 _YEARS = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -333,13 +347,13 @@ class PeriodStatement(Rule):
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
         texts = [("preface", report.preface)] + [(s.key.value, s.text) for s in report.sections]
         for where, text in texts:
-            m = _PERIOD.search(compact(text))
-            if m:
-                years = sorted({int(y) for y in _YEARS.findall(m.group(0))})
+            sentence = _period_sentence(compact(text))
+            if sentence is not None:
+                years = sorted({int(y) for y in _YEARS.findall(sentence)})
                 if report.year is not None and years and years != [report.year]:
                     yield Finding(
                         key="other_year",
-                        params={"sentence": m.group(0)[:60], "years": "、".join(map(str, years)), "year": report.year},
+                        params={"sentence": sentence[:60], "years": "、".join(map(str, years)), "year": report.year},
                         location=Location(section=where),
                         expected=report.year,
                         actual=years,

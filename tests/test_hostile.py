@@ -17,7 +17,7 @@ from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.plugins import PluginHost
 from engine.sources import Submission
-from engine.testing.hostile import write_hostile
+from engine.testing.hostile import CHECKED, write_hostile
 from tests.conftest import ROOT
 
 CODES = {c.value for c in ErrorCode}
@@ -45,6 +45,10 @@ def test_a_folder_of_bad_files(tmp_path):
         assert error is not None and error["code"] == code, (name, error)
         assert len(error["message"]) > 10 and "Traceback" not in error["message"]
     assert by_name["good.txt"]["score"] == 100.0
+    for name in CHECKED:
+        assert by_name[name]["error"] is None and by_name[name]["score"] is not None, name
+    assert any("无法按编码解读" in note for note in by_name["stray-byte.txt"]["report"]["notes"])
+    assert by_name["utf16.txt"]["score"] == by_name["good.txt"]["score"]
     renamed = by_name["renamed.docx"]
     assert renamed["report"]["source"]["format"] == "pdf"
     assert any("扩展名" in note for note in renamed["report"]["notes"])

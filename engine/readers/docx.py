@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
+from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
@@ -20,7 +21,6 @@ from engine.readers.blocks import parse_blocks
 from engine.readers.raw import Block
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_XML_BYTES = 64 * 1024 * 1024  # an inflated document.xml beyond this is a zip bomb, not a report
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -63,9 +63,13 @@ def docx_blocks(data: bytes) -> list[Block]:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             info = archive.getinfo("word/document.xml")
-            if info.file_size > MAX_XML_BYTES:
-                raise ReadError(ErrorCode.too_large, size=f"{info.file_size // 2**20} MB", limit="64 MB")
-            xml = archive.read(info)
+            limit = int(current().markup_mb * 1024 * 1024)
+            if info.file_size > limit:
+                raise ReadError(ErrorCode.too_large, size=f"{info.file_size / 2**20:.1f} MB", limit=_mb(limit))
+            with archive.open(info) as stream:
+                xml = stream.read(limit + 1)  # the member's declared size may lie: count what comes out
+            if len(xml) > limit:
+                raise ReadError(ErrorCode.too_large, size=f"> {_mb(limit)}", limit=_mb(limit))
     except KeyError:
         raise ReadError(ErrorCode.unreadable, detail="no word/document.xml: not a Word document") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
@@ -97,3 +101,7 @@ class DocxReader:
 
     def read(self, path: Path, data: bytes) -> Report:
         return build_report(parse_blocks(docx_blocks(data)), make_source(path, data, "docx"))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:g} MB"

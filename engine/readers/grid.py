@@ -10,13 +10,23 @@ Coordinates here are top-down (y grows downwards), in PDF points.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 SNAP = 2.0  # borders drawn half a point apart (Word, WPS) are one border
 MIN_SEGMENT = 3.0
 THIN = 2.5  # a rectangle thinner than this is a line
+# A report's biggest table has a few hundred cells; a grid of this many is a drawing (or an attack), not a table.
+MAX_CELLS = 20_000
+
+
+class GridTooLarge(Exception):
+    """A page whose rulings make a grid of more cells than any report table has."""
+
+    def __init__(self, cells: int) -> None:
+        super().__init__(cells)
+        self.cells = cells
 
 
 @dataclass(frozen=True)
@@ -125,11 +135,13 @@ def _touch(h: Segment, v: Segment) -> bool:
 
 def _tables(segments: list[Segment]) -> list[list[Segment]]:
     hs = [s for s in segments if s.horizontal]
-    vs = [s for s in segments if not s.horizontal]
+    vs = sorted((s for s in segments if not s.horizontal), key=lambda s: s.pos)
+    at = [v.pos for v in vs]
     union = _Union(len(hs) + len(vs))
     for i, h in enumerate(hs):
-        for j, v in enumerate(vs):
-            if _touch(h, v):
+        # Only the verticals standing within the horizontal's span can touch it.
+        for j in range(bisect_left(at, h.start - SNAP), bisect_right(at, h.end + SNAP)):
+            if _touch(h, vs[j]):
                 union.join(i, len(hs) + j)
     groups: dict[int, list[Segment]] = {}
     for i, seg in enumerate(hs + vs):
@@ -145,8 +157,19 @@ def _positions(values: list[float]) -> list[float]:
     return out
 
 
-def _covered(segments: list[Segment], pos: float, at: float) -> bool:
-    return any(abs(s.pos - pos) <= SNAP and s.start - SNAP <= at <= s.end + SNAP for s in segments)
+def _by_line(segments: list[Segment], positions: list[float]) -> list[list[Segment]]:
+    """The segments on each grid line (`positions` from `_positions`): looking one line up is then constant."""
+    lines: list[list[Segment]] = [[] for _ in positions]
+    for seg in segments:
+        i = bisect_right(positions, seg.pos + SNAP) - 1
+        for k in (i - 1, i):
+            if 0 <= k < len(positions) and abs(positions[k] - seg.pos) <= SNAP:
+                lines[k].append(seg)
+    return lines
+
+
+def _covered(segments: list[Segment], at: float) -> bool:
+    return any(s.start - SNAP <= at <= s.end + SNAP for s in segments)
 
 
 def cell_text(chars: list[Char]) -> str:
@@ -208,13 +231,16 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
         if len(ys) < 3 or len(xs) < 3:
             continue  # one row or one column: a framed or shaded paragraph, not a table
         nr, nc = len(ys) - 1, len(xs) - 1
+        if nr * nc > MAX_CELLS:
+            raise GridTooLarge(nr * nc)
+        h_lines, v_lines = _by_line(hs, ys), _by_line(vs, xs)
         union = _Union(nr * nc)
         for r in range(nr):
             mid_y = (ys[r] + ys[r + 1]) / 2
             for c in range(nc):
-                if c + 1 < nc and not _covered(vs, xs[c + 1], mid_y):
+                if c + 1 < nc and not _covered(v_lines[c + 1], mid_y):
                     union.join(r * nc + c, r * nc + c + 1)
-                if r + 1 < nr and not _covered(hs, ys[r + 1], (xs[c] + xs[c + 1]) / 2):
+                if r + 1 < nr and not _covered(h_lines[r + 1], (xs[c] + xs[c + 1]) / 2):
                     union.join(r * nc + c, (r + 1) * nc + c)
         content: dict[int, list[Char]] = {}
         for i, ch in enumerate(chars):

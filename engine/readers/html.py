@@ -245,6 +245,9 @@ class HtmlReader:
 
     def read(self, path: Path, data: bytes) -> Report:
         limits = current()
+        if len(data) > limits.markup_mb * 1024 * 1024:
+            size, limit = f"{len(data) / 2**20:.1f} MB", f"{limits.markup_mb:g} MB"
+            raise ReadError(ErrorCode.too_large, size=size, limit=limit)
         text, note = decode_html(data)
         page = parse_page(text, limits.html_depth)
         if page.depth >= min(limits.html_depth, 254):

@@ -11,16 +11,16 @@ from __future__ import annotations
 import io
 import logging
 import re
-import zlib
 from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
+from engine.readers import pdfguard
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
-from engine.readers.grid import THIN, Char, Segment, build_grids, join_line, rect_segments
+from engine.readers.grid import MAX_CELLS, THIN, Char, GridTooLarge, Segment, build_grids, join_line, rect_segments
 from engine.readers.normalize import compact
 from engine.readers.raw import Block
 
@@ -93,7 +93,12 @@ def _is_margin_note(top: float, text: str, height: float) -> bool:
 def _page_blocks(layout, page_no: int) -> list[Block]:
     height = layout.height
     chars, rulings, shading = _page_objects(layout, height)
-    grids, prose = build_grids(rulings, shading, chars)
+    try:
+        grids, prose = build_grids(rulings, shading, chars)
+    except GridTooLarge as exc:
+        raise pdfguard.PdfTooLarge(
+            "error.pdf-too-complex", what="table cells", what_zh="表格单元格", limit=MAX_CELLS
+        ) from exc
     items: list[tuple[float, Block]] = []
     for top, text in _text_lines(prose):
         if not _is_margin_note(top, text, height):
@@ -130,65 +135,20 @@ def _join_cut_row(previous: list[Block], following: list[Block]) -> None:
     del following[0]
 
 
-class StreamTooLarge(Exception):
-    """A PDF stream inflates beyond the limit: a decompression bomb, or a file no report needs."""
-
-
-class _BoundedZlib:
-    """Stands in for the zlib module inside pdfminer.pdftypes: inflating stops at the limit instead of
-    filling memory. (pdfminer offers no hook for this; the stand-in changes nothing else.)"""
-
-    error = zlib.error
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-
-    def decompress(self, data: bytes) -> bytes:
-        inflater = zlib.decompressobj()
-        out = inflater.decompress(data, self.limit + 1)
-        if len(out) > self.limit:
-            raise StreamTooLarge
-        return out + inflater.flush()
-
-    def decompressobj(self, *args, **kwargs):
-        return _BoundedInflater(zlib.decompressobj(*args, **kwargs), self.limit)
-
-
-class _BoundedInflater:
-    def __init__(self, inner, limit: int) -> None:
-        self.inner, self.limit, self.total = inner, limit, 0
-
-    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
-        out = self.inner.decompress(data, max_length) if max_length else self.inner.decompress(data)
-        self.total += len(out)
-        if self.total > self.limit:
-            raise StreamTooLarge
-        return out
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
-
-
-def _bound_streams(limit: int) -> None:
-    import pdfminer.pdftypes
-
-    pdfminer.pdftypes.zlib = _BoundedZlib(limit)  # type: ignore[attr-defined]
-
-
 def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
     """The blocks of every page in reading order, the page count, and notes on what could not be read."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
     limits = current()
-    _bound_streams(int(limits.stream_mb * 1024 * 1024))
+    pdfguard.install()
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=None)
-    interpreter = PDFPageInterpreter(manager, device)
+    interpreter = pdfguard.bounded_interpreter(manager, device)
     blocks: list[Block] = []
     notes: list[str] = []
     pages = 0
@@ -205,9 +165,19 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
             pages = page_no
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ReadError(ErrorCode.encrypted) from None
-    except StreamTooLarge:
-        raise ReadError(ErrorCode.too_large, "error.stream-too-large", limit=f"{limits.stream_mb:g} MB") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+    except pdfguard.PdfTooLarge as exc:
+        cycle = exc.key == "error.pdf-reference-cycle"
+        raise ReadError(ErrorCode.unreadable if cycle else ErrorCode.too_large, exc.key, **exc.params) from None
+    except (
+        PDFSyntaxError,
+        PSException,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+    ) as exc:
         # pdfminer raises plain Python errors on many corrupt files.
         if pages == 0:
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None

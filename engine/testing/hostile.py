@@ -10,9 +10,12 @@ from __future__ import annotations
 import io
 import random
 import shutil
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
+
+from engine.testing import amplifiers as A
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -81,7 +84,23 @@ EXPECTED = {
     "bombs.zip/report.txt": "too-large",
     "climbs.zip/../../outside.txt": "unreadable",
     "nested.zip/inner.zip": "unsupported",
+    # The amplifiers (engine.testing.amplifiers): small files that cost much to read.
+    "cycle.pdf": "unreadable",
+    "laughs.pdf": "too-large",
+    "lzw.pdf": "too-large",
+    "runlength.pdf": "too-large",
+    "tounicode.pdf": "too-large",
+    "objstm.pdf": "too-large",
+    "grid.pdf": "too-large",
+    "cells.json": "too-large",
+    "nan.json": "unreadable",
+    "table.html": "too-large",
+    "lying.docx": "unreadable",
+    "twins.zip/a.txt": "unreadable",
 }
+# Files that must be read and checked (no error), however they try: a megabyte without a full stop for the
+# rules' regexes, UTF-8 with one stray byte, UTF-16 text.
+CHECKED = ("long.txt", "stray-byte.txt", "utf16.txt")
 
 
 def write_hostile(folder: Path, huge_mb: int = 60) -> dict[str, str]:
@@ -110,6 +129,29 @@ def write_hostile(folder: Path, huge_mb: int = 60) -> dict[str, str]:
         nested.writestr("a.txt", "x")
     with zipfile.ZipFile(folder / "nested.zip", "w") as archive:
         archive.writestr("inner.zip", inner.getvalue())
+    amplifiers = {
+        "cycle.pdf": A.reference_cycle_pdf,
+        "laughs.pdf": A.xobject_laughs_pdf,
+        "lzw.pdf": A.lzw_bomb_pdf,
+        "runlength.pdf": A.runlength_bomb_pdf,
+        "tounicode.pdf": A.tounicode_bomb_pdf,
+        "objstm.pdf": A.object_stream_pdf,
+        "grid.pdf": A.ruled_grid_pdf,
+        "cells.json": A.many_cells_json,
+        "nan.json": A.nan_json,
+        "table.html": A.huge_html_table,
+        "lying.docx": A.lying_docx,
+        "long.txt": A.long_sentence_report,
+    }
+    for name, make in amplifiers.items():
+        (folder / name).write_bytes(make())
+    with zipfile.ZipFile(folder / "twins.zip", "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns that the name is taken: that is the point
+        for _ in range(2):
+            archive.writestr("a.txt", "两份同名的报告")
+    good = (ROOT / "reports" / "2022-qinghe-natural-resources.txt").read_bytes()
+    (folder / "stray-byte.txt").write_bytes(good[:200] + b"\xff" + good[200:])
+    (folder / "utf16.txt").write_bytes(good.decode("utf-8").encode("utf-16"))
     shutil.copy(ROOT / "reports" / "2022-qinghe-natural-resources.txt", folder / "good.txt")
     (folder / "renamed.docx").write_bytes(good_pdf)
     return dict(EXPECTED)

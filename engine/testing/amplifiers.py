@@ -1,0 +1,196 @@
+"""Small files that cost much to read: the amplifiers of the reliability issue, written byte by byte.
+
+Each function returns the bytes of one file; `engine.testing.hostile` writes them next to the other bad files with
+the error code each must get. None of them needs a tool to make, and none is larger than a few hundred kilobytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+import zlib
+
+from engine.testing.samples import SampleSpec, make_report
+
+
+def pdf(objects: dict[int, bytes]) -> bytes:
+    """A PDF of the numbered objects (1 is the catalog), with a correct cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for number in sorted(objects):
+        offsets[number] = out.tell()
+        out.write(f"{number} 0 obj\n".encode() + objects[number] + b"\nendobj\n")
+    xref = out.tell()
+    size = max(objects) + 1
+    out.write(f"xref\n0 {size}\n0000000000 65535 f \n".encode())
+    for number in range(1, size):
+        out.write(f"{offsets.get(number, 0):010d} 00000 {'n' if number in offsets else 'f'} \n".encode())
+    out.write(f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def stream(body: bytes, entries: str = "") -> bytes:
+    return f"<< {entries} /Length {len(body)} >>\nstream\n".encode() + body + b"\nendstream"
+
+
+def _page(resources: str, contents: str = "4 0 R", size: tuple[int, int] = (595, 842)) -> dict[int, bytes]:
+    page = f"/MediaBox [0 0 {size[0]} {size[1]}] /Resources {resources} /Contents {contents}"
+    return {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: f"<< /Type /Page /Parent 2 0 R {page} >>".encode(),
+    }
+
+
+_FONT = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def reference_cycle_pdf() -> bytes:
+    """The page's contents are a reference to a reference to the first one."""
+    return pdf({**_page("<< >>", "4 0 R"), 4: b"5 0 R", 5: b"4 0 R"})
+
+
+def xobject_laughs_pdf(levels: int = 8, fanout: int = 10) -> bytes:
+    """Form XObjects nested `levels` deep, each drawing the next `fanout` times: fanout**levels drawings."""
+    objects = _page("<< /XObject << /X0 10 0 R >> >>")
+    objects[4] = stream(b"/X0 Do")
+    for level in range(levels):
+        inner = f"/X{level + 1} {11 + level} 0 R" if level + 1 < levels else ""
+        body = (f"/X{level + 1} Do " * fanout).encode() if inner else b"0 0 m 1 1 l S"
+        entries = f"/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << {inner} >> >>"
+        objects[10 + level] = stream(body, entries)
+    return pdf(objects)
+
+
+def _lzw_zero_runs(cycles: int) -> bytes:
+    """LZW codes (PDF's, EarlyChange 1) for runs of zero bytes: each table fill expands ~5 KB to ~7 MB."""
+    bits: list[str] = []
+    width = 9
+    for _ in range(cycles):
+        bits.append(format(256, f"0{width}b"))  # clear the table
+        width, length = 9, 258
+        bits.append(format(0, f"0{width}b"))
+        for code in range(258, 4095):
+            bits.append(format(code, f"0{width}b"))
+            length += 1
+            width = {511: 10, 1023: 11, 2047: 12}.get(length, width)
+    packed = "".join(bits)
+    packed += "0" * (-len(packed) % 8)
+    return int(packed, 2).to_bytes(len(packed) // 8, "big")
+
+
+def lzw_bomb_pdf(cycles: int = 16) -> bytes:
+    """A content stream of ~90 KB that LZW-decodes to ~115 MB."""
+    return pdf({**_page("<< >>"), 4: stream(_lzw_zero_runs(cycles), "/Filter /LZWDecode")})
+
+
+def runlength_bomb_pdf(megabytes: int = 256) -> bytes:
+    """Flate over RunLength: a few hundred bytes that decode to `megabytes` of spaces."""
+    runs = bytes([129, 32]) * (megabytes * 1024 * 1024 // 128) + bytes([128])
+    return pdf({**_page("<< >>"), 4: stream(zlib.compress(runs, 9), "/Filter [/FlateDecode /RunLengthDecode]")})
+
+
+def tounicode_bomb_pdf() -> bytes:
+    """A font whose ToUnicode CMap maps a range of 2**32 codes."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n"
+        b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange\nendcmap end end"
+    )
+    font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>"
+    objects = _page(f"<< /Font << /F1 {font} >> >>")
+    objects[4] = stream(b"BT /F1 12 Tf 72 720 Td (A) Tj ET")
+    objects[5] = stream(cmap)
+    return pdf(objects)
+
+
+def object_stream_pdf(tokens: int = 12_000_000) -> bytes:
+    """A compressed object stream of millions of tokens, which pdfminer would parse all to find one object."""
+    body = b"0 0 " + b"1 " * tokens
+    objects = _page("<< >>", "6 0 R")
+    objects[4] = stream(zlib.compress(body, 9), "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode")
+    objects[5] = b"null"
+    return _with_objstm(objects)  # object 6, the page's contents, lives in the object stream
+
+
+def _with_objstm(objects: dict[int, bytes]) -> bytes:
+    """The objects plus a cross-reference stream saying that object 6 is object 0 of the object stream 4."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for number in sorted(objects):
+        offsets[number] = out.tell()
+        out.write(f"{number} 0 obj\n".encode() + objects[number] + b"\nendobj\n")
+    xref_at = out.tell()
+    rows = [b"\x00\x00\x00\x00\x00"]
+    for number in range(1, 8):
+        if number == 6:
+            rows.append(b"\x02" + (4).to_bytes(3, "big") + b"\x00")  # type 2: in object stream 4, index 0
+        elif number == 7:
+            rows.append(b"\x01" + xref_at.to_bytes(3, "big") + b"\x00")
+        else:
+            rows.append(b"\x01" + offsets.get(number, 0).to_bytes(3, "big") + b"\x00")
+    body = b"".join(rows)
+    xref = stream(body, "/Type /XRef /Size 8 /W [1 3 1] /Root 1 0 R")
+    out.write(b"7 0 obj\n" + xref + b"\nendobj\n")
+    out.write(f"startxref\n{xref_at}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def ruled_grid_pdf(lines: int = 1200) -> bytes:
+    """A large page of `lines` ruling lines 3 pt apart, half across and half down: (lines/2)**2 cells."""
+    half, step = lines // 2, 3
+    end = 20 + half * step
+    parts = [f"20 {20 + i * step} m {end} {20 + i * step} l" for i in range(half)]
+    parts += [f"{20 + i * step} 20 m {20 + i * step} {end} l" for i in range(half)]
+    content = f"BT /F1 9 Tf 30 {end + 10} Td (2023) Tj ET " + " ".join(parts) + " S"
+    body = stream(zlib.compress(content.encode(), 9), "/Filter /FlateDecode")
+    return pdf({**_page(f"<< /Font << /F1 {_FONT} >> >>", size=(end + 40, end + 40)), 4: body})
+
+
+def many_cells_json(cells: int = 1_000_000) -> bytes:
+    """A report model whose table 三 has a row of a million extra cells."""
+    document = make_report(SampleSpec("白鹭市生态环境局", 2023, seed=5)).to_json_dict()
+    document["applications"]["received_new"].update({f"extra_{i}": 1 for i in range(cells)})
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def nan_json() -> bytes:
+    document = make_report(SampleSpec("白鹭市生态环境局", 2023, seed=5)).to_json_dict()
+    text = json.dumps(document, ensure_ascii=False)
+    return text.replace('"total": 0', '"total": NaN', 1).encode()
+
+
+def huge_html_table(megabytes: int = 24) -> bytes:
+    row = "<tr>" + "<td>1</td>" * 20 + "</tr>"
+    count = megabytes * 1024 * 1024 // len(row)
+    return (
+        "<html><body><h1>2023年政府信息公开工作年度报告</h1><table>" + row * count + "</table></body></html>"
+    ).encode()
+
+
+def lying_docx(megabytes: int = 64) -> bytes:
+    """A DOCX whose document.xml claims a few bytes but inflates to `megabytes`."""
+    buffer = io.BytesIO()
+    body = b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>"
+    body += b"<w:p/>" * (megabytes * 1024 * 1024 // 6) + b"</w:body></w:document>"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", body)
+    data = bytearray(buffer.getvalue())
+    # Rewrite the declared (uncompressed) size in both headers to 1 KB.
+    real = len(body).to_bytes(4, "little")
+    small = (1024).to_bytes(4, "little")
+    return bytes(data).replace(real, small)
+
+
+def long_sentence_report(kilobytes: int = 1024) -> bytes:
+    """A text report whose preface runs on for a megabyte without a full stop (regexes on report text)."""
+    report = make_report(SampleSpec("白鹭市生态环境局", 2023, seed=5))
+    from engine.testing.render import render_text
+
+    text = render_text(report)
+    filler = "统计数据依据相关规定进行汇总" * (kilobytes * 1024 // 42)
+    return text.replace("一、", filler + "\n一、", 1).encode()
