@@ -20,7 +20,7 @@ from pathlib import Path
 
 from engine import __version__
 from engine.batch.cache import DEFAULT_DIR as DEFAULT_CACHE
-from engine.batch.run import RunOptions, check_all
+from engine.batch.run import RunOptions, check_all, read_contained
 from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
 from engine.errors import ReadError, UsageError
@@ -162,8 +162,9 @@ def _emit(text: str | bytes, output: Path | None) -> None:
         raise
 
 
-def _load(plugins: Sequence[str], lang: Lang) -> PluginHost:
-    host = PluginHost.load(extra=plugins)
+def _load(plugins: Sequence[str], lang: Lang, profile: Profile | None = None) -> PluginHost:
+    timeout = (profile or Profile.default()).limits.plugin_import_timeout
+    host = PluginHost.load(extra=plugins, import_timeout=timeout)
     host.rules()  # collecting the rules is what finds unsound declarations: report them now
     host.readers()
     for problem in host.problems:
@@ -193,7 +194,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     if output.needs_file and args.output is None:
         raise UsageError(f"--format {args.format} 需要 --output 文件 / needs --output FILE")
     profile = _profile(args)
-    host = _load([*profile.plugins, *args.plugin], lang)
+    host = _load([*profile.plugins, *args.plugin], lang, profile)
     checker = Checker(host, profile, lang)
     files = collect(args.paths, suffixes={*DEFAULT_SUFFIXES, *host.plugin_suffixes()})
     if not files:
@@ -217,20 +218,20 @@ def cmd_check(args: argparse.Namespace) -> Exit:
 
 def cmd_parse(args: argparse.Namespace) -> Exit:
     lang = Lang(args.lang)
-    checker = Checker(_load(args.plugin, lang), Profile.default(), lang)
-    try:
-        report = checker.read(args.file)
-    except ReadError as err:
-        print(printable(f"{args.file}: [{err.code.value}] {err.message(lang)}"), file=sys.stderr)
+    profile = Profile.default()
+    checker = Checker(_load(args.plugin, lang, profile), profile, lang)
+    read = read_contained(checker, args.file)
+    if isinstance(read, ReadError):
+        print(printable(f"{args.file}: [{read.code.value}] {read.message(lang)}"), file=sys.stderr)
         return Exit.ERROR
-    _emit(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2) + "\n", args.output)
+    _emit(json.dumps(read.to_json_dict(), ensure_ascii=False, indent=2) + "\n", args.output)
     return Exit.OK
 
 
 def cmd_rules(args: argparse.Namespace) -> Exit:
     lang = Lang(args.lang)
     profile = _profile(args)
-    host = _load([*profile.plugins, *args.plugin], lang)
+    host = _load([*profile.plugins, *args.plugin], lang, profile)
     rules = records(host, profile)
     renderers = {"json": render_json, "markdown": render_markdown, "text": lambda r: render_text(r, lang)}
     _emit(renderers[args.format](rules), None)
@@ -243,7 +244,7 @@ def cmd_serve(args: argparse.Namespace) -> Exit:
     from engine.web.app import clean_stale_uploads, create_app
 
     profile = _profile(args)
-    checker = Checker(_load([*profile.plugins, *args.plugin], Lang.zh), profile, Lang.zh)
+    checker = Checker(_load([*profile.plugins, *args.plugin], Lang.zh, profile), profile, Lang.zh)
     clean_stale_uploads()
     app = create_app(
         checker,

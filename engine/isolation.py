@@ -65,6 +65,7 @@ class Outcome:
     kind: Literal["ok", "raised", "timeout", "died"]
     value: Any = None  # what the code returned (kind "ok")
     reason: str = ""  # what went wrong, in plain words (other kinds)
+    exitcode: int | None = None  # how the child ended (kind "died")
 
     @property
     def ok(self) -> bool:
@@ -109,7 +110,7 @@ def run_isolated(fn: Callable[[], Any], timeout: float, memory_mb: int | None = 
                 return Outcome("ok", payload) if kind == "ok" else Outcome("raised", reason=payload)
         if process.is_alive():
             return Outcome("timeout", reason=f"no answer within {timeout:g} s")
-        return Outcome("died", reason=f"the process exited (code {process.exitcode})")
+        return Outcome("died", reason=f"the process exited (code {process.exitcode})", exitcode=process.exitcode)
     finally:
         if process.is_alive():
             process.kill()

@@ -30,6 +30,7 @@ class ReadLimits:
     timeout: float = 120  # seconds per file
     worker_memory_mb: int = 2048  # what each worker process may allocate
     cross_rule_timeout: float = 600  # seconds each cross-report rule may take over a whole run
+    plugin_import_timeout: float = 30  # seconds an outside plugin may take to import
 
     @property
     def file_bytes(self) -> int:

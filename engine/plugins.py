@@ -70,6 +70,7 @@ class PluginHost:
     """The loaded plugins of one run. Build it with `PluginHost.load()`."""
 
     manager: pluggy.PluginManager
+    import_timeout: float = PLUGIN_IMPORT_TIMEOUT
     plugins: list[PluginInfo] = field(default_factory=list)
     problems: list[PluginProblem] = field(default_factory=list)
     _rules: list[RuleEntry] | None = None
@@ -77,10 +78,12 @@ class PluginHost:
     _plugin_suffixes: set[str] = field(default_factory=set)
 
     @classmethod
-    def load(cls, extra: Sequence[str] = (), entry_points: bool = True) -> PluginHost:
+    def load(
+        cls, extra: Sequence[str] = (), entry_points: bool = True, import_timeout: float = PLUGIN_IMPORT_TIMEOUT
+    ) -> PluginHost:
         manager = pluggy.PluginManager(hookspecs.PROJECT)
         manager.add_hookspecs(hookspecs)
-        host = cls(manager)
+        host = cls(manager, import_timeout=import_timeout)
         for name in BUILTIN_PLUGINS:
             host._register(name, "builtin", lambda n=name: importlib.import_module(n))
         if entry_points:
@@ -97,7 +100,7 @@ class PluginHost:
     def _register(self, name: str, origin: str, loader: Any, version: str | None = None) -> None:
         if origin != "builtin":
             # Tried first in a child process: an import that hangs, exits or dies costs only that plugin.
-            trial = run_isolated(lambda: _import_only(loader), PLUGIN_IMPORT_TIMEOUT)
+            trial = run_isolated(lambda: _import_only(loader), self.import_timeout)
             if not trial.ok:
                 self._failed(name, f"{trial.kind} at import: {trial.reason}")
                 return

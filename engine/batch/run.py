@@ -15,6 +15,9 @@ from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLi
 from engine.batch.progress import Progress
 from engine.batch.review import apply_review, load_review
 from engine.checker import Checker
+from engine.errors import ErrorCode, ReadError
+from engine.isolation import run_isolated
+from engine.model import Report
 from engine.result import FileResult
 from engine.scoring import rescore
 from engine.sources import Submission
@@ -139,3 +142,28 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
             if result.report is not None:
                 rescore(result)
     return RunOutcome(done, len(subs) - len(todo))
+
+
+def read_contained(checker: Checker, path: Path) -> Report | ReadError:
+    """Stage 1 alone (`nianbao parse`), in a child process under the profile's time and memory limits."""
+    limits = checker.profile.limits
+
+    def read() -> Report | tuple[str, str, dict]:
+        try:
+            return checker.read(path)
+        except ReadError as err:  # sent back as plain values: an exception with keyword arguments does not pickle
+            return (err.code.value, err.key, err.params)
+
+    outcome = run_isolated(read, limits.timeout, limits.worker_memory_mb)
+    if outcome.ok and isinstance(outcome.value, Report):
+        return outcome.value
+    if outcome.ok:
+        code, key, params = outcome.value
+        return ReadError(ErrorCode(code), key, **params)
+    if outcome.kind == "timeout":
+        return ReadError(ErrorCode.timeout, seconds=f"{limits.timeout:g}")
+    if outcome.kind == "died":
+        return ReadError(ErrorCode.unreadable, "error.crashed", exitcode=outcome.exitcode)
+    if "MemoryError" in outcome.reason:
+        return ReadError(ErrorCode.too_large, "error.memory")
+    return ReadError(ErrorCode.unreadable, detail=outcome.reason)

@@ -1,0 +1,5 @@
+"""A plugin whose import never finishes."""
+
+import time
+
+time.sleep(600)
