@@ -80,9 +80,12 @@ def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_m
             result = checker.check_submission(sub)
         except MemoryError:
             result = checker.failed(sub.name, ReadError(ErrorCode.too_large, "error.memory"))
-        conn.send((index, result))
-        if memory_mb and statm(1) - started > memory_mb * MB // 2:
-            return  # grown by half its limit (a leak): the parent starts a fresh worker for the next file
+        # Grown by half its limit (a leak in a rule or a reader): it says so with the result and retires, and
+        # the parent starts a fresh worker for the next file.
+        retire = bool(memory_mb) and statm(1) - started > (memory_mb or 0) * MB // 2
+        conn.send((index, result, retire))
+        if retire:
+            return
 
 
 @dataclass
@@ -172,9 +175,12 @@ class Pool:
         index, sub = w.task
         if w.conn.poll():
             try:
-                got_index, result = w.conn.recv()
+                got_index, result, retire = w.conn.recv()
                 w.task = None
                 on_result(got_index, result)
+                if retire:
+                    self._stop(w)
+                    return self._start()
                 return w
             except (EOFError, OSError):
                 pass  # the worker died while answering: treated as a crash below

@@ -107,8 +107,8 @@ class SelfCheck:
         pool = Pool(self.checker, 1, self.worker_limits)
         if not pool.run([Submission(Path(filename), data=data)], lambda _i, r: results.append(r), cancel):
             return None
-        self.checker.check_across(results, contained(self.limits.timeout, self.limits.memory_mb))
-        return self.checker.document(results)
+        self.checker.check_across(results, contained(self.limits.timeout, self.limits.memory_mb, cancel))
+        return None if cancel.is_set() else self.checker.document(results)
 
     async def run_check(self, request: Request, data: bytes, filename: str) -> ResultDocument | Response | None:
         """The check, in a slot of the pool; None when the client went away first."""

@@ -1,0 +1,259 @@
+"""The self-check page under attack and under load: every hostile file answered with its code, foreign pages and
+hosts refused, security headers on every answer, and a bounded process tree when fifty clients post at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from engine.checker import Checker
+from engine.plugins import PluginHost
+from engine.profile import Profile
+from engine.testing import amplifiers as A
+from engine.testing.hostile import CHECKED, write_hostile
+from engine.web.app import MAX_UPLOAD, create_app
+from tests.conftest import ROOT
+
+GOOD = ROOT / "reports" / "2022-qinghe-natural-resources.txt"
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(scope="module")
+def client():
+    checker = Checker(PluginHost.load(entry_points=False), Profile.default())
+    with TestClient(create_app(checker, timeout=30, memory_mb=1024), base_url=BASE) as c:
+        yield c
+
+
+def test_every_hostile_file_gets_its_code_on_the_web(client, tmp_path):
+    folder = tmp_path / "in"
+    expected = write_hostile(folder, huge_mb=21)
+    for name, code in expected.items():
+        if "/" in name:
+            continue  # archive members: the page takes one report, not archives
+        data = (folder / name).read_bytes()
+        answer = client.post("/api/check", files={"file": (name, data)})
+        assert answer.status_code < 500, name
+        body = answer.json()
+        if len(data) > MAX_UPLOAD:
+            assert answer.status_code == 413 and body["error"]["code"] == "too-large", name
+            continue
+        if answer.status_code == 415:
+            assert code == "unsupported", name
+            continue
+        error = body["results"][0]["error"]
+        assert error is not None and error["code"] == code, (name, error)
+        assert "Traceback" not in error["message"]
+    for name in CHECKED:
+        answer = client.post("/api/check", files={"file": (name, (folder / name).read_bytes())})
+        assert answer.json()["results"][0]["error"] is None, name
+
+
+def test_security_headers_on_every_answer(client):
+    for answer in (client.get("/"), client.post("/check", files={"file": ("a.txt", GOOD.read_bytes())})):
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "same-origin"
+
+
+def test_a_foreign_host_name_is_refused(client):
+    answer = client.get("/", headers={"Host": "evil.example"})
+    assert answer.status_code == 421 and "127.0.0.1" in answer.text
+
+
+def test_another_site_cannot_post_here(client):
+    files = {"file": ("a.txt", GOOD.read_bytes())}
+    for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        answer = client.post("/api/check", files=files, headers=headers)
+        assert answer.status_code == 403 and answer.json()["error"]["code"] == "cross-site"
+    same = client.post("/api/check", files=files, headers={"Origin": BASE, "Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 200
+
+
+def test_a_broken_upload_gets_a_readable_page(client):
+    cut_short = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nno end'
+    for content_type, body in (("multipart/form-data", b"x"), ("multipart/form-data; boundary=xyz", cut_short)):
+        answer = client.post("/check", content=body, headers={"Content-Type": content_type})
+        assert answer.status_code == 400 and 'role="alert"' in answer.text and "Traceback" not in answer.text
+    answer = client.post("/check", content=b"x", headers={"Content-Type": "multipart/form-data"})
+    assert "重新选择文件" in answer.text
+
+
+# --- a real server, under load ----------------------------------------------------------------------------
+
+POOL, QUEUE, TIMEOUT, MEMORY_MB = 2, 6, 10, 512
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+@pytest.fixture
+def server(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    profile = tmp_path / "profile.toml"
+    profile.write_text(f"[limits]\ntimeout = {TIMEOUT}\nworker_memory_mb = {MEMORY_MB}\n", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--profile", str(profile),
+         "--workers", str(POOL), "--queue", str(QUEUE)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url + "/", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield proc, url
+    proc.kill()
+    proc.wait()
+
+
+def _post(url: str, name: str, data: bytes) -> tuple[int, float, dict]:
+    boundary = "nianbao-load-test"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n\r\n'.encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        url + "/api/check", data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=300) as answer:
+            return answer.status, time.monotonic() - started, json.loads(answer.read())
+    except urllib.error.HTTPError as err:
+        return err.code, time.monotonic() - started, {"retry": err.headers.get("Retry-After")}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to measure the process tree")
+def test_fifty_clients_two_hundred_uploads(server):
+    proc, url = server
+    reports = sorted((ROOT / "reports").glob("*.txt"))[:6] + sorted((ROOT / "tests" / "fixtures").glob("*.pdf"))[:2]
+    amplifiers = [
+        ("laughs.pdf", A.xobject_laughs_pdf()),
+        ("lzw.pdf", A.lzw_bomb_pdf()),
+        ("runlength.pdf", A.runlength_bomb_pdf()),
+        ("cycle.pdf", A.reference_cycle_pdf()),
+        ("grid.pdf", A.ruled_grid_pdf()),
+        ("tounicode.pdf", A.tounicode_bomb_pdf()),
+        ("objstm.pdf", A.object_stream_pdf()),
+        ("long.txt", A.long_sentence_report()),
+    ]
+    uploads = []
+    for i in range(200):
+        if i % 2:
+            uploads.append((*amplifiers[i % len(amplifiers)], False))
+        else:
+            path = reports[i % len(reports)]
+            uploads.append((path.name, path.read_bytes(), True))
+    answers: list[tuple[int, float, bool]] = []
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    refused = [0]
+
+    def client(batch: list) -> None:
+        for name, data, normal in batch:
+            for _ in range(200):  # a busy answer says when to come back; a client does
+                status, waited, _ = _post(url, name, data)
+                answers.append((status, waited, normal))
+                if status != 503:
+                    break
+                refused[0] += 1
+                time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    clients = [threading.Thread(target=client, args=(uploads[k::50],)) for k in range(50)]
+    for c in clients:
+        c.start()
+    for c in clients:
+        c.join(timeout=600)
+    done.set()
+    sampler.join()
+    statuses = [s for s, _, _ in answers]
+    assert all(s < 500 or s == 503 for s in statuses), sorted(set(statuses))
+    assert statuses.count(200) == 200  # every upload was checked in the end (amplifiers with their error code)
+    assert refused[0] > 0  # and the queue did overflow: fifty clients for eight places
+    assert peak[0] < 2 * POOL * MEMORY_MB * 1024 * 1024, f"peak {peak[0] >> 20} MB"
+    longest_wait = (QUEUE / POOL) * TIMEOUT
+    for status, waited, normal in answers:
+        if normal and status == 200:
+            assert waited <= longest_wait + TIMEOUT + 5, waited  # its wait in the queue, then its own check
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list worker processes")
+def test_a_check_stops_when_its_client_goes_away(tmp_path):
+    from tests.test_reliability import _children, _multipart
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # The misbehaving plugin's cross-report rule hangs: the check stays in its child process until stopped.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_MISBEHAVE": "cross-hang"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port),
+         "--plugin", str(ROOT / "tests" / "plugins" / "misbehaving.py")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        body, boundary = _multipart(GOOD.name, GOOD.read_bytes())
+        head = (
+            f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n"
+        ).encode()
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(head + body)
+        deadline = time.monotonic() + 30
+        while not _children(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _children(proc.pid), "the check never started"
+        connection.close()  # the clerk closed the tab
+        deadline = time.monotonic() + 10
+        while _children(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _children(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
