@@ -112,6 +112,10 @@ class Checker:
             raise
         except MemoryError:  # a bomb that got past the readers' own bounds, stopped by the worker's memory limit
             raise ReadError(ErrorCode.too_large, "error.memory") from None
+        except SystemError as exc:
+            if "memory" not in str(exc).lower():  # C code that ran out of memory says so as a SystemError
+                raise ReadError(ErrorCode.unreadable, detail=f"SystemError: {exc}") from None
+            raise ReadError(ErrorCode.too_large, "error.memory") from None
         except Exception as exc:  # a reader bug costs one file, not the batch
             log.debug("reader %r failed on %s", reader, sub.name, exc_info=True)
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None

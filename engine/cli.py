@@ -196,7 +196,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     profile = _profile(args)
     host = _load([*profile.plugins, *args.plugin], lang, profile)
     checker = Checker(host, profile, lang)
-    files = collect(args.paths, suffixes={*DEFAULT_SUFFIXES, *host.plugin_suffixes()})
+    files = collect(args.paths, suffixes={*DEFAULT_SUFFIXES, *host.plugin_suffixes()}, limits=profile.limits)
     if not files:
         raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
     if args.jobs is not None and args.jobs < 1:

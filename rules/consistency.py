@@ -16,6 +16,7 @@ _PART = re.compile(r"其中|代表|本级")
 # Words that make a denial about outcomes ("未被纠错"), which the table does not count apart.
 _OUTCOME_ONLY = re.compile(r"纠错|纠正|败诉|撤销|确认违法")
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_MAX_SENTENCE = 400  # characters; real sentences stating a figure are far shorter
 _INCLUDES_CARRIED = re.compile(r"^[（(]?(?:含|包括|其中)上一?年度?结转")
 # What a clause about applications may be about: disclosure, or the organ's other work.
 _DISCLOSURE = re.compile(r"信息公开|依申请|公开申请|申请公开")
@@ -126,9 +127,22 @@ def _readings(claim: Claim, report: Report) -> list[float]:
 
 
 def _sentences(section: Section) -> Iterator[tuple[int, str]]:
-    """The section's sentences (whitespace removed), each with its offset in the whole compacted text."""
+    """The section's sentences (whitespace removed), each with its offset in the whole compacted text.
+
+    A "sentence" longer than any a report writes (a page without a full stop) is read in pieces cut at commas,
+    so that the work per figure stays bounded and the rule stays linear in the text."""
     for m in _SENTENCE.finditer(compact(section.text)):
-        yield m.start(), m.group(0)
+        text = m.group(0)
+        if len(text) <= _MAX_SENTENCE:
+            yield m.start(), text
+            continue
+        at = 0
+        while at < len(text):
+            window = text[at : at + _MAX_SENTENCE]
+            cut = max(window.rfind("，"), window.rfind(","))
+            end = cut + 1 if at + _MAX_SENTENCE < len(text) and cut > _MAX_SENTENCE // 2 else len(window)
+            yield m.start() + at, window[:end]
+            at += end
 
 
 def _line_of(section: Section) -> Callable[[int], int]:

@@ -318,3 +318,29 @@ def test_spreadsheet_cells_never_start_a_formula():
     for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
         assert spreadsheet_safe(text).startswith("'")
     assert spreadsheet_safe("本年新收") == "本年新收"
+
+
+def test_archives_damaged_crowded_or_with_twins_say_why(tmp_path):
+    import zipfile
+
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(b"PK\x03\x04" + os.urandom(300))
+    crowded = tmp_path / "crowded.zip"
+    with zipfile.ZipFile(crowded, "w") as archive:
+        for i in range(6):
+            archive.writestr(f"r{i}.txt", GOOD.read_bytes())
+    run = nianbao("check", damaged, crowded, "--format", "json", "--no-cache",
+                  "--profile", profile(tmp_path, archive_members=5))  # fmt: skip
+    errors = {Path(r["source"]["path"]).name: r["error"] for r in json.loads(run.stdout)["results"]}
+    assert errors["damaged.zip"]["code"] == "unreadable" and "压缩包" in errors["damaged.zip"]["message"]
+    assert errors["crowded.zip"]["code"] == "too-large" and "5" in errors["crowded.zip"]["message"]
+
+
+def test_only_real_text_encodings_are_taken_from_a_page():
+    from engine.readers.html import decode_html
+
+    page = '<html><head><meta charset="unicode_escape"></head><body>\\u4e00 一、总体情况</body></html>'
+    text, _ = decode_html(page.encode("utf-8"))
+    assert "\\u4e00" in text  # not turned into 一 by a codec that is not a text encoding
+    utf16 = "<html><body>一、总体情况</body></html>".encode("utf-16")
+    assert "一、总体情况" in decode_html(utf16)[0]

@@ -194,3 +194,12 @@ def long_sentence_report(kilobytes: int = 1024) -> bytes:
     text = render_text(report)
     filler = "统计数据依据相关规定进行汇总" * (kilobytes * 1024 // 42)
     return text.replace("一、", filler + "\n一、", 1).encode()
+
+
+def long_claims_report(kilobytes: int = 1024) -> bytes:
+    """A text report whose section 一 states figures for a megabyte without a full stop (the prose rules)."""
+    from engine.testing.render import render_text
+
+    text = render_text(make_report(SampleSpec("白鹭市生态环境局", 2023, seed=5)))
+    filler = "共收到政府信息公开申请12件其中予以公开3件" * (kilobytes * 1024 // 60)
+    return text.replace("二、", filler + "\n二、", 1).encode()

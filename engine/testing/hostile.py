@@ -100,7 +100,7 @@ EXPECTED = {
 }
 # Files that must be read and checked (no error), however they try: a megabyte without a full stop for the
 # rules' regexes, UTF-8 with one stray byte, UTF-16 text.
-CHECKED = ("long.txt", "stray-byte.txt", "utf16.txt")
+CHECKED = ("long.txt", "claims.txt", "stray-byte.txt", "utf16.txt")
 
 
 def write_hostile(folder: Path, huge_mb: int = 60) -> dict[str, str]:
@@ -142,6 +142,7 @@ def write_hostile(folder: Path, huge_mb: int = 60) -> dict[str, str]:
         "table.html": A.huge_html_table,
         "lying.docx": A.lying_docx,
         "long.txt": A.long_sentence_report,
+        "claims.txt": A.long_claims_report,
     }
     for name, make in amplifiers.items():
         (folder / name).write_bytes(make())
