@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("file", type=Path)
     parse.add_argument("--output", type=Path)
     parse.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
+    parse.add_argument("--profile", type=Path, help="a profile (TOML), for its [limits]")
     parse.add_argument("--lang", choices=[lang.value for lang in Lang], default="zh")
 
     serve = sub.add_parser("serve", help="自查网页 / the self-check web page")
@@ -218,8 +219,8 @@ def cmd_check(args: argparse.Namespace) -> Exit:
 
 def cmd_parse(args: argparse.Namespace) -> Exit:
     lang = Lang(args.lang)
-    profile = Profile.default()
-    checker = Checker(_load(args.plugin, lang, profile), profile, lang)
+    profile = _profile(args)
+    checker = Checker(_load([*profile.plugins, *args.plugin], lang, profile), profile, lang)
     read = read_contained(checker, args.file)
     if isinstance(read, ReadError):
         print(printable(f"{args.file}: [{read.code.value}] {read.message(lang)}"), file=sys.stderr)

@@ -344,3 +344,11 @@ def test_only_real_text_encodings_are_taken_from_a_page():
     assert "\\u4e00" in text  # not turned into 一 by a codec that is not a text encoding
     utf16 = "<html><body>一、总体情况</body></html>".encode("utf-16")
     assert "一、总体情况" in decode_html(utf16)[0]
+
+
+def test_parse_has_the_time_limit_too(tmp_path):
+    stuck = tmp_path / "stuck.hang"
+    stuck.write_text("x", encoding="utf-8")
+    run = nianbao("parse", stuck, "--plugin", PLUGINS / "hostile.py", "--profile", profile(tmp_path, timeout=2),
+                  timeout=120)  # fmt: skip
+    assert run.returncode == 2 and "[timeout]" in run.stderr and run.stdout == ""

@@ -212,7 +212,9 @@ def test_fifty_clients_two_hundred_uploads(server):
     assert refused[0] > 0  # and the queue did overflow: fifty clients for eight places
     assert peak[0] < 2 * POOL * MEMORY_MB * 1024 * 1024, f"peak {peak[0] >> 20} MB"
     waits = [w for s, w, normal in answers if normal and s == 200]
-    print(f"load: peak tree RSS {peak[0] >> 20} MB, busy answers {refused[0]}, longest normal answer {max(waits):.1f} s")
+    print(
+        f"load: peak tree RSS {peak[0] >> 20} MB, busy answers {refused[0]}, longest normal answer {max(waits):.1f} s"
+    )
     longest_wait = (QUEUE / POOL) * TIMEOUT
     for status, waited, normal in answers:
         if normal and status == 200:

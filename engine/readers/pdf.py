@@ -146,6 +146,7 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
 
     limits = current()
     pdfguard.install()
+    pdfguard.start_file()
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=None)
     interpreter = pdfguard.bounded_interpreter(manager, device)

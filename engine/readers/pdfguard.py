@@ -3,7 +3,8 @@
 pdfminer has no hooks for these, so they are put in place once, at the module level of pdfminer's own modules
 (`install()`), and read the current file's limits (`engine.limits.current()`) at every call:
 
-- every decoder that can amplify (Flate, LZW, RunLength) stops at `stream_mb` of output;
+- every decoder that can amplify (Flate, LZW, RunLength) stops at `stream_mb` of output, and all the streams of one
+  file together at `TOTAL_STREAMS` times that (twenty streams of 60 MB each are no report either);
 - a chain of indirect references (`1 0 R` → `2 0 R` → `1 0 R`) stops after `MAX_HOPS` instead of looping forever;
 - a ToUnicode or CID CMap may map at most `MAX_CMAP_ENTRIES` codes (a bfrange over 2³² codes is a bomb);
 - an object stream may inflate to at most `MAX_OBJSTM_BYTES` (tens of millions of tokens to parse otherwise);
@@ -25,6 +26,24 @@ MAX_CMAP_ENTRIES = 1 << 20
 MAX_OBJSTM_BYTES = 16 * 1024 * 1024
 MAX_XOBJECT_DEPTH = 12
 MAX_DRAWS = 5_000
+TOTAL_STREAMS = 4
+
+# Bytes decoded so far for the file being read (one file at a time per process: readers run in workers).
+_decoded = [0]
+
+
+def start_file() -> None:
+    """Reset the per-file budget of decoded bytes: call before reading each PDF."""
+    _decoded[0] = 0
+
+
+def _spend(size: int) -> None:
+    _decoded[0] += size
+    if _decoded[0] > TOTAL_STREAMS * _stream_limit():
+        limit = f"{TOTAL_STREAMS * current().stream_mb:g} MB"
+        raise PdfTooLarge(
+            "error.pdf-too-complex", what="decoded streams in all", what_zh="解压后的数据流总量", limit=limit
+        )
 
 
 class PdfTooLarge(Exception):
@@ -55,7 +74,9 @@ class _BoundedZlib:
         out = inflater.decompress(data, limit + 1)
         if len(out) > limit:
             raise _too_large_stream()
-        return out + inflater.flush()
+        out += inflater.flush()
+        _spend(len(out))
+        return out
 
     def decompressobj(self, *args: Any, **kwargs: Any) -> _BoundedInflater:
         return _BoundedInflater(zlib.decompressobj(*args, **kwargs), _stream_limit())
@@ -70,6 +91,7 @@ class _BoundedInflater:
         self.total += len(out)
         if self.total > self.limit:
             raise _too_large_stream()
+        _spend(len(out))
         return out
 
     def __getattr__(self, name: str) -> Any:
@@ -87,6 +109,7 @@ def _lzwdecode(data: bytes) -> bytes:
         if total > limit:
             raise _too_large_stream()
         chunks.append(chunk)
+    _spend(total)
     return b"".join(chunks)
 
 
@@ -104,6 +127,7 @@ def _rldecode(data: bytes) -> bytes:
             i += 2
         if len(out) > limit:
             raise _too_large_stream()
+    _spend(len(out))
     return bytes(out)
 
 

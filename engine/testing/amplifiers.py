@@ -203,3 +203,13 @@ def long_claims_report(kilobytes: int = 1024) -> bytes:
     text = render_text(make_report(SampleSpec("白鹭市生态环境局", 2023, seed=5)))
     filler = "共收到政府信息公开申请12件其中予以公开3件" * (kilobytes * 1024 // 60)
     return text.replace("二、", filler + "\n二、", 1).encode()
+
+
+def many_streams_pdf(streams: int = 20, megabytes: int = 60) -> bytes:
+    """A page whose contents are `streams` streams of `megabytes` each once inflated: each under the per-stream
+    limit, together a gigabyte."""
+    body = zlib.compress(b" " * (megabytes * 1024 * 1024), 9)
+    objects = _page("<< >>", "[" + " ".join(f"{10 + i} 0 R" for i in range(streams)) + "]")
+    for i in range(streams):
+        objects[10 + i] = stream(body, "/Filter /FlateDecode")
+    return pdf(objects)
