@@ -7,7 +7,7 @@ Nothing a report contains can make this raise.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang, Msg, engine_message
 from engine.limits import using
 from engine.model import Report
-from engine.organs import organ_of
+from engine.organs import Organ, organ_of, pairing_keys
 from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.readers.sniff import sniff
@@ -24,9 +24,11 @@ from engine.result import (
     FileError,
     FileResult,
     FindingResult,
+    HistorySummary,
     PluginRecord,
     ProfileInfo,
     ResultDocument,
+    RosterSummary,
     RuleResult,
     SourceRef,
     Status,
@@ -34,6 +36,7 @@ from engine.result import (
     fingerprint,
     summarize,
 )
+from engine.roster import Roster
 from engine.rule import CheckContext, CrossReportRule, Finding, Location, Rule, Severity
 from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
@@ -51,7 +54,7 @@ class AcrossOutcome:
     error: str | None = None
 
 
-Containment = Callable[["Checker", "ActiveRule", list[Report]], AcrossOutcome]
+Containment = Callable[["Checker", "ActiveRule", list[Report], CheckContext], AcrossOutcome]
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,11 @@ class ActiveRule:
 class Checker:
     """Everything one run needs: the plugins, the profile and the language."""
 
-    def __init__(self, host: PluginHost, profile: Profile | None = None, lang: Lang = Lang.zh):
+    def __init__(
+        self, host: PluginHost, profile: Profile | None = None, lang: Lang = Lang.zh, roster: Roster | None = None
+    ):
         self.host = host
+        self.roster = roster  # the organs expected to report: who a report is, and of what kind
         self.profile = profile or Profile.default()
         self.lang = Lang(lang)
         self.limits = self.profile.limits
@@ -145,8 +151,24 @@ class Checker:
             lang=self.lang, organ_type=self.profile.organ_type, deadlines=self.profile.resolved_deadlines()
         )
 
+    def identify(self, report: Report) -> tuple[Organ | None, str | None, str | None]:
+        """Who wrote the report: the organ the rules see, the name results carry (the roster's, else the
+        canonical name) and the organ's own deadline (from the roster). An ambiguous roster match is noted."""
+        if self.roster is not None and report.agency:
+            match = self.roster.match(report.agency)
+            if match.organ is not None:
+                return match.organ.organ(), match.organ.name, match.organ.deadline
+            if match.candidates:
+                candidates = "、".join(match.candidates)
+                report.notes.append(
+                    engine_message("roster.ambiguous", Lang.zh, name=report.agency, candidates=candidates)
+                )
+        organ = organ_of(report.agency, self.profile.organ_type)
+        return organ, (organ.name or None) if organ else None, None
+
     def check_report(self, report: Report) -> FileResult:
-        context = replace(self.context(), organ=organ_of(report.agency, self.profile.organ_type))
+        organ, name, deadline = self.identify(report)
+        context = replace(self.context(), organ=organ, deadline=deadline)
         findings: list[FindingResult] = []
         rule_results: list[RuleResult] = []
         for active in self.rules:
@@ -156,6 +178,7 @@ class Checker:
             report=report,
             findings=findings,
             rules=rule_results,
+            organ=name,
         )
         return rescore(result)
 
@@ -181,18 +204,23 @@ class Checker:
 
     # --- rules across the reports of a run -------------------------------------------------------
 
-    def check_across(self, results: list[FileResult], contain: Containment | None = None) -> None:
+    def check_across(
+        self, results: list[FileResult], contain: Containment | None = None, history: Sequence[Report] = ()
+    ) -> None:
         """Run the cross-report rules over every report read; their findings join the reports they name.
 
-        `contain` runs each rule somewhere safer than this process (engine.batch.across: a child process under a
-        time limit), so that a rule that hangs or exits costs only itself."""
+        `history` holds earlier years' reports, compared with but never checked. `contain` runs each rule somewhere
+        safer than this process (engine.batch.across: a child process under a time limit), so that a rule that
+        hangs or exits costs only itself."""
         if not self.cross_rules:
             return
         checked = [r for r in results if r.report is not None]
         reports = [r.report for r in checked]
+        context = self.across_context(reports, history)
         for active in self.cross_rules:
             base = {"rule": active.cls.id, "severity": active.severity, "weight": active.weight}
-            outcome = contain(self, active, reports) if contain else self.run_across(active, reports)
+            run = contain or Checker.run_across
+            outcome = run(self, active, reports, context)
             if outcome.error is not None:
                 reason = engine_message("rule.crashed", self.lang, reason=outcome.error)
                 for result in checked:
@@ -207,9 +235,22 @@ class Checker:
         for result in checked:
             rescore(result)
 
-    def run_across(self, active: ActiveRule, reports: list[Report]) -> AcrossOutcome:
+    def across_context(self, reports: list[Report], history: Sequence[Report] = ()) -> CheckContext:
+        """What cross-report rules know besides the reports: the history, and how every organ is paired."""
+        return replace(self.context(), history=tuple(history), organ_keys=tuple(self.organ_keys([*reports, *history])))
+
+    def organ_keys(self, reports: Sequence[Report]) -> list[str | None]:
+        """The key each report's organ is paired by across years: its roster name when it matched one, else its
+        canonical name (the short form where that is unambiguous among these reports)."""
+        names = []
+        for report in reports:
+            match = self.roster.match(report.agency) if self.roster is not None else None
+            names.append(match.organ.name if match is not None and match.organ is not None else report.agency)
+        return pairing_keys(names)
+
+    def run_across(self, active: ActiveRule, reports: list[Report], context: CheckContext) -> AcrossOutcome:
         """One cross-report rule over the reports: per report, whether it applied and what it found."""
-        context = replace(self.context(), options=self.profile.options.get(active.cls.id, {}))
+        context = replace(context, options=self.profile.options.get(active.cls.id, {}))
         try:
             rule = active.cls()
             applicable = [bool(a) for a in rule.applicable(reports, context)]
@@ -254,7 +295,13 @@ class Checker:
 
     # --- the whole run ---------------------------------------------------------------------
 
-    def document(self, results: list[FileResult], cached: int = 0) -> ResultDocument:
+    def document(
+        self,
+        results: list[FileResult],
+        cached: int = 0,
+        roster: RosterSummary | None = None,
+        history: HistorySummary | None = None,
+    ) -> ResultDocument:
         results = sorted(results, key=lambda r: r.source.path)
         plugins = [PluginRecord(name=p.name, origin=p.origin, version=p.version) for p in self.host.plugins]
         plugins += [
@@ -273,4 +320,6 @@ class Checker:
             plugins=plugins,
             results=results,
             summary=summarize(results, cached),
+            roster=roster,
+            history=history,
         )

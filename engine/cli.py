@@ -29,6 +29,7 @@ from engine.outputs import FORMATS
 from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.result import ResultDocument
+from engine.roster import Roster
 from engine.rule import Severity
 from engine.sources import DEFAULT_SUFFIXES, collect
 from engine.text import printable
@@ -92,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help=f"default {DEFAULT_CACHE}")
     check.add_argument("--no-cache", action="store_true", help="read every file again")
     check.add_argument("--review", type=Path, help="a review file (TOML) of confirmed and dismissed findings")
+    check.add_argument(
+        "--roster",
+        type=Path,
+        help="the organs expected to report (CSV/XLSX: 机关名称, 别名, 类型, 地区, 上级, 截止日期)",
+    )
+    check.add_argument(
+        "--history",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="earlier years' reports (folders, zips) or result JSON documents, for the cross-year rules (repeatable)",
+    )
     check.add_argument(
         "--fail-under", type=float, default=None, metavar="SCORE", help="exit code 1 when a report scores lower"
     )
@@ -196,8 +209,10 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         raise UsageError(f"--format {args.format} 需要 --output 文件 / needs --output FILE")
     profile = _profile(args)
     host = _load([*profile.plugins, *args.plugin], lang, profile)
-    checker = Checker(host, profile, lang)
-    files = collect(args.paths, suffixes={*DEFAULT_SUFFIXES, *host.plugin_suffixes()}, limits=profile.limits)
+    roster_path = args.roster or (Path(profile.roster) if profile.roster else None)
+    checker = Checker(host, profile, lang, Roster.load(roster_path) if roster_path else None)
+    suffixes = (*DEFAULT_SUFFIXES, *host.plugin_suffixes())
+    files = collect(args.paths, suffixes=suffixes, limits=profile.limits)
     if not files:
         raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
     if args.jobs is not None and args.jobs < 1:
@@ -210,9 +225,11 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         progress=False if args.no_progress else None,
         review=args.review,
         cross_timeout=profile.limits.cross_rule_timeout,
+        history=[*profile.history, *args.history],
+        suffixes=suffixes,
     )
     outcome = check_all(checker, files, options)
-    document = checker.document(outcome.results, outcome.cached)
+    document = checker.document(outcome.results, outcome.cached, outcome.roster, outcome.history)
     _emit(output.render(document), args.output)
     return exit_code(document, args.fail_under)
 

@@ -129,6 +129,11 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "压缩包无法打开（已损坏或不是 zip 文件）：{detail}。",
         "The archive cannot be opened (damaged, or not a zip file): {detail}.",
     ),
+    "roster.ambiguous": Msg(
+        "报告署名“{name}”与名单中多个机关相符（{candidates}），未自动配对，请在名单中补充别名。",
+        "The report's name '{name}' fits several organs of the roster ({candidates}); it was not paired. "
+        "Add an alias to the roster.",
+    ),
     "error.pdf-reference-cycle": Msg(
         "PDF 文件内部的对象引用形成循环（文件已损坏或被恶意构造），无法读取。请重新导出 PDF。",
         "The PDF's internal references form a cycle (damaged or hostile file); it cannot be read. Export it again.",

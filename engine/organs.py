@@ -203,11 +203,33 @@ def short_name(name: str | None) -> str | None:
     return parsed.places[-1][0] + parsed.rest
 
 
+# Words portals shorten or spell out: the form names are compared in uses the short one.
+_ABBREVIATIONS = (
+    ("人民政府", "政府"),
+    ("办公厅", "办"),
+    ("办公室", "办"),
+    ("管理委员会", "管委会"),
+    ("街道办事处", "街道"),
+    ("委员会", "委"),
+)
+
+
+def match_key(name: str | None) -> str | None:
+    """The form organ names are compared in: clean, and with the words portals abbreviate written short
+    ("区人民政府办公室" and "区政府办" are one organ)."""
+    text = clean_name(name)
+    if not text:
+        return None
+    for long, short in _ABBREVIATIONS:
+        text = text.replace(long, short)
+    return text
+
+
 def pairing_keys(names: list[str | None]) -> list[str | None]:
-    """One key per name, equal for names of the same organ: the clean name, or its short form where that
-    is unambiguous among `names` (two organs with different region prefixes but the same short name, such
-    as 南京市鼓楼区 and 福州市鼓楼区, keep their full names)."""
-    cleaned = [clean_name(n) for n in names]
+    """One key per name, equal for names of the same organ: the name in its compared form (`match_key`), or its
+    short form where that is unambiguous among `names` (two organs with different region prefixes but the same
+    short name, such as 南京市鼓楼区 and 福州市鼓楼区, keep their full names)."""
+    cleaned = [match_key(n) for n in names]
     longs: dict[str, set[str]] = {}
     for name in cleaned:
         if name:
@@ -221,3 +243,19 @@ def pairing_keys(names: list[str | None]) -> list[str | None]:
         prefixed = {n for n in longs[short] if n != short}
         keys.append(short if len(prefixed) <= 1 else name)
     return keys
+
+
+def previous_years(keys: list[str | None], years: list[int | None], current: int) -> dict[int, int]:
+    """For each of the first `current` entries (this run's reports), the index of the same organ's entry for the
+    year before, among all entries (this run's, then earlier years' given as history); this run's own come first
+    when both hold one."""
+    by_key: dict[tuple[str, int], int] = {}
+    for i, (key, year) in enumerate(zip(keys, years, strict=True)):
+        if key and year is not None:
+            by_key.setdefault((key, year), i)
+    found = {}
+    for i in range(current):
+        key, year = keys[i], years[i]
+        if key and year is not None and (key, year - 1) in by_key:
+            found[i] = by_key[(key, year - 1)]
+    return found

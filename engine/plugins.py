@@ -40,6 +40,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rules.currency",
     "rules.publication",
     "rules.crossreport",
+    "rules.crossyear",
 )
 
 

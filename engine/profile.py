@@ -74,6 +74,8 @@ class Profile:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     deadlines: dict[str, Any] = field(default_factory=dict)
     limits: ReadLimits = field(default_factory=ReadLimits)
+    roster: str | None = None  # the office's roster (名单), relative paths resolved against the profile's folder
+    history: list[str] = field(default_factory=list)  # earlier years' reports or result documents
 
     @classmethod
     def default(cls) -> Profile:
@@ -120,6 +122,8 @@ class Profile:
             options={k: dict(v) for k, v in data.get("options", {}).items()},
             deadlines=deadlines,
             limits=limits,
+            roster=str(base / data["roster"]) if isinstance(data.get("roster"), str) else None,
+            history=[str(base / h) for h in data.get("history", []) if isinstance(h, str)],
         )
 
     def resolved_deadlines(self) -> dict[str, str]:

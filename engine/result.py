@@ -78,6 +78,8 @@ class SourceRef(_Model):
 
 class FileResult(_Model):
     source: SourceRef
+    # Who the report is from: the roster's name for the organ it matched, else the canonical printed name.
+    organ: str | None = None
     report: Report | None = None
     error: FileError | None = None
     score: float | None = None
@@ -117,6 +119,34 @@ class PluginRecord(_Model):
     error: str | None = None
 
 
+class MissingOrgan(_Model):
+    organ: str
+    kind: str = ""
+    region: str = ""
+
+
+class Ambiguous(_Model):
+    path: str
+    candidates: list[str]
+
+
+class RosterSummary(_Model):
+    """What the roster says of the batch: who did not report for the year, and reports that fit no organ or
+    share one."""
+
+    year: int | None = None
+    missing: list[MissingOrgan] = Field(default_factory=list)
+    unmatched: list[str] = Field(default_factory=list)
+    duplicates: list[list[str]] = Field(default_factory=list)
+    ambiguous: list[Ambiguous] = Field(default_factory=list)
+
+
+class HistorySummary(_Model):
+    reports: int  # earlier years' reports read
+    paired: int  # this year's reports that found their organ's previous report
+    unreadable: int = 0
+
+
 class ResultDocument(_Model):
     schema_: str = Field(default=RESULT_SCHEMA_ID, alias="schema")
     tool: ToolInfo
@@ -125,9 +155,15 @@ class ResultDocument(_Model):
     plugins: list[PluginRecord] = Field(default_factory=list)
     results: list[FileResult]
     summary: Summary
+    roster: RosterSummary | None = None  # present when a roster was given
+    history: HistorySummary | None = None  # present when earlier years' reports were given
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
+        data = self.model_dump(mode="json", by_alias=True)
+        for optional in ("roster", "history"):
+            if data[optional] is None:
+                del data[optional]
+        return data
 
 
 def summarize(results: list[FileResult], cached: int = 0) -> Summary:

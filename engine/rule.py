@@ -130,6 +130,13 @@ class CheckContext:
     # The organ that wrote the report being checked (kind and canonical name), resolved once by the checker
     # from the profile (or roster) and the printed name; None when the report names no organ.
     organ: Organ | None = None
+    # The organ's own publication deadline (MM-DD of the next year) where the roster gives one.
+    deadline: str | None = None
+    # For cross-report rules: earlier years' reports given as history (never checked, only compared with), and
+    # for `reports` followed by `history`, the key each organ is paired by (its roster name, else its canonical
+    # name); empty when the engine has not computed them.
+    history: tuple[Report, ...] = ()
+    organ_keys: tuple[str | None, ...] = ()
 
 
 class Rule:

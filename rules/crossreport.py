@@ -1,7 +1,7 @@
 """Rules across the reports of a batch: the same organ's previous year, and text copied between reports.
 
-An organ's reports are matched across years by its canonical name (engine.organs.pairing_keys) and the report
-year.
+An organ's reports are matched across years by its roster name or canonical name (rules.years) and the report
+year; the previous year's report may be in the batch or among the history given with `--history`.
 """
 
 from __future__ import annotations
@@ -10,29 +10,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from engine import Applies, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, hookimpl
-from engine.organs import pairing_keys
+from engine import Applies, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, compact, hookimpl
 from engine.template import APPLICATION_COLUMNS
 from rules.support import NotANumber, cell_location, section_location, tidy, value
-
-
-def previous_years(reports: list[Report]) -> dict[int, int]:
-    """For each report, the index of the same organ's report for the year before, when the batch has it.
-
-    Organs are matched by canonical name: "淮安市洪泽区人民政府" and "洪泽区人民政府" are one organ unless the
-    batch also holds another region's 洪泽区人民政府 (then only identical names pair)."""
-    keys = pairing_keys([r.agency for r in reports])
-    by_key: dict[tuple[str, int], int] = {}
-    for i, r in enumerate(reports):
-        organ = keys[i]
-        if organ and r.year is not None:
-            by_key.setdefault((organ, r.year), i)
-    found = {}
-    for i, r in enumerate(reports):
-        organ = keys[i]
-        if organ and r.year is not None and (organ, r.year - 1) in by_key:
-            found[i] = by_key[(organ, r.year - 1)]
-    return found
+from rules.years import organ_keys, previous_reports
 
 
 class CarryOverContinuity(CrossReportRule):
@@ -65,13 +46,13 @@ class CarryOverContinuity(CrossReportRule):
     }
 
     def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
-        before = previous_years(reports)
+        before = previous_reports(reports, context)
         return [i in before for i in range(len(reports))]
 
     def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-        for i, j in previous_years(reports).items():
+        for i, last in previous_reports(reports, context).items():
             now = reports[i].applications.get("carried_over", {})
-            then = reports[j].applications.get("carried_forward", {})
+            then = last.applications.get("carried_forward", {})
             for col in APPLICATION_COLUMNS:
                 if col.key not in now or col.key not in then:
                     continue
@@ -88,8 +69,8 @@ class CarryOverContinuity(CrossReportRule):
                                 "column": col.label,
                                 "actual": tidy(actual),
                                 "expected": tidy(expected),
-                                "year": reports[j].year,
-                                "source": reports[j].source.path,
+                                "year": last.year,
+                                "source": last.source.path,
                             },
                             location=cell_location(reports[i], "applications", "carried_over", col.key),
                             expected=tidy(expected),
@@ -105,8 +86,9 @@ class InForceContinuity(CrossReportRule):
     A difference is often a sign of copied figures; but amendments, clean-up campaigns and mergers can
     legitimately break it, so this is a warning.
 
-    How it decides: when the batch holds the same organ's 2021-template report for the year before; for
-    规章 and 行政规范性文件; blank cells count as 0, text cells are skipped.
+    How it decides: when the batch (or the history) holds the same organ's 2021-template report for the year
+    before; for 规章 and 行政规范性文件; blank cells count as 0, text cells are skipped. A report that explains a
+    clean-up of the documents in force (清理…现行有效…, 现行有效…调整) is not judged.
 
     How to fix: check the figures; explain a legitimate difference (清理, 合并) in section 六.
     """
@@ -128,21 +110,21 @@ class InForceContinuity(CrossReportRule):
     }
     ROWS = (("regulations", "规章"), ("normative_documents", "行政规范性文件"))
 
-    def _pairs(self, reports: list[Report]) -> dict[int, int]:
+    def _pairs(self, reports: list[Report], context: CheckContext) -> dict[int, Report]:
         return {
-            i: j
-            for i, j in previous_years(reports).items()
-            if reports[i].template == "2021" and reports[j].template == "2021"
+            i: last
+            for i, last in previous_reports(reports, context).items()
+            if reports[i].template == "2021" and last.template == "2021" and not _CLEAN_UP.search(_text(reports[i]))
         }
 
     def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
-        pairs = self._pairs(reports)
+        pairs = self._pairs(reports, context)
         return [i in pairs for i in range(len(reports))]
 
     def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-        for i, j in self._pairs(reports).items():
+        for i, last in self._pairs(reports, context).items():
             for row, label in self.ROWS:
-                now, then = reports[i].proactive.get(row, {}), reports[j].proactive.get(row, {})
+                now, then = reports[i].proactive.get(row, {}), last.proactive.get(row, {})
                 try:
                     before, issued = value(then["in_force"]), value(now["issued"])
                     repealed, actual = value(now["repealed"]), value(now["in_force"])
@@ -167,6 +149,14 @@ class InForceContinuity(CrossReportRule):
                             actual=tidy(actual),
                         ),
                     )
+
+
+# "开展规范性文件清理，现行有效件数相应调整": the documents in force changed for a stated reason.
+_CLEAN_UP = re.compile(r"清理.{0,40}?现行有效|现行有效.{0,30}?(?:清理|调整|核减|核增|合并|重新统计)")
+
+
+def _text(report: Report) -> str:
+    return compact("\n".join([report.preface, *(s.text for s in report.sections)]))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -246,7 +236,7 @@ class DuplicateText(CrossReportRule):
     SECTIONS = (SectionKey.overview, SectionKey.problems)
 
     def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-        organs = pairing_keys([r.agency for r in reports])
+        organs = organ_keys(reports, context)
         for key in self.SECTIONS:
             owners, texts = [], []
             for i, r in enumerate(reports):

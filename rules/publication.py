@@ -57,7 +57,8 @@ class LatePublication(Rule):
         if organ is None or organ.type not in _KINDS or report.year is None or report.published is None:
             return
         key, zh, en = _KINDS[organ.type]
-        month, day = (int(x) for x in {**DEFAULT_DEADLINES, **context.deadlines}[key].split("-"))
+        due = context.deadline or {**DEFAULT_DEADLINES, **context.deadlines}[key]
+        month, day = (int(x) for x in due.split("-"))
         deadline = dt.date(report.year + 1, month, day)
         if report.published > deadline:
             yield Finding(

@@ -1,16 +1,17 @@
-"""One `check` run over many submissions: cache, workers, batch rules, reviews, in that order."""
+"""One `check` run over many submissions: cache, workers, cross-report rules (with history), reviews, roster."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine import __version__
 from engine.batch.across import contained
 from engine.batch.cache import Cache, run_key
+from engine.batch.history import gather
 from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from engine.batch.progress import Progress
 from engine.batch.review import apply_review, load_review
@@ -18,9 +19,11 @@ from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.isolation import run_isolated
 from engine.model import Report
-from engine.result import FileResult
+from engine.organs import previous_years
+from engine.result import FileResult, HistorySummary, RosterSummary
+from engine.roster import summarize
 from engine.scoring import rescore
-from engine.sources import Submission
+from engine.sources import DEFAULT_SUFFIXES, Submission
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ class RunOptions:
     progress: bool | None = None  # None: when standard error is a terminal
     review: Path | None = None
     cross_timeout: float = 600.0  # seconds each cross-report rule may take over the whole run
+    history: list[str] = field(default_factory=list)  # earlier years' reports or result documents
+    suffixes: tuple[str, ...] = DEFAULT_SUFFIXES  # what is read in history folders and archives
 
 
 def _code_digest(checker: Checker) -> str:
@@ -71,6 +76,7 @@ def _run_key(checker: Checker, options: RunOptions) -> str:
         [(p.name, p.version) for p in checker.host.plugins],
         options.timeout,
         options.memory_mb,
+        checker.roster.digest if checker.roster is not None else None,
     )
 
 
@@ -97,10 +103,34 @@ def _size(sub: Submission) -> int:
 class RunOutcome:
     results: list[FileResult]
     cached: int  # how many came from the cache
+    roster: RosterSummary | None = None
+    history: HistorySummary | None = None
 
 
 def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> RunOutcome:
+    """Check every submission, then compare them across reports (with earlier years' reports when `history` is
+    given), then apply the review file."""
     decisions = load_review(options.review) if options.review else None  # a bad review file fails before any work
+    models, earlier = gather(options.history, options.suffixes, checker.limits) if options.history else ([], [])
+    results, cached = _check_each(checker, [*subs, *earlier], options)
+    done, read_before = results[: len(subs)], results[len(subs) :]
+    history = [*models, *(r.report for r in read_before if r.report is not None)]
+    checker.check_across(done, contained(options.cross_timeout, options.memory_mb), history)
+    if decisions is not None:
+        apply_review(done, decisions)
+        for result in done:
+            if result.report is not None:
+                rescore(result)
+    outcome = RunOutcome(done, cached)
+    if checker.roster is not None:
+        outcome.roster = summarize(checker.roster, done)
+    if options.history:
+        outcome.history = _history_summary(checker, done, history, sum(1 for r in read_before if r.error))
+    return outcome
+
+
+def _check_each(checker: Checker, subs: list[Submission], options: RunOptions) -> tuple[list[FileResult], int]:
+    """Every submission's result, in order: from the cache where the file is unchanged, else from the workers."""
     results: list[FileResult | None] = [None] * len(subs)
     progress = Progress(len(subs), checker.lang, enabled=options.progress)
     cache = _open_cache(checker, options)
@@ -134,14 +164,16 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
         progress.close()
         if cache:
             cache.close()
-    done = [r for r in results if r is not None]
-    checker.check_across(done, contained(options.cross_timeout, options.memory_mb))
-    if decisions is not None:
-        apply_review(done, decisions)
-        for result in done:
-            if result.report is not None:
-                rescore(result)
-    return RunOutcome(done, len(subs) - len(todo))
+    return [r for r in results if r is not None], len(subs) - len(todo)
+
+
+def _history_summary(
+    checker: Checker, done: list[FileResult], history: list[Report], unreadable: int
+) -> HistorySummary:
+    reports = [r.report for r in done if r.report is not None]
+    everything = [*reports, *history]
+    pairs = previous_years(checker.organ_keys(everything), [r.year for r in everything], len(reports))
+    return HistorySummary(reports=len(history), paired=len(pairs), unreadable=unreadable)
 
 
 def read_contained(checker: Checker, path: Path) -> Report | ReadError:

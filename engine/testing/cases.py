@@ -52,10 +52,13 @@ SAMPLE_AGENCY = "青禾市测试局"
 
 
 def sample(name: str) -> Report:
-    """`2019`, `2021`, `2019-zero`, `2021-zero`: a consistent invented report of that template."""
+    """`2019`, `2021`, `2019-zero`, `2021-zero`: a consistent invented report of that template; `@N` after the
+    name (`2021@7`) draws another one, with other figures and other sentences."""
+    name, _, seed = name.partition("@")
     template, _, zero = name.partition("-")
     year = 2020 if template == "2019" else 2022
-    return make_report(SampleSpec(SAMPLE_AGENCY, year, seed=1, template=Template(template), all_zero=bool(zero)))
+    spec = SampleSpec(SAMPLE_AGENCY, year, seed=int(seed or 1), template=Template(template), all_zero=bool(zero))
+    return make_report(spec)
 
 
 @dataclass

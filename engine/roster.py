@@ -1,0 +1,230 @@
+"""The roster (名单): the organs a supervising office expects a report from, and which report is whose.
+
+A roster is a CSV (UTF-8 or GBK) or XLSX file with a header row:
+
+| column | meaning |
+|---|---|
+| 机关名称 | the organ's name as the office writes it (required) |
+| 别名 | other names it publishes under, separated by 、 ； ; or , (optional) |
+| 类型 | 部门, 政府, 乡镇街道, 管委会 or 办公厅/办公室 (optional; overrides the kind guessed from the name) |
+| 地区 | the region, for the office's rollups (optional) |
+| 上级 | the organ it reports to (optional) |
+| 截止日期 | its own publication deadline, MM-DD or a date (optional; overrides the profile's) |
+
+A report is matched to one organ by its printed name: the name or an alias exactly (in the compared form of
+`engine.organs.match_key`, so 人民政府/政府 and 办公室/办 do not matter), else by the name without its region
+prefix. A name that fits two organs is ambiguous and matched to none: never a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.errors import UsageError
+from engine.limits import SETTINGS_BYTES
+from engine.organs import GOVERNMENTS, Organ, OrganType, guess, match_key, short_name
+from engine.result import Ambiguous, FileResult, MissingOrgan, RosterSummary
+
+HEADERS = {
+    "name": ("机关名称", "名称", "单位名称", "organ", "name"),
+    "aliases": ("别名", "aliases"),
+    "kind": ("类型", "kind", "type"),
+    "region": ("地区", "区域", "region"),
+    "parent": ("上级", "上级机关", "parent"),
+    "deadline": ("截止日期", "截止时间", "deadline"),
+}
+KINDS = {
+    "部门": OrganType.department,
+    "乡镇街道": OrganType.town,
+    "乡镇": OrganType.town,
+    "街道": OrganType.town,
+    "管委会": OrganType.zone_government,
+    "办公厅": OrganType.general_office,
+    "办公室": OrganType.general_office,
+}
+_SEPARATORS = re.compile(r"[、；;,，|]")
+
+
+@dataclass(frozen=True)
+class RosterOrgan:
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: OrganType | None = None
+    region: str = ""
+    parent: str = ""
+    deadline: str | None = None  # MM-DD of the year after the report year
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as the roster's 类型 column writes it."""
+        if self.kind is None:
+            return ""
+        if self.kind in GOVERNMENTS and self.kind not in (OrganType.town, OrganType.zone_government):
+            return "政府"
+        return {v: k for k, v in KINDS.items() if k in ("部门", "乡镇街道", "管委会", "办公厅")}.get(self.kind, "")
+
+    def organ(self) -> Organ:
+        """The organ as the rules see it: the roster's kind, the level from the name."""
+        guessed = guess(self.name)
+        kind = self.kind or (guessed.type if guessed else OrganType.other)
+        return Organ(kind, guessed.level if guessed else None, self.name)
+
+
+@dataclass(frozen=True)
+class Match:
+    organ: RosterOrgan | None
+    candidates: tuple[str, ...] = ()  # the organs an ambiguous name fits
+
+
+@dataclass
+class Roster:
+    organs: list[RosterOrgan]
+    digest: str = ""  # of the file's bytes: a changed roster must not reuse cached results
+    _exact: dict[str, set[int]] = field(default_factory=dict, repr=False)
+    _short: dict[str, set[int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for i, organ in enumerate(self.organs):
+            for name in (organ.name, *organ.aliases):
+                key = match_key(name)
+                if key:
+                    self._exact.setdefault(key, set()).add(i)
+                    self._short.setdefault(short_name(key) or key, set()).add(i)
+
+    def match(self, name: str | None) -> Match:
+        key = match_key(name)
+        if not key:
+            return Match(None)
+        for index, lookup in ((self._exact, key), (self._short, short_name(key) or key)):
+            found = index.get(lookup, set())
+            if len(found) == 1:
+                return Match(self.organs[next(iter(found))])
+            if len(found) > 1:
+                return Match(None, tuple(sorted(self.organs[i].name for i in found)))
+        return Match(None)
+
+    @classmethod
+    def load(cls, path: Path) -> Roster:
+        try:
+            data = path.read_bytes() if path.stat().st_size <= SETTINGS_BYTES * 4 else None
+        except OSError as exc:
+            raise UsageError(f"名单 {path} 无法读取 / cannot read roster {path}: {exc}") from None
+        if data is None:
+            raise UsageError(f"名单 {path} 过大 / roster {path} is too large")
+        rows = _xlsx_rows(data, path) if data[:2] == b"PK" else _csv_rows(data, path)
+        organs = _organs(rows, path)
+        return cls(organs, hashlib.sha256(data).hexdigest())
+
+
+def _csv_rows(data: bytes, path: Path) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UsageError(f"名单 {path} 不是 UTF-8 或 GBK 文本 / roster {path} is neither UTF-8 nor GBK")
+    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+
+
+def _xlsx_rows(data: bytes, path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise UsageError(f"名单 {path} 无法读取 / cannot read roster {path}: {exc}") from None
+    return [row for row in rows if any(cell.strip() for cell in row)]
+
+
+def _organs(rows: list[list[str]], path: Path) -> list[RosterOrgan]:
+    if not rows:
+        raise UsageError(f"名单 {path} 是空的 / roster {path} is empty")
+    header = [cell.strip() for cell in rows[0]]
+    columns = {key: next((i for i, h in enumerate(header) if h in names), None) for key, names in HEADERS.items()}
+    if columns["name"] is None:
+        raise UsageError(f"名单 {path} 缺少“机关名称”列 / roster {path} has no 机关名称 column")
+
+    def cell(row: list[str], key: str) -> str:
+        i = columns[key]
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    organs = []
+    for number, row in enumerate(rows[1:], start=2):
+        name = cell(row, "name")
+        if not name:
+            continue
+        kind_text = cell(row, "kind")
+        organs.append(
+            RosterOrgan(
+                name=name,
+                aliases=tuple(a.strip() for a in _SEPARATORS.split(cell(row, "aliases")) if a.strip()),
+                kind=_kind(kind_text, name, path, number),
+                region=cell(row, "region"),
+                parent=cell(row, "parent"),
+                deadline=_deadline(cell(row, "deadline"), path, number),
+            )
+        )
+    return organs
+
+
+def _kind(text: str, name: str, path: Path, number: int) -> OrganType | None:
+    if not text:
+        return None
+    if text in KINDS:
+        return KINDS[text]
+    if text in {"政府", "人民政府"}:
+        guessed = guess(name)
+        return guessed.type if guessed and guessed.is_government else OrganType.county_government
+    try:
+        return OrganType(text)
+    except ValueError:
+        known = "、".join([*KINDS, "政府"])
+        raise UsageError(f"名单 {path} 第 {number} 行：类型“{text}”不认识（可用：{known}）") from None
+
+
+def _deadline(text: str, path: Path, number: int) -> str | None:
+    if not text:
+        return None
+    m = re.fullmatch(r"(?:\d{4}[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?", text.strip())
+    try:
+        if m is None:
+            raise ValueError(text)
+        day = dt.date(2024, int(m.group(1)), int(m.group(2)))  # a leap year: 02-29 is a valid deadline
+    except ValueError:
+        raise UsageError(f"名单 {path} 第 {number} 行：截止日期“{text}”看不懂（写作 01-31 或 2025-01-31）") from None
+    return day.strftime("%m-%d")
+
+
+def summarize(roster: Roster, results: list[FileResult]) -> RosterSummary:
+    """The roster against the batch: organs with no report for the batch's year (its most common one), reports
+    that fit no organ or several, and organs with more than one report for that year."""
+    years = Counter(r.report.year for r in results if r.report is not None and r.report.year is not None)
+    year = years.most_common(1)[0][0] if years else None
+    reported: dict[str, list[str]] = {}
+    summary = RosterSummary(year=year)
+    for result in results:
+        if result.report is None:
+            continue
+        match = roster.match(result.report.agency)
+        if match.organ is None:
+            if match.candidates:
+                summary.ambiguous.append(Ambiguous(path=result.source.path, candidates=list(match.candidates)))
+            else:
+                summary.unmatched.append(result.source.path)
+        elif result.report.year == year or year is None:
+            reported.setdefault(match.organ.name, []).append(result.source.path)
+    summary.missing = [
+        MissingOrgan(organ=o.name, kind=o.kind_label, region=o.region) for o in roster.organs if o.name not in reported
+    ]
+    summary.duplicates = [sorted(paths) for paths in reported.values() if len(paths) > 1]
+    return summary

@@ -1,0 +1,275 @@
+"""Rules that compare a report with the same organ's report for the year before (in the batch, or given as history):
+how much of the prose is repeated, whether the tables changed at all, and whether section 五 is last year's again.
+
+Evaluators deduct for all three: 宿迁 "与上年度重复率大于50%的，扣分"; 泉州鲤城 "年度报告与往年…雷同扣5分"; a
+统计局 report found "一字不差" from two years before, its tables "数据完全一样" for three years.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from engine import CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, hookimpl
+from rules.problems import read_problems
+from rules.support import NotANumber, section_location, value
+from rules.years import previous_reports
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+SHINGLE = 5
+PROSE = (SectionKey.overview, SectionKey.problems, SectionKey.other_matters)
+MIN_CHARS = 200  # a shorter text says too little to call it repeated
+SENTENCE_SHARE = 0.8  # a sentence is repeated when this share of its pieces is in last year's text
+
+
+def _chinese(text: str, agency: str | None) -> str:
+    if agency:
+        text = text.replace(agency, "")
+    return "".join(_CJK.findall(text))
+
+
+def shingles(chars: str) -> set[str]:
+    return {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
+
+
+def _prose(report: Report) -> list[tuple[str, str]]:
+    """(where, text) of the preface and sections 一, 五 and 六."""
+    parts = [("preface", report.preface)]
+    parts += [(key.value, section.text) for key in PROSE if (section := report.section(key)) is not None]
+    return parts
+
+
+class RepeatRate(CrossReportRule):
+    """This year's prose is not largely last year's (重复率).
+
+    What it checks: the share of this year's preface and sections 一, 五 and 六 (cut into five-character pieces of
+    their Chinese, the organ's own name left out) that is found in the same organ's report for the year before.
+
+    Why: evaluators deduct for a report that repeats last year's (宿迁: 与上年度重复率大于50%的扣分); a report
+    written anew each year is the point of reporting each year.
+
+    How it decides: when last year's report of the same organ is in the batch or the history, and this year's
+    prose has at least 200 Chinese characters; over 50 % (profile option `threshold`, a share between 0 and 1) is
+    a warning, listing the sentences found (almost) whole in last year's report.
+
+    How to fix: write the report from this year's work; keep only the fixed phrases the template requires.
+    """
+
+    id = "NB504"
+    name = "repeat-rate"
+    title = "与上一年度报告重复率过高"
+    title_en = "Much of the prose repeats last year's report"
+    severity = Severity.warning
+    weight = 6
+    messages = {
+        "repeated": Msg(
+            "本年度报告正文（前言及第一、五、六部分）有 {percent}% 的内容与{year}年度报告相同，"
+            "其中 {count} 句几乎一字不差，如：“{examples}”。请根据本年度工作实际重新撰写。",
+            "{percent}% of this year's prose (preface, sections 1, 5 and 6) is found in the {year} report; "
+            "{count} sentence(s) are almost word for word the same, e.g. '{examples}'. Write it from this year's work.",
+        )
+    }
+
+    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
+        before = previous_reports(reports, context)
+        return [i in before for i in range(len(reports))]
+
+    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        threshold = float(context.options.get("threshold", 0.5))
+        for i, last in previous_reports(reports, context).items():
+            now = reports[i]
+            mine = shingles("".join(_chinese(t, now.agency) for _, t in _prose(now)))
+            if sum(len(_chinese(t, now.agency)) for _, t in _prose(now)) < MIN_CHARS:
+                continue
+            theirs = shingles("".join(_chinese(t, last.agency) for _, t in _prose(last)))
+            share = len(mine & theirs) / len(mine) if mine else 0.0
+            if share <= threshold:
+                continue
+            repeated = list(self._repeated(now, theirs))
+            where = max(PROSE, key=lambda k: sum(1 for w, _ in repeated if w == k.value))
+            yield (
+                i,
+                Finding(
+                    key="repeated",
+                    params={
+                        "percent": round(share * 100),
+                        "year": last.year or "?",
+                        "count": len(repeated),
+                        "examples": "”“".join(s[:40] for _, s in repeated[:3]),
+                        "sentences": [s for _, s in repeated],
+                        "source": last.source.path,
+                    },
+                    location=section_location(now, where.value),
+                    expected=threshold,
+                    actual=round(share, 3),
+                ),
+            )
+
+    @staticmethod
+    def _repeated(report: Report, theirs: set[str]) -> Iterator[tuple[str, str]]:
+        for where, text in _prose(report):
+            for m in _SENTENCE.finditer(text):
+                pieces = shingles(_chinese(m.group(0), report.agency))
+                if len(pieces) >= 8 and len(pieces & theirs) >= SENTENCE_SHARE * len(pieces):
+                    yield where, m.group(0).strip()
+
+
+# Cells that count what happened in the year (not what stands at its end): table 二's issued, repealed, decisions,
+# fees and procurement, and every cell of tables 三 and 四.
+_FLOW_COLUMNS = frozenset({"issued", "repealed", "decisions", "amount", "count", "new_made", "new_published", "change"})
+
+
+def _flows(report: Report) -> dict[tuple[str, str, str], float]:
+    cells: dict[tuple[str, str, str], float] = {}
+    for table in ("proactive", "applications", "review_litigation"):
+        for row, columns in report.table(table).items():
+            for column, cell in columns.items():
+                if table == "proactive" and column not in _FLOW_COLUMNS:
+                    continue
+                try:
+                    cells[(table, row, column)] = value(cell)
+                except NotANumber:
+                    continue
+    return cells
+
+
+class TablesUnchanged(CrossReportRule):
+    """The year's figures are not last year's copied.
+
+    What it checks: every flow cell — table 二's 制发/废止, 处理决定 and fees, and every cell of tables 三 and 四 —
+    against the same organ's report for the year before.
+
+    Why: a year's applications, decisions and lawsuits are never all exactly last year's; when every figure is the
+    same, the tables were copied (a 统计局's tables were found "数据完全一样" three years running).
+
+    How it decides: when last year's report is known, at least 20 flow cells are present in both, all are equal,
+    and at least 3 of them are not zero (an organ with no applications two years running is not copying).
+
+    How to fix: fill the tables from this year's records.
+    """
+
+    id = "NB505"
+    name = "tables-unchanged"
+    title = "统计表数据与上一年度完全相同"
+    title_en = "The tables repeat last year's figures exactly"
+    severity = Severity.warning
+    weight = 6
+    messages = {
+        "same": Msg(
+            "表二、表三、表四的 {count} 个本年度数据（其中 {nonzero} 个不为 0）与{year}年度报告完全相同。"
+            "请按本年度实际统计数据填写。",
+            "All {count} figures of the year in tables 2, 3 and 4 ({nonzero} of them not 0) are exactly those of the "
+            "{year} report. Fill the tables from this year's records.",
+        )
+    }
+    MIN_CELLS = 20
+    MIN_NONZERO = 3
+
+    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
+        before = previous_reports(reports, context)
+        return [i in before for i in range(len(reports))]
+
+    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for i, last in previous_reports(reports, context).items():
+            now, then = _flows(reports[i]), _flows(last)
+            shared = now.keys() & then.keys()
+            if len(shared) < self.MIN_CELLS or any(now[k] != then[k] for k in shared):
+                continue
+            nonzero = [k for k in shared if now[k] != 0]
+            if len(nonzero) < self.MIN_NONZERO:
+                continue
+            where = section_location(reports[i], "applications")
+            where.cells = sorted((row, column) for table, row, column in nonzero if table == "applications")
+            yield (
+                i,
+                Finding(
+                    key="same",
+                    params={"count": len(shared), "nonzero": len(nonzero), "year": last.year or "?"},
+                    location=where,
+                    expected="changed",
+                    actual="unchanged",
+                ),
+            )
+
+
+class ProblemsCarriedForward(CrossReportRule):
+    """Section 五 is this year's: its measures are not last year's word for word, and last year's problems that
+    reappear are named.
+
+    What it checks: each measure of this year's section 五 against last year's section 五 of the same organ; and each
+    problem last year's section 五 named against this year's.
+
+    Why: section 五 is where an organ says what it will do about its shortfalls; measures copied from last year mean
+    nothing was looked at again (evaluators deduct for it), and a problem named two years running is worth seeing
+    (it may be honest, or last year's measures did not work).
+
+    How it decides: a measure of ten or more Chinese characters that appears whole in last year's section 五 is
+    copied (a warning listing them); a problem of last year whose five-character pieces are 80 % or more in this
+    year's section 五 reappears (an info listing them).
+
+    How to fix: write this year's measures for this year's problems, and say what became of last year's.
+    """
+
+    id = "NB506"
+    name = "problems-carried-forward"
+    title = "第五部分照搬上一年度的问题与改进措施"
+    title_en = "Section 5 carries last year's problems and measures forward"
+    severity = Severity.warning
+    weight = 4
+    messages = {
+        "copied": Msg(
+            "第五部分有 {count} 条改进措施与{year}年度报告一字不差，如：“{examples}”。请结合本年度问题提出新的措施。",
+            "{count} measure(s) in section 5 are word for word those of the {year} report, e.g. '{examples}'. "
+            "Set measures for this year's problems.",
+        ),
+        "reappear": Msg(
+            "{year}年度报告第五部分所列的 {count} 个问题本年度再次出现，如：“{examples}”。"
+            "请说明上年整改情况及问题反复的原因。",
+            "{count} problem(s) named in section 5 of the {year} report appear again this year, e.g. '{examples}'. "
+            "Say what became of last year's rectification and why the problem persists.",
+        ),
+    }
+    MIN_MEASURE = 10
+
+    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
+        before = previous_reports(reports, context)
+        return [i in before for i in range(len(reports))]
+
+    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for i, last in previous_reports(reports, context).items():
+            now, then = read_problems(reports[i]), read_problems(last)
+            if now is None or then is None:
+                continue
+            year = last.year or "?"
+            copied = [m for m in now.measures if len(_CJK.findall(m)) >= self.MIN_MEASURE and m in then.whole]
+            if copied:
+                yield i, self._finding(reports[i], "copied", copied, year, Severity.warning)
+            present = shingles("".join(_CJK.findall(now.whole)))
+            again = [
+                p
+                for p in then.problems
+                if (pieces := shingles("".join(_CJK.findall(p)))) and len(pieces & present) >= 0.8 * len(pieces)
+            ]
+            if again:
+                yield i, self._finding(reports[i], "reappear", again, year, Severity.info)
+
+    @staticmethod
+    def _finding(report: Report, key: str, items: list[str], year: object, severity: Severity) -> Finding:
+        return Finding(
+            key=key,
+            params={
+                "count": len(items),
+                "year": year,
+                "examples": "”“".join(t[:40] for t in items[:3]),
+                "items": items,
+            },
+            location=section_location(report, SectionKey.problems.value),
+            severity=severity,
+            actual=len(items),
+        )
+
+
+@hookimpl
+def nianbao_cross_report_rules() -> list[type[CrossReportRule]]:
+    return [RepeatRate, TablesUnchanged, ProblemsCarriedForward]
