@@ -30,6 +30,20 @@ UI: dict[str, Msg] = {
         "汇总：{files} 个文件，已检查 {checked} 个，无法读取 {unreadable} 个；平均分 {mean}；{grades}",
         "Summary: {files} file(s), {checked} checked, {unreadable} unreadable; mean score {mean}; {grades}",
     ),
+    "roster": Msg(
+        "名单（{year} 年度）：未报送 {missing} 个机关，名单外报告 {unmatched} 份，重复报送 {duplicates} 个机关",
+        "Roster ({year}): {missing} organ(s) did not report, {unmatched} report(s) fit no organ, "
+        "{duplicates} organ(s) reported twice",
+    ),
+    "missing": Msg("未报送：{organs}", "Did not report: {organs}"),
+    "history": Msg(
+        "往年报告 {reports} 份，本批 {paired} 份报告与本机关上一年度报告配对比较",
+        "{reports} earlier report(s); {paired} report(s) of this batch compared with their organ's previous year",
+    ),
+    "no_history": Msg(
+        "未提供往年报告（--history），跨年规则只比较本批报告之间的年度。",
+        "No earlier years' reports given (--history): the cross-year rules compared only the years within this batch.",
+    ),
     "cached": Msg(
         "（其中 {cached} 个文件未改动，结果取自缓存；--no-cache 可全部重新检查）",
         "({cached} unchanged file(s) taken from the cache; --no-cache checks everything again)",
@@ -119,4 +133,17 @@ def render(document: ResultDocument) -> str:
     )
     if s.cached:
         out.append(_t("cached", lang, cached=s.cached))
+    if document.roster is not None:
+        r = document.roster
+        out.append(
+            _t("roster", lang, year=r.year or "-", missing=len(r.missing), unmatched=len(r.unmatched),
+               duplicates=len(r.duplicates))
+        )  # fmt: skip
+        if r.missing:
+            out.append("  " + _t("missing", lang, organs=_t("list_sep", lang).join(m.organ for m in r.missing)))
+    if document.history is not None:
+        h = document.history
+        out.append(_t("history", lang, reports=h.reports, paired=h.paired))
+    elif s.files >= 2:
+        out.append(_t("no_history", lang))
     return printable("\n".join(out)) + "\n"  # file and organ names come from outside: no escape sequences
