@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, hookimpl
+from engine import Cell, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, hookimpl
 from rules.problems import read_problems
 from rules.support import NotANumber, section_location, value
 from rules.years import previous_reports
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 SHINGLE = 5
 PROSE = (SectionKey.overview, SectionKey.problems, SectionKey.other_matters)
@@ -23,10 +24,10 @@ MIN_CHARS = 200  # a shorter text says too little to call it repeated
 SENTENCE_SHARE = 0.8  # a sentence is repeated when this share of its pieces is in last year's text
 
 
-def _chinese(text: str, agency: str | None) -> str:
+def _chinese(text: str, agency: str | None = None) -> str:
     if agency:
         text = text.replace(agency, "")
-    return "".join(_CJK.findall(text))
+    return _NOT_CJK.sub("", text)
 
 
 def shingles(chars: str) -> set[str]:
@@ -79,9 +80,10 @@ class RepeatRate(CrossReportRule):
         threshold = float(context.options.get("threshold", 0.5))
         for i, last in previous_reports(reports, context).items():
             now = reports[i]
-            mine = shingles("".join(_chinese(t, now.agency) for _, t in _prose(now)))
-            if sum(len(_chinese(t, now.agency)) for _, t in _prose(now)) < MIN_CHARS:
+            chars = "".join(_chinese(t, now.agency) for _, t in _prose(now))
+            if len(chars) < MIN_CHARS:
                 continue
+            mine = shingles(chars)
             theirs = shingles("".join(_chinese(t, last.agency) for _, t in _prose(last)))
             share = len(mine & theirs) / len(mine) if mine else 0.0
             if share <= threshold:
@@ -124,20 +126,34 @@ _FLOW_COLUMNS = frozenset({"issued", "repealed", "decisions", "amount", "count",
 _STOCK_ROWS = frozenset({"carried_over", "carried_forward"})
 
 
-def _flows(report: Report) -> dict[tuple[str, str, str], float]:
-    cells: dict[tuple[str, str, str], float] = {}
-    for table in ("proactive", "applications", "review_litigation"):
+def _flows(report: Report) -> Iterator[tuple[tuple[str, str, str], Cell]]:
+    for table in ("applications", "review_litigation", "proactive"):
         for row, columns in report.table(table).items():
             if table == "applications" and row in _STOCK_ROWS:
                 continue
             for column, cell in columns.items():
-                if table == "proactive" and column not in _FLOW_COLUMNS:
-                    continue
-                try:
-                    cells[(table, row, column)] = value(cell)
-                except NotANumber:
-                    continue
-    return cells
+                if table != "proactive" or column in _FLOW_COLUMNS:
+                    yield (table, row, column), cell
+
+
+def _unchanged(now: Report, then: Report) -> tuple[int, list[tuple[str, str, str]]] | None:
+    """How many flow cells the two reports share and which are not zero, when every shared one is equal; None at
+    the first that differs (most pairs differ in their first figures, so this stops early)."""
+    before = dict(_flows(then))
+    shared, nonzero = 0, []
+    for key, cell in _flows(now):
+        if key not in before:
+            continue
+        try:
+            a, b = value(cell), value(before[key])
+        except NotANumber:
+            continue
+        if a != b:
+            return None
+        shared += 1
+        if a != 0:
+            nonzero.append(key)
+    return shared, nonzero
 
 
 class TablesUnchanged(CrossReportRule):
@@ -179,12 +195,11 @@ class TablesUnchanged(CrossReportRule):
 
     def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
         for i, last in previous_reports(reports, context).items():
-            now, then = _flows(reports[i]), _flows(last)
-            shared = now.keys() & then.keys()
-            if len(shared) < self.MIN_CELLS or any(now[k] != then[k] for k in shared):
+            found = _unchanged(reports[i], last)
+            if found is None:
                 continue
-            nonzero = [k for k in shared if now[k] != 0]
-            if len(nonzero) < self.MIN_NONZERO:
+            shared, nonzero = found
+            if shared < self.MIN_CELLS or len(nonzero) < self.MIN_NONZERO:
                 continue
             where = section_location(reports[i], "applications")
             where.cells = sorted((row, column) for table, row, column in nonzero if table == "applications")
@@ -192,7 +207,7 @@ class TablesUnchanged(CrossReportRule):
                 i,
                 Finding(
                     key="same",
-                    params={"count": len(shared), "nonzero": len(nonzero), "year": last.year or "?"},
+                    params={"count": shared, "nonzero": len(nonzero), "year": last.year or "?"},
                     location=where,
                     expected="changed",
                     actual="unchanged",
@@ -252,11 +267,11 @@ class ProblemsCarriedForward(CrossReportRule):
             copied = [m for m in now.measures if len(_CJK.findall(m)) >= self.MIN_MEASURE and m in then.whole]
             if copied:
                 yield i, self._finding(reports[i], "copied", copied, year, Severity.warning)
-            present = shingles("".join(_CJK.findall(now.whole)))
+            present = shingles(_chinese(now.whole))
             again = [
                 p
                 for p in then.problems
-                if (pieces := shingles("".join(_CJK.findall(p)))) and len(pieces & present) >= 0.8 * len(pieces)
+                if (pieces := shingles(_chinese(p))) and len(pieces & present) >= 0.8 * len(pieces)
             ]
             if again:
                 yield i, self._finding(reports[i], "reappear", again, year, Severity.info)

@@ -49,8 +49,15 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# Characters that only traditional text writes, and that any report in it writes (與, 為, 個, 們 …): text without
+# any of them is simplified already and skips the conversion.
+_TRADITIONAL = frozenset("與為個們來時會對說這國發學經進過還關開麼應於從當務聯辦數據範資區縣鎮")
+
+
 def simplified(text: str) -> str:
     """Traditional characters converted (some portals mirror reports in 繁體), the rest unchanged."""
+    if _TRADITIONAL.isdisjoint(text):
+        return text
     try:
         converted = _t2s().convert(text)
     except Exception:
