@@ -16,7 +16,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang, Msg, engine_message
 from engine.limits import using
 from engine.model import Report
-from engine.organs import Organ, organ_of, pairing_keys
+from engine.organs import Organ, kind_label, organ_of, pairing_keys, region_of
 from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.readers.sniff import sniff
@@ -42,6 +42,15 @@ from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Identity:
+    organ: Organ | None  # what the rules see
+    name: str | None  # what results carry: the roster's name, else the canonical printed name
+    region: str | None
+    kind: str | None  # 部门, 政府, 乡镇街道, 管委会, 办公厅, 其他
+    deadline: str | None  # the organ's own, MM-DD, from the roster
 
 
 @dataclass
@@ -151,24 +160,30 @@ class Checker:
             lang=self.lang, organ_type=self.profile.organ_type, deadlines=self.profile.resolved_deadlines()
         )
 
-    def identify(self, report: Report) -> tuple[Organ | None, str | None, str | None]:
+    def identify(self, report: Report) -> Identity:
         """Who wrote the report: the organ the rules see, the name results carry (the roster's, else the
-        canonical name) and the organ's own deadline (from the roster). An ambiguous roster match is noted."""
+        canonical name), its region and kind, and its own deadline (from the roster). An ambiguous roster match is
+        noted on the report, never guessed."""
         if self.roster is not None and report.agency:
             match = self.roster.match(report.agency)
             if match.organ is not None:
-                return match.organ.organ(), match.organ.name, match.organ.deadline
+                known = match.organ
+                organ = known.organ()
+                region = known.region or region_of(known.name)
+                return Identity(organ, known.name, region, kind_label(organ.type), known.deadline)
             if match.candidates:
                 candidates = "、".join(match.candidates)
                 report.notes.append(
                     engine_message("roster.ambiguous", Lang.zh, name=report.agency, candidates=candidates)
                 )
         organ = organ_of(report.agency, self.profile.organ_type)
-        return organ, (organ.name or None) if organ else None, None
+        if organ is None:
+            return Identity(None, None, None, None, None)
+        return Identity(organ, organ.name or None, region_of(organ.name), kind_label(organ.type), None)
 
     def check_report(self, report: Report) -> FileResult:
-        organ, name, deadline = self.identify(report)
-        context = replace(self.context(), organ=organ, deadline=deadline)
+        who = self.identify(report)
+        context = replace(self.context(), organ=who.organ, deadline=who.deadline)
         findings: list[FindingResult] = []
         rule_results: list[RuleResult] = []
         for active in self.rules:
@@ -178,7 +193,9 @@ class Checker:
             report=report,
             findings=findings,
             rules=rule_results,
-            organ=name,
+            organ=who.name,
+            region=who.region,
+            kind=who.kind,
         )
         return rescore(result)
 

@@ -259,3 +259,30 @@ def previous_years(keys: list[str | None], years: list[int | None], current: int
         if key and year is not None and (key, year - 1) in by_key:
             found[i] = by_key[(key, year - 1)]
     return found
+
+
+KIND_LABELS = {
+    OrganType.department: "部门",
+    OrganType.general_office: "办公厅",
+    OrganType.town: "乡镇街道",
+    OrganType.zone_government: "管委会",
+    OrganType.provincial_government: "政府",
+    OrganType.city_government: "政府",
+    OrganType.county_government: "政府",
+    OrganType.other: "其他",
+}
+
+
+def kind_label(kind: OrganType | None) -> str:
+    """The kind as an office's roster writes it (部门, 政府, 乡镇街道, 管委会, 办公厅), 其他 when unknown."""
+    return KIND_LABELS.get(kind, "其他") if kind is not None else "其他"
+
+
+def region_of(name: str | None) -> str | None:
+    """The place an organ belongs to, from its name: the last place named ("淮安市洪泽区水务局" → 洪泽区); a
+    city's own department belongs to the city."""
+    text = clean_name(name)
+    if not text:
+        return None
+    places = _parse(text).places
+    return places[-1][0] if places else None

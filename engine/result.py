@@ -78,8 +78,13 @@ class SourceRef(_Model):
 
 class FileResult(_Model):
     source: SourceRef
-    # Who the report is from: the roster's name for the organ it matched, else the canonical printed name.
+    # Who the report is from: the roster's name for the organ it matched, else the canonical printed name; its
+    # region and kind (部门, 政府, 乡镇街道, 管委会, 办公厅, 其他) from the roster, else from the name.
     organ: str | None = None
+    region: str | None = None
+    kind: str | None = None
+    # The same organ's score for the year before, when that report was in the batch or the history.
+    previous_score: float | None = None
     report: Report | None = None
     error: FileError | None = None
     score: float | None = None

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from engine.errors import UsageError
 from engine.limits import SETTINGS_BYTES
-from engine.organs import GOVERNMENTS, Organ, OrganType, guess, match_key, short_name
+from engine.organs import Organ, OrganType, guess, kind_label, match_key, short_name
 from engine.result import Ambiguous, FileResult, MissingOrgan, RosterSummary
 
 HEADERS = {
@@ -63,12 +63,8 @@ class RosterOrgan:
 
     @property
     def kind_label(self) -> str:
-        """The kind as the roster's 类型 column writes it."""
-        if self.kind is None:
-            return ""
-        if self.kind in GOVERNMENTS and self.kind not in (OrganType.town, OrganType.zone_government):
-            return "政府"
-        return {v: k for k, v in KINDS.items() if k in ("部门", "乡镇街道", "管委会", "办公厅")}.get(self.kind, "")
+        """The kind as the roster's 类型 column writes it ("" when the roster does not say)."""
+        return kind_label(self.kind) if self.kind is not None else ""
 
     def organ(self) -> Organ:
         """The organ as the rules see it: the roster's kind, the level from the name."""

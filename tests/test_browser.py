@@ -85,3 +85,38 @@ def test_clerk_uploads_a_report_and_sees_what_to_fix(server, tmp_path):
         page.screenshot(path=str(tmp_path / "self-check.screenshot.png"), full_page=True)
         browser.close()
     assert (tmp_path / "self-check.screenshot.png").stat().st_size > 10_000
+
+
+def test_office_head_reads_the_rollups_on_a_phone_and_a_desk(tmp_path):
+    """The batch page with a roster and history: who did not report and the rollups come first, every table fits
+    the screen (it scrolls inside its own box, never the page sideways), and sorting a rollup works."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    from engine.cli import main
+    from engine.testing.office import write_office
+
+    expected = write_office(tmp_path / "office")
+    html = tmp_path / "office.html"
+    folder = tmp_path / "office"
+    args = ["--roster", folder / "roster.csv", "--history", folder / "history", "--no-cache", "--no-progress"]
+    main(["check", str(folder / "reports"), *map(str, args), "--format", "html", "--output", str(html)])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        for width, height in ((390, 844), (1280, 900)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(html.as_uri())
+            text = page.inner_text("body")
+            assert "未报送（2024 年度，3 个机关）" in text and all(name in text for name in expected.missing)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways page scroll
+            page.screenshot(path=str(tmp_path / f"office-{width}.screenshot.png"), full_page=True)
+            page.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(html.as_uri())
+        kinds = page.locator("h2:has-text('按类型') + div table")
+        kinds.locator("th").nth(1).click()  # 报告数, ascending
+        counts = [int(c) for c in kinds.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+        assert counts == sorted(counts)
+        browser.close()
+    assert (tmp_path / "office-390.screenshot.png").stat().st_size > 10_000

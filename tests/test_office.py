@@ -114,3 +114,39 @@ def test_a_bad_roster_is_a_usage_error(tmp_path, run):
     roster.write_text("名字,类型\n青禾市教育局,部门\n", encoding="utf-8")
     code, _out, err = run("check", ROOT / "reports" / "2022-qinghe-natural-resources.txt", "--roster", roster)
     assert code == 2 and "机关名称" in err
+
+
+def test_the_office_head_gets_rollups_in_xlsx_and_html(office, run, tmp_path):
+    from openpyxl import load_workbook
+
+    folder, expected = office
+    args = [
+        "check",
+        folder / "reports",
+        "--roster",
+        folder / "roster.csv",
+        "--history",
+        folder / "history",
+        "--no-cache",
+    ]
+    _code, _out, err = run(*args, "--format", "xlsx", "--output", tmp_path / "office.xlsx")
+    assert "Traceback" not in err
+    book = load_workbook(tmp_path / "office.xlsx", read_only=True)
+    assert book.sheetnames == ["报告", "问题", "按地区", "按类型", "未报送"]
+    absent = [row[0] for row in book["未报送"].iter_rows(min_row=2, values_only=True)]
+    assert absent == expected.missing
+    by_kind = {row[0]: row for row in book["按类型"].iter_rows(min_row=2, values_only=True)}
+    assert by_kind["部门"][1] == 10 and by_kind["部门"][2] == 3  # ten departments reported, three did not
+    assert by_kind["乡镇街道"][1] == 3 and by_kind["管委会"][1] == 1
+    header = next(book["报告"].iter_rows(max_row=1, values_only=True))
+    assert {"地区", "类型", "上年得分"} <= set(header)
+    scores = {
+        row[header.index("机关")]: row[header.index("上年得分")]
+        for row in book["报告"].iter_rows(min_row=2, values_only=True)
+    }
+    assert scores["青禾市教育局"] is not None and scores["青禾市气象局"] is None  # no history for the stranger
+
+    run(*args, "--format", "html", "--output", tmp_path / "office.html")
+    page = (tmp_path / "office.html").read_text(encoding="utf-8")
+    assert "未报送（2024 年度，3 个机关）" in page and "按地区" in page and "按类型" in page
+    assert all(name in page for name in expected.missing)

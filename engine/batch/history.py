@@ -22,9 +22,10 @@ log = logging.getLogger(__name__)
 
 def gather(
     paths: Iterable[str | Path], suffixes: Iterable[str], limits: ReadLimits
-) -> tuple[list[Report], list[Submission]]:
-    """The models found in result documents, and the report files still to be read."""
-    models: list[Report] = []
+) -> tuple[list[tuple[Report, float | None]], list[Submission]]:
+    """The models found in result documents (each with the score it got then), and the report files still to be
+    read."""
+    models: list[tuple[Report, float | None]] = []
     files: list[Submission] = []
     for sub in collect(paths, suffixes=suffixes, limits=limits):
         found = _result_document(sub, limits) if sub.suffix == ".json" else None
@@ -35,7 +36,7 @@ def gather(
     return models, files
 
 
-def _result_document(sub: Submission, limits: ReadLimits) -> list[Report] | None:
+def _result_document(sub: Submission, limits: ReadLimits) -> list[tuple[Report, float | None]] | None:
     """The report models of a result document, or None when the file is not one (then it is read as a report)."""
     try:
         data = json.loads(sub.read_bytes(limits))
@@ -48,8 +49,9 @@ def _result_document(sub: Submission, limits: ReadLimits) -> list[Report] | None
         model = result.get("report") if isinstance(result, dict) else None
         if model is None:
             continue
+        score = result.get("score")
         try:
-            models.append(Report.model_validate(model))
+            models.append((Report.model_validate(model), score if isinstance(score, int | float) else None))
         except ValueError as exc:
             log.warning("history %s: a report model that does not validate is skipped: %s", sub.name, exc)
     return models

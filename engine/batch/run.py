@@ -114,7 +114,8 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     models, earlier = gather(options.history, options.suffixes, checker.limits) if options.history else ([], [])
     results, cached = _check_each(checker, [*subs, *earlier], options)
     done, read_before = results[: len(subs)], results[len(subs) :]
-    history = [*models, *(r.report for r in read_before if r.report is not None)]
+    earlier_scores = [*models, *((r.report, r.score) for r in read_before if r.report is not None)]
+    history = [report for report, _ in earlier_scores]
     checker.check_across(done, contained(options.cross_timeout, options.memory_mb), history)
     if decisions is not None:
         apply_review(done, decisions)
@@ -125,7 +126,7 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     if checker.roster is not None:
         outcome.roster = summarize(checker.roster, done)
     if options.history:
-        outcome.history = _history_summary(checker, done, history, sum(1 for r in read_before if r.error))
+        outcome.history = _history_summary(checker, done, earlier_scores, sum(1 for r in read_before if r.error))
     return outcome
 
 
@@ -168,12 +169,17 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions) -
 
 
 def _history_summary(
-    checker: Checker, done: list[FileResult], history: list[Report], unreadable: int
+    checker: Checker, done: list[FileResult], earlier: list[tuple[Report, float | None]], unreadable: int
 ) -> HistorySummary:
-    reports = [r.report for r in done if r.report is not None]
-    everything = [*reports, *history]
-    pairs = previous_years(checker.organ_keys(everything), [r.year for r in everything], len(reports))
-    return HistorySummary(reports=len(history), paired=len(pairs), unreadable=unreadable)
+    """How many reports found last year's, and each one's score then (`previous_score`, for the year-over-year
+    column)."""
+    checked = [r for r in done if r.report is not None]
+    everything = [*(r.report for r in checked), *(report for report, _ in earlier)]
+    scores = [*(r.score for r in checked), *(score for _, score in earlier)]
+    pairs = previous_years(checker.organ_keys(everything), [r.year for r in everything], len(checked))
+    for i, j in pairs.items():
+        checked[i].previous_score = scores[j]
+    return HistorySummary(reports=len(earlier), paired=len(pairs), unreadable=unreadable)
 
 
 def read_contained(checker: Checker, path: Path) -> Report | ReadError:

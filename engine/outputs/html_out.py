@@ -10,6 +10,7 @@ import hashlib
 from html import escape
 
 from engine.i18n import Lang, Msg
+from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import (
     REPORT_COLUMNS,
     REVIEW,
@@ -26,6 +27,7 @@ from engine.scoring import GRADES, grade_label
 UI = {
     "title": Msg("年报体检结果", "Nianbao results"),
     "page": Msg("第 {page} 页", "page {page}"),
+    "missing": Msg("未报送（{year} 年度，{count} 个机关）", "Did not report ({year}: {count} organ(s))"),
     "line": Msg("第 {line} 行", "line {line}"),
     "summary": Msg(
         "共 {files} 个文件：已检查 {checked} 个，无法读取 {unreadable} 个；平均分 {mean}。",
@@ -43,7 +45,7 @@ UI = {
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0 auto;max-width:1200px;padding:1rem;
 color:#1d2330;line-height:1.5}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}.scroll{overflow-x:auto}summary,li,p,footer{overflow-wrap:anywhere}table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #cfd5e0;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef2f8;cursor:pointer;user-select:none;white-space:nowrap}td.num{text-align:right;white-space:nowrap}
 td[class^="g-"]{white-space:nowrap}
@@ -55,11 +57,11 @@ details{border:1px solid #cfd5e0;border-radius:6px;margin:.5rem 0;padding:.4rem 
 .review{font-size:.8rem;color:#55607a}footer{margin-top:2rem;font-size:.8rem;color:#55607a}
 """
 
-# Sorting the overview: numbers as numbers, text as text, blanks last.
+# Sorting any table of the page by the column clicked: numbers as numbers, text as text, blanks last.
 SCRIPT = """
-document.querySelectorAll("table.sortable th").forEach(function (th, col) {
+document.querySelectorAll("table.sortable th").forEach(function (th) {
   th.addEventListener("click", function () {
-    var body = th.closest("table").tBodies[0];
+    var col = th.cellIndex, body = th.closest("table").tBodies[0];
     var asc = th.dataset.dir !== "asc"; th.dataset.dir = asc ? "asc" : "desc";
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
@@ -109,9 +111,30 @@ def grade_chart(document: ResultDocument, lang: Lang) -> str:
             f'<text x="{x + 30}" y="158" text-anchor="middle">{escape(label)}</text>'
         )
     return (
-        f'<svg role="img" aria-label="{t("chart", lang)}" width="480" height="170" '
+        f'<svg role="img" aria-label="{t("chart", lang)}" width="480" height="170" viewBox="0 0 480 170" '
+        'style="max-width:100%;height:auto" '
         f'font-size="12" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
+
+
+def _table(columns: dict[str, Msg], rows: list[dict], lang: Lang) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers(columns, lang))
+    body = "".join("<tr>" + "".join(_cell(v) for v in row.values()) + "</tr>" for row in rows)
+    table = f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="scroll">{table}</div>'
+
+
+def rollups_html(document: ResultDocument, lang: Lang) -> str:
+    """Who did not report (with a roster), then the batch by region and by kind."""
+    parts = []
+    if document.roster is not None:
+        absent = list(missing_rows(document))
+        title = t("missing", lang, count=len(absent), year=document.roster.year or "")
+        parts.append(f"<h2>{title}</h2>" + (_table(MISSING_COLUMNS, absent, lang) if absent else ""))
+    for by, title in GROUPINGS.items():
+        table = _table(ROLLUP_COLUMNS, list(rollup_rows(document, by)), lang)
+        parts.append(f"<h2>{escape(title.render(lang))}</h2>{table}")
+    return "".join(parts)
 
 
 def _cell(value: object) -> str:
@@ -133,7 +156,8 @@ def overview(document: ResultDocument, lang: Lang) -> str:
             else:
                 cells.append(_cell(value))
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    table = f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="scroll">{table}</div>'
 
 
 def where(f: FindingResult, lang: Lang) -> str:
@@ -202,6 +226,7 @@ def render(document: ResultDocument) -> str:
         f"<h1>{t('title', lang)}</h1>"
         f"<p>{t('summary', lang, files=s.files, checked=s.checked, unreadable=s.unreadable, mean=mean)}</p>"
         f"<h2>{t('chart', lang)}</h2>{grade_chart(document, lang)}"
+        f"{rollups_html(document, lang)}"
         f"<h2>{t('overview', lang)}</h2>{overview(document, lang)}"
         f"<h2>{t('reports', lang)}</h2>{blocks}"
         f"<footer>{t('generated', lang, version=document.tool.version, method=document.profile.method)}</footer>"

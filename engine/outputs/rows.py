@@ -19,9 +19,12 @@ REPORT_COLUMNS: dict[str, Msg] = {
     "rank": Msg("名次", "rank"),
     "file": Msg("文件", "file"),
     "organ": Msg("机关", "organ"),
+    "region": Msg("地区", "region"),
+    "kind": Msg("类型", "kind"),
     "year": Msg("年度", "year"),
     "template": Msg("模板", "template"),
     "score": Msg("得分", "score"),
+    "previous_score": Msg("上年得分", "last year's score"),
     "grade": Msg("等级", "grade"),
     "errors": Msg("错误", "errors"),
     "warnings": Msg("警告", "warnings"),
@@ -53,6 +56,14 @@ SEVERITY = {
     Severity.warning: Msg("警告", "warning"),
     Severity.info: Msg("提示", "note"),
 }
+KIND_NAMES = {
+    "部门": Msg("部门", "department"),
+    "政府": Msg("政府", "government"),
+    "乡镇街道": Msg("乡镇街道", "town or subdistrict"),
+    "管委会": Msg("管委会", "zone committee"),
+    "办公厅": Msg("办公厅", "general office"),
+    "其他": Msg("其他", "other"),
+}
 REVIEW = {"confirmed": Msg("已确认", "confirmed"), "dismissed": Msg("已排除", "dismissed")}
 
 
@@ -73,10 +84,13 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
         yield {
             "rank": rank if r.score is not None else None,
             "file": r.source.path,
-            "organ": report.agency if report else None,
+            "organ": r.organ or (report.agency if report else None),
+            "region": r.region,
+            "kind": KIND_NAMES[r.kind].render(lang) if r.kind in KIND_NAMES else r.kind,
             "year": report.year if report else None,
             "template": report.template if report else None,
             "score": r.score,
+            "previous_score": r.previous_score,
             "grade": grade_label(r.grade, lang) if r.grade else None,
             "errors": r.count(Severity.error) if report else None,
             "warnings": r.count(Severity.warning) if report else None,

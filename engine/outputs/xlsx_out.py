@@ -6,12 +6,17 @@ import io
 import re
 
 from engine.i18n import Lang, Msg
+from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import FINDING_COLUMNS, REPORT_COLUMNS, finding_rows, headers, report_rows, spreadsheet_safe
 from engine.result import ResultDocument
 
 # Characters that XML 1.0 (and so Excel) cannot hold; a report's text may contain them.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-SHEETS = {"reports": Msg("报告", "Reports"), "findings": Msg("问题", "Findings")}
+SHEETS = {
+    "reports": Msg("报告", "Reports"),
+    "findings": Msg("问题", "Findings"),
+    "missing": Msg("未报送", "Did not report"),
+}
 _WIDTHS = {"file": 48, "organ": 28, "failed_rules": 30, "read_error": 40, "message": 80, "cells": 40, "fingerprint": 18}
 
 
@@ -44,6 +49,10 @@ def render(document: ResultDocument) -> bytes:
     book.remove(book.active)
     _sheet(book, SHEETS["reports"].render(lang), REPORT_COLUMNS, report_rows(document), lang)
     _sheet(book, SHEETS["findings"].render(lang), FINDING_COLUMNS, finding_rows(document), lang)
+    for by, title in GROUPINGS.items():
+        _sheet(book, title.render(lang), ROLLUP_COLUMNS, rollup_rows(document, by), lang)
+    if document.roster is not None:
+        _sheet(book, SHEETS["missing"].render(lang), MISSING_COLUMNS, missing_rows(document), lang)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
