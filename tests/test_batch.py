@@ -136,7 +136,7 @@ def test_csv_xlsx_html_list_every_report(batch_outputs, tmp_path, run):
     import openpyxl
 
     book = openpyxl.load_workbook(xlsx)
-    assert book.sheetnames == ["报告", "问题"]
+    assert book.sheetnames == ["报告", "问题", "按地区", "按类型"]  # no roster: no 未报送 sheet
     files = [row[1] for row in book["报告"].iter_rows(min_row=2, values_only=True)]
     assert sorted(Path(f).name for f in files) == names
 
