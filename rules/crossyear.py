@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import Cell, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, hookimpl
-from rules.problems import read_problems
+from engine import Cell, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, compact, hookimpl
+from rules.problems import LAST_YEAR, read_problems
 from rules.support import NotANumber, section_location, value
 from rules.years import previous_reports
 
@@ -228,7 +228,8 @@ class ProblemsCarriedForward(CrossReportRule):
 
     How it decides: a measure of ten or more Chinese characters that appears whole in last year's section 五 is
     copied (a warning listing them); a problem of last year whose five-character pieces are 80 % or more in this
-    year's section 五 reappears (an info listing them).
+    year's section 五 reappears (an info listing them); and when this year's report nowhere says how last year's
+    problems were rectified (NB303), last year's problems are listed (an info: NB303's evidence).
 
     How to fix: write this year's measures for this year's problems, and say what became of last year's.
     """
@@ -244,6 +245,12 @@ class ProblemsCarriedForward(CrossReportRule):
             "第五部分有 {count} 条改进措施与{year}年度报告一字不差，如：“{examples}”。请结合本年度问题提出新的措施。",
             "{count} measure(s) in section 5 are word for word those of the {year} report, e.g. '{examples}'. "
             "Set measures for this year's problems.",
+        ),
+        "unaccounted": Msg(
+            "本年度报告未说明上一年度问题的整改情况；{year}年度报告第五部分列出的问题有 {count} 个，如：“{examples}”。"
+            "请逐项说明整改结果。",
+            "This year's report does not say how last year's problems were rectified; section 5 of the {year} report "
+            "named {count}, e.g. '{examples}'. Say what became of each.",
         ),
         "reappear": Msg(
             "{year}年度报告第五部分所列的 {count} 个问题本年度再次出现，如：“{examples}”。"
@@ -275,6 +282,10 @@ class ProblemsCarriedForward(CrossReportRule):
             ]
             if again:
                 yield i, self._finding(reports[i], "reappear", again, year, Severity.info)
+            # NB303's evidence: the report does not account for last year's problems, and here they are.
+            text = compact("\n".join([reports[i].preface, *(s.text for s in reports[i].sections)]))
+            if then.problems and not LAST_YEAR.search(text):
+                yield i, self._finding(reports[i], "unaccounted", then.problems, year, Severity.info)
 
     @staticmethod
     def _finding(report: Report, key: str, items: list[str], year: object, severity: Severity) -> Finding:

@@ -225,7 +225,8 @@ class ProblemsThin(Rule):
             yield Finding(key="fewer_measures", params=params, location=where)
 
 
-_LAST_YEAR = re.compile(
+# A sentence accounting for last year's problems (what NB303 looks for; NB506 names the problems when it is absent).
+LAST_YEAR = re.compile(
     r"(上一?年度?|去年|以往|往年|前一年|\d{4}年(?:度)?(?:工作中)?存在)[^。；]{0,40}?(整改|改进|落实|解决)"
     r"|(整改|改进)[^。；]{0,30}?(上一?年度?|去年)"
 )
@@ -268,7 +269,7 @@ class ProblemsNoRectification(Rule):
         if section is None or _NOTHING.match(label_key(section.text)):
             return
         text = simplified(compact(report.preface + "".join(s.text for s in report.sections)))
-        if _LAST_YEAR.search(text):
+        if LAST_YEAR.search(text):
             return
         founded = _FOUNDED.search(text)
         if founded and (report.year is None or str(report.year) in text[max(0, founded.start() - 12) : founded.end()]):

@@ -113,7 +113,8 @@ def _rewrite(report: Report, seed: int) -> None:
         # Each organ's own particulars, so that two organs' sections 五 are not alike by chance.
         numbered = "；".join(f"{n}是{p}，{_detail(rng)}" for n, p in zip("一二三", problems, strict=True))
         steps = "；".join(f"{m}，{_detail(rng)}" for m in measures)
-        section.text = f"（一）存在的主要问题。{numbered}\n（二）改进措施。下一步，将{steps}"
+        account = f"对上一年度报告提出的问题，{name}已逐项整改落实。"
+        section.text = f"（一）存在的主要问题。{numbered}{account}\n（二）改进措施。下一步，将{steps}"
 
 
 def _pair(organ: Organ, seed: int) -> tuple[Report, Report]:
