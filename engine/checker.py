@@ -63,7 +63,8 @@ class AcrossOutcome:
     error: str | None = None
 
 
-Containment = Callable[["Checker", "ActiveRule", list[Report], CheckContext], AcrossOutcome]
+# Runs every cross-report rule somewhere safer than this process; one outcome per rule, in order.
+Containment = Callable[["Checker", "list[ActiveRule]", list[Report], CheckContext], list[AcrossOutcome]]
 
 
 @dataclass(frozen=True)
@@ -234,10 +235,12 @@ class Checker:
         checked = [r for r in results if r.report is not None]
         reports = [r.report for r in checked]
         context = self.across_context(reports, history)
-        for active in self.cross_rules:
+        if contain is not None:
+            outcomes = contain(self, self.cross_rules, reports, context)
+        else:
+            outcomes = [self.run_across(active, reports, context) for active in self.cross_rules]
+        for active, outcome in zip(self.cross_rules, outcomes, strict=True):
             base = {"rule": active.cls.id, "severity": active.severity, "weight": active.weight}
-            run = contain or Checker.run_across
-            outcome = run(self, active, reports, context)
             if outcome.error is not None:
                 reason = engine_message("rule.crashed", self.lang, reason=outcome.error)
                 for result in checked:

@@ -94,35 +94,86 @@ def run_isolated(
 ) -> Outcome:
     """Run `fn` in a forked child and return what came of it; the child is gone when this returns. Setting
     `cancel` (from another thread) stops it within a fraction of a second."""
+    return run_all_isolated([fn], timeout, memory_mb, cancel)[0]
+
+
+@dataclass
+class _Running:
+    index: int
+    process: Any
+    receiver: Connection
+    deadline: float
+
+
+def run_all_isolated(
+    fns: list[Callable[[], Any]],
+    timeout: float,
+    memory_mb: int | None = None,
+    cancel: threading.Event | None = None,
+    jobs: int = 1,
+) -> list[Outcome]:
+    """Run each of `fns` in a forked child of its own, at most `jobs` at once, each under `timeout`; the outcomes
+    in the order of `fns`. Every child is gone when this returns."""
     if not can_fork():
-        try:
-            return Outcome("ok", fn())
-        except Exception as exc:
-            return Outcome("raised", reason=f"{type(exc).__name__}: {exc}")
+        return [_in_process(fn) for fn in fns]
     context = mp.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, fn, memory_mb, os.getpid()), daemon=True)
-    process.start()
-    sender.close()
+    outcomes: list[Outcome | None] = [None] * len(fns)
+    waiting = list(range(len(fns)))
+    running: list[_Running] = []
     try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not (cancel is not None and cancel.is_set()):
-            if wait([receiver, process.sentinel], timeout=min(0.25, max(0.0, deadline - time.monotonic()))):
-                break
-        if cancel is not None and cancel.is_set():
-            return Outcome("timeout", reason="cancelled")
-        if receiver.poll():
-            try:
-                kind, payload = receiver.recv()
-            except (EOFError, OSError):
-                pass
-            else:
-                return Outcome("ok", payload) if kind == "ok" else Outcome("raised", reason=payload)
-        if process.is_alive():
-            return Outcome("timeout", reason=f"no answer within {timeout:g} s")
-        return Outcome("died", reason=f"the process exited (code {process.exitcode})", exitcode=process.exitcode)
+        while waiting or running:
+            while waiting and len(running) < max(1, jobs):
+                index = waiting.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(sender, fns[index], memory_mb, os.getpid()), daemon=True)
+                process.start()
+                sender.close()
+                running.append(_Running(index, process, receiver, time.monotonic() + timeout))
+            nearest = min(r.deadline for r in running)
+            ready = wait(
+                [r.receiver for r in running] + [r.process.sentinel for r in running],
+                timeout=min(0.25, max(0.0, nearest - time.monotonic())),
+            )
+            cancelled = cancel is not None and cancel.is_set()
+            for r in list(running):
+                done = r.receiver in ready or r.process.sentinel in ready or r.receiver.poll()
+                if done or cancelled or time.monotonic() >= r.deadline:
+                    outcomes[r.index] = Outcome("timeout", reason="cancelled") if cancelled else _collect(r, timeout)
+                    _reap(r)
+                    running.remove(r)
+            if cancelled:
+                for index in waiting:
+                    outcomes[index] = Outcome("timeout", reason="cancelled")
+                waiting.clear()
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join(timeout=5)
-        receiver.close()
+        for r in running:
+            _reap(r)
+    return [o if o is not None else Outcome("died", reason="not run") for o in outcomes]
+
+
+def _in_process(fn: Callable[[], Any]) -> Outcome:
+    try:
+        return Outcome("ok", fn())
+    except Exception as exc:
+        return Outcome("raised", reason=f"{type(exc).__name__}: {exc}")
+
+
+def _collect(r: _Running, timeout: float) -> Outcome:
+    if r.receiver.poll():
+        try:
+            kind, payload = r.receiver.recv()
+        except (EOFError, OSError):
+            r.process.join(timeout=1)  # the pipe closed: the child is exiting, or gone
+        else:
+            return Outcome("ok", payload) if kind == "ok" else Outcome("raised", reason=payload)
+    if r.process.is_alive():
+        return Outcome("timeout", reason=f"no answer within {timeout:g} s")
+    r.process.join(timeout=5)
+    return Outcome("died", reason=f"the process exited (code {r.process.exitcode})", exitcode=r.process.exitcode)
+
+
+def _reap(r: _Running) -> None:
+    if r.process.is_alive():
+        r.process.kill()
+    r.process.join(timeout=5)
+    r.receiver.close()

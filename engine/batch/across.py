@@ -4,18 +4,22 @@ hangs, calls `os._exit` or exhausts memory costs only its own status (`error`, w
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 from engine.checker import AcrossOutcome, ActiveRule, Checker, Containment
-from engine.isolation import run_isolated
+from engine.isolation import run_all_isolated
 from engine.model import Report
 from engine.rule import CheckContext
 
 
-def contained(timeout: float, memory_mb: int | None, cancel: threading.Event | None = None) -> Containment:
-    def run(checker: Checker, active: ActiveRule, reports: list[Report], context: CheckContext) -> AcrossOutcome:
-        outcome = run_isolated(lambda: checker.run_across(active, reports, context), timeout, memory_mb, cancel)
-        if outcome.ok:
-            return outcome.value
-        return AcrossOutcome(error=outcome.reason)
+def contained(
+    timeout: float, memory_mb: int | None, cancel: threading.Event | None = None, jobs: int = 1
+) -> Containment:
+    """Each rule in a child process of its own, `jobs` at a time (they are independent), each under `timeout`."""
+
+    def run(checker: Checker, actives: list[ActiveRule], reports: list[Report], context: CheckContext) -> list:
+        tasks = [partial(checker.run_across, active, reports, context) for active in actives]
+        outcomes = run_all_isolated(tasks, timeout, memory_mb, cancel, jobs)
+        return [o.value if o.ok else AcrossOutcome(error=o.reason) for o in outcomes]
 
     return run

@@ -116,7 +116,8 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     done, read_before = results[: len(subs)], results[len(subs) :]
     earlier_scores = [*models, *((r.report, r.score) for r in read_before if r.report is not None)]
     history = [report for report, _ in earlier_scores]
-    checker.check_across(done, contained(options.cross_timeout, options.memory_mb), history)
+    jobs = options.jobs or default_jobs()
+    checker.check_across(done, contained(options.cross_timeout, options.memory_mb, jobs=jobs), history)
     if decisions is not None:
         apply_review(done, decisions)
         for result in done:
