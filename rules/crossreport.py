@@ -7,11 +7,11 @@ year; the previous year's report may be in the batch or among the history given 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 
 from engine import Applies, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, compact, hookimpl
 from engine.template import APPLICATION_COLUMNS
+from rules.nearcopy import Groups, candidates, signature
 from rules.support import NotANumber, cell_location, section_location, tidy, value
 from rules.years import organ_keys, previous_reports
 
@@ -174,31 +174,6 @@ def _shingles(text: str, agency: str | None) -> frozenset[str]:
     return frozenset(chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1))
 
 
-def _similar_pairs(texts: list[frozenset[str]]) -> Iterator[tuple[int, int, float]]:
-    """Pairs of texts whose shingle sets overlap by THRESHOLD or more (Jaccard), found through the
-    rarest shingles so that a batch of a thousand reports is not compared pair by pair."""
-    holders: dict[str, list[int]] = defaultdict(list)
-    for i, shingles in enumerate(texts):
-        for s in shingles:
-            holders[s].append(i)
-    candidates: dict[tuple[int, int], int] = defaultdict(int)
-    for i, shingles in enumerate(texts):
-        # Two sets with Jaccard >= THRESHOLD share most of any sample of one; sampling the rarest keeps
-        # the candidate lists short.
-        sample = sorted(shingles, key=lambda s: (len(holders[s]), s))[:16]
-        for s in sample:
-            for j in holders[s]:
-                if j > i:
-                    candidates[(i, j)] += 1
-    for (i, j), hits in candidates.items():
-        if hits < 4:
-            continue
-        a, b = texts[i], texts[j]
-        score = len(a & b) / len(a | b)
-        if score >= THRESHOLD:
-            yield i, j, score
-
-
 class DuplicateText(CrossReportRule):
     """Section 一 or 五 is not a copy of the same organ's previous report or of another organ's (雷同).
 
@@ -244,39 +219,57 @@ class DuplicateText(CrossReportRule):
                 if section and len(_CJK.findall(section.text)) >= MIN_CHARS:
                     owners.append(i)
                     texts.append(_shingles(section.text, r.agency))
-            best: dict[int, list[tuple[float, int]]] = defaultdict(list)
-            for a, b, score in _similar_pairs(texts):
+            groups = Groups.of(len(texts))
+            best: dict[int, tuple[float, int]] = {}  # report -> (score, the other report) of its closest copy
+            last_year: set[int] = set()  # reports that reuse the same organ's earlier section
+            for a, b in candidates([signature(t) for t in texts]):
+                score = len(texts[a] & texts[b]) / len(texts[a] | texts[b])
+                if score < THRESHOLD:
+                    continue
                 i, j = owners[a], owners[b]
-                same_organ = organs[i] is not None and organs[i] == organs[j]
-                if same_organ and reports[i].year == reports[j].year:
-                    continue  # the same report submitted twice: not a copy
-                if same_organ:  # reported on the later year only
-                    i, j = (i, j) if (reports[i].year or 0) > (reports[j].year or 0) else (j, i)
-                    best[i].append((score, j))
-                else:
-                    best[i].append((score, j))
-                    best[j].append((score, i))
-            # One finding per report and section: the closest copy, and how many more there are.
-            for target, matches in best.items():
-                score, other = max(matches, key=lambda m: (m[0], -m[1]))
-                yield (
-                    target,
-                    Finding(
-                        key="copy" if len(matches) == 1 else "copies",
-                        params={
-                            "numeral": key.numeral,
-                            "other": reports[other].agency or reports[other].source.path,
-                            "year": reports[other].year or "?",
-                            "source": reports[other].source.path,
-                            "percent": round(score * 100),
-                            "more": len(matches) - 1,
-                            "count": len(matches),
-                        },
-                        location=section_location(reports[target], key.value),
-                        expected=reports[other].source.path,
-                        actual=round(score, 3),
-                    ),
-                )
+                if organs[i] is not None and organs[i] == organs[j]:
+                    if reports[i].year == reports[j].year:
+                        continue  # the same report submitted twice: not a copy
+                    later, earlier = (i, j) if (reports[i].year or 0) > (reports[j].year or 0) else (j, i)
+                    last_year.add(later)
+                    _keep(best, later, score, earlier)
+                    continue
+                groups.join(a, b)
+                _keep(best, i, score, j)
+                _keep(best, j, score, i)
+            sizes = groups.sizes()
+            for a, i in enumerate(owners):
+                if i not in best:
+                    continue
+                # How many others share this text: its group of copies between organs, and last year's own.
+                count = sizes[groups.find(a)] - 1 + (1 if i in last_year else 0)
+                score, other = best[i]
+                yield i, self._finding(reports, key, i, other, score, count)
+
+    @staticmethod
+    def _finding(reports: list[Report], key: SectionKey, target: int, other: int, score: float, count: int) -> Finding:
+        return Finding(
+            key="copy" if count <= 1 else "copies",
+            params={
+                "numeral": key.numeral,
+                "other": reports[other].agency or reports[other].source.path,
+                "year": reports[other].year or "?",
+                "source": reports[other].source.path,
+                "percent": round(score * 100),
+                "more": count - 1,
+                "count": count,
+            },
+            location=section_location(reports[target], key.value),
+            expected=reports[other].source.path,
+            actual=round(score, 3),
+        )
+
+
+def _keep(best: dict[int, tuple[float, int]], target: int, score: float, other: int) -> None:
+    """The closest copy: highest similarity, then the earliest report."""
+    current = best.get(target)
+    if current is None or (score, -other) > (current[0], -current[1]):
+        best[target] = (score, other)
 
 
 @hookimpl

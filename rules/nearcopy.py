@@ -1,0 +1,93 @@
+"""Near-identical texts among many, in near-linear time: one-permutation MinHash signatures and banded LSH.
+
+Each text's five-character pieces (shingles) are hashed once; the hash picks one of `BINS` bins and the smallest
+value per bin is kept (one-permutation hashing, Li, Owen & Zhang 2012; empty bins borrow from the next bin, as in
+Shrivastava & Li's densification). Two texts with Jaccard similarity J agree on each bin with probability about J.
+The signature is cut into `BANDS` bands of `ROWS` bins; texts that agree on a whole band are candidates. With 16
+bands of 4 a pair at J = 0.8 becomes a candidate with probability 0.9998, a pair at J = 0.3 with 0.12.
+
+Candidates are then checked exactly. A band shared by many texts (boilerplate that hundreds of town reports
+share) yields each member linked to the next, not every pair: the copies form one group, and each member is reported
+once with how many share its text. The work grows with the number of texts, not with its square.
+
+No library does this better here: `datasketch` needs numpy and scipy and hashes every shingle once per permutation;
+this needs one hash per shingle and the standard library.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+BINS = 64
+ROWS = 4
+BANDS = BINS // ROWS
+_MASK = (1 << 61) - 1
+
+
+def signature(shingles: frozenset[str]) -> tuple[int, ...]:
+    """The one-permutation MinHash of a set of shingles (`BINS` values; empty bins densified)."""
+    mins = [_MASK] * BINS
+    filled = [False] * BINS
+    for shingle in shingles:
+        h = hash(shingle) & _MASK  # stable within the process, which is all a run needs
+        b = h % BINS
+        v = h // BINS
+        if v < mins[b]:
+            mins[b] = v
+            filled[b] = True
+    if not any(filled):
+        return tuple(mins)
+    out = list(mins)
+    for b in range(BINS):
+        if not filled[b]:
+            step = 1
+            while not filled[(b + step) % BINS]:
+                step += 1
+            out[b] = mins[(b + step) % BINS] + step * _MASK  # borrowed, and marked by its distance
+    return tuple(out)
+
+
+def candidates(signatures: list[tuple[int, ...]]) -> Iterator[tuple[int, int]]:
+    """Pairs (i < j) that agree on a whole band, each member of a band linked to the next member only."""
+    seen: set[tuple[int, int]] = set()
+    for band in range(BANDS):
+        buckets: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        lo = band * ROWS
+        for i, sig in enumerate(signatures):
+            buckets[sig[lo : lo + ROWS]].append(i)
+        for members in buckets.values():
+            for a, b in itertools.pairwise(members):
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    yield a, b
+
+
+@dataclass
+class Groups:
+    """Texts joined by verified near-copies (union-find): how many share each text."""
+
+    parent: list[int]
+
+    @classmethod
+    def of(cls, count: int) -> Groups:
+        return cls(list(range(count)))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def sizes(self) -> dict[int, int]:
+        counts: dict[int, int] = defaultdict(int)
+        for i in range(len(self.parent)):
+            counts[self.find(i)] += 1
+        return counts

@@ -1,0 +1,33 @@
+"""NB503 among thousands: the planted near-copies are found exactly, and shared boilerplate costs comparisons in
+proportion to the reports, not to their square."""
+
+from __future__ import annotations
+
+from engine import CheckContext
+from engine.testing.nearcopies import planted_batch
+from rules.crossreport import DuplicateText
+from rules.nearcopy import BANDS, candidates, signature
+
+
+def test_a_planted_group_of_near_copies_is_found_exactly_among_thousands():
+    batch = planted_batch(2000, planted=50)
+    found = list(DuplicateText().check_reports(batch.reports, CheckContext()))
+    assert {i for i, _ in found} == batch.copies
+    assert {f.params["count"] for _, f in found} == {49}  # each: "and 48 more", one finding per report
+
+
+def test_boilerplate_shared_by_hundreds_costs_linear_comparisons():
+    same = frozenset(f"{i:05d}" for i in range(300))
+    signatures = [signature(same) for _ in range(500)]
+    pairs = list(candidates(signatures))
+    assert len(pairs) <= BANDS * len(signatures)  # each member linked to the next, not every pair
+    assert {a for a, _ in pairs} | {b for _, b in pairs} == set(range(500))
+
+
+def test_similar_sets_agree_on_most_bins_and_different_ones_do_not():
+    base = {f"片段{i:04d}" for i in range(400)}
+    close = (base - {f"片段{i:04d}" for i in range(20)}) | {f"新增{i:03d}" for i in range(20)}  # J ≈ 0.9
+    other = {f"其他{i:04d}" for i in range(400)}
+    a, b, c = signature(frozenset(base)), signature(frozenset(close)), signature(frozenset(other))
+    assert sum(x == y for x, y in zip(a, b, strict=True)) > 0.7 * len(a)
+    assert sum(x == y for x, y in zip(a, c, strict=True)) < 0.1 * len(a)
