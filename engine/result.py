@@ -163,12 +163,16 @@ class ResultDocument(_Model):
     roster: RosterSummary | None = None  # present when a roster was given
     history: HistorySummary | None = None  # present when earlier years' reports were given
 
+    def _absent(self) -> set[str]:
+        """Top-level parts left out when empty (present only when a roster or history was given)."""
+        return {name for name in ("roster", "history") if getattr(self, name) is None}
+
     def to_json_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", by_alias=True)
-        for optional in ("roster", "history"):
-            if data[optional] is None:
-                del data[optional]
-        return data
+        return self.model_dump(mode="json", by_alias=True, exclude=self._absent())
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON text, written by pydantic's own serializer (several times faster than json.dumps of the dict)."""
+        return self.model_dump_json(by_alias=True, indent=indent, exclude=self._absent())
 
 
 def summarize(results: list[FileResult], cached: int = 0) -> Summary:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from engine.result import ResultDocument
 
 
 def render(document: ResultDocument) -> str:
-    return json.dumps(document.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+    return document.to_json() + "\n"

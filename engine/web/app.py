@@ -11,7 +11,6 @@ headers; every refusal is a readable page (or JSON under /api/).
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,7 +206,7 @@ class SelfCheck:
         document = await self._checked(request)
         if isinstance(document, Response):
             return document
-        body = json.dumps(document.to_json_dict(), ensure_ascii=False)
+        body = document.to_json(indent=None)
         return Response(body, media_type="application/json; charset=utf-8")
 
 

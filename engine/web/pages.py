@@ -5,7 +5,6 @@ Content-Security-Policy that lets no script run at all here)."""
 from __future__ import annotations
 
 import base64
-import json
 from html import escape
 
 from engine.i18n import Lang, Msg
@@ -135,7 +134,7 @@ def tables_html(result: FileResult, lang: Lang) -> str:
 
 def result_page(document: ResultDocument, lang: Lang) -> str:
     result = document.results[0]
-    data = base64.b64encode(json.dumps(document.to_json_dict(), ensure_ascii=False).encode()).decode()
+    data = base64.b64encode(document.to_json(indent=None).encode()).decode()
     download = (
         f'<p><a download="nianbao-result.json" href="data:application/json;base64,{data}">'
         f'{_t("download", lang)}</a> · <a href="/?lang={lang.value}">{_t("again", lang)}</a></p>'
