@@ -44,6 +44,21 @@ from engine.sources import NESTED_ARCHIVES, Submission
 log = logging.getLogger(__name__)
 
 
+# What to do with a kind of file Nianbao does not read, by its ending: one sentence each (error.unsupported-*).
+_UNSUPPORTED = {
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"), "image"),
+    ".ofd": "ofd",
+    **dict.fromkeys((".xls", ".xlsx", ".et", ".csv", ".ods"), "sheet"),
+    **dict.fromkeys((".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"), "archive"),
+}
+
+
+def unsupported(sub: Submission) -> ReadError:
+    kind = _UNSUPPORTED.get(sub.suffix)
+    key = f"error.unsupported-{kind}" if kind else "error.unsupported"
+    return ReadError(ErrorCode.unsupported, key, suffix=sub.suffix or Path(sub.name).name)
+
+
 @dataclass(frozen=True)
 class Identity:
     organ: Organ | None  # what the rules see
@@ -109,7 +124,7 @@ class Checker:
         readers = self.host.readers()
         reader = readers.get(sub.suffix)
         if reader is None and sniff(sub.head()) is None:
-            raise ReadError(ErrorCode.unsupported, suffix=sub.suffix or Path(sub.name).name)
+            raise unsupported(sub)
         data = sub.read_bytes(self.limits)
         # A file renamed to the wrong extension is read as what it holds, and the report says so.
         actual = sniff(data)
@@ -120,7 +135,7 @@ class Checker:
                 note = engine_message("error.wrong-extension", Lang.zh, suffix=sub.suffix or "-", actual=actual.upper())
                 reader = by_content
         if reader is None:
-            raise ReadError(ErrorCode.unsupported, suffix=sub.suffix or Path(sub.name).name)
+            raise unsupported(sub)
         try:
             with using(self.limits):
                 report = reader.read(Path(sub.name), data)

@@ -31,7 +31,7 @@ from engine.profile import Profile
 from engine.result import ResultDocument
 from engine.roster import Roster
 from engine.rule import Severity
-from engine.sources import DEFAULT_SUFFIXES, collect
+from engine.sources import collect
 from engine.text import printable
 
 log = logging.getLogger("nianbao")
@@ -211,8 +211,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     host = _load([*profile.plugins, *args.plugin], lang, profile)
     roster_path = args.roster or (Path(profile.roster) if profile.roster else None)
     checker = Checker(host, profile, lang, Roster.load(roster_path) if roster_path else None)
-    suffixes = (*DEFAULT_SUFFIXES, *host.plugin_suffixes())
-    files = collect(args.paths, suffixes=suffixes, limits=profile.limits)
+    files = collect(args.paths, limits=profile.limits)
     if not files:
         raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
     if args.jobs is not None and args.jobs < 1:
@@ -226,7 +225,6 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         review=args.review,
         cross_timeout=profile.limits.cross_rule_timeout,
         history=[*profile.history, *args.history],
-        suffixes=suffixes,
     )
     outcome = check_all(checker, files, options)
     document = checker.document(outcome.results, outcome.cached, outcome.roster, outcome.history)

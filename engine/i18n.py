@@ -55,6 +55,23 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "不支持的文件类型“{suffix}”。请提交 PDF、HTML、DOCX、TXT 或 JSON 文件。",
         "Unsupported file type '{suffix}'. Submit a PDF, HTML, DOCX, TXT or JSON file.",
     ),
+    "error.unsupported-image": Msg(
+        "这是图片（“{suffix}”，可能是扫描件），无法读取其中的文字。请提交由 Word/WPS 导出的 PDF 或 DOCX。",
+        "This is an image ('{suffix}', a scan?); its text cannot be read. Submit the PDF or DOCX exported from "
+        "Word/WPS.",
+    ),
+    "error.unsupported-ofd": Msg(
+        "OFD 格式暂不能读取。请同时提交该报告的 PDF 或 DOCX 版本。",
+        "OFD files cannot be read yet. Submit the report as PDF or DOCX as well.",
+    ),
+    "error.unsupported-sheet": Msg(
+        "这是电子表格（“{suffix}”），不是年度报告正文。请提交年度报告的 PDF、DOCX 或网页。",
+        "This is a spreadsheet ('{suffix}'), not the annual report. Submit the report as PDF, DOCX or a web page.",
+    ),
+    "error.unsupported-archive": Msg(
+        "只能读取 zip 压缩包（这是“{suffix}”）。请解压后提交，或改用 zip 打包。",
+        "Only zip archives are read (this is '{suffix}'). Unpack it, or pack the reports as a zip.",
+    ),
     "error.not-a-report": Msg(
         "文件可以读取，但未找到年度报告的六个部分或统计表格，不像是政府信息公开工作年度报告。",
         "The file is readable, but none of the six sections or template tables were found: "
@@ -128,6 +145,16 @@ ENGINE_MESSAGES: dict[str, Msg] = {
     "error.archive-unreadable": Msg(
         "压缩包无法打开（已损坏或不是 zip 文件）：{detail}。",
         "The archive cannot be opened (damaged, or not a zip file): {detail}.",
+    ),
+    "error.needs-libreoffice": Msg(
+        "“{suffix}”文件需要 LibreOffice 才能读取，本机未安装。请在 Word/WPS 中另存为 DOCX 或 PDF 后再提交。",
+        "A '{suffix}' file needs LibreOffice, which is not installed here. Save it as DOCX or PDF in Word/WPS "
+        "and submit that.",
+    ),
+    "error.conversion-failed": Msg(
+        "“{suffix}”文件转换失败（{detail}），可能已损坏或有密码。请在 Word/WPS 中另存为 DOCX 或 PDF 后再提交。",
+        "The '{suffix}' file could not be converted ({detail}); it may be damaged or password-protected. Save it "
+        "as DOCX or PDF in Word/WPS and submit that.",
     ),
     "roster.ambiguous": Msg(
         "报告署名“{name}”与名单中多个机关相符（{candidates}），未自动配对，请在名单中补充别名。",

@@ -145,8 +145,9 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _archive_members(path: Path, wanted: set[str], limits: ReadLimits) -> list[Submission]:
-    """The members of an archive that are reports; nested archives are kept, to be refused one by one."""
+def _archive_members(path: Path, limits: ReadLimits) -> list[Submission]:
+    """The members of an archive (every file but hidden ones and system leftovers); nested archives are kept, to be
+    refused one by one."""
     try:
         infos = [i for i in open_archive(path).infolist() if not i.is_dir()]
     except (OSError, zipfile.BadZipFile, ValueError) as exc:
@@ -162,27 +163,32 @@ def _archive_members(path: Path, wanted: set[str], limits: ReadLimits) -> list[S
         if ".." in parts or name.startswith(("/", "\\")) or ":" in parts[0]:
             members.append(Submission(path, member=name, refused="climbs"))  # zip slip: refused, named
             continue
-        if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+        if not _wanted(name):
             continue
-        suffix = PurePosixPath(name).suffix.lower()
-        if suffix in wanted or suffix in NESTED_ARCHIVES:
-            total += info.file_size
-            if name in seen:  # two members under one name: which is the report? Refused, by that name.
-                members[seen[name]] = Submission(path, member=name, refused="duplicate")
-                continue
-            seen[name] = len(members)
-            members.append(Submission(path, member=name))
+        total += info.file_size
+        if name in seen:  # two members under one name: which is the report? Refused, by that name.
+            members[seen[name]] = Submission(path, member=name, refused="duplicate")
+            continue
+        seen[name] = len(members)
+        members.append(Submission(path, member=name))
     if total > limits.archive_mb * 1024 * 1024:
         return [Submission(path, refused="too-large")]
     return members
 
 
-def collect(
-    paths: Iterable[str | Path], suffixes: Iterable[str] = DEFAULT_SUFFIXES, limits: ReadLimits = DEFAULT_LIMITS
-) -> list[Submission]:
-    """Submissions to check, without duplicates, sorted by name. A file named on the command line is always
-    taken (an unsupported one gets its own error); in folders and archives only known suffixes are."""
-    wanted = {s.lower() for s in suffixes}
+# Files a folder or an archive holds that are no submission: what operating systems leave behind.
+JUNK = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+
+
+def _wanted(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return not any(p.startswith(".") or p == "__MACOSX" for p in parts) and parts[-1].lower() not in JUNK
+
+
+def collect(paths: Iterable[str | Path], limits: ReadLimits = DEFAULT_LIMITS) -> list[Submission]:
+    """Submissions to check, without duplicates, sorted by name. Every file found is one, whatever its kind: one
+    Nianbao cannot read is refused with its code and what to do, never left out (an organ would vanish from the
+    ranking). Hidden files and what operating systems leave behind (Thumbs.db, __MACOSX) are not submissions."""
     found: dict[str, Submission] = {}
 
     def add(sub: Submission) -> None:
@@ -192,16 +198,15 @@ def collect(
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if not child.is_file() or any(p.startswith(".") for p in rel):
+                if not child.is_file() or not _wanted(child.relative_to(path).as_posix()):
                     continue
                 if child.suffix.lower() in ARCHIVE_SUFFIXES:
-                    for sub in _archive_members(child, wanted, limits):
+                    for sub in _archive_members(child, limits):
                         add(sub)
-                elif child.suffix.lower() in wanted:
+                else:
                     add(Submission(child))
         elif path.suffix.lower() in ARCHIVE_SUFFIXES and path.is_file():
-            for sub in _archive_members(path, wanted, limits):
+            for sub in _archive_members(path, limits):
                 add(sub)
         elif path.exists() and not path.is_file():
             add(Submission(path, refused="special"))  # a FIFO or device named on the command line: never opened

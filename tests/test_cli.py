@@ -72,7 +72,8 @@ def test_unreadable_and_unsupported_files_do_not_stop_the_batch(run_json, tmp_pa
     by_name = {r["source"]["path"].rsplit("/", 1)[-1]: r for r in doc["results"]}
     assert by_name["good.txt"]["score"] == 100.0
     assert by_name["scan.png"]["error"]["code"] == "unsupported"
-    assert "PDF、HTML、DOCX、TXT 或 JSON" in by_name["scan.png"]["error"]["message"]
+    assert "扫描件" in by_name["scan.png"]["error"]["message"]  # what it is, and what to submit instead
+    assert "导出的 PDF 或 DOCX" in by_name["scan.png"]["error"]["message"]
     assert by_name["empty.txt"]["error"]["code"] == "not-a-report"
     assert doc["summary"] == {
         "files": 3,
@@ -102,13 +103,15 @@ def test_rules_listing(run):
     assert all(r["doc"] for r in listing)
 
 
-def test_usage_errors_exit_two(run, capsys):
+def test_usage_errors_exit_two(run, capsys, tmp_path):
     import pytest
 
     with pytest.raises(SystemExit) as exc:
         run("check")
     assert exc.value.code == 2
-    code, _, err = run("check", ROOT / "docs")  # a folder without reports
+    (tmp_path / ".hidden").write_text("x", encoding="utf-8")
+    (tmp_path / "Thumbs.db").write_bytes(b"x")
+    code, _, err = run("check", tmp_path)  # a folder with nothing but what systems leave behind
     assert code == 2 and "no report files" in err
 
 

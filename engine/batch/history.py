@@ -24,13 +24,13 @@ log = logging.getLogger(__name__)
 
 
 def gather(
-    paths: Iterable[str | Path], suffixes: Iterable[str], limits: ReadLimits
+    paths: Iterable[str | Path], limits: ReadLimits
 ) -> tuple[list[tuple[Report, float | None]], list[Submission]]:
     """The models found in result documents (each with the score it got then), and the report files still to be
     read."""
     models: list[tuple[Report, float | None]] = []
     files: list[Submission] = []
-    for sub in collect(paths, suffixes=suffixes, limits=limits):
+    for sub in collect(paths, limits=limits):
         found = _result_document(sub, limits) if sub.suffix == ".json" else None
         if found is None:
             files.append(sub)

@@ -23,7 +23,7 @@ from engine.organs import previous_years
 from engine.result import FileResult, HistorySummary, RosterSummary
 from engine.roster import summarize
 from engine.scoring import rescore
-from engine.sources import DEFAULT_SUFFIXES, Submission
+from engine.sources import Submission
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ class RunOptions:
     review: Path | None = None
     cross_timeout: float = 600.0  # seconds each cross-report rule may take over the whole run
     history: list[str] = field(default_factory=list)  # earlier years' reports or result documents
-    suffixes: tuple[str, ...] = DEFAULT_SUFFIXES  # what is read in history folders and archives
 
 
 def _code_digest(checker: Checker) -> str:
@@ -111,7 +110,7 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     """Check every submission, then compare them across reports (with earlier years' reports when `history` is
     given), then apply the review file."""
     decisions = load_review(options.review) if options.review else None  # a bad review file fails before any work
-    models, earlier = gather(options.history, options.suffixes, checker.limits) if options.history else ([], [])
+    models, earlier = gather(options.history, checker.limits) if options.history else ([], [])
     results, cached = _check_each(checker, [*subs, *earlier], options)
     done, read_before = results[: len(subs)], results[len(subs) :]
     earlier_scores = [*models, *((r.report, r.score) for r in read_before if r.report is not None)]

@@ -7,10 +7,11 @@ from engine.reader import Reader
 from engine.readers.docx import DocxReader
 from engine.readers.html import HtmlReader
 from engine.readers.jsonreader import JsonReader
+from engine.readers.legacy import LegacyWordReader
 from engine.readers.pdf import PdfReader
 from engine.readers.text import TextReader
 
 
 @hookimpl
 def nianbao_readers() -> list[Reader]:
-    return [TextReader(), JsonReader(), PdfReader(), HtmlReader(), DocxReader()]
+    return [TextReader(), JsonReader(), PdfReader(), HtmlReader(), DocxReader(), LegacyWordReader()]

@@ -56,10 +56,6 @@ def _body_items(body):
 def docx_blocks(data: bytes) -> list[Block]:
     from xml.etree import ElementTree as ET
 
-    if data[:4] == OLE_MAGIC:
-        raise ReadError(
-            ErrorCode.unreadable, detail="an old .doc or a password-protected file, not a DOCX; save it as .docx"
-        )
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             info = archive.getinfo("word/document.xml")
@@ -100,6 +96,10 @@ class DocxReader:
     suffixes = (".docx",)
 
     def read(self, path: Path, data: bytes) -> Report:
+        if data[:4] == OLE_MAGIC:  # a Word 97 file named .docx (or a password-protected one): converted, or refused
+            from engine.readers.legacy import LegacyWordReader
+
+            return LegacyWordReader().read_as(path, data, ".doc")
         return build_report(parse_blocks(docx_blocks(data)), make_source(path, data, "docx"))
 
 

@@ -28,7 +28,7 @@ from engine.checker import Checker
 from engine.i18n import Lang, Msg
 from engine.readers.sniff import sniff
 from engine.result import FileResult, ResultDocument
-from engine.sources import DEFAULT_SUFFIXES, Submission
+from engine.sources import Submission
 from engine.web.pages import result_page, upload_page
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -94,7 +94,7 @@ class SelfCheck:
         self.checker = checker
         self.limits = limits
         self.worker_limits = WorkerLimits(timeout=limits.timeout, memory_mb=limits.memory_mb)
-        self.suffixes = set(DEFAULT_SUFFIXES) | set(checker.host.plugin_suffixes())
+        self.suffixes = set(checker.host.readers())  # every ending a reader takes, plugins' included
         self.loopback_only = bound_host in LOOPBACK
         self.slots = asyncio.Semaphore(limits.pool)
         self.admitted = 0  # running + waiting

@@ -66,7 +66,7 @@ def upload_page(lang: Lang, message: str | None = None) -> str:
         f"<h1>{_t('title', lang)}</h1><p>{_t('lead', lang)}</p>{notice}"
         f'<form class="upload" method="post" action="/check?lang={lang.value}" enctype="multipart/form-data">'
         f'<label for="file">{_t("choose", lang)}</label><br>'
-        '<input id="file" name="file" type="file" required accept=".pdf,.docx,.html,.htm,.txt,.json"><br>'
+        '<input id="file" name="file" type="file" required accept=".pdf,.docx,.doc,.wps,.html,.htm,.txt,.json"><br>'
         f'<button type="submit">{_t("submit", lang)}</button><p>{_t("limit", lang)}</p></form>',
     )
 

@@ -1,0 +1,80 @@
+"""Every file an office receives is read or refused with what to do: .doc and .wps through LibreOffice (when it is
+installed), and images, OFD, spreadsheets and other archives refused by name with one sentence of advice, never
+left out of the batch."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from engine.readers.legacy import soffice
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed here")
+
+
+def _as_doc(docx: Path, folder: Path) -> Path:
+    """The DOCX fixture saved as Word 97 by LibreOffice (the project's own fixture, in another format)."""
+    subprocess.run(
+        [soffice(), f"-env:UserInstallation={(folder / 'lo').as_uri()}", "--headless", "--convert-to", "doc",
+         "--outdir", str(folder), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return folder / (docx.stem + ".doc")
+
+
+@needs_libreoffice
+def test_doc_and_wps_read_like_the_docx_they_came_from(tmp_path, run_json):
+    docx = FIXTURES / "2021-qinghe.docx"
+    doc = _as_doc(docx, tmp_path)
+    wps = tmp_path / "2021-qinghe.wps"  # WPS saves Word-compatible files under its own ending
+    shutil.copy(doc, wps)
+    _code, result = run_json(docx, doc, wps, "--no-cache", "--select", "NB2")
+    by_suffix = {Path(r["source"]["path"]).suffix: r for r in result["results"]}
+    reference = by_suffix[".docx"]["report"]
+    for suffix in (".doc", ".wps"):
+        converted = by_suffix[suffix]
+        assert converted["error"] is None, converted["error"]
+        assert converted["report"]["applications"] == reference["applications"]  # every cell exact
+        assert converted["report"]["review_litigation"] == reference["review_litigation"]
+        assert converted["score"] == by_suffix[".docx"]["score"]
+        assert any("LibreOffice" in note for note in converted["report"]["notes"])
+
+
+def test_without_libreoffice_a_doc_is_refused_with_advice(tmp_path, run_json, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice to be found
+    doc = tmp_path / "报告.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    _code, result = run_json(doc, "--no-cache")
+    error = result["results"][0]["error"]
+    assert error["code"] == "unsupported" and "另存为 DOCX 或 PDF" in error["message"]
+
+
+def test_no_file_is_silently_left_out(tmp_path, run_json):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copy(ROOT / "reports" / "2022-qinghe-natural-resources.txt", folder / "good.txt")
+    kinds = {
+        "scan.png": "扫描件",
+        "report.ofd": "OFD",
+        "tables.xlsx": "电子表格",
+        "all.rar": "zip",
+        "memo.xyz": "不支持",
+    }
+    for name in kinds:
+        (folder / name).write_bytes(b"\x00\x01 not really")
+    (folder / "Thumbs.db").write_bytes(b"x")  # what Windows leaves behind is no submission
+    with zipfile.ZipFile(folder / "batch.zip", "w") as archive:
+        archive.writestr("inner/photo.jpg", b"\xff\xd8\xff")
+        archive.writestr("__MACOSX/._photo.jpg", b"x")
+    _code, result = run_json(folder, "--no-cache")
+    by_name = {Path(r["source"]["path"]).name: r for r in result["results"]}
+    assert set(by_name) == {"good.txt", *kinds, "photo.jpg"}
+    for name, advice in kinds.items():
+        assert by_name[name]["error"]["code"] == "unsupported" and advice in by_name[name]["error"]["message"], name
+    assert "扫描件" in by_name["photo.jpg"]["error"]["message"]
