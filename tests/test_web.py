@@ -105,3 +105,15 @@ def test_serve_binds_to_this_computer_by_default():
 
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1"
+
+
+def test_english_is_kept_from_the_request_to_every_finding(client):
+    report = REPORTS / "2023-bailu-environment-table-errors.txt"
+    answer = client.post("/api/check?lang=en", files={"file": (report.name, report.read_bytes())}).json()
+    assert answer["lang"] == "en"
+    messages = [f["message"] for f in answer["results"][0]["findings"]]
+    assert messages and all(m[:1].isascii() for m in messages), messages  # English (quoting the printed labels)
+    page = client.post("/check?lang=en", files={"file": (report.name, report.read_bytes())}).text
+    assert "What to fix" in page and "Table 4" in page
+    assert "Upload your organ" in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    assert "上传本机关" in client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text

@@ -70,7 +70,12 @@ SECURITY_HEADERS = {
 
 
 def _lang(request: Request) -> Lang:
-    return Lang.en if request.query_params.get("lang") == "en" else Lang.zh
+    """The language asked for: `?lang=` when given, else the browser's first choice (`Accept-Language`)."""
+    asked = request.query_params.get("lang")
+    if asked in (Lang.zh.value, Lang.en.value):
+        return Lang(asked)
+    first = (request.headers.get("accept-language") or "").split(",")[0].strip().lower()
+    return Lang.en if first.startswith("en") else Lang.zh
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ class ServeLimits:
 class SelfCheck:
     def __init__(self, checker: Checker, limits: ServeLimits, bound_host: str = "127.0.0.1"):
         self.checker = checker
+        # Findings are written in the checker's language: one checker per language, the same plugins and profile.
+        self.checkers = {lang: Checker(checker.host, checker.profile, lang, checker.roster) for lang in Lang}
         self.limits = limits
         self.worker_limits = WorkerLimits(timeout=limits.timeout, memory_mb=limits.memory_mb)
         self.suffixes = set(checker.host.readers())  # every ending a reader takes, plugins' included
@@ -101,13 +108,14 @@ class SelfCheck:
 
     # --- the check itself --------------------------------------------------------------------
 
-    def check(self, data: bytes, filename: str, cancel: threading.Event) -> ResultDocument | None:
+    def check(self, data: bytes, filename: str, cancel: threading.Event, lang: Lang = Lang.zh) -> ResultDocument | None:
+        checker = self.checkers[lang]
         results: list[FileResult] = []
-        pool = Pool(self.checker, 1, self.worker_limits)
+        pool = Pool(checker, 1, self.worker_limits)
         if not pool.run([Submission(Path(filename), data=data)], lambda _i, r: results.append(r), cancel):
             return None
-        self.checker.check_across(results, contained(self.limits.timeout, self.limits.memory_mb, cancel))
-        return None if cancel.is_set() else self.checker.document(results)
+        checker.check_across(results, contained(self.limits.timeout, self.limits.memory_mb, cancel))
+        return None if cancel.is_set() else checker.document(results)
 
     async def run_check(self, request: Request, data: bytes, filename: str) -> ResultDocument | Response | None:
         """The check, in a slot of the pool; None when the client went away first."""
@@ -118,7 +126,8 @@ class SelfCheck:
         try:
             async with self.slots:
                 cancel = threading.Event()
-                task = asyncio.ensure_future(run_in_threadpool(self.check, data, filename, cancel))
+                work = run_in_threadpool(self.check, data, filename, cancel, _lang(request))
+                task = asyncio.ensure_future(work)
                 while not task.done():
                     await asyncio.wait({task}, timeout=0.5)
                     if not task.done() and await request.is_disconnected():
