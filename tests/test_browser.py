@@ -70,7 +70,7 @@ def test_clerk_uploads_a_report_and_sees_what_to_fix(server, tmp_path):
     report = ROOT / "reports" / "2023-bailu-environment-table-errors.txt"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone first
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a clerk's phone
         page.goto(server)
         assert "年报体检" in page.title()
         page.set_input_files("#file", str(report))
