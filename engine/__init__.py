@@ -13,12 +13,23 @@ from engine.i18n import Lang, Msg
 from engine.model import Cell, Report, Section, SectionKey
 from engine.organs import Organ, OrganType
 from engine.reader import Reader
-from engine.rule import Applies, BatchRule, CheckContext, CrossReportRule, Finding, Location, Rule, Severity
+from engine.rule import (
+    Applies,
+    BatchRule,
+    Category,
+    CheckContext,
+    CrossReportRule,
+    Finding,
+    Location,
+    Rule,
+    Severity,
+)
 from engine.text import compact, label_key
 
 __all__ = [
     "Applies",
     "BatchRule",  # the 0.1 name of CrossReportRule
+    "Category",
     "Cell",
     "CheckContext",
     "CrossReportRule",

@@ -219,7 +219,7 @@ class Checker:
         self, active: ActiveRule, report: Report, context: CheckContext, out: list[FindingResult]
     ) -> RuleResult:
         cls = active.cls
-        base = {"rule": cls.id, "severity": active.severity, "weight": active.weight}
+        base = {"rule": cls.id, "severity": active.severity, "weight": active.weight, "category": cls.category}
         if not cls.applies.matches_in(report, context):
             return RuleResult(status=Status.not_applicable, **base)
         context = replace(context, options=self.profile.options.get(cls.id, {}))
@@ -255,7 +255,12 @@ class Checker:
         else:
             outcomes = [self.run_across(active, reports, context) for active in self.cross_rules]
         for active, outcome in zip(self.cross_rules, outcomes, strict=True):
-            base = {"rule": active.cls.id, "severity": active.severity, "weight": active.weight}
+            base = {
+                "rule": active.cls.id,
+                "severity": active.severity,
+                "weight": active.weight,
+                "category": active.cls.category,
+            }
             if outcome.error is not None:
                 reason = engine_message("rule.crashed", self.lang, reason=outcome.error)
                 for result in checked:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.model import Report
-from engine.rule import Location, Severity
+from engine.rule import Category, Location, Severity
 
 RESULT_SCHEMA_ID = "nianbao/result/1"
 
@@ -61,6 +61,7 @@ class RuleResult(_Model):
     status: Status
     severity: Severity
     weight: float
+    category: Category = Category.other
     penalty: float = 0.0
     reason: str | None = None  # why a rule crashed
 
@@ -89,6 +90,8 @@ class FileResult(_Model):
     error: FileError | None = None
     score: float | None = None
     grade: str | None = None
+    # Points taken off per category (发布与时效, 要素完整, 数据准确, 内容质量, 跨年与雷同): where the score went.
+    deductions: dict[Category, float] = Field(default_factory=dict)
     findings: list[FindingResult] = Field(default_factory=list)
     rules: list[RuleResult] = Field(default_factory=list)
 

@@ -37,6 +37,31 @@ class Severity(StrEnum):
     info = "info"
 
 
+class Category(StrEnum):
+    """What evaluators score a report on (spec/rules.md, "Scoring"): every rule belongs to one."""
+
+    timeliness = "timeliness"  # 发布与时效
+    completeness = "completeness"  # 要素完整
+    accuracy = "accuracy"  # 数据准确
+    quality = "quality"  # 内容质量
+    copying = "copying"  # 跨年与雷同
+    other = "other"  # a plugin rule that does not say
+
+    @property
+    def label(self) -> Msg:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS: dict[Category, Msg] = {
+    Category.timeliness: Msg("发布与时效", "publication and timeliness"),
+    Category.completeness: Msg("要素完整", "completeness"),
+    Category.accuracy: Msg("数据准确", "data accuracy"),
+    Category.quality: Msg("内容质量", "content quality"),
+    Category.copying: Msg("跨年与雷同", "copying and repetition"),
+    Category.other: Msg("其他", "other"),
+}
+
+
 class Location(BaseModel):
     """Where a finding is: section key; for tables row/column keys and labels; page or line."""
 
@@ -148,6 +173,7 @@ class Rule:
     title_en: ClassVar[str | None] = None
     severity: ClassVar[Severity | str] = Severity.error
     weight: ClassVar[float] = 1.0
+    category: ClassVar[Category | str] = Category.other
     applies: ClassVar[Applies] = Applies()
     messages: ClassVar[Mapping[str, Msg]] = {}
 
@@ -172,6 +198,8 @@ class Rule:
             found.append("title is missing")
         if str(cls.severity) not in {s.value for s in Severity}:
             found.append(f"severity {cls.severity!r} is not error, warning or info")
+        if str(cls.category) not in {c.value for c in Category}:
+            found.append(f"category {cls.category!r} is not one of {', '.join(c.value for c in Category)}")
         if not isinstance(cls.weight, int | float) or cls.weight < 0:
             found.append(f"weight {cls.weight!r} is not a number >= 0")
         if not cls.doc():

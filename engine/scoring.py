@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from engine.i18n import Lang, Msg
 from engine.result import FileResult, FindingResult, Status
-from engine.rule import Severity
+from engine.rule import Category, Severity
 
 SEVERITY_FACTOR: dict[Severity, float] = {Severity.error: 1.0, Severity.warning: 0.4, Severity.info: 0.0}
 FURTHER_FINDING = 0.25
@@ -65,6 +65,11 @@ def rescore(result: FileResult) -> FileResult:
     for r in result.rules:
         r.penalty = rule_penalty(r.weight, standing.get(r.rule, [])) if r.status == Status.failed else 0.0
     result.score = score(r.penalty for r in result.rules)
+    deductions: dict[Category, float] = {}
+    for r in result.rules:
+        if r.penalty:
+            deductions[r.category] = round(deductions.get(r.category, 0.0) + r.penalty, 2)
+    result.deductions = deductions
     result.grade = grade(result.score)
     result.findings.sort(key=finding_order)
     return result

@@ -7,7 +7,20 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import accumulate
 
-from engine import CheckContext, Finding, Location, Msg, Report, Rule, Section, SectionKey, Severity, compact, hookimpl
+from engine import (
+    Category,
+    CheckContext,
+    Finding,
+    Location,
+    Msg,
+    Report,
+    Rule,
+    Section,
+    SectionKey,
+    Severity,
+    compact,
+    hookimpl,
+)
 from rules.claims import CLAIMS, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
 from rules.support import NotANumber, section_location, tidy
 
@@ -54,6 +67,7 @@ class TextTableMismatch(Rule):
     """
 
     id = "NB206"
+    category = Category.accuracy
     name = "text-table-mismatch"
     title = "正文数字与表格不一致"
     title_en = "A figure in the text contradicts the tables"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import Applies, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.text import compact
 from rules.support import section_location
 
@@ -28,6 +28,7 @@ class FeesStatement(Rule):
     """
 
     id = "NB304"
+    category = Category.completeness
     name = "fees-statement"
     title = "第六部分未说明信息处理费收取情况"
     title_en = "Section 6 does not state the information processing fees"
@@ -88,6 +89,7 @@ class OverviewTopics(Rule):
     """
 
     id = "NB305"
+    category = Category.completeness
     name = "overview-topics"
     title = "总体情况未涵盖五个方面"
     title_en = "Section 1 does not cover the five topics"
@@ -142,6 +144,7 @@ class GovernmentAccountability(Rule):
     """
 
     id = "NB306"
+    category = Category.completeness
     name = "government-accountability"
     title = "政府年报未报告考核、评议和责任追究结果"
     title_en = "A government's report omits assessment, evaluation and accountability results"

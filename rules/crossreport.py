@@ -9,7 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import Applies, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, compact, hookimpl
+from engine import (
+    Applies,
+    Category,
+    CheckContext,
+    CrossReportRule,
+    Finding,
+    Msg,
+    Report,
+    SectionKey,
+    Severity,
+    compact,
+    hookimpl,
+)
 from engine.template import APPLICATION_COLUMNS
 from rules.nearcopy import Groups, candidates, signature
 from rules.support import NotANumber, cell_location, section_location, tidy, value
@@ -30,6 +42,7 @@ class CarryOverContinuity(CrossReportRule):
     """
 
     id = "NB501"
+    category = Category.accuracy
     name = "carry-over-continuity"
     title = "上年结转与上一年度报告的结转下年度不一致"
     title_en = "Carried over does not match last year's carried forward"
@@ -94,6 +107,7 @@ class InForceContinuity(CrossReportRule):
     """
 
     id = "NB502"
+    category = Category.accuracy
     name = "in-force-continuity"
     title = "现行有效件数与上年及本年制发、废止数不衔接"
     title_en = "Documents in force do not follow from last year's"
@@ -189,6 +203,7 @@ class DuplicateText(CrossReportRule):
     """
 
     id = "NB503"
+    category = Category.copying
     name = "duplicate-text"
     title = "内容与往年或其他机关的报告雷同"
     title_en = "A section copies last year's report or another organ's"

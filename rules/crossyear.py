@@ -10,7 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import Cell, CheckContext, CrossReportRule, Finding, Msg, Report, SectionKey, Severity, compact, hookimpl
+from engine import (
+    Category,
+    Cell,
+    CheckContext,
+    CrossReportRule,
+    Finding,
+    Msg,
+    Report,
+    SectionKey,
+    Severity,
+    compact,
+    hookimpl,
+)
 from rules.problems import LAST_YEAR, read_problems
 from rules.support import NotANumber, section_location, value
 from rules.years import previous_reports
@@ -58,6 +70,7 @@ class RepeatRate(CrossReportRule):
     """
 
     id = "NB504"
+    category = Category.copying
     name = "repeat-rate"
     title = "与上一年度报告重复率过高"
     title_en = "Much of the prose repeats last year's report"
@@ -173,6 +186,7 @@ class TablesUnchanged(CrossReportRule):
     """
 
     id = "NB505"
+    category = Category.copying
     name = "tables-unchanged"
     title = "统计表数据与上一年度完全相同"
     title_en = "The tables repeat last year's figures exactly"
@@ -235,6 +249,7 @@ class ProblemsCarriedForward(CrossReportRule):
     """
 
     id = "NB506"
+    category = Category.copying
     name = "problems-carried-forward"
     title = "第五部分照搬上一年度的问题与改进措施"
     title_en = "Section 5 carries last year's problems and measures forward"

@@ -7,7 +7,20 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from engine import Applies, CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, compact, hookimpl
+from engine import (
+    Applies,
+    Category,
+    CheckContext,
+    Finding,
+    Location,
+    Msg,
+    Report,
+    Rule,
+    SectionKey,
+    Severity,
+    compact,
+    hookimpl,
+)
 from rules.support import section_location
 
 # Superseded bases a 2021+ report should no longer follow, each with how to name it in a message.
@@ -41,6 +54,7 @@ class OutdatedReferences(Rule):
     """
 
     id = "NB107"
+    category = Category.completeness
     name = "outdated-references"
     title = "沿用已废止的格式或法规依据"
     title_en = "The report follows a superseded format or legal basis"
@@ -80,6 +94,7 @@ class DateSanity(Rule):
     """
 
     id = "NB108"
+    category = Category.quality
     name = "date-sanity"
     title = "落款日期不合理"
     title_en = "The date under the signature is implausible"

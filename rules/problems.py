@@ -9,7 +9,20 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from engine import Applies, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, compact, hookimpl, label_key
+from engine import (
+    Applies,
+    Category,
+    CheckContext,
+    Finding,
+    Msg,
+    Report,
+    Rule,
+    SectionKey,
+    Severity,
+    compact,
+    hookimpl,
+    label_key,
+)
 from rules.support import section_location
 
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")
@@ -116,6 +129,7 @@ class ProblemsEmpty(Rule):
     """
 
     id = "NB301"
+    category = Category.quality
     name = "problems-empty"
     title = "“存在的主要问题及改进情况”为空或只写“无”"
     title_en = "Section 5 (problems and improvements) is empty or says only 'none'"
@@ -170,6 +184,7 @@ class ProblemsThin(Rule):
     """
 
     id = "NB302"
+    category = Category.quality
     name = "problems-thin"
     title = "“存在的主要问题及改进情况”过于单薄或泛泛而谈"
     title_en = "Section 5 is too thin or generic"
@@ -250,6 +265,7 @@ class ProblemsNoRectification(Rule):
     """
 
     id = "NB303"
+    category = Category.quality
     name = "problems-no-rectification"
     title = "未说明上一年度问题的整改情况"
     title_en = "The report says nothing of rectifying last year's problems"

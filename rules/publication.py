@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from engine import Applies, CheckContext, Finding, Location, Msg, Report, Rule, Severity, hookimpl
+from engine import Applies, Category, CheckContext, Finding, Location, Msg, Report, Rule, Severity, hookimpl
 from engine.organs import OrganType
 
 DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "town": "03-31"}
@@ -38,6 +38,7 @@ class LatePublication(Rule):
     """
 
     id = "NB401"
+    category = Category.timeliness
     name = "late-publication"
     title = "年度报告发布晚于法定期限"
     title_en = "The report was published after its deadline"

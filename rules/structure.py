@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from engine import Category, CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.template import (
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
@@ -40,6 +40,7 @@ class SectionMissing(Rule):
     """
 
     id = "NB101"
+    category = Category.completeness
     name = "section-missing"
     title = "缺少必备的六个部分之一"
     title_en = "A mandatory section is missing"
@@ -75,6 +76,7 @@ class SectionOrder(Rule):
     """
 
     id = "NB102"
+    category = Category.completeness
     name = "section-order"
     title = "各部分重复或顺序不对"
     title_en = "Sections are repeated or out of order"
@@ -125,6 +127,7 @@ class Title(Rule):
     """
 
     id = "NB103"
+    category = Category.completeness
     name = "title"
     title = "标题缺少机关名称或年份，或年份与统计年度不符"
     title_en = "The title lacks the organ or the year, or names another year"
@@ -190,6 +193,7 @@ class TemplateMismatch(Rule):
     """
 
     id = "NB104"
+    category = Category.completeness
     name = "template-mismatch"
     title = "统计表格式与报告年度不符"
     title_en = "The tables' template does not match the report year"
@@ -247,6 +251,7 @@ class TableIncomplete(Rule):
     """
 
     id = "NB105"
+    category = Category.completeness
     name = "table-incomplete"
     title = "统计表缺少行、列或整张表"
     title_en = "A table, or a template row or column, is missing"
@@ -327,6 +332,7 @@ class PeriodStatement(Rule):
     """
 
     id = "NB106"
+    category = Category.completeness
     name = "period-statement"
     title = "缺少统计期限说明，或统计期限年份不对"
     title_en = "No statistical-period sentence, or it names another year"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine import CheckContext, Finding, Msg, Report, Rule, Severity, hookimpl
+from engine import Category, CheckContext, Finding, Msg, Report, Rule, Severity, hookimpl
 from engine.template import (
     APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
@@ -31,6 +31,7 @@ class ApplicationsBalance(Rule):
     """
 
     id = "NB201"
+    category = Category.accuracy
     name = "applications-balance"
     title = "表三：新收+结转 ≠ 办理总计+结转下年度"
     title_en = "Table 3: received + carried over ≠ handled + carried forward"
@@ -94,6 +95,7 @@ class ApplicationsOutcomeTotal(Rule):
     """
 
     id = "NB202"
+    category = Category.accuracy
     name = "applications-outcome-total"
     title = "表三：办理结果各项之和 ≠（七）总计"
     title_en = "Table 3: outcome rows do not add up to the total"
@@ -166,6 +168,7 @@ class ApplicationsRowTotal(Rule):
     """
 
     id = "NB203"
+    category = Category.accuracy
     name = "applications-row-total"
     title = "表三：各类申请人之和 ≠ 总计"
     title_en = "Table 3: applicant columns do not add up to the total column"
@@ -222,6 +225,7 @@ class ReviewLitigationTotal(Rule):
     """
 
     id = "NB204"
+    category = Category.accuracy
     name = "review-litigation-total"
     title = "表四：各结果之和 ≠ 总计"
     title_en = "Table 4: outcomes do not add up to the total"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from engine import Applies, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.organs import Level
 from engine.template import MONEY_CELLS, SIGNED_COLUMNS, Template, column_label, row_label
 from rules.support import NIL_WORDS, cell_location
@@ -32,6 +32,7 @@ class CellValue(Rule):
     """
 
     id = "NB205"
+    category = Category.accuracy
     name = "cell-value"
     title = "表格单元格不是规范的数字"
     title_en = "A table cell is not a proper number"
@@ -162,6 +163,7 @@ class RegulationsCapacity(Rule):
     """
 
     id = "NB207"
+    category = Category.accuracy
     name = "regulations-capacity"
     title = "乡镇街道或县级机关填报了规章"
     title_en = "A town or county-level organ reports regulations (规章)"
@@ -212,6 +214,7 @@ class FeeUnit(Rule):
     """
 
     id = "NB208"
+    category = Category.accuracy
     name = "fee-unit"
     title = "行政事业性收费金额像是以元而非万元填报"
     title_en = "The fee amount looks like yuan rather than 10,000 yuan"

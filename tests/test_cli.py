@@ -155,3 +155,11 @@ def test_profile_severity_caps_the_findings_of_a_rule(run_json, tmp_path):
     assert {f["severity"] for f in doc["results"][0]["findings"]} == {"warning"}
     _, doc = run_json(html, "--select", "NB205", "--profile", profile)
     assert {f["severity"] for f in doc["results"][0]["findings"]} == {"info"}
+
+
+def test_the_score_says_where_its_points_went(run_json):
+    _code, doc = run_json(ROOT / "reports" / "2023-bailu-environment-table-errors.txt", "--no-cache")
+    result = doc["results"][0]
+    assert result["deductions"] == {"accuracy": 66.0}
+    assert round(100 - sum(result["deductions"].values()), 1) == result["score"]
+    assert {r["category"] for r in result["rules"]} >= {"timeliness", "completeness", "accuracy", "quality"}

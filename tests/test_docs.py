@@ -95,3 +95,11 @@ def test_rule_cases_pattern_that_matches_nothing_is_an_error(tmp_path):
 
     with pytest.raises(FileNotFoundError):
         load_rule_cases(tmp_path / "cases" / "*.json")
+
+
+def test_every_builtin_rule_declares_its_category():
+    from engine.plugins import PluginHost
+    from engine.rule import Category
+
+    for entry in PluginHost.load(entry_points=False).rules():
+        assert Category(str(entry.cls.category)) is not Category.other, entry.cls.id

@@ -11,9 +11,11 @@ from typing import Any
 from engine.i18n import Lang, Msg
 from engine.model import SectionKey
 from engine.result import FileResult, FindingResult, ResultDocument
-from engine.rule import Severity
+from engine.rule import Category, Severity
 from engine.scoring import grade_label
 from engine.template import column_label, row_label
+
+SCORED = tuple(c for c in Category if c is not Category.other)  # the categories evaluators score
 
 REPORT_COLUMNS: dict[str, Msg] = {
     "rank": Msg("名次", "rank"),
@@ -28,6 +30,7 @@ REPORT_COLUMNS: dict[str, Msg] = {
     "grade": Msg("等级", "grade"),
     "errors": Msg("错误", "errors"),
     "warnings": Msg("警告", "warnings"),
+    **{f"deduct_{c.value}": Msg(f"扣分·{c.label.zh}", f"points off: {c.label.en}") for c in SCORED},
     "failed_rules": Msg("未通过的规则", "failed rules"),
     "read_error": Msg("无法读取", "read error"),
 }
@@ -94,6 +97,7 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
             "grade": grade_label(r.grade, lang) if r.grade else None,
             "errors": r.count(Severity.error) if report else None,
             "warnings": r.count(Severity.warning) if report else None,
+            **{f"deduct_{c.value}": r.deductions.get(c, 0.0) if report else None for c in SCORED},
             "failed_rules": " ".join(failed),
             "read_error": f"[{r.error.code}] {r.error.message}" if r.error else None,
         }

@@ -20,6 +20,7 @@ UI: dict[str, Msg] = {
         "score {score} · {grade} · {errors} error(s) · {warnings} warning(s) · {infos} note(s)",
     ),
     "clean": Msg("未发现问题。", "No findings."),
+    "deductions": Msg("扣分：{parts}", "Points off: {parts}"),
     "list_sep": Msg("、", ", "),
     "unreadable": Msg("无法检查（{code}）：{message}", "Not checked ({code}): {message}"),
     "crashed": Msg("规则 {rule} 运行出错：{reason}", "Rule {rule} crashed: {reason}"),
@@ -94,6 +95,12 @@ def render_file(result: FileResult, lang: Lang) -> list[str]:
             infos=result.count(Severity.info),
         )
     )
+    if result.deductions:
+        parts = [
+            f"{c.label.render(lang)} −{points:g}"
+            for c, points in sorted(result.deductions.items(), key=lambda kv: -kv[1])
+        ]
+        lines.append("  " + _t("deductions", lang, parts=_t("list_sep", lang).join(parts)))
     if not result.findings:
         lines.append("  " + _t("clean", lang))
     for section, findings in by_section(result.findings):
