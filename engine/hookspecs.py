@@ -32,7 +32,7 @@ def nianbao_rules() -> list[type[Rule]]:
 
     Each is a subclass of :class:`engine.Rule` that declares ``id`` (two or more capital letters and
     three digits, e.g. ``GZ101``; ``NB`` is reserved for built-ins), ``name`` (kebab-case), ``title``,
-    ``severity``, ``weight``, optionally ``applies`` and ``messages``, a docstring (its documentation)
+    ``severity``, ``weight``, optionally ``category``, ``applies`` and ``messages``, a docstring (its documentation)
     and a ``check(report, context)`` method yielding :class:`engine.Finding` objects.
     A class whose declaration is unsound, or whose id is already taken, is reported and skipped.
     """
