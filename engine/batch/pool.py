@@ -48,7 +48,7 @@ _PARENT_ENDS_LOCK = threading.Lock()
 @dataclass(frozen=True)
 class WorkerLimits:
     timeout: float = DEFAULT_TIMEOUT  # seconds per file
-    memory_mb: int | None = DEFAULT_MEMORY_MB  # address space per worker; None: no limit
+    memory_mb: int | None = DEFAULT_MEMORY_MB  # what a worker may allocate beyond what it inherits; None: no limit
 
 
 def _close_inherited() -> None:
