@@ -78,3 +78,13 @@ def test_no_file_is_silently_left_out(tmp_path, run_json):
     for name, advice in kinds.items():
         assert by_name[name]["error"]["code"] == "unsupported" and advice in by_name[name]["error"]["message"], name
     assert "扫描件" in by_name["photo.jpg"]["error"]["message"]
+
+
+@needs_libreoffice
+def test_a_word97_file_named_docx_is_read_as_what_it_holds(tmp_path, run_json):
+    renamed = tmp_path / "报告.docx"
+    shutil.copy(_as_doc(FIXTURES / "2021-qinghe.docx", tmp_path), renamed)
+    _code, result = run_json(renamed, "--no-cache")
+    report = result["results"][0]["report"]
+    assert result["results"][0]["error"] is None and report["applications"]
+    assert any("扩展名" in note for note in report["notes"]) and any("LibreOffice" in n for n in report["notes"])

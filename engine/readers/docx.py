@@ -96,10 +96,8 @@ class DocxReader:
     suffixes = (".docx",)
 
     def read(self, path: Path, data: bytes) -> Report:
-        if data[:4] == OLE_MAGIC:  # a Word 97 file named .docx (or a password-protected one): converted, or refused
-            from engine.readers.legacy import LegacyWordReader
-
-            return LegacyWordReader().read_as(path, data, ".doc")
+        if data[:4] == OLE_MAGIC:  # the checker sends a Word 97 file named .docx to the .doc reader (sniff)
+            raise ReadError(ErrorCode.unreadable, detail="an old .doc or a password-protected file, not a DOCX")
         return build_report(parse_blocks(docx_blocks(data)), make_source(path, data, "docx"))
 
 

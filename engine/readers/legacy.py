@@ -34,7 +34,7 @@ def soffice() -> str | None:
 
 
 class LegacyWordReader:
-    format = "docx"  # read as the DOCX it becomes; the model's notes say it was converted
+    format = "doc"  # what sniffing calls an OLE file; the model's source says docx, its notes that it was converted
     suffixes = SUFFIXES
 
     def read(self, path: Path, data: bytes) -> Report:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 
 def sniff(data: bytes) -> str | None:
-    """ "pdf", "docx", "html", "json", or None when the content does not say."""
+    """ "pdf", "docx", "doc" (an OLE container: Word 97 or WPS), "html", "json", or None when the content does not
+    say."""
     head = data[:2048]
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
