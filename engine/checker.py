@@ -331,6 +331,7 @@ class Checker:
             location=finding.location if isinstance(finding.location, Location) else Location(),
             expected=finding.expected,
             actual=finding.actual,
+            ceiling=finding.ceiling,
         )
 
     # --- the whole run ---------------------------------------------------------------------

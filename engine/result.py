@@ -48,6 +48,7 @@ class FindingResult(_Model):
     location: Location = Field(default_factory=Location)
     expected: Any = None
     actual: Any = None
+    ceiling: str | None = None  # the highest grade the report may have with this finding
     review: Review | None = None
 
     @property

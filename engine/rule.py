@@ -93,6 +93,9 @@ class Finding(BaseModel):
     expected: Any = None
     actual: Any = None
     severity: Severity | None = None
+    # The highest grade a report with this finding may have, whatever its score ("合格": a report without
+    # section 五 or a statistical table is never 良好 or 优秀, spec/rules.md "Scoring").
+    ceiling: str | None = None
 
 
 @dataclass(frozen=True)

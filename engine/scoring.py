@@ -51,6 +51,13 @@ def grade(value: float) -> str:
     return next(name for floor, name, _ in GRADES if value >= floor)
 
 
+def capped(name: str, ceilings: Iterable[str]) -> str:
+    """The grade, no higher than the lowest ceiling a finding sets."""
+    order = [zh for _, zh, _ in GRADES]  # best first
+    worst = max((order.index(c) for c in ceilings if c in order), default=0)
+    return order[max(order.index(name), worst)]
+
+
 def grade_label(name: str | None, lang: Lang) -> str:
     """A grade as the reader's language names it (the result document keeps the Chinese name)."""
     return next((Msg(zh, en).render(lang) for _, zh, en in GRADES if zh == name), name or "")
@@ -70,7 +77,7 @@ def rescore(result: FileResult) -> FileResult:
         if r.penalty:
             deductions[r.category] = round(deductions.get(r.category, 0.0) + r.penalty, 2)
     result.deductions = deductions
-    result.grade = grade(result.score)
+    result.grade = capped(grade(result.score), [f.ceiling for f in result.findings if f.counts and f.ceiling])
     result.findings.sort(key=finding_order)
     return result
 

@@ -122,7 +122,8 @@ class ProblemsEmpty(Rule):
     says only 无 or 暂无, is treated by supervisors as a missing element.
 
     How it decides: the section's prose, without spaces and punctuation, is empty or is one of
-    无 / 暂无 / 没有 / 无此项. A missing section is NB101's finding, not this rule's.
+    无 / 暂无 / 没有 / 无此项. A missing section is NB101's finding, not this rule's. A report with this finding
+    grades 合格 at best, whatever its score.
 
     How to fix: name the concrete problems of this year's work (for example late answers, thin
     policy explanations, an outdated catalogue) and what will be done about each.
@@ -158,6 +159,7 @@ class ProblemsEmpty(Rule):
                 key="nothing" if words else "empty",
                 params={"text": section.text.strip()},
                 location=section_location(report, SectionKey.problems.value),
+                ceiling="合格",  # no section 五 worth the name: never above 合格, whatever the score
             )
 
 

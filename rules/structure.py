@@ -22,6 +22,11 @@ from rules.support import cell_location, section_location
 ORDER = list(SectionKey)
 
 
+# Without section 五 or a statistical table a report grades 合格 at best, whatever its score (spec/rules.md).
+PASS = "合格"
+_CAPPED = frozenset({SectionKey.problems, SectionKey.proactive, SectionKey.applications, SectionKey.review_litigation})
+
+
 class SectionMissing(Rule):
     """Each of the six mandatory sections 一 to 六 must be present.
 
@@ -33,7 +38,8 @@ class SectionMissing(Rule):
 
     How it decides: a heading is recognised by its words, whatever its spacing or numbering, so the common
     variants (四、政府信息公开行政复议及行政诉讼情况, 五、存在问题及改进情况) count as present.
-    One finding per missing section; rules about a section's content stay silent when it is missing.
+    One finding per missing section; rules about a section's content stay silent when it is missing. Without
+    section 二, 三, 四 or 五 a report grades 合格 at best, whatever its score.
 
     How to fix: add the section under its official heading. A section with nothing to report still
     needs its heading and a sentence (for example 六 "本年度无其他需要报告的事项").
@@ -60,6 +66,7 @@ class SectionMissing(Rule):
                     key="missing",
                     params={"numeral": key.numeral, "heading": key.heading, "heading_en": key.heading_en},
                     location=Location(section=key.value),
+                    ceiling=PASS if key in _CAPPED else None,
                 )
 
 
@@ -245,7 +252,8 @@ class TableIncomplete(Rule):
     （六）其他处理 lacks its three sub-rows.
 
     How it decides: against the template the tables follow (2019 or 2021); one finding per missing row,
-    one per row with missing columns, one per section printed without its table. Extra rows are allowed.
+    one per row with missing columns, one per section printed without its table (then the report grades 合格 at
+    best, whatever its score). Extra rows are allowed.
 
     How to fix: print the full official table; write 0 where there is nothing to report.
     """
@@ -282,6 +290,7 @@ class TableIncomplete(Rule):
                         key="table",
                         params={"numeral": section.numeral, "table": zh, "table_en": en},
                         location=section_location(report, section.value),
+                        ceiling=PASS,
                     )
                 continue
             if template is None:

@@ -163,3 +163,21 @@ def test_the_score_says_where_its_points_went(run_json):
     assert result["deductions"] == {"accuracy": 66.0}
     assert round(100 - sum(result["deductions"].values()), 1) == result["score"]
     assert {r["category"] for r in result["rules"]} >= {"timeliness", "completeness", "accuracy", "quality"}
+
+
+def test_no_section_five_or_no_table_grades_pass_at_best(run_json, tmp_path):
+    """A report whose section 五 says only 无, or that lacks a table, is never 良好 or 优秀, whatever its score."""
+    text = CLEAN.read_text(encoding="utf-8")
+    start = text.index("五、")
+    end = text.index("六、")
+    empty_five = tmp_path / "empty-five.txt"
+    empty_five.write_text(text[:start] + "五、存在的主要问题及改进情况\n无\n" + text[end:], encoding="utf-8")
+    _code, doc = run_json(empty_five, "--no-cache", "--ignore", "NB302,NB303")
+    result = doc["results"][0]
+    assert result["score"] >= 80 and result["grade"] == "合格"  # 88 points would be 良好
+    assert any(f["rule"] == "NB301" and f["ceiling"] == "合格" for f in result["findings"])
+    dismissed = tmp_path / "review.toml"
+    fingerprint = next(f["fingerprint"] for f in result["findings"] if f["rule"] == "NB301")
+    dismissed.write_text(f'[[finding]]\nfingerprint = "{fingerprint}"\nstatus = "dismissed"\n', encoding="utf-8")
+    _code, doc = run_json(empty_five, "--no-cache", "--ignore", "NB302,NB303", "--review", dismissed)
+    assert doc["results"][0]["grade"] == "优秀"  # a reviewer's dismissal lifts the ceiling with the finding
