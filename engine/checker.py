@@ -168,7 +168,8 @@ class Checker:
 
     def failed(self, name: str, err: ReadError) -> FileResult:
         return FileResult(
-            source=SourceRef(path=name), error=FileError(code=err.code.value, message=err.message(self.lang))
+            source=SourceRef(path=name),
+            error=FileError(code=err.code.value, message=err.message(self.lang), detail=err.params.get("detail")),
         )
 
     def context(self) -> CheckContext:

@@ -39,8 +39,9 @@ class Msg:
 
 ENGINE_MESSAGES: dict[str, Msg] = {
     "error.unreadable": Msg(
-        "文件无法读取（已损坏或不完整）：{detail}。请重新导出或重新上传完整文件。",
-        "The file cannot be read (corrupt or truncated): {detail}. Export or upload it again.",
+        "文件无法读取（已损坏或不完整）。请从原文件重新导出 PDF 或 DOCX，完整上传后再提交。",
+        "The file cannot be read (damaged or incomplete). Export the PDF or DOCX again from the original and "
+        "submit the whole file.",
     ),
     "error.invalid-json": Msg(
         "JSON 报告不符合报告模型（schemas/report.schema.json）：{detail}。请按模型修正后再提交。",
@@ -143,8 +144,8 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "An archive inside an archive is not read. Put the reports directly into one archive.",
     ),
     "error.archive-unreadable": Msg(
-        "压缩包无法打开（已损坏或不是 zip 文件）：{detail}。",
-        "The archive cannot be opened (damaged, or not a zip file): {detail}.",
+        "压缩包无法打开（已损坏或不是 zip 文件）。请重新打包为 zip 后再提交。",
+        "The archive cannot be opened (damaged, or not a zip file). Pack the reports as a zip again.",
     ),
     "error.needs-libreoffice": Msg(
         "“{suffix}”文件需要 LibreOffice 才能读取，本机未安装。请在 Word/WPS 中另存为 DOCX 或 PDF 后再提交。",
@@ -152,9 +153,9 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "and submit that.",
     ),
     "error.conversion-failed": Msg(
-        "“{suffix}”文件转换失败（{detail}），可能已损坏或有密码。请在 Word/WPS 中另存为 DOCX 或 PDF 后再提交。",
-        "The '{suffix}' file could not be converted ({detail}); it may be damaged or password-protected. Save it "
-        "as DOCX or PDF in Word/WPS and submit that.",
+        "“{suffix}”文件无法转换，可能已损坏或设有密码。请在 Word/WPS 中另存为 DOCX 或 PDF 后再提交。",
+        "The '{suffix}' file could not be converted; it may be damaged or password-protected. Save it as DOCX or "
+        "PDF in Word/WPS and submit that.",
     ),
     "roster.ambiguous": Msg(
         "报告署名“{name}”与名单中多个机关相符（{candidates}），未自动配对，请在名单中补充别名。",

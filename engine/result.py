@@ -69,7 +69,8 @@ class RuleResult(_Model):
 
 class FileError(_Model):
     code: str
-    message: str
+    message: str  # what is wrong and what to do, in plain words
+    detail: str | None = None  # what the reader saw, for the office and other systems (never shown to a clerk)
 
 
 class SourceRef(_Model):

@@ -117,3 +117,13 @@ def test_english_is_kept_from_the_request_to_every_finding(client):
     assert "What to fix" in page and "Table 4" in page
     assert "Upload your organ" in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
     assert "上传本机关" in client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
+
+
+def test_a_damaged_file_gets_one_plain_sentence_not_internals(client):
+    good = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
+    answer = client.post("/api/check", files={"file": ("报告.pdf", good[: len(good) // 3])}).json()
+    error = answer["results"][0]["error"]
+    assert error["code"] == "unreadable" and "重新导出" in error["message"]
+    assert error["detail"]  # what the reader saw, kept for systems
+    page = client.post("/check", files={"file": ("报告.pdf", good[: len(good) // 3])}).text
+    assert error["detail"] not in page and "重新导出" in page

@@ -99,7 +99,11 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
             "warnings": r.count(Severity.warning) if report else None,
             **{f"deduct_{c.value}": r.deductions.get(c, 0.0) if report else None for c in SCORED},
             "failed_rules": " ".join(failed),
-            "read_error": f"[{r.error.code}] {r.error.message}" if r.error else None,
+            "read_error": (
+                f"[{r.error.code}] {r.error.message}" + (f" ({r.error.detail})" if r.error.detail else "")
+                if r.error
+                else None
+            ),
         }
 
 

@@ -23,6 +23,7 @@ UI: dict[str, Msg] = {
     "deductions": Msg("扣分：{parts}", "Points off: {parts}"),
     "list_sep": Msg("、", ", "),
     "unreadable": Msg("无法检查（{code}）：{message}", "Not checked ({code}): {message}"),
+    "detail": Msg("（读取时所见：{detail}）", "(what the reader saw: {detail})"),
     "crashed": Msg("规则 {rule} 运行出错：{reason}", "Rule {rule} crashed: {reason}"),
     "where_line": Msg("第 {line} 行", "line {line}"),
     "where_page": Msg("第 {page} 页", "page {page}"),
@@ -68,6 +69,8 @@ def render_file(result: FileResult, lang: Lang) -> list[str]:
     lines = [_t("header", lang, path=result.source.path)]
     if result.error:
         lines.append("  " + _t("unreadable", lang, code=result.error.code, message=result.error.message))
+        if result.error.detail:  # for the office; the clerk's page shows the plain sentence only
+            lines.append("    " + _t("detail", lang, detail=result.error.detail))
         return lines
     report = result.report
     assert report is not None and result.score is not None
