@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.text import compact
-from rules.support import section_location
+from rules.support import prose, section_location
 
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")
 
@@ -161,7 +161,7 @@ class GovernmentAccountability(Rule):
     }
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
-        text = compact(report.preface + "".join(s.text for s in report.sections))
+        text = prose(report)
         missing = [(zh, en) for zh, en, words in _ACCOUNTABILITY if not _with_result(text, words)]
         if missing:
             yield Finding(

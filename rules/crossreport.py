@@ -19,12 +19,11 @@ from engine import (
     Report,
     SectionKey,
     Severity,
-    compact,
     hookimpl,
 )
 from engine.template import APPLICATION_COLUMNS
-from rules.nearcopy import Groups, candidates, signature
-from rules.support import NotANumber, cell_location, section_location, tidy, value
+from rules.nearcopy import Groups, candidates, chinese, shingles, signature
+from rules.support import NotANumber, cell_location, prose, section_location, tidy, value
 from rules.years import organ_keys, previous_reports
 
 
@@ -145,7 +144,7 @@ class InForceContinuity(CrossReportRule):
                 except (KeyError, NotANumber):
                     continue
                 expected = before + issued - repealed
-                if actual != expected and not _CLEAN_UP.search(_text(reports[i])):
+                if actual != expected and not _CLEAN_UP.search(prose(reports[i])):
                     yield (
                         i,
                         Finding(
@@ -169,23 +168,8 @@ class InForceContinuity(CrossReportRule):
 _CLEAN_UP = re.compile(r"清理.{0,40}?现行有效|现行有效.{0,30}?(?:清理|调整|核减|核增|合并|重新统计)")
 
 
-def _text(report: Report) -> str:
-    return compact("\n".join([report.preface, *(s.text for s in report.sections)]))
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-SHINGLE = 5
 MIN_CHARS = 80
 THRESHOLD = 0.8
-
-
-def _shingles(text: str, agency: str | None) -> frozenset[str]:
-    """Five-character pieces of a text's Chinese, with the organ's own name taken out (so that two organs'
-    copies of one text still match)."""
-    if agency:
-        text = text.replace(agency, "")
-    chars = "".join(_CJK.findall(text))
-    return frozenset(chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1))
 
 
 class DuplicateText(CrossReportRule):
@@ -231,9 +215,9 @@ class DuplicateText(CrossReportRule):
             owners, texts = [], []
             for i, r in enumerate(reports):
                 section = r.section(key)
-                if section and len(_CJK.findall(section.text)) >= MIN_CHARS:
+                if section and len(chinese(section.text)) >= MIN_CHARS:
                     owners.append(i)
-                    texts.append(_shingles(section.text, r.agency))
+                    texts.append(shingles(chinese(section.text, r.agency)))
             groups = Groups.of(len(texts))
             best: dict[int, tuple[float, int]] = {}  # report -> (score, the other report) of its closest copy
             last_year: set[int] = set()  # reports that reuse the same organ's earlier section

@@ -20,30 +20,17 @@ from engine import (
     Report,
     SectionKey,
     Severity,
-    compact,
     hookimpl,
 )
-from rules.problems import LAST_YEAR, read_problems
+from rules.nearcopy import chinese, shingles
+from rules.problems import read_problems, rectification_unaccounted
 from rules.support import NotANumber, section_location, value
 from rules.years import previous_reports
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
-SHINGLE = 5
 PROSE = (SectionKey.overview, SectionKey.problems, SectionKey.other_matters)
 MIN_CHARS = 200  # a shorter text says too little to call it repeated
 SENTENCE_SHARE = 0.8  # a sentence is repeated when this share of its pieces is in last year's text
-
-
-def _chinese(text: str, agency: str | None = None) -> str:
-    if agency:
-        text = text.replace(agency, "")
-    return _NOT_CJK.sub("", text)
-
-
-def shingles(chars: str) -> set[str]:
-    return {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
 
 
 def _prose(report: Report) -> list[tuple[str, str]]:
@@ -93,11 +80,11 @@ class RepeatRate(CrossReportRule):
         threshold = float(context.options.get("threshold", 0.5))
         for i, last in previous_reports(reports, context).items():
             now = reports[i]
-            chars = "".join(_chinese(t, now.agency) for _, t in _prose(now))
+            chars = "".join(chinese(t, now.agency) for _, t in _prose(now))
             if len(chars) < MIN_CHARS:
                 continue
             mine = shingles(chars)
-            theirs = shingles("".join(_chinese(t, last.agency) for _, t in _prose(last)))
+            theirs = shingles("".join(chinese(t, last.agency) for _, t in _prose(last)))
             share = len(mine & theirs) / len(mine) if mine else 0.0
             if share <= threshold:
                 continue
@@ -122,10 +109,10 @@ class RepeatRate(CrossReportRule):
             )
 
     @staticmethod
-    def _repeated(report: Report, theirs: set[str]) -> Iterator[tuple[str, str]]:
+    def _repeated(report: Report, theirs: frozenset[str]) -> Iterator[tuple[str, str]]:
         for where, text in _prose(report):
             for m in _SENTENCE.finditer(text):
-                pieces = shingles(_chinese(m.group(0), report.agency))
+                pieces = shingles(chinese(m.group(0), report.agency))
                 if len(pieces) >= 8 and len(pieces & theirs) >= SENTENCE_SHARE * len(pieces):
                     yield where, m.group(0).strip()
 
@@ -286,20 +273,19 @@ class ProblemsCarriedForward(CrossReportRule):
             if now is None or then is None:
                 continue
             year = last.year or "?"
-            copied = [m for m in now.measures if len(_CJK.findall(m)) >= self.MIN_MEASURE and m in then.whole]
+            copied = [m for m in now.measures if len(chinese(m)) >= self.MIN_MEASURE and m in then.whole]
             if copied:
                 yield i, self._finding(reports[i], "copied", copied, year, Severity.warning)
-            present = shingles(_chinese(now.whole))
+            present = shingles(chinese(now.whole))
             again = [
                 p
                 for p in then.problems
-                if (pieces := shingles(_chinese(p))) and len(pieces & present) >= 0.8 * len(pieces)
+                if (pieces := shingles(chinese(p))) and len(pieces & present) >= 0.8 * len(pieces)
             ]
             if again:
                 yield i, self._finding(reports[i], "reappear", again, year, Severity.info)
             # NB303's evidence: the report does not account for last year's problems, and here they are.
-            text = compact("\n".join([reports[i].preface, *(s.text for s in reports[i].sections)]))
-            if then.problems and not LAST_YEAR.search(text):
+            if then.problems and rectification_unaccounted(reports[i]):
                 yield i, self._finding(reports[i], "unaccounted", then.problems, year, Severity.info)
 
     @staticmethod

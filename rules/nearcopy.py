@@ -17,9 +17,27 @@ this needs one hash per shingle and the standard library.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+SHINGLE = 5  # characters per piece: long enough to be specific to a text, short enough to survive small edits
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def chinese(text: str, agency: str | None = None) -> str:
+    """The Chinese characters of a text, the organ's own name taken out (two organs' copies of one text still
+    match)."""
+    if agency:
+        text = text.replace(agency, "")
+    return _NOT_CJK.sub("", text)
+
+
+def shingles(chars: str) -> frozenset[str]:
+    """The five-character pieces of a run of Chinese characters."""
+    return frozenset(chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1))
+
 
 BINS = 64
 ROWS = 4

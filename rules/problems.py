@@ -23,7 +23,7 @@ from engine import (
     hookimpl,
     label_key,
 )
-from rules.support import section_location
+from rules.support import prose, section_location
 
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -242,7 +242,7 @@ class ProblemsThin(Rule):
             yield Finding(key="fewer_measures", params=params, location=where)
 
 
-# A sentence accounting for last year's problems (what NB303 looks for; NB506 names the problems when it is absent).
+# A sentence accounting for last year's problems (what NB303 looks for).
 LAST_YEAR = re.compile(
     r"(上一?年度?|去年|以往|往年|前一年|\d{4}年(?:度)?(?:工作中)?存在)[^。；]{0,40}?(整改|改进|落实|解决)"
     r"|(整改|改进)[^。；]{0,30}?(上一?年度?|去年)"
@@ -283,16 +283,23 @@ class ProblemsNoRectification(Rule):
     }
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
-        section = report.section(SectionKey.problems)
-        if section is None or _NOTHING.match(label_key(section.text)):
-            return
-        text = simplified(compact(report.preface + "".join(s.text for s in report.sections)))
-        if LAST_YEAR.search(text):
-            return
-        founded = _FOUNDED.search(text)
-        if founded and (report.year is None or str(report.year) in text[max(0, founded.start() - 12) : founded.end()]):
-            return
-        yield Finding(key="missing", location=section_location(report, SectionKey.problems.value))
+        if rectification_unaccounted(report):
+            yield Finding(key="missing", location=section_location(report, SectionKey.problems.value))
+
+
+def rectification_unaccounted(report: Report) -> bool:
+    """NB303's decision, which NB506 completes with last year's list: the report has a section 五 worth the name,
+    says nowhere how last year's problems were rectified, and is not from an organ founded in the report year."""
+    section = report.section(SectionKey.problems)
+    if section is None or _NOTHING.match(label_key(section.text)):
+        return False
+    text = simplified(prose(report))
+    if LAST_YEAR.search(text):
+        return False
+    founded = _FOUNDED.search(text)
+    return not (
+        founded and (report.year is None or str(report.year) in text[max(0, founded.start() - 12) : founded.end()])
+    )
 
 
 @hookimpl

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from engine import Cell, Location, Report
 from engine.template import column_label, row_label
-from engine.text import NIL_WORDS
+from engine.text import NIL_WORDS, compact
 
 
 class NotANumber(Exception):
@@ -49,6 +49,11 @@ def cell_location(
         line=anchor.line if anchor else None,
         cells=list(cells) or ([(row, column)] if column else None),
     )
+
+
+def prose(report: Report) -> str:
+    """The whole report's text (preface and every section) in its compact form, for rules that look anywhere."""
+    return compact(report.preface + "".join(s.text for s in report.sections))
 
 
 def section_location(report: Report, key: str, line: int | None = None, at: int | None = None) -> Location:

@@ -64,11 +64,14 @@ def run_json(run):
     return _run
 
 
-def nianbao_process(*args, extra_path: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+def nianbao_process(
+    *args, extra_path: Path | None = None, env: dict | None = None, **kwargs
+) -> subprocess.CompletedProcess:
     """`python -m engine.cli ARGS` in a process of its own (for what needs one: plugins installed elsewhere,
-    process limits, killing)."""
+    process limits, killing); `env` adds to the environment."""
     paths = [str(p) for p in (extra_path, ROOT) if p]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(env or {})}
+    kwargs.setdefault("timeout", 300)
     return subprocess.run(
         [sys.executable, "-m", "engine.cli", *map(str, args)],
         capture_output=True,

@@ -18,23 +18,11 @@ import pytest
 
 from engine.outputs.rows import spreadsheet_safe
 from tests.conftest import ROOT
+from tests.conftest import nianbao_process as nianbao
 
 PLUGINS = ROOT / "tests" / "plugins"
 GOOD = ROOT / "reports" / "2022-qinghe-natural-resources.txt"
 OTHER = ROOT / "reports" / "2023-bailu-environment-table-errors.txt"
-
-
-def nianbao(*args, env: dict | None = None, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "engine.cli", *map(str, args)],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        **kwargs,
-    )
 
 
 def profile(tmp_path: Path, **limits) -> Path:

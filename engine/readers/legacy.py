@@ -38,10 +38,8 @@ class LegacyWordReader:
     suffixes = SUFFIXES
 
     def read(self, path: Path, data: bytes) -> Report:
-        return self.read_as(path, data, path.suffix.lower() if path.suffix.lower() in SUFFIXES else ".doc")
-
-    def read_as(self, path: Path, data: bytes, suffix: str) -> Report:
-        """`data` as a `suffix` file (a .doc named .docx is converted as the .doc it is)."""
+        # A Word 97 file named otherwise (sniffed by its content) is converted as the .doc it is.
+        suffix = path.suffix.lower() if path.suffix.lower() in SUFFIXES else ".doc"
         command = soffice()
         if command is None:
             raise ReadError(ErrorCode.unsupported, "error.needs-libreoffice", suffix=suffix)

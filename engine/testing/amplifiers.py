@@ -14,14 +14,20 @@ import zlib
 from engine.testing.samples import SampleSpec, make_report
 
 
-def pdf(objects: dict[int, bytes]) -> bytes:
-    """A PDF of the numbered objects (1 is the catalog), with a correct cross-reference table."""
+def _body(objects: dict[int, bytes]) -> tuple[io.BytesIO, dict[int, int]]:
+    """The header and the numbered objects, and where each object starts."""
     out = io.BytesIO()
     out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
     offsets: dict[int, int] = {}
     for number in sorted(objects):
         offsets[number] = out.tell()
         out.write(f"{number} 0 obj\n".encode() + objects[number] + b"\nendobj\n")
+    return out, offsets
+
+
+def pdf(objects: dict[int, bytes]) -> bytes:
+    """A PDF of the numbered objects (1 is the catalog), with a correct cross-reference table."""
+    out, offsets = _body(objects)
     xref = out.tell()
     size = max(objects) + 1
     out.write(f"xref\n0 {size}\n0000000000 65535 f \n".encode())
@@ -117,12 +123,7 @@ def object_stream_pdf(tokens: int = 12_000_000) -> bytes:
 
 def _with_objstm(objects: dict[int, bytes]) -> bytes:
     """The objects plus a cross-reference stream saying that object 6 is object 0 of the object stream 4."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
-    offsets: dict[int, int] = {}
-    for number in sorted(objects):
-        offsets[number] = out.tell()
-        out.write(f"{number} 0 obj\n".encode() + objects[number] + b"\nendobj\n")
+    out, offsets = _body(objects)
     xref_at = out.tell()
     rows = [b"\x00\x00\x00\x00\x00"]
     for number in range(1, 8):
