@@ -19,14 +19,18 @@ MIN_SEGMENT = 3.0
 THIN = 2.5  # a rectangle thinner than this is a line
 # A report's biggest table has a few hundred cells; a grid of this many is a drawing (or an attack), not a table.
 MAX_CELLS = 20_000
+# Nor does a report page draw thousands of ruling lines; joining crossing lines costs their product, so a page past
+# this is refused before any pairing is tried.
+MAX_RULINGS = 4_000
 
 
 class GridTooLarge(Exception):
-    """A page whose rulings make a grid of more cells than any report table has."""
+    """A page whose rulings make a grid of more cells (or lines) than any report table has."""
 
-    def __init__(self, cells: int) -> None:
-        super().__init__(cells)
-        self.cells = cells
+    def __init__(self, count: int, lines: bool = False) -> None:
+        super().__init__(count)
+        self.count = count
+        self.lines = lines  # too many ruling lines, rather than cells
 
 
 @dataclass(frozen=True)
@@ -210,7 +214,10 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
     `rulings` are drawn lines; `shading` the edges of filled, unstroked rectangles. Word and WPS shade
     cells and paragraphs alike, so shading edges only complete a table the rulings found (a border
     drawn as the gap between two shaded cells), never make one of their own."""
-    found = _tables(_merge(rulings))
+    merged = _merge(rulings)
+    if len(merged) > MAX_RULINGS:
+        raise GridTooLarge(len(merged), lines=True)
+    found = _tables(merged)
     boxes = [
         (
             min(s.start if s.horizontal else s.pos for s in t),

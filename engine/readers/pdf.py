@@ -20,7 +20,17 @@ from engine.readers import pdfguard
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
-from engine.readers.grid import MAX_CELLS, THIN, Char, GridTooLarge, Segment, build_grids, join_line, rect_segments
+from engine.readers.grid import (
+    MAX_CELLS,
+    MAX_RULINGS,
+    THIN,
+    Char,
+    GridTooLarge,
+    Segment,
+    build_grids,
+    join_line,
+    rect_segments,
+)
 from engine.readers.normalize import compact
 from engine.readers.raw import Block
 
@@ -96,9 +106,10 @@ def _page_blocks(layout, page_no: int) -> list[Block]:
     try:
         grids, prose = build_grids(rulings, shading, chars)
     except GridTooLarge as exc:
-        raise pdfguard.PdfTooLarge(
-            "error.pdf-too-complex", what="table cells", what_zh="表格单元格", limit=MAX_CELLS
-        ) from exc
+        what, what_zh, limit = (
+            ("ruling lines", "表格线", MAX_RULINGS) if exc.lines else ("table cells", "表格单元格", MAX_CELLS)
+        )
+        raise pdfguard.PdfTooLarge("error.pdf-too-complex", what=what, what_zh=what_zh, limit=limit) from exc
     items: list[tuple[float, Block]] = []
     for top, text in _text_lines(prose):
         if not _is_margin_note(top, text, height):
