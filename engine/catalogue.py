@@ -19,6 +19,8 @@ class RuleRecord(BaseModel):
     weight: float
     category: str
     applies: str
+    applies_zh: str = ""
+    category_en: str = ""
     title: str
     title_en: str | None
     doc: str
@@ -37,6 +39,8 @@ def records(host: PluginHost, profile: Profile | None = None) -> list[RuleRecord
                 weight=profile.weight(e.cls),
                 category=Category(str(e.cls.category)).label.zh,
                 applies=e.cls.applies.describe(),
+                applies_zh=e.cls.applies.describe(Lang.zh),
+                category_en=Category(str(e.cls.category)).label.en,
                 title=e.cls.title,
                 title_en=e.cls.title_en,
                 doc=e.cls.doc(),
@@ -53,13 +57,26 @@ def render_json(rules: list[RuleRecord]) -> str:
     return json.dumps([r.model_dump() for r in rules], ensure_ascii=False, indent=2) + "\n"
 
 
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
 def render_text(rules: list[RuleRecord], lang: Lang = Lang.zh) -> str:
+    """One rule per line in the reader's language: id, name, severity, weight, category, what it applies to and its
+    title; in English the docstring's first sentence follows (the docstrings are English: docs/rules.md)."""
     lines = []
     for r in rules:
         title = Msg(r.title, r.title_en or r.title).render(lang)
-        flag = "" if r.selected else "  (off)"
-        lines.append(f"{r.id}  {r.name}  [{r.severity}, {r.weight:g}, {r.applies}]  {title}{flag}")
-        lines.append(f"       {r.plugin}: {r.doc.splitlines()[0] if r.doc else ''}")
+        if lang == Lang.zh:
+            flag = "（未启用）" if not r.selected else ""
+            severity = SEVERITY_ZH.get(r.severity, r.severity)
+            lines.append(
+                f"{r.id}  {r.name}  [{severity}，权重 {r.weight:g}，{r.category}，适用：{r.applies_zh}]  {title}{flag}"
+            )
+            lines.append(f"       {r.plugin}")
+        else:
+            flag = "" if r.selected else "  (off)"
+            lines.append(f"{r.id}  {r.name}  [{r.severity}, {r.weight:g}, {r.category_en}, {r.applies}]  {title}{flag}")
+            lines.append(f"       {r.plugin}: {r.doc.splitlines()[0] if r.doc else ''}")
     return "\n".join(lines) + "\n"
 
 

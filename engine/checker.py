@@ -214,7 +214,7 @@ class Checker:
             region=who.region,
             kind=who.kind,
         )
-        return rescore(result)
+        return rescore(result, self.profile.categories)
 
     def _run_rule(
         self, active: ActiveRule, report: Report, context: CheckContext, out: list[FindingResult]
@@ -274,7 +274,7 @@ class Checker:
                 status = Status.failed if made else Status.passed if applicable else Status.not_applicable
                 result.rules.append(RuleResult(status=status, **base))
         for result in checked:
-            rescore(result)
+            rescore(result, self.profile.categories)
 
     def across_context(self, reports: list[Report], history: Sequence[Report] = ()) -> CheckContext:
         """What cross-report rules know besides the reports: the history, and how every organ is paired."""
@@ -356,7 +356,13 @@ class Checker:
                 name=self.profile.name,
                 weights={r.cls.id: r.weight for r in self.rules},
                 severities={r.cls.id: r.severity for r in self.rules},
-                method=scoring.METHOD,
+                method=scoring.method(self.profile.categories, self.lang),
+                categories={c: {"points": p.points, "cap": p.cap} for c, p in self.profile.categories.items()},
+                letterhead=self.profile.letterhead,
+                titles={
+                    r.cls.id: Msg(r.cls.title, r.cls.title_en or r.cls.title).render(self.lang)
+                    for r in [*self.rules, *self.cross_rules]
+                },
             ),
             lang=self.lang.value,
             plugins=plugins,

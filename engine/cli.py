@@ -25,10 +25,12 @@ from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
 from engine.errors import ReadError, UsageError
 from engine.i18n import Lang, engine_message
+from engine.office_cli import add_parsers as add_office_parsers
+from engine.office_cli import cmd_letters, cmd_summary
 from engine.outputs import FORMATS
 from engine.plugins import PluginHost
 from engine.profile import Profile
-from engine.result import ResultDocument
+from engine.result import FileResult, ResultDocument
 from engine.roster import Roster
 from engine.rule import Severity
 from engine.sources import collect
@@ -126,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--profile", type=Path)
     serve.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
 
+    add_office_parsers(sub)
+
     rules = sub.add_parser("rules", help="列出规则 / list the rules")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--profile", type=Path)
@@ -177,6 +181,11 @@ def _emit(text: str | bytes, output: Path | None) -> None:
 
 
 def _load(plugins: Sequence[str], lang: Lang, profile: Profile | None = None) -> PluginHost:
+    for plugin in plugins:
+        if (plugin.endswith(".py") or os.sep in plugin) and not Path(plugin).exists():
+            raise UsageError(
+                engine_message("usage.plugin-missing", lang, plugin=plugin)
+            )  # a mistyped path is the user's slip, not a plugin's failure
     timeout = (profile or Profile.default()).limits.plugin_import_timeout
     host = PluginHost.load(extra=plugins, import_timeout=timeout)
     host.rules()  # collecting the rules is what finds unsound declarations: report them now
@@ -187,18 +196,15 @@ def _load(plugins: Sequence[str], lang: Lang, profile: Profile | None = None) ->
 
 
 def _profile(args: argparse.Namespace) -> Profile:
-    profile = Profile.from_toml(args.profile) if getattr(args, "profile", None) else Profile.default()
+    profile = Profile.named(args.profile) if getattr(args, "profile", None) else Profile.default()
     return profile.with_cli(getattr(args, "select", None), getattr(args, "ignore", None))
 
 
 def exit_code(document: ResultDocument, fail_under: float | None) -> Exit:
     if any(r.error for r in document.results):
         return Exit.ERROR
-    for r in document.results:
-        if any(f.severity == Severity.error and f.counts for f in r.findings):
-            return Exit.FINDINGS
-        if fail_under is not None and r.score is not None and r.score < fail_under:
-            return Exit.FINDINGS
+    if any(_failing(r, fail_under) for r in document.results):
+        return Exit.FINDINGS
     return Exit.OK
 
 
@@ -214,6 +220,9 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     files = collect(args.paths, limits=profile.limits)
     if not files:
         raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
+    zipped = args.output is not None and args.output.suffix.lower() == ".zip"
+    if args.format == "letters" and len(files) > 1 and not zipped:
+        raise UsageError(engine_message("usage.letters-zip", lang))
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 至少为 1 / --jobs must be at least 1")
     options = RunOptions(
@@ -228,8 +237,38 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     )
     outcome = check_all(checker, files, options)
     document = checker.document(outcome.results, outcome.cached, outcome.roster, outcome.history)
-    _emit(output.render(document), args.output)
-    return exit_code(document, args.fail_under)
+    if args.format == "letters" and zipped:  # a zip was asked for, even of one letter
+        from engine.outputs.letters_out import bundle, default_dates, letters
+
+        _emit(bundle(letters(document, default_dates(document))), args.output)
+    else:
+        _emit(output.render(document), args.output)
+    code = exit_code(document, args.fail_under)
+    _tell(document, args.output, code, args.fail_under, lang)
+    return code
+
+
+def _failing(result: FileResult, fail_under: float | None) -> bool:
+    low = fail_under is not None and result.score is not None and result.score < fail_under
+    return low or any(f.severity == Severity.error and f.counts for f in result.findings)
+
+
+def _tell(document: ResultDocument, output: Path | None, code: Exit, fail_under: float | None, lang: Lang) -> None:
+    """When the result went to a file: on standard error, where, the batch in one line, and why the exit code is not
+    0."""
+    s = document.summary
+    if output is None:  # the output itself says it all, on the screen or in the pipe
+        return
+    mean = "-" if s.mean_score is None else f"{s.mean_score:.1f}"
+    note = engine_message(
+        "cli.written", lang, path=output, files=s.files, checked=s.checked, unreadable=s.unreadable, mean=mean
+    )
+    print(printable(note), file=sys.stderr)
+    if code == Exit.ERROR:
+        print(engine_message("cli.exit-2", lang, count=s.unreadable), file=sys.stderr)
+    elif code == Exit.FINDINGS:
+        count = sum(1 for r in document.results if _failing(r, fail_under))
+        print(engine_message("cli.exit-1", lang, count=count), file=sys.stderr)
 
 
 def cmd_parse(args: argparse.Namespace) -> Exit:
@@ -275,7 +314,14 @@ def cmd_serve(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
-COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "serve": cmd_serve}
+COMMANDS = {
+    "check": cmd_check,
+    "parse": cmd_parse,
+    "rules": cmd_rules,
+    "serve": cmd_serve,
+    "letters": lambda args: cmd_letters(args, _emit),
+    "summary": lambda args: cmd_summary(args, _emit),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -285,6 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="nianbao: %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
+    # pdfminer warns about every odd font (127 lines for one Chromium-printed PDF); those are for -v only.
+    logging.getLogger("pdfminer").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(_PrintableFormatter(handler.formatter._fmt if handler.formatter else None))
     try:
@@ -304,6 +352,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nianbao: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback under -v
+        log.debug("internal error", exc_info=True)
+        print(printable(f"nianbao: 内部错误 / internal error: {type(exc).__name__}: {exc} (-v shows more)"),
+              file=sys.stderr)  # fmt: skip
+        return int(Exit.ERROR)
 
 
 if __name__ == "__main__":

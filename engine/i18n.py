@@ -38,6 +38,10 @@ class Msg:
 
 
 ENGINE_MESSAGES: dict[str, Msg] = {
+    "error.not-found": Msg(
+        "文件不存在。请检查路径和文件名是否正确。",
+        "The file does not exist. Check the path and the file name.",
+    ),
     "error.unreadable": Msg(
         "文件无法读取（已损坏或不完整）。请从原文件重新导出 PDF 或 DOCX，完整上传后再提交。",
         "The file cannot be read (damaged or incomplete). Export the PDF or DOCX again from the original and "
@@ -196,6 +200,37 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "读取该文件时检查进程意外退出（退出码 {exitcode}），已跳过该文件，其余文件照常检查。",
         "The checking process died while reading this file (exit code {exitcode}); it was skipped, "
         "the other files were checked.",
+    ),
+    "cli.written": Msg(
+        "已写入 {path}：{files} 个文件，已检查 {checked} 个，无法读取 {unreadable} 个，平均分 {mean}。",
+        "Written to {path}: {files} file(s), {checked} checked, {unreadable} unreadable, mean score {mean}.",
+    ),
+    "cli.exit-1": Msg(
+        "退出码 1：{count} 份报告有“错误”级问题或低于 --fail-under 分数线。",
+        "Exit code 1: {count} report(s) have an error finding or score under --fail-under.",
+    ),
+    "cli.exit-2": Msg(
+        "退出码 2：{count} 个文件无法读取（见各文件的说明），其余文件已检查。",
+        "Exit code 2: {count} file(s) could not be read (see each file's message); the rest were checked.",
+    ),
+    "cli.letters": Msg("已写入 {count} 份反馈意见：{path}", "Wrote {count} feedback letter(s) to {path}"),
+    "cli.summary": Msg("已写入通报稿：{path}", "Wrote the circular draft to {path}"),
+    "usage.result-unreadable": Msg("无法读取结果文件 {path}：{reason}", "Cannot read the result file {path}: {reason}"),
+    "usage.result-too-large": Msg("结果文件 {path} 过大。", "The result file {path} is too large."),
+    "usage.not-a-result": Msg(
+        "{path} 不是 Nianbao 的结果文件。请先运行 nianbao check --format json --output 结果.json。",
+        "{path} is not a Nianbao result document. Run nianbao check --format json --output result.json first.",
+    ),
+    "usage.summary-suffix": Msg(
+        "通报稿只能写成 .docx 或 .html 文件（{path}）。", "The circular is written as .docx or .html (not {path})."
+    ),
+    "usage.letters-zip": Msg(
+        "多份报告的反馈意见须写入 .zip 文件（--output 反馈意见.zip），或改用 nianbao letters 写入文件夹。",
+        "Letters for several reports go into a .zip (--output letters.zip), or use nianbao letters to write a folder.",
+    ),
+    "usage.plugin-missing": Msg(
+        "找不到插件文件 {plugin}。请检查 --plugin 后的路径。",
+        "No plugin file {plugin}. Check the path after --plugin.",
     ),
     "plugin.failed": Msg(
         "插件 {plugin} 加载失败，已跳过：{reason}",

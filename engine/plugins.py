@@ -114,7 +114,7 @@ class PluginHost:
         self.plugins.append(PluginInfo(name, origin, version))
 
     def _failed(self, name: str, reason: str) -> None:
-        log.warning("plugin %s failed to load: %s", name, reason)
+        log.debug("plugin %s failed to load: %s", name, reason)  # the command says so once, in the user's language
         self.problems.append(PluginProblem(name, "plugin.failed", {"plugin": name, "reason": reason}))
 
     def rules(self) -> list[RuleEntry]:

@@ -22,9 +22,17 @@ government = "03-31"
 town = "03-31"
 [deadlines.湖南]                    # a province's own dates, used when `province` names it
 town = "02-20"
+[letters]                          # the head of feedback letters and the circular (nianbao letters / summary)
+office = "某某市政务公开办"
+reply_days = 15                    # organs answer within this many days of the letter's date
+contact = "张三 0000-12345678"
+[categories]                       # optional: score per category (points, and the most its rules take off)
+timeliness = { points = 30, cap = 30 }
+accuracy = { points = 15, cap = 10 }
 ```
 
-With no profile given, `engine/default_profile.toml` is used.
+With no profile given, `engine/profiles/default.toml` is used. `--profile evaluator` (a name, not a path) takes a
+shipped profile from `engine/profiles/` (docs/profiles.md).
 
 Selection follows flake8: a rule runs when a `select` entry matches it (or `select` is empty), unless an
 `ignore` entry matches it at least as specifically (the longer prefix wins).
@@ -42,9 +50,12 @@ from typing import Any
 from engine.errors import UsageError
 from engine.limits import ReadLimits, read_settings
 from engine.organs import OrganType
-from engine.rule import Rule, Severity
+from engine.result import Letterhead
+from engine.rule import Category, Rule, Severity
+from engine.scoring import CategoryPoints
 
-DEFAULT_PROFILE = Path(__file__).resolve().parent / "default_profile.toml"
+SHIPPED = Path(__file__).resolve().parent / "profiles"
+DEFAULT_PROFILE = SHIPPED / "default.toml"
 DEADLINE_KINDS = ("department", "government", "town")
 _MM_DD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -55,6 +66,26 @@ def _flat_deadlines(table: dict[str, Any]) -> Iterable[tuple[str, Any]]:
             yield from value.items()
         else:
             yield key, value
+
+
+def _categories(path: Path, table: Any) -> dict[Category, CategoryPoints]:
+    """`[categories]`: each scored category's points and cap; the points may not add up to more than 100."""
+    scored = {c.value for c in Category if c is not Category.other}
+    out: dict[Category, CategoryPoints] = {}
+    for key, entry in (table or {}).items():
+        try:
+            if key not in scored:
+                raise ValueError(f"unknown category {key!r} (one of: {', '.join(sorted(scored))})")
+            points = float(entry["points"])
+            cap = float(entry.get("cap", points))
+            if not 0 <= cap <= points:
+                raise ValueError(f"{key}: cap must be between 0 and points")
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UsageError(f"配置文件 {path}：分类计分有误 / bad [categories]: {exc}") from None
+        out[Category(key)] = CategoryPoints(points, cap)
+    if sum(p.points for p in out.values()) > 100:
+        raise UsageError(f"配置文件 {path}：各类分值之和超过 100 / [categories] points add up to more than 100")
+    return out
 
 
 def _match_length(rule_id: str, prefixes: Iterable[str]) -> int:
@@ -76,10 +107,21 @@ class Profile:
     limits: ReadLimits = field(default_factory=ReadLimits)
     roster: str | None = None  # the office's roster (名单), relative paths resolved against the profile's folder
     history: list[str] = field(default_factory=list)  # earlier years' reports or result documents
+    categories: dict[Category, CategoryPoints] = field(default_factory=dict)  # empty: plain deductions
+    letterhead: Letterhead = field(default_factory=Letterhead)
 
     @classmethod
     def default(cls) -> Profile:
         return cls.from_toml(DEFAULT_PROFILE)
+
+    @classmethod
+    def named(cls, name_or_path: Path | str) -> Profile:
+        """A profile file, or a shipped profile by its name (`evaluator`)."""
+        path = Path(name_or_path)
+        shipped = SHIPPED / f"{path.name}.toml"
+        if path.suffix == "" and not path.exists() and shipped.is_file():
+            return cls.from_toml(shipped)
+        return cls.from_toml(path)
 
     @classmethod
     def from_toml(cls, path: Path) -> Profile:
@@ -110,7 +152,13 @@ class Profile:
             limits = ReadLimits.from_table(data.get("limits", {}))
         except ValueError as exc:
             raise UsageError(f"配置文件 {path}：限额有误 / bad [limits]: {exc}") from None
+        try:
+            letterhead = Letterhead.model_validate(data.get("letters", {}))
+        except ValueError as exc:
+            raise UsageError(f"配置文件 {path}：[letters] 有误 / bad [letters]: {exc}") from None
         return cls(
+            letterhead=letterhead,
+            categories=_categories(path, data.get("categories", {})),
             name=str(data.get("name", path.stem)),
             select=list(rules.get("select", [])),
             ignore=list(rules.get("ignore", [])),

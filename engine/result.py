@@ -94,6 +94,8 @@ class FileResult(_Model):
     grade: str | None = None
     # Points taken off per category (发布与时效, 要素完整, 数据准确, 内容质量, 跨年与雷同): where the score went.
     deductions: dict[Category, float] = Field(default_factory=dict)
+    # Points kept per category, when the profile gives categories points (the evaluator profile does).
+    category_scores: dict[Category, float] = Field(default_factory=dict)
     findings: list[FindingResult] = Field(default_factory=list)
     rules: list[RuleResult] = Field(default_factory=list)
 
@@ -115,11 +117,24 @@ class ToolInfo(_Model):
     version: str
 
 
+class Letterhead(_Model):
+    """Who sends the feedback letters and the circular, and how long organs have to answer (a profile's
+    `[letters]`)."""
+
+    office: str = ""  # e.g. 某某市人民政府办公室（政务公开办）
+    reply_days: int = Field(default=15, ge=1, le=365)
+    contact: str = ""  # a name and a telephone number, printed under the letter
+
+
 class ProfileInfo(_Model):
     name: str
     weights: dict[str, float]
     severities: dict[str, Severity] = Field(default_factory=dict)
     method: str
+    # What each category is worth and the most its rules may take off (empty: the plain deduction model).
+    categories: dict[Category, dict[str, float]] = Field(default_factory=dict)
+    titles: dict[str, str] = Field(default_factory=dict)  # every rule's title, in the document's language
+    letterhead: Letterhead = Field(default_factory=Letterhead)
 
 
 class PluginRecord(_Model):

@@ -62,6 +62,9 @@ CATEGORY_LABELS: dict[Category, Msg] = {
 }
 
 
+_KNOWN_ZH = {"published": "发布日期", "signed": "落款日期", "year": "报告年度", "template": "模板"}
+
+
 class Location(BaseModel):
     """Where a finding is: section key; for tables row/column keys and labels; page or line."""
 
@@ -129,20 +132,22 @@ class Applies:
             return False
         return not self.governments_only or bool(organ and organ.is_government)
 
-    def describe(self) -> str:
+    def describe(self, lang: Lang = Lang.en) -> str:
+        zh = lang == Lang.zh
         parts = []
         if self.templates != frozenset({"2019", "2021"}):
-            parts.append("template " + "/".join(sorted(self.templates)))
+            templates = "/".join(sorted(self.templates))
+            parts.append(f"{templates} 版模板" if zh else f"template {templates}")
         if self.min_year is not None:
-            parts.append(f"year >= {self.min_year}")
+            parts.append(f"{self.min_year} 年度起" if zh else f"year >= {self.min_year}")
         if self.max_year is not None:
-            parts.append(f"year <= {self.max_year}")
+            parts.append(f"{self.max_year} 年度及以前" if zh else f"year <= {self.max_year}")
         if self.governments_only:
-            parts.append("governments")
-        parts += [f"when {name} is known" for name in self.requires]
+            parts.append("各级政府" if zh else "governments")
+        parts += [(f"已知{_KNOWN_ZH.get(n, n)}时" if zh else f"when {n} is known") for n in self.requires]
         if self.note:
             parts.append(self.note)
-        return ", ".join(parts) or "all"
+        return ("，" if zh else ", ").join(parts) or ("全部" if zh else "all")
 
 
 @dataclass

@@ -114,6 +114,8 @@ class Submission:
                         ErrorCode.too_large, size=f"> {_mb(limits.file_bytes)}", limit=_mb(limits.file_bytes)
                     )
                 return data
+            except FileNotFoundError:
+                raise ReadError(ErrorCode.unreadable, "error.not-found") from None
             except OSError as exc:
                 raise ReadError(ErrorCode.unreadable, detail=exc.strerror or str(exc)) from None
         try:

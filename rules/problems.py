@@ -209,8 +209,9 @@ class ProblemsThin(Rule):
             "disclosure work. Name the concrete problems.",
         ),
         "no_measure": Msg(
-            "第五部分没有写明改进措施（未见“改进、下一步、措施、加强”等表述）。",
-            "Section 5 names no improvement measure (no word such as 改进, 下一步, 措施, 加强).",
+            "第五部分没有写明改进措施（未见“改进、下一步、措施、加强”等表述）。请针对所列问题写明具体改进措施。",
+            "Section 5 names no improvement measure (no word such as 改进, 下一步, 措施, 加强). "
+            "Name a concrete measure for each problem listed.",
         ),
         "fewer_measures": Msg(
             "第五部分列出 {problems} 个问题，但只有 {measures} 条改进措施。请针对每个问题写明改进措施。",

@@ -158,8 +158,8 @@ class Title(Rule):
             "The title's year ({title_year}) differs from the year of the statistics ({year}). Check both.",
         ),
         "wording": Msg(
-            "标题写作“{title}”，规范名称是“{standard}”。",
-            "The title reads '{title}'; the standard wording is '{standard}'.",
+            "标题写作“{title}”，规范名称是“{standard}”。请按规范名称修改标题。",
+            "The title reads '{title}'; the standard wording is '{standard}'. Use the standard wording.",
         ),
     }
 
@@ -354,8 +354,8 @@ class PeriodStatement(Rule):
             "Add '本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止'.",
         ),
         "other_year": Msg(
-            "统计期限“{sentence}”写的是{years}年，与报告年度{year}年不符。",
-            "The period statement '{sentence}' names {years}, not the report year {year}.",
+            "统计期限“{sentence}”写的是{years}年，与报告年度{year}年不符。请改为本报告年度。",
+            "The period statement '{sentence}' names {years}, not the report year {year}. Name the report year.",
         ),
     }
 

@@ -113,9 +113,9 @@ class ApplicationsOutcomeTotal(Rule):
             "Write {expected}.",
         ),
         "subtotal": Msg(
-            "表三“{row}”小计行“{column}”列：各分项之和为 {expected}，但小计填的是 {actual}。",
+            "表三“{row}”小计行“{column}”列：各分项之和为 {expected}，但小计填的是 {actual}。请核对分项和小计。",
             "Table 3, subtotal '{row}', column '{column}': its items add up to {expected}, "
-            "but the subtotal says {actual}.",
+            "but the subtotal says {actual}. Check the items and the subtotal.",
         ),
     }
 

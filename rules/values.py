@@ -44,12 +44,12 @@ class CellValue(Rule):
             "{table_en}, row '{row}', column '{column}' holds '{text}', not a number. Write a number (0 if none).",
         ),
         "negative": Msg(
-            "{table}“{row}”行“{column}”列为负数（{text}）。数量不能为负。",
-            "{table_en}, row '{row}', column '{column}' is negative ({text}). Counts cannot be negative.",
+            "{table}“{row}”行“{column}”列为负数（{text}）。数量不能为负，请核实后改正。",
+            "{table_en}, row '{row}', column '{column}' is negative ({text}). Counts cannot be negative: correct it.",
         ),
         "fraction": Msg(
-            "{table}“{row}”行“{column}”列为小数（{text}）。件数应为整数。",
-            "{table_en}, row '{row}', column '{column}' is a fraction ({text}). Counts are whole numbers.",
+            "{table}“{row}”行“{column}”列为小数（{text}）。件数应为整数，请核实后改正。",
+            "{table_en}, row '{row}', column '{column}' is a fraction ({text}). Counts are whole numbers: correct it.",
         ),
         "blank": Msg(
             "{table}“{row}”行有 {count} 个单元格为空、填了横线或“无”（{columns}），按 0 计算。请填写 0。",

@@ -120,3 +120,47 @@ def test_office_head_reads_the_rollups_on_a_phone_and_a_desk(tmp_path):
         assert counts == sorted(counts)
         browser.close()
     assert (tmp_path / "office-390.screenshot.png").stat().st_size > 10_000
+
+
+def test_the_overview_and_the_circular_read_on_a_desk_and_a_phone(tmp_path):
+    """The office head's two pages: the organ column is at least eight characters wide, nothing scrolls sideways
+    on a 390 px phone, rule ids carry their titles, and a click on an organ opens its findings."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    from engine.cli import main
+    from engine.testing.office import write_office
+
+    expected = write_office(tmp_path / "office")
+    folder = tmp_path / "office"
+    args = ["--roster", folder / "roster.csv", "--history", folder / "history", "--no-cache", "--no-progress"]
+    html, result, circular = tmp_path / "overview.html", tmp_path / "result.json", tmp_path / "通报.html"
+    main(["check", str(folder / "reports"), *map(str, args), "--format", "html", "--output", str(html)])
+    main(["check", str(folder / "reports"), *map(str, args), "--format", "json", "--output", str(result)])
+    main(["summary", str(result), "--out", str(circular)])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        for name, path in (("overview", html), ("circular", circular)):
+            for width, height in ((1366, 768), (390, 844)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(path.as_uri())
+                assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
+                em = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td.organ')).fontSize)")
+                widths = page.eval_on_selector_all("td.organ", "cells => cells.map(c => c.clientWidth)")
+                assert widths and min(widths) >= 8 * em, (name, width, min(widths), em)
+                assert all(organ in page.inner_text("body") for organ in expected.late)
+                page.screenshot(path=str(tmp_path / f"{name}-{width}.screenshot.png"), full_page=True)
+                page.close()
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(html.as_uri())
+        assert page.get_attribute("abbr:has-text('NB401')", "title") == "年度报告发布晚于法定期限"
+        assert "年度报告发布晚于法定期限" in page.inner_text("dl.legend")
+        assert "分类计分" not in page.inner_text("footer") and "得分 = 100" in page.inner_text("footer")
+        late = page.locator("td.organ a", has_text=expected.late[0])
+        target = late.get_attribute("href")
+        assert page.locator(target).evaluate("d => d.open") is False
+        late.click()
+        assert page.locator(target).evaluate("d => d.open") is True  # the link opens the findings it points at
+        browser.close()
+    assert (tmp_path / "overview-390.screenshot.png").stat().st_size > 10_000

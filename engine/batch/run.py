@@ -71,6 +71,7 @@ def _run_key(checker: Checker, options: RunOptions) -> str:
         profile.organ_type,
         profile.options,
         profile.resolved_deadlines(),
+        {c.value: (p.points, p.cap) for c, p in profile.categories.items()},
         [(r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.rules + checker.cross_rules],
         [(p.name, p.version) for p in checker.host.plugins],
         options.timeout,
@@ -121,7 +122,7 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
         apply_review(done, decisions)
         for result in done:
             if result.report is not None:
-                rescore(result)
+                rescore(result, checker.profile.categories)
     outcome = RunOutcome(done, cached)
     if checker.roster is not None:
         outcome.roster = summarize(checker.roster, done)

@@ -34,5 +34,6 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("html", needs_file=True),
         OutputFormat("csv"),
         OutputFormat("xlsx", needs_file=True),
+        OutputFormat("letters", needs_file=True),  # a DOCX, or a zip of one per report
     )
 }

@@ -6,14 +6,14 @@ import csv
 import io
 
 from engine.i18n import Lang
-from engine.outputs.rows import REPORT_COLUMNS, headers, report_rows, spreadsheet_safe
+from engine.outputs.rows import headers, report_columns, report_rows, spreadsheet_safe
 from engine.result import ResultDocument
 
 
 def render(document: ResultDocument) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers(REPORT_COLUMNS, Lang(document.lang)))
+    writer.writerow(headers(report_columns(document), Lang(document.lang)))
     for row in report_rows(document):
         writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row.values()])
     return "\ufeff" + buffer.getvalue()

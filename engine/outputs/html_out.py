@@ -16,6 +16,8 @@ from engine.outputs.rows import (
     REVIEW,
     SEVERITY,
     by_section,
+    category_parts,
+    failed_rules,
     headers,
     ranked,
     report_rows,
@@ -35,7 +37,11 @@ UI = {
     ),
     "chart": Msg("等级分布", "Grades"),
     "unreadable": Msg("无法读取", "unreadable"),
-    "overview": Msg("总览（点击表头排序）", "Overview (click a heading to sort)"),
+    "overview": Msg(
+        "总览（点击表头排序，点击机关名称查看问题）", "Overview (click a heading to sort, an organ to see its findings)"
+    ),
+    "legend": Msg("规则说明", "Rules"),
+    "by_category": Msg("分项", "by category"),
     "reports": Msg("各报告问题", "Findings by report"),
     "clean": Msg("未发现问题。", "No findings."),
     "generated": Msg("由 Nianbao {version} 生成，评分方法：{method}", "Made by Nianbao {version}; scoring: {method}"),
@@ -48,7 +54,17 @@ color:#1d2330;line-height:1.5}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}.scroll{overflow-x:auto}summary,li,p,footer{overflow-wrap:anywhere}table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #cfd5e0;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef2f8;cursor:pointer;user-select:none;white-space:nowrap}td.num{text-align:right;white-space:nowrap}
-td[class^="g-"]{white-space:nowrap}
+td[class^="g-"]{white-space:nowrap}td.organ{min-width:9em}td.short{white-space:nowrap}td.file{max-width:16em;overflow-wrap:anywhere;font-size:.8rem}
+abbr{text-decoration:underline dotted;cursor:help}dl.legend dt{font-family:monospace;float:left;clear:left;width:5em}
+dl.legend dd{margin:0 0 .2rem 5.5em}
+@media (max-width:640px){
+body{padding:.5rem}table.cards thead{display:none}
+table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:auto;max-width:none}
+table.cards tr{border:1px solid #cfd5e0;border-radius:6px;margin:.5rem 0;padding:.3rem .6rem;display:grid;
+grid-template-columns:repeat(2,minmax(0,1fr));column-gap:.8rem}table.cards td.wide{grid-column:1/-1}
+table.cards td{border:none;padding:.1rem 0;text-align:left;white-space:normal;min-width:0}
+table.cards td::before{content:attr(data-label) "：";color:#55607a}table.cards td:empty{display:none}
+.scroll{overflow-x:visible}}
 .g-优秀{color:#17743a}.g-良好{color:#2b5fb3}.g-合格{color:#9a6700}.g-不合格{color:#b42318}
 details{border:1px solid #cfd5e0;border-radius:6px;margin:.5rem 0;padding:.4rem .8rem}summary{cursor:pointer}
 .sev{display:inline-block;min-width:3em;border-radius:4px;padding:0 .3em;color:#fff;font-size:.8rem;text-align:center}
@@ -74,6 +90,13 @@ document.querySelectorAll("table.sortable th").forEach(function (th) {
     rows.forEach(function (row) { body.appendChild(row); });
   });
 });
+// A link to a report's findings opens them (a closed <details> would hide what the link points at).
+function openTarget() {
+  var id = decodeURIComponent(location.hash.slice(1)), el = id && document.getElementById(id);
+  if (el && el.tagName === "DETAILS") { el.open = true; el.scrollIntoView(); }
+}
+window.addEventListener("hashchange", openTarget);
+openTarget();
 """
 
 
@@ -81,12 +104,12 @@ def t(key: str, lang: Lang, **params: object) -> str:
     return escape(UI[key].render(lang, params))
 
 
-def page(title: str, body: str, script: str = "") -> str:
+def page(title: str, body: str, script: str = "", lang: Lang = Lang.zh) -> str:
     """A complete page: inline style, and only `script` (by its hash) allowed to run."""
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     policy = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
     return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang is Lang.zh else "en"}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n{body}\n"
@@ -117,11 +140,19 @@ def grade_chart(document: ResultDocument, lang: Lang) -> str:
     )
 
 
+def table(labels: list[str], rows: list[list[str]]) -> str:
+    """A sortable table that becomes one card per row on a phone (each cell labelled by its column)."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in labels)
+    body = "".join("<tr>" + "".join(rows_cells) + "</tr>" for rows_cells in rows)
+    return (
+        f'<div class="scroll"><table class="sortable cards"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
 def _table(columns: dict[str, Msg], rows: list[dict], lang: Lang) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers(columns, lang))
-    body = "".join("<tr>" + "".join(_cell(v) for v in row.values()) + "</tr>" for row in rows)
-    table = f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    return f'<div class="scroll">{table}</div>'
+    labels = headers(columns, lang)
+    return table(labels, [[cell(v, label) for v, label in zip(row.values(), labels, strict=True)] for row in rows])
 
 
 def rollups_html(document: ResultDocument, lang: Lang) -> str:
@@ -137,27 +168,71 @@ def rollups_html(document: ResultDocument, lang: Lang) -> str:
     return "".join(parts)
 
 
-def _cell(value: object) -> str:
-    shown = "" if value is None else str(value)
-    num = isinstance(value, int | float)
-    return f'<td data-v="{escape(shown)}"{" class=num" if num else ""}>{escape(shown)}</td>'
+def cell(value: object, label: str, css: str = "", shown: str | None = None) -> str:
+    """A table cell: `value` sorts, `shown` (already escaped HTML) is what is seen, `label` names it on a card."""
+    text = "" if value is None else str(value)
+    classes = " ".join(c for c in (css, "num" if isinstance(value, int | float) else "") if c)
+    html = escape(text) if shown is None else shown
+    return (
+        f'<td data-v="{escape(text)}" data-label="{escape(label)}"'
+        + (f' class="{escape(classes)}"' if classes else "")
+        + f">{html}</td>"
+    )
+
+
+# The overview's columns, in the order an office head reads them; the file comes last (it is long).
+OVERVIEW = (
+    "rank", "organ", "region", "kind", "year", "score", "previous_score", "grade", "categories", "errors",
+    "warnings", "failed_rules", "template", "read_error", "file",
+)  # fmt: skip
 
 
 def overview(document: ResultDocument, lang: Lang) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers(REPORT_COLUMNS, lang))
-    rows = []
-    for index, row in enumerate(report_rows(document)):
+    """One row per report, best first; columns that are empty for every report (no roster, no history) left out."""
+    order = ranked(document)
+    rows = [
+        {**row, "categories": "、".join(category_parts(r, lang, document.profile.categories)), "index": i}
+        for i, (row, r) in enumerate(zip(report_rows(document), order, strict=True))
+    ]
+    columns = [k for k in OVERVIEW if any(row.get(k) not in (None, "") for row in rows) or k in ("organ", "score")]
+    labels = {k: (REPORT_COLUMNS[k] if k in REPORT_COLUMNS else UI["by_category"]).render(lang) for k in columns}
+    body = []
+    for row, result in zip(rows, order, strict=True):
         cells = []
-        for key, value in row.items():
-            if key == "file":
-                cells.append(f'<td data-v="{escape(value)}"><a href="#r{index}">{escape(value)}</a></td>')
+        for key in columns:
+            value, label = row.get(key), labels[key]
+            if key == "organ":
+                name = value or result.source.path
+                link = f'<a href="#r{row["index"]}">{escape(name)}</a>'
+                cells.append(cell(name, label, "organ wide", link))
             elif key == "grade" and value:
-                cells.append(f'<td data-v="{escape(value)}" class="g-{escape(value)}">{escape(value)}</td>')
+                cells.append(cell(value, label, f"g-{result.grade}"))
+            elif key == "failed_rules":
+                rules = failed_rules(result)
+                shown = " ".join(
+                    f'<abbr title="{escape(document.profile.titles.get(rule, rule))}">{escape(rule)}</abbr>'
+                    for rule in rules
+                )
+                cells.append(cell(" ".join(rules), label, "wide", shown))
+            elif key in ("region", "kind"):
+                cells.append(cell(value, label, "short"))
+            elif key in ("file", "categories", "read_error"):
+                cells.append(cell(value, label, f"{key} wide"))
             else:
-                cells.append(_cell(value))
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    table = f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    return f'<div class="scroll">{table}</div>'
+                cells.append(cell(value, label))
+        body.append(cells)
+    return table([labels[k] for k in columns], body)
+
+
+def legend(document: ResultDocument, lang: Lang) -> str:
+    """The titles of the rules that failed somewhere in the batch, for reading the overview's ids."""
+    seen = sorted({rule for r in document.results for rule in failed_rules(r)})
+    if not seen:
+        return ""
+    items = "".join(
+        f"<dt>{escape(rule)}</dt><dd>{escape(document.profile.titles.get(rule, rule))}</dd>" for rule in seen
+    )
+    return f'<h2>{t("legend", lang)}</h2><dl class="legend">{items}</dl>'
 
 
 def where(f: FindingResult, lang: Lang) -> str:
@@ -197,7 +272,7 @@ def findings_html(result: FileResult, lang: Lang) -> str:
     return "".join(out)
 
 
-def report_block(index: int, result: FileResult, lang: Lang) -> str:
+def report_block(index: int, result: FileResult, lang: Lang, points: dict | None = None) -> str:
     report = result.report
     if result.error:
         summary = f"{escape(result.source.path)} — {t('unreadable', lang)}"
@@ -206,11 +281,12 @@ def report_block(index: int, result: FileResult, lang: Lang) -> str:
         assert report is not None
         grade = grade_label(result.grade, lang)
         summary = (
-            f"{escape(report.agency or result.source.path)} · {escape(str(report.year or ''))} · "
+            f"{escape(result.organ or report.agency or result.source.path)} · {escape(str(report.year or ''))} · "
             f'<span class="g-{escape(result.grade or "")}">{result.score:.1f} {escape(grade)}</span>'
             f' <span class="where">{escape(result.source.path)}</span>'
         )
-        body = findings_html(result, lang)
+        parts = category_parts(result, lang, points or {})
+        body = (f'<p class="where">{escape("、".join(parts))}</p>' if parts else "") + findings_html(result, lang)
         if report.notes:
             notes = "".join(f"<li>{escape(n)}</li>" for n in report.notes)
             body += f"<h4>{t('notes', lang)}</h4><ul>{notes}</ul>"
@@ -221,14 +297,14 @@ def render(document: ResultDocument) -> str:
     lang = Lang(document.lang)
     s = document.summary
     mean = "-" if s.mean_score is None else f"{s.mean_score:.1f}"
-    blocks = "".join(report_block(i, r, lang) for i, r in enumerate(ranked(document)))
+    blocks = "".join(report_block(i, r, lang, document.profile.categories) for i, r in enumerate(ranked(document)))
     body = (
         f"<h1>{t('title', lang)}</h1>"
         f"<p>{t('summary', lang, files=s.files, checked=s.checked, unreadable=s.unreadable, mean=mean)}</p>"
         f"<h2>{t('chart', lang)}</h2>{grade_chart(document, lang)}"
         f"{rollups_html(document, lang)}"
-        f"<h2>{t('overview', lang)}</h2>{overview(document, lang)}"
+        f"<h2>{t('overview', lang)}</h2>{overview(document, lang)}{legend(document, lang)}"
         f"<h2>{t('reports', lang)}</h2>{blocks}"
         f"<footer>{t('generated', lang, version=document.tool.version, method=document.profile.method)}</footer>"
     )
-    return page(UI["title"].render(lang), body, SCRIPT)
+    return page(UI["title"].render(lang), body, SCRIPT, lang)

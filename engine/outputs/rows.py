@@ -34,12 +34,33 @@ REPORT_COLUMNS: dict[str, Msg] = {
     "failed_rules": Msg("未通过的规则", "failed rules"),
     "read_error": Msg("无法读取", "read error"),
 }
+CATEGORY_COLUMNS: dict[str, Msg] = {
+    f"score_{c.value}": Msg(f"得分·{c.label.zh}", f"score: {c.label.en}") for c in SCORED
+}
+
+
+def report_columns(document: ResultDocument) -> dict[str, Msg]:
+    """The report columns of this document: with a profile that gives categories points, the points kept per
+    category stand where the points taken off would."""
+    if not document.profile.categories:
+        return REPORT_COLUMNS
+    columns: dict[str, Msg] = {}
+    for key, label in REPORT_COLUMNS.items():
+        if key.startswith("deduct_"):
+            category = key.removeprefix("deduct_")
+            if category in document.profile.categories:
+                columns[f"score_{category}"] = CATEGORY_COLUMNS[f"score_{category}"]
+        else:
+            columns[key] = label
+    return columns
+
+
 FINDING_COLUMNS: dict[str, Msg] = {
     "file": Msg("文件", "file"),
     "organ": Msg("机关", "organ"),
     "year": Msg("年度", "year"),
-    "rule": Msg("规则", "rule"),
-    "name": Msg("规则名", "rule name"),
+    "rule": Msg("编号", "rule"),
+    "name": Msg("规则", "rule title"),
     "severity": Msg("级别", "severity"),
     "section": Msg("部分", "section"),
     "row": Msg("行", "row"),
@@ -79,13 +100,38 @@ def ranked(document: ResultDocument) -> list[FileResult]:
     return sorted(document.results, key=lambda r: (r.score is None, -(r.score or 0), r.source.path))
 
 
+def ranks(results: list[FileResult]) -> list[int | None]:
+    """Places in a ranked list, equal scores sharing one (1, 2, 2, 4); no place for an unread report."""
+    out: list[int | None] = []
+    for i, r in enumerate(results):
+        if r.score is None:
+            out.append(None)
+        elif i and results[i - 1].score == r.score:
+            out.append(out[-1])
+        else:
+            out.append(i + 1)
+    return out
+
+
+def failed_rules(result: FileResult) -> list[str]:
+    """The rules whose findings still count, by id."""
+    return sorted({f.rule for f in result.findings if f.counts})
+
+
+def titled(rule: str, document: ResultDocument) -> str:
+    title = document.profile.titles.get(rule)
+    return f"{rule} {title}" if title else rule
+
+
 def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
+    """One row per report, best first, keyed as `report_columns(document)`."""
     lang = Lang(document.lang)
-    for rank, r in enumerate(ranked(document), start=1):
+    order = ranked(document)
+    columns = report_columns(document)
+    for rank, r in zip(ranks(order), order, strict=True):
         report = r.report
-        failed = sorted({f.rule for f in r.findings if f.counts})
-        yield {
-            "rank": rank if r.score is not None else None,
+        row = {
+            "rank": rank,
             "file": r.source.path,
             "organ": r.organ or (report.agency if report else None),
             "region": r.region,
@@ -98,18 +144,28 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
             "errors": r.count(Severity.error) if report else None,
             "warnings": r.count(Severity.warning) if report else None,
             **{f"deduct_{c.value}": r.deductions.get(c, 0.0) if report else None for c in SCORED},
-            "failed_rules": " ".join(failed),
+            **{f"score_{c}": r.category_scores.get(c) for c in document.profile.categories},
+            "failed_rules": "；".join(titled(rule, document) for rule in failed_rules(r)),
             "read_error": (
                 f"[{r.error.code}] {r.error.message}" + (f" ({r.error.detail})" if r.error.detail else "")
                 if r.error
                 else None
             ),
         }
+        yield {key: row[key] for key in columns}
 
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | str):
+def readable(value: Any, lang: Lang = Lang.zh) -> Any:
+    """An expected or actual value as a person reads it: numbers and text as they are, lists joined with 、, pairs
+    as "键：值"; never Python's own notation."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else Msg("是" if value else "否", "yes" if value else "no").render(lang)
+    if isinstance(value, int | float | str):
         return value
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{readable(v, lang)}" for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return "、".join(str(readable(v, lang)) for v in value)
     return str(value)
 
 
@@ -120,20 +176,20 @@ def finding_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
             loc = f.location
             yield {
                 "file": r.source.path,
-                "organ": r.report.agency if r.report else None,
+                "organ": r.organ or (r.report.agency if r.report else None),
                 "year": r.report.year if r.report else None,
                 "rule": f.rule,
-                "name": f.name,
+                "name": document.profile.titles.get(f.rule) or f.name,
                 "severity": SEVERITY[f.severity].render(lang),
-                "section": loc.section,
+                "section": section_title(loc.section, lang),
                 "row": loc.row_label or loc.row,
                 "column": loc.column_label or loc.column,
                 "cells": cells_text(f, r.report.template if r.report else None),
                 "page": loc.page,
                 "line": loc.line,
                 "message": f.message,
-                "expected": _plain(f.expected),
-                "actual": _plain(f.actual),
+                "expected": readable(f.expected, lang),
+                "actual": readable(f.actual, lang),
                 "review": REVIEW[f.review.status].render(lang) if f.review else None,
                 "review_reason": f.review.reason if f.review else None,
                 "fingerprint": f.fingerprint,
@@ -170,9 +226,25 @@ def cells_text(f: FindingResult, template: str | None = None) -> str | None:
 
 
 def by_section(findings: list[FindingResult]) -> list[tuple[str | None, list[FindingResult]]]:
-    """Findings grouped by section, general ones first, then 一 to 六; each group keeps its order (worst first)."""
+    """Findings grouped by section, general ones (title, preface, none) together first, then 一 to 六; each group
+    keeps its order (worst first)."""
     order = [k.value for k in SectionKey]
     groups: dict[str | None, list[FindingResult]] = {}
     for f in findings:
-        groups.setdefault(f.location.section, []).append(f)
+        key = f.location.section if f.location.section in order else None
+        groups.setdefault(key, []).append(f)
     return sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else -1)
+
+
+def category_parts(result: FileResult, lang: Lang, points: dict[Category, dict[str, float]]) -> list[str]:
+    """Where the score went, per category: "发布与时效 30/30" where the profile gives categories points, else the
+    points each category took off ("数据准确 −12")."""
+    if result.category_scores:
+        return [f"{c.label.render(lang)} {result.category_scores[c]:g}/{points[c]['points']:g}" for c in points]
+    return [f"{c.label.render(lang)} −{v:g}" for c, v in sorted(result.deductions.items(), key=lambda kv: -kv[1]) if v]
+
+
+def dismissed_note(f: FindingResult, lang: Lang) -> str:
+    """How a reviewer's dismissal is shown beside the finding it took back."""
+    reason = f.review.reason if f.review else ""
+    return REVIEW["dismissed"].render(lang) + (f"：{reason}" if lang is Lang.zh else f": {reason}") * bool(reason)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.i18n import Lang, Msg
-from engine.outputs.rows import SEVERITY, by_section, section_title
+from engine.outputs.rows import SEVERITY, by_section, category_parts, dismissed_note, section_title
 from engine.result import FileResult, FindingResult, ResultDocument, Status
 from engine.rule import Severity
 from engine.scoring import grade_label
@@ -21,6 +21,8 @@ UI: dict[str, Msg] = {
     ),
     "clean": Msg("未发现问题。", "No findings."),
     "deductions": Msg("扣分：{parts}", "Points off: {parts}"),
+    "categories": Msg("分项得分：{parts}", "By category: {parts}"),
+    "dismissed": Msg("（{note}，不计分）", " ({note}; not counted)"),
     "list_sep": Msg("、", ", "),
     "unreadable": Msg("无法检查（{code}）：{message}", "Not checked ({code}): {message}"),
     "detail": Msg("（读取时所见：{detail}）", "(what the reader saw: {detail})"),
@@ -65,7 +67,7 @@ def _where(f: FindingResult, lang: Lang) -> str:
     return ""
 
 
-def render_file(result: FileResult, lang: Lang) -> list[str]:
+def render_file(result: FileResult, lang: Lang, points: dict | None = None) -> list[str]:
     lines = [_t("header", lang, path=result.source.path)]
     if result.error:
         lines.append("  " + _t("unreadable", lang, code=result.error.code, message=result.error.message))
@@ -98,12 +100,10 @@ def render_file(result: FileResult, lang: Lang) -> list[str]:
             infos=result.count(Severity.info),
         )
     )
-    if result.deductions:
-        parts = [
-            f"{c.label.render(lang)} −{points:g}"
-            for c, points in sorted(result.deductions.items(), key=lambda kv: -kv[1])
-        ]
-        lines.append("  " + _t("deductions", lang, parts=_t("list_sep", lang).join(parts)))
+    parts = category_parts(result, lang, points or {})
+    if parts:
+        label = "categories" if result.category_scores else "deductions"
+        lines.append("  " + _t(label, lang, parts=_t("list_sep", lang).join(parts)))
     if not result.findings:
         lines.append("  " + _t("clean", lang))
     for section, findings in by_section(result.findings):
@@ -111,7 +111,8 @@ def render_file(result: FileResult, lang: Lang) -> list[str]:
         for f in findings:
             where = _where(f, lang)
             sev = SEVERITY[f.severity].render(lang)
-            lines.append(f"    {sev} {f.rule}{' ' + where if where else ''}  {f.message}")
+            note = "" if f.counts else _t("dismissed", lang, note=dismissed_note(f, lang))
+            lines.append(f"    {sev} {f.rule}{' ' + where if where else ''}  {f.message}{note}")
     for r in result.rules:
         if r.status == Status.error:
             lines.append("  " + _t("crashed", lang, rule=r.rule, reason=r.reason))
@@ -124,7 +125,7 @@ def render(document: ResultDocument) -> str:
     lang = Lang(document.lang)
     out: list[str] = []
     for result in document.results:
-        out += render_file(result, lang)
+        out += render_file(result, lang, document.profile.categories)
         out.append("")
     s = document.summary
     grades = _t("list_sep", lang).join(

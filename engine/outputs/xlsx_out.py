@@ -7,7 +7,7 @@ import re
 
 from engine.i18n import Lang, Msg
 from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
-from engine.outputs.rows import FINDING_COLUMNS, REPORT_COLUMNS, finding_rows, headers, report_rows, spreadsheet_safe
+from engine.outputs.rows import FINDING_COLUMNS, finding_rows, headers, report_columns, report_rows, spreadsheet_safe
 from engine.result import ResultDocument
 
 # Characters that XML 1.0 (and so Excel) cannot hold; a report's text may contain them.
@@ -17,7 +17,23 @@ SHEETS = {
     "findings": Msg("问题", "Findings"),
     "missing": Msg("未报送", "Did not report"),
 }
-_WIDTHS = {"file": 48, "organ": 28, "failed_rules": 30, "read_error": 40, "message": 80, "cells": 40, "fingerprint": 18}
+_WIDTHS = {
+    "file": 40,
+    "organ": 28,
+    "failed_rules": 50,
+    "read_error": 40,
+    "message": 70,
+    "cells": 36,
+    "fingerprint": 18,
+    "name": 36,
+    "section": 24,
+    "expected": 16,
+    "actual": 16,
+    "group": 20,
+    "top_rules": 40,
+}
+_WRAPPED = {"message", "failed_rules", "read_error", "cells", "name", "review_reason", "top_rules"}
+_TEXT = {"expected", "actual"}  # shown as written ("7", "0、3"), never reinterpreted as a date or a formula
 
 
 def _cell(value):
@@ -27,17 +43,33 @@ def _cell(value):
 
 
 def _sheet(book, title: str, columns: dict, rows, lang: Lang) -> None:
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(title)
-    for i, key in enumerate(columns, start=1):
+    keys = list(columns)
+    for i, key in enumerate(keys, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(key, 12)
     sheet.freeze_panes = "A2"
     sheet.append(headers(columns, lang))
+    bold, top = Font(bold=True), Alignment(vertical="top", wrap_text=True)
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.alignment = top
+    wrapped = [i for i, key in enumerate(keys) if key in _WRAPPED]
+    text = [i for i, key in enumerate(keys) if key in _TEXT]
     count = 0
     for row in rows:
-        sheet.append([_cell(v) for v in row.values()])
+        values = [_cell(v) for v in row.values()]
+        for i in text:
+            values[i] = None if values[i] is None else str(values[i])
+        sheet.append(values)
         count += 1
+        line = sheet[count + 1]
+        for i in wrapped:
+            line[i].alignment = top
+        for i in text:
+            line[i].number_format = "@"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
 
@@ -47,7 +79,7 @@ def render(document: ResultDocument) -> bytes:
     lang = Lang(document.lang)
     book = Workbook()
     book.remove(book.active)
-    _sheet(book, SHEETS["reports"].render(lang), REPORT_COLUMNS, report_rows(document), lang)
+    _sheet(book, SHEETS["reports"].render(lang), report_columns(document), report_rows(document), lang)
     _sheet(book, SHEETS["findings"].render(lang), FINDING_COLUMNS, finding_rows(document), lang)
     for by, title in GROUPINGS.items():
         _sheet(book, title.render(lang), ROLLUP_COLUMNS, rollup_rows(document, by), lang)

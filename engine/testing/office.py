@@ -3,7 +3,8 @@ history) and this year, with what real portals do to names and what real organs 
 
 `write_office(folder)` writes `roster.csv` (GBK, as offices save it from Excel), `history/` (2023) and `reports/`
 (2024) and returns `Expected`: the organs that did not report, the reports that fit no organ, the organ that
-reported twice, and the cross-year findings planted (NB501, NB502, NB504, NB505, NB506), each on one organ only.
+reported twice, the organs that published late (NB401), and the cross-year findings planted (NB501, NB502, NB504,
+NB505, NB506), each on one organ only.
 
 Names vary between the years as portals vary them: a region prefix dropped (青禾市白鹭区人民政府 → 白鹭区人民政府),
 人民政府办公室 written 政府办, an alias (卫健委) that only the roster knows.
@@ -69,6 +70,13 @@ TWICE = "青禾市财政局"  # sends this year's report twice
 COPIED = "青禾市生态环境局"  # this year's report is last year's, the year changed
 FIVE_COPIED = "青禾市白鹭区教育局"  # section 五 copied, the rest written anew
 TOWN_COPY = ("南屿县东川镇人民政府", "南屿县云岭镇人民政府")  # this town copies that town's section 五
+# Signed (and so published) dates: departments must publish by 01-31, governments by 03-31 (Article 49).
+SIGNED = {
+    "青禾市自然资源局": "2025年3月10日",  # a department, late
+    "青禾市南屿县人民政府": "2025年4月2日",  # a government, late
+    "青禾市教育局": "2025年1月20日",  # on time
+}
+LATE = ("青禾市南屿县人民政府", "青禾市自然资源局")
 PLANTED = {
     "NB501": {"青禾市教育局"},  # 上年结转 differs from last year's 结转下年度
     # 现行有效 does not follow from last year's; nor does it in a copy of last year's report.
@@ -89,6 +97,7 @@ class Expected:
     planted: dict[str, set[str]]  # rule id -> roster names of the organs it must fire on, and only there
     paired: int  # this year's reports that must find last year's
     files: dict[str, str] = field(default_factory=dict)  # this year's file name -> roster name
+    late: list[str] = field(default_factory=lambda: sorted(LATE))  # roster names of the organs published late
 
 
 def _rewrite(report: Report, seed: int) -> None:
@@ -142,6 +151,8 @@ def _plant(organ: Organ, last: Report, this: Report) -> Report:
         return copy
     if organ.name == FIVE_COPIED:
         this.section(SectionKey.problems).text = last.section(SectionKey.problems).text
+    if organ.name in SIGNED:
+        this.section(SectionKey.other_matters).text += f"\n{organ.printed_this}\n{SIGNED[organ.name]}"
     return this
 
 

@@ -1,0 +1,186 @@
+"""What the office's circular (通报) says, gathered once from the result document; `summary_docx` and
+`summary_html` lay it out.
+
+Totals; who did not report (the roster) and who published late (NB401 failed); the grades; the ranking; the problems
+found most often, counted once per report, each with two quoted examples; and the batch by region and by kind where a
+roster gave them. Nothing here decides what a rule decided: it counts the findings that still count after review.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.i18n import Lang, Msg
+from engine.outputs.rollups import GROUPINGS, LATE_RULE, ROLLUP_COLUMNS, missing_rows, rollup_rows
+from engine.outputs.rows import ranked, ranks
+from engine.result import FileResult, ResultDocument
+from engine.rule import Severity
+from engine.scoring import GRADES, grade_label
+
+TOP_PROBLEMS = 10
+EXAMPLES = 2
+
+UI: dict[str, Msg] = {
+    "title": Msg(
+        "关于{year}政府信息公开工作年度报告检查情况的通报",
+        "Circular on the check of the {year}annual reports on government information disclosure",
+    ),
+    "year": Msg("{year}年度", "{year} "),
+    "totals_heading": Msg("一、总体情况", "1. Overview"),
+    "totals": Msg(
+        "本次共收到年度报告 {files} 份，其中 {checked} 份完成检查，{unreadable} 份无法读取；平均得分 {mean}。",
+        "{files} annual report(s) were received: {checked} checked, {unreadable} could not be read; mean score {mean}.",
+    ),
+    "roster_totals": Msg(
+        "应报送机关 {expected} 个，未报送 {missing} 个。",
+        "{expected} organ(s) were due to report; {missing} did not.",
+    ),
+    "late_heading": Msg("二、未报送和逾期发布情况", "2. Not reported and published late"),
+    "missing": Msg("未报送年度报告的机关（{count} 个）：{organs}。", "Did not report ({count}): {organs}."),
+    "no_missing": Msg("名单内机关均已报送。", "Every organ on the roster reported."),
+    "no_roster": Msg(
+        "未提供应报送机关名单（--roster），无法统计未报送情况。", "No roster given: who did not report is unknown."
+    ),
+    "late": Msg("逾期发布年度报告的机关（{count} 个）：{organs}。", "Published late ({count}): {organs}."),
+    "no_late": Msg("未发现逾期发布的报告。", "No report was published late."),
+    "grades_heading": Msg("三、等级分布", "3. Grades"),
+    "ranking_heading": Msg("四、得分排名", "4. Ranking"),
+    "problems_heading": Msg("五、主要问题", "5. The most frequent problems"),
+    "problem": Msg("{title}（{count} 份报告）", "{title} ({count} report(s))"),
+    "example": Msg("例：{organ}——“{message}”", "e.g. {organ}: \u201c{message}\u201d"),
+    "no_problems": Msg("未发现问题。", "No problems found."),
+    "groups_heading": Msg("六、分地区、分类型情况", "6. By region and by kind"),
+    "ask_heading": Msg("七、工作要求", "7. What organs are asked to do"),
+    "ask": Msg(
+        "请各单位对照反馈意见逐项整改，于 {days} 日内将整改情况报送{office}；未报送和逾期发布的单位请说明原因。",
+        "Each organ is asked to correct every point of its feedback letter within {days} days and report to "
+        "{office}; organs that did not report or published late are asked to explain why.",
+    ),
+    "office": Msg("我办", "us"),
+    "rank": Msg("名次", "rank"),
+    "organ": Msg("机关", "organ"),
+    "score": Msg("得分", "score"),
+    "grade": Msg("等级", "grade"),
+    "count": Msg("份数", "reports"),
+    "unreadable": Msg("无法读取", "unreadable"),
+}
+
+
+def t(key: str, lang: Lang, **params: object) -> str:
+    return UI[key].render(lang, params)
+
+
+@dataclass
+class Problem:
+    rule: str
+    title: str
+    count: int  # reports with a counting finding of this rule
+    examples: list[tuple[str, str]]  # (organ, message)
+
+
+@dataclass
+class Circular:
+    lang: Lang
+    year: int | None
+    files: int
+    checked: int
+    unreadable: int
+    mean: float | None
+    roster: bool
+    expected: int  # organs on the roster (reports matched plus missing)
+    missing: list[str]
+    late: list[str]
+    grades: list[tuple[str, int]]  # (grade as the reader's language names it, count), best first; then unreadable
+    ranking: list[tuple[int | None, str, float | None, str]]  # (rank, organ, score, grade)
+    problems: list[Problem]
+    groups: dict[str, tuple[list[str], list[list[Any]]]] = field(default_factory=dict)  # title → (header, rows)
+    office: str = ""
+    reply_days: int = 15
+
+
+def organ_name(result: FileResult) -> str:
+    return result.organ or (result.report.agency if result.report else None) or result.source.path
+
+
+def problems(document: ResultDocument) -> list[Problem]:
+    """Rules that cost points (errors and warnings), counted once per report, most frequent first."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[tuple[str, str]]] = {}
+    for result in document.results:
+        seen = set()
+        for f in result.findings:
+            if not f.counts or f.severity == Severity.info or f.rule in seen:
+                continue
+            seen.add(f.rule)
+            counts[f.rule] += 1
+            chosen = examples.setdefault(f.rule, [])
+            if len(chosen) < EXAMPLES:
+                chosen.append((organ_name(result), f.message))
+    titles = document.profile.titles
+    return [
+        Problem(rule, titles.get(rule, rule), n, examples[rule])
+        for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_PROBLEMS]
+    ]
+
+
+def _expected(document: ResultDocument, checked: list[FileResult], missing: list[str]) -> int:
+    """Organs on the roster: those that reported (once each, however many files) and those that did not."""
+    if document.roster is None:
+        return 0
+    unmatched = set(document.roster.unmatched)
+    return len({r.organ for r in checked if r.source.path not in unmatched and r.organ}) + len(missing)
+
+
+def gather(document: ResultDocument) -> Circular:
+    lang = Lang(document.lang)
+    s = document.summary
+    checked = [r for r in document.results if r.report is not None]
+    years = Counter(r.report.year for r in checked if r.report and r.report.year)
+    year = document.roster.year if document.roster and document.roster.year else None
+    year = year or (max(years, key=lambda y: (years[y], y)) if years else None)  # the usual year, else the latest
+    late = [organ_name(r) for r in checked if any(x.rule == LATE_RULE and x.status == "fail" for x in r.rules)]
+    grade_counts = [(grade_label(zh, lang), s.grades.get(zh, 0)) for _, zh, _ in GRADES]
+    grade_counts.append((t("unreadable", lang), s.unreadable))
+    order = ranked(document)
+    ranking = [
+        (rank, organ_name(r), r.score, grade_label(r.grade, lang) if r.grade else t("unreadable", lang))
+        for rank, r in zip(ranks(order), order, strict=True)
+    ]
+    missing = [row["organ"] for row in missing_rows(document)]
+    circular = Circular(
+        lang=lang,
+        year=year,
+        files=s.files,
+        checked=s.checked,
+        unreadable=s.unreadable,
+        mean=s.mean_score,
+        roster=document.roster is not None,
+        expected=_expected(document, checked, missing),
+        missing=missing,
+        late=sorted(late),
+        grades=grade_counts,
+        ranking=ranking,
+        problems=problems(document),
+        office=document.profile.letterhead.office or t("office", lang),
+        reply_days=document.profile.letterhead.reply_days,
+    )
+    if document.roster is not None:
+        header = [label.render(lang) for label in ROLLUP_COLUMNS.values()]
+        for by, title in GROUPINGS.items():
+            rows = [list(row.values()) for row in rollup_rows(document, by)]
+            circular.groups[title.render(lang)] = (header, rows)
+    return circular
+
+
+def year_text(circular: Circular) -> str:
+    return t("year", circular.lang, year=circular.year) if circular.year else ""
+
+
+def mean_text(circular: Circular) -> str:
+    return "-" if circular.mean is None else f"{circular.mean:.1f}"
+
+
+def joined(names: list[str], lang: Lang) -> str:
+    return ("、" if lang is Lang.zh else ", ").join(names)

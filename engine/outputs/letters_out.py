@@ -1,0 +1,221 @@
+"""Feedback letters (`nianbao letters`, `--format letters`): one DOCX per report, written to its organ.
+
+A letter says who writes (the profile's `[letters]`), to whom, the report's score and grade (with the points per
+category), then every finding that still counts after review, grouped by section, each with where it is (page or
+line, the table's row and column) and what is wrong and what to do, as the rule wrote it. Dismissed findings are
+left out. A report that could not be read gets a letter asking for a readable copy. A batch makes a zip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from engine.i18n import Lang, Msg
+from engine.outputs.docx_base import grid_table, new_document
+from engine.outputs.rows import SEVERITY, by_section, category_parts, cells_text, section_title
+from engine.result import FileResult, FindingResult, ResultDocument
+from engine.scoring import grade_label
+
+UI: dict[str, Msg] = {
+    "title": Msg(
+        "关于{organ}{year}政府信息公开工作年度报告的反馈意见",
+        "Feedback on the {year}annual report on government information disclosure of {organ}",
+    ),
+    "year": Msg("{year}年度", "{year} "),
+    "to": Msg("{organ}：", "To {organ}:"),
+    "scored": Msg(
+        "经检查，你单位报送的年度报告（{file}）得分 {score}，等级为“{grade}”。",
+        "We have checked your annual report ({file}): it scores {score}, graded '{grade}'.",
+    ),
+    "categories": Msg("分项得分：{parts}。", "By category: {parts}."),
+    "deductions": Msg("扣分情况：{parts}。", "Points off: {parts}."),
+    "ask": Msg(
+        "现将发现的 {count} 个问题反馈如下，请逐项核对改正，并于 {reply_by} 前将整改情况报送{office}。",
+        "The {count} problem(s) found are listed below. Please correct each of them and report what was done to "
+        "{office} by {reply_by}.",
+    ),
+    "clean": Msg(
+        "未发现需要改正的问题。请继续保持，并按时报送下一年度报告。",
+        "No problems needing correction were found. Please keep to this standard and file next year's report on time.",
+    ),
+    "unreadable": Msg(
+        "你单位报送的文件（{file}）无法检查：{message}请于 {reply_by} 前重新报送{office}。",
+        "The file you filed ({file}) could not be checked: {message} Please file it again with {office} by {reply_by}.",
+    ),
+    "office": Msg("我办", "us"),
+    "number": Msg("序号", "No."),
+    "where": Msg("位置", "Where"),
+    "what": Msg("问题及修改要求", "What is wrong and what to do"),
+    "page": Msg("第 {page} 页", "page {page}"),
+    "line": Msg("第 {line} 行", "line {line}"),
+    "cells": Msg("单元格：{cells}", "cells: {cells}"),
+    "expected": Msg("（应为 {expected}，实为 {actual}）", " (expected {expected}, found {actual})"),
+    "contact": Msg("联系人：{contact}", "Contact: {contact}"),
+    "date": Msg("{year}年{month}月{day}日", "{iso}"),
+    "made_by": Msg(
+        "本意见由 Nianbao {version} 检查生成，经人工复核后发出。",
+        "Drafted by Nianbao {version}; reviewed before sending.",
+    ),
+}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+@dataclass(frozen=True)
+class LetterDates:
+    written: dt.date
+    reply_by: dt.date
+
+
+def _t(key: str, lang: Lang, **params: object) -> str:
+    return UI[key].render(lang, params)
+
+
+def _date(day: dt.date, lang: Lang) -> str:
+    return _t("date", lang, year=day.year, month=day.month, day=day.day, iso=day.isoformat())
+
+
+def counting(result: FileResult) -> list[FindingResult]:
+    """What the letter lists: every finding still standing after review, worst first."""
+    return [f for f in result.findings if f.counts]
+
+
+def where(f: FindingResult, template: str | None, lang: Lang) -> str:
+    """Page or line, then the table cells (行/列 by their printed labels), so the organ finds the spot."""
+    loc = f.location
+    parts = []
+    if loc.page:
+        parts.append(_t("page", lang, page=loc.page))
+    elif loc.line:
+        parts.append(_t("line", lang, line=loc.line))
+    cells = cells_text(f, template)
+    if cells:
+        parts.append(_t("cells", lang, cells=cells))
+    elif loc.row_label or loc.column_label:
+        parts.append(" / ".join(p for p in (loc.row_label, loc.column_label) if p))
+    return "；".join(parts) if lang is Lang.zh else "; ".join(parts)
+
+
+def _name(result: FileResult) -> str:
+    report = result.report
+    return result.organ or (report.agency if report else None) or result.source.path.rsplit("/", 1)[-1]
+
+
+def _file(result: FileResult) -> str:
+    """The file as the organ knows it: its name, without the office's folders."""
+    return result.source.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def filename(result: FileResult, taken: set[str], lang: Lang) -> str:
+    """`<organ>-<year>-反馈意见.docx`, safe on every file system and unique within the batch."""
+    year = result.report.year if result.report and result.report.year else ""
+    stem = _UNSAFE.sub("_", f"{_name(result)}-{year}".strip("-"))[:80] or "report"
+    suffix = "反馈意见" if lang is Lang.zh else "feedback"
+    name, n = f"{stem}-{suffix}.docx", 2
+    while name in taken:
+        name, n = f"{stem}-{suffix}-{n}.docx", n + 1
+    taken.add(name)
+    return name
+
+
+def letter(result: FileResult, document: ResultDocument, dates: LetterDates) -> bytes:
+    """One organ's letter as a DOCX."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    lang = Lang(document.lang)
+    head = document.profile.letterhead
+    office = head.office or _t("office", lang)
+    organ = _name(result)
+    report = result.report
+    doc = new_document()
+    year = _t("year", lang, year=report.year) if report and report.year else ""
+    title = doc.add_heading(_t("title", lang, organ=organ, year=year), level=1)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(_t("to", lang, organ=organ))
+    reply_by = _date(dates.reply_by, lang)
+    if result.error or report is None or result.score is None:
+        message = result.error.message if result.error else ""
+        doc.add_paragraph(_t("unreadable", lang, file=_file(result), message=message, reply_by=reply_by, office=office))
+    else:
+        grade = grade_label(result.grade, lang)
+        doc.add_paragraph(_t("scored", lang, file=_file(result), score=f"{result.score:g}", grade=grade))
+        parts = category_parts(result, lang, document.profile.categories)
+        if parts:
+            key = "categories" if result.category_scores else "deductions"
+            doc.add_paragraph(_t(key, lang, parts=("、" if lang is Lang.zh else ", ").join(parts)))
+        findings = counting(result)
+        if findings:
+            doc.add_paragraph(_t("ask", lang, count=len(findings), reply_by=reply_by, office=office))
+            _findings(doc, findings, report.template, lang)
+        else:
+            doc.add_paragraph(_t("clean", lang))
+    for text in (office, _date(dates.written, lang)):
+        signed = doc.add_paragraph(text)
+        signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if head.contact:
+        doc.add_paragraph(_t("contact", lang, contact=head.contact))
+    note = doc.add_paragraph(_t("made_by", lang, version=document.tool.version))
+    note.runs[0].font.size = Pt(9)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _findings(doc, findings: list[FindingResult], template: str | None, lang: Lang) -> None:
+    number = 0
+    for section, group in by_section(findings):
+        doc.add_heading(section_title(section, lang), level=2)
+        table = grid_table(doc, [_t(key, lang) for key in ("number", "where", "what")])
+        for f in group:
+            number += 1
+            row = table.add_row().cells
+            row[0].text = str(number)
+            row[1].text = where(f, template, lang)
+            text = f"【{SEVERITY[f.severity].render(lang)}】{f.message}"
+            if f.expected is not None and f.actual is not None and not isinstance(f.expected, dict | list):
+                text += _t("expected", lang, expected=f.expected, actual=f.actual)
+            row[2].text = text
+        _widths(table, (1.2, 4.5, 10.5))
+
+
+def _widths(table, cm: tuple[float, ...]) -> None:
+    """Word reads the grid's column widths, LibreOffice and WPS each cell's: both are set."""
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, cm, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, cm, strict=True):
+            cell.width = Cm(width)
+
+
+def letters(document: ResultDocument, dates: LetterDates) -> list[tuple[str, bytes]]:
+    """Every letter of a batch with its file name, in the order of the document (sorted by path)."""
+    taken: set[str] = set()
+    lang = Lang(document.lang)
+    return [(filename(r, taken, lang), letter(r, document, dates)) for r in document.results]
+
+
+def default_dates(document: ResultDocument, today: dt.date | None = None) -> LetterDates:
+    written = today or dt.date.today()
+    return LetterDates(written, written + dt.timedelta(days=document.profile.letterhead.reply_days))
+
+
+def bundle(files: list[tuple[str, bytes]]) -> bytes:
+    """A zip of the letters (names in UTF-8, as Windows' own zip tool and WPS read them)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def render(document: ResultDocument) -> bytes:
+    """`--format letters`: one DOCX for a single report, else a zip of one letter per report."""
+    files = letters(document, default_dates(document))
+    return files[0][1] if len(files) == 1 else bundle(files)

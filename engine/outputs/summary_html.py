@@ -1,0 +1,69 @@
+"""The circular (通报) draft as one self-contained page: the same content as the DOCX, for a browser or a phone."""
+
+from __future__ import annotations
+
+from html import escape
+
+from engine.outputs.circular import gather, joined, mean_text, t, year_text
+from engine.outputs.html_out import SCRIPT, cell, grade_chart, page, table
+from engine.result import ResultDocument
+
+
+def render(document: ResultDocument) -> str:
+    c = gather(document)
+    lang = c.lang
+
+    def p(text: str) -> str:
+        return f"<p>{escape(text)}</p>"
+
+    def h2(key: str) -> str:
+        return f"<h2>{escape(t(key, lang))}</h2>"
+
+    totals = t("totals", lang, files=c.files, checked=c.checked, unreadable=c.unreadable, mean=mean_text(c))
+    if c.roster:
+        totals += t("roster_totals", lang, expected=c.expected, missing=len(c.missing))
+    if not c.roster:
+        absent = t("no_roster", lang)
+    elif c.missing:
+        absent = t("missing", lang, count=len(c.missing), organs=joined(c.missing, lang))
+    else:
+        absent = t("no_missing", lang)
+    late = t("late", lang, count=len(c.late), organs=joined(c.late, lang)) if c.late else t("no_late", lang)
+    labels = [t("rank", lang), t("organ", lang), t("score", lang), t("grade", lang)]
+    ranking = table(
+        labels,
+        [
+            [cell(rank, labels[0]), cell(organ, labels[1], "organ wide"), cell(score, labels[2]), cell(g, labels[3])]
+            for rank, organ, score, g in c.ranking
+        ],
+    )
+    problems = "".join(
+        f"<li>{escape(t('problem', lang, title=pr.title, count=pr.count))}<ul>"
+        + "".join(f"<li>{escape(t('example', lang, organ=o, message=m))}</li>" for o, m in pr.examples)
+        + "</ul></li>"
+        for pr in c.problems
+    )
+    groups = "".join(
+        f"<h3>{escape(title)}</h3>"
+        + table(header, [[cell(v, label) for v, label in zip(row, header, strict=True)] for row in rows])
+        for title, (header, rows) in c.groups.items()
+    )
+    body = (
+        f"<h1>{escape(t('title', lang, year=year_text(c)))}</h1>"
+        + h2("totals_heading")
+        + p(totals)
+        + h2("late_heading")
+        + p(absent)
+        + p(late)
+        + h2("grades_heading")
+        + grade_chart(document, lang)
+        + h2("ranking_heading")
+        + ranking
+        + h2("problems_heading")
+        + (f"<ol>{problems}</ol>" if problems else p(t("no_problems", lang)))
+        + (h2("groups_heading") + groups if groups else "")
+        + h2("ask_heading")
+        + p(t("ask", lang, days=c.reply_days, office=c.office))
+        + f'<p style="text-align:right">{escape(c.office)}</p>'
+    )
+    return page(t("title", lang, year=year_text(c)), body, SCRIPT, lang)
