@@ -25,6 +25,22 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# Radicals some PDF fonts map their glyphs to (Chromium's prints, some Word exports): 人⺠政府, ⻘禾市, ⾸⻚. Kangxi
+# radicals (U+2F00–2FD5) have NFKC forms; the supplement's (U+2E80–2EF3) do not, so they are listed, each with the
+# ideograph Unicode names its equivalent (EquivalentUnifiedIdeograph.txt).
+_SUPPLEMENT = (
+    "⺀冫⺁厂⺂乛⺃乚⺄乙⺅亻⺆冂⺇几⺈刀⺉刂⺊卜⺋㔾⺌小⺍小⺎兀⺏尣⺐尢⺒巳⺓幺⺔彑⺕彐⺖忄⺗心⺘扌⺙攵⺛旡⺜日⺝月⺞歺⺟母⺠民⺡氵⺢氺⺣灬⺤爫⺥爫⺦丬⺧牛⺨犭⺩王⺪疋⺫目⺬示⺭礻⺮竹⺯糹⺰纟⺱罓⺲罒⺳网⺴罓⺵罓⺶羊⺷羊⺸羋⺹耂⺺肀⺻聿⺼月⺽臼"
+    "⺾艹⺿艹⻀艹⻁虎⻂衤⻃覀⻄西⻅见⻆角⻇角⻈讠⻉贝⻊足⻋车⻌辶⻍辶⻎辶⻏阝⻐钅⻑長⻒镸⻓长⻔门⻕阜⻖阝⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻟飠⻠饣⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟"
+)
+_RADICALS = {ord(_SUPPLEMENT[i]): _SUPPLEMENT[i + 1] for i in range(0, len(_SUPPLEMENT), 2)}
+_RADICALS.update({c: unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)})
+
+
+def unify_radicals(text: str) -> str:
+    """CJK radicals a font printed in place of ideographs, as the ideographs (a no-op for ordinary text)."""
+    return text.translate(_RADICALS)
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 

@@ -91,3 +91,54 @@ def test_a_sentence_finding_names_its_own_line(checker, tmp_path):
     path.write_text("\n".join(text), encoding="utf-8")
     found = [f for f in checker.check_file(path).findings if f.rule == "NB206"]
     assert [(f.actual, f.location.line) for f in found] == [(999, at + 1)]
+
+
+def test_a_portal_page_printed_by_a_browser_reads_as_the_page(checker):
+    """Chromium's "save as PDF" of a portal page: date, page title, address and "1/3" printed around every page,
+    the navigation and metadata above a title that wraps, ideographs mapped to radicals (⻘, ⺠, ⾸⻚), and table
+    rows cut by page breaks whose rest starts the next page without a top border. The PDF reads as the page does."""
+    if not (PATTERNS / "browser-print.pdf").exists():
+        pytest.skip("made by engine.testing.patterns where chromium is installed")
+    page = checker.check_file(PATTERNS / "browser-print.html")
+    printed = checker.check_file(PATTERNS / "browser-print.pdf")
+    assert (
+        printed.report.title
+        == page.report.title
+        == "青禾市人民政府办公室(青禾市政务服务管理局)2022年政府信息公开工作年度报告"
+    )
+    assert printed.report.agency == page.report.agency == "青禾市人民政府办公室(青禾市政务服务管理局)"
+    for table in ("proactive", "applications", "review_litigation"):
+        assert getattr(printed.report, table) == getattr(page.report, table), table
+    assert rules_of(printed) == rules_of(page) == Counter()
+    text = "".join(s.text for s in printed.report.sections)
+    assert not [ch for ch in text if 0x2E80 <= ord(ch) <= 0x2FDF]
+    assert "file://" not in text and "门户网站" not in text  # the browser's running header and footer are gone
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["淮安市人民政府", "2024 年政府信息公开工作年度报告", "本报告由…编制。"],
+         "淮安市人民政府2024年政府信息公开工作年度报告"),
+        (["首页", "政务公开", "政府信息公开年报", "互动交流", "索引号 000/2022-00001 发布日期 2023-01-20",
+          "发布机构 青禾市水利局", "青禾市水利局2022年政府信息公开工作年度报", "告"],
+         "青禾市水利局2022年政府信息公开工作年度报告"),
+        (["正文", "青禾市水利局政府信息公开工作年度报告"], "青禾市水利局政府信息公开工作年度报告"),
+    ],
+)  # fmt: skip
+def test_the_title_is_found_below_navigation_and_across_lines(lines, title):
+    from engine.readers.layout import find_title
+
+    assert find_title(lines) == title
+
+
+def test_radicals_in_text_copied_from_a_pdf_read_as_ideographs(tmp_path, checker):
+    from engine.testing.render import render_text
+    from engine.testing.samples import SampleSpec, make_report
+
+    report = make_report(SampleSpec("青禾市人民政府", 2022, seed=3))
+    text = render_text(report, "pdf").replace("青", "⻘").replace("民", "⺠").replace("一", "⼀")
+    (tmp_path / "copied.txt").write_text(text, encoding="utf-8")
+    result = checker.check_file(tmp_path / "copied.txt")
+    assert result.report.agency == "青禾市人民政府" and result.report.applications
+    assert not [f for f in result.findings if f.rule in ("NB101", "NB103", "NB105")]

@@ -117,6 +117,32 @@ def _merge(segments: list[Segment]) -> list[Segment]:
     return out
 
 
+def _close_open_ends(segments: list[Segment]) -> list[Segment]:
+    """A table cut by a page break loses the border on the cut side (browsers print the rest of a row at the top of
+    the next page with its column lines but no top line): where three or more column lines start (or end) at one
+    height and no line runs across there, the missing border is drawn in."""
+    verticals = [s for s in segments if not s.horizontal]
+    horizontals = [s for s in segments if s.horizontal]
+    added: list[Segment] = []
+    for edge in ("start", "end"):
+        ends = sorted(verticals, key=lambda v: getattr(v, edge))
+        group: list[Segment] = []
+        for v in [*ends, None]:
+            if v is not None and group and getattr(v, edge) - getattr(group[0], edge) <= SNAP:
+                group.append(v)
+                continue
+            if len(group) >= 3:
+                y = sum(getattr(g, edge) for g in group) / len(group)
+                left, right = min(g.pos for g in group), max(g.pos for g in group)
+                across = any(
+                    abs(h.pos - y) <= SNAP and h.start <= left + SNAP and h.end >= right - SNAP for h in horizontals
+                )
+                if not across:
+                    added.append(Segment(True, y, left, right))
+            group = [v] if v is not None else []
+    return _merge(segments + added) if added else segments
+
+
 class _Union:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -215,6 +241,9 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
     cells and paragraphs alike, so shading edges only complete a table the rulings found (a border
     drawn as the gap between two shaded cells), never make one of their own."""
     merged = _merge(rulings)
+    if len(merged) > MAX_RULINGS:
+        raise GridTooLarge(len(merged), lines=True)
+    merged = _close_open_ends(merged)
     if len(merged) > MAX_RULINGS:
         raise GridTooLarge(len(merged), lines=True)
     found = _tables(merged)

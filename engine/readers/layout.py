@@ -66,25 +66,45 @@ _PERIOD = re.compile(r"统计(?:期限|时限|期间|时段|区间)[^。；]{0,2
 _TITLE_SUFFIX = re.compile(r"(?:政府信息公开|政务信息公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告$|年度报告$|年报$")
 
 
+# A portal's metadata line above an article (printed pages keep it): never part of the title.
+_PORTAL_META = re.compile(
+    r"索引号|发布机构|发文机关|发布日期|发布时间|成文日期|来源[:：]|浏览次数|字号[:：]|【[大中小]】"
+)
+_TITLE_LINES = 15
+# How a title's first line ends when the title goes on below it: an organ's name (淮安市人民政府 / 2024年…报告).
+_ORGAN_END = re.compile(
+    r"(?:局|委员会|委|办公室|办|政府|院|会|厅|室|处|所|中心|镇|街道|乡|区|县|市|省|部|署|队|站|社)$"
+)
+
+
+def _opens_title(text: str) -> bool:
+    """Whether a line can be a title's first line: a long line (a title wrapped), a year, or an organ's name — not a
+    portal's menu item (首页, 政务公开, 互动交流)."""
+    return len(text) >= 8 or any(ch.isdigit() for ch in text) or bool(_ORGAN_END.search(text))
+
+
 def find_title(lines: list[str]) -> str | None:
-    """The title: short first lines, joined, ending with 报告 (or 年报); prose that merely mentions the
-    report does not count."""
-    joined = ""
-    taken = 0
-    for line in lines[:8]:
-        text = compact(line).strip("#*>")
-        if not text:
-            continue
-        if len(text) > _MAX_TITLE_LINE or taken == 3:
-            break
-        joined += text if joined else strip_markers(text)
-        if not joined:
-            continue  # a page marker alone on its line (正文, 附件)
-        taken += 1
-        end = _TITLE_END.search(joined)
-        if end and len(joined) - end.end() <= 2:
-            return joined[: end.end()]
-    return None
+    """The title: one to three consecutive short lines near the top, joined, ending with 报告 (or 年报); prose that
+    merely mentions the report does not count. A title with a year wins over one without, then the first: a printed
+    portal page puts its navigation (首页 政务公开 政府信息公开年报) and metadata above the title."""
+    texts = [t for t in (compact(line).strip("#*>") for line in lines[:_TITLE_LINES]) if t]
+    found: list[tuple[bool, int, str]] = []  # (no year, start, title)
+    for start in range(len(texts)):
+        joined = ""
+        for taken, text in enumerate(texts[start : start + 3], start=1):
+            if len(text) > _MAX_TITLE_LINE or _PORTAL_META.search(text):
+                break
+            if taken == 2 and not _opens_title(joined):
+                break
+            joined += text if joined else strip_markers(text)
+            if not joined:
+                break  # a page marker alone on its line (正文, 附件): the title starts on the next
+            end = _TITLE_END.search(joined)
+            if end and len(joined) - end.end() <= 2:
+                title = joined[: end.end()]
+                found.append((year_in(title) is None, start, title))
+                break
+    return min(found)[2] if found else None
 
 
 def year_in(text: str | None) -> int | None:
@@ -109,9 +129,32 @@ def period_year(full_text: str) -> int | None:
 def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
-    name = _YEAR_PHRASE.sub("", title, count=1)
-    name = strip_markers(_TITLE_SUFFIX.sub("", name).strip("，,。:：（）() "))
-    return name or None
+    name = _balanced(_YEAR_PHRASE.sub("", title, count=1))
+    name = _balanced(_EMPTY_PARENS.sub("", _TITLE_SUFFIX.sub("", name)))
+    if name[:1] in ("（", "(") and name[-1:] in ("）", ")") and _opens(name) == 1:
+        name = name[1:-1]  # the whole name in brackets
+    return strip_markers(name) or None
+
+
+def _balanced(name: str) -> str:
+    """Punctuation and stray brackets trimmed from both ends; an organ's own (办公室（政务服务管理局）) kept."""
+    name = name.strip("，,。:： ")
+    while name[-1:] in ("）", ")", "（", "(") and (name[-1] in "（(" or _opens(name) < _closes(name)):
+        name = name[:-1].rstrip("，,。:： ")
+    while name[:1] in ("（", "(", "）", ")") and (name[0] in "）)" or _opens(name) > _closes(name)):
+        name = name[1:].lstrip("，,。:： ")
+    return name
+
+
+_EMPTY_PARENS = re.compile(r"[（(]\s*[）)]")
+
+
+def _opens(text: str) -> int:
+    return text.count("（") + text.count("(")
+
+
+def _closes(text: str) -> int:
+    return text.count("）") + text.count(")")
 
 
 _END_DATE = re.compile(

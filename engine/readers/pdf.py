@@ -33,6 +33,7 @@ from engine.readers.grid import (
 )
 from engine.readers.normalize import compact
 from engine.readers.raw import Block
+from engine.text import unify_radicals
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], lis
     def walk(items) -> None:
         for obj in items:
             if isinstance(obj, LTChar):
-                text = obj.get_text()
+                text = unify_radicals(obj.get_text())
                 if text.strip():
                     chars.append(Char(obj.x0, height - obj.y1, obj.x1, height - obj.y0, text))
             elif isinstance(obj, LTLine | LTRect) or (isinstance(obj, LTCurve) and len(obj.pts) <= 5):
@@ -94,13 +95,32 @@ def _text_lines(chars: list[Char]) -> list[tuple[float, str]]:
     return [(top, join_line(members)) for top, _, members in lines]
 
 
-def _is_margin_note(top: float, text: str, height: float) -> bool:
-    """Page numbers and running headers/footers: short lines in the top or bottom band of the page."""
-    in_band = top < height * MARGIN_TOP or top > height * (1 - MARGIN_BOTTOM)
-    return in_band and len(compact(text)) <= 12 and any(ch.isdigit() for ch in text)
+def _in_band(top: float, height: float) -> bool:
+    return top < height * MARGIN_TOP or top > height * (1 - MARGIN_BOTTOM)
 
 
-def _page_blocks(layout, page_no: int) -> list[Block]:
+def _is_margin_note(text: str) -> bool:
+    """A page number (第 3 页, - 3 -, 3/8): a short line with a digit."""
+    return len(compact(text)) <= 12 and any(ch.isdigit() for ch in text)
+
+
+# What a browser prints around a page it saves as PDF: the date and time, the page's address, "1/3".
+_BROWSER_STAMP = re.compile(
+    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[, ]+(?:上午|下午)?\d{1,2}:\d{2}|^(?:file|https?)://|\s\d+\s*/\s*\d+$"
+)
+
+
+def _margin_key(text: str) -> str:
+    """A running header or footer as it repeats from page to page: its text with every number as #."""
+    return _DIGITS.sub("#", compact(text))
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _page_blocks(layout, page_no: int) -> list[tuple[Block, str | None]]:
+    """A page's lines and table rows, top to bottom; a line in the top or bottom band carries its margin key, so
+    that the document can drop what repeats from page to page (running headers and footers)."""
     height = layout.height
     chars, rulings, shading = _page_objects(layout, height)
     try:
@@ -110,15 +130,26 @@ def _page_blocks(layout, page_no: int) -> list[Block]:
             ("ruling lines", "表格线", MAX_RULINGS) if exc.lines else ("table cells", "表格单元格", MAX_CELLS)
         )
         raise pdfguard.PdfTooLarge("error.pdf-too-complex", what=what, what_zh=what_zh, limit=limit) from exc
-    items: list[tuple[float, Block]] = []
+    items: list[tuple[float, Block, str | None]] = []
     for top, text in _text_lines(prose):
-        if not _is_margin_note(top, text, height):
-            items.append((top, Block(text=text, page=page_no)))
+        band = _in_band(top, height)
+        if band and (_is_margin_note(text) or _BROWSER_STAMP.search(text.strip())):
+            continue
+        items.append((top, Block(text=text, page=page_no), _margin_key(text) if band else None))
     for grid in grids:
         for top, row in zip(grid.row_tops, grid.rows, strict=True):
-            items.append((top, Block(cells=row, page=page_no)))
+            items.append((top, Block(cells=row, page=page_no), None))
     items.sort(key=lambda item: item[0])
-    return [block for _, block in items]
+    return [(block, key) for _, block, key in items]
+
+
+def _running(pages: list[list[tuple[Block, str | None]]]) -> set[str]:
+    """Margin lines that recur on two pages or more: running headers and footers, not the report's text."""
+    seen: dict[str, int] = {}
+    for page in pages:
+        for key in {key for _, key in page if key}:
+            seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count >= 2}
 
 
 def _join_cut_row(previous: list[Block], following: list[Block]) -> None:
@@ -162,6 +193,7 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
     device = PDFPageAggregator(manager, laparams=None)
     interpreter = pdfguard.bounded_interpreter(manager, device)
     blocks: list[Block] = []
+    pages_read: list[list[tuple[Block, str | None]]] = []
     notes: list[str] = []
     pages = 0
     try:
@@ -171,9 +203,7 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
                     ErrorCode.too_large, size=f"> {limits.pdf_pages} pages", limit=f"{limits.pdf_pages} pages"
                 )
             interpreter.process_page(page)
-            page_blocks = _page_blocks(device.get_result(), page_no)
-            _join_cut_row(blocks, page_blocks)
-            blocks.extend(page_blocks)
+            pages_read.append(_page_blocks(device.get_result(), page_no))
             pages = page_no
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ReadError(ErrorCode.encrypted) from None
@@ -197,4 +227,9 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
         notes.append(f"PDF 在第 {pages} 页之后损坏，只读取了前 {pages} 页。")
     if pages == 0:
         raise ReadError(ErrorCode.unreadable, detail="no pages")
+    running = _running(pages_read)
+    for page_blocks in pages_read:
+        kept = [block for block, key in page_blocks if key is None or key not in running]
+        _join_cut_row(blocks, kept)  # after the running lines are gone, a row cut by the page break meets its rest
+        blocks.extend(kept)
     return blocks, pages, notes

@@ -17,6 +17,7 @@ from engine.readers.assemble import build_report
 from engine.readers.base import decode_report, make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.raw import Block, RawDocument
+from engine.text import unify_radicals
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－―]\s*\d{1,4}\s*[-—–－―]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 
@@ -27,6 +28,7 @@ class TextReader:
 
     def read(self, path: Path, data: bytes) -> Report:
         text, note = decode_report(data)
+        text = unify_radicals(text)  # text copied out of a PDF keeps the radicals its font used
         limit = current().text_chars
         if len(text) > limit:
             raise ReadError(ErrorCode.too_large, size=f"{len(text):,} 字符/chars", limit=f"{limit:,} 字符/chars")

@@ -137,7 +137,35 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     written.append(folder / "markdown-trailing-cells.md")
     if pdf and shutil.which("soffice"):
         written += docx_to_pdf(docx_files, folder)
+    browser = shutil.which("chromium")
+    (folder / "browser-print.html").write_bytes(browser_page())
+    written.append(folder / "browser-print.html")
+    if pdf and browser:
+        written.append(browser_print(browser_page(), folder / "browser-print.pdf", browser))
     return written
+
+
+def browser_page() -> bytes:
+    """A portal page of a long-titled organ: navigation and metadata above a title that wraps, the tables long
+    enough for page breaks to cut rows."""
+    return render_html(_report(agency="青禾市人民政府办公室（青禾市政务服务管理局）", year=2022, seed=5))
+
+
+def browser_print(page: bytes, target: Path, browser: str) -> Path:
+    """The page as a browser saves it as PDF: the date, the page's title, its address and "1/3" printed around every
+    page, and fonts that map some ideographs to radicals (⻘, ⺠, ⾸⻚)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "page.html"
+        source.write_bytes(page)
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp}/u",
+             "--disable-background-networking", f"--print-to-pdf={target}", source.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    return target
 
 
 _PUBLISHED = {"organ-zone": dt.date(2023, 3, 20)}
