@@ -81,6 +81,8 @@ class Anchor(_Model):
 
     page: int | None = None
     line: int | None = None
+    # Where on the page (PDF): left, top, right, bottom as fractions of the page's width and height.
+    box: tuple[float, float, float, float] | None = None
 
 
 class Section(_Model):
@@ -122,6 +124,9 @@ class Report(_Model):
     # Extension to the contract: where sections and table rows stand in the source, keyed
     # "section.<key>" or "<table>.<row>", so findings can name a page or a line.
     anchors: dict[str, Anchor] = Field(default_factory=dict)
+    # Where each table cell was read, keyed "table:row:column" (PDF: its page and box), for showing a finding on
+    # the report's own page.
+    cell_anchors: dict[str, Anchor] = Field(default_factory=dict)
     # Extension to the contract: the unit a money cell was printed with ("元", "万元"), keyed
     # "<table>.<row>.<column>", when the source wrote one; the cell itself holds the number.
     units: dict[str, str] = Field(default_factory=dict)

@@ -54,16 +54,18 @@ def build_report(doc: RawDocument, source: Source) -> Report:
 
     proactive = build_proactive(doc.proactive_rows, template)
     applications = build_applications(doc.application_rows)
-    review = build_review(doc.review_values, doc.review_anchor) if doc.review_values else None
+    review = build_review(doc.review_values, doc.review_anchor, doc.review_cell_anchors) if doc.review_values else None
 
     sections = [_section(s, i) for i, s in enumerate(doc.sections)]
     anchors = {f"section.{s.key.value}": s.anchor for s in doc.sections if s.anchor}
     units: dict[str, str] = {}
+    cells: dict[str, Anchor] = {}
     for built in (proactive, applications, review):
         if built:
             notes += built.notes
             anchors.update(built.anchors)
             units.update(built.units)
+            cells.update(built.cells)
 
     title_key = compact(title or "")
     preface = "\n".join(line.strip() for line in doc.head if compact(line) and compact(line) not in title_key)
@@ -87,6 +89,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         notes=notes,
         preface=preface,
         anchors=anchors,
+        cell_anchors=cells,
         units=units,
     )
     if report.template is None:

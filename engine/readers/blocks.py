@@ -39,14 +39,15 @@ def _group_rows(blocks: list[Block], first: int) -> list[_Row]:
     rows: list[_Row] = []
     label: list[str] = []
     values: list[Cell] = []
+    places: list[Anchor | None] = []
     anchor: Anchor | None = None
     last = first
 
     def flush() -> None:
-        nonlocal label, values, anchor
+        nonlocal label, values, places, anchor
         if label or values:
-            rows.append(_Row(RawRow(" ".join(label), values, anchor), last))
-        label, values, anchor = [], [], None
+            rows.append(_Row(RawRow(" ".join(label), values, anchor, places), last))
+        label, values, places, anchor = [], [], [], None
 
     for i, block in enumerate(blocks, start=first):
         for piece in block.pieces():
@@ -54,6 +55,7 @@ def _group_rows(blocks: list[Block], first: int) -> list[_Row]:
                 if anchor is None:
                     anchor = block.anchor  # where the row's figures stand
                 values.append(piece.value)
+                places.append(Anchor(page=block.page, line=block.line, box=piece.box) if piece.box else None)
                 last = i
             else:
                 if values:
@@ -113,7 +115,9 @@ def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocume
             elif key is SectionKey.applications and not doc.application_rows:
                 doc.application_rows = raw
             elif key is SectionKey.review_litigation and not doc.review_values and raw:
-                doc.review_values = _review_values(raw)
+                cells = _review_cells(raw)
+                doc.review_values = [value for value, _ in cells]
+                doc.review_cell_anchors = [place for _, place in cells]
                 doc.review_anchor = raw[-1].anchor
         lines = [(t, b.anchor) for b in prose if (t := _prose_text(b))]
         doc.sections.append(
@@ -132,11 +136,17 @@ def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocume
 _GROUP_LABELS = (("复议后", 2), ("直接起诉", 1), ("未经复议", 1), ("行政复议", 0))
 
 
-def _review_values(rows: list[RawRow]) -> list[Cell]:
-    """Table 四's fifteen figures: one row of them, or three rows of five named by their group."""
+def _review_cells(rows: list[RawRow]) -> list[tuple[Cell, Anchor | None]]:
+    """Table 四's fifteen figures, each with where it was read: one row of them, or three rows of five named by
+    their group."""
+
+    def cells(row: RawRow) -> list[tuple[Cell, Anchor | None]]:
+        places = row.cell_anchors if len(row.cell_anchors) == len(row.values) else [None] * len(row.values)
+        return list(zip(row.values, places, strict=True))
+
     if len(rows[-1].values) >= REVIEW_WIDTH:
-        return rows[-1].values
-    groups: dict[int, list[Cell]] = {}
+        return cells(rows[-1])
+    groups: dict[int, list[tuple[Cell, Anchor | None]]] = {}
     fives = [r for r in rows if len(r.values) == len(REVIEW_COLUMNS)]
     headers = [c.label for c in REVIEW_COLUMNS]
     for n, row in enumerate(fives[:3]):
@@ -144,10 +154,10 @@ def _review_values(rows: list[RawRow]) -> list[Cell]:
         for header in headers:
             label = label.replace(header, "")
         index = next((i for word, i in _GROUP_LABELS if word in label), n)
-        groups.setdefault(index, row.values)
+        groups.setdefault(index, cells(row))
     if len(groups) < 3:
-        groups = dict(enumerate(r.values for r in fives[:3]))
-    return [v for i in sorted(groups) for v in groups[i]]
+        groups = dict(enumerate(cells(r) for r in fives[:3]))
+    return [cell for i in sorted(groups) for cell in groups[i]]
 
 
 def _prose_text(block: Block) -> str:

@@ -72,6 +72,9 @@ class Grid:
     bottom: float
     rows: list[list[str]] = field(default_factory=list)
     row_tops: list[float] = field(default_factory=list)
+    boxes: list[list[tuple[float, float, float, float]]] = field(
+        default_factory=list
+    )  # each cell's x0, top, x1, bottom
 
 
 def rect_segments(x0: float, top: float, x1: float, bottom: float) -> list[Segment]:
@@ -286,10 +289,16 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
                 content.setdefault(union.find(r * nc + c), []).append(ch)
                 taken.add(i)
         grid = Grid(xs[0], ys[0], xs[-1], ys[-1])
+        spans: dict[int, list[float]] = {}  # a merged cell's extent: left, top, right, bottom
+        for r in range(nr):
+            for c in range(nc):
+                box = spans.setdefault(union.find(r * nc + c), [xs[c], ys[r], xs[c + 1], ys[r + 1]])
+                box[2], box[3] = max(box[2], xs[c + 1]), max(box[3], ys[r + 1])
         for r in range(nr):
             starts = [r * nc + c for c in range(nc) if union.find(r * nc + c) == r * nc + c]
             if starts:
                 grid.rows.append([cell_text(content.get(cell, [])) for cell in starts])
                 grid.row_tops.append(ys[r])
+                grid.boxes.append([tuple(spans[cell]) for cell in starts])
         grids.append(grid)
     return grids, [ch for i, ch in enumerate(chars) if i not in taken]

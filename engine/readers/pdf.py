@@ -136,9 +136,14 @@ def _page_blocks(layout, page_no: int) -> list[tuple[Block, str | None]]:
         if band and (_is_margin_note(text) or _BROWSER_STAMP.search(text.strip())):
             continue
         items.append((top, Block(text=text, page=page_no), _margin_key(text) if band else None))
+    width = layout.width or 1.0
     for grid in grids:
-        for top, row in zip(grid.row_tops, grid.rows, strict=True):
-            items.append((top, Block(cells=row, page=page_no), None))
+        for top, row, boxes in zip(grid.row_tops, grid.rows, grid.boxes, strict=True):
+            placed = [
+                (round(x0 / width, 4), round(y0 / height, 4), round(x1 / width, 4), round(y1 / height, 4))
+                for x0, y0, x1, y1 in boxes
+            ]
+            items.append((top, Block(cells=row, page=page_no, boxes=placed), None))
     items.sort(key=lambda item: item[0])
     return [(block, key) for _, block, key in items]
 

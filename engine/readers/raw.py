@@ -19,11 +19,15 @@ _ITEM_MARKER = re.compile(r"^\d+\s*[.．、]\s*\D")
 _VALUE_START = re.compile(r"^[-−－—–/／]|^\d")
 
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom as fractions of the page
+
+
 @dataclass(frozen=True)
 class Piece:
     text: str
     is_value: bool
     value: Cell = None
+    box: Box | None = None  # where a grid cell stood on its page
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Block:
     cells: list[str] | None = None  # a table row: the cells that start in it, left to right
     line: int | None = None
     page: int | None = None
+    boxes: list[Box] | None = None  # each cell's place on the page, when the reader saw it (PDF)
 
     @property
     def compact(self) -> str:
@@ -52,7 +57,7 @@ class Block:
                 Piece(p, True, parse_cell(p)) if v and (figures or compact(p) not in NIL_WORDS) else Piece(p, False)
                 for p, v in zip(tokens, values, strict=True)
             ]
-        return _cell_pieces(self.cells)
+        return _cell_pieces(self.cells, self.boxes)
 
 
 def _is_value_cell(text: str) -> bool:
@@ -62,7 +67,7 @@ def _is_value_cell(text: str) -> bool:
     return not t or (bool(_VALUE_START.match(t)) and not _ITEM_MARKER.match(nfkc(text).strip()))
 
 
-def _cell_pieces(cells: list[str]) -> list[Piece]:
+def _cell_pieces(cells: list[str], boxes: list[Box] | None = None) -> list[Piece]:
     """A grid row: its values are the longest run of value-like cells (figures, dashes, blanks) that ends
     the row and holds a figure or follows a label; the cells before it are label text (blanks skipped)."""
     start = len(cells)
@@ -73,7 +78,8 @@ def _cell_pieces(cells: list[str]) -> list[Piece]:
     if not (has_label or any(compact(c) for c in values)):
         values = []
     pieces = [Piece(squeeze(c), False) for c in cells[:start] if compact(c)]
-    pieces += [Piece(squeeze(c), True, parse_cell(c)) for c in values]
+    placed = boxes[start:] if boxes is not None and len(boxes) == len(cells) else [None] * len(values)
+    pieces += [Piece(squeeze(c), True, parse_cell(c), box) for c, box in zip(values, placed, strict=True)]
     return pieces
 
 
@@ -84,6 +90,7 @@ class RawRow:
     label: str
     values: list[Cell]
     anchor: Anchor | None = None
+    cell_anchors: list[Anchor | None] = field(default_factory=list)  # parallel to values, where known
 
 
 @dataclass
@@ -105,6 +112,7 @@ class RawDocument:
     application_rows: list[RawRow] = field(default_factory=list)
     review_values: list[Cell] = field(default_factory=list)
     review_anchor: Anchor | None = None
+    review_cell_anchors: list[Anchor | None] = field(default_factory=list)  # parallel to review_values
     table_text: str = ""  # header and label text of all tables, for the template decision
     full_text: str = ""
     title: str | None = None  # when the format states it apart from the text (HTML <title>)

@@ -32,6 +32,13 @@ class BuiltTable:
     anchors: dict[str, Anchor] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)  # "<table>.<row>.<column>": the unit a cell printed
+    cells: dict[str, Anchor] = field(default_factory=dict)  # "<table>:<row>:<column>": where a cell was read
+
+    def place(self, table: str, row: str, columns: list[str], anchors: list[Anchor | None]) -> None:
+        """Record where each of a row's cells was read (only the cells a reader placed)."""
+        for column, anchor in zip(columns, anchors, strict=False):
+            if anchor is not None:
+                self.cells[f"{table}:{row}:{column}"] = anchor
 
 
 def _signatures(pairs: list[tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
@@ -138,14 +145,23 @@ def decide_template(table_text: str) -> tuple[Template | None, list[str]]:
     return None, notes
 
 
-def _fit(values: list[Cell], width: int) -> list[Cell]:
+def _span(values: list[Cell], width: int) -> slice:
     """Blank cells before a row's figures (a label cell split in two by a stray border) or after them (a
-    converted table's trailing empty column) are not values."""
-    while len(values) > width and values[0] is None:
-        values = values[1:]
-    while len(values) > width and values[-1] is None:
-        values = values[:-1]
-    return values
+    converted table's trailing empty column) are not values: the slice of those that are."""
+    start, end = 0, len(values)
+    while end - start > width and values[start] is None:
+        start += 1
+    while end - start > width and values[end - 1] is None:
+        end -= 1
+    return slice(start, end)
+
+
+def _fit(values: list[Cell], width: int) -> list[Cell]:
+    return values[_span(values, width)]
+
+
+def _places(row: RawRow, span: slice) -> list[Anchor | None]:
+    return row.cell_anchors[span] if len(row.cell_anchors) == len(row.values) else []
 
 
 def _extra_key(label: str) -> str:
@@ -176,11 +192,12 @@ def build_applications(rows: list[RawRow]) -> BuiltTable:
         if key in out.table:
             out.notes.append(f"表三“{_short(row.label)}”行重复出现，只采用第一次出现的数值。")
             continue
-        values = _fit(row.values, width)
+        span = _span(row.values, width)
+        values, places = row.values[span], _places(row, span)
         if len(values) != width:
             if len(values) > width and len(values) % width == 0:
                 out.notes.append(f"表三“{_short(row.label)}”行读到 {len(values)} 个数值，只采用前 {width} 个。")
-                values = values[:width]
+                values, places = values[:width], places[:width]
             else:
                 out.notes.append(
                     f"表三“{_short(row.label)}”行读到 {len(values)} 个数值（应为 {width} 个），"
@@ -188,6 +205,7 @@ def build_applications(rows: list[RawRow]) -> BuiltTable:
                 )
                 continue
         out.table[key] = dict(zip(columns, values, strict=True))
+        out.place("applications", key, columns, places)
         if row.anchor:
             out.anchors[f"applications.{key}"] = row.anchor
     # In the 2021 template （六）其他处理 spans three rows; standing alone with values it is a subtotal.
@@ -195,10 +213,15 @@ def build_applications(rows: list[RawRow]) -> BuiltTable:
         out.table["other_subtotal"] = out.table.pop("other")
         if "applications.other" in out.anchors:
             out.anchors["applications.other_subtotal"] = out.anchors.pop("applications.other")
+        for column in columns:
+            if f"applications:other:{column}" in out.cells:
+                out.cells[f"applications:other_subtotal:{column}"] = out.cells.pop(f"applications:other:{column}")
     return out
 
 
-def build_review(values: list[Cell], anchor: Anchor | None = None) -> BuiltTable:
+def build_review(
+    values: list[Cell], anchor: Anchor | None = None, places: list[Anchor | None] | None = None
+) -> BuiltTable:
     """Table 四 is one row of 15 values: three groups of five columns."""
     out = BuiltTable()
     width = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
@@ -208,8 +231,11 @@ def build_review(values: list[Cell], anchor: Anchor | None = None) -> BuiltTable
     if len(values) > width:
         out.notes.append(f"表四读到 {len(values)} 个数值，只采用前 {width} 个。")
     it = iter(values[:width])
+    where = iter(places if places and len(places) == len(values) else [None] * width)
+    columns = [col.key for col in REVIEW_COLUMNS]
     for group in REVIEW_GROUPS:
         out.table[group.key] = {col.key: next(it) for col in REVIEW_COLUMNS}
+        out.place("review_litigation", group.key, columns, [next(where) for _ in columns])
         if anchor:
             out.anchors[f"review_litigation.{group.key}"] = anchor
     return out
@@ -251,8 +277,10 @@ def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable
                     f"表二“{_short(row.label)}”行读到 {len(row.values)} 个数值，与模板栏目数不符，未采用。"
                 )
             continue
-        values = _fit(row.values, len(layout.columns))
+        span = _span(row.values, len(layout.columns))
+        values = row.values[span]
         out.table[key] = {c.key: v for c, v in zip(layout.columns, values, strict=True)}
+        out.place("proactive", key, [c.key for c in layout.columns], _places(row, span))
         if row.anchor:
             out.anchors[f"proactive.{key}"] = row.anchor
         _money_units(out, key)
