@@ -41,6 +41,9 @@ from engine.rule import CheckContext, CrossReportRule, Finding, Location, Rule, 
 from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
 
+# When a cross-report rule applies: it needs a report to compare with.
+ACROSS = Msg("与本机关上一年度报告或同批其他报告比较时", "when compared with the organ's previous report or others")
+
 log = logging.getLogger(__name__)
 
 
@@ -359,6 +362,10 @@ class Checker:
                 method=scoring.method(self.profile.categories, self.lang),
                 categories={c: {"points": p.points, "cap": p.cap} for c, p in self.profile.categories.items()},
                 letterhead=self.profile.letterhead,
+                applies={
+                    **{r.cls.id: r.cls.applies.describe(self.lang) for r in self.rules},
+                    **{r.cls.id: ACROSS.render(self.lang) for r in self.cross_rules},
+                },
                 titles={
                     r.cls.id: Msg(r.cls.title, r.cls.title_en or r.cls.title).render(self.lang)
                     for r in [*self.rules, *self.cross_rules]

@@ -78,9 +78,9 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "Only zip archives are read (this is '{suffix}'). Unpack it, or pack the reports as a zip.",
     ),
     "error.not-a-report": Msg(
-        "文件可以读取，但未找到年度报告的六个部分或统计表格，不像是政府信息公开工作年度报告。",
+        "文件可以读取，但未找到年度报告的六个部分或统计表格，不像是政府信息公开工作年度报告。请上传年度报告正文本身。",
         "The file is readable, but none of the six sections or template tables were found: "
-        "it does not look like an annual disclosure report.",
+        "it does not look like an annual disclosure report. Upload the report itself.",
     ),
     "error.out-of-scope": Msg(
         "这是 {year} 年度的报告（2019 年以前的格式），现行年报格式（2019 版、2021 版）不适用，未评分。",

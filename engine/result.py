@@ -134,6 +134,7 @@ class ProfileInfo(_Model):
     # What each category is worth and the most its rules may take off (empty: the plain deduction model).
     categories: dict[Category, dict[str, float]] = Field(default_factory=dict)
     titles: dict[str, str] = Field(default_factory=dict)  # every rule's title, in the document's language
+    applies: dict[str, str] = Field(default_factory=dict)  # when each rule applies, in the document's language
     letterhead: Letterhead = Field(default_factory=Letterhead)
 
 

@@ -78,13 +78,78 @@ def test_clerk_uploads_a_report_and_sees_what_to_fix(server, tmp_path):
         page.wait_for_selector("#score")
         assert page.inner_text("#score") == "34.0"
         assert page.inner_text("#grade") == "不合格"
-        hit = page.locator('td.hit[data-cell="review:total"]')
-        assert hit.inner_text() == "8"
+        assert page.inner_text("#meta") == "白鹭市生态环境局 · 2023 年度 · 2021 版格式"
+        assert page.locator('td.mark[data-cell="review:total"]').inner_text() == "8"
         assert "结果维持、结果纠正、其他结果、尚未审结之和为 7" in page.inner_text("body")
+        assert "检查了什么" in page.inner_text("body")
         page.set_viewport_size({"width": 1280, "height": 900})
         page.screenshot(path=str(tmp_path / "self-check.screenshot.png"), full_page=True)
         browser.close()
     assert (tmp_path / "self-check.screenshot.png").stat().st_size > 10_000
+
+
+def _box(page, selector: str) -> dict:
+    return page.eval_on_selector(
+        selector, "e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width, h: r.height}; }"
+    )
+
+
+def test_the_clerk_sees_each_mistake_outlined_on_the_own_pdf_page(server, tmp_path):
+    """A PDF with two broken identities: its page is drawn with two outlines in two colours, at the cells the
+    reader found; tapping a finding lights its cells only; on a phone the row labels stay after scrolling."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    from engine.checker import Checker
+    from engine.plugins import PluginHost
+
+    pdf = ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.pdf"
+    read = Checker(PluginHost.load(entry_points=False)).check_file(pdf)
+    cells = read.report.cell_anchors
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        for width, height in ((1280, 900), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+            page.goto(server)
+            page.set_input_files("#file", str(pdf))
+            page.click("button[type=submit]")
+            page.wait_for_selector("#score")
+            numbers = [e.get_attribute("id") for e in page.locator("li.finding").all()]
+            assert numbers == ["f1", "f2"]
+            colours = {n: page.eval_on_selector(f"#{n}", "e => getComputedStyle(e).borderLeftColor") for n in numbers}
+            assert colours["f1"] != colours["f2"]
+            for n, group in zip(numbers, ("review", "litigation_direct"), strict=True):
+                boxes = page.locator(f"a.box.{n}")
+                assert boxes.count() == 5  # four results and the total of its group
+                assert page.eval_on_selector(f"a.box.{n}", "e => getComputedStyle(e).borderTopColor") == colours[n]
+                anchor = cells[f"review_litigation:{group}:total"]
+                paper = _box(page, f"#p{anchor.page} .paper")
+                drawn = next(
+                    _box(page, f"#{e.get_attribute('id')}")
+                    for e in boxes.all()
+                    if abs(_box(page, f"#{e.get_attribute('id')}")["x"] - (paper["x"] + anchor.box[0] * paper["w"])) < 2
+                )
+                x0, y0, x1, y1 = anchor.box
+                assert abs(drawn["y"] - (paper["y"] + y0 * paper["h"])) < 2
+                assert abs(drawn["w"] - (x1 - x0) * paper["w"]) < 2 and abs(drawn["h"] - (y1 - y0) * paper["h"]) < 2
+            page.click("#f1 a")  # "在原文第 3 页查看": to its first outline, lighting its cells only
+            opacity = page.eval_on_selector_all(
+                "a.box", "es => es.map(e => [e.classList[1], getComputedStyle(e).opacity])"
+            )
+            assert {o for c, o in opacity if c == "f1"} == {"1"} and {o for c, o in opacity if c == "f2"} == {"0.25"}
+            page.click("a.box.f2 >> nth=0")  # an outline leads back to its finding
+            assert page.evaluate("location.hash") == "#f2"
+            if width == 390:
+                table = page.locator("table.drawn").last
+                table.scroll_into_view_if_needed()
+                table.evaluate("t => t.parentElement.scrollLeft = 400")
+                label = _box(page, "table.drawn >> nth=-1 >> tr:nth-child(2) th")
+                assert label["x"] >= -1 and label["x"] + label["w"] <= width  # the row label stays in view
+            page.screenshot(path=str(tmp_path / f"outlined-{width}.screenshot.png"), full_page=True)
+            page.close()
+        browser.close()
+    assert (tmp_path / "outlined-390.screenshot.png").stat().st_size > 10_000
 
 
 def test_office_head_reads_the_rollups_on_a_phone_and_a_desk(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -44,13 +45,22 @@ def test_seed_shows_its_score_and_grade(client):
     assert 'id="score">96.8<' in page.text and 'id="grade">优秀<' in page.text
 
 
-def test_broken_identity_highlights_its_cells_and_spells_it_out(client):
+def test_broken_identity_marks_its_cells_in_its_colour_and_spells_it_out(client):
     page = upload(client, REPORTS / "2023-bailu-environment-table-errors.txt")
-    assert 'class="hit" data-cell="review:total">8<' in page.text
-    assert 'class="hit" data-cell="review:upheld">' in page.text
-    assert "结果维持、结果纠正、其他结果、尚未审结之和为 7，但总计填的是 8" in page.text
-    assert 'class="hit" data-cell="received_new:total">69<' in page.text  # NB201, the 总计 column
-    assert 'download="nianbao-result.json"' in page.text
+    text = page.text
+    # Each finding is numbered and coloured; the cells it rests on carry its number (the first finding that names
+    # a cell colours it).
+    items = {m.group(2): m.group(1) for m in re.finditer(r'<li class="finding f(\d+)" id="f\d+">(.*?)</li>', text)}
+    n = next(
+        number
+        for body, number in items.items()
+        if "结果维持、结果纠正、其他结果、尚未审结之和为 7，但总计填的是 8" in body
+    )
+    assert f'class="mark f{n}" title="{n}" data-cell="review:upheld">' in text  # only NB204 rests on 结果维持
+    assert re.search(r'class="mark f\d+" title="\d+" data-cell="review:total">8<', text)  # NB206 and NB204
+    assert re.search(r'class="mark f\d+" title="\d+" data-cell="received_new:total">69<', text)  # NB201, 总计
+    assert f".f{n}{{--c:" in text  # its colour
+    assert 'download="nianbao-result.json"' in text and 'download="反馈意见.docx"' in text
 
 
 def test_api_answers_the_result_document(client):
@@ -77,7 +87,8 @@ def test_unsupported_file_is_refused(client):
 
 def test_unreadable_upload_gets_its_error_page(client):
     answer = client.post("/check", files={"file": ("broken.pdf", b"%PDF-1.7\n garbage")})
-    assert answer.status_code == 200 and "unreadable" in answer.text and "无法检查" in answer.text
+    assert answer.status_code == 200 and "无法检查" in answer.text and "请从原文件重新导出" in answer.text
+    assert "unreadable" not in answer.text and "PSEOF" not in answer.text  # one sentence, no internals
 
 
 def test_no_uploaded_file_is_kept(client, tmp_path, monkeypatch):
@@ -127,3 +138,40 @@ def test_a_damaged_file_gets_one_plain_sentence_not_internals(client):
     assert error["detail"]  # what the reader saw, kept for systems
     page = client.post("/check", files={"file": ("报告.pdf", good[: len(good) // 3])}).text
     assert error["detail"] not in page and "重新导出" in page
+
+
+def test_a_plugin_rule_with_cells_is_outlined_on_the_page_with_no_change_to_the_web():
+    from engine.checker import Checker as Checking
+
+    host = PluginHost.load(extra=[str(ROOT / "tests" / "plugins" / "cell_rule.py")], entry_points=False)
+    checker = Checking(host, Profile.default())
+    pdf = ROOT / "tests" / "fixtures" / "2021-qinghe.pdf"
+    anchor = checker.check_file(pdf).report.cell_anchors["applications:received_new:total"]
+    with TestClient(create_app(checker, timeout=30), base_url="http://127.0.0.1:8000") as c:
+        text = upload(c, pdf).text
+    items = {m.group(2): m.group(1) for m in re.finditer(r'<li class="finding f(\d+)" id="f\d+">(.*?)</li>', text)}
+    n = next(number for body, number in items.items() if "请在第一部分说明原因" in body)
+    x0, y0, x1, y1 = anchor.box
+    expected = f"left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;width:{(x1 - x0) * 100:.2f}%;height:{(y1 - y0) * 100:.2f}%"
+    box = re.search(rf'<a class="box f{n}" id="c{n}-0" href="#f{n}"[^>]*>', text)
+    assert box and expected in box.group(0)
+    assert f'<figure class="sheet" id="p{anchor.page}">' in text and "data:image/png;base64," in text
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "advice"),
+    [
+        ("损坏.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", ("请从原文件重新导出", "Export the PDF")),
+        ("损坏.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ("另存为 DOCX 或 PDF", "Save it as DOCX")),
+        ("扫描.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, ("PDF 或 DOCX", "PDF or DOCX")),
+    ],
+)
+def test_a_refusal_says_in_one_sentence_what_to_do_in_the_clerks_language(client, name, data, advice):
+    for lang, words in zip(("zh", "en"), advice, strict=True):
+        answer = client.post(f"/check?lang={lang}", files={"file": (name, data)})
+        if answer.status_code == 415:  # refused at the door: the upload page says why
+            assert words in answer.text
+            continue
+        refusal = re.search(r'id="refusal">(.*?)</p>', answer.text).group(1)
+        assert words in refusal, refusal
+        assert not re.search(r"PSEOF|Traceback|No /Root|Error:|OLE", answer.text)

@@ -51,6 +51,15 @@ def money_unit() -> Report:
     return report
 
 
+def identity_errors() -> Report:
+    """Two identities of table 四 broken, one in each of two groups: 行政复议 (结果维持 written 3 for 1) and 行政诉讼
+    未经复议直接起诉 (尚未审结 written 2 for 0). NB204 twice, on different cells; the clerk's page outlines each."""
+    report = _report()
+    report.review_litigation["review"]["upheld"] = 3
+    report.review_litigation["litigation_direct"]["pending"] = 2
+    return report
+
+
 def organ_zone() -> Report:
     """A 管委会 reporting for its area, published on 3月20日: a government's deadline (3月31日) applies."""
     return _report(agency="青禾经济技术开发区管委会")
@@ -114,7 +123,12 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     docx_files = []
-    for name, make in (("nil-cells", nil_cells), ("money-unit", money_unit), ("organ-zone", organ_zone)):
+    for name, make in (
+        ("nil-cells", nil_cells),
+        ("money-unit", money_unit),
+        ("organ-zone", organ_zone),
+        ("identity-errors", identity_errors),
+    ):
         report = make()
         (folder / f"{name}.txt").write_text(render_text(report, "pdf"), encoding="utf-8")
         (folder / f"{name}.html").write_bytes(render_html(report, _PUBLISHED.get(name)))

@@ -24,12 +24,15 @@ from starlette.routing import Route
 
 from engine.batch.across import contained
 from engine.batch.pool import Pool, WorkerLimits, default_jobs
-from engine.checker import Checker
+from engine.checker import Checker, unsupported
 from engine.i18n import Lang, Msg
+from engine.isolation import run_isolated
+from engine.readers.pdfpages import PageImage, render_pages
 from engine.readers.sniff import sniff
 from engine.result import FileResult, ResultDocument
 from engine.sources import Submission
 from engine.web.pages import result_page, upload_page
+from engine.web.sheets import pages_to_draw
 
 MAX_UPLOAD = 20 * 1024 * 1024
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -159,7 +162,9 @@ class SelfCheck:
             return self.refuse(request, 413, "too-large")
         name = Path(filename.replace("\\", "/")).name[:200] or "report"
         if Path(name).suffix.lower() not in self.suffixes and sniff(data) is None:
-            return self.refuse(request, 415, "unsupported")
+            # What to do with this kind of file, in one sentence (a scan, an OFD, a spreadsheet …).
+            advice = unsupported(Submission(Path(name), data=b"")).message(_lang(request))
+            return self.refuse(request, 415, "unsupported", message=advice)
         return data, name
 
     def refusal(self, request: Request) -> Response | None:
@@ -183,9 +188,16 @@ class SelfCheck:
             return origin is None
         return urlsplit(origin).netloc.lower() == (request.headers.get("host") or "").lower()
 
-    def refuse(self, request: Request, status: int, key: str, headers: dict[str, str] | None = None) -> Response:
+    def refuse(
+        self,
+        request: Request,
+        status: int,
+        key: str,
+        headers: dict[str, str] | None = None,
+        message: str | None = None,
+    ) -> Response:
         lang = _lang(request)
-        message = ERRORS[key].render(lang)
+        message = message or ERRORS[key].render(lang)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": {"code": key, "message": message}}, status_code=status, headers=headers)
         return HTMLResponse(upload_page(lang, message), status_code=status, headers=headers)
@@ -195,7 +207,7 @@ class SelfCheck:
     async def home(self, request: Request) -> Response:
         return self.refusal(request) or HTMLResponse(upload_page(_lang(request)))
 
-    async def _checked(self, request: Request) -> ResultDocument | Response:
+    async def _checked(self, request: Request) -> tuple[ResultDocument, bytes] | Response:
         refused = self.refusal(request)
         if refused is not None:
             return refused
@@ -203,18 +215,34 @@ class SelfCheck:
         if isinstance(received, Response):
             return received
         document = await self.run_check(request, *received)
-        return Response(status_code=499) if document is None else document  # 499: nobody is listening
+        if document is None:
+            return Response(status_code=499)  # 499: nobody is listening
+        return document if isinstance(document, Response) else (document, received[0])
+
+    def page_images(self, document: ResultDocument, data: bytes) -> list[PageImage]:
+        """The PDF pages the findings point at, drawn in a child process under the check's limits (PDFium is a
+        second parser of the upload); none when drawing fails, and the page says what it can without them."""
+        result = document.results[0]
+        pages = pages_to_draw(result)
+        if result.source.format != "pdf" or not pages:
+            return []
+        outcome = run_isolated(lambda: render_pages(data, pages), self.limits.timeout, self.limits.memory_mb)
+        return outcome.value if outcome.ok else []
 
     async def check_page(self, request: Request) -> Response:
-        document = await self._checked(request)
-        if isinstance(document, Response):
-            return document
-        return HTMLResponse(result_page(document, _lang(request)))
+        checked = await self._checked(request)
+        if isinstance(checked, Response):
+            return checked
+        document, data = checked
+        async with self.slots:  # drawing pages is a child process too: it waits for a slot like a check
+            images = await run_in_threadpool(self.page_images, document, data)
+        return HTMLResponse(result_page(document, _lang(request), images))
 
     async def check_api(self, request: Request) -> Response:
-        document = await self._checked(request)
-        if isinstance(document, Response):
-            return document
+        checked = await self._checked(request)
+        if isinstance(checked, Response):
+            return checked
+        document, _ = checked
         body = document.to_json(indent=None)
         return Response(body, media_type="application/json; charset=utf-8")
 

@@ -8,10 +8,11 @@ import base64
 from html import escape
 
 from engine.i18n import Lang, Msg
-from engine.outputs.html_out import findings_html, page
-from engine.result import FileResult, ResultDocument
+from engine.outputs.html_out import page
+from engine.readers.pdfpages import PageImage
+from engine.result import FileResult, ResultDocument, Status
 from engine.scoring import grade_label
-from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template, row_label
+from engine.web import sheets
 
 UI = {
     "title": Msg("年报体检 · 自查", "Nianbao self-check"),
@@ -27,15 +28,22 @@ UI = {
     "score": Msg("得分", "Score"),
     "findings": Msg("需要修改的地方", "What to fix"),
     "tables": Msg(
-        "统计表（标黄的单元格是出错的勾稽关系所涉及的数字）",
-        "Tables (highlighted cells take part in an identity that does not hold)",
+        "统计表（有颜色的单元格是各问题涉及的数字，颜色与问题编号对应）",
+        "Tables as read (coloured cells are the figures each finding rests on, in its colour)",
     ),
-    "table3": Msg("表三 收到和处理政府信息公开申请情况", "Table 3: applications received and handled"),
-    "table4": Msg("表四 行政复议、行政诉讼情况", "Table 4: reconsideration and litigation"),
-    "download": Msg("下载检查结果（JSON）", "Download the result (JSON)"),
+    "pages": Msg("在原文中查看（点击编号回到问题）", "On your pages (tap a number to go back to its finding)"),
+    "download": Msg("检查结果（JSON，供系统对接）", "Result (JSON, for other systems)"),
+    "letter": Msg("下载反馈意见（Word）", "Download the feedback letter (Word)"),
+    "clean": Msg("未发现需要修改的地方。", "Nothing to fix was found."),
+    "year": Msg("{year} 年度", "year {year}"),
+    "template": Msg("{template} 版格式", "{template} template"),
+    "unknown_organ": Msg("未识别机关名称", "organ not recognised"),
+    "unknown_year": Msg("年度未识别", "year not recognised"),
+    "checked": Msg("检查了什么", "What was checked"),
+    "ran": Msg("共 {total} 条规则，{ran} 条已检查。", "{ran} of {total} rules were checked."),
+    "not_applicable": Msg("未检查（适用于：{when}）", "not checked (applies: {when})"),
     "again": Msg("检查另一份报告", "Check another report"),
     "failed": Msg("无法检查这个文件", "This file could not be checked"),
-    "meta": Msg("{agency} · {year} · {template}", "{agency} · {year} · {template}"),
     "notes": Msg("读取说明", "Reading notes"),
     "other": Msg("English", "中文"),
 }
@@ -43,7 +51,7 @@ STYLE = """
 .upload{border:2px dashed #9aa6bd;border-radius:10px;padding:1.5rem;text-align:center;background:#f7f9fc}
 .upload input[type=file]{margin:1rem 0;max-width:100%}button{font-size:1rem;padding:.5rem 1.5rem;border:0;
 border-radius:6px;background:#2b5fb3;color:#fff;cursor:pointer}.big{font-size:2.5rem;font-weight:bold}
-.scroll{overflow-x:auto}td.hit{background:#ffe58a;font-weight:bold;outline:2px solid #d4a106}
+.scroll{overflow-x:auto}th{cursor:auto}
 .lang{float:right}.identity{font-size:.85rem;color:#55607a}@media (max-width:600px){body{padding:.5rem}
 table{font-size:.75rem}th,td{padding:.2rem}.big{font-size:2rem}}
 """
@@ -71,93 +79,76 @@ def upload_page(lang: Lang, message: str | None = None) -> str:
     )
 
 
-def _table(
-    title: str,
-    rows: list[tuple[str, str, list[tuple[str, object]]]],
-    columns: list[str],
-    hits: set[tuple[str, str, str]],
-    table: str,
-) -> str:
-    head = "".join(f"<th>{escape(c)}</th>" for c in ["", *columns])
-    body = []
-    for row_key, label, cells in rows:
-        tds = []
-        for col_key, value in cells:
-            shown = "" if value is None else str(value)
-            cls = ' class="hit"' if (table, row_key, col_key) in hits else ""
-            tds.append(f'<td{cls} data-cell="{escape(row_key)}:{escape(col_key)}">{escape(shown)}</td>')
-        body.append(f"<tr><th>{escape(label)}</th>{''.join(tds)}</tr>")
-    rows_html = "".join(body)
-    return f'<h3>{escape(title)}</h3><div class="scroll"><table><tr>{head}</tr>{rows_html}</table></div>'
-
-
-def highlighted(result: FileResult) -> set[tuple[str, str, str]]:
-    """(table, row, column) of every cell a counting finding rests on, as its rule recorded them."""
-    hits = set()
-    for f in result.findings:
-        table = f.location.table or f.location.section
-        if f.counts and table and f.location.cells:
-            hits |= {(table, row, column) for row, column in f.location.cells}
-    return hits
-
-
-def tables_html(result: FileResult, lang: Lang) -> str:
+def _meta(result: FileResult, lang: Lang) -> str:
+    """Who, which year and which format, spelled out: "青禾市自然资源局 · 2023 年度 · 2021 版格式"."""
     report = result.report
     assert report is not None
-    apps = report.applications
-    hits = highlighted(result)
-    parts = []
-    if apps:
-        template = Template(report.template or "2021")
-        keys = [line.key for line in APPLICATION_ROWS[template]]
-        keys += [k for k in apps if k not in keys]
-        rows = [
-            (k, row_label("applications", k), [(c.key, apps[k].get(c.key)) for c in APPLICATION_COLUMNS])
-            for k in keys
-            if k in apps
-        ]
-        parts.append(
-            _table(UI["table3"].render(lang), rows, [c.label for c in APPLICATION_COLUMNS], hits, "applications")
-        )
-    rl = report.review_litigation
-    if rl:
-        rows = [
-            (g.key, g.label, [(c.key, rl[g.key].get(c.key)) for c in REVIEW_COLUMNS])
-            for g in REVIEW_GROUPS
-            if g.key in rl
-        ]
-        parts.append(
-            _table(UI["table4"].render(lang), rows, [c.label for c in REVIEW_COLUMNS], hits, "review_litigation")
-        )
-    return "".join(parts)
+    parts = [report.agency or UI["unknown_organ"].render(lang)]
+    parts.append(UI["year"].render(lang, {"year": report.year}) if report.year else UI["unknown_year"].render(lang))
+    if report.template:
+        parts.append(UI["template"].render(lang, {"template": report.template}))
+    return escape(" · ".join(parts))
 
 
-def result_page(document: ResultDocument, lang: Lang) -> str:
+def checked_html(document: ResultDocument, result: FileResult, lang: Lang) -> str:
+    """What was checked: how many rules ran, and each rule that could not be, with why."""
+    titles = document.profile.titles
+    ran = [r for r in result.rules if r.status in (Status.passed, Status.failed)]
+    skipped = [r for r in result.rules if r.status == Status.not_applicable]
+    crashed = [r for r in result.rules if r.status == Status.error]
+    items = [
+        f"<li>{escape(r.rule)} {escape(titles.get(r.rule, ''))}："
+        f"{escape(UI['not_applicable'].render(lang, {'when': document.profile.applies.get(r.rule, '')}))}</li>"
+        for r in skipped
+    ]
+    items += [f"<li>{escape(r.rule)} {escape(titles.get(r.rule, ''))}：{escape(r.reason or '')}</li>" for r in crashed]
+    lead = _t("ran", lang, ran=len(ran), total=len(result.rules))
+    more = f"<ul>{''.join(items)}</ul>" if items else ""
+    return f"<h2>{_t('checked', lang)}</h2><p>{lead}</p>{more}"
+
+
+def _downloads(document: ResultDocument, lang: Lang) -> str:
+    from engine.outputs.letters_out import default_dates, letter
+
     result = document.results[0]
+    docx = base64.b64encode(letter(result, document, default_dates(document))).decode()
     data = base64.b64encode(document.to_json(indent=None).encode()).decode()
-    download = (
-        f'<p><a download="nianbao-result.json" href="data:application/json;base64,{data}">'
-        f'{_t("download", lang)}</a> · <a href="/?lang={lang.value}">{_t("again", lang)}</a></p>'
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    name = "反馈意见.docx" if lang is Lang.zh else "feedback.docx"
+    return (
+        f'<p><a id="letter" download="{name}" href="data:{kind};base64,{docx}">{_t("letter", lang)}</a> · '
+        f'<a download="nianbao-result.json" href="data:application/json;base64,{data}">{_t("download", lang)}</a>'
+        f' · <a href="/?lang={lang.value}">{_t("again", lang)}</a></p>'
     )
+
+
+def result_page(document: ResultDocument, lang: Lang, images: list[PageImage] | None = None) -> str:
+    result = document.results[0]
     name = escape(result.source.path)
     if result.error:
         body = (
             f"<h1>{_t('failed', lang)}</h1><p>{name}</p>"
-            f'<p class="sev sev-error">[{escape(result.error.code)}]</p><p>{escape(result.error.message)}</p>'
+            f'<p class="sev sev-error" id="refusal">{escape(result.error.message)}</p>'
+            f'<p><a href="/?lang={lang.value}">{_t("again", lang)}</a></p>'
         )
-        return _page(lang, body + download)
+        return _page(lang, body)
     report = result.report
     assert report is not None
     grade = grade_label(result.grade, lang)
-    meta = _t("meta", lang, agency=report.agency or "-", year=report.year or "-", template=report.template or "-")
+    items = sheets.numbered(result)
     notes = ""
     if report.notes:
         notes = f"<h3>{_t('notes', lang)}</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul>"
+    findings = sheets.findings_list(result, items, lang) if items else f"<p>{_t('clean', lang)}</p>"
+    drawn = sheets.sheets(result, items, images or [], lang)
     body = (
-        f"<h1>{_t('title', lang)}</h1><p>{name}<br>{meta}</p>"
+        f"{sheets.style(items)}<h1>{_t('title', lang)}</h1>"
+        f'<p>{name}<br><span id="meta">{_meta(result, lang)}</span></p>'
         f'<p>{_t("score", lang)} <span class="big g-{escape(result.grade or "")}" id="score">{result.score:.1f}</span> '
         f'<span class="big g-{escape(result.grade or "")}" id="grade">{escape(grade)}</span></p>'
-        f"{download}<h2>{_t('findings', lang)}</h2>{findings_html(result, lang)}"
-        f"<h2>{_t('tables', lang)}</h2>{tables_html(result, lang)}{notes}"
+        f"{_downloads(document, lang)}<h2>{_t('findings', lang)}</h2>{findings}"
+        + (f"<h2>{_t('pages', lang)}</h2>{drawn}" if drawn else "")
+        + f"<h2>{_t('tables', lang)}</h2>{sheets.tables(result, items, lang)}"
+        f"{checked_html(document, result, lang)}{notes}"
     )
     return _page(lang, body)

@@ -1,0 +1,209 @@
+"""The clerk's own pages: each finding in a colour of its own, its cells outlined and numbered on the report's page
+images (PDF) and on the drawn tables (every format).
+
+Everything comes from the result: a finding's cells (`location.cells`, filled by the rule, built-in or plugin) and
+where the reader found each cell (`report.cell_anchors`). Nothing is re-derived here. The page allows no script:
+highlighting is CSS (`:target`, `:has`, `:hover`): tapping a finding goes to its first outline and lights up its
+cells only; tapping an outline goes back to its finding.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from html import escape
+
+from engine.i18n import Lang, Msg
+from engine.model import Anchor, Report
+from engine.outputs.html_out import SEVERITY, by_section, section_title, where
+from engine.readers.pdfpages import PageImage
+from engine.result import FileResult, FindingResult
+from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template, row_label
+
+PALETTE = ("#d62728", "#1f68c1", "#2a9d3a", "#9333c4", "#e07b00", "#0f9fb0", "#d8398f", "#7a5230")
+
+UI = {
+    "page": Msg("第 {page} 页", "page {page}"),
+    "see": Msg("在原文第 {page} 页查看", "see it on page {page}"),
+    "table3": Msg("表三 收到和处理政府信息公开申请情况", "Table 3: applications received and handled"),
+    "table4": Msg("表四 行政复议、行政诉讼情况", "Table 4: reconsideration and litigation"),
+    "finding": Msg("问题 {n}", "finding {n}"),
+}
+
+
+def _t(key: str, lang: Lang, **params: object) -> str:
+    return escape(UI[key].render(lang, params))
+
+
+@dataclass(frozen=True)
+class Numbered:
+    n: int  # 1-based, the order of the list
+    finding: FindingResult
+
+    @property
+    def colour(self) -> str:
+        return PALETTE[(self.n - 1) % len(PALETTE)]
+
+    @property
+    def table(self) -> str | None:
+        return self.finding.location.table or self.finding.location.section
+
+
+def numbered(result: FileResult) -> list[Numbered]:
+    """The findings that count, numbered in the order the page lists them (by section, worst first)."""
+    order = [f for _, group in by_section([f for f in result.findings if f.counts]) for f in group]
+    return [Numbered(i, f) for i, f in enumerate(order, start=1)]
+
+
+def placed(report: Report, item: Numbered) -> list[tuple[str, str, Anchor]]:
+    """The finding's cells the reader placed on a page: (row, column, anchor)."""
+    out = []
+    for row, column in item.finding.location.cells or []:
+        anchor = report.cell_anchors.get(f"{item.table}:{row}:{column}")
+        if anchor is not None and anchor.page and anchor.box:
+            out.append((row, column, anchor))
+    return out
+
+
+def pages_to_draw(result: FileResult) -> list[int]:
+    """The pages a finding's cells stand on, in page order."""
+    if result.report is None:
+        return []
+    return sorted({a.page for item in numbered(result) for _, _, a in placed(result.report, item) if a.page})
+
+
+def style(items: list[Numbered]) -> str:
+    """Each finding's colour, and what lights up when it (or one of its outlines) is hovered or tapped."""
+    rules = [
+        ".sheet{margin:1rem 0}.paper{position:relative;border:1px solid #cfd5e0;max-width:900px}"
+        ".paper img{display:block;width:100%;height:auto}"
+        ".box{position:absolute;border:2px solid var(--c);border-radius:2px;box-sizing:border-box;"
+        "background:color-mix(in srgb,var(--c) 12%,transparent)}"
+        ".box span{position:absolute;left:-.1rem;top:-1.1rem;background:var(--c);color:#fff;font-size:.7rem;"
+        "line-height:1;padding:.1rem .25rem;border-radius:3px}"
+        ".num{display:inline-block;min-width:1.4em;text-align:center;border-radius:50%;color:#fff;"
+        "background:var(--c);font-size:.8rem;margin-right:.3rem}"
+        "li.finding{scroll-margin-top:1rem;border-left:4px solid var(--c);padding-left:.4rem;margin:.3rem 0}"
+        "td.mark{outline:2px solid var(--c);outline-offset:-2px;font-weight:bold;"
+        "background:color-mix(in srgb,var(--c) 15%,transparent)}"
+        "table.drawn th:first-child{position:sticky;left:0;background:#fff;z-index:1;min-width:7em;max-width:12em}"
+        "body:has(.box:target) .box,body:has(li.finding:target) .box{opacity:.25}"
+        ".box:target{scroll-margin-top:30vh}"
+    ]
+    for item in items:
+        n, c = item.n, item.colour
+        rules.append(f".f{n}{{--c:{c}}}")
+        lit = f"background:color-mix(in srgb,{c} 35%,transparent);border-width:4px;opacity:1"
+        rules.append(
+            f"body:has(#f{n}:hover) .box.f{n},body:has(#f{n}:target) .box.f{n},"
+            f"body:has(.box.f{n}:target) .box.f{n},.box.f{n}:hover{{{lit}}}"
+        )
+        rules.append(f"body:has(.box.f{n}:target) #f{n},#f{n}:target{{background:#fff7d6}}")
+    return "<style>" + "".join(rules) + "</style>"
+
+
+def findings_list(result: FileResult, items: list[Numbered], lang: Lang) -> str:
+    """The findings by section, each numbered in its colour, with a link to its first outline on the pages."""
+    report = result.report
+    by_finding = {id(i.finding): i for i in items}
+    out = []
+    for key, group in by_section([i.finding for i in items]):
+        lis = []
+        for f in group:
+            item = by_finding[id(f)]
+            spots = placed(report, item) if report else []
+            link = ""
+            if spots:
+                anchor = spots[0][2]
+                link = f' <a href="#c{item.n}-0">{_t("see", lang, page=anchor.page)}</a>'
+            place = where(f, lang)
+            lis.append(
+                f'<li class="finding f{item.n}" id="f{item.n}"><span class="num">{item.n}</span>'
+                f'<span class="sev sev-{f.severity.value}">{escape(SEVERITY[f.severity].render(lang))}</span> '
+                + (f'<span class="where">{escape(place)}</span> ' if place else "")
+                + f"{escape(f.message)}{link}</li>"
+            )
+        out.append(f"<h3>{escape(section_title(key, lang))}</h3><ul>{''.join(lis)}</ul>")
+    return "".join(out)
+
+
+def sheets(result: FileResult, items: list[Numbered], images: list[PageImage], lang: Lang) -> str:
+    """Each page image with every finding's cells outlined in the finding's colour and numbered."""
+    report = result.report
+    if report is None or not images:
+        return ""
+    boxes: dict[int, list[str]] = {}
+    for item in items:
+        for k, (_row, _column, anchor) in enumerate(placed(report, item)):
+            x0, y0, x1, y1 = anchor.box or (0, 0, 0, 0)
+            label = escape(UI["finding"].render(lang, {"n": item.n}))
+            boxes.setdefault(anchor.page or 0, []).append(
+                f'<a class="box f{item.n}" id="c{item.n}-{k}" href="#f{item.n}" aria-label="{label}" '
+                f'style="left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;width:{(x1 - x0) * 100:.2f}%;'
+                f'height:{(y1 - y0) * 100:.2f}%"><span>{item.n}</span></a>'
+            )
+    out = []
+    for image in images:
+        data = base64.b64encode(image.png).decode()
+        caption = _t("page", lang, page=image.page)
+        out.append(
+            f'<figure class="sheet" id="p{image.page}"><div class="paper">'
+            f'<img src="data:image/png;base64,{data}" width="{image.width}" height="{image.height}" alt="{caption}">'
+            f"{''.join(boxes.get(image.page, []))}</div><figcaption>{caption}</figcaption></figure>"
+        )
+    return "".join(out)
+
+
+def _marks(items: list[Numbered]) -> dict[tuple[str, str, str], Numbered]:
+    """The first finding (in list order) that rests on each cell."""
+    marks: dict[tuple[str, str, str], Numbered] = {}
+    for item in items:
+        for row, column in item.finding.location.cells or []:
+            if item.table:
+                marks.setdefault((item.table, row, column), item)
+    return marks
+
+
+def _drawn(title: str, table: str, rows: list, columns: list, marks: dict) -> str:
+    head = "".join(f"<th>{escape(c.label)}</th>" for c in [None, *columns] if c) if columns else ""
+    body = []
+    for row_key, label, cells in rows:
+        tds = []
+        for column, value in cells:
+            shown = "" if value is None else str(value)
+            item = marks.get((table, row_key, column))
+            attrs = f' class="mark f{item.n}" title="{item.n}"' if item else ""
+            tds.append(f'<td{attrs} data-cell="{escape(row_key)}:{escape(column)}">{escape(shown)}</td>')
+        body.append(f"<tr><th>{escape(label)}</th>{''.join(tds)}</tr>")
+    return (
+        f'<h3>{escape(title)}</h3><div class="scroll"><table class="drawn"><tr><th></th>{head}</tr>'
+        f"{''.join(body)}</table></div>"
+    )
+
+
+def tables(result: FileResult, items: list[Numbered], lang: Lang) -> str:
+    """Tables 三 and 四 as read, each finding's cells in its colour; row labels stay in view on a phone."""
+    report = result.report
+    assert report is not None
+    marks = _marks(items)
+    parts = []
+    apps = report.applications
+    if apps:
+        template = Template(report.template or "2021")
+        keys = [line.key for line in APPLICATION_ROWS[template]]
+        keys += [k for k in apps if k not in keys]
+        rows = [
+            (k, row_label("applications", k), [(c.key, apps[k].get(c.key)) for c in APPLICATION_COLUMNS])
+            for k in keys
+            if k in apps
+        ]
+        parts.append(_drawn(UI["table3"].render(lang), "applications", rows, list(APPLICATION_COLUMNS), marks))
+    review = report.review_litigation
+    if review:
+        rows = [
+            (g.key, g.label, [(c.key, review[g.key].get(c.key)) for c in REVIEW_COLUMNS])
+            for g in REVIEW_GROUPS
+            if g.key in review
+        ]
+        parts.append(_drawn(UI["table4"].render(lang), "review_litigation", rows, list(REVIEW_COLUMNS), marks))
+    return "".join(parts)
