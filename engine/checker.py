@@ -172,8 +172,29 @@ class Checker:
     def failed(self, name: str, err: ReadError) -> FileResult:
         return FileResult(
             source=SourceRef(path=name),
-            error=FileError(code=err.code.value, message=err.message(self.lang), detail=err.params.get("detail")),
+            error=FileError(
+                code=err.code.value,
+                message=err.message(self.lang),
+                detail=err.params.get("detail"),
+                key=err.key,
+                params={k: str(v) for k, v in err.params.items() if k != "detail"},
+            ),
         )
+
+    def translate(self, document: ResultDocument) -> ResultDocument:
+        """The same results said in this checker's language: every message again from its key and parameters
+        (rules' and plugins' own wording), the profile's titles and method too. Nothing is checked again."""
+        classes = {r.cls.id: r.cls for r in [*self.rules, *self.cross_rules]}
+        results = [r.model_copy(deep=True) for r in document.results]
+        for result in results:
+            if result.error is not None and result.error.key:
+                result.error.message = engine_message(result.error.key, self.lang, **result.error.params)
+            for f in result.findings:
+                rule, _, key = (f.key or "").partition(".")
+                msg = classes[rule].messages.get(key) if rule in classes else None
+                if msg is not None:
+                    f.message = msg.render(self.lang, f.params)
+        return self.document(results, document.summary.cached, document.roster, document.history)
 
     def context(self) -> CheckContext:
         return CheckContext(

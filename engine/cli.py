@@ -293,11 +293,28 @@ def cmd_rules(args: argparse.Namespace) -> Exit:
     return Exit.OK
 
 
+def _port_free(host: str, port: int) -> None:
+    """A port another program holds is a usage error said in one line, not uvicorn's traceback."""
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise UsageError(
+            f"无法在 {host}:{port} 上启动：端口已被占用或不可用，请用 --port 换一个端口 / "
+            f"cannot serve on {host}:{port} ({exc.strerror}): choose another --port"
+        ) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> Exit:
     import uvicorn  # the web libraries load only for this command
 
     from engine.web.app import clean_stale_uploads, create_app
 
+    _port_free(args.host, args.port)
     profile = _profile(args)
     checker = Checker(_load([*profile.plugins, *args.plugin], Lang.zh, profile), profile, Lang.zh)
     clean_stale_uploads()

@@ -71,6 +71,8 @@ class FileError(_Model):
     code: str
     message: str  # what is wrong and what to do, in plain words
     detail: str | None = None  # what the reader saw, for the office and other systems (never shown to a clerk)
+    key: str | None = None  # the message key, so the message can be said in another language
+    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class SourceRef(_Model):

@@ -79,7 +79,7 @@ def test_clerk_uploads_a_report_and_sees_what_to_fix(server, tmp_path):
         assert page.inner_text("#score") == "34.0"
         assert page.inner_text("#grade") == "不合格"
         assert page.inner_text("#meta") == "白鹭市生态环境局 · 2023 年度 · 2021 版格式"
-        assert page.locator('td.mark[data-cell="review:total"]').inner_text() == "8"
+        assert page.locator('.v-zh td.mark[data-cell="review:total"]').inner_text() == "8"
         assert "结果维持、结果纠正、其他结果、尚未审结之和为 7" in page.inner_text("body")
         assert "检查了什么" in page.inner_text("body")
         page.set_viewport_size({"width": 1280, "height": 900})
@@ -115,14 +115,16 @@ def test_the_clerk_sees_each_mistake_outlined_on_the_own_pdf_page(server, tmp_pa
             page.set_input_files("#file", str(pdf))
             page.click("button[type=submit]")
             page.wait_for_selector("#score")
-            numbers = [e.get_attribute("id") for e in page.locator("li.finding").all()]
+            numbers = [e.get_attribute("id") for e in page.locator(".v-zh li.finding").all()]
             assert numbers == ["f1", "f2"]
             colours = {n: page.eval_on_selector(f"#{n}", "e => getComputedStyle(e).borderLeftColor") for n in numbers}
             assert colours["f1"] != colours["f2"]
             for n, group in zip(numbers, ("review", "litigation_direct"), strict=True):
-                boxes = page.locator(f"a.box.{n}")
+                boxes = page.locator(f".v-zh a.box.{n}")
                 assert boxes.count() == 5  # four results and the total of its group
-                assert page.eval_on_selector(f"a.box.{n}", "e => getComputedStyle(e).borderTopColor") == colours[n]
+                assert (
+                    page.eval_on_selector(f".v-zh a.box.{n}", "e => getComputedStyle(e).borderTopColor") == colours[n]
+                )
                 anchor = cells[f"review_litigation:{group}:total"]
                 paper = _box(page, f"#p{anchor.page} .paper")
                 drawn = next(
@@ -135,16 +137,16 @@ def test_the_clerk_sees_each_mistake_outlined_on_the_own_pdf_page(server, tmp_pa
                 assert abs(drawn["w"] - (x1 - x0) * paper["w"]) < 2 and abs(drawn["h"] - (y1 - y0) * paper["h"]) < 2
             page.click("#f1 a")  # "在原文第 3 页查看": to its first outline, lighting its cells only
             opacity = page.eval_on_selector_all(
-                "a.box", "es => es.map(e => [e.classList[1], getComputedStyle(e).opacity])"
+                ".v-zh a.box", "es => es.map(e => [e.classList[1], getComputedStyle(e).opacity])"
             )
             assert {o for c, o in opacity if c == "f1"} == {"1"} and {o for c, o in opacity if c == "f2"} == {"0.25"}
-            page.click("a.box.f2 >> nth=0")  # an outline leads back to its finding
+            page.click(".v-zh a.box.f2 >> nth=0")  # an outline leads back to its finding
             assert page.evaluate("location.hash") == "#f2"
             if width == 390:
-                table = page.locator("table.drawn").last
+                table = page.locator(".v-zh table.drawn").last
                 table.scroll_into_view_if_needed()
                 table.evaluate("t => t.parentElement.scrollLeft = 400")
-                label = _box(page, "table.drawn >> nth=-1 >> tr:nth-child(2) th")
+                label = _box(page, ".v-zh table.drawn >> nth=-1 >> tr:nth-child(2) th")
                 assert label["x"] >= -1 and label["x"] + label["w"] <= width  # the row label stays in view
             page.screenshot(path=str(tmp_path / f"outlined-{width}.screenshot.png"), full_page=True)
             page.close()
@@ -255,3 +257,33 @@ def test_pdfminer_font_warnings_stay_off_the_screen(tmp_path):
     assert "青禾市" in quiet.stdout and "FontBBox" not in quiet.stderr
     loud = nianbao_process("-v", "check", pdf, "--no-cache", "--no-progress")
     assert "FontBBox" in loud.stderr  # still in the log, for whoever asks
+
+
+def test_the_language_switch_keeps_the_result(server, tmp_path):
+    """Switching to English on a result page shows the same result in English (nothing is uploaded again), and it
+    stays English while the clerk taps findings and outlines."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    pdf = ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.pdf"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page.goto(server)
+        page.set_input_files("#file", str(pdf))
+        page.click("button[type=submit]")
+        page.wait_for_selector("#score")
+        assert "表四“行政复议”" in page.inner_text("body")
+        page.click(".v-zh a.lang")
+        assert "/check" in page.url and page.url.endswith("#en")  # the same page: the result is kept
+        visible = page.inner_text("body")
+        assert "Table 4, 'reconsideration'" in visible or "Table 4" in visible
+        assert "表四“行政复议”" not in visible and page.inner_text("#en-score") == page.locator("#score").inner_text()
+        assert "year 2022 · 2021 template" in page.inner_text("#en-meta")
+        page.click("#en-f1 a")  # a finding's outline, inside the English version: English stays
+        assert "What was checked" in page.inner_text("body") and "检查了什么" not in page.inner_text("body")
+        page.click(".v-en a.lang")
+        assert "检查了什么" in page.inner_text("body")
+        page.screenshot(path=str(tmp_path / "switched.screenshot.png"), full_page=True)
+        browser.close()

@@ -175,3 +175,29 @@ def test_a_refusal_says_in_one_sentence_what_to_do_in_the_clerks_language(client
         refusal = re.search(r'id="refusal">(.*?)</p>', answer.text).group(1)
         assert words in refusal, refusal
         assert not re.search(r"PSEOF|Traceback|No /Root|Error:|OLE", answer.text)
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line_and_exits_2():
+    import socket
+
+    from tests.conftest import nianbao_process
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        answer = nianbao_process("serve", "--port", port, timeout=60)
+    assert answer.returncode == 2
+    assert (
+        answer.stderr.strip().count("\n") == 0 and "端口已被占用" in answer.stderr and "Traceback" not in answer.stderr
+    )
+
+
+def test_the_2019_single_other_row_is_drawn_in_its_place(client):
+    text = upload(client, ROOT / "tests" / "fixtures" / "2019-nanyu.pdf").text
+    table = text[text.index("表三 收到和处理政府信息公开申请情况") :]
+    rows = re.findall(r"<tr><th>(.*?)</th>", table)
+    other = next(i for i, label in enumerate(rows) if "其他处理" in label)
+    total = next(i for i, label in enumerate(rows) if "总计" in label)
+    forward = next(i for i, label in enumerate(rows) if "结转下年度" in label)
+    assert other < total < forward

@@ -236,7 +236,9 @@ class SelfCheck:
         document, data = checked
         async with self.slots:  # drawing pages is a child process too: it waits for a slot like a check
             images = await run_in_threadpool(self.page_images, document, data)
-        return HTMLResponse(result_page(document, _lang(request), images))
+        lang = _lang(request)
+        other = self.checkers[next(each for each in Lang if each != lang)].translate(document)
+        return HTMLResponse(result_page(document, lang, images, other))
 
     async def check_api(self, request: Request) -> Response:
         checked = await self._checked(request)

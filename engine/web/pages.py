@@ -61,10 +61,13 @@ def _t(key: str, lang: Lang, **params: object) -> str:
     return escape(UI[key].render(lang, params))
 
 
-def _page(lang: Lang, body: str) -> str:
+def _switch(lang: Lang, href: str | None = None) -> str:
     other = next(each for each in Lang if each != lang)
-    switch = f'<a class="lang" href="/?lang={other.value}">{_t("other", lang)}</a>'
-    return page(UI["title"].render(lang), f"<style>{STYLE}</style>{switch}{body}")
+    return f'<a class="lang" href="{href or f"/?lang={other.value}"}">{_t("other", lang)}</a>'
+
+
+def _page(lang: Lang, body: str, switch: bool = True) -> str:
+    return page(UI["title"].render(lang), f"<style>{STYLE}</style>{_switch(lang) if switch else ''}{body}")
 
 
 def upload_page(lang: Lang, message: str | None = None) -> str:
@@ -122,16 +125,17 @@ def _downloads(document: ResultDocument, lang: Lang) -> str:
     )
 
 
-def result_page(document: ResultDocument, lang: Lang, images: list[PageImage] | None = None) -> str:
+def _result_body(document: ResultDocument, lang: Lang, images: list[PageImage], p: str) -> str:
+    """One language's version of the result; `p` prefixes its ids (the other language's version)."""
     result = document.results[0]
     name = escape(result.source.path)
+    ids = {key: f"{p}{key}" for key in ("refusal", "meta", "score", "grade")}
     if result.error:
-        body = (
+        return (
             f"<h1>{_t('failed', lang)}</h1><p>{name}</p>"
-            f'<p class="sev sev-error" id="refusal">{escape(result.error.message)}</p>'
+            f'<p class="sev sev-error" id="{ids["refusal"]}">{escape(result.error.message)}</p>'
             f'<p><a href="/?lang={lang.value}">{_t("again", lang)}</a></p>'
         )
-        return _page(lang, body)
     report = result.report
     assert report is not None
     grade = grade_label(result.grade, lang)
@@ -139,16 +143,42 @@ def result_page(document: ResultDocument, lang: Lang, images: list[PageImage] | 
     notes = ""
     if report.notes:
         notes = f"<h3>{_t('notes', lang)}</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul>"
-    findings = sheets.findings_list(result, items, lang) if items else f"<p>{_t('clean', lang)}</p>"
-    drawn = sheets.sheets(result, items, images or [], lang)
-    body = (
-        f"{sheets.style(items)}<h1>{_t('title', lang)}</h1>"
-        f'<p>{name}<br><span id="meta">{_meta(result, lang)}</span></p>'
-        f'<p>{_t("score", lang)} <span class="big g-{escape(result.grade or "")}" id="score">{result.score:.1f}</span> '
-        f'<span class="big g-{escape(result.grade or "")}" id="grade">{escape(grade)}</span></p>'
+    findings = sheets.findings_list(result, items, lang, p) if items else f"<p>{_t('clean', lang)}</p>"
+    drawn = sheets.sheets(result, items, images, lang, p)
+    css = escape(result.grade or "")
+    return (
+        f"{sheets.style(items, p)}<h1>{_t('title', lang)}</h1>"
+        f'<p>{name}<br><span id="{ids["meta"]}">{_meta(result, lang)}</span></p>'
+        f'<p>{_t("score", lang)} <span class="big g-{css}" id="{ids["score"]}">{result.score:.1f}</span> '
+        f'<span class="big g-{css}" id="{ids["grade"]}">{escape(grade)}</span></p>'
         f"{_downloads(document, lang)}<h2>{_t('findings', lang)}</h2>{findings}"
         + (f"<h2>{_t('pages', lang)}</h2>{drawn}" if drawn else "")
         + f"<h2>{_t('tables', lang)}</h2>{sheets.tables(result, items, lang)}"
         f"{checked_html(document, result, lang)}{notes}"
     )
-    return _page(lang, body)
+
+
+def result_page(
+    document: ResultDocument,
+    lang: Lang,
+    images: list[PageImage] | None = None,
+    other: ResultDocument | None = None,
+) -> str:
+    """The result in the clerk's language; with `other` (the same result said in the other language), both, and the
+    language link switches between them on the page itself: the result is kept, nothing is uploaded again."""
+    mine = _result_body(document, lang, images or [], "")
+    if other is None:
+        return _page(lang, mine)
+    them = Lang(other.lang)
+    theirs = _result_body(other, them, images or [], f"{them.value}-")
+    t, m = them.value, lang.value
+    # The other version shows while its anchor, or anything inside it, is the page's target (a finding tapped).
+    shown = f"body:has(#{t}:target) .v-{t},body:has(.v-{t} :target) .v-{t}"
+    hidden = f"body:has(#{t}:target) .v-{m},body:has(.v-{t} :target) .v-{m}"
+    css = f"<style>.v-{t}{{display:none}}{shown}{{display:block}}{hidden}{{display:none}}</style>"
+    body = (
+        f'{css}<a id="{t}"></a><a id="{m}"></a>'
+        f'<div class="v v-{m}">{_switch(lang, f"#{t}")}{mine}</div>'
+        f'<div class="v v-{t}" lang="{"en" if them is Lang.en else "zh-CN"}">{_switch(them, f"#{m}")}{theirs}</div>'
+    )
+    return _page(lang, body, switch=False)

@@ -72,8 +72,9 @@ def pages_to_draw(result: FileResult) -> list[int]:
     return sorted({a.page for item in numbered(result) for _, _, a in placed(result.report, item) if a.page})
 
 
-def style(items: list[Numbered]) -> str:
-    """Each finding's colour, and what lights up when it (or one of its outlines) is hovered or tapped."""
+def style(items: list[Numbered], p: str = "") -> str:
+    """Each finding's colour, and what lights up when it (or one of its outlines) is hovered or tapped; `p`
+    prefixes the ids of one language's version of the page."""
     rules = [
         ".sheet{margin:1rem 0}.paper{position:relative;border:1px solid #cfd5e0;max-width:900px}"
         ".paper img{display:block;width:100%;height:auto}"
@@ -95,14 +96,14 @@ def style(items: list[Numbered]) -> str:
         rules.append(f".f{n}{{--c:{c}}}")
         lit = f"background:color-mix(in srgb,{c} 35%,transparent);border-width:4px;opacity:1"
         rules.append(
-            f"body:has(#f{n}:hover) .box.f{n},body:has(#f{n}:target) .box.f{n},"
+            f"body:has(#{p}f{n}:hover) .box.f{n},body:has(#{p}f{n}:target) .box.f{n},"
             f"body:has(.box.f{n}:target) .box.f{n},.box.f{n}:hover{{{lit}}}"
         )
-        rules.append(f"body:has(.box.f{n}:target) #f{n},#f{n}:target{{background:#fff7d6}}")
+        rules.append(f"body:has(.box.f{n}:target) #{p}f{n},#{p}f{n}:target{{background:#fff7d6}}")
     return "<style>" + "".join(rules) + "</style>"
 
 
-def findings_list(result: FileResult, items: list[Numbered], lang: Lang) -> str:
+def findings_list(result: FileResult, items: list[Numbered], lang: Lang, p: str = "") -> str:
     """The findings by section, each numbered in its colour, with a link to its first outline on the pages."""
     report = result.report
     by_finding = {id(i.finding): i for i in items}
@@ -115,10 +116,10 @@ def findings_list(result: FileResult, items: list[Numbered], lang: Lang) -> str:
             link = ""
             if spots:
                 anchor = spots[0][2]
-                link = f' <a href="#c{item.n}-0">{_t("see", lang, page=anchor.page)}</a>'
+                link = f' <a href="#{p}c{item.n}-0">{_t("see", lang, page=anchor.page)}</a>'
             place = where(f, lang)
             lis.append(
-                f'<li class="finding f{item.n}" id="f{item.n}"><span class="num">{item.n}</span>'
+                f'<li class="finding f{item.n}" id="{p}f{item.n}"><span class="num">{item.n}</span>'
                 f'<span class="sev sev-{f.severity.value}">{escape(SEVERITY[f.severity].render(lang))}</span> '
                 + (f'<span class="where">{escape(place)}</span> ' if place else "")
                 + f"{escape(f.message)}{link}</li>"
@@ -127,7 +128,7 @@ def findings_list(result: FileResult, items: list[Numbered], lang: Lang) -> str:
     return "".join(out)
 
 
-def sheets(result: FileResult, items: list[Numbered], images: list[PageImage], lang: Lang) -> str:
+def sheets(result: FileResult, items: list[Numbered], images: list[PageImage], lang: Lang, p: str = "") -> str:
     """Each page image with every finding's cells outlined in the finding's colour and numbered."""
     report = result.report
     if report is None or not images:
@@ -138,7 +139,7 @@ def sheets(result: FileResult, items: list[Numbered], images: list[PageImage], l
             x0, y0, x1, y1 = anchor.box or (0, 0, 0, 0)
             label = escape(UI["finding"].render(lang, {"n": item.n}))
             boxes.setdefault(anchor.page or 0, []).append(
-                f'<a class="box f{item.n}" id="c{item.n}-{k}" href="#f{item.n}" aria-label="{label}" '
+                f'<a class="box f{item.n}" id="{p}c{item.n}-{k}" href="#{p}f{item.n}" aria-label="{label}" '
                 f'style="left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;width:{(x1 - x0) * 100:.2f}%;'
                 f'height:{(y1 - y0) * 100:.2f}%"><span>{item.n}</span></a>'
             )
@@ -147,7 +148,7 @@ def sheets(result: FileResult, items: list[Numbered], images: list[PageImage], l
         data = base64.b64encode(image.png).decode()
         caption = _t("page", lang, page=image.page)
         out.append(
-            f'<figure class="sheet" id="p{image.page}"><div class="paper">'
+            f'<figure class="sheet" id="{p}p{image.page}"><div class="paper">'
             f'<img src="data:image/png;base64,{data}" width="{image.width}" height="{image.height}" alt="{caption}">'
             f"{''.join(boxes.get(image.page, []))}</div><figcaption>{caption}</figcaption></figure>"
         )
