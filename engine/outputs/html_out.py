@@ -17,6 +17,7 @@ from engine.outputs.rows import (
     SEVERITY,
     by_section,
     category_parts,
+    cells_text,
     failed_rules,
     headers,
     ranked,
@@ -237,7 +238,8 @@ def legend(document: ResultDocument, lang: Lang) -> str:
 
 def where(f: FindingResult, lang: Lang) -> str:
     loc = f.location
-    parts = [p for p in (loc.row_label, loc.column_label) if p]
+    cells = cells_text(f)
+    parts = [cells] if cells and len(loc.cells or []) > 1 else [p for p in (loc.row_label, loc.column_label) if p]
     if loc.page:
         parts.append(UI["page"].render(lang, {"page": loc.page}))
     elif loc.line:

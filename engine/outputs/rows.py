@@ -214,15 +214,17 @@ def section_title(key: str | None, lang: Lang) -> str:
     return GENERAL.render(lang)
 
 
-def cells_text(f: FindingResult, template: str | None = None) -> str | None:
-    """The cells a finding rests on, by their printed row and column labels (行/列), for people to look up."""
+def cells_text(f: FindingResult, template: str | None = None, most: int = 4) -> str | None:
+    """The cells a finding rests on, by their printed row and column labels (行/列), for people to look up; past
+    `most` cells, the first ones and how many in all."""
     loc = f.location
     table = loc.table or loc.section
     if not (table and loc.cells):
         return None
-    return "；".join(
-        f"{row_label(table, row)}/{column_label(table, column, row, template)}" for row, column in loc.cells
-    )
+    named = [f"{row_label(table, row)}/{column_label(table, column, row, template)}" for row, column in loc.cells]
+    if len(named) > most:
+        return "；".join(named[: most - 1]) + f" 等 {len(named)} 个单元格"
+    return "；".join(named)
 
 
 def by_section(findings: list[FindingResult]) -> list[tuple[str | None, list[FindingResult]]]:
