@@ -36,7 +36,7 @@ class Block:
     cells: list[str] | None = None  # a table row: the cells that start in it, left to right
     line: int | None = None
     page: int | None = None
-    boxes: list[Box] | None = None  # each cell's place on the page, when the reader saw it (PDF)
+    boxes: list[Box | None] | None = None  # each cell's place on the page, when the reader saw it (PDF, OFD)
 
     @property
     def compact(self) -> str:
@@ -67,7 +67,7 @@ def _is_value_cell(text: str) -> bool:
     return not t or (bool(_VALUE_START.match(t)) and not _ITEM_MARKER.match(nfkc(text).strip()))
 
 
-def _cell_pieces(cells: list[str], boxes: list[Box] | None = None) -> list[Piece]:
+def _cell_pieces(cells: list[str], boxes: list[Box | None] | None = None) -> list[Piece]:
     """A grid row: its values are the longest run of value-like cells (figures, dashes, blanks) that ends
     the row and holds a figure or follows a label; the cells before it are label text (blanks skipped)."""
     start = len(cells)

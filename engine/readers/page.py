@@ -1,0 +1,127 @@
+"""A page of positioned characters and ruling lines as blocks, and pages stitched into one stream: what the PDF and
+OFD readers share (both give characters with their boxes and drawn lines; engine.readers.grid rebuilds the tables).
+
+Per page: tables from the rulings, the other characters as lines, top to bottom; page numbers and browser stamps in
+the top and bottom bands dropped. Across pages: lines in those bands that recur on two pages or more (running headers
+and footers) dropped, then a table row cut by a page break joined again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.readers.grid import Char, Segment, build_grids, join_line
+from engine.readers.normalize import compact
+from engine.readers.raw import Block
+
+MARGIN_TOP, MARGIN_BOTTOM = 0.07, 0.09  # page-number and running-header bands, as a share of the height
+_ITEM = re.compile(r"^\d+[.．、]")
+
+
+def _text_lines(chars: list[Char]) -> list[tuple[float, str]]:
+    """Characters outside tables as lines: (top, text), top to bottom."""
+    lines: list[tuple[float, float, list[Char]]] = []  # (top, bottom, chars)
+    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
+        if lines:
+            top, bottom, members = lines[-1]
+            overlap = min(bottom, ch.bottom) - max(top, ch.top)
+            if overlap >= 0.5 * min(bottom - top, ch.size):
+                members.append(ch)
+                lines[-1] = (min(top, ch.top), max(bottom, ch.bottom), members)
+                continue
+        lines.append((ch.top, ch.bottom, [ch]))
+    return [(top, join_line(members)) for top, _, members in lines]
+
+
+def _in_band(top: float, height: float) -> bool:
+    return top < height * MARGIN_TOP or top > height * (1 - MARGIN_BOTTOM)
+
+
+def _is_margin_note(text: str) -> bool:
+    """A page number (第 3 页, - 3 -, 3/8): a short line with a digit."""
+    return len(compact(text)) <= 12 and any(ch.isdigit() for ch in text)
+
+
+# What a browser prints around a page it saves as PDF: the date and time, the page's address, "1/3".
+_BROWSER_STAMP = re.compile(
+    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[, ]+(?:上午|下午)?\d{1,2}:\d{2}|^(?:file|https?)://|\s\d+\s*/\s*\d+$"
+)
+
+
+def _margin_key(text: str) -> str:
+    """A running header or footer as it repeats from page to page: its text with every number as #."""
+    return _DIGITS.sub("#", compact(text))
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def layout_page(
+    chars: list[Char], rulings: list[Segment], shading: list[Segment], width: float, height: float, page_no: int
+) -> list[tuple[Block, str | None]]:
+    """A page's lines and table rows, top to bottom; a line in the top or bottom band carries its margin key, so
+    that the document can drop what repeats from page to page (running headers and footers). Raises GridTooLarge
+    (engine.readers.grid) for a page too complex to pair its lines."""
+    grids, prose = build_grids(rulings, shading, chars)
+    items: list[tuple[float, Block, str | None]] = []
+    for top, text in _text_lines(prose):
+        band = _in_band(top, height)
+        if band and (_is_margin_note(text) or _BROWSER_STAMP.search(text.strip())):
+            continue
+        items.append((top, Block(text=text, page=page_no), _margin_key(text) if band else None))
+    width = width or 1.0
+    for grid in grids:
+        for top, row, boxes in zip(grid.row_tops, grid.rows, grid.boxes, strict=True):
+            placed = [
+                (round(x0 / width, 4), round(y0 / height, 4), round(x1 / width, 4), round(y1 / height, 4))
+                for x0, y0, x1, y1 in boxes
+            ]
+            items.append((top, Block(cells=row, page=page_no, boxes=placed), None))
+    items.sort(key=lambda item: item[0])
+    return [(block, key) for _, block, key in items]
+
+
+def _running(pages: list[list[tuple[Block, str | None]]]) -> set[str]:
+    """Margin lines that recur on two pages or more: running headers and footers, not the report's text."""
+    seen: dict[str, int] = {}
+    for page in pages:
+        for key in {key for _, key in page if key}:
+            seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count >= 2}
+
+
+def _join_cut_row(previous: list[Block], following: list[Block]) -> None:
+    """A table row cut by a page break: when one part has the figures and the other only label text and
+    blank cells, the two parts become one row (label texts joined, the figures kept)."""
+    if not previous or not following:
+        return
+    last, first = previous[-1], following[0]
+    if last.cells is None or first.cells is None:
+        return
+    before, after = last.pieces(), first.pieces()
+    labels = [p.text for p in before + after if not p.is_value]
+    values_before = [p for p in before if p.is_value]
+    values_after = [p for p in after if p.is_value]
+    opening = next((p.text for p in after if not p.is_value), "")
+    if opening[:1] in ("（", "(") or _ITEM.match(opening):
+        return  # the next part opens a row of its own
+    if all(p.value is None for p in values_after) and len(values_after) in (0, len(values_before)):
+        kept = values_before
+    elif all(p.value is None for p in values_before) and len(values_before) in (0, len(values_after)):
+        kept = values_after
+    else:
+        return
+    boxes = [None] + [p.box for p in kept] if any(p.box for p in kept) else None
+    previous[-1] = Block(cells=["".join(labels)] + [p.text for p in kept], page=last.page, line=last.line, boxes=boxes)
+    del following[0]
+
+
+def stitch(pages: list[list[tuple[Block, str | None]]]) -> list[Block]:
+    """The pages as one stream: running headers and footers dropped, rows cut by a page break joined."""
+    running = _running(pages)
+    blocks: list[Block] = []
+    for page_blocks in pages:
+        kept = [block for block, key in page_blocks if key is None or key not in running]
+        _join_cut_row(blocks, kept)  # after the running lines are gone, a row cut by the page break meets its rest
+        blocks.extend(kept)
+    return blocks
