@@ -14,7 +14,7 @@ import math
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from pathlib import Path
 
@@ -149,28 +149,33 @@ class OutputClosed(Exception):
     """Standard output went away (a closed pipe, `>&-`): nothing more can be said there."""
 
 
-def _emit(text: str | bytes, output: Path | None) -> None:
+def _emit(text: str | bytes | Iterable[str | bytes], output: Path | None) -> None:
     """Write the output whole or not at all: to a file through a temporary one beside it (a full disk leaves no
-    truncated file behind), or to standard output."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    truncated file behind), or to standard output. `text` may come in pieces (a batch's JSON, a result at a time)."""
+    pieces = [text] if isinstance(text, str | bytes) else text
+
+    def write(stream) -> None:
+        for piece in pieces:
+            stream.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+
     if output is None:
         if sys.stdout is None:  # started with standard output closed
             raise OutputClosed("no standard output")
         try:
-            sys.stdout.buffer.write(data)
+            write(sys.stdout.buffer)
             sys.stdout.flush()
         except (BrokenPipeError, ValueError, OSError) as exc:
             raise OutputClosed(str(exc)) from None
         return
     if output.exists() and not output.is_file():  # a device or a pipe (/dev/stdout): written as it is
         with output.open("wb") as stream:
-            stream.write(data)
+            write(stream)
         return
     folder = output.parent
     handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, output)
@@ -242,7 +247,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
 
         _emit(bundle(letters(document, default_dates(document))), args.output)
     else:
-        _emit(output.render(document), args.output)
+        _emit(output.chunks(document), args.output)
     code = exit_code(document, args.fail_under)
     _tell(document, args.output, code, args.fail_under, lang)
     return code

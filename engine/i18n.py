@@ -65,10 +65,6 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "This is an image ('{suffix}', a scan?); its text cannot be read. Submit the PDF or DOCX exported from "
         "Word/WPS.",
     ),
-    "error.unsupported-ofd": Msg(
-        "OFD 格式暂不能读取。请同时提交该报告的 PDF 或 DOCX 版本。",
-        "OFD files cannot be read yet. Submit the report as PDF or DOCX as well.",
-    ),
     "error.unsupported-sheet": Msg(
         "这是电子表格（“{suffix}”），不是年度报告正文。请提交年度报告的 PDF、DOCX 或网页。",
         "This is a spreadsheet ('{suffix}'), not the annual report. Submit the report as PDF, DOCX or a web page.",
@@ -129,6 +125,15 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "PDF 中有数据流解压后超过 {limit}（疑似解压炸弹或异常文件），已拒绝。请重新导出 PDF。",
         "A stream in the PDF inflates beyond {limit} (a decompression bomb, or a damaged file); refused. "
         "Export the PDF again.",
+    ),
+    "error.ofd-too-deep": Msg(
+        "OFD 文件的 XML 嵌套超过 {depth} 层，不像正常的年报（疑似恶意构造），已拒绝。请重新导出 OFD 或 PDF。",
+        "The OFD's XML nests more than {depth} levels deep, unlike any report; refused. Export the OFD or PDF again.",
+    ),
+    "error.ofd-too-complex": Msg(
+        "OFD 文件过于复杂（{what_zh}过多），不像是年度报告，未读取。请重新导出 OFD 或 PDF。",
+        "The OFD is too complex (too many {what}); it does not look like an annual report and was not read. "
+        "Export it again.",
     ),
     "error.html-too-deep": Msg(
         "网页的标签嵌套超过 {depth} 层，不像正常的年报页面（疑似恶意构造），已拒绝。",

@@ -61,7 +61,7 @@ _HEADINGS_EN = {
     SectionKey.other_matters: "Other matters to report",
 }
 
-SourceFormat = Literal["pdf", "html", "docx", "txt", "json"]
+SourceFormat = Literal["pdf", "html", "docx", "txt", "json", "ofd"]
 
 
 class _Model(BaseModel):

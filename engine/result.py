@@ -6,6 +6,7 @@ schemas/result.schema.json validates its JSON form; every output format is rende
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -196,6 +197,20 @@ class ResultDocument(_Model):
     def to_json(self, indent: int | None = 2) -> str:
         """The JSON text, written by pydantic's own serializer (several times faster than json.dumps of the dict)."""
         return self.model_dump_json(by_alias=True, indent=indent, exclude=self._absent())
+
+    def json_chunks(self) -> Iterator[str]:
+        """The text of `to_json()` (indent 2), a result at a time: a batch's document never stands whole in memory
+        as one string."""
+        shell = self.model_copy(update={"results": []})
+        head, tail = shell.to_json().split(_EMPTY_RESULTS)
+        yield head + '\n  "results": ['
+        for i, result in enumerate(self.results):
+            body = result.model_dump_json(by_alias=True, indent=2).replace("\n", "\n    ")
+            yield ("," if i else "") + "\n    " + body
+        yield ("\n  ]," if self.results else "],") + tail
+
+
+_EMPTY_RESULTS = '\n  "results": [],'
 
 
 def summarize(results: list[FileResult], cached: int = 0) -> Summary:

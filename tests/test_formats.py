@@ -1,5 +1,5 @@
 """Every file an office receives is read or refused with what to do: .doc and .wps through LibreOffice (when it is
-installed), and images, OFD, spreadsheets and other archives refused by name with one sentence of advice, never
+installed), and images, spreadsheets and other archives refused by name with one sentence of advice, never
 left out of the batch."""
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ def test_no_file_is_silently_left_out(tmp_path, run_json):
     shutil.copy(ROOT / "reports" / "2022-qinghe-natural-resources.txt", folder / "good.txt")
     kinds = {
         "scan.png": "扫描件",
-        "report.ofd": "OFD",
         "tables.xlsx": "电子表格",
         "all.rar": "zip",
         "memo.xyz": "不支持",

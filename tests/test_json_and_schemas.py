@@ -93,3 +93,18 @@ def test_reports_folder_is_what_the_generator_makes(tmp_path):
             f"reports/{path.name} is stale: run python -m engine.testing.samples reports/"
         )
     assert sorted(p.name for p in (ROOT / "reports").iterdir()) == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_the_json_written_a_result_at_a_time_is_the_document_to_the_byte(tmp_path, run):
+    """`--format json` streams the results (a batch's text never stands whole in memory); the file is exactly the
+    document's own serialization, with and without a roster, and with no result at all."""
+    from engine.result import ResultDocument
+
+    out = tmp_path / "r.json"
+    run("check", ROOT / "reports", "--format", "json", "--output", out, "--no-cache")
+    written = out.read_text(encoding="utf-8")
+    document = ResultDocument.model_validate_json(written)
+    assert written == document.to_json() + "\n" and len(document.results) == 4
+    assert "".join(document.json_chunks()) == document.to_json()
+    empty = document.model_copy(update={"results": [], "roster": None})
+    assert "".join(empty.json_chunks()) == empty.to_json()

@@ -13,7 +13,7 @@ from engine.profile import Profile
 from tests.conftest import ROOT
 
 PATTERNS = ROOT / "tests" / "fixtures" / "patterns"
-FORMATS = ("txt", "html", "docx", "pdf")
+FORMATS = ("txt", "html", "docx", "pdf", "ofd")
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +142,22 @@ def test_radicals_in_text_copied_from_a_pdf_read_as_ideographs(tmp_path, checker
     result = checker.check_file(tmp_path / "copied.txt")
     assert result.report.agency == "青禾市人民政府" and result.report.applications
     assert not [f for f in result.findings if f.rule in ("NB101", "NB103", "NB105")]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_two_broken_identities_are_two_findings_on_their_own_cells(checker, fmt):
+    result = checker.check_file(PATTERNS / f"identity-errors.{fmt}")
+    assert rules_of(result) == Counter({"NB204.group": 2})
+    groups = {f.location.row for f in result.findings}
+    assert groups == {"review", "litigation_direct"}
+    for f in result.findings:
+        assert set(f.location.cells) == {
+            (f.location.row, c) for c in ("upheld", "corrected", "other", "pending", "total")
+        }
+        if fmt in ("pdf", "ofd"):  # where the reader found each cell, for the clerk's page
+            boxes = [
+                result.report.cell_anchors[f"review_litigation:{row}:{column}"] for row, column in f.location.cells
+            ]
+            assert all(
+                b.page and b.box and 0 <= b.box[0] < b.box[2] <= 1 and 0 <= b.box[1] < b.box[3] <= 1 for b in boxes
+            )

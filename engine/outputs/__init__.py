@@ -8,6 +8,7 @@ spreadsheet library.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from engine.result import ResultDocument
@@ -24,6 +25,14 @@ class OutputFormat:
 
     def render(self, document: ResultDocument) -> str | bytes:
         return importlib.import_module(self.module).render(document)
+
+    def chunks(self, document: ResultDocument) -> Iterator[str | bytes]:
+        """The output in pieces, where the format can be written piece by piece (JSON); else whole."""
+        module = importlib.import_module(self.module)
+        if hasattr(module, "chunks"):
+            yield from module.chunks(document)
+        else:
+            yield module.render(document)
 
 
 FORMATS: dict[str, OutputFormat] = {

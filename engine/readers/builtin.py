@@ -8,10 +8,11 @@ from engine.readers.docx import DocxReader
 from engine.readers.html import HtmlReader
 from engine.readers.jsonreader import JsonReader
 from engine.readers.legacy import LegacyWordReader
+from engine.readers.ofd import OfdReader
 from engine.readers.pdf import PdfReader
 from engine.readers.text import TextReader
 
 
 @hookimpl
 def nianbao_readers() -> list[Reader]:
-    return [TextReader(), JsonReader(), PdfReader(), HtmlReader(), DocxReader(), LegacyWordReader()]
+    return [TextReader(), JsonReader(), PdfReader(), HtmlReader(), DocxReader(), LegacyWordReader(), OfdReader()]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def sniff(data: bytes) -> str | None:
-    """ "pdf", "docx", "doc" (an OLE container: Word 97 or WPS), "html", "json", or None when the content does not
-    say."""
+    """ "pdf", "docx", "ofd", "doc" (an OLE container: Word 97 or WPS), "html", "json", or None when the content
+    does not say."""
     head = data[:2048]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
@@ -13,7 +13,9 @@ def sniff(data: bytes) -> str | None:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         # Member names stand in the archive's headers in the clear: no need to open it (the reader will).
-        return "docx" if b"word/document.xml" in data else None
+        if b"word/document.xml" in data:
+            return "docx"
+        return "ofd" if b"OFD.xml" in data else None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower():
         return "html"

@@ -3,7 +3,7 @@
 Each pattern is a sample report changed the way real reports differ (a cell that says 无, money printed with its
 unit, a title only in the page's <title>, a page marker before the title, the pre-2019 统计表…); the tests read
 every file back and assert the finding, or its absence. PDFs are made from the DOCX files by LibreOffice and
-committed, so the tests need no LibreOffice.
+committed, so the tests need no LibreOffice; OFD packages are written by engine.testing.render_ofd.
 
     python -m engine.testing.patterns tests/fixtures/patterns
 """
@@ -119,6 +119,7 @@ OLD_FORMAT = """某某县统计局2017年政府信息公开工作年度报告
 
 def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     from engine.testing.render_docx import render_docx
+    from engine.testing.render_ofd import render_ofd
 
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -133,7 +134,8 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
         (folder / f"{name}.txt").write_text(render_text(report, "pdf"), encoding="utf-8")
         (folder / f"{name}.html").write_bytes(render_html(report, _PUBLISHED.get(name)))
         docx_files.append(render_docx(report, folder / f"{name}.docx"))
-        written += [folder / f"{name}.{ext}" for ext in ("txt", "html", "docx")]
+        render_ofd(report, folder / f"{name}.ofd")
+        written += [folder / f"{name}.{ext}" for ext in ("txt", "html", "docx", "ofd")]
     title_report = _report()
     page = render_html(title_report).decode()
     for name, change in HTML_TITLES.items():

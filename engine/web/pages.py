@@ -17,10 +17,10 @@ from engine.web import sheets
 UI = {
     "title": Msg("年报体检 · 自查", "Nianbao self-check"),
     "lead": Msg(
-        "上传本机关的政府信息公开工作年度报告（PDF、Word（.docx）、网页（.html）、文本（.txt）），"
+        "上传本机关的政府信息公开工作年度报告（PDF、OFD、Word（.docx/.doc）、网页（.html）、文本（.txt）），"
         "在提交前查看需要修改的地方。文件只用于本次检查，检查完即删除，不会保存。",
-        "Upload your organ's annual disclosure report (PDF, Word .docx, web page .html, text .txt) and see what "
-        "to fix before filing. The file is used for this check only and deleted right after.",
+        "Upload your organ's annual disclosure report (PDF, OFD, Word .docx/.doc, web page .html, text .txt) and see "
+        "what to fix before filing. The file is used for this check only and deleted right after.",
     ),
     "choose": Msg("选择报告文件", "Choose the report file"),
     "submit": Msg("开始检查", "Check"),
@@ -77,7 +77,8 @@ def upload_page(lang: Lang, message: str | None = None) -> str:
         f"<h1>{_t('title', lang)}</h1><p>{_t('lead', lang)}</p>{notice}"
         f'<form class="upload" method="post" action="/check?lang={lang.value}" enctype="multipart/form-data">'
         f'<label for="file">{_t("choose", lang)}</label><br>'
-        '<input id="file" name="file" type="file" required accept=".pdf,.docx,.doc,.wps,.html,.htm,.txt,.json"><br>'
+        '<input id="file" name="file" type="file" required '
+        'accept=".pdf,.docx,.doc,.wps,.ofd,.html,.htm,.txt,.json"><br>'
         f'<button type="submit">{_t("submit", lang)}</button><p>{_t("limit", lang)}</p></form>',
     )
 

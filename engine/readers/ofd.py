@@ -1,0 +1,284 @@
+"""OFD (GB/T 33190, the national fixed-layout format many portals offer beside PDF): a zip of XML pages.
+
+Each page's text objects (`TextObject` → `TextCode` with X, Y and DeltaX, in millimetres from the object's
+`Boundary`, optionally through a `CTM`) become positioned characters, and its path objects (`PathObject` →
+`AbbreviatedData`: M, L, C …) ruling lines; both go to the same page builder as PDF (engine.readers.page), so tables,
+running headers and rows cut by page breaks read alike. Limits as for DOCX: members, each member's inflated size
+(counted as it comes out), all members together, XML nesting depth; no DTD or entity is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree as ET
+
+from engine.errors import ErrorCode, ReadError
+from engine.limits import current
+from engine.model import Report
+from engine.readers.assemble import build_report
+from engine.readers.base import make_source
+from engine.readers.blocks import parse_blocks
+from engine.readers.grid import Char, GridTooLarge, Segment, rect_segments
+from engine.readers.page import layout_page, stitch
+from engine.text import unify_radicals
+
+A4 = (210.0, 297.0)  # mm, when a document states no page area
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+FLAT = 0.3  # mm: a path step this close to horizontal or vertical is a ruling
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in element.iter() if _local(e.tag) == name]
+
+
+def _numbers(text: str | None) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(text or "")]
+
+
+class _Package:
+    """The OFD's members, read under the limits."""
+
+    def __init__(self, data: bytes):
+        limits = current()
+        self.member_limit = int(limits.markup_mb * 1024 * 1024)
+        self.total_limit = int(limits.archive_mb * 1024 * 1024)
+        self.read_so_far = 0
+        self.depth = limits.html_depth
+        try:
+            self.archive = zipfile.ZipFile(BytesIO(data))
+            infos = self.archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+            raise ReadError(ErrorCode.unreadable, detail=f"not a valid OFD (zip): {exc}") from None
+        if len(infos) > limits.archive_members:
+            raise ReadError(ErrorCode.too_large, size=f"{len(infos)} members", limit=str(limits.archive_members))
+        self.names = {PurePosixPath(i.filename.lstrip("/")).as_posix(): i for i in infos}
+
+    def xml(self, name: str) -> ET.Element:
+        info = self.names.get(PurePosixPath(name.lstrip("/")).as_posix())
+        if info is None:
+            raise ReadError(ErrorCode.unreadable, detail=f"OFD member missing: {name}")
+        if info.file_size > self.member_limit:
+            raise ReadError(ErrorCode.too_large, size=f"{info.file_size / 2**20:.1f} MB", limit=_mb(self.member_limit))
+        try:
+            with self.archive.open(info) as stream:
+                data = stream.read(self.member_limit + 1)  # the declared size may lie: count what comes out
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name}: {exc}") from None
+        self.read_so_far += len(data)
+        if len(data) > self.member_limit or self.read_so_far > self.total_limit:
+            raise ReadError(ErrorCode.too_large, size=f"> {_mb(self.member_limit)}", limit=_mb(self.member_limit))
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name} declares a DTD or entities")
+        return self._parse(name, data)
+
+    def _parse(self, name: str, data: bytes) -> ET.Element:
+        depth = 0
+        root = None
+        try:
+            for event, element in ET.iterparse(BytesIO(data), events=("start", "end")):
+                if event == "start":
+                    depth += 1
+                    root = element if root is None else root
+                    if depth > self.depth:
+                        raise ReadError(ErrorCode.too_large, "error.ofd-too-deep", depth=self.depth)
+                else:
+                    depth -= 1
+        except ET.ParseError as exc:
+            raise ReadError(ErrorCode.unreadable, detail=f"damaged OFD member {name}: {exc}") from None
+        if root is None:
+            raise ReadError(ErrorCode.unreadable, detail=f"empty OFD member {name}")
+        return root
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:g} MB"
+
+
+def _resolve(base: str, location: str) -> str:
+    """A member named relative to the member that names it (or to the package root when it starts with /)."""
+    if location.startswith("/"):
+        return location.lstrip("/")
+    parts: list[str] = []
+    for part in (PurePosixPath(base).parent / location).parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _box(element: ET.Element | None) -> tuple[float, float] | None:
+    """Width and height of a PhysicalBox (x y w h)."""
+    if element is None:
+        return None
+    values = _numbers(element.text)
+    return (values[2], values[3]) if len(values) == 4 and values[2] > 0 and values[3] > 0 else None
+
+
+def _deltas(text: str | None, count: int) -> list[float]:
+    """DeltaX/DeltaY: numbers, with "g N d" standing for N times d."""
+    tokens = (text or "").split()
+    out: list[float] = []
+    i = 0
+    while i < len(tokens) and len(out) < count:
+        if tokens[i] == "g" and i + 2 < len(tokens):
+            try:
+                out += [float(tokens[i + 2])] * min(int(float(tokens[i + 1])), count)
+            except ValueError:
+                break
+            i += 3
+            continue
+        try:
+            out.append(float(tokens[i]))
+        except ValueError:
+            break
+        i += 1
+    return out[:count]
+
+
+def _ctm(element: ET.Element) -> tuple[float, float, float, float, float, float]:
+    values = _numbers(element.get("CTM"))
+    return tuple(values) if len(values) == 6 else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # type: ignore[return-value]
+
+
+def _text_chars(obj: ET.Element) -> list[Char]:
+    boundary = _numbers(obj.get("Boundary"))
+    if len(boundary) < 2:
+        return []
+    bx, by = boundary[0], boundary[1]
+    size = (_numbers(obj.get("Size")) or [3.5])[0]
+    a, b, c, d, e, f = _ctm(obj)
+    scale = abs(d) or 1.0
+    chars = []
+    x = y = 0.0
+    for code in obj:
+        if _local(code.tag) != "TextCode":
+            continue
+        text = unify_radicals(code.text or "")
+        x = (_numbers(code.get("X")) or [x])[0]
+        y = (_numbers(code.get("Y")) or [y])[0]
+        dx = _deltas(code.get("DeltaX"), max(len(text) - 1, 0))
+        dy = _deltas(code.get("DeltaY"), max(len(text) - 1, 0))
+        for i, ch in enumerate(text):
+            if ch.strip():
+                px, py = a * x + c * y + e, b * x + d * y + f  # the object's own transform, then its place
+                width = (dx[i] if i < len(dx) else size) * (abs(a) or 1.0)
+                height = size * scale
+                chars.append(
+                    Char(bx + px, by + py - 0.8 * height, bx + px + max(width, 0.1), by + py + 0.2 * height, ch)
+                )
+            x += dx[i] if i < len(dx) else size
+            y += dy[i] if i < len(dy) else 0.0
+    return chars
+
+
+def _path_segments(obj: ET.Element) -> tuple[list[Segment], bool]:
+    """The straight, level or upright steps of a path, and whether it is only filled (shading, not a ruling)."""
+    boundary = _numbers(obj.get("Boundary"))
+    if len(boundary) < 2:
+        return [], False
+    bx, by = boundary[0], boundary[1]
+    a, b, c, d, e, f = _ctm(obj)
+    stroke = obj.get("Stroke", "true").lower() != "false"
+    fill = obj.get("Fill", "false").lower() == "true"
+    data = next((el.text for el in obj if _local(el.tag) == "AbbreviatedData"), "") or ""
+    tokens = data.split()
+    segments: list[Segment] = []
+    current = start = None
+    i = 0
+    while i < len(tokens):
+        op = tokens[i]
+        args = []
+        i += 1
+        while i < len(tokens) and _NUMBER.fullmatch(tokens[i]):
+            args.append(float(tokens[i]))
+            i += 1
+        if op in ("M", "S") and len(args) >= 2:
+            current = start = (args[-2], args[-1])
+        elif op == "L" and len(args) >= 2 and current is not None:
+            for k in range(0, len(args) - 1, 2):
+                target = (args[k], args[k + 1])
+                segments += _step(current, target, bx, by, (a, b, c, d, e, f))
+                current = target
+        elif op == "C" and current is not None and start is not None:  # close the subpath
+            segments += _step(current, start, bx, by, (a, b, c, d, e, f))
+            current = start
+        elif len(args) >= 2:  # curves and arcs: their end point, no ruling
+            current = (args[-2], args[-1])
+    if not segments and len(boundary) == 4 and fill and not stroke:
+        x0, y0 = bx, by
+        segments = rect_segments(x0, y0, x0 + boundary[2], y0 + boundary[3])
+    return segments, fill and not stroke
+
+
+def _step(p, q, bx, by, m) -> list[Segment]:
+    a, b, c, d, e, f = m
+    x0, y0 = bx + a * p[0] + c * p[1] + e, by + b * p[0] + d * p[1] + f
+    x1, y1 = bx + a * q[0] + c * q[1] + e, by + b * q[0] + d * q[1] + f
+    if abs(y1 - y0) <= FLAT and abs(x1 - x0) > FLAT:
+        return [Segment(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1))]
+    if abs(x1 - x0) <= FLAT and abs(y1 - y0) > FLAT:
+        return [Segment(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1))]
+    return []
+
+
+def ofd_pages(data: bytes) -> list[tuple[list[Char], list[Segment], list[Segment], float, float]]:
+    """Every page's characters, rulings, shading edges, width and height (mm), in document order."""
+    package = _Package(data)
+    root = package.xml("OFD.xml")
+    doc_root = next((e.text.strip() for e in _children(root, "DocRoot") if e.text), None)
+    if not doc_root:
+        raise ReadError(ErrorCode.unreadable, detail="OFD.xml names no DocRoot")
+    document = package.xml(doc_root)
+    default = _box(next(iter(_children(document, "PhysicalBox")), None)) or A4
+    pages = []
+    limit = current().pdf_pages
+    for number, page in enumerate(_children(document, "Page"), start=1):
+        if number > limit:
+            raise ReadError(ErrorCode.too_large, size=f"> {limit} pages", limit=f"{limit} pages")
+        location = page.get("BaseLoc")
+        if not location:
+            continue
+        content = package.xml(_resolve(doc_root, location))
+        width, height = _box(next(iter(_children(content, "PhysicalBox")), None)) or default
+        chars: list[Char] = []
+        rulings: list[Segment] = []
+        shading: list[Segment] = []
+        for obj in content.iter():
+            kind = _local(obj.tag)
+            if kind == "TextObject":
+                chars += _text_chars(obj)
+            elif kind == "PathObject":
+                segments, filled = _path_segments(obj)
+                (shading if filled else rulings).extend(segments)
+        pages.append((chars, rulings, shading, width, height))
+    if not pages:
+        raise ReadError(ErrorCode.unreadable, detail="OFD has no pages")
+    return pages
+
+
+class OfdReader:
+    format = "ofd"
+    suffixes = (".ofd",)
+
+    def read(self, path: Path, data: bytes) -> Report:
+        pages = ofd_pages(data)
+        laid = []
+        for number, (chars, rulings, shading, width, height) in enumerate(pages, start=1):
+            try:
+                laid.append(layout_page(chars, rulings, shading, width, height, number))
+            except GridTooLarge as exc:
+                what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
+                raise ReadError(ErrorCode.too_large, "error.ofd-too-complex", what=what, what_zh=what_zh) from exc
+        blocks = stitch(laid)
+        if not any(b.compact for b in blocks):
+            raise ReadError(ErrorCode.no_text)
+        return build_report(parse_blocks(blocks), make_source(path, data, "ofd", pages=len(pages)))

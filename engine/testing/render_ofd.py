@@ -1,0 +1,183 @@
+"""Print a report model as an OFD package (GB/T 33190), the way converters lay one out: A4 pages in millimetres, one
+`TextObject` per line with per-character `DeltaX`, table borders as `PathObject` rectangles (merged cells drawn as one),
+long tables broken across pages at row boundaries with the cut part of a tall merged cell drawn on both pages.
+
+Fixtures written from the same truth as the text, HTML and DOCX ones, so the OFD reader is held to every cell.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from engine.model import Report
+from engine.testing.layouts import TABLE_LAYOUTS, Layout
+
+PAGE_W, PAGE_H = 210.0, 297.0
+LEFT, TOP, BOTTOM = 20.0, 20.0, 277.0
+TEXT_SIZE, LINE = 3.7, 6.2  # mm
+CELL_SIZE, CELL_LINE, PAD = 3.0, 4.2, 1.2
+_WIDTHS_MM = {
+    "proactive": [50.0, 36.0, 36.0, 36.0],
+    "applications": [8.0, 17.0, 46.0] + [12.5] * 7,
+    "review_litigation": [10.6] * 15,
+}
+NS = "http://www.ofdspec.org/2016"
+
+
+@dataclass
+class _Page:
+    objects: list[str]
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.pages: list[_Page] = [_Page([])]
+        self.y = TOP
+        self.next_id = 10
+
+    def _id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    def new_page(self) -> None:
+        self.pages.append(_Page([]))
+        self.y = TOP
+
+    def text(self, x: float, baseline: float, text: str, size: float, page: _Page | None = None) -> None:
+        if not text:
+            return
+        width = size * len(text)
+        deltas = f"g {len(text) - 1} {size:g}" if len(text) > 1 else ""
+        (page or self.pages[-1]).objects.append(
+            f'<ofd:TextObject ID="{self._id()}" Boundary="{x:.2f} {baseline - size:.2f} {width:.2f} {size * 1.2:.2f}" '
+            f'Font="4" Size="{size:g}"><ofd:TextCode X="0" Y="{size:g}"'
+            + (f' DeltaX="{deltas}"' if deltas else "")
+            + f">{escape(text)}</ofd:TextCode></ofd:TextObject>"
+        )
+
+    def rect(self, page: _Page, x: float, y: float, w: float, h: float, sides: str = "tblr") -> None:
+        steps = {
+            "t": f"M 0 0 L {w:.2f} 0",
+            "b": f"M 0 {h:.2f} L {w:.2f} {h:.2f}",
+            "l": f"M 0 0 L 0 {h:.2f}",
+            "r": f"M {w:.2f} 0 L {w:.2f} {h:.2f}",
+        }
+        data = " ".join(steps[s] for s in sides)
+        page.objects.append(
+            f'<ofd:PathObject ID="{self._id()}" Boundary="{x:.2f} {y:.2f} {w:.2f} {h:.2f}" LineWidth="0.25">'
+            f"<ofd:AbbreviatedData>{data}</ofd:AbbreviatedData></ofd:PathObject>"
+        )
+
+    def paragraph(self, text: str) -> None:
+        per_line = int((PAGE_W - 2 * LEFT) // TEXT_SIZE)
+        for start in range(0, max(len(text), 1), per_line):
+            if self.y + LINE > BOTTOM:
+                self.new_page()
+            self.y += LINE
+            self.text(LEFT, self.y, text[start : start + per_line], TEXT_SIZE)
+
+    def table(self, layout: Layout, widths: list[float]) -> None:
+        xs = [LEFT]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        # Place each cell on the grid (r, c) as the layout's spans say.
+        placed: list[tuple[int, int, int, int, str]] = []  # r, c, rowspan, colspan, text
+        taken: set[tuple[int, int]] = set()
+        for r, row in enumerate(layout):
+            c = 0
+            for spec in row:
+                while (r, c) in taken:
+                    c += 1
+                placed.append((r, c, spec.rowspan, spec.colspan, spec.text))
+                taken |= {(rr, cc) for rr in range(r, r + spec.rowspan) for cc in range(c, c + spec.colspan)}
+                c += spec.colspan
+        heights = [2 * PAD + CELL_LINE] * len(layout)
+        for r, c, rs, cs, text in placed:
+            if rs == 1:
+                lines = len(_wrap(text, xs[c + cs] - xs[c]))
+                heights[r] = max(heights[r], 2 * PAD + CELL_LINE * lines)
+        # Rows go down the page; a row that does not fit starts the next page.
+        where: list[tuple[int, float]] = []  # (page index, top) of each row
+        self.y += 2.0
+        for h in heights:
+            if self.y + h > BOTTOM:
+                self.new_page()
+            where.append((len(self.pages) - 1, self.y))
+            self.y += h
+        for r, c, rs, cs, text in placed:
+            rows = range(r, r + rs)
+            parts: dict[int, list[int]] = {}
+            for row in rows:
+                parts.setdefault(where[row][0], []).append(row)
+            x, w = xs[c], xs[c + cs] - xs[c]
+            for n, (page_index, members) in enumerate(sorted(parts.items())):
+                top = where[members[0]][1]
+                bottom = where[members[-1]][1] + heights[members[-1]]
+                self.rect(self.pages[page_index], x, top, w, bottom - top)
+                if n == 0:
+                    for k, line in enumerate(_wrap(text, w)):
+                        self.text(
+                            x + PAD, top + PAD + CELL_LINE * (k + 1) - 0.8, line, CELL_SIZE, self.pages[page_index]
+                        )
+        self.y += 2.0
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    per_line = max(int((width - 2 * PAD) // CELL_SIZE), 1)
+    return [text[i : i + per_line] for i in range(0, len(text), per_line)] or [""]
+
+
+def _document_xml(pages: int) -> str:
+    entries = "".join(f'<ofd:Page ID="{i + 2}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(pages))
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
+        f"<ofd:MaxUnitID>99999</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {PAGE_W:g} {PAGE_H:g}"
+        "</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
+        f"<ofd:Pages>{entries}</ofd:Pages></ofd:Document>"
+    )
+
+
+def ofd_bytes(report: Report) -> bytes:
+    writer = _Writer()
+    writer.paragraph(report.title or "")
+    for paragraph in report.preface.split("\n"):
+        if paragraph:
+            writer.paragraph(paragraph)
+    for section in report.sections:
+        writer.paragraph(section.heading)
+        for paragraph in section.text.split("\n"):
+            if paragraph:
+                writer.paragraph(paragraph)
+        layout = TABLE_LAYOUTS.get(section.key.value)
+        if layout and report.table(section.key.value):
+            writer.table(layout(report), _WIDTHS_MM[section.key.value])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
+            "<ofd:DocBody><ofd:DocInfo><ofd:DocID>nianbao-fixture</ofd:DocID></ofd:DocInfo>"
+            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        archive.writestr("Doc_0/Document.xml", _document_xml(len(writer.pages)))
+        archive.writestr(
+            "Doc_0/PublicRes.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:Fonts>'
+            '<ofd:Font ID="4" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>',
+        )
+        for i, page in enumerate(writer.pages):
+            archive.writestr(
+                f"Doc_0/Pages/Page_{i}/Content.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Content>'
+                f'<ofd:Layer ID="{i + 100000}">{"".join(page.objects)}</ofd:Layer></ofd:Content></ofd:Page>',
+            )
+    return buffer.getvalue()
+
+
+def render_ofd(report: Report, path: Path) -> Path:
+    path.write_bytes(ofd_bytes(report))
+    return path

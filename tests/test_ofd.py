@@ -1,0 +1,114 @@
+"""OFD (GB/T 33190) read like PDF: every cell exact against the model it was written from, the same findings as the
+text rendering, tables broken across pages stitched, and hostile packages refused by their limits, never hanging."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from engine.checker import Checker
+from engine.plugins import PluginHost
+from engine.testing.render import render_text
+from engine.testing.render_ofd import ofd_bytes
+from engine.testing.samples import SampleSpec, make_report
+
+TABLES = ("proactive", "applications", "review_litigation")
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return Checker(PluginHost.load(entry_points=False))
+
+
+@pytest.mark.parametrize(("year", "seed"), [(2020, 1), (2021, 2), (2023, 7), (2024, 11)])
+def test_every_cell_is_read_exactly_and_judged_as_the_text_is(tmp_path, checker, year, seed):
+    truth = make_report(SampleSpec("青禾市人民政府办公室（青禾市政务服务管理局）", year, seed=seed))
+    truth.applications["received_new"]["natural_person"] += 3  # one broken identity, for the findings to agree on
+    (tmp_path / "r.ofd").write_bytes(ofd_bytes(truth))
+    (tmp_path / "r.txt").write_text(render_text(truth), encoding="utf-8")
+    read = checker.check_file(tmp_path / "r.ofd")
+    assert read.error is None and read.report.source.format == "ofd" and read.report.source.pages >= 3
+    for table in TABLES:
+        assert getattr(read.report, table) == getattr(truth, table), table
+    assert read.report.agency == checker.check_file(tmp_path / "r.txt").report.agency
+    text = checker.check_file(tmp_path / "r.txt")
+    assert sorted((f.rule, f.message) for f in read.findings) == sorted((f.rule, f.message) for f in text.findings)
+    assert read.findings and read.report.cell_anchors  # every table cell placed on its page
+
+
+def _package(members: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.fixture(scope="module")
+def good() -> dict[str, bytes]:
+    return _members(ofd_bytes(make_report(SampleSpec("青禾市水利局", 2022, seed=4))))
+
+
+def _page(members: dict[str, bytes]) -> str:
+    return next(name for name in members if name.endswith("Content.xml"))
+
+
+def test_hostile_packages_are_refused_by_their_limits(tmp_path, checker, good):
+    page = _page(good)
+    cases = {
+        "garbage": b"PK\x03\x04 not a zip at all",
+        "no-root": _package({"OFD.xml": "<OFD><DocBody/></OFD>"}),
+        "missing-page": _package({k: v for k, v in good.items() if k != page}),
+        "entities": _package(
+            {
+                **good,
+                page: b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                b"<Page>&b;</Page>",
+            }
+        ),
+        "deep": _package({**good, page: b"<Page>" + b"<Layer>" * 400 + b"</Layer>" * 400 + b"</Page>"}),
+        "bomb": _package({**good, page: b"<Page>" + b" " * (40 * 2**20) + b"</Page>"}),
+    }
+    expected = {
+        "garbage": "unreadable",
+        "no-root": "unreadable",
+        "missing-page": "unreadable",
+        "entities": "unreadable",
+        "deep": "too-large",
+        "bomb": "too-large",
+    }
+    for name, data in cases.items():
+        path = tmp_path / f"{name}.ofd"
+        path.write_bytes(data)
+        result = checker.check_file(path)
+        assert result.error is not None and result.error.code == expected[name], (name, result.error)
+        assert "Traceback" not in result.error.message
+
+
+def test_too_many_members_is_too_large(tmp_path, checker, good):
+    from engine.limits import ReadLimits, using
+
+    crowded = _package({**good, **{f"Doc_0/Res/x{i}.xml": b"<x/>" for i in range(60)}})
+    (tmp_path / "crowded.ofd").write_bytes(crowded)
+    with using(ReadLimits(archive_members=40)):
+        from engine.readers.ofd import OfdReader
+
+        with pytest.raises(Exception) as raised:
+            OfdReader().read(tmp_path / "crowded.ofd", crowded)
+    assert getattr(raised.value, "code", None) is not None and raised.value.code.value == "too-large"
+
+
+def test_an_ofd_in_a_batch_is_read_and_one_named_pdf_is_read_as_what_it_holds(tmp_path, run_json, good):
+    (tmp_path / "a.ofd").write_bytes(_package(good))
+    (tmp_path / "b.pdf").write_bytes(_package(good))  # an OFD saved under the wrong name
+    _code, doc = run_json(tmp_path, "--no-cache")
+    by_name = {r["source"]["path"].rsplit("/", 1)[-1]: r for r in doc["results"]}
+    assert by_name["a.ofd"]["error"] is None and by_name["a.ofd"]["report"]["source"]["format"] == "ofd"
+    assert by_name["b.pdf"]["error"] is None and any("OFD" in n for n in by_name["b.pdf"]["report"]["notes"])
