@@ -238,7 +238,7 @@ def legend(document: ResultDocument, lang: Lang) -> str:
 
 def where(f: FindingResult, lang: Lang) -> str:
     loc = f.location
-    cells = cells_text(f)
+    cells = cells_text(f, lang=lang)
     parts = [cells] if cells and len(loc.cells or []) > 1 else [p for p in (loc.row_label, loc.column_label) if p]
     if loc.page:
         parts.append(UI["page"].render(lang, {"page": loc.page}))

@@ -91,7 +91,7 @@ def where(f: FindingResult, template: str | None, lang: Lang) -> str:
         parts.append(_t("page", lang, page=loc.page))
     elif loc.line:
         parts.append(_t("line", lang, line=loc.line))
-    cells = cells_text(f, template)
+    cells = cells_text(f, template, lang=lang)
     if cells:
         parts.append(_t("cells", lang, cells=cells))
     elif loc.row_label or loc.column_label:

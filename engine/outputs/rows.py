@@ -184,7 +184,7 @@ def finding_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
                 "section": section_title(loc.section, lang),
                 "row": loc.row_label or loc.row,
                 "column": loc.column_label or loc.column,
-                "cells": cells_text(f, r.report.template if r.report else None),
+                "cells": cells_text(f, r.report.template if r.report else None, lang=lang),
                 "page": loc.page,
                 "line": loc.line,
                 "message": f.message,
@@ -214,7 +214,10 @@ def section_title(key: str | None, lang: Lang) -> str:
     return GENERAL.render(lang)
 
 
-def cells_text(f: FindingResult, template: str | None = None, most: int = 4) -> str | None:
+MORE_CELLS = Msg(" 等 {count} 个单元格", " and more ({count} cells)")
+
+
+def cells_text(f: FindingResult, template: str | None = None, most: int = 4, lang: Lang = Lang.zh) -> str | None:
     """The cells a finding rests on, by their printed row and column labels (行/列), for people to look up; past
     `most` cells, the first ones and how many in all."""
     loc = f.location
@@ -223,7 +226,7 @@ def cells_text(f: FindingResult, template: str | None = None, most: int = 4) -> 
         return None
     named = [f"{row_label(table, row)}/{column_label(table, column, row, template)}" for row, column in loc.cells]
     if len(named) > most:
-        return "；".join(named[: most - 1]) + f" 等 {len(named)} 个单元格"
+        return "；".join(named[: most - 1]) + MORE_CELLS.render(lang, {"count": len(named)})
     return "；".join(named)
 
 

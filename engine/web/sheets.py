@@ -82,7 +82,7 @@ def style(items: list[Numbered], p: str = "") -> str:
         "background:color-mix(in srgb,var(--c) 12%,transparent)}"
         ".box span{position:absolute;left:-.1rem;top:-1.1rem;background:var(--c);color:#fff;font-size:.7rem;"
         "line-height:1;padding:.1rem .25rem;border-radius:3px}"
-        ".num{display:inline-block;min-width:1.4em;text-align:center;border-radius:50%;color:#fff;"
+        ".num{display:inline-block;min-width:1.4em;text-align:center;border-radius:50%;color:#fff;text-decoration:none;"
         "background:var(--c);font-size:.8rem;margin-right:.3rem}"
         "li.finding{scroll-margin-top:1rem;border-left:4px solid var(--c);padding-left:.4rem;margin:.3rem 0}"
         "td.mark{outline:2px solid var(--c);outline-offset:-2px;font-weight:bold;"
@@ -114,12 +114,14 @@ def findings_list(result: FileResult, items: list[Numbered], lang: Lang, p: str 
             item = by_finding[id(f)]
             spots = placed(report, item) if report else []
             link = ""
+            number = f'<span class="num">{item.n}</span>'
             if spots:
                 anchor = spots[0][2]
                 link = f' <a href="#{p}c{item.n}-0">{_t("see", lang, page=anchor.page)}</a>'
+                number = f'<a class="num" href="#{p}c{item.n}-0">{item.n}</a>'  # the number is a way there too
             place = where(f, lang)
             lis.append(
-                f'<li class="finding f{item.n}" id="{p}f{item.n}"><span class="num">{item.n}</span>'
+                f'<li class="finding f{item.n}" id="{p}f{item.n}">{number}'
                 f'<span class="sev sev-{f.severity.value}">{escape(SEVERITY[f.severity].render(lang))}</span> '
                 + (f'<span class="where">{escape(place)}</span> ' if place else "")
                 + f"{escape(f.message)}{link}</li>"
