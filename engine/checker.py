@@ -180,20 +180,20 @@ class Checker:
             ),
         )
 
+    def title_of(self, cls: type) -> str:
+        return Msg(cls.title, cls.title_en or cls.title).render(self.lang)
+
+    def applies_of(self, cls: type) -> str:
+        """When a rule applies, in words; a cross-report rule whenever it has a report to compare with."""
+        if any(r.cls is cls for r in self.cross_rules):
+            return ACROSS.render(self.lang)
+        return cls.applies.describe(self.lang)
+
     def translate(self, document: ResultDocument) -> ResultDocument:
-        """The same results said in this checker's language: every message again from its key and parameters
-        (rules' and plugins' own wording), the profile's titles and method too. Nothing is checked again."""
-        classes = {r.cls.id: r.cls for r in [*self.rules, *self.cross_rules]}
-        results = [r.model_copy(deep=True) for r in document.results]
-        for result in results:
-            if result.error is not None and result.error.key:
-                result.error.message = engine_message(result.error.key, self.lang, **result.error.params)
-            for f in result.findings:
-                rule, _, key = (f.key or "").partition(".")
-                msg = classes[rule].messages.get(key) if rule in classes else None
-                if msg is not None:
-                    f.message = msg.render(self.lang, f.params)
-        return self.document(results, document.summary.cached, document.roster, document.history)
+        """The same results said in this checker's language (engine.translation)."""
+        from engine.translation import translate
+
+        return translate(self, document)
 
     def context(self) -> CheckContext:
         return CheckContext(
@@ -382,14 +382,8 @@ class Checker:
                 method=scoring.method(self.profile.categories, self.lang),
                 categories={c: {"points": p.points, "cap": p.cap} for c, p in self.profile.categories.items()},
                 letterhead=self.profile.letterhead,
-                applies={
-                    **{r.cls.id: r.cls.applies.describe(self.lang) for r in self.rules},
-                    **{r.cls.id: ACROSS.render(self.lang) for r in self.cross_rules},
-                },
-                titles={
-                    r.cls.id: Msg(r.cls.title, r.cls.title_en or r.cls.title).render(self.lang)
-                    for r in [*self.rules, *self.cross_rules]
-                },
+                applies={r.cls.id: self.applies_of(r.cls) for r in [*self.rules, *self.cross_rules]},
+                titles={r.cls.id: self.title_of(r.cls) for r in [*self.rules, *self.cross_rules]},
             ),
             lang=self.lang.value,
             plugins=plugins,

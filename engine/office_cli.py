@@ -63,9 +63,19 @@ def load_document(path: Path, args: argparse.Namespace) -> ResultDocument:
         document.profile.letterhead = Profile.named(args.profile).letterhead
     if args.office:
         document.profile.letterhead.office = args.office
-    if args.lang:
-        document.lang = args.lang
+    if args.lang and args.lang != document.lang:
+        document = _translated(document, Lang(args.lang), args)
     return document
+
+
+def _translated(document: ResultDocument, lang: Lang, args: argparse.Namespace) -> ResultDocument:
+    """The document said in another language: each finding again from its message key (built-in rules and the
+    installed plugins; a finding of a rule not found here keeps its wording)."""
+    from engine.checker import Checker
+    from engine.plugins import PluginHost
+
+    profile = Profile.named(args.profile) if args.profile else Profile.default()
+    return Checker(PluginHost.load(), profile, lang).translate(document)
 
 
 def cmd_letters(args: argparse.Namespace, emit) -> int:

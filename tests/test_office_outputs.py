@@ -304,3 +304,17 @@ def test_every_message_of_a_built_in_rule_says_what_to_do():
         if entry.plugin.startswith("rules."):
             for key, message in getattr(entry.cls, "messages", {}).items():
                 assert "请" in message.zh or "可" in message.zh, (entry.cls.id, key)
+
+
+def test_letters_and_the_circular_in_english_say_the_findings_in_english(office, run):
+    """A result checked in Chinese, written out in English: each finding said again from its message key."""
+    folder, _, doc, result = office
+    code, _, _ = run("letters", result, "--out", folder / "en", "--lang", "en")
+    assert code == 0
+    counting = next(r for r in doc["results"] if any(f["rule"] == "NB501" for f in r["findings"]))
+    text = docx_text(next((folder / "en").glob(f"{counting['organ']}-*.docx")))
+    assert "上年结转" not in text.split("cells:")[0]  # the sentences are English …
+    assert "carried over" in text and "Table 3" in text  # … NB501's own English wording
+    code, _, _ = run("summary", result, "--out", folder / "en.html", "--lang", "en")
+    page = (folder / "en.html").read_text(encoding="utf-8")
+    assert "The report was published after its deadline" in page and "年度报告发布晚于法定期限" not in page

@@ -1,0 +1,33 @@
+"""A result document said in another language, nothing checked again: each message again from its key and
+parameters, with the rules' (and plugins') own wording, and the profile's titles, conditions and method."""
+
+from __future__ import annotations
+
+from engine import scoring
+from engine.checker import Checker
+from engine.i18n import engine_message
+from engine.result import ResultDocument
+
+
+def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
+    """The same results said in this checker's language: every message again from its key and parameters
+    (rules' and plugins' own wording), the profile's titles and method too. Nothing is checked again."""
+    classes = {r.cls.id: r.cls for r in [*checker.rules, *checker.cross_rules]}
+    results = [r.model_copy(deep=True) for r in document.results]
+    for result in results:
+        if result.error is not None and result.error.key:
+            result.error.message = engine_message(result.error.key, checker.lang, **result.error.params)
+        for f in result.findings:
+            rule, _, key = (f.key or "").partition(".")
+            msg = classes[rule].messages.get(key) if rule in classes else None
+            if msg is not None:
+                f.message = msg.render(checker.lang, f.params)
+    # The document's own profile (its weights and categories), its words in this language.
+    info = document.profile
+    scheme = {c: scoring.CategoryPoints(v["points"], v["cap"]) for c, v in info.categories.items()}
+    titles = {rule: checker.title_of(classes[rule]) if rule in classes else t for rule, t in info.titles.items()}
+    applies = {rule: checker.applies_of(classes[rule]) if rule in classes else t for rule, t in info.applies.items()}
+    profile = info.model_copy(
+        update={"titles": titles, "applies": applies, "method": scoring.method(scheme, checker.lang)}
+    )
+    return document.model_copy(update={"results": results, "lang": checker.lang.value, "profile": profile})
