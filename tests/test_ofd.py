@@ -7,6 +7,8 @@ import io
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.checker import Checker
 from engine.plugins import PluginHost
@@ -112,3 +114,56 @@ def test_an_ofd_in_a_batch_is_read_and_one_named_pdf_is_read_as_what_it_holds(tm
     by_name = {r["source"]["path"].rsplit("/", 1)[-1]: r for r in doc["results"]}
     assert by_name["a.ofd"]["error"] is None and by_name["a.ofd"]["report"]["source"]["format"] == "ofd"
     assert by_name["b.pdf"]["error"] is None and any("OFD" in n for n in by_name["b.pdf"]["report"]["notes"])
+
+
+PIECES = [
+    ' Boundary="1e308 -1e308 0 0"',
+    ' CTM="0 0 0 0 0 0"',
+    ' DeltaX="g 1000000000 1"',
+    ' DeltaX="g x y z"',
+    ' Size="-5"',
+    "<ofd:AbbreviatedData>M 0 0 L 1e9 0 L 1e9 1e9 C B 1 2 3</ofd:AbbreviatedData>",
+    '<ofd:TextCode X="nan" Y="">无</ofd:TextCode>',
+    "</ofd:Layer>",
+    "<",
+    "&amp;",
+]
+
+
+@st.composite
+def mangled(draw, page: str):
+    text = page
+    for _ in range(draw(st.integers(1, 5))):
+        at = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["insert", "cut", "delete"]))
+        if kind == "insert":
+            text = text[:at] + draw(st.sampled_from(PIECES)) + text[at:]
+        elif kind == "cut":
+            text = text[:at]
+        else:
+            text = text[:at] + text[at + draw(st.integers(1, 400)) :]
+    return text
+
+
+def test_mangled_pages_get_a_result_or_an_error_code(checker, good, tmp_path_factory):
+    """Whatever a page's XML says, the OFD reader answers with a report or an error code, and the rules run."""
+    from engine.errors import ReadError
+    from engine.sources import Submission
+
+    name = _page(good)
+    page = good[name].decode("utf-8")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(mangled(page))
+    def run(text):
+        path = tmp_path_factory.mktemp("ofd") / "m.ofd"
+        path.write_bytes(_package({**good, name: text.encode("utf-8")}))
+        try:
+            report = checker.read_submission(Submission(path))
+        except ReadError as err:
+            assert err.code.value in {"unreadable", "too-large", "no-text", "not-a-report"} and err.message()
+        else:
+            result = checker.check_report(report)
+            assert all(r.status != "error" for r in result.rules)
+
+    run()

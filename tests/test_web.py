@@ -201,3 +201,18 @@ def test_the_2019_single_other_row_is_drawn_in_its_place(client):
     total = next(i for i, label in enumerate(rows) if "总计" in label)
     forward = next(i for i, label in enumerate(rows) if "结转下年度" in label)
     assert other < total < forward
+
+
+def test_the_feedback_letter_downloads_from_the_page(client):
+    import base64
+    import io
+
+    from docx import Document
+
+    text = upload(client, REPORTS / "2023-bailu-environment-table-errors.txt").text
+    data = re.search(r'<a id="letter" download="反馈意见.docx" href="data:[^;]+;base64,([^"]+)"', text).group(1)
+    letter = Document(io.BytesIO(base64.b64decode(data)))
+    body = "\n".join(p.text for p in letter.paragraphs) + "\n".join(
+        c.text for t in letter.tables for row in t.rows for c in row.cells
+    )
+    assert "白鹭市生态环境局" in body and "结果维持、结果纠正、其他结果、尚未审结之和为 7" in body
