@@ -188,9 +188,8 @@ def _emit(text: str | bytes | Iterable[str | bytes], output: Path | None) -> Non
 def _load(plugins: Sequence[str], lang: Lang, profile: Profile | None = None) -> PluginHost:
     for plugin in plugins:
         if (plugin.endswith(".py") or os.sep in plugin) and not Path(plugin).exists():
-            raise UsageError(
-                engine_message("usage.plugin-missing", lang, plugin=plugin)
-            )  # a mistyped path is the user's slip, not a plugin's failure
+            # A mistyped path is the user's slip, not a plugin's failure: said once, before anything runs.
+            raise UsageError(engine_message("usage.plugin-missing", lang, plugin=plugin))
     timeout = (profile or Profile.default()).limits.plugin_import_timeout
     host = PluginHost.load(extra=plugins, import_timeout=timeout)
     host.rules()  # collecting the rules is what finds unsound declarations: report them now
