@@ -168,7 +168,8 @@ def _marks(items: list[Numbered]) -> dict[tuple[str, str, str], Numbered]:
 
 
 def _drawn(title: str, table: str, rows: list, columns: list, marks: dict) -> str:
-    head = "".join(f"<th>{escape(c.label)}</th>" for c in [None, *columns] if c) if columns else ""
+    """A table as read: its row labels, then each cell, marked with the first finding that rests on it."""
+    head = "".join(f"<th>{escape(c.label)}</th>" for c in columns)
     body = []
     for row_key, label, cells in rows:
         tds = []
