@@ -216,3 +216,36 @@ def test_the_feedback_letter_downloads_from_the_page(client):
         c.text for t in letter.tables for row in t.rows for c in row.cells
     )
     assert "白鹭市生态环境局" in body and "结果维持、结果纠正、其他结果、尚未审结之和为 7" in body
+
+
+def test_an_ofd_page_is_drawn_from_its_own_text_with_the_cells_outlined_and_escaped(client):
+    """No renderer reads OFD, so its page is drawn as SVG from the characters and lines the reader found; the
+    outlines stand where the reader found the cells, and every character of the report is escaped."""
+    import io
+    import zipfile
+    from html import escape as html_escape
+
+    ofd = ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.ofd"
+    checker = Checker(PluginHost.load(entry_points=False), Profile.default())
+    anchor = checker.check_file(ofd).report.cell_anchors["review_litigation:review:total"]
+    members = {}
+    with zipfile.ZipFile(ofd) as archive:
+        for name in archive.namelist():
+            members[name] = archive.read(name)
+    page = f"Doc_0/Pages/Page_{anchor.page - 1}/Content.xml"
+    hostile = html_escape("<script>alert(1)</script>")  # as XML text: the reader reads it back as the tag itself
+    members[page] = members[page].replace(
+        b"</ofd:Layer>",
+        f'<ofd:TextObject ID="999999" Boundary="20 285 100 5" Size="3"><ofd:TextCode X="0" Y="3">{hostile}'
+        f"</ofd:TextCode></ofd:TextObject></ofd:Layer>".encode(),
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    answer = client.post("/check", files={"file": ("报告.ofd", buffer.getvalue())})
+    text = answer.text
+    assert answer.status_code == 200 and "<svg" in text
+    assert "<script" not in text and ">&lt;</text>" in text  # each character drawn, escaped
+    x0, y0, x1, _ = anchor.box
+    assert f"left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;width:{(x1 - x0) * 100:.2f}%" in text

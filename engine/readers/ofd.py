@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from html import escape
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
@@ -23,6 +24,7 @@ from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.grid import Char, GridTooLarge, Segment, rect_segments
 from engine.readers.page import layout_page, stitch
+from engine.readers.pdfpages import MAX_PAGES, PageImage
 from engine.text import unify_radicals
 
 A4 = (210.0, 297.0)  # mm, when a document states no page area
@@ -263,6 +265,32 @@ def ofd_pages(data: bytes) -> list[tuple[list[Char], list[Segment], list[Segment
     if not pages:
         raise ReadError(ErrorCode.unreadable, detail="OFD has no pages")
     return pages
+
+
+def page_svgs(data: bytes, pages: list[int]) -> list[PageImage]:
+    """The given pages (1-based) drawn as SVG from their own characters and ruling lines, for the clerk's page to
+    outline cells on (there is no OFD renderer to lean on). Every character is escaped."""
+    drawn = []
+    for number, (chars, rulings, _shading, width, height) in enumerate(ofd_pages(data), start=1):
+        if number not in pages or len(drawn) >= MAX_PAGES:
+            continue
+        lines = "".join(
+            f'<line x1="{s.start:.2f}" y1="{s.pos:.2f}" x2="{s.end:.2f}" y2="{s.pos:.2f}"/>'
+            if s.horizontal
+            else f'<line x1="{s.pos:.2f}" y1="{s.start:.2f}" x2="{s.pos:.2f}" y2="{s.end:.2f}"/>'
+            for s in rulings
+        )
+        text = "".join(
+            f'<text x="{c.x0:.2f}" y="{c.bottom - 0.2 * c.size:.2f}" font-size="{c.size:.2f}">{escape(c.text)}</text>'
+            for c in chars
+        )
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" role="img">'
+            f'<rect width="{width:g}" height="{height:g}" fill="#fff"/>'
+            f'<g stroke="#222" stroke-width="0.25">{lines}</g><g fill="#222">{text}</g></svg>'
+        )
+        drawn.append(PageImage(number, b"", round(width * 4), round(height * 4), svg))
+    return drawn
 
 
 class OfdReader:

@@ -18,9 +18,10 @@ SCALE = 1.4  # 72 dpi × 1.4 ≈ 100 dpi: table figures stay legible on a phone
 @dataclass(frozen=True)
 class PageImage:
     page: int  # 1-based
-    png: bytes
+    png: bytes  # empty when the page is drawn as `svg`
     width: int
     height: int
+    svg: str = ""  # an OFD page, drawn from its own text and lines (no renderer needed)
 
 
 def png_grey(pixels: bytes, width: int, height: int, stride: int) -> bytes:

@@ -27,6 +27,7 @@ from engine.batch.pool import Pool, WorkerLimits, default_jobs
 from engine.checker import Checker, unsupported
 from engine.i18n import Lang, Msg
 from engine.isolation import run_isolated
+from engine.readers.ofd import page_svgs
 from engine.readers.pdfpages import PageImage, render_pages
 from engine.readers.sniff import sniff
 from engine.result import FileResult, ResultDocument
@@ -220,13 +221,15 @@ class SelfCheck:
         return document if isinstance(document, Response) else (document, received[0])
 
     def page_images(self, document: ResultDocument, data: bytes) -> list[PageImage]:
-        """The PDF pages the findings point at, drawn in a child process under the check's limits (PDFium is a
-        second parser of the upload); none when drawing fails, and the page says what it can without them."""
+        """The pages the findings point at, drawn in a child process under the check's limits (a PDF by PDFium, a
+        second parser of the upload; an OFD from its own text and lines); none when drawing fails, and the page
+        says what it can without them."""
         result = document.results[0]
         pages = pages_to_draw(result)
-        if result.source.format != "pdf" or not pages:
+        draw = {"pdf": render_pages, "ofd": page_svgs}.get(result.source.format or "")
+        if draw is None or not pages:
             return []
-        outcome = run_isolated(lambda: render_pages(data, pages), self.limits.timeout, self.limits.memory_mb)
+        outcome = run_isolated(lambda: draw(data, pages), self.limits.timeout, self.limits.memory_mb)
         return outcome.value if outcome.ok else []
 
     async def check_page(self, request: Request) -> Response:

@@ -77,7 +77,7 @@ def style(items: list[Numbered], p: str = "") -> str:
     prefixes the ids of one language's version of the page."""
     rules = [
         ".sheet{margin:1rem 0}.paper{position:relative;border:1px solid #cfd5e0;max-width:900px}"
-        ".paper img{display:block;width:100%;height:auto}"
+        ".paper img,.paper svg{display:block;width:100%;height:auto}"
         ".box{position:absolute;border:2px solid var(--c);border-radius:2px;box-sizing:border-box;"
         "background:color-mix(in srgb,var(--c) 12%,transparent)}"
         ".box span{position:absolute;left:-.1rem;top:-1.1rem;background:var(--c);color:#fff;font-size:.7rem;"
@@ -147,11 +147,17 @@ def sheets(result: FileResult, items: list[Numbered], images: list[PageImage], l
             )
     out = []
     for image in images:
-        data = base64.b64encode(image.png).decode()
         caption = _t("page", lang, page=image.page)
+        if image.svg:  # an OFD page, drawn from its own text and lines
+            picture = image.svg
+        else:
+            data = base64.b64encode(image.png).decode()
+            picture = (
+                f'<img src="data:image/png;base64,{data}" width="{image.width}" height="{image.height}" '
+                f'alt="{caption}">'
+            )
         out.append(
-            f'<figure class="sheet" id="{p}p{image.page}"><div class="paper">'
-            f'<img src="data:image/png;base64,{data}" width="{image.width}" height="{image.height}" alt="{caption}">'
+            f'<figure class="sheet" id="{p}p{image.page}"><div class="paper">{picture}'
             f"{''.join(boxes.get(image.page, []))}</div><figcaption>{caption}</figcaption></figure>"
         )
     return "".join(out)
