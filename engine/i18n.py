@@ -126,6 +126,10 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "A stream in the PDF inflates beyond {limit} (a decompression bomb, or a damaged file); refused. "
         "Export the PDF again.",
     ),
+    "error.ofd-no-text": Msg(
+        "OFD 文件里没有文字（可能是扫描件）。请提交由 Word/WPS 直接导出的 OFD、PDF 或 DOCX。",
+        "The OFD holds no text (probably a scan). Submit the OFD, PDF or DOCX exported from Word/WPS.",
+    ),
     "error.ofd-too-deep": Msg(
         "OFD 文件的 XML 嵌套超过 {depth} 层，不像正常的年报（疑似恶意构造），已拒绝。请重新导出 OFD 或 PDF。",
         "The OFD's XML nests more than {depth} levels deep, unlike any report; refused. Export the OFD or PDF again.",

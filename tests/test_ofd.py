@@ -77,6 +77,7 @@ def test_hostile_packages_are_refused_by_their_limits(tmp_path, checker, good):
         ),
         "deep": _package({**good, page: b"<Page>" + b"<Layer>" * 400 + b"</Layer>" * 400 + b"</Page>"}),
         "bomb": _package({**good, page: b"<Page>" + b" " * (40 * 2**20) + b"</Page>"}),
+        "scan": _package({**good, **{n: b"<Page><Content><Layer/></Content></Page>" for n in good if "Content" in n}}),
     }
     expected = {
         "garbage": "unreadable",
@@ -85,13 +86,14 @@ def test_hostile_packages_are_refused_by_their_limits(tmp_path, checker, good):
         "entities": "unreadable",
         "deep": "too-large",
         "bomb": "too-large",
+        "scan": "no-text",
     }
     for name, data in cases.items():
         path = tmp_path / f"{name}.ofd"
         path.write_bytes(data)
         result = checker.check_file(path)
         assert result.error is not None and result.error.code == expected[name], (name, result.error)
-        assert "Traceback" not in result.error.message
+        assert "Traceback" not in result.error.message and "PDF 没有文字层" not in result.error.message
 
 
 def test_too_many_members_is_too_large(tmp_path, checker, good):

@@ -308,5 +308,5 @@ class OfdReader:
                 raise ReadError(ErrorCode.too_large, "error.ofd-too-complex", what=what, what_zh=what_zh) from exc
         blocks = stitch(laid)
         if not any(b.compact for b in blocks):
-            raise ReadError(ErrorCode.no_text)
+            raise ReadError(ErrorCode.no_text, "error.ofd-no-text")
         return build_report(parse_blocks(blocks), make_source(path, data, "ofd", pages=len(pages)))
