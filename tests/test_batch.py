@@ -265,3 +265,26 @@ def test_a_cache_that_cannot_be_kept_does_not_stop_the_check(tmp_path, run_json)
     blocked.write_text("a file where the cache folder should go", encoding="utf-8")
     code, doc = run_json(REPORTS / "2022-qinghe-natural-resources.txt", "--cache-dir", blocked)
     assert code == 0 and doc["results"][0]["score"] == 100.0
+
+
+def test_rule_results_that_passed_are_shared_and_scoring_leaves_them_alone():
+    """A batch holds one object per identical passed (or not applicable) rule result; scoring and a review that
+    dismisses a finding change only failed ones, so every report keeps its own score."""
+    from engine.batch.run import SharedRules
+    from engine.checker import Checker
+    from engine.plugins import PluginHost
+    from engine.result import Review, Status
+    from engine.scoring import rescore
+
+    checker = Checker(PluginHost.load(entry_points=False))
+    shared = SharedRules()
+    clean = shared.rules_of(checker.check_file(ROOT / "reports" / "2022-qinghe-natural-resources.txt"))
+    broken = shared.rules_of(checker.check_file(ROOT / "reports" / "2023-bailu-environment-table-errors.txt"))
+    passed = {r.rule: r for r in clean.rules if r.status == Status.passed}
+    same = [r for r in broken.rules if r.status == Status.passed and r.rule in passed]
+    assert same and all(r is passed[r.rule] for r in same)  # one object each
+    before = clean.score
+    for finding in broken.findings:
+        finding.review = Review(status="dismissed", reason="复核")
+    rescore(broken)
+    assert broken.score == 100 and clean.score == before and all(r.penalty == 0 for r in clean.rules)

@@ -20,7 +20,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.isolation import run_isolated
 from engine.model import Report
 from engine.organs import previous_years
-from engine.result import FileResult, HistorySummary, RosterSummary
+from engine.result import FileResult, HistorySummary, RosterSummary, RuleResult, Status
 from engine.roster import summarize
 from engine.scoring import rescore
 from engine.sources import Submission
@@ -99,6 +99,25 @@ def _size(sub: Submission) -> int:
         return 0
 
 
+class SharedRules:
+    """One object for every identical rule result that passed or did not apply: a batch's reports hold them by the
+    tens each (about 40 KB a report as separate objects). Only failed rule results are ever changed afterwards
+    (scoring sets their penalty; these keep 0), so sharing the others is safe."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple, RuleResult] = {}
+
+    def rules_of(self, result: FileResult) -> FileResult:
+        kept = []
+        for r in result.rules:
+            if r.status in (Status.passed, Status.not_applicable) and not r.penalty and r.reason is None:
+                key = (r.rule, r.status, r.severity, r.weight, r.category)
+                r = self.seen.setdefault(key, r)
+            kept.append(r)
+        result.rules = kept
+        return result
+
+
 @dataclass
 class RunOutcome:
     results: list[FileResult]
@@ -134,6 +153,7 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
 def _check_each(checker: Checker, subs: list[Submission], options: RunOptions) -> tuple[list[FileResult], int]:
     """Every submission's result, in order: from the cache where the file is unchanged, else from the workers."""
     results: list[FileResult | None] = [None] * len(subs)
+    shared = SharedRules()
     progress = Progress(len(subs), checker.lang, enabled=options.progress)
     cache = _open_cache(checker, options)
     digests: dict[int, str] = {}
@@ -143,7 +163,7 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions) -
             digest = cache.digest(sub) if cache else None
             hit = cache.get(sub, digest) if cache and digest else None
             if hit is not None:
-                results[i] = hit
+                results[i] = shared.rules_of(hit)
                 progress.advance(hit.error is not None)
             else:
                 todo.append(i)
@@ -152,7 +172,7 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions) -
 
         def deliver(index: int, result: FileResult) -> None:
             original = todo[index]
-            results[original] = result
+            results[original] = shared.rules_of(result)
             if cache and original in digests:
                 cache.put(digests[original], result)
             progress.advance(result.error is not None)
