@@ -268,8 +268,8 @@ def test_a_cache_that_cannot_be_kept_does_not_stop_the_check(tmp_path, run_json)
 
 
 def test_rule_results_that_passed_are_shared_and_scoring_leaves_them_alone():
-    """A batch holds one object per identical passed (or not applicable) rule result; scoring and a review that
-    dismisses a finding change only failed ones, so every report keeps its own score."""
+    """A batch holds one object per identical passed (or not applicable) rule result and per identical place;
+    scoring and a review that dismisses a finding change only failed ones, so every report keeps its own score."""
     from engine.batch.run import SharedRules
     from engine.checker import Checker
     from engine.plugins import PluginHost
@@ -283,6 +283,8 @@ def test_rule_results_that_passed_are_shared_and_scoring_leaves_them_alone():
     passed = {r.rule: r for r in clean.rules if r.status == Status.passed}
     same = [r for r in broken.rules if r.status == Status.passed and r.rule in passed]
     assert same and all(r is passed[r.rule] for r in same)  # one object each
+    first, second = clean.report.sections[0].lines[0], broken.report.sections[0].lines[0]
+    assert first == second and first is second  # the same place (line) in two reports: one object
     before = clean.score
     for finding in broken.findings:
         finding.review = Review(status="dismissed", reason="复核")

@@ -18,7 +18,7 @@ from engine.batch.review import apply_review, load_review
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.isolation import run_isolated
-from engine.model import Report
+from engine.model import Anchor, Report
 from engine.organs import previous_years
 from engine.result import FileResult, HistorySummary, RosterSummary, RuleResult, Status
 from engine.roster import summarize
@@ -100,12 +100,14 @@ def _size(sub: Submission) -> int:
 
 
 class SharedRules:
-    """One object for every identical rule result that passed or did not apply: a batch's reports hold them by the
-    tens each (about 40 KB a report as separate objects). Only failed rule results are ever changed afterwards
-    (scoring sets their penalty; these keep 0), so sharing the others is safe."""
+    """One object for every identical rule result that passed or did not apply, and for every identical place in
+    a source (page and line): a batch's reports hold them by the tens and hundreds each (about 60 KB a report as
+    separate objects). Nothing changes them afterwards but scoring, which sets the penalty of failed rule results
+    only (these keep 0), so sharing them is safe."""
 
     def __init__(self) -> None:
         self.seen: dict[tuple, RuleResult] = {}
+        self.places: dict[tuple, Anchor] = {}
 
     def rules_of(self, result: FileResult) -> FileResult:
         kept = []
@@ -115,7 +117,16 @@ class SharedRules:
                 r = self.seen.setdefault(key, r)
             kept.append(r)
         result.rules = kept
+        report = result.report
+        if report is not None:
+            report.anchors = {k: self._place(a) for k, a in report.anchors.items()}
+            for section in report.sections:
+                if section.lines:
+                    section.lines = [self._place(a) for a in section.lines]
         return result
+
+    def _place(self, anchor: Anchor) -> Anchor:
+        return self.places.setdefault((anchor.page, anchor.line, anchor.box), anchor)
 
 
 @dataclass
