@@ -7,6 +7,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 
 from engine import __version__
 from engine.batch.across import contained
@@ -100,10 +101,10 @@ def _size(sub: Submission) -> int:
 
 
 class SharedRules:
-    """One object for every identical rule result that passed or did not apply, and for every identical place in
-    a source (page and line): a batch's reports hold them by the tens and hundreds each (about 60 KB a report as
-    separate objects). Nothing changes them afterwards but scoring, which sets the penalty of failed rule results
-    only (these keep 0), so sharing them is safe."""
+    """One object for every identical rule result that passed or did not apply, for every identical place in a
+    source (page and line), and for the tables' row and column keys: a batch's reports hold them by the tens and
+    hundreds each (about 60 KB a report as separate objects). Nothing changes them afterwards but scoring, which
+    sets the penalty of failed rule results only (these keep 0), so sharing them is safe."""
 
     def __init__(self) -> None:
         self.seen: dict[tuple, RuleResult] = {}
@@ -119,7 +120,11 @@ class SharedRules:
         result.rules = kept
         report = result.report
         if report is not None:
-            report.anchors = {k: self._place(a) for k, a in report.anchors.items()}
+            report.anchors = {intern(k): self._place(a) for k, a in report.anchors.items()}
+            for name in ("proactive", "applications", "review_litigation"):
+                table = getattr(report, name)
+                shared = {intern(r): {intern(c): v for c, v in row.items()} for r, row in table.items()}
+                setattr(report, name, shared)
             for section in report.sections:
                 if section.lines:
                     section.lines = [self._place(a) for a in section.lines]
