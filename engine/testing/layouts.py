@@ -7,6 +7,7 @@ header of table 四).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from engine.model import Cell, Report
@@ -131,3 +132,16 @@ TABLE_LAYOUTS = {
     "applications": applications_layout,
     "review_litigation": review_layout,
 }
+
+
+def reading_order(report: Report) -> Iterator[str | tuple[str, Layout]]:
+    """A report as a printed document runs: the title, the preface's paragraphs, then each section's heading and
+    paragraphs followed by its table (as `(table key, layout)`), for the writers of DOCX and OFD fixtures."""
+    yield report.title or ""
+    yield from (p for p in report.preface.split("\n") if p)
+    for section in report.sections:
+        yield section.heading
+        yield from (p for p in section.text.split("\n") if p)
+        layout = TABLE_LAYOUTS.get(section.key.value)
+        if layout and report.table(section.key.value):
+            yield section.key.value, layout(report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.model import Report
-from engine.testing.layouts import TABLE_LAYOUTS, Layout
+from engine.testing.layouts import Layout, reading_order
 
 _WIDTHS_CM = {
     "proactive": [5.0, 3.6, 3.6, 3.6],
@@ -64,20 +64,13 @@ def render_docx(report: Report, path: Path) -> Path:
     document = Document()
     style = document.styles["Normal"]
     style.font.size = Pt(11)
-    document.add_paragraph(report.title or "")
-    for paragraph in report.preface.split("\n"):
-        if paragraph:
-            document.add_paragraph(paragraph)
-    for section in report.sections:
-        document.add_paragraph(section.heading)
-        for paragraph in section.text.split("\n"):
-            if paragraph:
-                document.add_paragraph(paragraph)
-        layout = TABLE_LAYOUTS.get(section.key.value)
-        if layout and report.table(section.key.value):
-            # Table 三 is made taller than a page, so that every fixture PDF breaks it across pages.
-            row_cm = 1.0 if section.key.value == "applications" else None
-            _add_table(document, layout(report), _WIDTHS_CM[section.key.value], row_cm)
+    for item in reading_order(report):
+        if isinstance(item, str):
+            document.add_paragraph(item)
+            continue
+        key, layout = item
+        # Table 三 is made taller than a page, so that every fixture PDF breaks it across pages.
+        _add_table(document, layout, _WIDTHS_CM[key], 1.0 if key == "applications" else None)
     document.core_properties.author = "nianbao fixture generator"
     document.save(path)
     return path

@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 from engine.model import Report
-from engine.testing.layouts import TABLE_LAYOUTS, Layout
+from engine.testing.layouts import Layout, reading_order
 
 PAGE_W, PAGE_H = 210.0, 297.0
 LEFT, TOP, BOTTOM = 20.0, 20.0, 277.0
@@ -143,18 +143,12 @@ def _document_xml(pages: int) -> str:
 
 def ofd_bytes(report: Report) -> bytes:
     writer = _Writer()
-    writer.paragraph(report.title or "")
-    for paragraph in report.preface.split("\n"):
-        if paragraph:
-            writer.paragraph(paragraph)
-    for section in report.sections:
-        writer.paragraph(section.heading)
-        for paragraph in section.text.split("\n"):
-            if paragraph:
-                writer.paragraph(paragraph)
-        layout = TABLE_LAYOUTS.get(section.key.value)
-        if layout and report.table(section.key.value):
-            writer.table(layout(report), _WIDTHS_MM[section.key.value])
+    for item in reading_order(report):
+        if isinstance(item, str):
+            writer.paragraph(item)
+        else:
+            key, layout = item
+            writer.table(layout, _WIDTHS_MM[key])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
