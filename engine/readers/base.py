@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import zipfile
 from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
@@ -122,3 +123,15 @@ def _damage_note(count: int) -> str:
 def decode_text(data: bytes) -> str:
     """The text of a text file (see `decode_report`), without the note."""
     return decode_report(data)[0]
+
+
+def bounded_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A zip member's bytes, at most `limit` of them: the declared size is checked first, then what actually comes
+    out is counted (the header may lie). Raises ReadError(too-large) past the limit."""
+    if info.file_size > limit:
+        raise ReadError(ErrorCode.too_large, size=f"{info.file_size / 2**20:.1f} MB", limit=f"{limit / 2**20:g} MB")
+    with archive.open(info) as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError(ErrorCode.too_large, size=f"> {limit / 2**20:g} MB", limit=f"{limit / 2**20:g} MB")
+    return data

@@ -16,7 +16,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
-from engine.readers.base import make_source
+from engine.readers.base import bounded_member, make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.raw import Block
 
@@ -58,14 +58,7 @@ def docx_blocks(data: bytes) -> list[Block]:
 
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            info = archive.getinfo("word/document.xml")
-            limit = int(current().markup_mb * 1024 * 1024)
-            if info.file_size > limit:
-                raise ReadError(ErrorCode.too_large, size=f"{info.file_size / 2**20:.1f} MB", limit=_mb(limit))
-            with archive.open(info) as stream:
-                xml = stream.read(limit + 1)  # the member's declared size may lie: count what comes out
-            if len(xml) > limit:
-                raise ReadError(ErrorCode.too_large, size=f"> {_mb(limit)}", limit=_mb(limit))
+            xml = bounded_member(archive, archive.getinfo("word/document.xml"), int(current().markup_mb * 2**20))
     except KeyError:
         raise ReadError(ErrorCode.unreadable, detail="no word/document.xml: not a Word document") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
@@ -99,7 +92,3 @@ class DocxReader:
         if data[:4] == OLE_MAGIC:  # the checker sends a Word 97 file named .docx to the .doc reader (sniff)
             raise ReadError(ErrorCode.unreadable, detail="an old .doc or a password-protected file, not a DOCX")
         return build_report(parse_blocks(docx_blocks(data)), make_source(path, data, "docx"))
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:g} MB"

@@ -20,7 +20,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
 from engine.readers.assemble import build_report
-from engine.readers.base import make_source
+from engine.readers.base import bounded_member, make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.grid import Char, GridTooLarge, Segment, rect_segments
 from engine.readers.page import layout_page, stitch
@@ -66,16 +66,13 @@ class _Package:
         info = self.names.get(PurePosixPath(name.lstrip("/")).as_posix())
         if info is None:
             raise ReadError(ErrorCode.unreadable, detail=f"OFD member missing: {name}")
-        if info.file_size > self.member_limit:
-            raise ReadError(ErrorCode.too_large, size=f"{info.file_size / 2**20:.1f} MB", limit=_mb(self.member_limit))
         try:
-            with self.archive.open(info) as stream:
-                data = stream.read(self.member_limit + 1)  # the declared size may lie: count what comes out
+            data = bounded_member(self.archive, info, self.member_limit)
         except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
             raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name}: {exc}") from None
         self.read_so_far += len(data)
-        if len(data) > self.member_limit or self.read_so_far > self.total_limit:
-            raise ReadError(ErrorCode.too_large, size=f"> {_mb(self.member_limit)}", limit=_mb(self.member_limit))
+        if self.read_so_far > self.total_limit:
+            raise ReadError(ErrorCode.too_large, size=f"> {_mb(self.total_limit)}", limit=_mb(self.total_limit))
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name} declares a DTD or entities")
         return self._parse(name, data)
