@@ -16,6 +16,7 @@ from engine.reader import Reader
 from engine.rule import (
     Applies,
     BatchRule,
+    Brief,
     Category,
     CheckContext,
     CrossReportRule,
@@ -29,6 +30,7 @@ from engine.text import compact, label_key
 __all__ = [
     "Applies",
     "BatchRule",  # the 0.1 name of CrossReportRule
+    "Brief",
     "Category",
     "Cell",
     "CheckContext",

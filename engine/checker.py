@@ -7,11 +7,12 @@ Nothing a report contains can make this raise.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine import __version__, scoring
+from engine.across import Containment, Left, attach, compare, leave
 from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang, Msg, engine_message
 from engine.limits import using
@@ -25,6 +26,7 @@ from engine.result import (
     FileResult,
     FindingResult,
     HistorySummary,
+    Outline,
     PluginRecord,
     ProfileInfo,
     ResultDocument,
@@ -71,17 +73,12 @@ class Identity:
 
 
 @dataclass
-class AcrossOutcome:
-    """What one cross-report rule made of a run: per report whether it applied and its findings, or the reason
-    it failed."""
+class Checked:
+    """One submission's result, and what its report leaves for the cross-report rules (None when it was not read
+    or no cross-report rule runs)."""
 
-    applicable: list[bool] = field(default_factory=list)
-    found: dict[int, list[FindingResult]] = field(default_factory=dict)
-    error: str | None = None
-
-
-# Runs every cross-report rule somewhere safer than this process; one outcome per rule, in order.
-Containment = Callable[["Checker", "list[ActiveRule]", list[Report], CheckContext], list[AcrossOutcome]]
+    result: FileResult
+    left: Left | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +219,18 @@ class Checker:
         return Identity(organ, organ.name or None, region_of(organ.name), kind_label(organ.type), None)
 
     def check_report(self, report: Report) -> FileResult:
+        return self._check(report)[0]
+
+    def checked(self, sub: Submission) -> Checked:
+        """A submission's result, and what its report leaves for the cross-report rules (in a batch's worker)."""
+        try:
+            report = self.read_submission(sub)
+        except ReadError as err:
+            return Checked(self.failed(sub.name, err))
+        result, context = self._check(report)
+        return Checked(result, leave(self, report, context) if self.cross_rules else None)
+
+    def _check(self, report: Report) -> tuple[FileResult, CheckContext]:
         who = self.identify(report)
         context = replace(self.context(), organ=who.organ, deadline=who.deadline)
         findings: list[FindingResult] = []
@@ -237,7 +246,7 @@ class Checker:
             region=who.region,
             kind=who.kind,
         )
-        return rescore(result, self.profile.categories)
+        return rescore(result, self.profile.categories), context
 
     def _run_rule(
         self, active: ActiveRule, report: Report, context: CheckContext, out: list[FindingResult]
@@ -249,7 +258,7 @@ class Checker:
         context = replace(context, options=self.profile.options.get(cls.id, {}))
         try:
             raw = list(cls().check(report, context) or [])
-            made = [self._render(active, f) for f in raw]
+            made = [self.render(active, f) for f in raw]
         except BaseException as exc:  # a rule's crash, SystemExit and KeyboardInterrupt included, is the rule's
             log.debug("rule %s crashed", cls.id, exc_info=True)
             reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
@@ -266,69 +275,34 @@ class Checker:
     ) -> None:
         """Run the cross-report rules over every report read; their findings join the reports they name.
 
-        `history` holds earlier years' reports, compared with but never checked. `contain` runs each rule somewhere
-        safer than this process (engine.batch.across: a child process under a time limit), so that a rule that
-        hangs or exits costs only itself."""
+        For results held in memory (one upload, a rule's test cases); a batch keeps only what each report leaves
+        (engine.batch.run). `history` holds earlier years' reports, compared with but never checked. `contain`
+        runs each rule somewhere safer than this process (engine.batch.across: a child process under a time
+        limit), so that a rule that hangs or exits costs only itself."""
         if not self.cross_rules:
             return
         checked = [r for r in results if r.report is not None]
-        reports = [r.report for r in checked]
-        context = self.across_context(reports, history)
-        if contain is not None:
-            outcomes = contain(self, self.cross_rules, reports, context)
-        else:
-            outcomes = [self.run_across(active, reports, context) for active in self.cross_rules]
-        for active, outcome in zip(self.cross_rules, outcomes, strict=True):
-            base = {
-                "rule": active.cls.id,
-                "severity": active.severity,
-                "weight": active.weight,
-                "category": active.cls.category,
-            }
-            if outcome.error is not None:
-                reason = engine_message("rule.crashed", self.lang, reason=outcome.error)
-                for result in checked:
-                    result.rules.append(RuleResult(status=Status.error, reason=reason, **base))
-                continue
-            for index, result in enumerate(checked):
-                made = outcome.found.get(index, [])
-                result.findings.extend(made)
-                applicable = index < len(outcome.applicable) and outcome.applicable[index]
-                status = Status.failed if made else Status.passed if applicable else Status.not_applicable
-                result.rules.append(RuleResult(status=status, **base))
-        for result in checked:
+        batch = [leave(self, r.report, self._own_context(r.report)) for r in checked if r.report is not None]
+        earlier = [leave(self, report, self._own_context(report)) for report in history]
+        outcomes = compare(self, batch, earlier, contain=contain)
+        for index, result in enumerate(checked):
+            attach(self, result, index, outcomes)
             rescore(result, self.profile.categories)
 
-    def across_context(self, reports: list[Report], history: Sequence[Report] = ()) -> CheckContext:
-        """What cross-report rules know besides the reports: the history, and how every organ is paired."""
-        return replace(self.context(), history=tuple(history), organ_keys=tuple(self.organ_keys([*reports, *history])))
+    def _own_context(self, report: Report) -> CheckContext:
+        who = self.identify(report)
+        return replace(self.context(), organ=who.organ, deadline=who.deadline)
 
-    def organ_keys(self, reports: Sequence[Report]) -> list[str | None]:
+    def organ_keys(self, agencies: Sequence[str | None]) -> list[str | None]:
         """The key each report's organ is paired by across years: its roster name when it matched one, else its
         canonical name (the short form where that is unambiguous among these reports)."""
         names = []
-        for report in reports:
-            match = self.roster.match(report.agency) if self.roster is not None else None
-            names.append(match.organ.name if match is not None and match.organ is not None else report.agency)
+        for agency in agencies:
+            match = self.roster.match(agency) if self.roster is not None else None
+            names.append(match.organ.name if match is not None and match.organ is not None else agency)
         return pairing_keys(names)
 
-    def run_across(self, active: ActiveRule, reports: list[Report], context: CheckContext) -> AcrossOutcome:
-        """One cross-report rule over the reports: per report, whether it applied and what it found."""
-        context = replace(context, options=self.profile.options.get(active.cls.id, {}))
-        try:
-            rule = active.cls()
-            applicable = [bool(a) for a in rule.applicable(reports, context)]
-            found: dict[int, list[FindingResult]] = {}
-            for index, finding in rule.check_reports(reports, context) or []:
-                made = self._render(active, finding)
-                made.fingerprint = fingerprint(reports[index], made)
-                found.setdefault(index, []).append(made)
-        except BaseException as exc:  # contained to the rule, SystemExit and KeyboardInterrupt included
-            log.debug("cross-report rule %s crashed", active.cls.id, exc_info=True)
-            return AcrossOutcome(error=f"{type(exc).__name__}: {exc}")
-        return AcrossOutcome(applicable, found)
-
-    def _render(self, active: ActiveRule, finding: Finding) -> FindingResult:
+    def render(self, active: ActiveRule, finding: Finding) -> FindingResult:
         cls = active.cls
         if not isinstance(finding, Finding):
             raise TypeError(f"check() yielded {type(finding).__name__}, not engine.Finding")
@@ -362,18 +336,21 @@ class Checker:
 
     def document(
         self,
-        results: list[FileResult],
+        results: Sequence[FileResult],
         cached: int = 0,
         roster: RosterSummary | None = None,
         history: HistorySummary | None = None,
     ) -> ResultDocument:
-        results = sorted(results, key=lambda r: r.source.path)
+        """The result document; a batch's stored results (ordered by path already) stay where they are and are read
+        a result at a time by whatever writes the document."""
+        stored = not isinstance(results, list)
+        ordered = results if stored else sorted(results, key=lambda r: r.source.path)
         plugins = [PluginRecord(name=p.name, origin=p.origin, version=p.version) for p in self.host.plugins]
         plugins += [
             PluginRecord(name=p.plugin, origin="failed", error=engine_message(p.key, self.lang, **p.params))
             for p in self.host.problems
         ]
-        return ResultDocument(
+        document = ResultDocument(
             tool=ToolInfo(version=__version__),
             profile=ProfileInfo(
                 name=self.profile.name,
@@ -387,8 +364,11 @@ class Checker:
             ),
             lang=self.lang.value,
             plugins=plugins,
-            results=results,
-            summary=summarize(results, cached),
+            results=[] if stored else ordered,
+            summary=summarize(getattr(ordered, "outlines", None) or map(Outline.of, ordered), cached),
             roster=roster,
             history=history,
         )
+        if stored:
+            document.results = ordered  # type: ignore[assignment]  # read on demand, not validated again
+        return document

@@ -30,9 +30,8 @@ from engine.office_cli import cmd_letters, cmd_summary
 from engine.outputs import FORMATS
 from engine.plugins import PluginHost
 from engine.profile import Profile
-from engine.result import FileResult, ResultDocument
+from engine.result import Outline, ResultDocument
 from engine.roster import Roster
-from engine.rule import Severity
 from engine.sources import collect
 from engine.text import printable
 
@@ -205,9 +204,10 @@ def _profile(args: argparse.Namespace) -> Profile:
 
 
 def exit_code(document: ResultDocument, fail_under: float | None) -> Exit:
-    if any(r.error for r in document.results):
+    outlines = document.outlines()
+    if any(o.unreadable for o in outlines):
         return Exit.ERROR
-    if any(_failing(r, fail_under) for r in document.results):
+    if any(_failing(o, fail_under) for o in outlines):
         return Exit.FINDINGS
     return Exit.OK
 
@@ -252,9 +252,9 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     return code
 
 
-def _failing(result: FileResult, fail_under: float | None) -> bool:
-    low = fail_under is not None and result.score is not None and result.score < fail_under
-    return low or any(f.severity == Severity.error and f.counts for f in result.findings)
+def _failing(outline: Outline, fail_under: float | None) -> bool:
+    low = fail_under is not None and outline.score is not None and outline.score < fail_under
+    return low or outline.failing
 
 
 def _tell(document: ResultDocument, output: Path | None, code: Exit, fail_under: float | None, lang: Lang) -> None:
@@ -271,7 +271,7 @@ def _tell(document: ResultDocument, output: Path | None, code: Exit, fail_under:
     if code == Exit.ERROR:
         print(engine_message("cli.exit-2", lang, count=s.unreadable), file=sys.stderr)
     elif code == Exit.FINDINGS:
-        count = sum(1 for r in document.results if _failing(r, fail_under))
+        count = sum(1 for o in document.outlines() if _failing(o, fail_under))
         print(engine_message("cli.exit-1", lang, count=count), file=sys.stderr)
 
 

@@ -36,6 +36,10 @@ class ReadLimits:
     def file_bytes(self) -> int:
         return int(self.file_mb * 1024 * 1024)
 
+    @property
+    def archive_bytes(self) -> int:
+        return int(self.archive_mb * 1024 * 1024)
+
     @classmethod
     def from_table(cls, table: dict[str, Any]) -> ReadLimits:
         known = {f.name: f.type for f in fields(cls)}

@@ -6,14 +6,15 @@ schemas/result.schema.json validates its JSON form; every output format is rende
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.model import Report
-from engine.rule import Category, Location, Severity
+from engine.rule import Brief, Category, Location, Severity
 
 RESULT_SCHEMA_ID = "nianbao/result/1"
 
@@ -187,6 +188,11 @@ class ResultDocument(_Model):
     roster: RosterSummary | None = None  # present when a roster was given
     history: HistorySummary | None = None  # present when earlier years' reports were given
 
+    def outlines(self) -> Sequence[Outline]:
+        """Each result's outline: kept beside a stored batch's results, else made from them."""
+        kept = getattr(self.results, "outlines", None)
+        return kept if kept is not None else [Outline.of(r) for r in self.results]
+
     def _absent(self) -> set[str]:
         """Top-level parts left out when empty (present only when a roster or history was given)."""
         return {name for name in ("roster", "history") if getattr(self, name) is None}
@@ -213,30 +219,54 @@ class ResultDocument(_Model):
 _EMPTY_RESULTS = '\n  "results": [],'
 
 
-def summarize(results: list[FileResult], cached: int = 0) -> Summary:
-    scores = [r.score for r in results if r.score is not None]
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """What a run's summary and exit code need of one result, kept beside it when the result itself is stored."""
+
+    path: str
+    score: float | None
+    grade: str | None
+    checked: bool  # read, and a model made
+    unreadable: bool
+    failing: bool  # an error-severity finding that counts
+
+    @classmethod
+    def of(cls, result: FileResult) -> Outline:
+        failing = any(f.severity == Severity.error and f.counts for f in result.findings)
+        checked = result.report is not None
+        return cls(result.source.path, result.score, result.grade, checked, result.error is not None, failing)
+
+
+def summarize(outlines: Iterable[Outline], cached: int = 0) -> Summary:
+    files = checked = unreadable = 0
+    scores: list[float] = []
     grades: dict[str, int] = {}
-    for r in results:
-        if r.grade:
-            grades[r.grade] = grades.get(r.grade, 0) + 1
+    for o in outlines:
+        files += 1
+        checked += o.checked
+        unreadable += o.unreadable
+        if o.score is not None:
+            scores.append(o.score)
+        if o.grade:
+            grades[o.grade] = grades.get(o.grade, 0) + 1
     return Summary(
-        files=len(results),
-        checked=sum(1 for r in results if r.report is not None),
-        unreadable=sum(1 for r in results if r.error is not None),
+        files=files,
+        checked=checked,
+        unreadable=unreadable,
         mean_score=round(sum(scores) / len(scores), 1) if scores else None,
         grades=grades,
         cached=cached,
     )
 
 
-def fingerprint(report: Report, finding: FindingResult) -> str:
+def fingerprint(report: Report | Brief, finding: FindingResult) -> str:
     """The same in every run for the same problem in the same report, so a reviewer's decision survives re-runs.
 
     It hashes the rule, where the finding is (section, row, column) and the report's identity (organ and year
     when known, else the file's content). Page, line and message wording are left out, so re-exporting a report
     or switching the language keeps it.
     """
-    identity = f"{report.agency}|{report.year}" if report.agency and report.year else report.source.sha256
+    identity = (report if isinstance(report, Brief) else Brief.of(report)).identity
     loc = finding.location
     # Findings of one rule at one place are told apart by what they are about (their message key).
     parts = [finding.rule, finding.key or "", loc.section or "", loc.row or "", loc.column or "", identity]

@@ -24,13 +24,15 @@ import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import UsageError
 from engine.limits import SETTINGS_BYTES
 from engine.organs import Organ, OrganType, guess, kind_label, match_key, short_name
-from engine.result import Ambiguous, FileResult, MissingOrgan, RosterSummary
+from engine.result import Ambiguous, MissingOrgan, RosterSummary
+from engine.rule import Brief
 
 HEADERS = {
     "name": ("机关名称", "名称", "单位名称", "organ", "name"),
@@ -201,24 +203,23 @@ def _deadline(text: str, path: Path, number: int) -> str | None:
     return day.strftime("%m-%d")
 
 
-def summarize(roster: Roster, results: list[FileResult]) -> RosterSummary:
-    """The roster against the batch: organs with no report for the batch's year (its most common one), reports
-    that fit no organ or several, and organs with more than one report for that year."""
-    years = Counter(r.report.year for r in results if r.report is not None and r.report.year is not None)
+def summarize(roster: Roster, reports: Iterable[Brief]) -> RosterSummary:
+    """The roster against the batch's reports (those read): organs with no report for the batch's year (its most
+    common one), reports that fit no organ or several, and organs with more than one report for that year."""
+    reports = list(reports)
+    years = Counter(r.year for r in reports if r.year is not None)
     year = years.most_common(1)[0][0] if years else None
     reported: dict[str, list[str]] = {}
     summary = RosterSummary(year=year)
-    for result in results:
-        if result.report is None:
-            continue
-        match = roster.match(result.report.agency)
+    for report in reports:
+        match = roster.match(report.agency)
         if match.organ is None:
             if match.candidates:
-                summary.ambiguous.append(Ambiguous(path=result.source.path, candidates=list(match.candidates)))
+                summary.ambiguous.append(Ambiguous(path=report.path, candidates=list(match.candidates)))
             else:
-                summary.unmatched.append(result.source.path)
-        elif result.report.year == year or year is None:
-            reported.setdefault(match.organ.name, []).append(result.source.path)
+                summary.unmatched.append(report.path)
+        elif report.year == year or year is None:
+            reported.setdefault(match.organ.name, []).append(report.path)
     summary.missing = [
         MissingOrgan(organ=o.name, kind=o.kind_label, region=o.region) for o in roster.organs if o.name not in reported
     ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -165,11 +165,35 @@ class CheckContext:
     organ: Organ | None = None
     # The organ's own publication deadline (MM-DD of the next year) where the roster gives one.
     deadline: str | None = None
-    # For cross-report rules: earlier years' reports given as history (never checked, only compared with), and
-    # for `reports` followed by `history`, the key each organ is paired by (its roster name, else its canonical
-    # name); empty when the engine has not computed them.
-    history: tuple[Report, ...] = ()
+    # For cross-report rules: what the rule keeps of each earlier year's report given as history (its `digest`;
+    # never checked, only compared with); for `reports` followed by `history`, the key each organ is paired by
+    # (its roster name, else its canonical name) and who each report is (`Brief`); and for `reports`, whether the
+    # rule's `applies` declaration matches each. Empty when the engine has not computed them.
+    history: Sequence[Any] = ()
     organ_keys: tuple[str | None, ...] = ()
+    briefs: tuple[Brief, ...] = ()
+    applies: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """Who a report is, for rules that compare reports: what their findings say of the other report."""
+
+    agency: str | None
+    year: int | None
+    template: str | None
+    path: str
+    sha256: str | None = None
+
+    @classmethod
+    def of(cls, report: Report) -> Brief:
+        source = report.source
+        return cls(report.agency, report.year, report.template, source.path, source.sha256)
+
+    @property
+    def identity(self) -> str:
+        """The same organ's same year in every run (a finding's fingerprint rests on it), else the file's content."""
+        return f"{self.agency}|{self.year}" if self.agency and self.year else self.sha256 or self.path
 
 
 class Rule:
@@ -224,16 +248,29 @@ class CrossReportRule(Rule):
     `(index, Finding)` pairs where `index` points into `reports`; `applicable(reports, context)` says, per
     report, whether the rule had anything to compare it with (default: `applies` alone).
 
+    A batch may hold a province's reports, so a run does not keep them: `digest(report, context)` is called where
+    each report is checked and returns what the rule needs of it later (a few cells, a text, a signature); the
+    run keeps that, packed, and `reports` (and `context.history`) then hold the digests, in order, read back on
+    each access (so a rule keeps what it uses rather than indexing twice). The default digest is the whole
+    report, which works for any rule and costs the run memory and time per report. `context.briefs` says who each
+    report is. A finding's location needs only `section` (and `row`, `column`): the engine adds the page and line
+    from the report when the finding joins it.
+
     Rules written for 0.1 subclass `BatchRule` and implement `check_batch`; both names still work.
     """
 
-    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterable[tuple[int, Finding]]:
+    def digest(self, report: Report, context: CheckContext) -> Any:
+        return report
+
+    def check_reports(self, reports: Sequence[Any], context: CheckContext) -> Iterable[tuple[int, Finding]]:
         return self.check_batch(reports, context)  # a 0.1 rule implements the old name
 
-    def check_batch(self, reports: list[Report], context: CheckContext) -> Iterable[tuple[int, Finding]]:
+    def check_batch(self, reports: Sequence[Any], context: CheckContext) -> Iterable[tuple[int, Finding]]:
         raise NotImplementedError  # pragma: no cover
 
-    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
+    def applicable(self, reports: Sequence[Any], context: CheckContext) -> list[bool]:
+        if len(context.applies) == len(reports):
+            return list(context.applies)
         return [self.applies.matches(r, context.organ_type) for r in reports]
 
     @classmethod

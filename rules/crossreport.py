@@ -6,11 +6,14 @@ year; the previous year's report may be in the batch or among the history given 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from engine import (
     Applies,
+    Brief,
     Category,
     CheckContext,
     CrossReportRule,
@@ -23,8 +26,8 @@ from engine import (
 )
 from engine.template import APPLICATION_COLUMNS
 from rules.nearcopy import Groups, candidates, chinese, shingles, signature
-from rules.support import NotANumber, cell_location, prose, section_location, tidy, value
-from rules.years import organ_keys, previous_reports
+from rules.support import NotANumber, place, prose, tidy, value
+from rules.years import at, briefs, organ_keys, previous, previous_reports
 
 
 class CarryOverContinuity(CrossReportRule):
@@ -57,14 +60,17 @@ class CarryOverContinuity(CrossReportRule):
         )
     }
 
-    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
-        before = previous_reports(reports, context)
+    def digest(self, report: Report, context: CheckContext) -> tuple[dict, dict]:
+        table = report.applications
+        return dict(table.get("carried_over", {})), dict(table.get("carried_forward", {}))
+
+    def applicable(self, reports: Sequence[Any], context: CheckContext) -> list[bool]:
+        before = previous(reports, context)
         return [i in before for i in range(len(reports))]
 
-    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-        for i, last in previous_reports(reports, context).items():
-            now = reports[i].applications.get("carried_over", {})
-            then = last.applications.get("carried_forward", {})
+    def check_reports(self, reports: Sequence[Any], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for i, (_, then), who in previous_reports(reports, context):
+            now = reports[i][0]
             for col in APPLICATION_COLUMNS:
                 if col.key not in now or col.key not in then:
                     continue
@@ -81,10 +87,10 @@ class CarryOverContinuity(CrossReportRule):
                                 "column": col.label,
                                 "actual": tidy(actual),
                                 "expected": tidy(expected),
-                                "year": last.year,
-                                "source": last.source.path,
+                                "year": who.year,
+                                "source": who.path,
                             },
-                            location=cell_location(reports[i], "applications", "carried_over", col.key),
+                            location=place("applications", "carried_over", col.key),
                             expected=tidy(expected),
                             actual=tidy(actual),
                         ),
@@ -123,28 +129,36 @@ class InForceContinuity(CrossReportRule):
     }
     ROWS = (("regulations", "规章"), ("normative_documents", "行政规范性文件"))
 
-    def _pairs(self, reports: list[Report], context: CheckContext) -> dict[int, Report]:
+    def digest(self, report: Report, context: CheckContext) -> tuple[dict, bool] | None:
+        if report.template != "2021":
+            return None
+        rows = {row: dict(report.proactive.get(row, {})) for row, _ in self.ROWS}
+        return rows, bool(_CLEAN_UP.search(prose(report)))
+
+    def _pairs(self, reports: Sequence[Any], context: CheckContext) -> dict[int, int]:
+        who = briefs(reports, context)
         return {
-            i: last
-            for i, last in previous_reports(reports, context).items()
-            if reports[i].template == "2021" and last.template == "2021"
+            i: j
+            for i, j in previous(reports, context).items()
+            if who[i].template == "2021" and who[j].template == "2021"
         }
 
-    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
+    def applicable(self, reports: Sequence[Any], context: CheckContext) -> list[bool]:
         pairs = self._pairs(reports, context)
         return [i in pairs for i in range(len(reports))]
 
-    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-        for i, last in self._pairs(reports, context).items():
+    def check_reports(self, reports: Sequence[Any], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for i, j in self._pairs(reports, context).items():
+            (now_rows, cleaned_up), (then_rows, _) = reports[i], at(reports, context, j)
             for row, label in self.ROWS:
-                now, then = reports[i].proactive.get(row, {}), last.proactive.get(row, {})
+                now, then = now_rows.get(row, {}), then_rows.get(row, {})
                 try:
                     before, issued = value(then["in_force"]), value(now["issued"])
                     repealed, actual = value(now["repealed"]), value(now["in_force"])
                 except (KeyError, NotANumber):
                     continue
                 expected = before + issued - repealed
-                if actual != expected and not _CLEAN_UP.search(prose(reports[i])):
+                if actual != expected and not cleaned_up:
                     yield (
                         i,
                         Finding(
@@ -157,7 +171,7 @@ class InForceContinuity(CrossReportRule):
                                 "expected": tidy(expected),
                                 "actual": tidy(actual),
                             },
-                            location=cell_location(reports[i], "proactive", row, "in_force"),
+                            location=place("proactive", row, "in_force"),
                             expected=tidy(expected),
                             actual=tidy(actual),
                         ),
@@ -209,27 +223,45 @@ class DuplicateText(CrossReportRule):
     }
     SECTIONS = (SectionKey.overview, SectionKey.problems)
 
-    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-        organs = organ_keys(reports, context)
+    def digest(self, report: Report, context: CheckContext) -> list[str | None]:
+        """Per section compared: its Chinese text, the organ's name taken out (signatures are made where they are
+        compared: `hash` is stable within a process only)."""
+        kept: list[str | None] = []
         for key in self.SECTIONS:
-            owners, texts = [], []
-            for i, r in enumerate(reports):
-                section = r.section(key)
-                if section and len(chinese(section.text)) >= MIN_CHARS:
+            section = report.section(key)
+            long_enough = section is not None and len(chinese(section.text)) >= MIN_CHARS
+            kept.append(chinese(section.text, report.agency) if section is not None and long_enough else None)
+        return kept
+
+    def check_reports(self, reports: Sequence[Any], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        organs = organ_keys(reports, context)
+        who = briefs(reports, context)
+        for s, key in enumerate(self.SECTIONS):
+            owners, signatures = [], []
+            for i in range(len(reports)):
+                text = reports[i][s]
+                if text is not None:
                     owners.append(i)
-                    texts.append(shingles(chinese(section.text, r.agency)))
-            groups = Groups.of(len(texts))
+                    signatures.append(signature(shingles(text)))
+
+            # Only candidates are compared, so only their pieces are made, a few thousand kept at a time.
+            @functools.lru_cache(maxsize=4096)
+            def pieces(a: int, s: int = s, owners: list[int] = owners) -> frozenset[str]:
+                return shingles(reports[owners[a]][s])
+
+            groups = Groups.of(len(owners))
             best: dict[int, tuple[float, int]] = {}  # report -> (score, the other report) of its closest copy
             last_year: set[int] = set()  # reports that reuse the same organ's earlier section
-            for a, b in candidates([signature(t) for t in texts]):
-                score = len(texts[a] & texts[b]) / len(texts[a] | texts[b])
+            for a, b in candidates(signatures):
+                mine, theirs = pieces(a), pieces(b)
+                score = len(mine & theirs) / len(mine | theirs)
                 if score < THRESHOLD:
                     continue
                 i, j = owners[a], owners[b]
                 if organs[i] is not None and organs[i] == organs[j]:
-                    if reports[i].year == reports[j].year:
+                    if who[i].year == who[j].year:
                         continue  # the same report submitted twice: not a copy
-                    later, earlier = (i, j) if (reports[i].year or 0) > (reports[j].year or 0) else (j, i)
+                    later, earlier = (i, j) if (who[i].year or 0) > (who[j].year or 0) else (j, i)
                     last_year.add(later)
                     _keep(best, later, score, earlier)
                     continue
@@ -243,23 +275,23 @@ class DuplicateText(CrossReportRule):
                 # How many others share this text: its group of copies between organs, and last year's own.
                 count = sizes[groups.find(a)] - 1 + (1 if i in last_year else 0)
                 score, other = best[i]
-                yield i, self._finding(reports, key, i, other, score, count)
+                yield i, self._finding(who[other], key, score, count)
 
     @staticmethod
-    def _finding(reports: list[Report], key: SectionKey, target: int, other: int, score: float, count: int) -> Finding:
+    def _finding(other: Brief, key: SectionKey, score: float, count: int) -> Finding:
         return Finding(
             key="copy" if count <= 1 else "copies",
             params={
                 "numeral": key.numeral,
-                "other": reports[other].agency or reports[other].source.path,
-                "year": reports[other].year or "?",
-                "source": reports[other].source.path,
+                "other": other.agency or other.path,
+                "year": other.year or "?",
+                "source": other.path,
                 "percent": round(score * 100),
                 "more": count - 1,
                 "count": count,
             },
-            location=section_location(reports[target], key.value),
-            expected=reports[other].source.path,
+            location=place(key.value),
+            expected=other.path,
             actual=round(score, 3),
         )
 

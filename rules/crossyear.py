@@ -8,7 +8,8 @@ Evaluators deduct for all three: 宿迁 "与上年度重复率大于50%的，扣
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from engine import (
     Category,
@@ -23,9 +24,9 @@ from engine import (
     hookimpl,
 )
 from rules.nearcopy import chinese, shingles
-from rules.problems import read_problems, rectification_unaccounted
-from rules.support import NotANumber, section_location, value
-from rules.years import previous_reports
+from rules.problems import ProblemsText, read_problems, rectification_unaccounted
+from rules.support import NotANumber, place, value
+from rules.years import previous, previous_reports
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 PROSE = (SectionKey.overview, SectionKey.problems, SectionKey.other_matters)
@@ -72,23 +73,26 @@ class RepeatRate(CrossReportRule):
         )
     }
 
-    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
-        before = previous_reports(reports, context)
+    def digest(self, report: Report, context: CheckContext) -> tuple[str | None, list[tuple[str, str]]]:
+        return report.agency, _prose(report)
+
+    def applicable(self, reports: Sequence[Any], context: CheckContext) -> list[bool]:
+        before = previous(reports, context)
         return [i in before for i in range(len(reports))]
 
-    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+    def check_reports(self, reports: Sequence[Any], context: CheckContext) -> Iterator[tuple[int, Finding]]:
         threshold = float(context.options.get("threshold", 0.5))
-        for i, last in previous_reports(reports, context).items():
-            now = reports[i]
-            chars = "".join(chinese(t, now.agency) for _, t in _prose(now))
+        for i, (their_agency, their_prose), who in previous_reports(reports, context):
+            agency, parts = reports[i]
+            chars = "".join(chinese(t, agency) for _, t in parts)
             if len(chars) < MIN_CHARS:
                 continue
             mine = shingles(chars)
-            theirs = shingles("".join(chinese(t, last.agency) for _, t in _prose(last)))
+            theirs = shingles("".join(chinese(t, their_agency) for _, t in their_prose))
             share = len(mine & theirs) / len(mine) if mine else 0.0
             if share <= threshold:
                 continue
-            repeated = list(self._repeated(now, theirs))
+            repeated = list(self._repeated(agency, parts, theirs))
             where = max(PROSE, key=lambda k: sum(1 for w, _ in repeated if w == k.value))
             yield (
                 i,
@@ -96,23 +100,25 @@ class RepeatRate(CrossReportRule):
                     key="repeated",
                     params={
                         "percent": round(share * 100),
-                        "year": last.year or "?",
+                        "year": who.year or "?",
                         "count": len(repeated),
                         "examples": "”“".join(s[:40] for _, s in repeated[:3]),
                         "sentences": [s for _, s in repeated],
-                        "source": last.source.path,
+                        "source": who.path,
                     },
-                    location=section_location(now, where.value),
+                    location=place(where.value),
                     expected=threshold,
                     actual=round(share, 3),
                 ),
             )
 
     @staticmethod
-    def _repeated(report: Report, theirs: frozenset[str]) -> Iterator[tuple[str, str]]:
-        for where, text in _prose(report):
+    def _repeated(
+        agency: str | None, parts: list[tuple[str, str]], theirs: frozenset[str]
+    ) -> Iterator[tuple[str, str]]:
+        for where, text in parts:
             for m in _SENTENCE.finditer(text):
-                pieces = shingles(chinese(m.group(0), report.agency))
+                pieces = shingles(chinese(m.group(0), agency))
                 if len(pieces) >= 8 and len(pieces & theirs) >= SENTENCE_SHARE * len(pieces):
                     yield where, m.group(0).strip()
 
@@ -136,12 +142,14 @@ def _flows(report: Report) -> Iterator[tuple[tuple[str, str, str], Cell]]:
                     yield (table, row, column), cell
 
 
-def _unchanged(now: Report, then: Report) -> tuple[int, list[tuple[str, str, str]]] | None:
+def _unchanged(
+    now: list[tuple[tuple[str, str, str], Cell]], then: list[tuple[tuple[str, str, str], Cell]]
+) -> tuple[int, list[tuple[str, str, str]]] | None:
     """How many flow cells the two reports share and which are not zero, when every shared one is equal; None at
     the first that differs (most pairs differ in their first figures, so this stops early)."""
-    before = dict(_flows(then))
+    before = dict(then)
     shared, nonzero = 0, []
-    for key, cell in _flows(now):
+    for key, cell in now:
         if key not in before:
             continue
         try:
@@ -190,26 +198,28 @@ class TablesUnchanged(CrossReportRule):
     MIN_CELLS = 20
     MIN_NONZERO = 3
 
-    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
-        before = previous_reports(reports, context)
+    def digest(self, report: Report, context: CheckContext) -> list[tuple[tuple[str, str, str], Cell]]:
+        return list(_flows(report))
+
+    def applicable(self, reports: Sequence[Any], context: CheckContext) -> list[bool]:
+        before = previous(reports, context)
         return [i in before for i in range(len(reports))]
 
-    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-        for i, last in previous_reports(reports, context).items():
+    def check_reports(self, reports: Sequence[Any], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for i, last, who in previous_reports(reports, context):
             found = _unchanged(reports[i], last)
             if found is None:
                 continue
             shared, nonzero = found
             if shared < self.MIN_CELLS or len(nonzero) < self.MIN_NONZERO:
                 continue
-            where = section_location(reports[i], "applications")
-            where.cells = sorted((row, column) for table, row, column in nonzero if table == "applications")
+            cells = sorted((row, column) for table, row, column in nonzero if table == "applications")
             yield (
                 i,
                 Finding(
                     key="same",
-                    params={"count": shared, "nonzero": len(nonzero), "year": last.year or "?"},
-                    location=where,
+                    params={"count": shared, "nonzero": len(nonzero), "year": who.year or "?"},
+                    location=place("applications", cells=cells),
                     expected="changed",
                     actual="unchanged",
                 ),
@@ -263,19 +273,22 @@ class ProblemsCarriedForward(CrossReportRule):
     }
     MIN_MEASURE = 10
 
-    def applicable(self, reports: list[Report], context: CheckContext) -> list[bool]:
-        before = previous_reports(reports, context)
+    def digest(self, report: Report, context: CheckContext) -> tuple[ProblemsText | None, bool]:
+        return read_problems(report), rectification_unaccounted(report)
+
+    def applicable(self, reports: Sequence[Any], context: CheckContext) -> list[bool]:
+        before = previous(reports, context)
         return [i in before for i in range(len(reports))]
 
-    def check_reports(self, reports: list[Report], context: CheckContext) -> Iterator[tuple[int, Finding]]:
-        for i, last in previous_reports(reports, context).items():
-            now, then = read_problems(reports[i]), read_problems(last)
+    def check_reports(self, reports: Sequence[Any], context: CheckContext) -> Iterator[tuple[int, Finding]]:
+        for i, (then, _), who in previous_reports(reports, context):
+            now, unaccounted = reports[i]
             if now is None or then is None:
                 continue
-            year = last.year or "?"
+            year = who.year or "?"
             copied = [m for m in now.measures if len(chinese(m)) >= self.MIN_MEASURE and m in then.whole]
             if copied:
-                yield i, self._finding(reports[i], "copied", copied, year, Severity.warning)
+                yield i, self._finding("copied", copied, year, Severity.warning)
             present = shingles(chinese(now.whole))
             again = [
                 p
@@ -283,13 +296,13 @@ class ProblemsCarriedForward(CrossReportRule):
                 if (pieces := shingles(chinese(p))) and len(pieces & present) >= 0.8 * len(pieces)
             ]
             if again:
-                yield i, self._finding(reports[i], "reappear", again, year, Severity.info)
+                yield i, self._finding("reappear", again, year, Severity.info)
             # NB303's evidence: the report does not account for last year's problems, and here they are.
-            if then.problems and rectification_unaccounted(reports[i]):
-                yield i, self._finding(reports[i], "unaccounted", then.problems, year, Severity.info)
+            if then.problems and unaccounted:
+                yield i, self._finding("unaccounted", then.problems, year, Severity.info)
 
     @staticmethod
-    def _finding(report: Report, key: str, items: list[str], year: object, severity: Severity) -> Finding:
+    def _finding(key: str, items: list[str], year: object, severity: Severity) -> Finding:
         return Finding(
             key=key,
             params={
@@ -298,7 +311,7 @@ class ProblemsCarriedForward(CrossReportRule):
                 "examples": "”“".join(t[:40] for t in items[:3]),
                 "items": items,
             },
-            location=section_location(report, SectionKey.problems.value),
+            location=place(SectionKey.problems.value),
             severity=severity,
             actual=len(items),
         )

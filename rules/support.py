@@ -51,6 +51,16 @@ def cell_location(
     )
 
 
+def place(
+    section: str, row: str | None = None, column: str | None = None, cells: Iterable[tuple[str, str]] = ()
+) -> Location:
+    """Where a finding made away from its report is, by keys alone (a cross-report rule's): the engine adds the
+    page, the line and the printed labels from the report when the finding joins it."""
+    return Location(
+        section=section, row=row, column=column, cells=list(cells) or ([(row, column)] if row and column else None)
+    )
+
+
 def prose(report: Report) -> str:
     """The whole report's text (preface and every section) in its compact form, for rules that look anywhere."""
     return compact(report.preface + "".join(s.text for s in report.sections))

@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -64,10 +65,10 @@ def test_an_interrupted_run_resumes_without_reading_again(tmp_path):
         time.sleep(0.2)
         if db.exists():
             with contextlib.suppress(sqlite3.OperationalError):
-                done = sqlite3.connect(db).execute("select count(*) from results").fetchone()[0]
+                done = sqlite3.connect(db).execute("select count(*) from entries").fetchone()[0]
     os.killpg(first.pid, signal.SIGKILL)  # the office's PC goes down half way
     first.wait()
-    saved = sqlite3.connect(db).execute("select count(*) from results").fetchone()[0]
+    saved = sqlite3.connect(db).execute("select count(*) from entries").fetchone()[0]
     assert 40 <= saved < 120
 
     second = nianbao(*args)
@@ -267,26 +268,41 @@ def test_a_cache_that_cannot_be_kept_does_not_stop_the_check(tmp_path, run_json)
     assert code == 0 and doc["results"][0]["score"] == 100.0
 
 
-def test_rule_results_that_passed_are_shared_and_scoring_leaves_them_alone():
-    """A batch holds one object per identical passed (or not applicable) rule result and per identical place;
-    scoring and a review that dismisses a finding change only failed ones, so every report keeps its own score."""
-    from engine.batch.run import SharedRules
+def test_the_run_store_gives_back_what_was_put_in_memory_on_disk_and_in_a_child(tmp_path):
+    """A batch keeps its results and digests in the run's store: in memory up to a bound, then in an unnamed file
+    (nothing left on disk); every byte comes back, also in a forked child (where the cross-report rules run)."""
+    from engine.batch.store import Store
+    from engine.isolation import run_isolated
+
+    store = Store(spill=1000)
+    pieces = [os.urandom(n) for n in (10, 600, 700, 5000, 0, 3)]
+    refs = [store.put(piece) for piece in pieces]
+    assert store.memory is None and store.fd is not None  # moved to its file past 1,000 bytes
+    assert [store.get(r) for r in refs] == pieces
+    child = run_isolated(lambda: [store.get(r) for r in refs], 30, None)
+    assert child.ok and child.value == pieces
+    assert not list(Path(tempfile.gettempdir()).glob(f"nianbao-run-*{os.getpid()}*"))
+    store.close()
+
+
+def test_a_batch_written_through_a_store_on_disk_is_the_same_document(tmp_path, monkeypatch):
+    """Results read back from the store (here moved to its file after the first few) make the same document as
+    results kept in memory; cross-report findings join the reports they name, located on their page and line."""
+    from engine.batch import store
+    from engine.batch.run import RunOptions, check_all
     from engine.checker import Checker
     from engine.plugins import PluginHost
-    from engine.result import Review, Status
-    from engine.scoring import rescore
+    from engine.sources import collect
 
+    write_batch(tmp_path / "batch", 12)
+    subs = collect([tmp_path / "batch"])
     checker = Checker(PluginHost.load(entry_points=False))
-    shared = SharedRules()
-    clean = shared.rules_of(checker.check_file(ROOT / "reports" / "2022-qinghe-natural-resources.txt"))
-    broken = shared.rules_of(checker.check_file(ROOT / "reports" / "2023-bailu-environment-table-errors.txt"))
-    passed = {r.rule: r for r in clean.rules if r.status == Status.passed}
-    same = [r for r in broken.rules if r.status == Status.passed and r.rule in passed]
-    assert same and all(r is passed[r.rule] for r in same)  # one object each
-    first, second = clean.report.sections[0].lines[0], broken.report.sections[0].lines[0]
-    assert first == second and first is second  # the same place (line) in two reports: one object
-    before = clean.score
-    for finding in broken.findings:
-        finding.review = Review(status="dismissed", reason="复核")
-    rescore(broken)
-    assert broken.score == 100 and clean.score == before and all(r.penalty == 0 for r in clean.rules)
+    in_memory = checker.document(check_all(checker, subs, RunOptions(jobs=2, progress=False)).results)
+    monkeypatch.setattr(store, "SPILL", 2000)
+    spilled = check_all(checker, subs, RunOptions(jobs=2, progress=False))
+    assert spilled.results.store.fd is not None
+    on_disk = checker.document(spilled.results)
+    assert "".join(on_disk.json_chunks()) == "".join(in_memory.json_chunks())
+    alone = [checker.check_file(Path(sub.name)) for sub in subs]
+    checker.check_across(alone)
+    assert "".join(checker.document(alone).json_chunks()) == "".join(on_disk.json_chunks())

@@ -4,14 +4,21 @@ proportion to the reports, not to their square."""
 from __future__ import annotations
 
 from engine import CheckContext
+from engine.across import digested
 from engine.testing.nearcopies import planted_batch
 from rules.crossreport import DuplicateText
 from rules.nearcopy import BANDS, candidates, signature
 
 
+def _run(reports):
+    rule = DuplicateText()
+    digests, context = digested(rule, reports, CheckContext())
+    return rule.check_reports(digests, context)
+
+
 def test_a_planted_group_of_near_copies_is_found_exactly_among_thousands():
     batch = planted_batch(2000, planted=50)
-    found = list(DuplicateText().check_reports(batch.reports, CheckContext()))
+    found = list(_run(batch.reports))
     assert {i for i, _ in found} == batch.copies
     assert {f.params["count"] for _, f in found} == {49}  # each: "and 48 more", one finding per report
 

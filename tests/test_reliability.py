@@ -110,7 +110,7 @@ def test_a_damaged_cache_is_set_aside_and_the_run_goes_on(tmp_path, damage):
         db.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
     else:
         with sqlite3.connect(db) as con:
-            con.execute("create table results (a, b, c)")
+            con.execute("create table entries (a, b, c)")
     run, doc = _check_with_cache(cache)
     assert doc["results"][0]["score"] == 100.0
     assert "set aside" in run.stderr and list(cache.glob("results.sqlite.damaged-*"))
@@ -123,7 +123,7 @@ def test_a_cached_row_that_is_not_a_result_is_a_miss(tmp_path):
     cache = tmp_path / "cache"
     _check_with_cache(cache)
     with sqlite3.connect(cache / "results.sqlite") as con:
-        con.execute("update results set result = 'not json at all'")
+        con.execute("update entries set entry = 'not json at all'")
     _run, doc = _check_with_cache(cache)
     assert doc["summary"]["cached"] == 0 and doc["results"][0]["score"] == 100.0
 

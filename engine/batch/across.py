@@ -4,12 +4,10 @@ hangs, calls `os._exit` or exhausts memory costs only its own status (`error`, w
 from __future__ import annotations
 
 import threading
-from functools import partial
+from collections.abc import Callable
 
-from engine.checker import AcrossOutcome, ActiveRule, Checker, Containment
+from engine.across import AcrossOutcome, Containment
 from engine.isolation import run_all_isolated
-from engine.model import Report
-from engine.rule import CheckContext
 
 
 def contained(
@@ -17,8 +15,7 @@ def contained(
 ) -> Containment:
     """Each rule in a child process of its own, `jobs` at a time (they are independent), each under `timeout`."""
 
-    def run(checker: Checker, actives: list[ActiveRule], reports: list[Report], context: CheckContext) -> list:
-        tasks = [partial(checker.run_across, active, reports, context) for active in actives]
+    def run(tasks: list[Callable[[], AcrossOutcome]]) -> list[AcrossOutcome]:
         outcomes = run_all_isolated(tasks, timeout, memory_mb, cancel, jobs)
         return [o.value if o.ok else AcrossOutcome(error=o.reason) for o in outcomes]
 

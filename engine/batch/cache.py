@@ -6,7 +6,8 @@ library), written as results arrive, so an interrupted run keeps what it finishe
 
 The cache is never fatal: a damaged file (torn pages, a row that is not a result, a foreign schema) is set aside
 under a new name with a warning and the run goes on without it (the next run starts a fresh one); a full disk or
-a locked file only stops the caching. Every result read back is validated as a result before it is used.
+a locked file only stops the caching. An entry is taken as it was stored (it was a valid result then: the
+key holds the engine's code and every rule's), unless it is not an entry at all.
 """
 
 from __future__ import annotations
@@ -21,16 +22,16 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from engine.result import FileResult
+from engine.across import Left, pack, unpack
+from engine.result import FileError, Outline
 from engine.sources import Submission, open_archive
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path(".nianbao-cache")
 _SCHEMA = """
-create table if not exists results (key text primary key, result text not null);
+drop table if exists results;
+create table if not exists entries (key text primary key, entry blob not null);
 create table if not exists stats (name text primary key, stamp text not null, digest text not null);
 """
 
@@ -47,7 +48,7 @@ class Cache:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=5)
             self.db.execute("pragma journal_mode=wal")
             self.db.executescript(_SCHEMA)
-            self.db.execute("select key, result from results limit 1").fetchall()
+            self.db.execute("select key, entry from entries limit 1").fetchall()
             self.db.execute("select name, stamp, digest from stats limit 1").fetchall()
         except (sqlite3.Error, OSError) as exc:
             self._failed(exc)
@@ -113,33 +114,33 @@ class Cache:
     def _key(self, digest: str) -> str:
         return hashlib.sha256(f"{self.run_key}\0{digest}".encode()).hexdigest()
 
-    def get(self, sub: Submission, digest: str) -> FileResult | None:
+    def get(self, digest: str) -> tuple[bytes, Left | None, Outline] | None:
+        """A stored result (packed as the run keeps it), what its report left and its outline; taken as stored,
+        not validated again (it was a valid result when it was put)."""
         if self.db is None:
             return None
         try:
-            row = self.db.execute("select result from results where key = ?", (self._key(digest),)).fetchone()
+            row = self.db.execute("select entry from entries where key = ?", (self._key(digest),)).fetchone()
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
         if row is None:
             return None
         try:
-            result = FileResult.model_validate_json(row[0])
-        except (ValidationError, ValueError, TypeError):  # not a result of this version: a miss, and dropped
-            self._write("delete from results where key = ?", (self._key(digest),))
+            blob, left, outline = unpack(row[0])
+            if not (
+                isinstance(blob, bytes) and isinstance(outline, Outline) and (left is None or isinstance(left, Left))
+            ):
+                raise TypeError("not an entry")
+        except Exception:  # not an entry of this version: a miss, and dropped
+            self._write("delete from entries where key = ?", (self._key(digest),))
             return None
-        # The same content may have been submitted under another name.
-        result.source.path = sub.name
-        if result.report is not None:
-            result.report.source.path = sub.name
-        return result
+        return blob, left, outline
 
-    def put(self, digest: str, result: FileResult) -> None:
-        if result.error is not None and result.error.code == "timeout":
+    def put(self, digest: str, blob: bytes, left: Left | None, outline: Outline, error: FileError | None) -> None:
+        if error is not None and error.code == "timeout":
             return  # a timeout may not happen again: try the file next time
-        self._write(
-            "insert or replace into results values (?, ?)", (self._key(digest), result.model_dump_json(by_alias=True))
-        )
+        self._write("insert or replace into entries values (?, ?)", (self._key(digest), pack((blob, left, outline))))
 
 
 def _stamp(sub: Submission) -> str | None:

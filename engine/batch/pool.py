@@ -25,11 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.isolation import MB, die_with_parent, limit_memory, statm
-from engine.result import FileResult
 from engine.sources import Submission
 
 DEFAULT_TIMEOUT = 120.0
@@ -58,7 +58,13 @@ def _close_inherited() -> None:
     _PARENT_ENDS.clear()
 
 
-def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_mb: int | None, parent_pid: int) -> None:
+def _work(
+    conn: Connection,
+    make_checker: Callable[[], Checker] | None,
+    memory_mb: int | None,
+    parent_pid: int,
+    work: Callable[[Checker, Submission], object],
+) -> None:
     die_with_parent(parent_pid)
     _close_inherited()
     limit_memory(memory_mb)
@@ -77,7 +83,7 @@ def _work(conn: Connection, make_checker: Callable[[], Checker] | None, memory_m
             return
         index, sub = task
         try:
-            result = checker.check_submission(sub)
+            result = work(checker, sub)
         except MemoryError:
             result = checker.failed(sub.name, ReadError(ErrorCode.too_large, "error.memory"))
         # Grown by half its limit (a leak in a rule or a reader): it says so with the result and retires, and
@@ -104,6 +110,9 @@ class Pool:
     jobs: int
     limits: WorkerLimits = field(default_factory=WorkerLimits)
     make_checker: Callable[[], Checker] | None = None  # for platforms that cannot fork; default: rebuild
+    # What a worker does with each submission (a batch also keeps what the report leaves for cross-report rules);
+    # the pool itself answers a file it failed (timeout, crash) with a FileResult.
+    work: Callable[[Checker, Submission], object] = Checker.check_submission
 
     def __post_init__(self) -> None:
         if self.make_checker is None:
@@ -122,7 +131,9 @@ class Pool:
         parent, child = self._context().Pipe()
         with _PARENT_ENDS_LOCK:
             process = self._context().Process(
-                target=_work, args=(child, self.make_checker, self.limits.memory_mb, os.getpid()), daemon=True
+                target=_work,
+                args=(child, self.make_checker, self.limits.memory_mb, os.getpid(), self.work),
+                daemon=True,
             )
             process.start()
             _PARENT_ENDS.add(parent)
@@ -132,7 +143,7 @@ class Pool:
     def run(
         self,
         subs: Sequence[Submission],
-        on_result: Callable[[int, FileResult], None],
+        on_result: Callable[[int, Any], None],
         cancel: threading.Event | None = None,
     ) -> bool:
         """Check every submission; False when `cancel` was set first (the workers are then killed at once)."""
@@ -169,7 +180,7 @@ class Pool:
             for w in workers:
                 self._stop(w, kill=cancelled)
 
-    def _collect(self, w: _Worker, on_result: Callable[[int, FileResult], None]) -> _Worker:
+    def _collect(self, w: _Worker, on_result: Callable[[int, Any], None]) -> _Worker:
         """Deliver a finished task, or fail an overdue or crashed one and replace its worker."""
         assert w.task is not None
         index, sub = w.task

@@ -5,23 +5,24 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from sys import intern
 
 from engine import __version__
+from engine.across import AcrossOutcome, Left, attach, compare, leave
 from engine.batch.across import contained
 from engine.batch.cache import Cache, run_key
 from engine.batch.history import gather
 from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from engine.batch.progress import Progress
 from engine.batch.review import apply_review, load_review
+from engine.batch.store import Entry, Store, StoredResults, decode, encode
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.isolation import run_isolated
-from engine.model import Anchor, Report
+from engine.model import Report
 from engine.organs import previous_years
-from engine.result import FileResult, HistorySummary, RosterSummary, RuleResult, Status
+from engine.result import FileError, FileResult, HistorySummary, Outline, Review, RosterSummary
 from engine.roster import summarize
 from engine.scoring import rescore
 from engine.sources import Submission
@@ -100,43 +101,9 @@ def _size(sub: Submission) -> int:
         return 0
 
 
-class SharedRules:
-    """One object for every identical rule result that passed or did not apply, for every identical place in a
-    source (page and line), and for the tables' row and column keys: a batch's reports hold them by the tens and
-    hundreds each (about 60 KB a report as separate objects). Nothing changes them afterwards but scoring, which
-    sets the penalty of failed rule results only (these keep 0), so sharing them is safe."""
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple, RuleResult] = {}
-        self.places: dict[tuple, Anchor] = {}
-
-    def rules_of(self, result: FileResult) -> FileResult:
-        kept = []
-        for r in result.rules:
-            if r.status in (Status.passed, Status.not_applicable) and not r.penalty and r.reason is None:
-                key = (r.rule, r.status, r.severity, r.weight, r.category)
-                r = self.seen.setdefault(key, r)
-            kept.append(r)
-        result.rules = kept
-        report = result.report
-        if report is not None:
-            report.anchors = {intern(k): self._place(a) for k, a in report.anchors.items()}
-            for name in ("proactive", "applications", "review_litigation"):
-                table = getattr(report, name)
-                shared = {intern(r): {intern(c): v for c, v in row.items()} for r, row in table.items()}
-                setattr(report, name, shared)
-            for section in report.sections:
-                if section.lines:
-                    section.lines = [self._place(a) for a in section.lines]
-        return result
-
-    def _place(self, anchor: Anchor) -> Anchor:
-        return self.places.setdefault((anchor.page, anchor.line, anchor.box), anchor)
-
-
 @dataclass
 class RunOutcome:
-    results: list[FileResult]
+    results: StoredResults  # in the order of the paths, read back from the run's store one at a time
     cached: int  # how many came from the cache
     roster: RosterSummary | None = None
     history: HistorySummary | None = None
@@ -144,78 +111,137 @@ class RunOutcome:
 
 def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> RunOutcome:
     """Check every submission, then compare them across reports (with earlier years' reports when `history` is
-    given), then apply the review file."""
+    given), then apply the review file.
+
+    Nothing of a report stays in memory once its worker is done with it: its result goes to the run's store and
+    what the cross-report rules need of it (`engine.across.Left`) stays with its outline. A result the cross-report
+    rules found something in (or any, with a review file) is read back at once to take it in and be scored again;
+    the others take the rules' statuses when an output reads them."""
     decisions = load_review(options.review) if options.review else None  # a bad review file fails before any work
-    models, earlier = gather(options.history, checker.limits) if options.history else ([], [])
-    results, cached = _check_each(checker, [*subs, *earlier], options)
-    done, read_before = results[: len(subs)], results[len(subs) :]
-    earlier_scores = [*models, *((r.report, r.score) for r in read_before if r.report is not None)]
-    history = [report for report, _ in earlier_scores]
-    jobs = options.jobs or default_jobs()
-    checker.check_across(done, contained(options.cross_timeout, options.memory_mb, jobs=jobs), history)
-    if decisions is not None:
-        apply_review(done, decisions)
-        for result in done:
-            if result.report is not None:
-                rescore(result, checker.profile.categories)
-    outcome = RunOutcome(done, cached)
-    if checker.roster is not None:
-        outcome.roster = summarize(checker.roster, done)
+    store = Store()
+    earlier: list[tuple[Left, float | None]] = []
+    files: list[Submission] = []
     if options.history:
-        outcome.history = _history_summary(checker, done, earlier_scores, sum(1 for r in read_before if r.error))
+        files = gather(
+            options.history,
+            checker.limits,
+            lambda report: _left_alone(checker, report).stored(store.put),
+            earlier.append,
+        )
+    entries, cached = _check_each(checker, [*subs, *files], options, store)
+    done, read_before = entries[: len(subs)], entries[len(subs) :]
+    earlier += [(e.left, e.outline.score) for e in read_before if e.left is not None]
+    checked = [e for e in done if e.left is not None]
+    lefts = [e.left for e in checked if e.left is not None]
+    finish = _Finish(checker, decisions)
+    if checker.cross_rules:
+        contain = contained(options.cross_timeout, options.memory_mb, jobs=options.jobs or default_jobs())
+        finish.outcomes = compare(checker, lefts, [left for left, _ in earlier], store.get, contain)
+    found = {i for outcome in finish.outcomes for i in outcome.found}
+    for slot, entry in enumerate(checked):
+        entry.slot, entry.done = slot, not (finish.outcomes or decisions)
+        if slot in found or decisions is not None:  # its score may change: known before any output is written
+            result = decode(store.get(entry.ref), entry.outline.path)
+            finish(result, entry)
+            entry.ref, entry.outline, entry.done = store.put(encode(result)), Outline.of(result), True
+    outcome = RunOutcome(StoredResults(store, sorted(done, key=lambda e: e.outline.path), finish), cached)
+    if checker.roster is not None:
+        outcome.roster = summarize(checker.roster, [left.brief for left in lefts])
+    if options.history:
+        unreadable = sum(1 for e in read_before if e.outline.unreadable)
+        outcome.history = _history_summary(checker, finish, checked, earlier, unreadable)
     return outcome
 
 
-def _check_each(checker: Checker, subs: list[Submission], options: RunOptions) -> tuple[list[FileResult], int]:
-    """Every submission's result, in order: from the cache where the file is unchanged, else from the workers."""
-    results: list[FileResult | None] = [None] * len(subs)
-    shared = SharedRules()
+@dataclass
+class _Finish:
+    """What a checked report takes after the batch is compared: the cross-report rules' findings and statuses, the
+    reviewer's decisions, its score again, and the same organ's score for the year before."""
+
+    checker: Checker
+    decisions: dict[str, Review] | None
+    outcomes: list[AcrossOutcome] = field(default_factory=list)
+    previous: dict[int, float | None] = field(default_factory=dict)  # by slot
+
+    def __call__(self, result: FileResult, entry: Entry) -> None:
+        if not entry.done:
+            if self.outcomes:
+                attach(self.checker, result, entry.slot, self.outcomes)
+            if self.decisions is not None:
+                apply_review([result], self.decisions)
+            rescore(result, self.checker.profile.categories)
+        if entry.slot in self.previous:
+            result.previous_score = self.previous[entry.slot]
+
+
+def _left_alone(checker: Checker, report: Report) -> Left:
+    """What an earlier year's report from a result document leaves (it is not checked again)."""
+    who = checker.identify(report)
+    return leave(checker, report, replace(checker.context(), organ=who.organ, deadline=who.deadline))
+
+
+def _checked(checker: Checker, sub: Submission) -> tuple[bytes, Left | None, Outline, FileError | None]:
+    """A worker's answer for one submission: its result packed, what it leaves, its outline, its error."""
+    checked = checker.checked(sub)
+    return encode(checked.result), checked.left, Outline.of(checked.result), checked.result.error
+
+
+def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, store: Store) -> tuple[list[Entry], int]:
+    """Every submission's entry, in order: from the cache where the file is unchanged, else from the workers."""
+    entries: list[Entry | None] = [None] * len(subs)
     progress = Progress(len(subs), checker.lang, enabled=options.progress)
     cache = _open_cache(checker, options)
     digests: dict[int, str] = {}
     todo: list[int] = []
+
+    def enter(index: int, blob: bytes, left: Left | None, outline: Outline) -> None:
+        entries[index] = Entry(store.put(blob), outline, left.stored(store.put) if left is not None else None)
+        progress.advance(outline.unreadable)
+
     try:
         for i, sub in enumerate(subs):
             digest = cache.digest(sub) if cache else None
-            hit = cache.get(sub, digest) if cache and digest else None
-            if hit is not None:
-                results[i] = shared.rules_of(hit)
-                progress.advance(hit.error is not None)
+            hit = cache.get(digest) if cache and digest else None
+            if hit is not None:  # kept as it was stored, not validated again
+                blob, left, outline = hit
+                enter(i, blob, left.named(sub.name) if left is not None else None, replace(outline, path=sub.name))
             else:
                 todo.append(i)
                 if digest:
                     digests[i] = digest
 
-        def deliver(index: int, result: FileResult) -> None:
+        def deliver(index: int, answer: tuple[bytes, Left | None, Outline, FileError | None] | FileResult) -> None:
             original = todo[index]
-            results[original] = shared.rules_of(result)
+            if isinstance(answer, FileResult):  # a file the pool failed (timeout, crash)
+                answer = (encode(answer), None, Outline.of(answer), answer.error)
+            blob, left, outline, error = answer
             if cache and original in digests:
-                cache.put(digests[original], result)
-            progress.advance(result.error is not None)
+                cache.put(digests[original], blob, left, outline, error)
+            enter(original, blob, left, outline)
 
         # Largest files first: the long ones start early and the small ones fill the gaps at the end.
         todo.sort(key=lambda i: -_size(subs[i]))
         if todo:
-            pool = Pool(checker, options.jobs or default_jobs(), WorkerLimits(options.timeout, options.memory_mb))
+            limits = WorkerLimits(options.timeout, options.memory_mb)
+            pool = Pool(checker, options.jobs or default_jobs(), limits, work=_checked)
             pool.run([subs[i] for i in todo], deliver)
     finally:
         progress.close()
         if cache:
             cache.close()
-    return [r for r in results if r is not None], len(subs) - len(todo)
+    return [e for e in entries if e is not None], len(subs) - len(todo)
 
 
 def _history_summary(
-    checker: Checker, done: list[FileResult], earlier: list[tuple[Report, float | None]], unreadable: int
+    checker: Checker, finish: _Finish, checked: list[Entry], earlier: list[tuple[Left, float | None]], unreadable: int
 ) -> HistorySummary:
     """How many reports found last year's, and each one's score then (`previous_score`, for the year-over-year
     column)."""
-    checked = [r for r in done if r.report is not None]
-    everything = [*(r.report for r in checked), *(report for report, _ in earlier)]
-    scores = [*(r.score for r in checked), *(score for _, score in earlier)]
-    pairs = previous_years(checker.organ_keys(everything), [r.year for r in everything], len(checked))
-    for i, j in pairs.items():
-        checked[i].previous_score = scores[j]
+    everything = [*(e.left for e in checked if e.left is not None), *(left for left, _ in earlier)]
+    scores = [*(e.outline.score for e in checked), *(score for _, score in earlier)]
+    keys = checker.organ_keys([left.brief.agency for left in everything])
+    pairs = previous_years(keys, [left.brief.year for left in everything], len(checked))
+    finish.previous = {i: scores[j] for i, j in pairs.items()}
     return HistorySummary(reports=len(earlier), paired=len(pairs), unreadable=unreadable)
 
 

@@ -146,7 +146,7 @@ def gather(document: ResultDocument) -> Circular:
     order = ranked(document)
     ranking = [
         (rank, organ_name(r), r.score, grade_label(r.grade, lang) if r.grade else t("unreadable", lang))
-        for rank, r in zip(ranks(order), order, strict=True)
+        for rank, r in zip(ranks(order.outlines), order, strict=True)
     ]
     missing = [row["organ"] for row in missing_rows(document)]
     circular = Circular(

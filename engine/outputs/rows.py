@@ -5,12 +5,12 @@ CSV, XLSX and HTML all take their columns from here, so the three agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 from engine.i18n import Lang, Msg
 from engine.model import SectionKey
-from engine.result import FileResult, FindingResult, ResultDocument
+from engine.result import FileResult, FindingResult, Outline, ResultDocument
 from engine.rule import Category, Severity
 from engine.scoring import grade_label
 from engine.template import column_label, row_label
@@ -95,12 +95,39 @@ def headers(columns: dict[str, Msg], lang: Lang) -> list[str]:
     return [label.render(lang) for label in columns.values()]
 
 
-def ranked(document: ResultDocument) -> list[FileResult]:
-    """Best first; reports that could not be read last."""
-    return sorted(document.results, key=lambda r: (r.score is None, -(r.score or 0), r.source.path))
+class Ranked(Sequence[FileResult]):
+    """A document's results best first, reports that could not be read last: ordered by their outlines and read
+    in that order (a stored batch's a result at a time)."""
+
+    def __init__(self, document: ResultDocument):
+        outlines = document.outlines()
+        self.order = sorted(
+            range(len(outlines)), key=lambda i: (outlines[i].score is None, -(outlines[i].score or 0), outlines[i].path)
+        )
+        self.outlines = [outlines[i] for i in self.order]
+        self.results = document.results
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @overload
+    def __getitem__(self, index: int) -> FileResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FileResult]: ...
+    def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
+        if isinstance(index, slice):
+            return [self.results[i] for i in self.order[index]]
+        return self.results[self.order[index]]
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return (self.results[i] for i in self.order)
 
 
-def ranks(results: list[FileResult]) -> list[int | None]:
+def ranked(document: ResultDocument) -> Ranked:
+    return Ranked(document)
+
+
+def ranks(results: Sequence[Outline | FileResult]) -> list[int | None]:
     """Places in a ranked list, equal scores sharing one (1, 2, 2, 4); no place for an unread report."""
     out: list[int | None] = []
     for i, r in enumerate(results):
@@ -128,7 +155,7 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
     lang = Lang(document.lang)
     order = ranked(document)
     columns = report_columns(document)
-    for rank, r in zip(ranks(order), order, strict=True):
+    for rank, r in zip(ranks(order.outlines), order, strict=True):
         report = r.report
         row = {
             "rank": rank,
