@@ -6,8 +6,8 @@ year; the previous year's report may be in the batch or among the history given 
 
 from __future__ import annotations
 
-import functools
 import re
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -25,7 +25,7 @@ from engine import (
     hookimpl,
 )
 from engine.template import APPLICATION_COLUMNS
-from rules.nearcopy import Groups, candidates, chinese, shingles, signature
+from rules.nearcopy import Groups, agreement, candidates, chinese, hashed, jaccard, shingles, signature
 from rules.support import NotANumber, place, prose, tidy, value
 from rules.years import at, briefs, organ_keys, previous, previous_reports
 
@@ -184,6 +184,7 @@ _CLEAN_UP = re.compile(r"清理.{0,40}?现行有效|现行有效.{0,30}?(?:清�
 
 MIN_CHARS = 80
 THRESHOLD = 0.8
+ESTIMATE = 0.5  # signatures that agree less are not compared exactly (rules.nearcopy)
 
 
 class DuplicateText(CrossReportRule):
@@ -237,24 +238,22 @@ class DuplicateText(CrossReportRule):
         organs = organ_keys(reports, context)
         who = briefs(reports, context)
         for s, key in enumerate(self.SECTIONS):
-            owners, signatures = [], []
+            owners: list[int] = []
+            signatures: list[bytes] = []
+            pieces: list[array[int]] = []  # each text's shingles, hashed: a tenth of their size as strings
             for i in range(len(reports)):
                 text = reports[i][s]
                 if text is not None:
                     owners.append(i)
-                    signatures.append(signature(shingles(text)))
-
-            # Only candidates are compared, so only their pieces are made, a few thousand kept at a time.
-            @functools.lru_cache(maxsize=4096)
-            def pieces(a: int, s: int = s, owners: list[int] = owners) -> frozenset[str]:
-                return shingles(reports[owners[a]][s])
-
+                    pieces.append(hashed(shingles(text)))
+                    signatures.append(signature(pieces[-1]))
             groups = Groups.of(len(owners))
             best: dict[int, tuple[float, int]] = {}  # report -> (score, the other report) of its closest copy
             last_year: set[int] = set()  # reports that reuse the same organ's earlier section
             for a, b in candidates(signatures):
-                mine, theirs = pieces(a), pieces(b)
-                score = len(mine & theirs) / len(mine | theirs)
+                if agreement(signatures[a], signatures[b]) < ESTIMATE:
+                    continue  # far below THRESHOLD: boilerplate shared, not a copy
+                score = jaccard(pieces[a], pieces[b])
                 if score < THRESHOLD:
                     continue
                 i, j = owners[a], owners[b]

@@ -7,7 +7,7 @@ from engine import CheckContext
 from engine.across import digested
 from engine.testing.nearcopies import planted_batch
 from rules.crossreport import DuplicateText
-from rules.nearcopy import BANDS, candidates, signature
+from rules.nearcopy import BANDS, agreement, candidates, signature
 
 
 def _run(reports):
@@ -36,5 +36,17 @@ def test_similar_sets_agree_on_most_bins_and_different_ones_do_not():
     close = (base - {f"片段{i:04d}" for i in range(20)}) | {f"新增{i:03d}" for i in range(20)}  # J ≈ 0.9
     other = {f"其他{i:04d}" for i in range(400)}
     a, b, c = signature(frozenset(base)), signature(frozenset(close)), signature(frozenset(other))
-    assert sum(x == y for x, y in zip(a, b, strict=True)) > 0.7 * len(a)
-    assert sum(x == y for x, y in zip(a, c, strict=True)) < 0.1 * len(a)
+    assert agreement(a, b) > 0.7 and agreement(a, c) < 0.1
+    assert agreement(a, a) == 1.0
+
+
+def test_a_pair_above_the_threshold_is_never_dropped_by_its_estimate():
+    """Pairs at J = 0.8 (the rule's threshold) agree on well over half their bins, every time: the estimate that
+    spares exact comparisons never hides a copy."""
+    from rules.crossreport import ESTIMATE
+
+    for seed in range(200):
+        base = {f"{seed}片段{i:04d}" for i in range(300)}
+        drop = {f"{seed}片段{i:04d}" for i in range(33)}
+        close = (base - drop) | {f"{seed}新增{i:03d}" for i in range(33)}  # J = 267 / 333 ≈ 0.80
+        assert agreement(signature(frozenset(base)), signature(frozenset(close))) >= ESTIMATE + 0.1

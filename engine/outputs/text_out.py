@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from engine.i18n import Lang, Msg
 from engine.outputs.rows import SEVERITY, by_section, category_parts, dismissed_note, section_title
 from engine.result import FileResult, FindingResult, ResultDocument, Status
@@ -122,11 +124,20 @@ def render_file(result: FileResult, lang: Lang, points: dict | None = None) -> l
 
 
 def render(document: ResultDocument) -> str:
+    return "".join(chunks(document))
+
+
+def chunks(document: ResultDocument) -> Iterator[str]:
+    """The text a report at a time (a province's batch is never held whole), then the batch's summary. File and
+    organ names come from outside: printed without escape sequences."""
     lang = Lang(document.lang)
-    out: list[str] = []
     for result in document.results:
-        out += render_file(result, lang, document.profile.categories)
-        out.append("")
+        yield printable("\n".join([*render_file(result, lang, document.profile.categories), ""])) + "\n"
+    yield printable("\n".join(_summary(document, lang))) + "\n"
+
+
+def _summary(document: ResultDocument, lang: Lang) -> list[str]:
+    out: list[str] = []
     s = document.summary
     grades = _t("list_sep", lang).join(
         f"{grade_label(g, lang)} {n}" for g, n in sorted(s.grades.items(), key=lambda kv: -kv[1])
@@ -157,4 +168,4 @@ def render(document: ResultDocument) -> str:
         out.append(_t("history", lang, reports=h.reports, paired=h.paired))
     elif s.files >= 2:
         out.append(_t("no_history", lang))
-    return printable("\n".join(out)) + "\n"  # file and organ names come from outside: no escape sequences
+    return out

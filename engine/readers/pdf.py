@@ -52,13 +52,15 @@ def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], lis
     """Characters, drawn rulings, and the edges of shaded (filled, unstroked) rectangles."""
     from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
 
+    from engine.readers.pdfcontent import Glyph
+
     chars: list[Char] = []
     rulings: list[Segment] = []
     shading: list[Segment] = []
 
     def walk(items) -> None:
         for obj in items:
-            if isinstance(obj, LTChar):
+            if isinstance(obj, Glyph | LTChar):
                 text = unify_radicals(obj.get_text())
                 if text.strip():
                     chars.append(Char(obj.x0, height - obj.y1, obj.x1, height - obj.y0, text))
@@ -87,18 +89,19 @@ def _page_blocks(layout, page_no: int) -> list[tuple[Block, str | None]]:
 
 def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
     """The blocks of every page in reading order, the page count, and notes on what could not be read."""
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
+    from engine.readers.pdfcontent import glyph_device
+
     limits = current()
     pdfguard.install()
     pdfguard.start_file()
     manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=None)
+    device = glyph_device(manager)
     interpreter = pdfguard.bounded_interpreter(manager, device)
     pages_read: list[list[tuple[Block, str | None]]] = []
     notes: list[str] = []

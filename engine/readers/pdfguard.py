@@ -204,6 +204,8 @@ def bounded_interpreter(manager: Any, device: Any) -> Any:
     """A page interpreter that counts Form XObjects: nesting depth and drawings per page."""
     from pdfminer.pdfinterp import PDFPageInterpreter
 
+    from engine.readers.pdfcontent import execute
+
     class BoundedInterpreter(PDFPageInterpreter):
         depth = 0
         draws: list[int]  # shared by an interpreter and its sub-interpreters: one count per page
@@ -211,6 +213,9 @@ def bounded_interpreter(manager: Any, device: Any) -> Any:
         def process_page(self, page: Any) -> None:
             self.draws = [0]
             super().process_page(page)
+
+        def execute(self, streams: Any) -> None:
+            execute(self, streams)  # engine.readers.pdfcontent: the same operators, tokenized faster
 
         def subinterp(self) -> Any:
             inner = super().subinterp()
