@@ -93,7 +93,8 @@ def cmd_letters(args: argparse.Namespace, emit) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, data in files:
             emit(data, args.out / name)
-    print(printable(engine_message("cli.letters", lang, count=len(files), path=args.out)), file=sys.stderr)
+    count = len(document.results)
+    print(printable(engine_message("cli.letters", lang, count=count, path=args.out)), file=sys.stderr)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -128,7 +129,9 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
             lambda report: _left_alone(checker, report).stored(store.put),
             earlier.append,
         )
+    started = time.monotonic()
     entries, cached = _check_each(checker, [*subs, *files], options, store)
+    log.debug("%d files checked in %.1f s (%d from the cache)", len(entries), time.monotonic() - started, cached)
     done, read_before = entries[: len(subs)], entries[len(subs) :]
     earlier += [(e.left, e.outline.score) for e in read_before if e.left is not None]
     checked = [e for e in done if e.left is not None]
@@ -136,7 +139,9 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     finish = _Finish(checker, decisions)
     if checker.cross_rules:
         contain = contained(options.cross_timeout, options.memory_mb, jobs=options.jobs or default_jobs())
+        started = time.monotonic()
         finish.outcomes = compare(checker, lefts, [left for left, _ in earlier], store.get, contain)
+        log.debug("cross-report rules over %d reports in %.1f s", len(lefts), time.monotonic() - started)
     found = {i for outcome in finish.outcomes for i in outcome.found}
     for slot, entry in enumerate(checked):
         entry.slot, entry.done = slot, not (finish.outcomes or decisions)

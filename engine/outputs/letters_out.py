@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from engine.i18n import Lang, Msg
@@ -194,11 +195,12 @@ def _widths(table, cm: tuple[float, ...]) -> None:
             cell.width = Cm(width)
 
 
-def letters(document: ResultDocument, dates: LetterDates) -> list[tuple[str, bytes]]:
-    """Every letter of a batch with its file name, in the order of the document (sorted by path)."""
+def letters(document: ResultDocument, dates: LetterDates) -> Iterator[tuple[str, bytes]]:
+    """Every letter of a batch with its file name, in the order of the document (sorted by path), one at a time."""
     taken: set[str] = set()
     lang = Lang(document.lang)
-    return [(filename(r, taken, lang), letter(r, document, dates)) for r in document.results]
+    for r in document.results:
+        yield filename(r, taken, lang), letter(r, document, dates)
 
 
 def default_dates(document: ResultDocument, today: dt.date | None = None) -> LetterDates:
@@ -206,16 +208,38 @@ def default_dates(document: ResultDocument, today: dt.date | None = None) -> Let
     return LetterDates(written, written + dt.timedelta(days=document.profile.letterhead.reply_days))
 
 
-def bundle(files: list[tuple[str, bytes]]) -> bytes:
-    """A zip of the letters (names in UTF-8, as Windows' own zip tool and WPS read them)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def bundle(files: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """A zip of the letters (names in UTF-8, as Windows' own zip tool and WPS read them), given out a letter at a
+    time: a province's letters are never held together."""
+    out = _Taken()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
             archive.writestr(name, data)
-    return buffer.getvalue()
+            yield out.take()
+    yield out.take()
+
+
+class _Taken(io.RawIOBase):
+    """Where the zip is written: what came since the last `take`. Not seekable, so the zip's sizes follow each
+    member (data descriptors), which every zip reader reads."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        taken = b"".join(self.chunks)
+        self.chunks.clear()
+        return taken
 
 
 def render(document: ResultDocument) -> bytes:
     """`--format letters`: one DOCX for a single report, else a zip of one letter per report."""
     files = letters(document, default_dates(document))
-    return files[0][1] if len(files) == 1 else bundle(files)
+    return next(files)[1] if len(document.results) == 1 else b"".join(bundle(files))

@@ -43,6 +43,9 @@ def _cell(value):
 
 
 def _sheet(book, title: str, columns: dict, rows, lang: Lang) -> None:
+    """A sheet written a row at a time (openpyxl's write-only mode: a province's findings are never held as
+    cells): bold frozen header, wrapped long text, figures kept as written."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -51,25 +54,32 @@ def _sheet(book, title: str, columns: dict, rows, lang: Lang) -> None:
     for i, key in enumerate(keys, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(key, 12)
     sheet.freeze_panes = "A2"
-    sheet.append(headers(columns, lang))
     bold, top = Font(bold=True), Alignment(vertical="top", wrap_text=True)
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.alignment = top
-    wrapped = [i for i, key in enumerate(keys) if key in _WRAPPED]
-    text = [i for i, key in enumerate(keys) if key in _TEXT]
+    header = []
+    for label in headers(columns, lang):
+        cell = WriteOnlyCell(sheet, label)
+        cell.font, cell.alignment = bold, top
+        header.append(cell)
+    sheet.append(header)
+    wrapped = {i for i, key in enumerate(keys) if key in _WRAPPED}
+    text = {i for i, key in enumerate(keys) if key in _TEXT}
     count = 0
     for row in rows:
         values = [_cell(v) for v in row.values()]
-        for i in text:
-            values[i] = None if values[i] is None else str(values[i])
-        sheet.append(values)
+        line = []
+        for i, value in enumerate(values):
+            if i in text:
+                cell = WriteOnlyCell(sheet, None if value is None else str(value))
+                cell.number_format = "@"
+            elif i in wrapped:
+                cell = WriteOnlyCell(sheet, value)
+                cell.alignment = top
+            else:
+                line.append(value)
+                continue
+            line.append(cell)
+        sheet.append(line)
         count += 1
-        line = sheet[count + 1]
-        for i in wrapped:
-            line[i].alignment = top
-        for i in text:
-            line[i].number_format = "@"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
 
@@ -77,8 +87,7 @@ def render(document: ResultDocument) -> bytes:
     from openpyxl import Workbook
 
     lang = Lang(document.lang)
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     _sheet(book, SHEETS["reports"].render(lang), report_columns(document), report_rows(document), lang)
     _sheet(book, SHEETS["findings"].render(lang), FINDING_COLUMNS, finding_rows(document), lang)
     for by, title in GROUPINGS.items():
