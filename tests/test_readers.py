@@ -196,3 +196,27 @@ def test_html_article_inside_a_layout_table(checker, tmp_path):
     path = tmp_path / "layout.html"
     path.write_text(wrapped, encoding="utf-8")
     assert_same_report(checker.read(path), truth("2021-qinghe"), published=True)
+
+
+def test_each_built_in_reader_is_declared_as_its_class_declares_itself_and_loads_only_when_used():
+    """The built-in readers are named by module (imported on first use); each entry says what its class says, and
+    a check of a text report leaves the PDF, OFD, Word and HTML readers unloaded."""
+    import importlib
+    import subprocess
+    import sys
+
+    from engine.readers.builtin import BUILT_IN
+
+    for entry in BUILT_IN:
+        cls = getattr(importlib.import_module(entry.module), entry.name)
+        assert (entry.format, tuple(entry.suffixes)) == (cls.format, tuple(cls.suffixes)), entry.name
+    code = (
+        "import sys; from engine.cli import main; "
+        "main(['check', 'reports/2022-qinghe-natural-resources.txt', '--no-cache', '--jobs', '1', '--format', 'json',"
+        " '--output', '/dev/null']); "
+        "print(sorted(m for m in sys.modules if m.startswith('engine.readers.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    loaded = out.strip().splitlines()[-1]
+    for heavy in ("engine.readers.ofd", "engine.readers.docx", "engine.readers.html", "engine.readers.legacy"):
+        assert f"'{heavy}'" not in loaded, heavy
