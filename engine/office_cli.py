@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from engine.batch.document import NotADocument, read_document
 from engine.errors import UsageError
 from engine.i18n import Lang, engine_message
 from engine.profile import Profile
@@ -52,12 +53,12 @@ def load_document(path: Path, args: argparse.Namespace) -> ResultDocument:
     try:
         if path.stat().st_size > MAX_DOCUMENT_MB * 1024 * 1024:
             raise UsageError(engine_message("usage.result-too-large", Lang(args.lang or "zh"), path=path))
-        document = ResultDocument.model_validate_json(path.read_bytes())
+        document = read_document(path, MAX_DOCUMENT_MB * 1024 * 1024)  # a result at a time, into a run store
     except OSError as exc:
         raise UsageError(
             engine_message("usage.result-unreadable", Lang(args.lang or "zh"), path=path, reason=exc.strerror or exc)
         ) from None
-    except ValueError:
+    except (NotADocument, ValueError):
         raise UsageError(engine_message("usage.not-a-result", Lang(args.lang or "zh"), path=path)) from None
     if args.profile:
         document.profile.letterhead = Profile.named(args.profile).letterhead

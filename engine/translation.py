@@ -3,18 +3,21 @@ parameters, with the rules' (and plugins') own wording, and the profile's titles
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
+
 from engine import scoring
 from engine.checker import Checker
 from engine.i18n import engine_message
-from engine.result import ResultDocument
+from engine.result import FileResult, ResultDocument
 
 
 def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
     """The same results said in this checker's language: every message again from its key and parameters
     (rules' and plugins' own wording), the profile's titles and method too. Nothing is checked again."""
     classes = {r.cls.id: r.cls for r in [*checker.rules, *checker.cross_rules]}
-    results = [r.model_copy(deep=True) for r in document.results]
-    for result in results:
+
+    def say(result: FileResult, *_: object) -> None:
         if result.error is not None and result.error.key:
             result.error.message = engine_message(result.error.key, checker.lang, **result.error.params)
         for f in result.findings:
@@ -22,6 +25,15 @@ def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
             msg = classes[rule].messages.get(key) if rule in classes else None
             if msg is not None:
                 f.message = msg.render(checker.lang, f.params)
+
+    results: Sequence[FileResult]
+    if hasattr(document.results, "finish"):  # a stored batch: each result said again as it is read back
+        results = copy.copy(document.results)
+        results.finish = say  # type: ignore[attr-defined]
+    else:
+        results = [r.model_copy(deep=True) for r in document.results]
+        for result in results:
+            say(result)
     # The document's own profile (its weights and categories), its words in this language.
     info = document.profile
     scheme = {c: scoring.CategoryPoints(v["points"], v["cap"]) for c, v in info.categories.items()}
@@ -30,4 +42,6 @@ def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
     profile = info.model_copy(
         update={"titles": titles, "applies": applies, "method": scoring.method(scheme, checker.lang)}
     )
-    return document.model_copy(update={"results": results, "lang": checker.lang.value, "profile": profile})
+    translated = document.model_copy(update={"lang": checker.lang.value, "profile": profile})
+    translated.results = results  # type: ignore[assignment]  # as they are: stored ones are read on demand
+    return translated

@@ -306,3 +306,22 @@ def test_a_batch_written_through_a_store_on_disk_is_the_same_document(tmp_path, 
     alone = [checker.check_file(Path(sub.name)) for sub in subs]
     checker.check_across(alone)
     assert "".join(checker.document(alone).json_chunks()) == "".join(on_disk.json_chunks())
+
+
+def test_a_result_document_is_read_back_a_result_at_a_time_and_says_the_same(tmp_path, run):
+    """`nianbao letters` and `summary` read a province's document into a run store, never whole: the results come
+    back one at a time and the document says exactly what it said; a file that is not one is refused."""
+    from engine.batch.document import NotADocument, read_document
+    from engine.result import ResultDocument
+
+    write_batch(tmp_path / "batch", 6)
+    document = tmp_path / "result.json"
+    run("check", tmp_path / "batch", "--format", "json", "--output", document, "--no-cache")
+    streamed = read_document(document, 1 << 30)
+    assert not isinstance(streamed.results, list) and len(streamed.results) == 6
+    whole = ResultDocument.model_validate_json(document.read_bytes())
+    assert "".join(streamed.json_chunks()) == "".join(whole.json_chunks())
+    broken = tmp_path / "broken.json"
+    broken.write_text(document.read_text(encoding="utf-8").replace('"score": ', '"score": "x', 1), encoding="utf-8")
+    with pytest.raises(NotADocument):
+        read_document(broken, 1 << 30)

@@ -125,22 +125,30 @@ def problems(document: ResultDocument) -> list[Problem]:
     ]
 
 
-def _expected(document: ResultDocument, checked: list[FileResult], missing: list[str]) -> int:
+def _expected(document: ResultDocument, reported: set[str], missing: list[str]) -> int:
     """Organs on the roster: those that reported (once each, however many files) and those that did not."""
-    if document.roster is None:
-        return 0
-    unmatched = set(document.roster.unmatched)
-    return len({r.organ for r in checked if r.source.path not in unmatched and r.organ}) + len(missing)
+    return len(reported) + len(missing) if document.roster is not None else 0
 
 
 def gather(document: ResultDocument) -> Circular:
     lang = Lang(document.lang)
     s = document.summary
-    checked = [r for r in document.results if r.report is not None]
-    years = Counter(r.report.year for r in checked if r.report and r.report.year)
+    # One pass over the results (a stored batch's are read back one at a time): what the circular counts.
+    years: Counter[int] = Counter()
+    late: list[str] = []
+    reported: set[str] = set()
+    unmatched = set(document.roster.unmatched) if document.roster is not None else set()
+    for r in document.results:
+        if r.report is None:
+            continue
+        if r.report.year:
+            years[r.report.year] += 1
+        if any(x.rule == LATE_RULE and x.status == "fail" for x in r.rules):
+            late.append(organ_name(r))
+        if r.organ and r.source.path not in unmatched:
+            reported.add(r.organ)
     year = document.roster.year if document.roster and document.roster.year else None
     year = year or (max(years, key=lambda y: (years[y], y)) if years else None)  # the usual year, else the latest
-    late = [organ_name(r) for r in checked if any(x.rule == LATE_RULE and x.status == "fail" for x in r.rules)]
     grade_counts = [(grade_label(zh, lang), s.grades.get(zh, 0)) for _, zh, _ in GRADES]
     grade_counts.append((t("unreadable", lang), s.unreadable))
     order = ranked(document)
@@ -157,7 +165,7 @@ def gather(document: ResultDocument) -> Circular:
         unreadable=s.unreadable,
         mean=s.mean_score,
         roster=document.roster is not None,
-        expected=_expected(document, checked, missing),
+        expected=_expected(document, reported, missing),
         missing=missing,
         late=sorted(late),
         grades=grade_counts,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.i18n import Lang, Msg
@@ -51,30 +52,47 @@ def _label(by: str, value: str | None, lang: Lang) -> str:
 def rollup_rows(document: ResultDocument, by: str) -> Iterator[dict[str, Any]]:
     """One row per region (`by="region"`) or kind (`by="kind"`), largest group first."""
     lang = Lang(document.lang)
-    groups: dict[str | None, list[FileResult]] = {}
-    for result in document.results:
+    groups: dict[str | None, _Group] = {}
+    for result in document.results:  # one pass, a result at a time: only the tallies are kept
         if result.report is not None:
-            groups.setdefault(getattr(result, by), []).append(result)
+            groups.setdefault(getattr(result, by), _Group()).add(result)
     missing = Counter(
         (m.region if by == "region" else m.kind) or None for m in (document.roster.missing if document.roster else [])
     )
-    for key in sorted(set(groups) | set(missing), key=lambda k: (-len(groups.get(k, [])), k or "")):
-        members = groups.get(key, [])
-        # Rules that cost points (errors and warnings), once per report.
-        failed = Counter(
-            rule for r in members for rule in {f.rule for f in r.findings if f.counts and f.severity != "info"}
-        )
-        grades = Counter(r.grade for r in members)
+    for key in sorted(set(groups) | set(missing), key=lambda k: (-(groups[k].reports if k in groups else 0), k or "")):
+        group = groups.get(key) or _Group()
         yield {
             "group": _label(by, key, lang),
-            "reports": len(members),
+            "reports": group.reports,
             "missing": missing.get(key, 0),
-            "late": sum(1 for r in members if any(x.rule == LATE_RULE and x.status == "fail" for x in r.rules)),
-            "mean_score": _mean([r.score for r in members if r.score is not None]),
-            "previous_mean": _mean([r.previous_score for r in members if r.previous_score is not None]),
-            **{f"grade_{en}": grades.get(zh, 0) for _, zh, en in GRADES},
-            "top_rules": " ".join(f"{rule}×{n}" for rule, n in failed.most_common(TOP_RULES)),
+            "late": group.late,
+            "mean_score": _mean(group.scores),
+            "previous_mean": _mean(group.previous),
+            **{f"grade_{en}": group.grades.get(zh, 0) for _, zh, en in GRADES},
+            "top_rules": " ".join(f"{rule}×{n}" for rule, n in group.failed.most_common(TOP_RULES)),
         }
+
+
+@dataclass
+class _Group:
+    """What a region's or kind's row counts."""
+
+    reports: int = 0
+    late: int = 0
+    scores: list[float] = field(default_factory=list)
+    previous: list[float] = field(default_factory=list)
+    grades: Counter[str | None] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)  # rules that cost points, once per report
+
+    def add(self, r: FileResult) -> None:
+        self.reports += 1
+        self.late += any(x.rule == LATE_RULE and x.status == "fail" for x in r.rules)
+        if r.score is not None:
+            self.scores.append(r.score)
+        if r.previous_score is not None:
+            self.previous.append(r.previous_score)
+        self.grades[r.grade] += 1
+        self.failed.update({f.rule for f in r.findings if f.counts and f.severity != "info"})
 
 
 def missing_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
