@@ -74,8 +74,8 @@ class Identity:
 
 @dataclass
 class Checked:
-    """One submission's result, and what its report leaves for the cross-report rules (None when it was not read
-    or no cross-report rule runs)."""
+    """One submission's result, and what its report leaves for the cross-report rules and the roster (None when
+    it was not read)."""
 
     result: FileResult
     left: Left | None = None
@@ -228,7 +228,7 @@ class Checker:
         except ReadError as err:
             return Checked(self.failed(sub.name, err))
         result, context = self._check(report)
-        return Checked(result, leave(self, report, context) if self.cross_rules else None)
+        return Checked(result, leave(self, report, context))  # who it is, even when no cross-report rule runs
 
     def _check(self, report: Report) -> tuple[FileResult, CheckContext]:
         who = self.identify(report)

@@ -163,7 +163,15 @@ def _collect(r: _Running, timeout: float) -> Outcome:
         try:
             kind, payload = r.receiver.recv()
         except (EOFError, OSError):
-            r.process.join(timeout=1)  # the pipe closed: the child is exiting, or gone
+            # The pipe closed without an answer: the child is exiting, or gone (on a loaded machine it may take
+            # a while to be seen gone: that is not a timeout).
+            r.process.join(timeout=10)
+            if r.process.is_alive():
+                r.process.kill()
+                r.process.join(timeout=5)
+            return Outcome(
+                "died", reason=f"the process exited (code {r.process.exitcode})", exitcode=r.process.exitcode
+            )
         else:
             return Outcome("ok", payload) if kind == "ok" else Outcome("raised", reason=payload)
     if r.process.is_alive():

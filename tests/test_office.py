@@ -150,3 +150,11 @@ def test_the_office_head_gets_rollups_in_xlsx_and_html(office, run, tmp_path):
     page = (tmp_path / "office.html").read_text(encoding="utf-8")
     assert "未报送（2024 年度，3 个机关）" in page and "按地区" in page and "按类型" in page
     assert all(name in page for name in expected.missing)
+
+
+def test_the_roster_and_last_years_pairs_do_not_depend_on_the_cross_report_rules_running(office, run_json):
+    """Who reported and who pairs with last year come from every report read, whichever rules are selected."""
+    folder, expected = office
+    doc = _check(run_json, folder, "--history", folder / "history", "--select", "NB101")
+    assert [m["organ"] for m in doc["roster"]["missing"]] == expected.missing
+    assert doc["history"]["paired"] == expected.paired

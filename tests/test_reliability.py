@@ -128,6 +128,32 @@ def test_a_cached_row_that_is_not_a_result_is_a_miss(tmp_path):
     assert doc["summary"]["cached"] == 0 and doc["results"][0]["score"] == 100.0
 
 
+def test_a_cache_entry_not_signed_by_this_user_is_never_unpacked(tmp_path):
+    """A cache folder may be shared or tampered with: an entry is unpacked only when signed with the key in the
+    user's own configuration folder, so a planted entry runs nothing and is a miss; the user's own are hits."""
+    import pickle
+    import zlib
+
+    cache = tmp_path / "cache"
+    config = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    run = nianbao("check", GOOD, "--format", "json", "--cache-dir", cache, env=config)
+    key = tmp_path / "config" / "nianbao" / "cache-key"
+    assert key.stat().st_mode & 0o777 == 0o600  # readable by this user alone
+    planted = tmp_path / "planted"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (planted,))
+
+    evil = zlib.compress(pickle.dumps(Payload()))
+    with sqlite3.connect(cache / "results.sqlite") as con:
+        con.execute("update entries set entry = ?", (evil,))  # what an unsigned cache would unpack
+    run = nianbao("check", GOOD, "--format", "json", "--cache-dir", cache, env=config)
+    assert not planted.exists() and json.loads(run.stdout)["summary"]["cached"] == 0
+    run = nianbao("check", GOOD, "--format", "json", "--cache-dir", cache, env=config)
+    assert json.loads(run.stdout)["summary"]["cached"] == 1  # its own entry, written again, is a hit
+
+
 def _small_files(megabytes: float):
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing

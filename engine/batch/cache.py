@@ -7,15 +7,20 @@ library), written as results arrive, so an interrupted run keeps what it finishe
 The cache is never fatal: a damaged file (torn pages, a row that is not a result, a foreign schema) is set aside
 under a new name with a warning and the run goes on without it (the next run starts a fresh one); a full disk or
 a locked file only stops the caching. An entry is taken as it was stored (it was a valid result then: the
-key holds the engine's code and every rule's), unless it is not an entry at all.
+key holds the engine's code and every rule's), unless it is not an entry at all. Entries are signed with a key
+kept in the user's own configuration folder: one not signed with it (a shared or tampered cache) is a miss and
+is never unpacked.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import logging
+import os
+import secrets
 import sqlite3
 import time
 import zipfile
@@ -43,6 +48,7 @@ class Cache:
 
     def __post_init__(self) -> None:
         self.db: sqlite3.Connection | None = None
+        self.secret = _secret()
         self.path.parent.mkdir(parents=True, exist_ok=True)  # OSError here: the caller checks without a cache
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=5)
@@ -127,7 +133,11 @@ class Cache:
         if row is None:
             return None
         try:
-            blob, left, outline = unpack(row[0])
+            data = bytes(row[0])
+            mac, packed = data[:32], data[32:]
+            if not hmac.compare_digest(mac, hmac.new(self.secret, packed, "sha256").digest()):
+                raise ValueError("not written by this user's Nianbao")  # never unpacked
+            blob, left, outline = unpack(packed)
             if not (
                 isinstance(blob, bytes) and isinstance(outline, Outline) and (left is None or isinstance(left, Left))
             ):
@@ -140,7 +150,37 @@ class Cache:
     def put(self, digest: str, blob: bytes, left: Left | None, outline: Outline, error: FileError | None) -> None:
         if error is not None and error.code == "timeout":
             return  # a timeout may not happen again: try the file next time
-        self._write("insert or replace into entries values (?, ?)", (self._key(digest), pack((blob, left, outline))))
+        packed = pack((blob, left, outline))
+        mac = hmac.new(self.secret, packed, "sha256").digest()
+        self._write("insert or replace into entries values (?, ?)", (self._key(digest), mac + packed))
+
+
+def _secret() -> bytes:
+    """The key this user's entries are signed with, kept outside the cache folder (which may be shared): an entry
+    holds packed Python objects, and one not signed with it is never unpacked. Where no key can be kept, one for
+    this process alone (the cache then serves within a run only)."""
+    folder = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "nianbao"
+    path = folder / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(key)
+    except FileExistsError:  # another run made it first
+        with contextlib.suppress(OSError):
+            other = path.read_bytes()
+            if len(other) == 32:
+                return other
+    except OSError as exc:
+        log.debug("no cache key can be kept in %s (%s): entries serve this run only", folder, exc)
+    return key
 
 
 def _stamp(sub: Submission) -> str | None:

@@ -9,6 +9,7 @@ import contextlib
 import os
 import tempfile
 import threading
+import weakref
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class Store:
         handle, path = tempfile.mkstemp(prefix="nianbao-run-")
         os.unlink(path)  # unnamed: nothing is left behind, whatever ends the run
         self.fd = handle
+        self._closer = weakref.finalize(self, _close, handle)  # a store dropped unclosed does not keep its file
         assert self.memory is not None
         view = memoryview(self.memory)
         written = 0
@@ -74,9 +76,13 @@ class Store:
     def close(self) -> None:
         self.memory = bytearray() if self.memory is not None else None
         if self.fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(self.fd)
+            self._closer()
             self.fd = None
+
+
+def _close(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
 
 
 def encode(result: FileResult) -> bytes:
