@@ -1,0 +1,92 @@
+"""Scanned reports made from our own PDFs, as organs publish them: each page printed and scanned (rendered at 150
+or 200 dpi), a little noise, a skew of 1–3°, and the organ's red seal pressed over part of a table; wrapped back
+into a PDF without a text layer, and saved as one PNG per page.
+
+The truth of every cell is the generated report the PDF came from, so an OCR path can be measured cell by cell.
+Needs Pillow (the `ocr` extra and the tests install it).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from dataclasses import dataclass
+
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+
+@dataclass(frozen=True)
+class ScanSpec:
+    dpi: int = 200
+    skew: float = 1.5  # degrees, counter-clockwise
+    noise: float = 0.01  # share of pixels flipped to dark or light specks
+    seal_page: int = 2  # 1-based: the seal is pressed on this page (the tables' page in our fixtures), if it exists
+    seed: int = 0
+
+
+def scanned_pages(pdf: bytes, spec: ScanSpec) -> list[Image.Image]:
+    """Each page of `pdf` as a scan would give it (RGB)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    rng = random.Random(spec.seed)
+    pages = []
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            image = page.render(scale=spec.dpi / 72).to_pil().convert("RGB")
+            page.close()
+            if number + 1 == spec.seal_page:
+                image = _sealed(image, spec.dpi, rng)
+            image = image.rotate(spec.skew, resample=Image.Resampling.BICUBIC, fillcolor="white")
+            pages.append(_speckled(image.filter(ImageFilter.GaussianBlur(0.6)), spec.noise, rng))
+    finally:
+        document.close()
+    return pages
+
+
+def scanned_pdf(pages: list[Image.Image], dpi: int) -> bytes:
+    """The pages wrapped into a PDF of images only (no text layer), as a scanner's software writes it."""
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    return out.getvalue()
+
+
+def png(page: Image.Image, dpi: int) -> bytes:
+    out = io.BytesIO()
+    page.save(out, "PNG", dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+def _sealed(image: Image.Image, dpi: int, rng: random.Random) -> Image.Image:
+    """A red seal (a ring and a five-pointed star, 42 mm across) pressed over the middle of the page, where our
+    fixtures' tables stand; multiplied as ink is, so black text under it stays black."""
+    width, height = image.size
+    diameter = round(42 / 25.4 * dpi)
+    seal = Image.new("RGB", image.size, "white")
+    draw = ImageDraw.Draw(seal)
+    cx = width // 2 + rng.randint(-width // 10, width // 10)
+    cy = height // 2 + rng.randint(-height // 10, height // 10)
+    r = diameter // 2
+    red = (214, 40, 40)
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=max(3, r // 14))
+    star = [
+        (cx + (r * 0.38 if i % 2 == 0 else r * 0.15) * math.sin(i * math.pi / 5),
+         cy - (r * 0.38 if i % 2 == 0 else r * 0.15) * math.cos(i * math.pi / 5))
+        for i in range(10)
+    ]  # fmt: skip
+    draw.polygon(star, fill=red)
+    return ImageChops.multiply(image, seal)
+
+
+def _speckled(image: Image.Image, share: float, rng: random.Random) -> Image.Image:
+    """Scanner dust: `share` of the pixels set dark or light at random."""
+    if share <= 0:
+        return image
+    pixels = image.load()
+    width, height = image.size
+    for _ in range(round(width * height * share)):
+        x, y = rng.randrange(width), rng.randrange(height)
+        pixels[x, y] = (40, 40, 40) if rng.random() < 0.5 else (250, 250, 250)
+    return image
