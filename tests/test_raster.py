@@ -1,0 +1,62 @@
+"""Scanned pages straightened and their ruling lines found (engine.readers.raster), measured against the vector
+rulings of the PDF each scan was made from: the first step of reading scans."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytest.importorskip("PIL", reason="Pillow is not installed: scans cannot be made or read")
+
+from engine.readers import pdfguard, raster
+from engine.readers.pdf import _page_objects
+from engine.readers.pdfcontent import glyph_device
+from engine.testing.scan import ScanSpec, scanned_pages
+from tests.conftest import ROOT
+
+SOURCE = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
+
+
+def _vector_rulings(page_no: int):
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    manager = PDFResourceManager()
+    device = glyph_device(manager)
+    interpreter = pdfguard.bounded_interpreter(manager, device)
+    pdfguard.install()
+    pdfguard.start_file()
+    for number, page in enumerate(PDFPage.get_pages(io.BytesIO(SOURCE)), start=1):
+        interpreter.process_page(page)
+        if number == page_no:
+            layout = device.get_result()
+            return [r for r in _page_objects(layout, layout.height)[1] if r.end - r.start > 20]
+    raise AssertionError("no such page")
+
+
+@pytest.mark.parametrize(("dpi", "skew", "seed"), [(200, 2.0, 3), (150, -1.2, 4), (200, -3.0, 5), (150, 2.6, 6)])
+def test_a_tilted_sealed_scan_is_straightened_and_every_ruling_found_and_nothing_else(dpi, skew, seed):
+    page = scanned_pages(SOURCE, ScanSpec(dpi=dpi, skew=skew, seed=seed))[1]
+    grey = raster.ink(page)
+    angle = raster.skew(grey)
+    assert abs(angle - skew) <= 0.15
+    found = raster.rulings(raster.straightened(grey, angle), dpi)
+    truth = _vector_rulings(2)
+
+    def near(f, t) -> bool:
+        return f.horizontal == t.horizontal and abs(f.pos - t.pos) <= 2.5 and f.end > t.start and f.start < t.end
+
+    for t in truth:  # each drawn ruling is found along at least 95 % of its length
+        spans = sorted((max(f.start, t.start), min(f.end, t.end)) for f in found if near(f, t))
+        covered, reach = 0.0, t.start
+        for a, b in spans:
+            covered += max(0.0, b - max(a, reach))
+            reach = max(reach, b)
+        assert covered >= 0.95 * (t.end - t.start), (t, spans)
+    assert not [f for f in found if not any(near(f, t) for t in truth)]  # no ruling made of text or specks
+
+
+def test_an_upright_clean_page_has_no_tilt():
+    page = scanned_pages(SOURCE, ScanSpec(dpi=150, skew=0.0, noise=0.0, seed=1))[1]
+    assert abs(raster.skew(raster.ink(page))) <= 0.15  # as close as a tilted one is measured
