@@ -11,6 +11,7 @@ read once per process, not once per member.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import zipfile
@@ -18,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from engine.errors import ErrorCode, ReadError
 from engine.limits import DEFAULT as DEFAULT_LIMITS
@@ -68,20 +70,24 @@ class Submission:
     def suffix(self) -> str:
         return PurePosixPath(self.member).suffix.lower() if self.member else self.file.suffix.lower()
 
+    def open(self) -> IO[bytes]:
+        """The bytes as a stream (the file, the archive member, or the bytes given), without the size bounds of
+        `read_bytes`: for reading a little (`head`) or a chunk at a time."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        if self.refused is not None:
+            raise OSError(f"refused: {self.refused}")
+        if self.member is not None:
+            return open_archive(self.file).open(self.member)
+        return self.file.open("rb")
+
     def head(self, size: int = 4096) -> bytes:
         """The first bytes, to tell what the file holds; empty when it cannot be read."""
-        if self.data is not None:
-            return self.data[:size]
         try:
-            if self.member is None and self.refused is None:
-                with self.file.open("rb") as stream:
-                    return stream.read(size)
-            if self.member and self.refused is None:
-                with open_archive(self.file).open(self.member) as stream:
-                    return stream.read(size)
+            with self.open() as stream:
+                return stream.read(size)
         except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError):
-            pass
-        return b""
+            return b""
 
     def read_bytes(self, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
         if self.refused == "climbs":

@@ -12,11 +12,10 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import IO
 
 from engine.batch.store import Entry, Store, StoredResults, encode
 from engine.result import RESULT_SCHEMA_ID, FileResult, Outline, ResultDocument
-from engine.sources import Submission, open_archive
+from engine.sources import Submission
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ class Chunks:
         self.bound = bound
         self.read = 0
         try:
-            self.stream = io.TextIOWrapper(_open(sub), encoding="utf-8", errors="replace")
+            self.stream = io.TextIOWrapper(sub.open(), encoding="utf-8", errors="replace")
         except Exception:
             raise NotADocument from None
         self.text = ""
@@ -104,22 +103,6 @@ class Chunks:
                 if self.at < len(self.text):
                     log.warning("%s: the rest of the document is not JSON; skipped", self.sub.name)
                 return None
-
-
-def _open(sub: Submission) -> IO[bytes]:
-    if sub.data is not None:
-        return io.BytesIO(sub.data)
-    if sub.member is not None:
-        return open_archive(sub.file).open(sub.member)
-    return sub.file.open("rb")
-
-
-def _open(sub: Submission) -> IO[bytes]:
-    if sub.data is not None:
-        return io.BytesIO(sub.data)
-    if sub.member is not None:
-        return open_archive(sub.file).open(sub.member)
-    return sub.file.open("rb")
 
 
 def read_document(path: Path, bound: int) -> ResultDocument:
