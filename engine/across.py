@@ -14,9 +14,10 @@ import pickle
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from engine.i18n import engine_message
+from engine.lazy import Lazy
 from engine.model import Report
 from engine.result import FileResult, FindingResult, RuleResult, Status, fingerprint
 from engine.rule import Brief, CheckContext, Location
@@ -68,24 +69,15 @@ class Left:
         return self if self.brief.path == path else replace(self, brief=replace(self.brief, path=path))
 
 
-class Digests(Sequence[Any]):
+class Digests(Lazy[Any]):
     """One rule's digests of many reports, unpacked on each access (a rule keeps what it needs)."""
 
     def __init__(self, refs: Sequence[Ref], fetch: Fetch = _same):
-        self.refs = refs
+        self.keys = refs
         self.fetch = fetch
 
-    def __len__(self) -> int:
-        return len(self.refs)
-
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            return [unpack(self.fetch(r)) for r in self.refs[index]]
-        return unpack(self.fetch(self.refs[index]))
+    def item(self, ref: Ref) -> Any:
+        return unpack(self.fetch(ref))
 
 
 @dataclass

@@ -29,7 +29,14 @@ def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
     results: Sequence[FileResult]
     if hasattr(document.results, "finish"):  # a stored batch: each result said again as it is read back
         results = copy.copy(document.results)
-        results.finish = say  # type: ignore[attr-defined]
+        before = results.finish  # type: ignore[attr-defined]
+
+        def finish(result: FileResult, entry: object) -> None:
+            if before is not None:
+                before(result, entry)
+            say(result)
+
+        results.finish = finish  # type: ignore[attr-defined]
     else:
         results = [r.model_copy(deep=True) for r in document.results]
         for result in results:

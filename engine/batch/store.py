@@ -11,11 +11,11 @@ import tempfile
 import threading
 import weakref
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import overload
 
 from engine.across import Left
+from engine.lazy import Lazy
 from engine.result import FileResult, Outline
 
 SPILL = 32 * 2**20  # bytes kept in memory before the store moves to a temporary file
@@ -110,7 +110,7 @@ class Entry:
     done: bool = True  # whether the stored result has taken what came after its check (else `finish` adds it)
 
 
-class StoredResults(Sequence[FileResult]):
+class StoredResults(Lazy[FileResult]):
     """A batch's results in the order given, each read back from the store when reached (outputs go through them
     one at a time); `outlines` are at hand without reading any."""
 
@@ -118,30 +118,11 @@ class StoredResults(Sequence[FileResult]):
         self, store: Store, entries: Sequence[Entry], finish: Callable[[FileResult, Entry], None] | None = None
     ):
         self.store = store
-        self.entries = entries
+        self.keys = self.entries = entries
         self.finish = finish
         self.outlines = [e.outline for e in entries]
 
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    @overload
-    def __getitem__(self, index: int) -> FileResult: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[FileResult]: ...
-    def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
-        if isinstance(index, slice):
-            return [self._read(e) for e in self.entries[index]]
-        return self._read(self.entries[index])
-
-    def __iter__(self) -> Iterator[FileResult]:
-        for entry in self.entries:
-            yield self._read(entry)
-
-    def __bool__(self) -> bool:
-        return bool(self.entries)
-
-    def _read(self, entry: Entry) -> FileResult:
+    def item(self, entry: Entry) -> FileResult:
         result = decode(self.store.get(entry.ref), entry.outline.path)
         if self.finish is not None:
             self.finish(result, entry)

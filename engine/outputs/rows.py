@@ -6,9 +6,10 @@ CSV, XLSX and HTML all take their columns from here, so the three agree.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any
 
 from engine.i18n import Lang, Msg
+from engine.lazy import Lazy
 from engine.model import SectionKey
 from engine.result import FileResult, FindingResult, Outline, ResultDocument
 from engine.rule import Category, Severity
@@ -95,32 +96,20 @@ def headers(columns: dict[str, Msg], lang: Lang) -> list[str]:
     return [label.render(lang) for label in columns.values()]
 
 
-class Ranked(Sequence[FileResult]):
+class Ranked(Lazy[FileResult]):
     """A document's results best first, reports that could not be read last: ordered by their outlines and read
     in that order (a stored batch's a result at a time)."""
 
     def __init__(self, document: ResultDocument):
         outlines = document.outlines()
-        self.order = sorted(
+        self.keys = sorted(
             range(len(outlines)), key=lambda i: (outlines[i].score is None, -(outlines[i].score or 0), outlines[i].path)
         )
-        self.outlines = [outlines[i] for i in self.order]
+        self.outlines = [outlines[i] for i in self.keys]
         self.results = document.results
 
-    def __len__(self) -> int:
-        return len(self.order)
-
-    @overload
-    def __getitem__(self, index: int) -> FileResult: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[FileResult]: ...
-    def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
-        if isinstance(index, slice):
-            return [self.results[i] for i in self.order[index]]
-        return self.results[self.order[index]]
-
-    def __iter__(self) -> Iterator[FileResult]:
-        return (self.results[i] for i in self.order)
+    def item(self, index: int) -> FileResult:
+        return self.results[index]
 
 
 def ranked(document: ResultDocument) -> Ranked:
