@@ -145,3 +145,17 @@ def reading_order(report: Report) -> Iterator[str | tuple[str, Layout]]:
         layout = TABLE_LAYOUTS.get(section.key.value)
         if layout and report.table(section.key.value):
             yield section.key.value, layout(report)
+
+
+def placed(layout: Layout) -> Iterator[tuple[int, int, CellSpec]]:
+    """Each cell of a layout with the grid row and column it starts at, as its row's and the rows above' spans
+    leave them (what a table drawn from the layout merges)."""
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(layout):
+        c = 0
+        for spec in row:
+            while (r, c) in taken:
+                c += 1
+            yield r, c, spec
+            taken |= {(rr, cc) for rr in range(r, r + spec.rowspan) for cc in range(c, c + spec.colspan)}
+            c += spec.colspan

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.model import Report
-from engine.testing.layouts import Layout, reading_order
+from engine.testing.layouts import Layout, placed, reading_order
 
 _WIDTHS_CM = {
     "proactive": [5.0, 3.6, 3.6, 3.6],
@@ -27,25 +27,15 @@ def _add_table(document, layout: Layout, widths: list[float], row_cm: float | No
     table = document.add_table(rows=len(layout), cols=n_cols)
     table.style = "Table Grid"
     table.autofit = False
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(layout):
-        c = 0
-        for spec in row:
-            while (r, c) in taken:
-                c += 1
-            cell = table.cell(r, c)
-            end = table.cell(r + spec.rowspan - 1, c + spec.colspan - 1)
-            if spec.rowspan > 1 or spec.colspan > 1:
-                cell = cell.merge(end)
-            for rr in range(r, r + spec.rowspan):
-                for cc in range(c, c + spec.colspan):
-                    taken.add((rr, cc))
-            paragraph = cell.paragraphs[0]
-            run = paragraph.add_run(spec.text)
-            run.font.size = Pt(10.5)
-            if spec.value:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            c += spec.colspan
+    for r, c, spec in placed(layout):
+        cell = table.cell(r, c)
+        if spec.rowspan > 1 or spec.colspan > 1:
+            cell = cell.merge(table.cell(r + spec.rowspan - 1, c + spec.colspan - 1))
+        paragraph = cell.paragraphs[0]
+        run = paragraph.add_run(spec.text)
+        run.font.size = Pt(10.5)
+        if spec.value:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     # LibreOffice lays columns out by the table grid (w:gridCol), Word by the cell widths: set both.
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
         col.set(qn("w:w"), str(int(width * 567)))

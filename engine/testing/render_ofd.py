@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 from engine.model import Report
-from engine.testing.layouts import Layout, reading_order
+from engine.testing.layouts import Layout, placed, reading_order
 
 PAGE_W, PAGE_H = 210.0, 297.0
 LEFT, TOP, BOTTOM = 20.0, 20.0, 277.0
@@ -85,18 +85,9 @@ class _Writer:
         for w in widths:
             xs.append(xs[-1] + w)
         # Place each cell on the grid (r, c) as the layout's spans say.
-        placed: list[tuple[int, int, int, int, str]] = []  # r, c, rowspan, colspan, text
-        taken: set[tuple[int, int]] = set()
-        for r, row in enumerate(layout):
-            c = 0
-            for spec in row:
-                while (r, c) in taken:
-                    c += 1
-                placed.append((r, c, spec.rowspan, spec.colspan, spec.text))
-                taken |= {(rr, cc) for rr in range(r, r + spec.rowspan) for cc in range(c, c + spec.colspan)}
-                c += spec.colspan
+        cells = [(r, c, spec.rowspan, spec.colspan, spec.text) for r, c, spec in placed(layout)]
         heights = [2 * PAD + CELL_LINE] * len(layout)
-        for r, c, rs, cs, text in placed:
+        for r, c, rs, cs, text in cells:
             if rs == 1:
                 lines = len(_wrap(text, xs[c + cs] - xs[c]))
                 heights[r] = max(heights[r], 2 * PAD + CELL_LINE * lines)
@@ -108,7 +99,7 @@ class _Writer:
                 self.new_page()
             where.append((len(self.pages) - 1, self.y))
             self.y += h
-        for r, c, rs, cs, text in placed:
+        for r, c, rs, cs, text in cells:
             rows = range(r, r + rs)
             parts: dict[int, list[int]] = {}
             for row in rows:
