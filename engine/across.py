@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from engine.doubt import mark
 from engine.i18n import engine_message
 from engine.lazy import Lazy
 from engine.model import Report
@@ -199,6 +200,7 @@ def attach(checker: Checker, result: FileResult, index: int, outcomes: Sequence[
         made = outcome.found.get(index, [])
         for finding in made:
             locate(result.report, finding.location)
+            mark(result.report, finding, checker.lang)
         result.findings.extend(made)
         applicable = index < len(outcome.applicable) and outcome.applicable[index]
         status = Status.failed if made else Status.passed if applicable else Status.not_applicable

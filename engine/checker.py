@@ -13,6 +13,7 @@ from pathlib import Path
 
 from engine import __version__, scoring
 from engine.across import Containment, Left, attach, compare, leave
+from engine.doubt import mark
 from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang, Msg, engine_message
 from engine.limits import using
@@ -265,6 +266,7 @@ class Checker:
             return RuleResult(status=Status.error, reason=reason, **base)
         for f in made:
             f.fingerprint = fingerprint(report, f)
+            mark(report, f, self.lang)
         out.extend(made)
         return RuleResult(status=Status.failed if made else Status.passed, **base)
 

@@ -102,8 +102,31 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "The PDF is encrypted and cannot be read. Submit an unencrypted PDF.",
     ),
     "error.no-text": Msg(
-        "PDF 没有文字层（可能是扫描件）。请提交由 Word/WPS 直接导出的 PDF，或先做文字识别（OCR）。",
-        "The PDF has no text layer (probably a scan). Submit the PDF exported from Word/WPS, or run OCR first.",
+        "PDF 没有文字层（可能是扫描件）。请提交由 Word/WPS 直接导出的 PDF；如需识别扫描件，请安装 OCR 组件"
+        "（pip install 'nianbao[ocr]' 及 tesseract-ocr、tesseract-ocr-chi-sim）。",
+        "The PDF has no text layer (probably a scan). Submit the PDF exported from Word/WPS; to read scans, install "
+        "the OCR extra (pip install 'nianbao[ocr]' with tesseract-ocr and tesseract-ocr-chi-sim).",
+    ),
+    "finding.ocr-doubt": Msg(
+        "（注意：该结论所依据的单元格 {cells} 为扫描件经 OCR 识别、置信度较低，请先对照原件核对该数字。）",
+        "(Note: the cells {cells} this rests on were read from a scan by OCR with low confidence; check the figures "
+        "against the original first.)",
+    ),
+    "error.needs-ocr": Msg(
+        "“{suffix}”图片需要 OCR 组件才能读取，本机未安装（pip install 'nianbao[ocr]' 及 tesseract-ocr、"
+        "tesseract-ocr-chi-sim）。请提交由 Word/WPS 直接导出的 PDF 或 DOCX。",
+        "A '{suffix}' image needs the OCR extra, which is not installed here (pip install 'nianbao[ocr]' with "
+        "tesseract-ocr and tesseract-ocr-chi-sim). Submit the PDF or DOCX exported from Word/WPS.",
+    ),
+    "error.scan-no-text": Msg(
+        "文字识别（OCR）没有在扫描件中识别出文字（图像过于模糊或不是报告）。"
+        "请提交清晰的扫描件，或由 Word/WPS 直接导出的 PDF。",
+        "Text recognition (OCR) found no text in the scan (too blurred, or not a report). Submit a clearer scan, or "
+        "the PDF exported from Word/WPS.",
+    ),
+    "error.ocr-failed": Msg(
+        "文字识别（OCR）失败：{detail}。请提交由 Word/WPS 直接导出的 PDF。",
+        "Text recognition (OCR) failed: {detail}. Submit the PDF exported from Word/WPS.",
     ),
     "error.timeout": Msg(
         "检查超时（超过 {seconds} 秒），已跳过该文件。",

@@ -61,7 +61,7 @@ _HEADINGS_EN = {
     SectionKey.other_matters: "Other matters to report",
 }
 
-SourceFormat = Literal["pdf", "html", "docx", "txt", "json", "ofd"]
+SourceFormat = Literal["pdf", "html", "docx", "txt", "json", "ofd", "image"]
 
 
 class _Model(BaseModel):
@@ -76,6 +76,10 @@ class Source(_Model):
     pages: int | None = None
 
 
+# A figure read by OCR with less confidence than this is doubtful: marked on the clerk's page, named in findings.
+LOW_CONFIDENCE = 0.8
+
+
 class Anchor(_Model):
     """Where something stands in the source: PDF page and/or text line (1-based)."""
 
@@ -83,6 +87,9 @@ class Anchor(_Model):
     line: int | None = None
     # Where on the page (PDF): left, top, right, bottom as fractions of the page's width and height.
     box: tuple[float, float, float, float] | None = None
+    # A table cell read from a scan: "ocr", and for a figure how far its reading is to be trusted (0–1).
+    source: Literal["ocr"] | None = None
+    confidence: float | None = None
 
 
 class Section(_Model):

@@ -51,6 +51,8 @@ class FindingResult(_Model):
     expected: Any = None
     actual: Any = None
     ceiling: str | None = None  # the highest grade the report may have with this finding
+    # Cells ("table:row:column") the finding rests on that OCR read with little confidence (engine.doubt).
+    doubtful_cells: list[str] | None = None
     review: Review | None = None
 
     @property

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from engine import scoring
 from engine.checker import Checker
+from engine.doubt import sentence
 from engine.i18n import engine_message
 from engine.result import FileResult, ResultDocument
 
@@ -25,6 +26,8 @@ def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
             msg = classes[rule].messages.get(key) if rule in classes else None
             if msg is not None:
                 f.message = msg.render(checker.lang, f.params)
+                if f.doubtful_cells and result.report is not None:
+                    f.message += " " + sentence(result.report, f.doubtful_cells, checker.lang)
 
     results: Sequence[FileResult]
     if hasattr(document.results, "finish"):  # a stored batch: each result said again as it is read back

@@ -65,15 +65,15 @@ def test_profile_changes_weights_and_severities(run_json, tmp_path):
 
 def test_unreadable_and_unsupported_files_do_not_stop_the_batch(run_json, tmp_path):
     (tmp_path / "good.txt").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "scan.bmp").write_bytes(b"BM\x00\x00")
     (tmp_path / "empty.txt").write_bytes(b"")
-    code, doc = run_json(tmp_path / "good.txt", tmp_path / "scan.png", tmp_path / "empty.txt")
+    code, doc = run_json(tmp_path / "good.txt", tmp_path / "scan.bmp", tmp_path / "empty.txt")
     assert code == 2
     by_name = {r["source"]["path"].rsplit("/", 1)[-1]: r for r in doc["results"]}
     assert by_name["good.txt"]["score"] == 100.0
-    assert by_name["scan.png"]["error"]["code"] == "unsupported"
-    assert "扫描件" in by_name["scan.png"]["error"]["message"]  # what it is, and what to submit instead
-    assert "导出的 PDF 或 DOCX" in by_name["scan.png"]["error"]["message"]
+    assert by_name["scan.bmp"]["error"]["code"] == "unsupported"
+    assert "扫描件" in by_name["scan.bmp"]["error"]["message"]  # what it is, and what to submit instead
+    assert "导出的 PDF 或 DOCX" in by_name["scan.bmp"]["error"]["message"]
     assert by_name["empty.txt"]["error"]["code"] == "not-a-report"
     assert doc["summary"] == {
         "files": 3,

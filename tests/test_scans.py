@@ -49,11 +49,22 @@ def test_the_same_seed_makes_the_same_scan():
     assert [p.tobytes() for p in first] == [p.tobytes() for p in second]
 
 
-def test_until_ocr_a_scan_is_refused_with_what_to_do(scans, run):
+@pytest.fixture
+def no_tesseract(monkeypatch):
+    """A machine without Tesseract: nothing named tesseract on the PATH."""
+    from engine.readers import tesseract
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    tesseract.languages.cache_clear()
+    yield
+    tesseract.languages.cache_clear()
+
+
+def test_without_ocr_a_scan_is_refused_with_what_to_install(scans, run, no_tesseract):
     _dpi, _pages, folder = scans
     code, out, _err = run("check", folder, "--format", "json", "--no-cache")
     results = {r["source"]["path"].rsplit("/", 1)[-1]: r for r in json.loads(out)["results"]}
     assert code == 2
     assert results["report.pdf"]["error"]["code"] == "no-text" and results["report.pdf"]["score"] is None
     assert results["page-2.png"]["error"]["code"] == "unsupported"
-    assert all(r["error"]["message"] for r in results.values())
+    assert all("nianbao[ocr]" in r["error"]["message"] for r in results.values())

@@ -53,7 +53,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
     notes += template_notes
 
     proactive = build_proactive(doc.proactive_rows, template)
-    applications = build_applications(doc.application_rows)
+    applications = build_applications(doc.application_rows, by_order=doc.ocr)
     review = build_review(doc.review_values, doc.review_anchor, doc.review_cell_anchors) if doc.review_values else None
 
     sections = [_section(s, i) for i, s in enumerate(doc.sections)]

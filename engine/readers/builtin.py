@@ -43,6 +43,7 @@ BUILT_IN = (
     Deferred("docx", (".docx",), "engine.readers.docx", "DocxReader"),
     Deferred("doc", (".doc", ".wps", ".rtf", ".odt"), "engine.readers.legacy", "LegacyWordReader"),
     Deferred("ofd", (".ofd",), "engine.readers.ofd", "OfdReader"),
+    Deferred("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "engine.readers.scan", "ImageReader"),
 )
 
 

@@ -42,7 +42,9 @@ class PdfReader:
     def read(self, path: Path, data: bytes) -> Report:
         blocks, pages, notes = pdf_blocks(data)
         if not any(b.compact for b in blocks):
-            raise ReadError(ErrorCode.no_text)
+            from engine.readers.scan import read_scanned_pdf
+
+            return read_scanned_pdf(path, data)  # a scan: read by OCR where it is set up, else `no-text`
         doc = parse_blocks(blocks)
         doc.notes += notes
         return build_report(doc, make_source(path, data, "pdf", pages=pages))

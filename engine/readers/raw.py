@@ -17,6 +17,9 @@ from engine.readers.normalize import NIL_WORDS, ZERO_WORDS, compact, is_value_to
 # "1.属于国家秘密", "3、其他": an item number opening a label, not a value.
 _ITEM_MARKER = re.compile(r"^\d+\s*[.．、]\s*\D")
 _VALUE_START = re.compile(r"^[-−－—–/／]|^\d")
+# A figure's cell holds at most a unit ("万元") in Chinese; three ideographs after a digit are a label whose item
+# marker lost its dot ("2其他法律…", as OCR reads "2.其他法律…").
+_WORDS = re.compile(r"[\u4e00-\u9fff]{3}")
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom as fractions of the page
@@ -64,7 +67,9 @@ def _is_value_cell(text: str) -> bool:
     t = compact(text)
     if t in NIL_WORDS or t in ZERO_WORDS:
         return True  # "无" or "〇" written into a count cell
-    return not t or (bool(_VALUE_START.match(t)) and not _ITEM_MARKER.match(nfkc(text).strip()))
+    return not t or (
+        bool(_VALUE_START.match(t)) and not _ITEM_MARKER.match(nfkc(text).strip()) and not _WORDS.search(t)
+    )
 
 
 def _cell_pieces(cells: list[str], boxes: list[Box | None] | None = None) -> list[Piece]:
@@ -78,7 +83,8 @@ def _cell_pieces(cells: list[str], boxes: list[Box | None] | None = None) -> lis
     if not (has_label or any(compact(c) for c in values)):
         values = []
     pieces = [Piece(squeeze(c), False) for c in cells[:start] if compact(c)]
-    placed = boxes[start:] if boxes is not None and len(boxes) == len(cells) else [None] * len(values)
+    fits = boxes is not None and len(boxes) == len(cells)
+    placed = boxes[start : start + len(values)] if boxes is not None and fits else [None] * len(values)
     pieces += [Piece(squeeze(c), True, parse_cell(c), box) for c, box in zip(values, placed, strict=True)]
     return pieces
 
@@ -107,6 +113,7 @@ class RawDocument:
     """A format-neutral reading of a report, before mapping to the model."""
 
     head: list[str] = field(default_factory=list)  # lines before the first heading
+    ocr: bool = False  # read from a scan: a table row's label may be garbled (engine.readers.tables, by_order)
     sections: list[RawSection] = field(default_factory=list)
     proactive_rows: list[RawRow] = field(default_factory=list)
     application_rows: list[RawRow] = field(default_factory=list)

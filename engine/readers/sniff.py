@@ -4,9 +4,11 @@ from __future__ import annotations
 
 
 def sniff(data: bytes) -> str | None:
-    """ "pdf", "docx", "ofd", "doc" (an OLE container: Word 97 or WPS), "html", "json", or None when the content
-    does not say."""
+    """ "pdf", "docx", "ofd", "doc" (an OLE container: Word 97 or WPS), "image" (PNG, JPEG, TIFF), "html", "json",
+    or None when the content does not say."""
     head = data[:2048]
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
     if b"%PDF-" in head[:1024]:

@@ -174,14 +174,44 @@ def _short(label: str) -> str:
     return text if len(text) <= 24 else text[:12] + "…" + text[-10:]
 
 
-def build_applications(rows: list[RawRow]) -> BuiltTable:
+# The template's rows of table 三 in their printed order (both templates; 2019 has no other.* rows).
+_LEAVES = [key for key, _ in APPLICATION_SIGNATURES]
+_APPLICATION_ORDER = _LEAVES[: _LEAVES.index("withheld")]
+
+
+def _by_order(rows: list[RawRow], keys: list[str | None]) -> dict[int, str]:
+    """Rows whose label matched nothing, placed by where they stand: between two rows the labels placed, with
+    exactly one template row missing between those two. For labels read by OCR, which may come out garbled."""
+    placed: dict[int, str] = {}
+    known = {k for k in keys if k}
+    for index, row in enumerate(rows):
+        if keys[index] is not None or not row.values:
+            continue
+        before = next((k for k in reversed(keys[:index]) if k in _APPLICATION_ORDER), None)
+        after = next((k for k in keys[index + 1 :] if k in _APPLICATION_ORDER), None)
+        if before is None or after is None:
+            continue
+        between = _APPLICATION_ORDER[_APPLICATION_ORDER.index(before) + 1 : _APPLICATION_ORDER.index(after)]
+        if len(between) == 1 and between[0] not in known and between[0] not in placed.values():
+            placed[index] = between[0]
+    return placed
+
+
+def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable:
+    """Table 三 from its rows. `by_order`: a row whose label matches no template row is placed by where it stands
+    when that leaves one choice (labels read by OCR)."""
     out = BuiltTable()
     width = len(APPLICATION_COLUMNS)
     columns = [c.key for c in APPLICATION_COLUMNS]
-    for row in rows:
+    keys = [match_label(row.label, APPLICATION_SIGNATURES) if row.values else None for row in rows]
+    guessed = _by_order(rows, keys) if by_order else {}
+    for index, row in enumerate(rows):
         if not row.values:
             continue
-        key = match_label(row.label, APPLICATION_SIGNATURES)
+        key = keys[index] or guessed.get(index)
+        if index in guessed:
+            label, meant = _short(row.label) or "（无标签）", row_label("applications", guessed[index])
+            out.notes.append(f"表三“{label}”行的标签经 OCR 识别不清，按其在表中的位置认作“{meant}”行。")
         if key is None and all(v is None for v in row.values):
             continue  # a header or spacer row with empty cells
         if key is None:

@@ -1,0 +1,295 @@
+"""Scanned pages read by OCR into what the PDF reader gives: positioned characters and ruling lines.
+
+Each page is straightened and its ruling lines found (engine.readers.raster). The grid those lines make gives the
+table cells, and each cell is read on its own:
+- every cell once with the Chinese model, which tells the label cells from the figures;
+- each figure three times with the English model, at two ink thresholds and two glyph heights.
+
+The reading most of the three agree on is the figure. Its confidence is that agreement times Tesseract's own: a
+figure the readings disagree on is read again at four more settings, and stays marked doubtful if they still do.
+
+Why per cell: read as a whole page, Tesseract drops a lone 0 between two rulings, which is most of a report's
+cells. Why no digit whitelist: with the LSTM models it makes Tesseract return nothing for a lone digit. The prose is
+read once, with the tables blanked out. Then everything goes to the same page builder as a PDF's characters
+(engine.readers.page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from engine.model import LOW_CONFIDENCE
+from engine.readers.grid import Char, Segment, build_grids
+from engine.readers.raster import ink, rulings, skew, straightened
+from engine.readers.speck import edge_ink, glyphs
+from engine.readers.tesseract import Deadline, Word, read_images
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# (ink threshold, glyph height in px) of the three readings of a figure
+READINGS = ((160, 32), (160, 40), (200, 32))
+AGAIN = ((140, 36), (180, 36), (180, 48), (200, 40))  # further settings for a figure the first three disagree on
+LOW = LOW_CONFIDENCE  # a figure read with less confidence than this is marked doubtful
+RULE_WIDTH_MM = 0.6  # a ruling as scanned, blur included: what is painted out
+DOUBT = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
+_FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
+_DASH = re.compile(r"[-—－–/\\]+")
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+PAPER = 180  # grey above this is paper, or what the red channel leaves of a seal
+LABEL_DPI = 200  # cells are read by the Chinese model at this resolution at least
+PROSE_DPI = 200  # and the prose at this one: a 150 dpi scan is scaled up first (more made it worse)
+
+
+@dataclass
+class ReadCell:
+    """A table cell as read: its box in points, its text, and for a figure the confidence (0–1) of its reading."""
+
+    box: tuple[float, float, float, float]
+    text: str
+    confidence: float | None = None
+
+
+@dataclass
+class ScannedPage:
+    chars: list[Char]
+    rulings: list[Segment]
+    width: float  # points
+    height: float
+    angle: float  # the tilt it was straightened by, in degrees
+    cells: list[ReadCell] = field(default_factory=list)
+
+
+@dataclass
+class _Page:
+    """A page straightened, grey, its rulings painted out (one byte a pixel: 3.9 MB at 200 dpi; the colour scan
+    is let go once this is made)."""
+
+    unruled: Image.Image
+    dpi: float
+    angle: float
+    rulings: list[Segment]
+    cells: list[ReadCell]
+
+
+def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -> list[ScannedPage]:
+    """Each (image, dpi) page read: three Tesseract runs for the whole document, however many pages. `pages` may be
+    a generator: each colour page is let go once straightened."""
+    prepared = [_prepare(image, dpi) for image, dpi in pages]
+    _read_cells(prepared, deadline)
+    prose = _read_prose(prepared, deadline)
+    out = []
+    for page, words in zip(prepared, prose, strict=True):
+        scale = 72 / page.dpi
+        chars = _line_chars(words, scale)
+        for cell in page.cells:
+            if cell.text:
+                x0, top, x1, bottom = cell.box
+                cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+                chars.append(Char(cx - 1, cy - 1, cx + 1, cy + 1, cell.text))
+        width, height = page.unruled.size
+        out.append(ScannedPage(chars, page.rulings, width * scale, height * scale, page.angle, page.cells))
+    return out
+
+
+def _prepare(image: Image.Image, dpi: float) -> _Page:
+    grey = ink(image)
+    angle = skew(grey)
+    grey = straightened(grey, angle)
+    found = rulings(grey, dpi)
+    grids, _ = build_grids(found, [], [])
+    cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]
+    return _Page(_unruled(grey, found, dpi), dpi, angle, found, cells)
+
+
+def _unruled(grey: Image.Image, lines: list[Segment], dpi: float) -> Image.Image:
+    """The page with its ruling lines painted out, so a cell can be cropped close without a stub of its border
+    (a glyph standing near the border is cut by a wide inset)."""
+    from PIL import ImageDraw
+
+    page = grey.copy() if grey.mode == "L" else grey.convert("L")
+    draw = ImageDraw.Draw(page)
+    px, width = dpi / 72, max(3, round(dpi * RULE_WIDTH_MM / 25.4))
+    for line in lines:
+        if line.horizontal:
+            draw.line((line.start * px, line.pos * px, line.end * px, line.pos * px), fill=255, width=width)
+        else:
+            draw.line((line.pos * px, line.start * px, line.pos * px, line.end * px), fill=255, width=width)
+    return page
+
+
+def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
+    """A cell's inside, in pixels of the straightened page without its rulings."""
+    px = page.dpi / 72
+    x0, top, x1, bottom = box
+    return page.unruled.crop((round(x0 * px) + 1, round(top * px) + 1, round(x1 * px) - 1, round(bottom * px) - 1))
+
+
+def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
+    every = [(page, cell) for page in pages for cell in page.cells if cell.box[2] > cell.box[0]]
+    labels = read_images([_label_image(_crop(p, c.box), p.dpi) for p, c in every], "chi_sim", 6, deadline)
+    said: dict[int, list[Word]] = {}
+    for word in labels:
+        said.setdefault(word.image, []).append(word)
+    figures = []
+    for index, (page, cell) in enumerate(every):
+        lines: dict[tuple[int, int, int], list[str]] = {}
+        for word in said.get(index, []):
+            lines.setdefault(word.line, []).append(word.text)
+        text = "".join("".join(parts) for _, parts in sorted(lines.items()))
+        cell.text = text
+        # The Chinese model reads a lone figure as "5D", "6S" or even "了工" at times: a cell without two ideographs,
+        # or with three characters at most, may hold one (a short label's readings hold no figure and it stays).
+        if (len(_IDEOGRAPH.findall(text)) < 2 or len(text) <= 3) and not _DASH.fullmatch(text):
+            figures.append((page, cell))
+    weak = _read_figures(figures, READINGS, deadline, {})
+    # A figure the first readings did not agree on is read again at more settings, and all its readings vote.
+    _read_figures(weak, READINGS + AGAIN, deadline, {id(cell): cell for _, cell in weak})
+
+
+def _read_figures(
+    figures: list[tuple[_Page, ReadCell]],
+    settings: tuple[tuple[int, int], ...],
+    deadline: Deadline,
+    again: dict[int, ReadCell],
+) -> list[tuple[_Page, ReadCell]]:
+    """Each figure cell read at every (threshold, height) setting of `settings` and its reading voted on; the
+    figures whose vote stays under LOW returned (on a second round, `again`, nothing is)."""
+    images = []
+    placed: list[list[int | None]] = []  # each figure's readings: which image each is (None: no ink at that setting)
+    doubted: list[bool] = []  # a mark by the figure that may be a lost minus sign
+    signed: list[list[bool]] = []  # each reading: a minus sign found before the digits (and left out of the image)
+    for page, cell in figures:
+        crop = _crop(page, cell.box)
+        where: list[int | None] = []
+        doubt = False
+        kept_variants = []
+        for threshold, height in settings:
+            variant = glyphs(crop, page.dpi, threshold, height)
+            kept_variants.append(variant)
+            where.append(None if variant is None else len(images))
+            if variant is not None:
+                images.append(variant.image)
+                doubt = doubt or variant.doubt
+        placed.append(where)
+        doubted.append(doubt)
+        signed.append([variant is not None and variant.minus for variant in kept_variants])
+    by_image: dict[int, list[Word]] = {}
+    for word in read_images(images, "eng", 7, deadline):
+        by_image.setdefault(word.image, []).append(word)
+    weak = []
+    for (page, cell), where, doubt, minus in zip(figures, placed, doubted, signed, strict=True):
+        if all(index is None for index in where):  # no glyph at any setting: a blank cell, unless ink is cut off
+            cut = edge_ink(_crop(page, cell.box), page.dpi, settings[0][0])
+            cell.text, cell.confidence = "", 0.0 if cut else 1.0
+            continue
+        readings = []
+        for index, negative in zip(where, minus, strict=True):
+            words = sorted(by_image.get(index, []), key=lambda w: w.left) if index is not None else []
+            text = "".join(w.text for w in words).replace(",", "").replace("，", "").replace("−", "-").replace("—", "-")
+            text = "-" + text.lstrip("-") if negative else text
+            readings.append((text, min((w.confidence for w in words), default=0.0)))
+        chinese = cell.text
+        cell.text, cell.confidence = _vote(readings, chinese)
+        if doubt:
+            cell.confidence = min(cell.confidence, DOUBT)
+        elif cell.confidence < LOW and not again:
+            cell.text = chinese  # read again from what the Chinese model said
+            weak.append((page, cell))
+        elif cell.confidence < LOW and len(_IDEOGRAPH.findall(chinese)) >= 2:
+            cell.text, cell.confidence = chinese, None  # a short label ("合计"), not a figure read poorly
+    return weak
+
+
+def _vote(readings: list[tuple[str, float]], chinese: str) -> tuple[str, float]:
+    """The figure most readings agree on, and how far to trust it: Tesseract's own confidence, times the share of
+    the figures read that agree, squared (a reading that is no figure at all, "Q" for a 0, contradicts nothing; a figure
+    read otherwise even once does), halved when
+    only one reading found it."""
+    figures = [(text, conf) for text, conf in readings if _FIGURE.fullmatch(text)]
+    if not figures:  # no figure: a label the Chinese model read poorly, or a figure unread (flagged)
+        return (chinese if _IDEOGRAPH.search(chinese) or _FIGURE.fullmatch(chinese) else ""), 0.0
+    counts = Counter(text for text, _ in figures)
+    best, agreeing = counts.most_common(1)[0]
+    confs = [conf for text, conf in figures if text == best]
+    trust = sum(confs) / len(confs) * (agreeing / len(figures)) ** 2 * min(1.0, agreeing / 2)
+    return best, round(trust, 3)
+
+
+def _label_image(crop: Image.Image, dpi: float) -> Image.Image:
+    """A cell for the Chinese model: grey as scanned (thresholding or dusting would take the dots off its
+    characters), at LABEL_DPI at least, on a white margin."""
+    from PIL import ImageOps
+
+    return ImageOps.expand(_at_least(_cleared(crop), dpi, LABEL_DPI), border=16, fill=255)
+
+
+def _cleared(image: Image.Image) -> Image.Image:
+    """What is left of a seal and the paper's grey made white, and single specks taken out (a 3 px median keeps a
+    character's strokes, which are wider at 150 dpi and up)."""
+    from PIL import ImageFilter
+
+    return image.point(lambda v: 255 if v > PAPER else v).filter(ImageFilter.MedianFilter(3))
+
+
+def _at_least(image: Image.Image, dpi: float, wanted: float) -> Image.Image:
+    from PIL import Image
+
+    if dpi >= wanted * 0.95:
+        return image
+    factor = wanted / dpi
+    return image.resize((round(image.size[0] * factor), round(image.size[1] * factor)), Image.Resampling.LANCZOS)
+
+
+def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
+    """Each page's words outside the tables: the tables and rulings painted out, the rest read as a page."""
+    from PIL import ImageDraw
+
+    images = []
+    for page in pages:
+        blanked = _cleared(page.unruled)
+        draw = ImageDraw.Draw(blanked)
+        px = page.dpi / 72
+        for cell in page.cells:
+            x0, top, x1, bottom = cell.box
+            draw.rectangle((x0 * px - 3, top * px - 3, x1 * px + 3, bottom * px + 3), fill=255)
+        images.append(_at_least(blanked, page.dpi, PROSE_DPI))
+    words = read_images(images, "chi_sim", 3, deadline)
+    out: list[list[Word]] = [[] for _ in pages]
+    for word in words:
+        if 0 <= word.image < len(out):
+            page = pages[word.image]
+            factor = images[word.image].size[0] / page.unruled.size[0]
+            if factor != 1:  # back to the page's own pixels
+                word = replace(word, left=round(word.left / factor), top=round(word.top / factor),
+                               width=round(word.width / factor), height=round(word.height / factor))  # fmt: skip
+            out[word.image].append(word)
+    return out
+
+
+def _line_chars(words: list[Word], scale: float) -> list[Char]:
+    """Words as characters, each word's box shared out evenly (the line builder needs only where each stands). The
+    words of one Tesseract line share the line's middle top and bottom: one word boxed across two lines would
+    otherwise join them."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    chars = []
+    for members in lines.values():
+        top = sorted(w.top for w in members)[len(members) // 2] * scale
+        bottom = sorted(w.top + w.height for w in members)[len(members) // 2] * scale
+        members.sort(key=lambda w: w.left)
+        for word, following in zip(members, [*members[1:], None], strict=True):
+            width = word.width
+            if following is not None and following.left - (word.left + width) < (bottom - top) / scale:
+                width = following.left - word.left  # Chinese words run on: no gap, no space between them
+            step = width / len(word.text)
+            chars += [
+                Char((word.left + i * step) * scale, top, (word.left + (i + 1) * step) * scale, bottom, ch)
+                for i, ch in enumerate(word.text)
+            ]
+    return chars

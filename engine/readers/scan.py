@@ -1,0 +1,159 @@
+"""Scans: a PDF of page images (the stamped 盖章扫描件) and photos or scans saved as PNG, JPEG or TIFF.
+
+The pages are read by OCR (engine.readers.ocr) into characters and rulings, then go through the same page builder,
+page stitching and report assembly as a PDF's text. Every table cell read by OCR is marked in the model: its
+anchor says `source: "ocr"` and, for a figure, the reading's `confidence`. Without the `ocr` extra (Pillow) and
+Tesseract with its Chinese model, a scan gets `no-text` (a PDF) or `unsupported` (an image), and one sentence on
+what to install or submit instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engine.errors import ErrorCode, ReadError
+from engine.limits import current
+from engine.model import Report
+from engine.readers.assemble import build_report
+from engine.readers.base import make_source
+from engine.readers.blocks import parse_blocks
+from engine.readers.grid import GridTooLarge
+from engine.readers.page import layout_page, stitch
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from engine.readers.ocr import ScannedPage
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+RENDER_DPI = 200  # a PDF's page images are drawn at this resolution before they are read
+DEFAULT_DPI = 200  # an image that states no resolution is taken to be a scan at this one
+# A report is 5–15 pages; a scan of more is read at about 4 s a page, past the file's time limit, so it is refused
+# before any page is read.
+MAX_PAGES = 40
+MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million; more is not a page
+# The OCR may use this share of the file's time limit; the rest is for the rules.
+TIME_SHARE = 0.8
+
+
+def ocr_ready() -> bool:
+    """Whether scans can be read here: Pillow (the `ocr` extra) and Tesseract with Chinese and English models."""
+    try:
+        import PIL  # noqa: F401
+    except ImportError:
+        return False
+    from engine.readers.tesseract import available
+
+    return available()
+
+
+class ImageReader:
+    format = "image"
+    suffixes = IMAGE_SUFFIXES
+
+    def read(self, path: Path, data: bytes) -> Report:
+        if not ocr_ready():
+            raise ReadError(ErrorCode.unsupported, "error.needs-ocr", suffix=path.suffix.lower() or "image")
+        count, pages = _image_pages(data)
+        return read_scan(path, data, pages, "image", count)
+
+
+def read_scanned_pdf(path: Path, data: bytes) -> Report:
+    """A PDF without a text layer, read by OCR; `no-text` (with the install hint) when OCR is not set up here."""
+    if not ocr_ready():
+        raise ReadError(ErrorCode.no_text)
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        count = len(document)
+        if count > MAX_PAGES:
+            raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
+
+        def pages() -> Iterator[tuple[Image.Image, float]]:
+            for number in range(count):
+                page = document[number]
+                # in colour: a red seal goes by its red channel (engine.readers.raster.ink)
+                yield page.render(scale=RENDER_DPI / 72).to_pil().convert("RGB"), RENDER_DPI
+                page.close()
+
+        return read_scan(path, data, pages(), "pdf", count)
+    finally:
+        document.close()
+
+
+def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]:
+    """How many pages (frames) the image holds, and each page decoded in turn (a multi-page TIFF is not held whole)."""
+    from io import BytesIO
+
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    def failed(exc: Exception) -> ReadError:
+        if isinstance(exc, Image.DecompressionBombError):
+            return ReadError(ErrorCode.too_large, size=f"> {MAX_PIXELS:,} pixels", limit=f"{MAX_PIXELS:,} pixels")
+        return ReadError(ErrorCode.unreadable, detail=f"not an image: {exc}")
+
+    errors = (Image.DecompressionBombError, UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError)
+    try:
+        image = Image.open(BytesIO(data))
+        count = getattr(image, "n_frames", 1)
+    except errors as exc:
+        raise failed(exc) from None
+    if count > MAX_PAGES:
+        raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
+
+    def pages() -> Iterator[tuple[Image.Image, float]]:
+        try:
+            for frame in ImageSequence.Iterator(image):
+                if frame.size[0] * frame.size[1] > MAX_PIXELS:  # known from the header, before any pixel is decoded
+                    raise ReadError(ErrorCode.too_large, size=f"{frame.size[0]}×{frame.size[1]} pixels",
+                                    limit=f"{MAX_PIXELS:,} pixels")  # fmt: skip
+                dpi = frame.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
+                dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DEFAULT_DPI
+                yield frame.convert("RGB"), dpi
+        except errors as exc:
+            raise failed(exc) from None
+
+    return count, pages()
+
+
+def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]], fmt: str, count: int) -> Report:
+    from engine.readers.ocr import read_pages
+    from engine.readers.tesseract import Deadline
+
+    scanned = read_pages(pages, Deadline(current().timeout * TIME_SHARE))
+    laid = []
+    for number, page in enumerate(scanned, start=1):
+        try:
+            laid.append(layout_page(page.chars, page.rulings, [], page.width, page.height, number))
+        except GridTooLarge as exc:
+            what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
+            raise ReadError(ErrorCode.too_large, "error.pdf-too-complex", what=what, what_zh=what_zh, limit="") from exc
+    blocks = stitch(laid)
+    if not any(b.compact for b in blocks):
+        raise ReadError(ErrorCode.no_text, "error.scan-no-text")
+    doc = parse_blocks(blocks)
+    doc.ocr = True
+    report = build_report(doc, make_source(path, data, fmt, pages=count))  # type: ignore[arg-type]
+    _mark(report, scanned)
+    report.notes.append("本报告为扫描件，文字和表格数字经 OCR 识别；置信度较低的单元格已标出，请对照原件核对。")
+    return report
+
+
+def _mark(report: Report, scanned: list[ScannedPage]) -> None:
+    """Each table cell read by OCR marked as such, a figure with its reading's confidence: the cell read at the
+    centre of the anchor's box on the anchor's page."""
+    for anchor in report.cell_anchors.values():
+        anchor.source = "ocr"
+        if anchor.page is None or anchor.box is None or not 1 <= anchor.page <= len(scanned):
+            continue
+        page = scanned[anchor.page - 1]
+        left, top, right, bottom = anchor.box
+        cx, cy = (left + right) / 2 * page.width, (top + bottom) / 2 * page.height
+        for cell in page.cells:
+            x0, y0, x1, y1 = cell.box
+            if x0 <= cx <= x1 and y0 <= cy <= y1:
+                anchor.confidence = cell.confidence
+                break

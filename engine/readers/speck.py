@@ -1,0 +1,152 @@
+"""A cell's ink without the scan's dust: what is left of a cell crop once specks and ruling stubs are gone.
+
+The crop is thresholded and cut into connected blots of ink (8-neighbourhood). A blot that touches the crop's edge
+is a stub of a ruling. A blot much smaller than the biggest is dust. The small blots kept are a decimal point
+(low, between two digits) and a minus sign (flat, at mid-height, before them; said apart, not drawn). What remains
+is cropped to its box and scaled so that a glyph is `height` pixels tall, on a white canvas a few glyphs wide.
+Tesseract reads a lone digit on such a canvas; cropped tight, it often drops it.
+Pure Python on bytes: a cell is a few thousand pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+DUST = 0.12  # a blot under this share of the biggest blot's ink is dust
+DUST_MM = 0.25  # and a blot under this square is dust whatever the others
+GLYPH_MM = 1.0  # a printed figure is at least this tall (a 10.5 pt digit is 2.6 mm)
+
+
+@dataclass
+class _Blot:
+    pixels: list[int]
+    edge: bool
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+
+def _blots(data: bytearray, width: int, height: int) -> list[_Blot]:
+    seen = bytearray(len(data))
+    out = []
+    start = data.find(0)
+    while start != -1:
+        if not seen[start]:
+            seen[start] = 1
+            stack, pixels, edge = [start], [], False
+            while stack:
+                p = stack.pop()
+                pixels.append(p)
+                y, x = divmod(p, width)
+                if x == 0 or y == 0 or x == width - 1 or y == height - 1:
+                    edge = True
+                for q in (p - width - 1, p - width, p - width + 1, p - 1, p + 1, p + width - 1, p + width,
+                          p + width + 1):  # fmt: skip
+                    if 0 <= q < len(data) and not data[q] and not seen[q] and abs(q % width - x) <= 1:
+                        seen[q] = 1
+                        stack.append(q)
+            xs = [p % width for p in pixels]
+            ys = [p // width for p in pixels]
+            out.append(_Blot(pixels, edge, min(xs), max(xs), min(ys), max(ys)))
+        start = data.find(0, start + 1)
+    return out
+
+
+@dataclass
+class Glyphs:
+    image: Image.Image
+    # A flat mark near the figure's left that was not taken for a minus sign: the sign may be lost.
+    doubt: bool = False
+    # A minus sign stood before the digits. It is left out of the image: scaled with the digits, a hyphen is a speck
+    # Tesseract skips.
+    minus: bool = False
+
+
+def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int | None, keep_all: bool = False) -> Glyphs | None:
+    """The crop's glyphs, clean, scaled to `height` px (None: as they are) on a white canvas; None when the cell holds
+    no ink. `keep_all` keeps every blot that is not dust or a ruling stub (a label's strokes are many small blots)."""
+    from PIL import Image
+
+    width, tall = crop.size
+    if width < 3 or tall < 3:
+        return None
+    data = bytearray(crop.point(lambda v: 255 if v > threshold else 0).tobytes())
+    blots = [b for b in _blots(data, width, tall) if not b.edge]
+    dust = max(3, round((DUST_MM / 25.4 * dpi) ** 2))
+    if not blots:
+        return None
+    biggest = max(blots, key=lambda b: len(b.pixels))
+    if len(biggest.pixels) < dust or max(b.bottom - b.top for b in blots) + 1 < GLYPH_MM / 25.4 * dpi:
+        return None  # dust only: no blot is as tall as the smallest printed figure
+    doubt, minus = False, None
+    if keep_all:
+        kept = [b for b in blots if len(b.pixels) >= dust]
+    else:
+        floor = max(dust, DUST * len(biggest.pixels))
+        tall_enough = 0.5 * (biggest.bottom - biggest.top)
+        kept = [b for b in blots if len(b.pixels) >= floor and b.bottom - b.top >= tall_enough]
+        small = [b for b in blots if b not in kept and len(b.pixels) >= 2]
+        points, minus = _marks(kept, small)
+        doubt = _dash_left(kept, [b for b in small if b not in points and b is not minus])
+        kept += points
+    clean = bytearray(b"\xff" * len(data))
+    for blot in kept:
+        for p in blot.pixels:
+            clean[p] = 0
+    left, right = min(b.left for b in kept), max(b.right for b in kept)
+    top, bottom = min(b.top for b in kept), max(b.bottom for b in kept)
+    image = Image.frombytes("L", (width, tall), bytes(clean)).crop((left, top, right + 1, bottom + 1))
+    if height is None:
+        return Glyphs(image, doubt, minus is not None)
+    scale = height / max(1, image.size[1])
+    image = image.resize((max(1, round(image.size[0] * scale)), height), Image.Resampling.LANCZOS)
+    margin = height // 2
+    canvas = Image.new("L", (max(image.size[0] + 2 * margin, 6 * height), height + 2 * margin), 255)
+    canvas.paste(image, ((canvas.size[0] - image.size[0]) // 2, margin))
+    return Glyphs(canvas, doubt, minus is not None)
+
+
+def _marks(digits: list[_Blot], small: list[_Blot]) -> tuple[list[_Blot], _Blot | None]:
+    """The small blots that belong to a figure: decimal points (low, between two digits) and a minus sign (flat,
+    at mid-height, just before the digits)."""
+    left, right = min(b.left for b in digits), max(b.right for b in digits)
+    top, bottom = min(b.top for b in digits), max(b.bottom for b in digits)
+    middle, tall = (top + bottom) / 2, bottom - top
+    points = [b for b in small if left < b.left and b.right < right and b.top > middle and b.bottom <= bottom + 1]
+    dashes = [
+        b
+        for b in small
+        if left - tall * 0.8 <= b.right < left
+        and b.right - b.left + 1 >= max(1.3 * (b.bottom - b.top + 1), 0.2 * tall)  # blurred, a hyphen is fat
+        and abs((b.top + b.bottom) / 2 - middle) <= 0.3 * tall
+    ]
+    return points, max(dashes, key=lambda b: b.right, default=None)
+
+
+def _dash_left(kept: list[_Blot], left_out: list[_Blot]) -> bool:
+    """Whether a mark wider than tall stands near the figure's left at mid-height, yet was not taken for a minus."""
+    left = min(b.left for b in kept)
+    top, bottom = min(b.top for b in kept), max(b.bottom for b in kept)
+    middle, tall = (top + bottom) / 2, bottom - top
+    return any(
+        left - tall <= b.right < left
+        and b.right - b.left + 1 >= max(1.2 * (b.bottom - b.top + 1), 0.15 * tall)  # not a speck
+        and abs((b.top + b.bottom) / 2 - middle) <= 0.3 * tall
+        for b in left_out
+    )
+
+
+def edge_ink(crop: Image.Image, dpi: float, threshold: int) -> bool:
+    """Whether ink that is not a ruling's stub touches the crop's edge: a cell that reads blank for it (its glyph cut
+    by the inset, or joined to a ruling by a speck) is not trusted to be blank."""
+    width, tall = crop.size
+    if width < 3 or tall < 3:
+        return False
+    data = bytearray(crop.point(lambda v: 255 if v > threshold else 0).tobytes())
+    stub = max(3, round(dpi / 50))
+    return any(b.edge and min(b.right - b.left, b.bottom - b.top) > stub for b in _blots(data, width, tall))

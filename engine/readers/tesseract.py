@@ -1,0 +1,143 @@
+"""Tesseract (Debian's `tesseract-ocr` with `tesseract-ocr-chi-sim`), run as a command over many images at once.
+
+Why the command and not a binding: a scanned page needs two or three runs over a few hundred small images; one
+process reads them all from a list file, and a process is what the file's time limit can kill whole (its own process
+group, killed with everything it started). Its models ship in the Debian packages; nothing is downloaded. One
+thread per run (OMP_THREAD_LIMIT=1): the batch already runs one worker per core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engine.errors import ErrorCode, ReadError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word Tesseract read: which image (0-based), its box in that image's pixels, its text and confidence (0–1)."""
+
+    image: int
+    left: int
+    top: int
+    width: int
+    height: int
+    line: tuple[int, int, int]  # block, paragraph, line: words of one line share it
+    text: str
+    confidence: float
+
+
+@cache
+def languages() -> frozenset[str]:
+    """The languages the installed Tesseract has models for (empty when there is no Tesseract)."""
+    command = shutil.which("tesseract")
+    if command is None:
+        return frozenset()
+    try:
+        out = subprocess.run([command, "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(line.strip() for line in out.splitlines()[1:] if line.strip())
+
+
+def available() -> bool:
+    return {"chi_sim", "eng"} <= languages()
+
+
+class Deadline:
+    """The time left of a file's limit, shared by every run on that file."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+        self.seconds = seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+
+def read_images(images: list[Image.Image], lang: str, psm: int, deadline: Deadline) -> list[Word]:
+    """Every word Tesseract finds in each image, in one run."""
+    if not images:
+        return []
+    with tempfile.TemporaryDirectory(prefix="nianbao-ocr-") as folder:
+        work = Path(folder)
+        names = []
+        for index, image in enumerate(images):
+            name = work / f"{index:05d}.png"
+            image.save(name, compress_level=1)
+            names.append(str(name))
+        listing = work / "images.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        out = _run(["tesseract", str(listing), "-", "-l", lang, "--psm", str(psm), "tsv"], work, deadline)
+    return _words(out)
+
+
+def _run(args: list[str], work: Path, deadline: Deadline) -> str:
+    left = deadline.left()
+    if left <= 0:
+        raise ReadError(ErrorCode.timeout, seconds=f"{deadline.seconds:g}")
+    process = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=work,
+        start_new_session=True,  # its own process group, killed whole
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    try:
+        out, err = process.communicate(timeout=left)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise ReadError(ErrorCode.timeout, seconds=f"{deadline.seconds:g}") from None
+    finally:
+        if process.poll() is None:
+            _kill_group(process)
+    if process.returncode != 0:
+        detail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit {process.returncode}"]
+        raise ReadError(ErrorCode.unreadable, "error.ocr-failed", detail=detail[0][:200])
+    return out.decode("utf-8", errors="replace")
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def _words(tsv: str) -> list[Word]:
+    words = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        try:
+            words.append(
+                Word(
+                    image=int(row["page_num"]) - 1,
+                    left=int(row["left"]),
+                    top=int(row["top"]),
+                    width=int(row["width"]),
+                    height=int(row["height"]),
+                    line=(int(row["block_num"]), int(row["par_num"]), int(row["line_num"])),
+                    text=text,
+                    confidence=max(0.0, min(1.0, float(row["conf"]) / 100)),
+                )
+            )
+        except (KeyError, ValueError):
+            continue
+    return words

@@ -1,0 +1,163 @@
+"""Scans read by OCR (engine.readers.scan, engine.readers.ocr): our own PDFs printed, sealed and scanned
+(engine.testing.scan) come out as the text PDF's report, and every table cell is either read right or marked
+doubtful. Needs Pillow and Tesseract with its Chinese and English models (Debian: tesseract-ocr,
+tesseract-ocr-chi-sim); the tests skip with that reason without them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+
+import pytest
+
+pytest.importorskip("PIL", reason="Pillow is not installed (the ocr extra)")
+
+from engine.errors import ErrorCode, ReadError
+from engine.readers.normalize import parse_cell
+from engine.readers.ocr import LOW, read_pages
+from engine.readers.pdf import PdfReader
+from engine.readers.scan import RENDER_DPI, ImageReader, ocr_ready
+from engine.readers.tesseract import Deadline, read_images
+from engine.schemas import REPORT, schema_errors
+from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    not ocr_ready(), reason="Tesseract with chi_sim and eng is not installed (apt install tesseract-ocr-chi-sim)"
+)
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _truth(pdf):
+    report = PdfReader().read(pdf, pdf.read_bytes())
+    return report, {
+        key: (anchor, report.table(key.split(":")[0])[key.split(":")[1]][key.split(":")[2]])
+        for key, anchor in report.cell_anchors.items()
+        if anchor.page and anchor.box
+    }
+
+
+@pytest.fixture(scope="module", params=[("2019-nanyu", 150, 3.0), ("2021-qinghe", 200, 1.0)], ids=str)
+def scanned(request, tmp_path_factory):
+    """A fixture scanned, sealed and tilted; its pages as read by OCR, and the report the reader makes of it."""
+    name, dpi, skew = request.param
+    pdf = FIXTURES / f"{name}.pdf"
+    pages = scanned_pages(pdf.read_bytes(), ScanSpec(dpi=dpi, skew=skew, seed=dpi))
+    scan = tmp_path_factory.mktemp("scan") / f"{name}-scan.pdf"
+    scan.write_bytes(scanned_pdf(pages, dpi))
+    return pdf, scan
+
+
+def _cells_read(scan):
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(scan.read_bytes())
+    pages = [(document[i].render(scale=RENDER_DPI / 72).to_pil(), RENDER_DPI) for i in range(len(document))]
+    return read_pages(pages, Deadline(300))
+
+
+def test_every_figure_is_read_right_or_marked_doubtful(scanned):
+    pdf, scan = scanned
+    _report, truth = _truth(pdf)
+    read = _cells_read(scan)
+    right, wrong, figures = 0, [], 0
+    signed = 0
+    for key, (anchor, value) in truth.items():
+        if not isinstance(value, int | float):
+            continue
+        figures += 1
+        page = read[anchor.page - 1]
+        left, top, r, bottom = anchor.box
+        cx, cy = (left + r) / 2 * page.width, (top + bottom) / 2 * page.height
+        cell = next(c for c in page.cells if c.box[0] <= cx <= c.box[2] and c.box[1] <= cy <= c.box[3])
+        if parse_cell(cell.text) == value:
+            right += 1
+            signed += isinstance(value, int) and value < 0
+        else:
+            wrong.append((key, value, cell.text, cell.confidence))
+    assert figures > 150
+    assert right / figures >= 0.995, wrong
+    assert all(confidence is not None and confidence < LOW for *_, confidence in wrong), wrong
+    if "2019" in pdf.name:
+        assert signed >= 1  # a change from the year before, read with its minus sign
+
+
+def test_a_scanned_pdf_reads_as_the_report_it_was_printed_from(scanned, run):
+    pdf, scan = scanned
+    truth, cells = _truth(pdf)
+    code, out, err = run("parse", scan)
+    assert code == 0, err
+    model = json.loads(out)
+    assert schema_errors(model, REPORT) == []
+    assert model["source"]["format"] == "pdf" and model["source"]["pages"] == truth.source.pages
+    assert (model["template"], model["year"], model["agency"]) == (truth.template, truth.year, truth.agency)
+    assert [s["key"] for s in model["sections"]] == [s.key.value for s in truth.sections]
+    anchors = model["cell_anchors"]
+    assert anchors and all(a["source"] == "ocr" for a in anchors.values())
+    # A row the template lacks is keyed by its label, which OCR may read otherwise: the template's rows are compared.
+    template_cells = {key: value for key, (_anchor, value) in cells.items() if ":extra." not in key}
+    right = doubtful = 0
+    for key, value in template_cells.items():
+        table, row, column = key.split(":")
+        right += model[table].get(row, {}).get(column) == value
+        doubtful += (anchors.get(key, {}).get("confidence") or 1) < LOW
+    assert right + doubtful >= len(template_cells) and right / len(template_cells) >= 0.98
+    # a money amount's decimal point, a change's sign: read right or marked doubtful
+    for column, value in truth.proactive["fees"].items():
+        anchor = anchors.get(f"proactive:fees:{column}") or {}
+        assert model["proactive"]["fees"].get(column) == value or (anchor.get("confidence") or 0) < LOW
+    assert any("OCR" in note for note in model["notes"])
+
+
+def test_a_check_of_a_scan_scores_it(scanned, run):
+    _pdf, scan = scanned
+    _code, out, _err = run("check", scan, "--format", "json", "--no-cache")
+    result = json.loads(out)["results"][0]
+    assert result.get("error") is None and result["score"] is not None
+    for finding in result["findings"]:  # what a finding rests on that OCR doubts is named in it
+        if finding.get("doubtful_cells"):
+            assert "OCR" in finding["message"]
+
+
+def test_a_multi_page_tiff_of_the_scan_reads_like_the_pdf(tmp_path):
+    from PIL import Image
+
+    pdf = FIXTURES / "2021-qinghe.pdf"
+    pages = scanned_pages(pdf.read_bytes(), ScanSpec(dpi=200, skew=1.5, seed=3))
+    tiff = tmp_path / "report.tif"
+    pages[0].save(tiff, save_all=True, append_images=pages[1:], dpi=(200, 200), compression="tiff_deflate")
+    report = ImageReader().read(tiff, tiff.read_bytes())
+    truth = PdfReader().read(pdf, pdf.read_bytes())
+    assert report.source.format == "image" and report.source.pages == len(pages)
+    assert (report.template, report.year, report.agency) == (truth.template, truth.year, truth.agency)
+    assert [s.key for s in report.sections] == [s.key for s in truth.sections]
+    assert isinstance(Image.open(tiff).n_frames, int)
+
+
+def test_an_image_that_is_no_image_or_too_big_is_refused_with_a_code(tmp_path):
+    from PIL import Image
+
+    with pytest.raises(ReadError) as broken:
+        ImageReader().read(tmp_path / "x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    assert broken.value.code is ErrorCode.unreadable
+    huge = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(huge, "PNG")  # 81 million pixels, a few kilobytes
+    with pytest.raises(ReadError) as big:
+        ImageReader().read(tmp_path / "big.png", huge.getvalue())
+    assert big.value.code is ErrorCode.too_large
+
+
+def test_tesseract_past_the_deadline_is_a_timeout_and_leaves_no_process():
+    from PIL import Image
+
+    with pytest.raises(ReadError) as late:
+        read_images([Image.new("L", (64, 32), 255)], "eng", 7, Deadline(0))
+    assert late.value.code is ErrorCode.timeout
+    with pytest.raises(ReadError) as cut:
+        read_images([Image.new("L", (2400, 3200), 255)] * 40, "chi_sim", 3, Deadline(0.5))
+    assert cut.value.code is ErrorCode.timeout
+    children = subprocess.run(["pgrep", "-P", str(os.getpid()), "-x", "tesseract"], capture_output=True, text=True)
+    assert children.stdout.split() == []  # killed with its process group and waited for
