@@ -2,7 +2,8 @@
 
     python benchmarks/ocr.py [--seeds N]
 
-Each PDF fixture of tests/fixtures is scanned (engine.testing.scan: 150 and 200 dpi, 1–3° skew, speckle, blur, a
+Each PDF fixture of tests/fixtures and tests/fixtures/patterns (a Chromium-printed page with other fonts, money
+printed with its unit, 无 and 〇 cells, …) is scanned (engine.testing.scan: 150 and 200 dpi, 1–3° skew, speckle, blur, a
 red seal over the tables) with N seeds, and the scan read page by page on one core. The truth of each cell is the
 text PDF's own reading: a cell is right when the scan's figure equals it. A wrong cell is `flagged` when its
 confidence is under LOW (engine.readers.ocr); `unflagged` counts the wrong ones that are not, which are what a
@@ -76,7 +77,8 @@ def main() -> None:
     args = parser.parse_args()
     total = {"cells": 0, "right": 0, "flagged": 0, "unflagged": 0, "alarms": 0, "seconds": 0.0, "pages": 0}
     print("fixture            dpi seed  cells  right   flagged unflagged  alarms  s/page")
-    for pdf in sorted((ROOT / "tests" / "fixtures").glob("*.pdf")):
+    fixtures = ROOT / "tests" / "fixtures"
+    for pdf in [*sorted(fixtures.glob("*.pdf")), *sorted((fixtures / "patterns").glob("*.pdf"))]:
         for dpi in (150, 200):
             for seed in range(args.seeds):
                 cells, right, flagged, unflagged, alarms, seconds, pages, wrong = measure(pdf, dpi, seed)

@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 # What to do with a kind of file Nianbao does not read, by its ending: one sentence each (error.unsupported-*).
 _UNSUPPORTED = {
     **dict.fromkeys((".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"), "image"),
-    **dict.fromkeys((".xls", ".xlsx", ".et", ".csv", ".ods"), "sheet"),
+    **dict.fromkeys((".csv",), "sheet"),
     **dict.fromkeys((".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"), "archive"),
 }
 

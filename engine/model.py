@@ -61,7 +61,7 @@ _HEADINGS_EN = {
     SectionKey.other_matters: "Other matters to report",
 }
 
-SourceFormat = Literal["pdf", "html", "docx", "txt", "json", "ofd", "image"]
+SourceFormat = Literal["pdf", "html", "docx", "txt", "json", "ofd", "image", "sheet"]
 
 
 class _Model(BaseModel):

@@ -61,7 +61,7 @@ def test_no_file_is_silently_left_out(tmp_path, run_json):
     folder.mkdir()
     shutil.copy(ROOT / "reports" / "2022-qinghe-natural-resources.txt", folder / "good.txt")
     kinds = {
-        "tables.xlsx": "电子表格",
+        "tables.csv": "电子表格",
         "all.rar": "zip",
         "memo.xyz": "不支持",
     }

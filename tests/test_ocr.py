@@ -40,13 +40,17 @@ def _truth(pdf):
     }
 
 
-@pytest.fixture(scope="module", params=[("2019-nanyu", 150, 3.0), ("2021-qinghe", 200, 1.0)], ids=str)
+# The two templates, and a portal page printed by Chromium (other fonts, a browser's stamp on every page).
+SCANS = [("2019-nanyu", 150, 3.0), ("2021-qinghe", 200, 1.0), ("patterns/browser-print", 150, 2.0)]
+
+
+@pytest.fixture(scope="module", params=SCANS, ids=str)
 def scanned(request, tmp_path_factory):
     """A fixture scanned, sealed and tilted; its pages as read by OCR, and the report the reader makes of it."""
     name, dpi, skew = request.param
     pdf = FIXTURES / f"{name}.pdf"
     pages = scanned_pages(pdf.read_bytes(), ScanSpec(dpi=dpi, skew=skew, seed=dpi))
-    scan = tmp_path_factory.mktemp("scan") / f"{name}-scan.pdf"
+    scan = tmp_path_factory.mktemp("scan") / f"{pdf.stem}-scan.pdf"
     scan.write_bytes(scanned_pdf(pages, dpi))
     return pdf, scan
 

@@ -31,7 +31,7 @@ def _vector_rulings(page_no: int):
         interpreter.process_page(page)
         if number == page_no:
             layout = device.get_result()
-            return [r for r in _page_objects(layout, layout.height)[1] if r.end - r.start > 20]
+            return [r for r in _page_objects(layout, layout.height)[1] if r.end - r.start > 10]
     raise AssertionError("no such page")
 
 

@@ -220,3 +220,13 @@ def test_each_built_in_reader_is_declared_as_its_class_declares_itself_and_loads
     loaded = out.strip().splitlines()[-1]
     for heavy in ("engine.readers.ofd", "engine.readers.docx", "engine.readers.html", "engine.readers.legacy"):
         assert f"'{heavy}'" not in loaded, heavy
+
+
+def test_section_six_is_found_when_a_character_of_its_heading_is_misread():
+    """OCR reads 报 as 鬼 at times: 六、其他需要…的事项 still heads section 六 (and nothing else does)."""
+    from engine.model import SectionKey
+    from engine.readers.layout import match_heading
+
+    assert match_heading("六、其他需要鬼告的事项")[0] is SectionKey.other_matters
+    assert match_heading("六、其他需要报告的事项")[0] is SectionKey.other_matters
+    assert match_heading("其他需要说明的是，本年度未收取费用。") is None

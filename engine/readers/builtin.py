@@ -44,6 +44,7 @@ BUILT_IN = (
     Deferred("doc", (".doc", ".wps", ".rtf", ".odt"), "engine.readers.legacy", "LegacyWordReader"),
     Deferred("ofd", (".ofd",), "engine.readers.ofd", "OfdReader"),
     Deferred("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "engine.readers.scan", "ImageReader"),
+    Deferred("sheet", (".xlsx", ".xls", ".et", ".ods"), "engine.readers.sheet", "SheetReader"),
 )
 
 

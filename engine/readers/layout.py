@@ -28,7 +28,7 @@ def _classify(rest: str) -> SectionKey | None:
     """The section a heading's words name (numbering aside: variants and renumbered reports exist)."""
     if rest.startswith("总体情况") or rest == "概述":
         return SectionKey.overview
-    if "其他需要报告" in rest:
+    if "其他需要报告" in rest or (rest.startswith("其他需要") and rest.endswith("事项")):  # OCR: 报 read as 鬼
         return SectionKey.other_matters
     if "问题" in rest and any(w in rest for w in ("改进", "整改", "措施", "存在")):
         return SectionKey.problems

@@ -39,6 +39,8 @@ RULE_WIDTH_MM = 0.6  # a ruling as scanned, blur included: what is painted out
 DOUBT = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
 _FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
 _DASH = re.compile(r"[-—－–/\\]+")
+# What the Chinese model makes of full-width brackets: angle brackets, which a report's names never hold.
+_BRACKETS = str.maketrans({"〈": "（", "〉": "）"})
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 PAPER = 180  # grey above this is paper, or what the red channel leaves of a seal
 LABEL_DPI = 200  # cells are read by the Chinese model at this resolution at least
@@ -140,7 +142,7 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
         lines: dict[tuple[int, int, int], list[str]] = {}
         for word in said.get(index, []):
             lines.setdefault(word.line, []).append(word.text)
-        text = "".join("".join(parts) for _, parts in sorted(lines.items()))
+        text = "".join("".join(parts) for _, parts in sorted(lines.items())).translate(_BRACKETS)
         cell.text = text
         # The Chinese model reads a lone figure as "5D", "6S" or even "了工" at times: a cell without two ideographs,
         # or with three characters at most, may hold one (a short label's readings hold no figure and it stays).
@@ -258,7 +260,7 @@ def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
             x0, top, x1, bottom = cell.box
             draw.rectangle((x0 * px - 3, top * px - 3, x1 * px + 3, bottom * px + 3), fill=255)
         images.append(_at_least(blanked, page.dpi, PROSE_DPI))
-    words = read_images(images, "chi_sim", 3, deadline)
+    words = [replace(w, text=w.text.translate(_BRACKETS)) for w in read_images(images, "chi_sim", 3, deadline)]
     out: list[list[Word]] = [[] for _ in pages]
     for word in words:
         if 0 <= word.image < len(out):

@@ -20,7 +20,15 @@ if TYPE_CHECKING:
 
 DARK = 160  # grey levels below this are ink
 MAX_SKEW = 3.0  # degrees either way a scan may be tilted
-RULE_MM = 8.0  # a run of ink at least this long is a ruling, not a character's stroke
+RULE_MM = 8.0  # a run of ink at least this long is a ruling, not a character's stroke (a title's may reach 7 mm)
+# A shorter vertical run is a ruling when both its ends meet horizontal rulings: the sides of one table row that a
+# page break left alone at the top of a page (a row is 6–8 mm tall). A title's stroke ends in white.
+SHORT_MM = 4.0
+MEET_MM = 0.5
+# A run shorter than LONG_MM must also be thin: a large bold title's strokes reach 8 mm but are 0.6–0.9 mm thick,
+# a table's rulings 0.1–0.3 mm (a thick outer border is long).
+LONG_MM = 15.0
+THIN_MM = 0.5
 
 
 def ink(page: Image.Image) -> Image.Image:
@@ -60,15 +68,26 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
 
     dark = page.point(lambda v: 255 if v < DARK else 0)
     shortest = max(8, round(RULE_MM / 25.4 * dpi))
+    short = max(6, round(SHORT_MM / 25.4 * dpi))
+    meet = MEET_MM / 25.4 * dpi
+    long, thin = LONG_MM / 25.4 * dpi, max(2.0, THIN_MM / 25.4 * dpi)
     scale = 72 / dpi
-    found = [
-        *(Segment(True, pos * scale, a * scale, b * scale) for pos, a, b in _lines(dark, shortest)),
-        *(
-            Segment(False, pos * scale, a * scale, b * scale)
-            for pos, a, b in _lines(dark.transpose(Image.Transpose.TRANSPOSE), shortest)
-        ),
+    across = [(pos, a, b) for pos, a, b, thick in _lines(dark, shortest) if b - a >= long or thick <= thin]
+    down = [
+        (pos, a, b)
+        for pos, a, b, thick in _lines(dark.transpose(Image.Transpose.TRANSPOSE), short)
+        if b - a >= long
+        or (thick <= thin and (b - a >= shortest or (_meets(across, pos, a, meet) and _meets(across, pos, b, meet))))
     ]
-    return found
+    return [
+        *(Segment(True, pos * scale, a * scale, b * scale) for pos, a, b in across),
+        *(Segment(False, pos * scale, a * scale, b * scale) for pos, a, b in down),
+    ]
+
+
+def _meets(across: list[tuple[float, int, int]], x: float, y: float, slack: float) -> bool:
+    """Whether a horizontal ruling passes within `slack` pixels of the point (x, y)."""
+    return any(abs(pos - y) <= slack and start - slack <= x <= end + slack for pos, start, end in across)
 
 
 def _runs(image: Image.Image, shortest: int) -> Iterator[tuple[int, int, int]]:
@@ -89,8 +108,9 @@ FILL = 0.95
 _RUN = re.compile(rb"\xff(?:\x00{0,%d}\xff)*" % GAP)
 
 
-def _lines(image: Image.Image, shortest: int) -> list[tuple[float, int, int]]:
-    """Runs on neighbouring rows that overlap joined into one line at their middle row: (row, start, end)."""
+def _lines(image: Image.Image, shortest: int) -> list[tuple[float, int, int, int]]:
+    """Runs on neighbouring rows that overlap joined into one line at their middle row: (row, start, end,
+    thickness in rows)."""
     open_lines: list[list[int]] = []  # [first row, last row, start, end]
     done: list[list[int]] = []
     for row, start, end in _runs(image, shortest):
@@ -105,4 +125,4 @@ def _lines(image: Image.Image, shortest: int) -> list[tuple[float, int, int]]:
             (still if line[1] >= row - 1 else done).append(line)
         open_lines = still
     done += open_lines
-    return sorted(((first + last) / 2, start, end) for first, last, start, end in done)
+    return sorted(((first + last) / 2, start, end, last - first + 1) for first, last, start, end in done)

@@ -1,0 +1,110 @@
+"""Spreadsheet attachments (.xlsx, .xls, .et, .ods): the statistical tables some organs send as a workbook.
+
+Read with python-calamine, which reads all four without LibreOffice. The sheets' rows become the same blocks a
+DOCX or HTML table gives (the cells of a row, left to right; a merged cell's text in its first cell), so the tables
+are mapped onto the template as from any other format. A row with one text cell is a line of text (a sheet's title
+or a heading such as 三、收到和处理政府信息公开申请情况). A workbook holds the tables, not the report's text: the model
+says so in its notes, and the section rules will find the sections missing. A workbook without the template's
+tables is not a report (`not-a-report`). Rows and columns are bounded.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from engine.errors import ErrorCode, ReadError
+from engine.model import Report
+from engine.readers.assemble import build_report
+from engine.readers.base import make_source
+from engine.readers.blocks import parse_blocks
+from engine.readers.raw import Block
+
+SUFFIXES = (".xlsx", ".xls", ".et", ".ods")
+MAX_ROWS = 2_000  # a report's three tables have about 60 rows
+MAX_COLUMNS = 60
+MAX_SHEETS = 20
+
+
+class SheetReader:
+    format = "sheet"
+    suffixes = SUFFIXES
+
+    def read(self, path: Path, data: bytes) -> Report:
+        blocks = sheet_blocks(data)
+        doc = parse_blocks(blocks)
+        report = build_report(doc, make_source(path, data, "sheet"))
+        if not (report.proactive or report.applications or report.review_litigation):
+            raise ReadError(ErrorCode.not_a_report)
+        report.notes.append("这是电子表格附件，只含统计表；报告正文请另行提交检查。")
+        return report
+
+
+def sheet_blocks(data: bytes) -> list[Block]:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a dependency; a broken install still says what the file is
+        raise ReadError(ErrorCode.unsupported, "error.unsupported-sheet", suffix="sheet") from None
+    try:
+        workbook = CalamineWorkbook.from_filelike(BytesIO(data))
+        blocks: list[Block] = []
+        for name in workbook.sheet_names[:MAX_SHEETS]:
+            sheet = workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
+            if len(rows) > MAX_ROWS:
+                raise ReadError(ErrorCode.too_large, size=f"> {MAX_ROWS} rows", limit=f"{MAX_ROWS} rows")
+            blocks += _rows(rows, sheet.merged_cell_ranges or [])
+    except ReadError:
+        raise
+    except Exception as exc:  # calamine raises its own errors for damaged or encrypted workbooks
+        raise ReadError(ErrorCode.unreadable, detail=f"not a readable workbook: {type(exc).__name__}: {exc}") from None
+    return blocks
+
+
+def _rows(rows: list[list[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Block]:
+    """Each row's cells that start in it (a merged cell once, at its top left), a table's rows cut to the table's
+    own width (a sheet is as wide as its widest table), and lines of text."""
+    covered: set[tuple[int, int]] = set()
+    ends: dict[tuple[int, int], int] = {}
+    for (r0, c0), (r1, c1) in merged:
+        r1, c1 = min(r1, MAX_ROWS), min(c1, MAX_COLUMNS)
+        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
+        ends[(r0, c0)] = c1
+    lines: list[tuple[int, list[tuple[int, str]]]] = []
+    for r, row in enumerate(rows):
+        cells = [(c, _text(value)) for c, value in enumerate(row[:MAX_COLUMNS]) if (r, c) not in covered]
+        if any(text for _, text in cells):
+            lines.append((r, cells))
+    blocks: list[Block] = []
+    table: list[tuple[int, list[tuple[int, str]]]] = []
+
+    def close() -> None:
+        if table:
+            right = max(ends.get((r, c), c) for r, cells in table for c, text in cells if text)
+            blocks.extend(Block(cells=[t for c, t in cells if c <= right], line=r + 1) for r, cells in table)
+            table.clear()
+
+    for r, cells in lines:
+        filled = [text for _, text in cells if text]
+        if len(filled) == 1 and not _is_figure(filled[0]):
+            close()
+            blocks.append(Block(text=filled[0], line=r + 1))
+        else:
+            table.append((r, cells))
+    close()
+    return blocks
+
+
+def _text(value: object) -> str:
+    """A cell as printed: a whole number without ".0", money as written."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value).strip()
+
+
+def _is_figure(text: str) -> bool:
+    return text.replace(".", "", 1).replace("-", "", 1).isdigit()

@@ -1,0 +1,70 @@
+"""Tables sent as a workbook (engine.readers.sheet): the statistical tables some organs attach as .xlsx, .xls, .et
+or .ods. Our own reports' tables written as a workbook the way the templates lay them out (merged cells merged,
+figures as numbers; engine.testing.sheets) read back cell for cell."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from engine.errors import ErrorCode, ReadError
+from engine.readers.pdf import PdfReader
+from engine.readers.sheet import SheetReader
+from engine.testing.sheets import report_xls, report_xlsx
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.mark.parametrize("writer", [report_xlsx, report_xls], ids=["xlsx", "xls"])
+@pytest.mark.parametrize("name", ["2019-nanyu", "2021-qinghe"])
+def test_a_workbook_of_the_tables_reads_every_cell(name, writer, tmp_path):
+    truth = PdfReader().read(FIXTURES / f"{name}.pdf", (FIXTURES / f"{name}.pdf").read_bytes())
+    data = writer(truth)
+    report = SheetReader().read(tmp_path / f"tables.{writer.__name__[-4:].lstrip('_')}", data)
+    assert report.source.format == "sheet" and report.template == truth.template
+    assert (report.proactive, report.applications, report.review_litigation) == (
+        truth.proactive,
+        truth.applications,
+        truth.review_litigation,
+    )
+    assert any("电子表格" in note for note in report.notes)
+    # WPS saves the same workbook as .et; what is inside decides, not the name
+    assert SheetReader().read(tmp_path / "tables.et", data).applications == truth.applications
+
+
+def test_a_checked_workbook_is_scored_on_its_tables(run, tmp_path):
+    truth = PdfReader().read(FIXTURES / "2021-qinghe.pdf", (FIXTURES / "2021-qinghe.pdf").read_bytes())
+    (tmp_path / "统计表.xlsx").write_bytes(report_xlsx(truth))
+    _code, out, _err = run("check", tmp_path, "--format", "json", "--no-cache")
+    result = json.loads(out)["results"][0]
+    assert result["error"] is None and result["report"]["applications"] == truth.to_json_dict()["applications"]
+    assert any(f["rule"].startswith("NB1") for f in result["findings"])  # the report's sections are not in it
+
+
+def test_an_excel_97_workbook_named_doc_is_read_as_the_workbook_it_is(run, tmp_path):
+    truth = PdfReader().read(FIXTURES / "2019-nanyu.pdf", (FIXTURES / "2019-nanyu.pdf").read_bytes())
+    (tmp_path / "统计表.doc").write_bytes(report_xls(truth))
+    _code, out, _err = run("check", tmp_path, "--format", "json", "--no-cache")
+    result = json.loads(out)["results"][0]
+    assert result["error"] is None and result["source"]["format"] == "sheet"
+    assert result["report"]["applications"] == truth.to_json_dict()["applications"]
+    assert any("SHEET" in note for note in result["report"]["notes"])  # the wrong ending is said
+
+
+def test_a_workbook_without_the_tables_or_a_damaged_one_is_refused_with_a_code(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名", "电话"])
+    book.active.append(["张三", 12345])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ReadError) as other:
+        SheetReader().read(tmp_path / "contacts.xlsx", out.getvalue())
+    assert other.value.code is ErrorCode.not_a_report
+    with pytest.raises(ReadError) as broken:
+        SheetReader().read(tmp_path / "tables.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    assert broken.value.code is ErrorCode.unreadable
