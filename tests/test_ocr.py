@@ -154,6 +154,22 @@ def test_an_image_that_is_no_image_or_too_big_is_refused_with_a_code(tmp_path):
     assert big.value.code is ErrorCode.too_large
 
 
+def test_a_page_of_a_dense_grid_is_refused_before_any_cell_is_read(tmp_path):
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(page)
+    for at in range(100, 1550, 6):
+        draw.line((at, 100, at, 2200), fill=0)
+    for at in range(100, 2200, 6):
+        draw.line((100, at, 1550, at), fill=0)
+    out = io.BytesIO()
+    page.save(out, "PNG", dpi=(200, 200))
+    with pytest.raises(ReadError) as dense:
+        ImageReader().read(tmp_path / "grid.png", out.getvalue())
+    assert dense.value.code is ErrorCode.too_large
+
+
 def test_tesseract_past_the_deadline_is_a_timeout_and_leaves_no_process():
     from PIL import Image
 

@@ -68,3 +68,19 @@ def test_a_workbook_without_the_tables_or_a_damaged_one_is_refused_with_a_code(t
     with pytest.raises(ReadError) as broken:
         SheetReader().read(tmp_path / "tables.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     assert broken.value.code is ErrorCode.unreadable
+
+
+def test_a_workbook_that_spans_a_billion_cells_costs_only_itself(run_json, tmp_path):
+    """Two cells far apart make the reader ask for the whole rectangle between them (512 GB): the worker's memory
+    limit stops it, and the batch goes on."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "统计表"
+    book.active.cell(row=1_000_000, column=16_000).value = 1
+    book.save(tmp_path / "huge.xlsx")
+    (tmp_path / "good.txt").write_text((ROOT / "reports" / "2022-qinghe-natural-resources.txt").read_text("utf-8"))
+    _code, result = run_json(tmp_path, "--no-cache")
+    by_name = {r["source"]["path"].rsplit("/", 1)[-1]: r for r in result["results"]}
+    assert by_name["good.txt"]["score"] is not None
+    assert by_name["huge.xlsx"]["error"]["code"] in {"unreadable", "too-large"}

@@ -128,7 +128,8 @@ def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
     """A cell's inside, in pixels of the straightened page without its rulings."""
     px = page.dpi / 72
     x0, top, x1, bottom = box
-    return page.unruled.crop((round(x0 * px) + 1, round(top * px) + 1, round(x1 * px) - 1, round(bottom * px) - 1))
+    left, upper = round(x0 * px) + 1, round(top * px) + 1
+    return page.unruled.crop((left, upper, max(left + 1, round(x1 * px) - 1), max(upper + 1, round(bottom * px) - 1)))
 
 
 def _read_cells(pages: list[_Page], deadline: Deadline) -> None:

@@ -19,7 +19,7 @@ from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
-from engine.readers.grid import GridTooLarge
+from engine.readers.grid import MAX_CELLS, MAX_RULINGS, GridTooLarge
 from engine.readers.page import layout_page, stitch
 
 if TYPE_CHECKING:
@@ -123,14 +123,17 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
     from engine.readers.ocr import read_pages
     from engine.readers.tesseract import Deadline
 
-    scanned = read_pages(pages, Deadline(current().timeout * TIME_SHARE))
-    laid = []
-    for number, page in enumerate(scanned, start=1):
-        try:
-            laid.append(layout_page(page.chars, page.rulings, [], page.width, page.height, number))
-        except GridTooLarge as exc:
-            what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
-            raise ReadError(ErrorCode.too_large, "error.pdf-too-complex", what=what, what_zh=what_zh, limit="") from exc
+    try:  # a page whose image makes thousands of "rulings" is no report page
+        scanned = read_pages(pages, Deadline(current().timeout * TIME_SHARE))
+        laid = [
+            layout_page(page.chars, page.rulings, [], page.width, page.height, number)
+            for number, page in enumerate(scanned, start=1)
+        ]
+    except GridTooLarge as exc:
+        what, what_zh, limit = (
+            ("ruling lines", "表格线", MAX_RULINGS) if exc.lines else ("table cells", "表格单元格", MAX_CELLS)
+        )
+        raise ReadError(ErrorCode.too_large, "error.pdf-too-complex", what=what, what_zh=what_zh, limit=limit) from exc
     blocks = stitch(laid)
     if not any(b.compact for b in blocks):
         raise ReadError(ErrorCode.no_text, "error.scan-no-text")
