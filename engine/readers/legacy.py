@@ -9,17 +9,15 @@ LibreOffice the file gets `unsupported` with the advice to save it as DOCX or PD
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
+from engine.readers.command import run_group
 from engine.readers.docx import DocxReader
 
 SUFFIXES = (".doc", ".wps", ".rtf", ".odt")
@@ -66,29 +64,9 @@ def convert(command: str, data: bytes, suffix: str, timeout: float) -> bytes:
             str(work / "out"),
             str(source),
         ]
-        process = subprocess.Popen(
-            args,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group: killed whole, helpers included
-            env={**os.environ, "HOME": folder},
-        )
-        try:
-            _, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            raise ReadError(ErrorCode.timeout, seconds=f"{timeout:g}") from None
-        finally:
-            if process.poll() is None:
-                _kill_group(process)
+        code, _out, err = run_group(args, timeout, env={**os.environ, "HOME": folder})
         produced = work / "out" / "report.docx"
-        if process.returncode != 0 or not produced.is_file():
+        if code != 0 or not produced.is_file():
             detail = (err or b"").decode(errors="replace").strip().splitlines()[-1:] or ["no DOCX produced"]
             raise ReadError(ErrorCode.unreadable, "error.conversion-failed", suffix=suffix, detail=detail[0][:200])
         return produced.read_bytes()
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)

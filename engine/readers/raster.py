@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 DARK = 160  # grey levels below this are ink
 MAX_SKEW = 3.0  # degrees either way a scan may be tilted
-RULE_MM = 8.0  # a run of ink at least this long is a ruling, not a character's stroke (a title's may reach 7 mm)
+RULE_MM = 8.0  # a run of ink at least this long is a ruling, not a body-text character's stroke (for titles, LONG_MM)
 # A shorter vertical run is a ruling when both its ends meet horizontal rulings: the sides of one table row that a
 # page break left alone at the top of a page (a row is 6–8 mm tall). A title's stroke ends in white.
 SHORT_MM = 4.0

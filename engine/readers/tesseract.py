@@ -8,12 +8,10 @@ thread per run (OMP_THREAD_LIMIT=1): the batch already runs one worker per core.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.errors import ErrorCode, ReadError
+from engine.readers.command import run_group
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -91,32 +90,14 @@ def _run(args: list[str], work: Path, deadline: Deadline) -> str:
     left = deadline.left()
     if left <= 0:
         raise ReadError(ErrorCode.timeout, seconds=f"{deadline.seconds:g}")
-    process = subprocess.Popen(
-        args,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=work,
-        start_new_session=True,  # its own process group, killed whole
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-    )
     try:
-        out, err = process.communicate(timeout=left)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        raise ReadError(ErrorCode.timeout, seconds=f"{deadline.seconds:g}") from None
-    finally:
-        if process.poll() is None:
-            _kill_group(process)
-    if process.returncode != 0:
-        detail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit {process.returncode}"]
+        code, out, err = run_group(args, left, cwd=work, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    except ReadError as exc:
+        raise ReadError(ErrorCode.timeout, seconds=f"{deadline.seconds:g}") from exc
+    if code != 0:
+        detail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit {code}"]
         raise ReadError(ErrorCode.unreadable, "error.ocr-failed", detail=detail[0][:200])
     return out.decode("utf-8", errors="replace")
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
 
 
 def _words(tsv: str) -> list[Word]:
