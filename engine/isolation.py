@@ -138,7 +138,9 @@ def run_all_isolated(
             for r in list(running):
                 done = r.receiver in ready or r.process.sentinel in ready or r.receiver.poll()
                 if done or cancelled or time.monotonic() >= r.deadline:
-                    outcomes[r.index] = Outcome("timeout", reason="cancelled") if cancelled else _collect(r, timeout)
+                    outcomes[r.index] = (
+                        Outcome("timeout", reason="cancelled") if cancelled else _collect(r, timeout, ended=done)
+                    )
                     _reap(r)
                     running.remove(r)
             if cancelled:
@@ -158,7 +160,11 @@ def _in_process(fn: Callable[[], Any]) -> Outcome:
         return Outcome("raised", reason=f"{type(exc).__name__}: {exc}")
 
 
-def _collect(r: _Running, timeout: float) -> Outcome:
+def _collect(r: _Running, timeout: float, ended: bool = False) -> Outcome:
+    if ended and not r.receiver.poll():
+        # Its sentinel says it ended, yet it may not be reaped, nor its pipe seen closed, for a moment (a large
+        # process takes a while to exit): that is not a timeout.
+        r.process.join(timeout=10)
     if r.receiver.poll():
         try:
             kind, payload = r.receiver.recv()
