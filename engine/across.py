@@ -22,7 +22,7 @@ from engine.lazy import Lazy
 from engine.model import Report
 from engine.result import FileResult, FindingResult, RuleResult, Status, fingerprint
 from engine.rule import Brief, CheckContext, Location
-from engine.template import column_label, row_label
+from engine.template import TABLES, column_label, row_label
 
 if TYPE_CHECKING:
     from engine.checker import ActiveRule, Checker
@@ -35,8 +35,6 @@ Fetch = Callable[[Any], bytes]
 # Runs each comparison somewhere safer than this process (engine.batch.across: a child process each, under a time
 # limit); one outcome per task, in order.
 Containment = Callable[[list[Callable[[], "AcrossOutcome"]]], list["AcrossOutcome"]]
-
-_TABLES = frozenset({"proactive", "applications", "review_litigation"})
 
 
 def pack(value: Any) -> bytes:
@@ -217,7 +215,7 @@ def locate(report: Report, location: Location) -> None:
         anchor = (report.anchor(f"{section}.{row}") if row else None) or report.anchor(f"section.{section}")
         if anchor is not None:
             location.page, location.line = anchor.page, anchor.line
-    if section in _TABLES:
+    if section in TABLES:
         if row and location.row_label is None:
             location.row_label = row_label(section, row)
         if column and location.column_label is None:

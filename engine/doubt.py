@@ -11,16 +11,14 @@ from __future__ import annotations
 from engine.i18n import engine_message
 from engine.model import LOW_CONFIDENCE, Report
 from engine.result import FindingResult
-from engine.template import column_label, row_label
-
-_TABLES = ("proactive", "applications", "review_litigation")
+from engine.template import TABLES, column_label, row_label
 
 
 def doubtful(report: Report, finding: FindingResult) -> list[str]:
     """The finding's cells read by OCR with a confidence under LOW_CONFIDENCE, as "table:row:column" keys."""
     location = finding.location
     table = location.table or location.section
-    if not location.cells or table not in _TABLES or not report.cell_anchors:
+    if not location.cells or table not in TABLES or not report.cell_anchors:
         return []
     keys = [f"{table}:{row}:{column}" for row, column in location.cells]
     return [

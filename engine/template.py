@@ -215,6 +215,9 @@ def _first_labels(lines) -> dict[str, str]:
     return labels
 
 
+# The model's three statistical tables (report-model.md): what a finding's cells and rows can belong to.
+TABLES = frozenset({"proactive", "applications", "review_litigation"})
+
 _ROW_LABELS = {
     "applications": _first_labels([line for rows in (*APPLICATION_ROWS.values(), SUBTOTAL_ROWS) for line in rows]),
     "review_litigation": _first_labels(REVIEW_GROUPS),
