@@ -24,6 +24,7 @@ SUFFIXES = (".xlsx", ".xls", ".et", ".ods")
 MAX_ROWS = 2_000  # a report's three tables have about 60 rows
 MAX_COLUMNS = 60
 MAX_SHEETS = 20
+MAX_MERGED = 2_000  # merged ranges in one sheet; the templates' three tables merge about 40
 
 
 class SheetReader:
@@ -53,7 +54,10 @@ def sheet_blocks(data: bytes) -> list[Block]:
             rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
             if len(rows) > MAX_ROWS:
                 raise ReadError(ErrorCode.too_large, size=f"> {MAX_ROWS} rows", limit=f"{MAX_ROWS} rows")
-            blocks += _rows(rows, sheet.merged_cell_ranges or [])
+            merged = sheet.merged_cell_ranges or []
+            if len(merged) > MAX_MERGED:
+                raise ReadError(ErrorCode.too_large, size=f"{len(merged)} merged ranges", limit=str(MAX_MERGED))
+            blocks += _rows(rows, merged)
     except ReadError:
         raise
     except Exception as exc:  # calamine raises its own errors for damaged or encrypted workbooks
@@ -66,8 +70,8 @@ def _rows(rows: list[list[object]], merged: list[tuple[tuple[int, int], tuple[in
     own width (a sheet is as wide as its widest table), and lines of text."""
     covered: set[tuple[int, int]] = set()
     ends: dict[tuple[int, int], int] = {}
-    for (r0, c0), (r1, c1) in merged:
-        r1, c1 = min(r1, MAX_ROWS), min(c1, MAX_COLUMNS)
+    for (r0, c0), (r1, c1) in merged:  # clipped to the rows and columns read: at most MAX_ROWS × MAX_COLUMNS each
+        r1, c1 = min(r1, len(rows) - 1), min(c1, MAX_COLUMNS - 1)
         covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
         ends[(r0, c0)] = c1
     lines: list[tuple[int, list[tuple[int, str]]]] = []
