@@ -13,6 +13,7 @@ finding would rest on unwarned; `alarms` the right cells flagged all the same (a
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -21,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # the truth's reading of a Chromium PDF warns of its fonts
 
 from engine.readers.normalize import parse_cell  # noqa: E402
 from engine.readers.ocr import LOW, read_pages  # noqa: E402

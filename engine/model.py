@@ -92,6 +92,14 @@ class Anchor(_Model):
     confidence: float | None = None
 
 
+class Unplaced(_Model):
+    """A table found in the source but not laid onto the template: how many values were read, and whether by OCR
+    (then the values, not the report, may be what is short)."""
+
+    values: int
+    source: Literal["ocr"] | None = None
+
+
 class Section(_Model):
     key: SectionKey
     heading: str
@@ -137,6 +145,9 @@ class Report(_Model):
     # Extension to the contract: the unit a money cell was printed with ("元", "万元"), keyed
     # "<table>.<row>.<column>", when the source wrote one; the cell itself holds the number.
     units: dict[str, str] = Field(default_factory=dict)
+    # Extension to the contract: a table the reader found but could not lay onto the template's cells (table 四
+    # with fewer values than its 15 columns), keyed by table: what was read of it.
+    unplaced: dict[str, Unplaced] = Field(default_factory=dict)
 
     def section(self, key: SectionKey | str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -244,6 +244,11 @@ def template_shape(table: SectionKey, template: Template) -> dict[str, list[str]
     return {r.key: [c.key for c in r.columns] for r in PROACTIVE_ROWS[template]}
 
 
+def _width(section: SectionKey) -> int:
+    """How many value cells the template prints in a table read as one row of values (table 四: 15)."""
+    return len(REVIEW_GROUPS) * len(REVIEW_COLUMNS) if section is SectionKey.review_litigation else 0
+
+
 class TableIncomplete(Rule):
     """Every row and column of the template is in tables 二, 三 and 四, and each table is there.
 
@@ -253,7 +258,9 @@ class TableIncomplete(Rule):
 
     How it decides: against the template the tables follow (2019 or 2021); one finding per missing row,
     one per row with missing columns, one per section printed without its table (then the report grades 合格 at
-    best, whatever its score). Extra rows are allowed.
+    best, whatever its score). Extra rows are allowed. A table that is there but was read with too few values to
+    lay onto the template's columns (table 四 with 14 of its 15) is said to be so, not missing: no grade ceiling,
+    and read from a scan a warning only, since the reading may be what fell short.
 
     How to fix: print the full official table; write 0 where there is nothing to report.
     """
@@ -270,6 +277,18 @@ class TableIncomplete(Rule):
             "第{numeral}部分没有{table}（统计表）。请按模板填报该表。",
             "Section {numeral} has no {table_en}. Fill in the template table.",
         ),
+        "unplaced": Msg(
+            "{table}只读到 {values} 个数值（模板为 {width} 栏），无法逐栏对应到模板，未予核对。"
+            "请按模板填报完整的{table}。",
+            "{table_en}: only {values} values were read for its {width} template columns, so they could not be matched "
+            "to the columns and were not checked. Fill in the whole template table.",
+        ),
+        "unplaced-ocr": Msg(
+            "扫描件中的{table}只识别出 {values} 个数值（模板为 {width} 栏），无法逐栏对应，未予核对。"
+            "请对照原件人工核对{table}。",
+            "{table_en} in the scan: only {values} values were recognised for its {width} template columns, so they "
+            "could not be matched to the columns and were not checked. Check the table against the original.",
+        ),
         "row": Msg(
             "{table}缺少“{row}”行。请按模板补上该行（没有数据填 0）。",
             "{table_en} lacks the row '{row}'. Add it (write 0 where there is nothing).",
@@ -284,6 +303,15 @@ class TableIncomplete(Rule):
         template = Template(report.template) if report.template else None
         for section, (zh, en) in _TABLE_NAMES.items():
             table = report.table(section.value)
+            unplaced = report.unplaced.get(section.value)
+            if not table and unplaced is not None:
+                yield Finding(
+                    key="unplaced-ocr" if unplaced.source == "ocr" else "unplaced",
+                    params={"table": zh, "table_en": en, "values": unplaced.values, "width": _width(section)},
+                    location=section_location(report, section.value),
+                    severity=Severity.warning if unplaced.source == "ocr" else None,
+                )
+                continue
             if not table:
                 if report.has_section(section):
                     yield Finding(

@@ -52,6 +52,15 @@ def test_a_development_zone_has_a_governments_deadline(checker, fmt):
     assert not [f for f in result.findings if f.rule in {"NB401", "NB207"}]
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_table_four_short_of_a_column_is_said_unmatched_not_missing(checker, fmt):
+    result = checker.check_file(PATTERNS / f"review-column-deleted.{fmt}")
+    assert result.report.unplaced["review_litigation"].values == 14 and not result.report.review_litigation
+    assert rules_of(result) == Counter({"NB105.unplaced": 1})  # not NB105.table, and no grade ceiling
+    assert result.findings[0].severity == "error" and result.grade != "合格"
+    assert result.findings[0].location.section == "review_litigation"
+
+
 def test_the_same_zone_as_a_department_would_be_late(checker):
     strict = Checker(PluginHost.load(entry_points=False), Profile(organ_type="department"))
     assert [f.rule for f in strict.check_file(PATTERNS / "organ-zone.html").findings] == ["NB401"]

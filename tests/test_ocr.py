@@ -126,6 +126,16 @@ def test_a_check_of_a_scan_scores_it(scanned, run):
             assert "OCR" in finding["message"]
 
 
+def test_a_scanned_table_four_short_of_a_column_is_a_warning_to_check_the_original(tmp_path, run):
+    pdf = FIXTURES / "patterns" / "review-column-deleted.pdf"  # 14 values under table 四's 15 headings
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scanned_pdf(scanned_pages(pdf.read_bytes(), ScanSpec(dpi=200, skew=1.0, seed=2)), 200))
+    _code, out, _err = run("check", scan, "--format", "json", "--no-cache", "--select", "NB105")
+    [finding] = json.loads(out)["results"][0]["findings"]
+    assert (finding["rule"], finding["key"], finding["severity"]) == ("NB105", "NB105.unplaced-ocr", "warning")
+    assert "请对照原件" in finding["message"] and finding["location"]["section"] == "review_litigation"
+
+
 def test_a_multi_page_tiff_of_the_scan_reads_like_the_pdf(tmp_path):
     from PIL import Image
 

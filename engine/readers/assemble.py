@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from engine.errors import ErrorCode, ReadError
-from engine.model import Anchor, Report, Section, Source
+from engine.model import Anchor, Report, Section, Source, Unplaced
 from engine.readers.layout import agency_from_title, date_at_end, find_title, period_year, year_in
 from engine.readers.normalize import compact
 from engine.readers.raw import RawDocument, RawSection
@@ -92,6 +92,9 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         cell_anchors=cells,
         units=units,
     )
+    if doc.review_values and not report.review_litigation:
+        read = Unplaced(values=len(doc.review_values), source="ocr" if doc.ocr else None)
+        report.unplaced["review_litigation"] = read
     if report.template is None:
         inferred = _infer_template(report)
         if inferred:

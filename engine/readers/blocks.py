@@ -77,6 +77,9 @@ def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list
         if end is None:  # printed as three small tables, one per group
             groups = [n for n, r in enumerate(rows) if len(r.row.values) == len(REVIEW_COLUMNS)]
             end = groups[2] if len(groups) >= 3 else None
+        if end is None and rows:  # short of a column (deleted, or lost by OCR): still the table, said unplaced
+            most = max(range(len(rows)), key=lambda n: (len(rows[n].row.values), n))
+            end = most if len(rows[most].row.values) >= len(REVIEW_COLUMNS) else None
     else:
         signatures = APPLICATION_SIGNATURES if key is SectionKey.applications else PROACTIVE_SIGNATURES
         matched = [n for n, r in enumerate(rows) if r.row.values and match_label(r.row.label, signatures)]
@@ -144,10 +147,10 @@ def _review_cells(rows: list[RawRow]) -> list[tuple[Cell, Anchor | None]]:
         places = row.cell_anchors if len(row.cell_anchors) == len(row.values) else [None] * len(row.values)
         return list(zip(row.values, places, strict=True))
 
-    if len(rows[-1].values) >= REVIEW_WIDTH:
+    fives = [r for r in rows if len(r.values) == len(REVIEW_COLUMNS)]
+    if len(rows[-1].values) >= REVIEW_WIDTH or len(fives) < 3:  # one row of them, or of fewer than 15 (unplaced)
         return cells(rows[-1])
     groups: dict[int, list[tuple[Cell, Anchor | None]]] = {}
-    fives = [r for r in rows if len(r.values) == len(REVIEW_COLUMNS)]
     headers = [c.label for c in REVIEW_COLUMNS]
     for n, row in enumerate(fives[:3]):
         label = compact(row.label)

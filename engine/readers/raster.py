@@ -67,15 +67,16 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     from PIL import Image
 
     dark = page.point(lambda v: 255 if v < DARK else 0)
+    upright = dark.transpose(Image.Transpose.TRANSPOSE)
     shortest = max(8, round(RULE_MM / 25.4 * dpi))
     short = max(6, round(SHORT_MM / 25.4 * dpi))
     meet = MEET_MM / 25.4 * dpi
     long, thin = LONG_MM / 25.4 * dpi, max(2.0, THIN_MM / 25.4 * dpi)
     scale = 72 / dpi
-    across = [(pos, a, b) for pos, a, b, thick in _lines(dark, shortest) if b - a >= long or thick <= thin]
+    across = [(pos, a, b) for pos, a, b, thick in _mended(dark, shortest, long) if b - a >= long or thick <= thin]
     down = [
         (pos, a, b)
-        for pos, a, b, thick in _lines(dark.transpose(Image.Transpose.TRANSPOSE), short)
+        for pos, a, b, thick in _mended(upright, short, long)
         if b - a >= long
         or (thick <= thin and (b - a >= shortest or (_meets(across, pos, a, meet) and _meets(across, pos, b, meet))))
     ]
@@ -83,6 +84,29 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
         *(Segment(True, pos * scale, a * scale, b * scale) for pos, a, b in across),
         *(Segment(False, pos * scale, a * scale, b * scale) for pos, a, b in down),
     ]
+
+
+def _mended(dark: Image.Image, shortest: int, long: float) -> list[tuple[float, int, int, int]]:
+    """The lines of `dark` (_lines), and the long ones found again with each row's ink joined to the next row's.
+
+    A thin ruling that a scan lays across two rows of pixels is grey in each, and light specks break both rows into
+    pieces shorter than a ruling; the two rows together are whole. Only a line at least `long` is taken from the
+    joined rows, in place of the pieces it covers: joined, the strokes of a line of text make runs of RULE_MM."""
+    from PIL import ImageChops
+
+    below = dark.crop((0, 1, dark.size[0], dark.size[1] + 1))  # shifted up one row, the last row blank
+    joined = [
+        ((first + last + 1) / 2, start, end, last - first)  # its middle half a row lower, one row less thick
+        for first, last, start, end in _spans(ImageChops.lighter(dark, below), shortest)
+        if end - start >= long
+    ]
+    single = [((first + last) / 2, start, end, last - first + 1) for first, last, start, end in _spans(dark, shortest)]
+    kept = [
+        line
+        for line in single
+        if not any(abs(pos - line[0]) <= 1.5 and start <= line[1] and line[2] <= end for pos, start, end, _ in joined)
+    ]
+    return sorted(kept + joined)
 
 
 def _meets(across: list[tuple[float, int, int]], x: float, y: float, slack: float) -> bool:
@@ -108,9 +132,8 @@ FILL = 0.95
 _RUN = re.compile(rb"\xff(?:\x00{0,%d}\xff)*" % GAP)
 
 
-def _lines(image: Image.Image, shortest: int) -> list[tuple[float, int, int, int]]:
-    """Runs on neighbouring rows that overlap joined into one line at their middle row: (row, start, end,
-    thickness in rows)."""
+def _spans(image: Image.Image, shortest: int) -> list[list[int]]:
+    """Runs on neighbouring rows that overlap joined into one line: [first row, last row, start, end]."""
     open_lines: list[list[int]] = []  # [first row, last row, start, end]
     done: list[list[int]] = []
     for row, start, end in _runs(image, shortest):
@@ -125,4 +148,4 @@ def _lines(image: Image.Image, shortest: int) -> list[tuple[float, int, int, int
             (still if line[1] >= row - 1 else done).append(line)
         open_lines = still
     done += open_lines
-    return sorted(((first + last) / 2, start, end, last - first + 1) for first, last, start, end in done)
+    return done

@@ -115,15 +115,25 @@ def applications_layout(report: Report) -> Layout:
     return rows
 
 
+def review_columns(report: Report) -> list[list[str]]:
+    """The columns table 四 prints in each group: all five, unless a group's row lacks a column's key (a report
+    that deleted that column; a blank cell is a key with None)."""
+    rl = report.review_litigation
+    return [[c.key for c in REVIEW_COLUMNS if not rl.get(g.key) or c.key in rl[g.key]] for g in REVIEW_GROUPS]
+
+
 def review_layout(report: Report) -> Layout:
     rl = report.review_litigation
-    labels = [c.label for c in REVIEW_COLUMNS]
+    label = {c.key: c.label for c in REVIEW_COLUMNS}
+    printed = review_columns(report)
+    review, direct, after = printed
+    values = [rl.get(g.key, {}).get(c) for g, columns in zip(REVIEW_GROUPS, printed, strict=True) for c in columns]
     return [
-        [CellSpec("行政复议", colspan=5), CellSpec("行政诉讼", colspan=10)],
-        [CellSpec(label, rowspan=2) for label in labels]
-        + [CellSpec("未经复议直接起诉", colspan=5), CellSpec("复议后起诉", colspan=5)],
-        [CellSpec(label) for label in labels * 2],
-        _values([rl.get(g.key, {}).get(c.key) for g in REVIEW_GROUPS for c in REVIEW_COLUMNS]),
+        [CellSpec("行政复议", colspan=len(review)), CellSpec("行政诉讼", colspan=len(direct) + len(after))],
+        [CellSpec(label[c], rowspan=2) for c in review]
+        + [CellSpec("未经复议直接起诉", colspan=len(direct)), CellSpec("复议后起诉", colspan=len(after))],
+        [CellSpec(label[c]) for c in direct + after],
+        _values(values),
     ]
 
 

@@ -16,10 +16,11 @@ from engine.template import (
     APPLICATION_ROWS,
     PROACTIVE_ROWS,
     REVIEW_COLUMNS,
+    REVIEW_GROUPS,
     SUBTOTAL_ROWS,
     Template,
 )
-from engine.testing.layouts import cell_text
+from engine.testing.layouts import cell_text, review_columns
 
 Layout = Literal["plain", "pdf"]
 
@@ -111,18 +112,16 @@ def review_lines(report: Report, layout: Layout) -> Iterator[str]:
     rl = report.review_litigation
     yield "行政复议 行政诉讼"
     yield "未经复议直接起诉 复议后起诉"
-    labels = " ".join(c.label for c in REVIEW_COLUMNS)
+    label = {c.key: c.label for c in REVIEW_COLUMNS}
+    printed = review_columns(report)
+    labels = [label[c] for columns in printed for c in columns]
     if layout == "plain":
-        yield " ".join([labels] * 3)
+        yield " ".join(labels)
     else:
-        for label in [c.label for c in REVIEW_COLUMNS] * 3:
-            yield from label
-    values = [
-        rl.get(g, {}).get(c.key)
-        for g in ("review", "litigation_direct", "litigation_after_review")
-        for c in REVIEW_COLUMNS
-    ]
-    yield " ".join(_cell(v) for v in values)
+        for text in labels:
+            yield from text
+    groups = zip(REVIEW_GROUPS, printed, strict=True)
+    yield " ".join(_cell(rl.get(g.key, {}).get(c)) for g, columns in groups for c in columns)
 
 
 _TABLES = {
