@@ -1,10 +1,11 @@
 """Scans read by OCR (engine.readers.ocr): how many table cells come out right, how many are flagged, how fast.
 
-    python benchmarks/ocr.py [--seeds N]
+    python benchmarks/ocr.py [--seeds N] [--modes grey,bilevel]
 
 Each PDF fixture of tests/fixtures and tests/fixtures/patterns (a Chromium-printed page with other fonts, money
 printed with its unit, 无 and 〇 cells, …) is scanned (engine.testing.scan: 150 and 200 dpi, 1–3° skew, speckle, blur, a
-red seal over the tables) with N seeds, and the scan read page by page on one core. The truth of each cell is the
+red seal over the tables) in colour with N seeds, and once in grey and once in black and white (where the seal
+prints dark over the figures); each scan is read page by page on one core. The truth of each cell is the
 text PDF's own reading: a cell is right when the scan's figure equals it. A wrong cell is `flagged` when its
 confidence is under LOW (engine.readers.ocr); `unflagged` counts the wrong ones that are not, which are what a
 finding would rest on unwarned; `alarms` the right cells flagged all the same (a clerk checks them for nothing).
@@ -43,10 +44,11 @@ def truth_cells(pdf: Path) -> list[tuple[int, tuple[float, float, float, float],
     return cells
 
 
-def measure(pdf: Path, dpi: int, seed: int) -> tuple[int, int, int, int, int, float, int, list[str]]:
+def measure(pdf: Path, dpi: int, seed: int, mode: str) -> tuple[int, int, int, int, int, float, int, list[str]]:
     import pypdfium2 as pdfium
 
-    scan = scanned_pdf(scanned_pages(pdf.read_bytes(), ScanSpec(dpi=dpi, skew=1.0 + seed % 3, seed=seed)), dpi)
+    spec = ScanSpec(dpi=dpi, skew=1.0 + seed % 3, seed=seed, mode=mode)
+    scan = scanned_pdf(scanned_pages(pdf.read_bytes(), spec), dpi)
     document = pdfium.PdfDocument(scan)
     pages = [
         (document[i].render(scale=RENDER_DPI / 72).to_pil().convert("RGB"), RENDER_DPI) for i in range(len(document))
@@ -75,24 +77,30 @@ def measure(pdf: Path, dpi: int, seed: int) -> tuple[int, int, int, int, int, fl
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--seeds", type=int, default=2, help="colour scans of each fixture and resolution")
+    parser.add_argument("--modes", default="grey,bilevel", help="and one scan in each of these modes")
     args = parser.parse_args()
     total = {"cells": 0, "right": 0, "flagged": 0, "unflagged": 0, "alarms": 0, "seconds": 0.0, "pages": 0}
-    print("fixture            dpi seed  cells  right   flagged unflagged  alarms  s/page")
+    print("fixture               mode     dpi seed  cells  right   flagged unflagged  alarms  s/page")
     fixtures = ROOT / "tests" / "fixtures"
+    by_mode: dict[str, dict[str, float]] = {}
+    runs = [("colour", seed) for seed in range(args.seeds)] + [(mode, 0) for mode in args.modes.split(",") if mode]
     for pdf in [*sorted(fixtures.glob("*.pdf")), *sorted((fixtures / "patterns").glob("*.pdf"))]:
         for dpi in (150, 200):
-            for seed in range(args.seeds):
-                cells, right, flagged, unflagged, alarms, seconds, pages, wrong = measure(pdf, dpi, seed)
-                print(f"{pdf.stem:18} {dpi:3} {seed:4} {cells:6} {right / cells:7.2%} {flagged:7} {unflagged:9}"
-                      f" {alarms:7}  {seconds / pages:6.2f}")  # fmt: skip
+            for mode, seed in runs:
+                cells, right, flagged, unflagged, alarms, seconds, pages, wrong = measure(pdf, dpi, seed, mode)
+                print(f"{pdf.stem:21} {mode:8} {dpi:3} {seed:4} {cells:6} {right / cells:7.2%} {flagged:7}"
+                      f" {unflagged:9} {alarms:7}  {seconds / pages:6.2f}")  # fmt: skip
                 for line in wrong[:5]:
                     print("      unflagged:", line)
-                for key, value in zip(total, (cells, right, flagged, unflagged, alarms, seconds, pages), strict=True):
-                    total[key] += value
-    print(f"all: {total['right'] / total['cells']:.2%} right, {total['flagged']} wrong and flagged, "
-          f"{total['unflagged']} wrong and unflagged, {total['alarms']} right but flagged, of {total['cells']} cells; "
-          f"{total['seconds'] / total['pages']:.2f} s a page on one core")  # fmt: skip
+                measured = (cells, right, flagged, unflagged, alarms, seconds, pages)
+                for sums in (total, by_mode.setdefault(mode, dict.fromkeys(total, 0))):
+                    for key, value in zip(sums, measured, strict=True):
+                        sums[key] += value
+    for name, sums in [*by_mode.items(), ("all", total)]:
+        print(f"{name}: {sums['right'] / sums['cells']:.2%} right, {sums['flagged']} wrong and flagged, "
+              f"{sums['unflagged']} wrong and unflagged, {sums['alarms']} right but flagged, of {sums['cells']} cells; "
+              f"{sums['seconds'] / sums['pages']:.2f} s a page on one core")  # fmt: skip
 
 
 if __name__ == "__main__":

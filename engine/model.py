@@ -145,8 +145,8 @@ class Report(_Model):
     # Extension to the contract: the unit a money cell was printed with ("元", "万元"), keyed
     # "<table>.<row>.<column>", when the source wrote one; the cell itself holds the number.
     units: dict[str, str] = Field(default_factory=dict)
-    # Extension to the contract: a table the reader found but could not lay onto the template's cells (table 四
-    # with fewer values than its 15 columns), keyed by table: what was read of it.
+    # Extension to the contract: a table or template row the reader found but could not lay onto the template's
+    # columns (table 四 with 14 values for its 15 columns), keyed "<table>" or "<table>.<row>": what was read of it.
     unplaced: dict[str, Unplaced] = Field(default_factory=dict)
 
     def section(self, key: SectionKey | str) -> Section | None:

@@ -258,9 +258,9 @@ class TableIncomplete(Rule):
 
     How it decides: against the template the tables follow (2019 or 2021); one finding per missing row,
     one per row with missing columns, one per section printed without its table (then the report grades 合格 at
-    best, whatever its score). Extra rows are allowed. A table that is there but was read with too few values to
-    lay onto the template's columns (table 四 with 14 of its 15) is said to be so, not missing: no grade ceiling,
-    and read from a scan a warning only, since the reading may be what fell short.
+    best, whatever its score). Extra rows are allowed. A table or row that is there but was read with too few
+    values to lay onto the template's columns (table 四 with 14 of its 15) is said to be so, not missing: no grade
+    ceiling, and read from a scan a warning only, since the reading may be what fell short.
 
     How to fix: print the full official table; write 0 where there is nothing to report.
     """
@@ -288,6 +288,17 @@ class TableIncomplete(Rule):
             "请对照原件人工核对{table}。",
             "{table_en} in the scan: only {values} values were recognised for its {width} template columns, so they "
             "could not be matched to the columns and were not checked. Check the table against the original.",
+        ),
+        "unplaced-row": Msg(
+            "{table}“{row}”行只读到 {values} 个数值，与模板栏目数不符，无法逐栏对应，未予核对。请按模板填齐该行各栏。",
+            "{table_en}, row '{row}': only {values} values were read, not one for each template column, so they could "
+            "not be matched to the columns and were not checked. Fill in every column of the row.",
+        ),
+        "unplaced-row-ocr": Msg(
+            "扫描件中{table}“{row}”行只识别出 {values} 个数值，与模板栏目数不符，无法逐栏对应，未予核对。"
+            "请对照原件人工核对该行。",
+            "{table_en}, row '{row}' in the scan: only {values} values were recognised, not one for each template "
+            "column, so they could not be matched and were not checked. Check the row against the original.",
         ),
         "row": Msg(
             "{table}缺少“{row}”行。请按模板补上该行（没有数据填 0）。",
@@ -326,7 +337,16 @@ class TableIncomplete(Rule):
             for row, columns in template_shape(section, template).items():
                 names = {"table": zh, "table_en": en, "row": row_label(section, row)}
                 if row not in table:
-                    yield Finding(key="row", params=names, location=cell_location(report, section.value, row))
+                    short = report.unplaced.get(f"{section.value}.{row}")
+                    if short is None:
+                        yield Finding(key="row", params=names, location=cell_location(report, section.value, row))
+                    else:
+                        yield Finding(
+                            key="unplaced-row-ocr" if short.source == "ocr" else "unplaced-row",
+                            params={**names, "values": short.values},
+                            location=cell_location(report, section.value, row),
+                            severity=Severity.warning if short.source == "ocr" else None,
+                        )
                     continue
                 missing = [c for c in columns if c not in table[row]]
                 if missing:

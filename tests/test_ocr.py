@@ -15,6 +15,7 @@ import pytest
 pytest.importorskip("PIL", reason="Pillow is not installed (the ocr extra)")
 
 from engine.errors import ErrorCode, ReadError
+from engine.model import SectionKey
 from engine.readers.normalize import parse_cell
 from engine.readers.ocr import LOW, read_pages
 from engine.readers.pdf import PdfReader
@@ -40,19 +41,25 @@ def _truth(pdf):
     }
 
 
-# The two templates, and a portal page printed by Chromium (other fonts, a browser's stamp on every page).
-SCANS = [("2019-nanyu", 150, 3.0), ("2021-qinghe", 200, 1.0), ("patterns/browser-print", 150, 2.0)]
+# The two templates, a portal page printed by Chromium (other fonts, a browser's stamp on every page), and a grey
+# scan, where the seal prints dark over the figures.
+SCANS = [
+    ("2019-nanyu", 150, 3.0, "colour"),
+    ("2021-qinghe", 200, 1.0, "colour"),
+    ("patterns/browser-print", 150, 2.0, "colour"),
+    ("2021-qinghe", 200, 2.0, "grey"),
+]
 
 
 @pytest.fixture(scope="module", params=SCANS, ids=str)
 def scanned(request, tmp_path_factory):
     """A fixture scanned, sealed and tilted; its pages as read by OCR, and the report the reader makes of it."""
-    name, dpi, skew = request.param
+    name, dpi, skew, mode = request.param
     pdf = FIXTURES / f"{name}.pdf"
-    pages = scanned_pages(pdf.read_bytes(), ScanSpec(dpi=dpi, skew=skew, seed=dpi))
+    pages = scanned_pages(pdf.read_bytes(), ScanSpec(dpi=dpi, skew=skew, seed=dpi, mode=mode))
     scan = tmp_path_factory.mktemp("scan") / f"{pdf.stem}-scan.pdf"
     scan.write_bytes(scanned_pdf(pages, dpi))
-    return pdf, scan
+    return pdf, scan, mode
 
 
 def _cells_read(scan):
@@ -64,7 +71,7 @@ def _cells_read(scan):
 
 
 def test_every_figure_is_read_right_or_marked_doubtful(scanned):
-    pdf, scan = scanned
+    pdf, scan, mode = scanned
     _report, truth = _truth(pdf)
     read = _cells_read(scan)
     right, wrong, figures = 0, [], 0
@@ -83,14 +90,15 @@ def test_every_figure_is_read_right_or_marked_doubtful(scanned):
         else:
             wrong.append((key, value, cell.text, cell.confidence))
     assert figures > 150
-    assert right / figures >= 0.995, wrong
+    # In grey the seal prints dark over the figures: those it covers are read at a darker threshold, and doubted.
+    assert right / figures >= (0.995 if mode == "colour" else 0.97), wrong
     assert all(confidence is not None and confidence < LOW for *_, confidence in wrong), wrong
     if "2019" in pdf.name:
         assert signed >= 1  # a change from the year before, read with its minus sign
 
 
 def test_a_scanned_pdf_reads_as_the_report_it_was_printed_from(scanned, run):
-    pdf, scan = scanned
+    pdf, scan, mode = scanned
     truth, cells = _truth(pdf)
     code, out, err = run("parse", scan)
     assert code == 0, err
@@ -108,7 +116,11 @@ def test_a_scanned_pdf_reads_as_the_report_it_was_printed_from(scanned, run):
         table, row, column = key.split(":")
         right += model[table].get(row, {}).get(column) == value
         doubtful += (anchors.get(key, {}).get("confidence") or 1) < LOW
-    assert right + doubtful >= len(template_cells) and right / len(template_cells) >= 0.98
+        # a row read short is not laid out; the check says so, and to look at the original
+        doubtful += model["unplaced"].get(f"{table}.{row}", {}).get("source") == "ocr"
+    # in grey, a seal over table 三 hides a few figures and can cost a row: each is doubted or said unplaced
+    assert right + doubtful >= len(template_cells)
+    assert right / len(template_cells) >= (0.98 if mode == "colour" else 0.93)
     # a money amount's decimal point, a change's sign: read right or marked doubtful
     for column, value in truth.proactive["fees"].items():
         anchor = anchors.get(f"proactive:fees:{column}") or {}
@@ -117,7 +129,7 @@ def test_a_scanned_pdf_reads_as_the_report_it_was_printed_from(scanned, run):
 
 
 def test_a_check_of_a_scan_scores_it(scanned, run):
-    _pdf, scan = scanned
+    _pdf, scan, _mode = scanned
     _code, out, _err = run("check", scan, "--format", "json", "--no-cache")
     result = json.loads(out)["results"][0]
     assert result.get("error") is None and result["score"] is not None
@@ -134,6 +146,24 @@ def test_a_scanned_table_four_short_of_a_column_is_a_warning_to_check_the_origin
     [finding] = json.loads(out)["results"][0]["findings"]
     assert (finding["rule"], finding["key"], finding["severity"]) == ("NB105", "NB105.unplaced-ocr", "warning")
     assert "请对照原件" in finding["message"] and finding["location"]["section"] == "review_litigation"
+
+
+def test_a_black_and_white_tiff_with_the_seal_over_table_three_is_judged_only_where_it_can_be_read(tmp_path, run):
+    """The seal prints black over table 三: the rows it garbles are placed by where they stand, the heading 四 whose
+    numeral OCR drops is found again, and every finding the scan adds to the text PDF's rests on a doubtful figure."""
+    pdf = FIXTURES / "2021-qinghe.pdf"
+    pages = scanned_pages(pdf.read_bytes(), ScanSpec(dpi=200, skew=1.5, seed=3, mode="bilevel"))
+    tiff = tmp_path / "report.tif"
+    pages[0].save(tiff, save_all=True, append_images=pages[1:], dpi=(200, 200), compression="group4")
+    results = {}
+    for name, path in (("scan", tiff), ("text", pdf)):
+        _code, out, _err = run("check", path, "--format", "json", "--no-cache")
+        results[name] = json.loads(out)["results"][0]
+    assert [s["key"] for s in results["scan"]["report"]["sections"]] == [k.value for k in SectionKey]
+    assert not [f for f in results["scan"]["findings"] if f["rule"] in ("NB101", "NB105")]
+    said = {(f["rule"], f["key"]) for f in results["text"]["findings"]}
+    added = [f for f in results["scan"]["findings"] if (f["rule"], f["key"]) not in said]
+    assert added and all(f.get("doubtful_cells") and "OCR" in f["message"] for f in added), added
 
 
 def test_a_multi_page_tiff_of_the_scan_reads_like_the_pdf(tmp_path):

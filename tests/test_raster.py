@@ -39,20 +39,23 @@ def _vector_rulings(source: bytes, page_no: int):
 
 
 @pytest.mark.parametrize(
-    ("source", "page_no", "dpi", "skew", "seed", "in_pdf"),
+    ("source", "page_no", "dpi", "skew", "seed", "in_pdf", "mode"),
     [
-        (SOURCE, 2, 200, 2.0, 3, False),
-        (SOURCE, 2, 150, -1.2, 4, False),
-        (SOURCE, 2, 200, -3.0, 5, False),
-        (SOURCE, 2, 150, 2.6, 6, False),
-        (SOURCE, 2, 150, 2.6, 6, True),
-        (ORGAN_ZONE, 3, 150, 1.0, 0, True),
+        (SOURCE, 2, 200, 2.0, 3, False, "colour"),
+        (SOURCE, 2, 150, -1.2, 4, False, "colour"),
+        (SOURCE, 2, 200, -3.0, 5, False, "colour"),
+        (SOURCE, 2, 150, 2.6, 6, False, "colour"),
+        (SOURCE, 2, 150, 2.6, 6, True, "colour"),
+        (ORGAN_ZONE, 3, 150, 1.0, 0, True, "colour"),
+        # the seal prints dark over the table: its ring is no ruling, and a ruling it runs into stays one
+        (SOURCE, 2, 200, 2.0, 200, True, "grey"),
+        (SOURCE, 2, 200, 1.5, 3, False, "bilevel"),
     ],
 )
 def test_a_tilted_sealed_scan_is_straightened_and_every_ruling_found_and_nothing_else(
-    source, page_no, dpi, skew, seed, in_pdf
+    source, page_no, dpi, skew, seed, in_pdf, mode
 ):
-    page = scanned_pages(source, ScanSpec(dpi=dpi, skew=skew, seed=seed))[page_no - 1]
+    page = scanned_pages(source, ScanSpec(dpi=dpi, skew=skew, seed=seed, mode=mode))[page_no - 1]
     if in_pdf:  # a scanned PDF, whose pages are drawn again at RENDER_DPI to be read: a line may fall across two rows
         import pypdfium2 as pdfium
 

@@ -60,8 +60,13 @@ def build_report(doc: RawDocument, source: Source) -> Report:
     anchors = {f"section.{s.key.value}": s.anchor for s in doc.sections if s.anchor}
     units: dict[str, str] = {}
     cells: dict[str, Anchor] = {}
+    unplaced: dict[str, Unplaced] = {}
     for built in (proactive, applications, review):
         if built:
+            unplaced.update(
+                (key, Unplaced(values=count, source="ocr" if doc.ocr else None))
+                for key, count in built.unplaced.items()
+            )
             notes += built.notes
             anchors.update(built.anchors)
             units.update(built.units)
@@ -91,10 +96,8 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         anchors=anchors,
         cell_anchors=cells,
         units=units,
+        unplaced=unplaced,
     )
-    if doc.review_values and not report.review_litigation:
-        read = Unplaced(values=len(doc.review_values), source="ocr" if doc.ocr else None)
-        report.unplaced["review_litigation"] = read
     if report.template is None:
         inferred = _infer_template(report)
         if inferred:

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 from engine.model import LOW_CONFIDENCE
 from engine.readers.grid import Char, Segment, build_grids
 from engine.readers.raster import ink, rulings, skew, straightened
-from engine.readers.speck import edge_ink, glyphs
+from engine.readers.speck import Glyphs, edge_ink, glyphs
 from engine.readers.tesseract import Deadline, Word, read_images
+from engine.text import NIL_WORDS
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -39,9 +40,12 @@ RULE_WIDTH_MM = 0.6  # a ruling as scanned, blur included: what is painted out
 DOUBT = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
 _FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
 _DASH = re.compile(r"[-—－–/\\]+")
+_SLANT = re.compile(r"[/\\]")  # a dash that may be a 1 the Chinese model saw leaning: the figure readings decide
 # What the Chinese model makes of full-width brackets: angle brackets, which a report's names never hold.
 _BRACKETS = str.maketrans({"〈": "（", "〉": "）"})
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+SEAL_THRESHOLDS = (140, 110, 90, 70)  # darker ink thresholds tried in turn on a cell a seal stains
+DARK_SEAL = 120  # a seal that stays at thresholds above this printed dark: what it covers is doubted
 PAPER = 180  # grey above this is paper, or what the red channel leaves of a seal
 LABEL_DPI = 200  # cells are read by the Chinese model at this resolution at least
 PROSE_DPI = 200  # and the prose at this one: a 150 dpi scan is scaled up first (more made it worse)
@@ -147,7 +151,9 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
         cell.text = text
         # The Chinese model reads a lone figure as "5D", "6S" or even "了工" at times: a cell without two ideographs,
         # or with three characters at most, may hold one (a short label's readings hold no figure and it stays).
-        if (len(_IDEOGRAPH.findall(text)) < 2 or len(text) <= 3) and not _DASH.fullmatch(text):
+        if (len(_IDEOGRAPH.findall(text)) < 2 or len(text) <= 3) and (
+            _SLANT.fullmatch(text) or not _DASH.fullmatch(text)
+        ):
             figures.append((page, cell))
     weak = _read_figures(figures, READINGS, deadline, {})
     # A figure the first readings did not agree on is read again at more settings, and all its readings vote.
@@ -172,12 +178,12 @@ def _read_figures(
         doubt = False
         kept_variants = []
         for threshold, height in settings:
-            variant = glyphs(crop, page.dpi, threshold, height)
+            variant = _unstained(crop, page.dpi, threshold, height)
             kept_variants.append(variant)
             where.append(None if variant is None else len(images))
             if variant is not None:
                 images.append(variant.image)
-                doubt = doubt or variant.doubt
+                doubt = doubt or variant.doubt or variant.stained
         placed.append(where)
         doubted.append(doubt)
         signed.append([variant is not None and variant.minus for variant in kept_variants])
@@ -198,6 +204,12 @@ def _read_figures(
             readings.append((text, min((w.confidence for w in words), default=0.0)))
         chinese = cell.text
         cell.text, cell.confidence = _vote(readings, chinese)
+        if _SLANT.fullmatch(chinese):  # "/": a dash, unless the figure readings find a figure (then doubtful)
+            if cell.text:
+                cell.confidence = min(cell.confidence, DOUBT)
+            else:  # a dash; one stained by a seal may be a figure hidden
+                cell.text, cell.confidence = chinese, (0.0 if doubt else None)
+            continue
         if doubt:
             cell.confidence = min(cell.confidence, DOUBT)
         elif cell.confidence < LOW and not again:
@@ -208,14 +220,34 @@ def _read_figures(
     return weak
 
 
+def _unstained(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs | None:
+    """The cell's glyphs at `threshold`; where a seal stains the cell, at the first darker threshold that leaves the
+    seal out (black print stays black under a seal, the seal's grey drops out). A seal gone only at a dark threshold
+    printed dark, and may have hidden part of a figure: that reading is doubted."""
+    variant = glyphs(crop, dpi, threshold, height)
+    # None: blank, or every blot runs across the edge (a seal joined to the figure): then look darker too
+    if (variant is None and not edge_ink(crop, dpi, threshold)) or (variant is not None and not variant.stained):
+        return variant
+    for darker in SEAL_THRESHOLDS:
+        clean = glyphs(crop, dpi, darker, height) if darker < threshold else None
+        if clean is not None and not clean.stained:
+            if darker >= DARK_SEAL:
+                return clean
+            # A dark seal breaks up into specks just below its own grey: the darkest threshold reads cleanest.
+            darkest = glyphs(crop, dpi, SEAL_THRESHOLDS[-1], height)
+            return replace(darkest if darkest is not None and not darkest.stained else clean, doubt=True)
+    return variant
+
+
 def _vote(readings: list[tuple[str, float]], chinese: str) -> tuple[str, float]:
     """The figure most readings agree on, and how far to trust it: Tesseract's own confidence, times the share of
     the figures read that agree, squared (a reading that is no figure at all, "Q" for a 0, contradicts nothing; a figure
     read otherwise even once does), halved when
     only one reading found it."""
     figures = [(text, conf) for text, conf in readings if _FIGURE.fullmatch(text)]
-    if not figures:  # no figure: a label the Chinese model read poorly, or a figure unread (flagged)
-        return (chinese if _IDEOGRAPH.search(chinese) or _FIGURE.fullmatch(chinese) else ""), 0.0
+    if not figures:  # no figure: a short label, 无, or a figure unread (flagged: a lone "的" is no label but a blur)
+        words = len(_IDEOGRAPH.findall(chinese)) >= 2 or chinese in NIL_WORDS or _FIGURE.fullmatch(chinese)
+        return (chinese if words else ""), 0.0
     counts = Counter(text for text, _ in figures)
     best, agreeing = counts.most_common(1)[0]
     confs = [conf for text, conf in figures if text == best]

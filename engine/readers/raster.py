@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engine.readers.grid import Segment
@@ -73,10 +74,10 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     meet = MEET_MM / 25.4 * dpi
     long, thin = LONG_MM / 25.4 * dpi, max(2.0, THIN_MM / 25.4 * dpi)
     scale = 72 / dpi
-    across = [(pos, a, b) for pos, a, b, thick in _mended(dark, shortest, long) if b - a >= long or thick <= thin]
+    across = [(pos, a, b) for pos, a, b, thick in _mended(dark, shortest, long, dpi) if b - a >= long or thick <= thin]
     down = [
         (pos, a, b)
-        for pos, a, b, thick in _mended(upright, short, long)
+        for pos, a, b, thick in _mended(upright, short, long, dpi)
         if b - a >= long
         or (thick <= thin and (b - a >= shortest or (_meets(across, pos, a, meet) and _meets(across, pos, b, meet))))
     ]
@@ -86,7 +87,7 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     ]
 
 
-def _mended(dark: Image.Image, shortest: int, long: float) -> list[tuple[float, int, int, int]]:
+def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[tuple[float, int, int, int]]:
     """The lines of `dark` (_lines), and the long ones found again with each row's ink joined to the next row's.
 
     A thin ruling that a scan lays across two rows of pixels is grey in each, and light specks break both rows into
@@ -97,10 +98,12 @@ def _mended(dark: Image.Image, shortest: int, long: float) -> list[tuple[float, 
     below = dark.crop((0, 1, dark.size[0], dark.size[1] + 1))  # shifted up one row, the last row blank
     joined = [
         ((first + last + 1) / 2, start, end, last - first)  # its middle half a row lower, one row less thick
-        for first, last, start, end in _spans(ImageChops.lighter(dark, below), shortest)
+        for first, last, start, end in _spans(ImageChops.lighter(dark, below), shortest, dpi)
         if end - start >= long
     ]
-    single = [((first + last) / 2, start, end, last - first + 1) for first, last, start, end in _spans(dark, shortest)]
+    single = [
+        ((first + last) / 2, start, end, last - first + 1) for first, last, start, end in _spans(dark, shortest, dpi)
+    ]
     kept = [
         line
         for line in single
@@ -132,20 +135,83 @@ FILL = 0.95
 _RUN = re.compile(rb"\xff(?:\x00{0,%d}\xff)*" % GAP)
 
 
-def _spans(image: Image.Image, shortest: int) -> list[list[int]]:
-    """Runs on neighbouring rows that overlap joined into one line: [first row, last row, start, end]."""
-    open_lines: list[list[int]] = []  # [first row, last row, start, end]
-    done: list[list[int]] = []
+@dataclass
+class _Span:
+    first: int  # row
+    last: int
+    start: int
+    end: int
+    runs: list[tuple[int, int, int]]  # each row's run: row, start, end
+
+
+def _spans(image: Image.Image, shortest: int, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Runs on neighbouring rows that overlap joined into one line: (first row, last row, start, end). An arc is no
+    ruling: the top of a seal's ring printed dark, whose rows grow longer the deeper they lie in its stroke; nor are
+    the rows a speck cut from it. A ruling the ring touches is kept, without the ring."""
+    open_lines: list[_Span] = []
+    done: list[_Span] = []
     for row, start, end in _runs(image, shortest):
         for line in open_lines:
-            if line[1] >= row - 1 and start < line[3] and end > line[2]:
-                line[1], line[2], line[3] = row, min(line[2], start), max(line[3], end)
+            if line.last >= row - 1 and start < line.end and end > line.start:
+                line.last, line.start, line.end = row, min(line.start, start), max(line.end, end)
+                line.runs.append((row, start, end))
                 break
         else:
-            open_lines.append([row, row, start, end])
+            open_lines.append(_Span(row, row, start, end, [(row, start, end)]))
         still = []
         for line in open_lines:
-            (still if line[1] >= row - 1 else done).append(line)
+            (still if line.last >= row - 1 else done).append(line)
         open_lines = still
     done += open_lines
-    return done
+    lines, arcs = [], []
+    arc_px = ARC_MM / 25.4 * dpi
+    for line in done:
+        if line.end - line.start >= arc_px or not _arc(line):
+            lines.append((line.first, line.last, line.start, line.end))
+            continue
+        arcs.append(line)
+        core = _core(line)
+        if core:
+            lines.append(core)
+    return [line for line in lines if not any(_beside(line, arc) for arc in arcs)]
+
+
+ARC_ROWS = 3  # a line of more rows than this is tested for being an arc
+STRAIGHT = 0.85  # share of its longest row that three in four of a ruling's rows run (a speck may shorten one)
+ALONE = 2.0  # rows this many times longer than the others in an arc are a ruling through it
+NESTED = 0.75  # an arc's deepest row runs this share of it at least (inside the ring the rows split in two)
+ARC_MM = 30.0  # a seal's ring (42 mm across) makes arcs this long at most; a longer line is never taken for one
+
+
+def _core(arc: _Span) -> tuple[int, int, int, int] | None:
+    """A ruling the ring ran into: the rows far longer than all the others (first, last, start, end), if any."""
+    inked = _inked(arc)
+    longest = max(inked.values())
+    core = [row for row, ink in inked.items() if ink >= STRAIGHT * longest]
+    if any(ink > longest / ALONE for row, ink in inked.items() if row not in core):
+        return None
+    runs = [run for run in arc.runs if run[0] in core]
+    return min(core), max(core), min(start for _, start, _ in runs), max(end for *_, end in runs)
+
+
+def _inked(line: _Span) -> dict[int, int]:
+    """Each row's ink (a speck may cut a row's run in two)."""
+    inked: dict[int, int] = {}
+    for row, start, end in line.runs:
+        inked[row] = inked.get(row, 0) + end - start
+    return inked
+
+
+def _beside(line: tuple[int, int, int, int], arc: _Span) -> bool:
+    """Whether a line lies along an arc, a row or two off its edge (a speck cut it from the arc)."""
+    first, last, start, end = line
+    return start < arc.end and end > arc.start and (0 < arc.first - last <= 2 or 0 < first - arc.last <= 2)
+
+
+def _arc(line: _Span) -> bool:
+    """An arc's rows are nested, each deeper one longer, the deepest as long as the whole. (A straight line a
+    little tilted also has short rows, but side by side, none as long as the whole.)"""
+    lengths = sorted(_inked(line).values())
+    longest = lengths[-1]
+    nested = longest >= NESTED * (line.end - line.start)
+    return len(lengths) > ARC_ROWS and nested and lengths[len(lengths) // 4] < STRAIGHT * longest

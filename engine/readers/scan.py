@@ -20,6 +20,7 @@ from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.grid import MAX_CELLS, MAX_RULINGS, GridTooLarge
+from engine.readers.ocr_mend import label_hidden_rows, restore_headings
 from engine.readers.page import layout_page, stitch
 
 if TYPE_CHECKING:
@@ -137,7 +138,10 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
     blocks = stitch(laid)
     if not any(b.compact for b in blocks):
         raise ReadError(ErrorCode.no_text, "error.scan-no-text")
+    restored = restore_headings(blocks)
+    label_hidden_rows(blocks)
     doc = parse_blocks(blocks)
+    doc.notes += restored
     doc.ocr = True
     report = build_report(doc, make_source(path, data, fmt, pages=count))  # type: ignore[arg-type]
     _mark(report, scanned)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 DUST = 0.12  # a blot under this share of the biggest blot's ink is dust
 DUST_MM = 0.25  # and a blot under this square is dust whatever the others
 GLYPH_MM = 1.0  # a printed figure is at least this tall (a 10.5 pt digit is 2.6 mm)
+STAIN_MM = 4.5  # and no wider or taller than this (a 14 pt digit is 3.5 mm; two digits blurred into one, 3 mm wide)
 
 
 @dataclass
@@ -60,40 +61,56 @@ def _blots(data: bytearray, width: int, height: int) -> list[_Blot]:
 @dataclass
 class Glyphs:
     image: Image.Image
-    # A flat mark near the figure's left that was not taken for a minus sign: the sign may be lost.
+    # The reading may be wrong: a flat mark near the figure's left was not taken for a minus sign (the sign may be
+    # lost), or a seal stained the cell (engine.readers.ocr).
     doubt: bool = False
     # A minus sign stood before the digits. It is left out of the image: scaled with the digits, a hyphen is a speck
     # Tesseract skips.
     minus: bool = False
+    # Ink no figure makes lies in the cell at this threshold: a seal printed dark (see glyphs).
+    stained: bool = False
 
 
-def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int | None, keep_all: bool = False) -> Glyphs | None:
-    """The crop's glyphs, clean, scaled to `height` px (None: as they are) on a white canvas; None when the cell holds
-    no ink. `keep_all` keeps every blot that is not dust or a ruling stub (a label's strokes are many small blots)."""
+def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs | None:
+    """The crop's glyphs, clean, scaled to `height` px on a white canvas; None when the cell holds no ink."""
     from PIL import Image
 
     width, tall = crop.size
     if width < 3 or tall < 3:
         return None
     data = bytearray(crop.point(lambda v: 255 if v > threshold else 0).tobytes())
-    blots = [b for b in _blots(data, width, tall) if not b.edge]
+    every = _blots(data, width, tall)
+    stub, stain = _stub(dpi), STAIN_MM / 25.4 * dpi
+
+    def thin(b: _Blot) -> bool:
+        return min(b.right - b.left, b.bottom - b.top) <= stub
+
+    def long(b: _Blot) -> bool:
+        return max(b.right - b.left, b.bottom - b.top) >= stain
+
+    def by_edge(b: _Blot) -> bool:  # within a stub's width of the crop's edge: where a ruling ran
+        return min(b.left, b.top, width - 1 - b.right, tall - 1 - b.bottom) <= stub
+
+    # A ruling's stub: thin ink at the edge, or thin and by the edge or longer than any figure (a ruling the
+    # painting-out missed by a pixel or two; no printed glyph stands that close to its cell's border).
+    # A seal's ring, star or lettering printed black (a grey or black-and-white scan has no red channel to drop it
+    # by) may hide a digit or join it: thick ink across the edge, or a thick blot larger than any printed figure.
+    # The figure is then read at a darker threshold, and doubted (engine.readers.ocr).
+    blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
+    stained = any(not thin(b) and (b.edge or long(b)) for b in every)
     dust = max(3, round((DUST_MM / 25.4 * dpi) ** 2))
     if not blots:
         return None
     biggest = max(blots, key=lambda b: len(b.pixels))
     if len(biggest.pixels) < dust or max(b.bottom - b.top for b in blots) + 1 < GLYPH_MM / 25.4 * dpi:
         return None  # dust only: no blot is as tall as the smallest printed figure
-    doubt, minus = False, None
-    if keep_all:
-        kept = [b for b in blots if len(b.pixels) >= dust]
-    else:
-        floor = max(dust, DUST * len(biggest.pixels))
-        tall_enough = 0.5 * (biggest.bottom - biggest.top)
-        kept = [b for b in blots if len(b.pixels) >= floor and b.bottom - b.top >= tall_enough]
-        small = [b for b in blots if b not in kept and len(b.pixels) >= 2]
-        points, minus = _marks(kept, small)
-        doubt = _dash_left(kept, [b for b in small if b not in points and b is not minus])
-        kept += points
+    floor = max(dust, DUST * len(biggest.pixels))
+    tall_enough = 0.5 * (biggest.bottom - biggest.top)
+    kept = [b for b in blots if len(b.pixels) >= floor and b.bottom - b.top >= tall_enough]
+    small = [b for b in blots if b not in kept and len(b.pixels) >= 2]
+    points, minus = _marks(kept, small)
+    doubt = _dash_left(kept, [b for b in small if b not in points and b is not minus])
+    kept += points
     clean = bytearray(b"\xff" * len(data))
     for blot in kept:
         for p in blot.pixels:
@@ -101,14 +118,12 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int | None, ke
     left, right = min(b.left for b in kept), max(b.right for b in kept)
     top, bottom = min(b.top for b in kept), max(b.bottom for b in kept)
     image = Image.frombytes("L", (width, tall), bytes(clean)).crop((left, top, right + 1, bottom + 1))
-    if height is None:
-        return Glyphs(image, doubt, minus is not None)
     scale = height / max(1, image.size[1])
     image = image.resize((max(1, round(image.size[0] * scale)), height), Image.Resampling.LANCZOS)
     margin = height // 2
     canvas = Image.new("L", (max(image.size[0] + 2 * margin, 6 * height), height + 2 * margin), 255)
     canvas.paste(image, ((canvas.size[0] - image.size[0]) // 2, margin))
-    return Glyphs(canvas, doubt, minus is not None)
+    return Glyphs(canvas, doubt, minus is not None, stained)
 
 
 def _marks(digits: list[_Blot], small: list[_Blot]) -> tuple[list[_Blot], _Blot | None]:
@@ -122,7 +137,7 @@ def _marks(digits: list[_Blot], small: list[_Blot]) -> tuple[list[_Blot], _Blot 
         b
         for b in small
         if left - tall * 0.8 <= b.right < left
-        and b.right - b.left + 1 >= max(1.3 * (b.bottom - b.top + 1), 0.2 * tall)  # blurred, a hyphen is fat
+        and b.right - b.left + 1 >= max(1.3 * _thickness(b), 0.2 * tall)  # blurred, a hyphen is fat
         and abs((b.top + b.bottom) / 2 - middle) <= 0.3 * tall
     ]
     return points, max(dashes, key=lambda b: b.right, default=None)
@@ -135,10 +150,15 @@ def _dash_left(kept: list[_Blot], left_out: list[_Blot]) -> bool:
     middle, tall = (top + bottom) / 2, bottom - top
     return any(
         left - tall <= b.right < left
-        and b.right - b.left + 1 >= max(1.2 * (b.bottom - b.top + 1), 0.15 * tall)  # not a speck
+        and b.right - b.left + 1 >= max(1.2 * _thickness(b), 0.15 * tall)  # not a speck
         and abs((b.top + b.bottom) / 2 - middle) <= 0.3 * tall
         for b in left_out
     )
+
+
+def _thickness(blot: _Blot) -> float:
+    """A blot's mean height: its ink over its width (a speck stuck to a hyphen makes its box tall, not its ink)."""
+    return len(blot.pixels) / (blot.right - blot.left + 1)
 
 
 def edge_ink(crop: Image.Image, dpi: float, threshold: int) -> bool:
@@ -148,5 +168,9 @@ def edge_ink(crop: Image.Image, dpi: float, threshold: int) -> bool:
     if width < 3 or tall < 3:
         return False
     data = bytearray(crop.point(lambda v: 255 if v > threshold else 0).tobytes())
-    stub = max(3, round(dpi / 50))
-    return any(b.edge and min(b.right - b.left, b.bottom - b.top) > stub for b in _blots(data, width, tall))
+    return any(b.edge and min(b.right - b.left, b.bottom - b.top) > _stub(dpi) for b in _blots(data, width, tall))
+
+
+def _stub(dpi: float) -> int:
+    """The thickest a ruling's stub left at a cell's edge is, in pixels (half a millimetre)."""
+    return max(3, round(dpi / 50))

@@ -33,6 +33,9 @@ class BuiltTable:
     notes: list[str] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)  # "<table>.<row>.<column>": the unit a cell printed
     cells: dict[str, Anchor] = field(default_factory=dict)  # "<table>:<row>:<column>": where a cell was read
+    # "<table>" or "<table>.<row>": a table or template row found but not laid onto the template's columns, with how
+    # many values were read of it
+    unplaced: dict[str, int] = field(default_factory=dict)
 
     def place(self, table: str, row: str, columns: list[str], anchors: list[Anchor | None]) -> None:
         """Record where each of a row's cells was read (only the cells a reader placed)."""
@@ -180,20 +183,26 @@ _APPLICATION_ORDER = _LEAVES[: _LEAVES.index("withheld")]
 
 
 def _by_order(rows: list[RawRow], keys: list[str | None]) -> dict[int, str]:
-    """Rows whose label matched nothing, placed by where they stand: between two rows the labels placed, with
-    exactly one template row missing between those two. For labels read by OCR, which may come out garbled."""
+    """Rows whose label matched nothing, placed by where they stand: a run of such rows between two rows the labels
+    placed, with exactly as many template rows missing between those two, in order. For labels read by OCR, which
+    may come out garbled (a seal over two rows garbles both)."""
     placed: dict[int, str] = {}
     known = {k for k in keys if k}
+    run: list[int] = []
+    before: str | None = None
     for index, row in enumerate(rows):
-        if keys[index] is not None or not row.values:
+        key = keys[index]
+        if key is None:
+            if row.values:
+                run.append(index)
             continue
-        before = next((k for k in reversed(keys[:index]) if k in _APPLICATION_ORDER), None)
-        after = next((k for k in keys[index + 1 :] if k in _APPLICATION_ORDER), None)
-        if before is None or after is None:
+        if key not in _APPLICATION_ORDER:
             continue
-        between = _APPLICATION_ORDER[_APPLICATION_ORDER.index(before) + 1 : _APPLICATION_ORDER.index(after)]
-        if len(between) == 1 and between[0] not in known and between[0] not in placed.values():
-            placed[index] = between[0]
+        if run and before is not None:
+            between = _APPLICATION_ORDER[_APPLICATION_ORDER.index(before) + 1 : _APPLICATION_ORDER.index(key)]
+            if len(between) == len(run) and not known.intersection(between):
+                placed.update(zip(run, between, strict=True))
+        run, before = [], key
     return placed
 
 
@@ -233,6 +242,8 @@ def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable
                     f"表三“{_short(row.label)}”行读到 {len(values)} 个数值（应为 {width} 个），"
                     "无法确定各列位置，未采用该行。"
                 )
+                if not key.startswith("extra."):
+                    out.unplaced.setdefault(f"applications.{key}", len(values))
                 continue
         out.table[key] = dict(zip(columns, values, strict=True))
         out.place("applications", key, columns, places)
@@ -257,6 +268,7 @@ def build_review(
     width = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
     if len(values) < width:
         out.notes.append(f"表四只读到 {len(values)} 个数值（应为 {width} 个），未采用。")
+        out.unplaced["review_litigation"] = len(values)
         return out
     if len(values) > width:
         out.notes.append(f"表四读到 {len(values)} 个数值，只采用前 {width} 个。")
@@ -306,6 +318,7 @@ def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable
                 out.notes.append(
                     f"表二“{_short(row.label)}”行读到 {len(row.values)} 个数值，与模板栏目数不符，未采用。"
                 )
+                out.unplaced.setdefault(f"proactive.{key}", len(row.values))
             continue
         span = _span(row.values, len(layout.columns))
         values = row.values[span]

@@ -1,6 +1,7 @@
 """Scanned reports made from our own PDFs, as organs publish them: each page printed and scanned (rendered at 150
-or 200 dpi), a little noise, a skew of 1–3°, and the organ's red seal pressed over part of a table; wrapped back
-into a PDF without a text layer, and saved as one PNG per page.
+or 200 dpi), a little noise, a skew of 1–3°, and the organ's red seal pressed over part of a table; in colour, grey,
+or black and white; wrapped back into a PDF without a text layer (Pillow writes colour and grey pages as JPEG, as
+scanners do), and saved as one PNG per page.
 
 The truth of every cell is the generated report the PDF came from, so an OCR path can be measured cell by cell.
 Needs Pillow (the `ocr` extra and the tests install it).
@@ -23,6 +24,9 @@ class ScanSpec:
     noise: float = 0.01  # share of pixels flipped to dark or light specks
     seal_page: int = 2  # 1-based: the seal is pressed on this page (the tables' page in our fixtures), if it exists
     seed: int = 0
+    # "colour"; "grey" (the seal then prints dark grey over the figures); "bilevel" (black and white, thresholded as
+    # a scanner does: the seal prints black)
+    mode: str = "colour"
 
 
 def scanned_pages(pdf: bytes, spec: ScanSpec) -> list[Image.Image]:
@@ -40,10 +44,21 @@ def scanned_pages(pdf: bytes, spec: ScanSpec) -> list[Image.Image]:
             if number + 1 == spec.seal_page:
                 image = _sealed(image, spec.dpi, rng)
             image = image.rotate(spec.skew, resample=Image.Resampling.BICUBIC, fillcolor="white")
-            pages.append(_speckled(image.filter(ImageFilter.GaussianBlur(0.6)), spec.noise, rng))
+            pages.append(_in_mode(_speckled(image.filter(ImageFilter.GaussianBlur(0.6)), spec.noise, rng), spec.mode))
     finally:
         document.close()
     return pages
+
+
+def _in_mode(image: Image.Image, mode: str) -> Image.Image:
+    if mode == "grey":
+        return image.convert("L")
+    if mode == "bilevel":
+        return image.convert("L").point(lambda v: 255 if v > BILEVEL else 0).convert("1")
+    return image
+
+
+BILEVEL = 140  # a black-and-white scan's threshold: lighter is paper
 
 
 def scanned_pdf(pages: list[Image.Image], dpi: int) -> bytes:

@@ -1,0 +1,91 @@
+"""What the scan reader mends in text OCR garbled, without Tesseract: a heading whose numeral was dropped, table 三
+rows whose labels a seal made unreadable (engine.readers.ocr_mend, engine.readers.tables.build_applications).
+The same mending on real scans is in tests/test_ocr.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.model import SectionKey
+from engine.readers.blocks import parse_blocks
+from engine.readers.ocr_mend import label_hidden_rows, restore_headings
+from engine.readers.raw import Block, RawRow
+from engine.readers.tables import build_applications
+from engine.template import APPLICATION_ROWS, Template
+
+
+def _blocks(*lines: str) -> list[Block]:
+    return [Block(text=line, line=n) for n, line in enumerate(lines, start=1)]
+
+
+def test_a_heading_that_lost_its_numeral_is_a_heading_again():
+    blocks = _blocks(
+        "一、总体情况", "本机关认真贯彻条例。", "“政府信息公开行政复议、行政诉讼情况", "本年度无行政复议。",
+        "五、存在的主要问题及改进情况", "存在问题及改进情况",  # the second: 五 is there already, so it stays prose
+    )  # fmt: skip
+    notes = restore_headings(blocks)
+    assert [s.key for s in parse_blocks(blocks).sections] == [
+        SectionKey.overview, SectionKey.review_litigation, SectionKey.problems
+    ]  # fmt: skip
+    assert blocks[2].text == "四、政府信息公开行政复议、行政诉讼情况" and blocks[5].text == "存在问题及改进情况"
+    assert len(notes) == 1 and "四、政府信息公开行政复议、行政诉讼情况" in notes[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "行政诉讼情况",  # too little of the heading to say which
+        "本年度政府信息公开行政复议、行政诉讼情况良好。",  # a sentence that holds the words
+        "总体情况",  # a common phrase: never a heading without its numeral
+    ],
+)
+def test_prose_that_shares_a_headings_words_stays_prose(line):
+    blocks = _blocks("一、总体情况" if line != "总体情况" else "二、主动公开政府信息情况", line)
+    assert restore_headings(blocks) == [] and blocks[1].text == line
+
+
+def _rows(garbled: dict[str, str]) -> list[RawRow]:
+    return [
+        RawRow(garbled.get(line.key, line.label), [0, 0, 0, 0, 0, 0, 0])
+        for line in APPLICATION_ROWS[Template.T2021]
+        if line.key not in garbled or garbled[line.key]
+    ]
+
+
+def test_two_garbled_rows_between_two_read_ones_are_placed_in_order_on_a_scan():
+    rows = _rows({"withheld.security_stability": "PP一一人人", "withheld.third_party_rights": "隘一汶-"})
+    built = build_applications(rows, by_order=True)
+    assert "withheld.security_stability" in built.table and "withheld.third_party_rights" in built.table
+    assert not [k for k in built.table if k.startswith("extra.")]
+    assert sum("按其在表中的位置认作" in note for note in built.notes) == 2
+    # from a text file a label is never garbled: the rows stay as printed, and the template's are missing
+    assert {"extra.PP一一人人", "extra.隘一汶-"} <= set(build_applications(rows).table)
+
+
+def test_garbled_rows_are_not_guessed_when_their_number_does_not_fit_the_gap():
+    # two garbled rows, and a third template row between their neighbours left out: which is which is not known
+    rows = _rows({"withheld.security_stability": "PP一一人人", "withheld.third_party_rights": "隘一汶-",
+                  "withheld.internal_affairs": ""})  # fmt: skip
+    built = build_applications(rows, by_order=True)
+    assert {"extra.PP一一人人", "extra.隘一汶-"} <= set(built.table)
+    assert "withheld.security_stability" not in built.table and "withheld.internal_affairs" not in built.table
+
+
+def test_rows_whose_label_a_seal_hid_keep_their_own_figures():
+    grid = [
+        ["三、收到和处理政府信息公开申请情况"],
+        ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+        ["（三）不予公开", "1.属于国家秘密", "3", "1", "0", "0", "0", "0", "4"],
+        ["2.其他法律行政法规禁止公开", "1", "1", "0", "0", "0", "0", "2"],
+        ["", "1", "0", "0", "0", "0", "0", "1"],  # the seal over 3.: its label cell blank
+        ["3人人", "3", "0", "0", "0", "0", "0", "3"],  # over 4.: its label read as a figure and two ideographs
+        ["5.属于三类内部事务信息", "1", "1", "0", "0", "0", "0", "2"],
+    ]
+    blocks = [Block(text=row[0]) if len(row) == 1 else Block(cells=row) for row in grid]
+    label_hidden_rows(blocks)
+    doc = parse_blocks(blocks)
+    built = build_applications(doc.application_rows, by_order=True)
+    assert built.table["withheld.security_stability"]["total"] == 1
+    assert built.table["withheld.third_party_rights"]["natural_person"] == 3
+    assert built.table["withheld.internal_affairs"]["total"] == 2
+    assert blocks[3].cells[0].startswith("2.")  # a row with its label keeps it
