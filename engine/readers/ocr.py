@@ -40,7 +40,6 @@ RULE_WIDTH_MM = 0.6  # a ruling as scanned, blur included: what is painted out
 DOUBT = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
 _FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
 _DASH = re.compile(r"[-—－–/\\]+")
-_SLANT = re.compile(r"[/\\]")  # a dash that may be a 1 the Chinese model saw leaning: the figure readings decide
 # What the Chinese model makes of full-width brackets: angle brackets, which a report's names never hold.
 _BRACKETS = str.maketrans({"〈": "（", "〉": "）"})
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
@@ -151,9 +150,8 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
         cell.text = text
         # The Chinese model reads a lone figure as "5D", "6S" or even "了工" at times: a cell without two ideographs,
         # or with three characters at most, may hold one (a short label's readings hold no figure and it stays).
-        if (len(_IDEOGRAPH.findall(text)) < 2 or len(text) <= 3) and (
-            _SLANT.fullmatch(text) or not _DASH.fullmatch(text)
-        ):
+        # A dash too: under a seal the Chinese model may take a figure for one ("/" for a leaning 1, "-" for a 0).
+        if len(_IDEOGRAPH.findall(text)) < 2 or len(text) <= 3:
             figures.append((page, cell))
     weak = _read_figures(figures, READINGS, deadline, {})
     # A figure the first readings did not agree on is read again at more settings, and all its readings vote.
@@ -194,7 +192,8 @@ def _read_figures(
     for (page, cell), where, doubt, minus in zip(figures, placed, doubted, signed, strict=True):
         if all(index is None for index in where):  # no glyph at any setting: a blank cell, unless ink is cut off
             cut = edge_ink(_crop(page, cell.box), page.dpi, settings[0][0])
-            cell.text, cell.confidence = "", 0.0 if cut else 1.0
+            dash = _DASH.fullmatch(cell.text)  # a dash is too flat to be a glyph: the cell says what it says
+            cell.text, cell.confidence = cell.text if dash else "", 0.0 if cut else (None if dash else 1.0)
             continue
         readings = []
         for index, negative in zip(where, minus, strict=True):
@@ -204,7 +203,7 @@ def _read_figures(
             readings.append((text, min((w.confidence for w in words), default=0.0)))
         chinese = cell.text
         cell.text, cell.confidence = _vote(readings, chinese)
-        if _SLANT.fullmatch(chinese):  # "/": a dash, unless the figure readings find a figure (then doubtful)
+        if _DASH.fullmatch(chinese):  # a dash, unless the figure readings find a figure (then doubtful)
             if cell.text:
                 cell.confidence = min(cell.confidence, DOUBT)
             else:  # a dash; one stained by a seal may be a figure hidden
