@@ -290,14 +290,14 @@ class TableIncomplete(Rule):
             "could not be matched to the columns and were not checked. Check the table against the original.",
         ),
         "unplaced-row": Msg(
-            "{table}“{row}”行只读到 {values} 个数值，与模板栏目数不符，无法逐栏对应，未予核对。请按模板填齐该行各栏。",
-            "{table_en}, row '{row}': only {values} values were read, not one for each template column, so they could "
+            "{table}“{row}”行读到 {values} 个数值，与模板栏目数不符，无法逐栏对应，未予核对。请按模板填齐该行各栏。",
+            "{table_en}, row '{row}': {values} values were read, not one for each template column, so they could "
             "not be matched to the columns and were not checked. Fill in every column of the row.",
         ),
         "unplaced-row-ocr": Msg(
-            "扫描件中{table}“{row}”行只识别出 {values} 个数值，与模板栏目数不符，无法逐栏对应，未予核对。"
+            "扫描件中{table}“{row}”行识别出 {values} 个数值，与模板栏目数不符，无法逐栏对应，未予核对。"
             "请对照原件人工核对该行。",
-            "{table_en}, row '{row}' in the scan: only {values} values were recognised, not one for each template "
+            "{table_en}, row '{row}' in the scan: {values} values were recognised, not one for each template "
             "column, so they could not be matched and were not checked. Check the row against the original.",
         ),
         "row": Msg(

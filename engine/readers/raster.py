@@ -88,7 +88,8 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
 
 
 def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[tuple[float, int, int, int]]:
-    """The lines of `dark` (_lines), and the long ones found again with each row's ink joined to the next row's.
+    """The lines of `dark` (_spans: each at its middle row, with its thickness), and the long ones found again with
+    each row's ink joined to the next row's.
 
     A thin ruling that a scan lays across two rows of pixels is grey in each, and light specks break both rows into
     pieces shorter than a ruling; the two rows together are whole. Only a line at least `long` is taken from the
