@@ -151,7 +151,9 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
         # The Chinese model reads a lone figure as "5D", "6S" or even "了工" at times: a cell without two ideographs,
         # or with three characters at most, may hold one (a short label's readings hold no figure and it stays).
         # A dash too: under a seal the Chinese model may take a figure for one ("/" for a leaning 1, "-" for a 0).
-        if len(_IDEOGRAPH.findall(text)) < 2 or len(text) <= 3:
+        # And digits among two ideographs at most: figures a seal blurred into strokes ("3轿”一2"), not a label.
+        ideographs = len(_IDEOGRAPH.findall(text))
+        if ideographs < 2 or len(text) <= 3 or (ideographs < 3 and any(ch.isdigit() for ch in text)):
             figures.append((page, cell))
     weak = _read_figures(figures, READINGS, deadline, {})
     # A figure the first readings did not agree on is read again at more settings, and all its readings vote.
@@ -214,7 +216,7 @@ def _read_figures(
         elif cell.confidence < LOW and not again:
             cell.text = chinese  # read again from what the Chinese model said
             weak.append((page, cell))
-        elif cell.confidence < LOW and len(_IDEOGRAPH.findall(chinese)) >= 2:
+        elif cell.confidence < LOW and len(_IDEOGRAPH.findall(chinese)) >= 2 and not any(c.isdigit() for c in chinese):
             cell.text, cell.confidence = chinese, None  # a short label ("合计"), not a figure read poorly
     return weak
 
