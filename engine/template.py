@@ -139,6 +139,7 @@ REVIEW_COLUMNS: tuple[Line, ...] = (
     Line("pending", "尚未审结"),
     Line("total", "总计"),
 )
+REVIEW_WIDTH = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)  # table 四 printed as one row of values: 15
 
 # --- section 二: proactive disclosure ------------------------------------------------------
 

@@ -12,6 +12,7 @@ from engine.template import (
     PROACTIVE_ROWS,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
+    REVIEW_WIDTH,
     Template,
     column_label,
     row_label,
@@ -244,11 +245,6 @@ def template_shape(table: SectionKey, template: Template) -> dict[str, list[str]
     return {r.key: [c.key for c in r.columns] for r in PROACTIVE_ROWS[template]}
 
 
-def _width(section: SectionKey) -> int:
-    """How many value cells the template prints in a table read as one row of values (table 四: 15)."""
-    return len(REVIEW_GROUPS) * len(REVIEW_COLUMNS) if section is SectionKey.review_litigation else 0
-
-
 class TableIncomplete(Rule):
     """Every row and column of the template is in tables 二, 三 and 四, and each table is there.
 
@@ -318,7 +314,7 @@ class TableIncomplete(Rule):
             if not table and unplaced is not None:
                 yield Finding(
                     key="unplaced-ocr" if unplaced.source == "ocr" else "unplaced",
-                    params={"table": zh, "table_en": en, "values": unplaced.values, "width": _width(section)},
+                    params={"table": zh, "table_en": en, "values": unplaced.values, "width": REVIEW_WIDTH},
                     location=section_location(report, section.value),
                     severity=Severity.warning if unplaced.source == "ocr" else None,
                 )

@@ -15,9 +15,7 @@ from engine.readers.layout import match_heading
 from engine.readers.normalize import compact
 from engine.readers.raw import Block, RawDocument, RawRow, RawSection
 from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
-from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_GROUPS
-
-REVIEW_WIDTH = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
+from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
 
 # --- tables inside a section ------------------------------------------------------------------------
 

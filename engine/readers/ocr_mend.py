@@ -18,19 +18,16 @@ from engine.model import SectionKey
 from engine.readers.layout import match_heading
 from engine.readers.raw import Block
 
-# Each section's heading words after its numeral: the 2021 format's, and the variants real reports print.
-_WORDS: dict[SectionKey, tuple[str, ...]] = {
-    SectionKey.overview: ("总体情况",),
-    SectionKey.proactive: ("主动公开政府信息情况",),
-    SectionKey.applications: ("收到和处理政府信息公开申请情况",),
+# Each section's heading words after its numeral: the 2021 format's (SectionKey.heading), and the variants real
+# reports print (../shared/domain.md §2.1).
+_VARIANTS: dict[SectionKey, tuple[str, ...]] = {
     SectionKey.review_litigation: (
-        "政府信息公开行政复议、行政诉讼情况",
         "政府信息公开行政复议及行政诉讼情况",
         "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
     ),
-    SectionKey.problems: ("存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况", "存在问题及改进情况"),
-    SectionKey.other_matters: ("其他需要报告的事项",),
+    SectionKey.problems: ("政府信息公开工作存在的主要问题及改进情况", "存在问题及改进情况"),
 }
+_WORDS = {key: (key.heading.split("、", 1)[1], *_VARIANTS.get(key, ())) for key in SectionKey}
 _JUNK = "“”\"'‘’、.．,，·:：;；|"  # what OCR leaves where the numeral stood
 _SHARE = 2 / 3  # of a heading's words a line must keep
 _SHORTEST = 6  # characters: 总体情况 alone is too common a phrase to be taken without its numeral

@@ -21,6 +21,7 @@ from engine.template import (
     PROACTIVE_ROWS,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
+    REVIEW_WIDTH,
     Template,
     row_label,
 )
@@ -265,7 +266,7 @@ def build_review(
 ) -> BuiltTable:
     """Table 四 is one row of 15 values: three groups of five columns."""
     out = BuiltTable()
-    width = len(REVIEW_GROUPS) * len(REVIEW_COLUMNS)
+    width = REVIEW_WIDTH
     if len(values) < width:
         out.notes.append(f"表四只读到 {len(values)} 个数值（应为 {width} 个），未采用。")
         out.unplaced["review_litigation"] = len(values)
