@@ -196,9 +196,14 @@ def attach(checker: Checker, result: FileResult, index: int, outcomes: Sequence[
             result.rules.append(RuleResult(status=Status.error, reason=reason, **base))
             continue
         made = outcome.found.get(index, [])
-        for finding in made:
-            locate(result.report, finding.location)
-            mark(result.report, finding, checker.lang)
+        try:
+            for finding in made:
+                locate(result.report, finding.location)
+                mark(result.report, finding, checker.lang)
+        except Exception as exc:  # placing the rule's findings is part of the rule: its failure is the rule's
+            reason = engine_message("rule.crashed", checker.lang, reason=f"{type(exc).__name__}: {exc}")
+            result.rules.append(RuleResult(status=Status.error, reason=reason, **base))
+            continue
         result.findings.extend(made)
         applicable = index < len(outcome.applicable) and outcome.applicable[index]
         status = Status.failed if made else Status.passed if applicable else Status.not_applicable

@@ -260,13 +260,13 @@ class Checker:
         try:
             raw = list(cls().check(report, context) or [])
             made = [self.render(active, f) for f in raw]
+            for f in made:  # marking what a finding rests on is part of the rule's run: its crash is the rule's
+                f.fingerprint = fingerprint(report, f)
+                mark(report, f, self.lang)
         except BaseException as exc:  # a rule's crash, SystemExit and KeyboardInterrupt included, is the rule's
             log.debug("rule %s crashed", cls.id, exc_info=True)
             reason = engine_message("rule.crashed", self.lang, reason=f"{type(exc).__name__}: {exc}")
             return RuleResult(status=Status.error, reason=reason, **base)
-        for f in made:
-            f.fingerprint = fingerprint(report, f)
-            mark(report, f, self.lang)
         out.extend(made)
         return RuleResult(status=Status.failed if made else Status.passed, **base)
 

@@ -1,9 +1,14 @@
-"""Findings that rest on a figure OCR read with little confidence say so, in the finding itself.
+"""Findings that rest on what the reader may have got wrong say so, in the finding itself, and wait for a person.
 
-A scan's cells carry the confidence of their reading (`report.cell_anchors[...].confidence`, engine.readers.ocr).
-When a finding's cells (`location.cells`) include one under LOW_CONFIDENCE, the finding lists those cells in
-`doubtful_cells` and its message ends with a sentence asking to check them against the paper: the rule's
-conclusion may be the OCR's misreading rather than the report's error. Rules know nothing of this.
+Three kinds of doubt, all known from the report model, none from the rule:
+- a figure OCR read with little confidence (`report.cell_anchors[...].confidence` under LOW_CONFIDENCE);
+- a row laid onto the template by its label's likeness to the template's or by its position, not by its own
+  words (`report.placements`, engine.readers.placement);
+- something the finding says is missing (a section, a table, a row, a column) in a report read by OCR
+  (`report.source.reading`): there, not reading it is as likely as its absence.
+The finding lists the cells in `doubtful_cells` and the missing parts in `doubtful_parts` ("section.<key>",
+"<table>", "<table>.<row>"), and its message ends with a sentence asking to check against the original. Such a
+finding is pending (engine.result.FindingResult.pending): it deducts nothing until a reviewer confirms it.
 """
 
 from __future__ import annotations
@@ -14,33 +19,93 @@ from engine.result import FindingResult
 from engine.template import TABLES, column_label, row_label
 
 
-def doubtful(report: Report, finding: FindingResult) -> list[str]:
-    """The finding's cells read by OCR with a confidence under LOW_CONFIDENCE, as "table:row:column" keys."""
+def cell_key(key: str) -> tuple[str, str, str]:
+    """A "table:row:column" key's parts (a row key of an extra row may itself hold a colon)."""
+    table, _, rest = key.partition(":")
+    row, _, column = rest.rpartition(":")
+    return table, row, column
+
+
+def _cells(finding: FindingResult) -> tuple[str | None, list[tuple[str, str]]]:
     location = finding.location
     table = location.table or location.section
-    if not location.cells or table not in TABLES or not report.cell_anchors:
+    if table not in TABLES:
+        return None, []
+    cells = list(location.cells or [])
+    if not cells and location.row and location.column:
+        cells = [(location.row, location.column)]
+    return table, cells
+
+
+def doubtful(report: Report, finding: FindingResult) -> list[str]:
+    """The finding's cells read by OCR with little confidence, or in a row placed by guess ("table:row:column")."""
+    table, cells = _cells(finding)
+    if table is None:
         return []
-    keys = [f"{table}:{row}:{column}" for row, column in location.cells]
-    return [
-        key
-        for key in keys
-        if (anchor := report.cell_anchors.get(key)) is not None
-        and anchor.confidence is not None
-        and anchor.confidence < LOW_CONFIDENCE
-    ]
+    out = []
+    for row, column in cells:
+        key = f"{table}:{row}:{column}"
+        anchor = report.cell_anchors.get(key)
+        low = anchor is not None and anchor.confidence is not None and anchor.confidence < LOW_CONFIDENCE
+        if low or f"{table}.{row}" in report.placements:
+            out.append(key)
+    return out
+
+
+def unread(report: Report, finding: FindingResult) -> list[str]:
+    """What the finding says is missing, when the report was read by OCR: "section.<key>", "<table>" or
+    "<table>.<row>"."""
+    if report.source.reading != "ocr":
+        return []
+    location = finding.location
+    section = location.section
+    if section and not report.has_section(section):
+        return [f"section.{section}"]
+    table = location.table or section
+    if table not in TABLES:
+        return []
+    rows = report.table(table)
+    if not rows:
+        return [table]
+    wanted = list(location.cells or []) or ([(location.row, location.column)] if location.row else [])
+    return sorted(
+        {f"{table}.{row}" for row, column in wanted if row not in rows or (column and column not in rows[row])}
+    )
 
 
 def mark(report: Report, finding: FindingResult, lang: str) -> None:
-    """Note on the finding the doubtful cells it rests on, and say so at the end of its message."""
+    """Note on the finding what it rests on that the reading may have got wrong, and say so in its message."""
     cells = doubtful(report, finding)
+    parts = unread(report, finding)
     if cells:
         finding.doubtful_cells = cells
-        finding.message = finding.message + " " + sentence(report, cells, lang)
+    if parts:
+        finding.doubtful_parts = parts
+    if cells or parts:
+        finding.message = finding.message + " " + sentence(report, cells, lang, parts)
 
 
-def sentence(report: Report, cells: list[str], lang: str) -> str:
-    names = []
-    for key in cells:
-        table, row, column = key.split(":")
-        names.append(f"{row_label(table, row)}/{column_label(table, column, row, report.template)}")
-    return engine_message("finding.ocr-doubt", lang, cells="；".join(names) if lang == "zh" else "; ".join(names))
+def sentence(report: Report, cells: list[str], lang: str, parts: list[str] | None = None) -> str:
+    """The sentence that ends a doubtful finding's message: which figures or rows to check, and why."""
+    said = []
+    sep = "；" if lang == "zh" else "; "
+    low = [k for k in cells if f"{cell_key(k)[0]}.{cell_key(k)[1]}" not in report.placements]
+    if low:
+        said.append(engine_message("finding.ocr-doubt", lang, cells=sep.join(_cell_name(report, k) for k in low)))
+    rows = sorted({f"{cell_key(k)[0]}.{cell_key(k)[1]}" for k in cells} & set(report.placements))
+    for key in rows:
+        table, _, row = key.partition(".")
+        placement = report.placements[key]
+        said.append(
+            engine_message(
+                f"finding.placement-doubt-{placement.by}", lang, row=row_label(table, row), label=placement.label
+            )
+        )
+    if parts:
+        said.append(engine_message("finding.unread-doubt", lang))
+    return " ".join(said)
+
+
+def _cell_name(report: Report, key: str) -> str:
+    table, row, column = cell_key(key)
+    return f"{row_label(table, row)}/{column_label(table, column, row, report.template)}"

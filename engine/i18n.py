@@ -112,6 +112,21 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "(Note: the cells {cells} this rests on were read from a scan by OCR with low confidence; check the figures "
         "against the original first.)",
     ),
+    "finding.placement-doubt-similarity": Msg(
+        "（注意：原文该行标签为“{label}”，与模板“{row}”行相近，系按此认定，请对照原件核对。）",
+        "(Note: the row is printed as '{label}', which was taken for the template row '{row}' as the nearest "
+        "label; check it against the original.)",
+    ),
+    "finding.placement-doubt-order": Msg(
+        "（注意：原文该行标签“{label}”经 OCR 识别不清，按其在表中的位置认作“{row}”行，请对照原件核对。）",
+        "(Note: the row's label '{label}' could not be read by OCR; it was taken for the template row '{row}' by "
+        "where it stands; check it against the original.)",
+    ),
+    "finding.unread-doubt": Msg(
+        "（注意：本报告为扫描件，经 OCR 识别；该处可能是未能识别，而非报告缺漏，请对照原件核对后再认定。）",
+        "(Note: this report is a scan read by OCR; this may be what could not be recognised rather than what the "
+        "report lacks. Check the original before counting it.)",
+    ),
     "error.needs-ocr": Msg(
         "“{suffix}”图片需要 OCR 组件才能读取，本机未安装（pip install 'nianbao[ocr]' 及 tesseract-ocr、"
         "tesseract-ocr-chi-sim）。请提交由 Word/WPS 直接导出的 PDF 或 DOCX。",

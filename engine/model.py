@@ -74,6 +74,9 @@ class Source(_Model):
     format: SourceFormat
     sha256: str
     pages: int | None = None
+    # Extension to the contract: "ocr" when the text and figures were recognised in page images (a scan or a
+    # photo), so that what was not read is never taken for what the report lacks.
+    reading: Literal["ocr"] | None = None
 
 
 # A figure read by OCR with less confidence than this is doubtful: marked on the clerk's page, named in findings.
@@ -98,6 +101,14 @@ class Unplaced(_Model):
 
     values: int
     source: Literal["ocr"] | None = None
+
+
+class Placement(_Model):
+    """A table row laid onto a template row not by its label's own words but by its likeness to the template's
+    label ("similarity": a character or two differ) or by where it stands ("order": a label OCR could not read)."""
+
+    label: str
+    by: Literal["similarity", "order"]
 
 
 class Section(_Model):
@@ -148,6 +159,9 @@ class Report(_Model):
     # Extension to the contract: a table or template row the reader found but could not lay onto the template's
     # columns (table 四 with 14 values for its 15 columns), keyed "<table>" or "<table>.<row>": what was read of it.
     unplaced: dict[str, Unplaced] = Field(default_factory=dict)
+    # Extension to the contract: table rows placed on the template by guess (engine.readers.placement), keyed
+    # "<table>.<row>": the label as printed and how. A finding resting on such a row says so.
+    placements: dict[str, Placement] = Field(default_factory=dict)
 
     def section(self, key: SectionKey | str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -53,12 +53,21 @@ class FindingResult(_Model):
     ceiling: str | None = None  # the highest grade the report may have with this finding
     # Cells ("table:row:column") the finding rests on that OCR read with little confidence (engine.doubt).
     doubtful_cells: list[str] | None = None
+    # What the finding says is missing that OCR may not have read: "section.<key>", "<table>", "<table>.<row>".
+    doubtful_parts: list[str] | None = None
     review: Review | None = None
 
     @property
+    def pending(self) -> bool:
+        """Whether the finding rests on what the reading may have got wrong (engine.doubt) and no reviewer has
+        confirmed it yet: it is shown as 待核实 and deducts nothing."""
+        return bool(self.doubtful_cells or self.doubtful_parts) and not (self.review and self.review.status)
+
+    @property
     def counts(self) -> bool:
-        """Whether the finding counts (for the score and the exit code): not dismissed by a reviewer."""
-        return not (self.review and self.review.status == "dismissed")
+        """Whether the finding counts (for the score and the exit code): not dismissed by a reviewer, and not
+        pending a person's check of the original."""
+        return not (self.review and self.review.status == "dismissed") and not self.pending
 
 
 class RuleResult(_Model):

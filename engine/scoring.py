@@ -116,10 +116,11 @@ def grade_label(name: str | None, lang: Lang) -> str:
 
 
 def rescore(result: FileResult, scheme: Scheme | None = None) -> FileResult:
-    """Penalties, score and grade from the findings that stand (a reviewer's dismissal takes one back)."""
+    """Penalties, score and grade from the findings that stand (a reviewer's dismissal takes one back; a finding
+    pending a check of the original stands only once a reviewer confirms it)."""
     standing: dict[str, list[Severity]] = {}
     for f in result.findings:
-        if not (f.review and f.review.status == "dismissed"):
+        if f.counts:
             standing.setdefault(f.rule, []).append(f.severity)
     for r in result.rules:
         r.penalty = rule_penalty(r.weight, standing.get(r.rule, [])) if r.status == Status.failed else 0.0

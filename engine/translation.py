@@ -26,8 +26,8 @@ def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
             msg = classes[rule].messages.get(key) if rule in classes else None
             if msg is not None:
                 f.message = msg.render(checker.lang, f.params)
-                if f.doubtful_cells and result.report is not None:
-                    f.message += " " + sentence(result.report, f.doubtful_cells, checker.lang)
+                if (f.doubtful_cells or f.doubtful_parts) and result.report is not None:
+                    f.message += " " + sentence(result.report, f.doubtful_cells or [], checker.lang, f.doubtful_parts)
 
     results: Sequence[FileResult]
     if hasattr(document.results, "finish"):  # a stored batch: each result said again as it is read back

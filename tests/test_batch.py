@@ -168,7 +168,9 @@ def test_libreoffice_opens_the_xlsx(batch_outputs, tmp_path, run):
             "--headless",
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--convert-to",
-            "csv",
+            # comma-separated, quoted, UTF-8 (76) whatever the locale: without the filter options LibreOffice writes
+            # the locale's encoding, which is ASCII under LANG=C
+            "csv:Text - txt - csv (StarCalc):44,34,76",
             "--outdir",
             str(tmp_path),
             str(xlsx),

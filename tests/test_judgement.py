@@ -61,6 +61,42 @@ def test_a_table_four_short_of_a_column_is_said_unmatched_not_missing(checker, f
     assert result.findings[0].location.section == "review_litigation"
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_label_with_a_character_wrong_keeps_its_row_and_its_findings_wait_for_a_person(checker, fmt):
+    from engine.testing.patterns import label_typos
+
+    truth = label_typos()
+    result = checker.check_file(PATTERNS / f"label-typos.{fmt}")
+    report = result.report
+    assert report.applications == truth.applications and report.proactive == truth.proactive  # every cell, placed
+    assert set(report.placements) == {
+        "applications.withheld.enforcement_files",
+        "applications.not_processed.duplicate",
+        "proactive.penalties",
+    }
+    assert report.placements["applications.withheld.enforcement_files"].label == "7.属于行政执法案件"
+    assert not [f for f in result.findings if f.rule == "NB105"]  # nothing said missing
+    # The typo'd row does not add up: said, with the row as printed, and pending until a person checks it.
+    row = [f for f in result.findings if f.rule == "NB203"]
+    assert len(row) == 1 and row[0].pending and not row[0].counts
+    assert row[0].doubtful_cells and "7.属于行政执法案件" in row[0].message and "核对" in row[0].message
+    assert result.score == 100.0
+
+
+def test_a_label_typo_finding_confirmed_by_a_reviewer_counts(checker, tmp_path, run):
+    import json
+
+    target = tmp_path / "label-typos.txt"
+    target.write_bytes((PATTERNS / "label-typos.txt").read_bytes())
+    _code, out, _err = run("check", target, "--format", "json", "--no-cache")
+    finding = next(f for f in json.loads(out)["results"][0]["findings"] if f["rule"] == "NB203")
+    review = tmp_path / "review.toml"
+    review.write_text(f'[[finding]]\nfingerprint = "{finding["fingerprint"]}"\nstatus = "confirmed"\n', "utf-8")
+    _code, out, _err = run("check", target, "--format", "json", "--no-cache", "--review", review)
+    result = json.loads(out)["results"][0]
+    assert result["score"] < 100.0 and "NB203" in {r["rule"] for r in result["rules"] if r["penalty"]}
+
+
 def test_the_same_zone_as_a_department_would_be_late(checker):
     strict = Checker(PluginHost.load(entry_points=False), Profile(organ_type="department"))
     assert [f.rule for f in strict.check_file(PATTERNS / "organ-zone.html").findings] == ["NB401"]

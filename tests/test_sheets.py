@@ -35,6 +35,20 @@ def test_a_workbook_of_the_tables_reads_every_cell(name, writer, tmp_path):
     assert SheetReader().read(tmp_path / "tables.et", data).applications == truth.applications
 
 
+@pytest.mark.parametrize("writer", [report_xlsx, report_xls], ids=["xlsx", "xls"])
+@pytest.mark.parametrize("blank", ["withheld.administrative_inquiry", "received_new", "carried_forward"])
+def test_a_row_left_blank_keeps_the_table_going_and_money_keeps_its_digits(writer, blank, tmp_path):
+    """Real workbooks leave a row's figures blank (a row with nothing to report) and store money to six places:
+    the blank row is a row of blank cells, not a heading that cuts the table, and the amount is not rounded."""
+    truth = PdfReader().read(FIXTURES / "2021-qinghe.pdf", (FIXTURES / "2021-qinghe.pdf").read_bytes())
+    truth.applications[blank] = dict.fromkeys(truth.applications[blank])
+    truth.proactive["fees"]["amount"] = 24252.311082
+    report = SheetReader().read(tmp_path / "tables.xlsx", writer(truth))
+    assert report.applications == truth.applications
+    assert report.proactive == truth.proactive
+    assert report.review_litigation == truth.review_litigation
+
+
 def test_a_checked_workbook_is_scored_on_its_tables(run, tmp_path):
     truth = PdfReader().read(FIXTURES / "2021-qinghe.pdf", (FIXTURES / "2021-qinghe.pdf").read_bytes())
     (tmp_path / "统计表.xlsx").write_bytes(report_xlsx(truth))

@@ -10,7 +10,9 @@ reason = "表内另有说明，予以认可"
 reviewer = "王某"
 ```
 
-A dismissed finding stays in every output, marked, but no longer counts for the score or the exit code.
+A dismissed finding stays in every output, marked, but no longer counts for the score or the exit code. A finding
+pending a check of the original (it rests on what OCR or a guessed row placement may have got wrong, engine.doubt)
+counts once a reviewer confirms it.
 """
 
 from __future__ import annotations

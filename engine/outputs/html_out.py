@@ -70,7 +70,7 @@ table.cards td::before{content:attr(data-label) "：";color:#55607a}table.cards 
 details{border:1px solid #cfd5e0;border-radius:6px;margin:.5rem 0;padding:.4rem .8rem}summary{cursor:pointer}
 .sev{display:inline-block;min-width:3em;border-radius:4px;padding:0 .3em;color:#fff;font-size:.8rem;text-align:center}
 .sev-error{background:#b42318}.sev-warning{background:#b76e00}.sev-info{background:#55607a}
-.dismissed{text-decoration:line-through;opacity:.6}.rule{font-family:monospace}.where{color:#55607a}
+.dismissed{text-decoration:line-through;opacity:.6}.pending{opacity:.75;font-style:italic}.rule{font-family:monospace}.where{color:#55607a}
 .review{font-size:.8rem;color:#55607a}footer{margin-top:2rem;font-size:.8rem;color:#55607a}
 """
 
@@ -248,12 +248,12 @@ def where(f: FindingResult, lang: Lang) -> str:
 
 
 def finding_item(f: FindingResult, lang: Lang) -> str:
-    review = ""
+    review = f' <span class="review">[{escape(REVIEW["pending"].render(lang))}]</span>' if f.pending else ""
     if f.review:
         review = (
             f' <span class="review">[{escape(REVIEW[f.review.status].render(lang))}：{escape(f.review.reason)}]</span>'
         )
-    cls = ' class="dismissed"' if not f.counts else ""
+    cls = ' class="pending"' if f.pending else ' class="dismissed"' if not f.counts else ""
     place = where(f, lang)
     return (
         f'<li{cls}><span class="sev sev-{f.severity.value}">{escape(SEVERITY[f.severity].render(lang))}</span> '

@@ -89,7 +89,11 @@ KIND_NAMES = {
     "办公厅": Msg("办公厅", "general office"),
     "其他": Msg("其他", "other"),
 }
-REVIEW = {"confirmed": Msg("已确认", "confirmed"), "dismissed": Msg("已排除", "dismissed")}
+REVIEW = {
+    "confirmed": Msg("已确认", "confirmed"),
+    "dismissed": Msg("已排除", "dismissed"),
+    "pending": Msg("待核实", "to be checked"),
+}
 
 
 def headers(columns: dict[str, Msg], lang: Lang) -> list[str]:
@@ -206,7 +210,9 @@ def finding_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
                 "message": f.message,
                 "expected": readable(f.expected, lang),
                 "actual": readable(f.actual, lang),
-                "review": REVIEW[f.review.status].render(lang) if f.review else None,
+                "review": REVIEW[f.review.status if f.review else "pending"].render(lang)
+                if f.review or f.pending
+                else None,
                 "review_reason": f.review.reason if f.review else None,
                 "fingerprint": f.fingerprint,
             }
@@ -266,6 +272,9 @@ def category_parts(result: FileResult, lang: Lang, points: dict[Category, dict[s
 
 
 def dismissed_note(f: FindingResult, lang: Lang) -> str:
-    """How a reviewer's dismissal is shown beside the finding it took back."""
+    """How a finding that does not count is shown beside it: a reviewer's dismissal with its reason, or 待核实 for
+    one pending a check of the original."""
+    if f.pending:
+        return REVIEW["pending"].render(lang)
     reason = f.review.reason if f.review else ""
     return REVIEW["dismissed"].render(lang) + (f"：{reason}" if lang is Lang.zh else f": {reason}") * bool(reason)

@@ -21,6 +21,7 @@ UI: dict[str, Msg] = {
         "得分 {score} · {grade} · {errors} 个错误 · {warnings} 个警告 · {infos} 条提示",
         "score {score} · {grade} · {errors} error(s) · {warnings} warning(s) · {infos} note(s)",
     ),
+    "pending": Msg(" · {pending} 项待核实（核实前不扣分）", " · {pending} to be checked (no points off until then)"),
     "clean": Msg("未发现问题。", "No findings."),
     "deductions": Msg("扣分：{parts}", "Points off: {parts}"),
     "categories": Msg("分项得分：{parts}", "By category: {parts}"),
@@ -101,6 +102,7 @@ def render_file(result: FileResult, lang: Lang, points: dict | None = None) -> l
             warnings=result.count(Severity.warning),
             infos=result.count(Severity.info),
         )
+        + (_t("pending", lang, pending=pending) if (pending := sum(f.pending for f in result.findings)) else "")
     )
     parts = category_parts(result, lang, points or {})
     if parts:

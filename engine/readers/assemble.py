@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from engine.errors import ErrorCode, ReadError
-from engine.model import Anchor, Report, Section, Source, Unplaced
+from engine.model import Anchor, Placement, Report, Section, Source, Unplaced
 from engine.readers.layout import agency_from_title, date_at_end, find_title, period_year, year_in
 from engine.readers.normalize import compact
 from engine.readers.raw import RawDocument, RawSection
@@ -52,7 +52,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
     template, template_notes = decide_template(doc.table_text)
     notes += template_notes
 
-    proactive = build_proactive(doc.proactive_rows, template)
+    proactive = build_proactive(doc.proactive_rows, template, by_order=doc.ocr)
     applications = build_applications(doc.application_rows, by_order=doc.ocr)
     review = build_review(doc.review_values, doc.review_anchor, doc.review_cell_anchors) if doc.review_values else None
 
@@ -61,6 +61,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
     units: dict[str, str] = {}
     cells: dict[str, Anchor] = {}
     unplaced: dict[str, Unplaced] = {}
+    placements: dict[str, Placement] = {}
     for built in (proactive, applications, review):
         if built:
             unplaced.update(
@@ -71,6 +72,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
             anchors.update(built.anchors)
             units.update(built.units)
             cells.update(built.cells)
+            placements.update((key, Placement(label=label, by=by.value)) for key, (label, by) in built.guessed.items())
 
     title_key = compact(title or "")
     preface = "\n".join(line.strip() for line in doc.head if compact(line) and compact(line) not in title_key)
@@ -97,6 +99,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         cell_anchors=cells,
         units=units,
         unplaced=unplaced,
+        placements=placements,
     )
     if report.template is None:
         inferred = _infer_template(report)

@@ -14,7 +14,7 @@ from engine.model import Anchor, Cell, SectionKey
 from engine.readers.layout import match_heading
 from engine.readers.normalize import compact
 from engine.readers.raw import Block, RawDocument, RawRow, RawSection
-from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
+from engine.readers.tables import placed_rows
 from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
 
 # --- tables inside a section ------------------------------------------------------------------------
@@ -79,8 +79,8 @@ def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list
             most = max(range(len(rows)), key=lambda n: (len(rows[n].row.values), n))
             end = most if len(rows[most].row.values) >= len(REVIEW_COLUMNS) else None
     else:
-        signatures = APPLICATION_SIGNATURES if key is SectionKey.applications else PROACTIVE_SIGNATURES
-        matched = [n for n, r in enumerate(rows) if r.row.values and match_label(r.row.label, signatures)]
+        placed = placed_rows([r.row for r in rows], key.value)
+        matched = [n for n, (r, p) in enumerate(zip(rows, placed, strict=True)) if r.row.values and p.key]
         end = matched[-1] if matched else None
         # Rows a report added after the template's last one still carry a full row of values.
         while (

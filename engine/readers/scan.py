@@ -144,6 +144,7 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
     doc.notes += restored
     doc.ocr = True
     report = build_report(doc, make_source(path, data, fmt, pages=count))  # type: ignore[arg-type]
+    report.source.reading = "ocr"
     _mark(report, scanned)
     report.notes.append("本报告为扫描件，文字和表格数字经 OCR 识别；置信度较低的单元格已标出，请对照原件核对。")
     return report

@@ -18,7 +18,9 @@ from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
+from engine.readers.layout import match_heading
 from engine.readers.raw import Block
+from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
 
 SUFFIXES = (".xlsx", ".xls", ".et", ".ods")
 MAX_ROWS = 2_000  # a report's three tables have about 60 rows
@@ -90,7 +92,7 @@ def _rows(rows: list[list[object]], merged: list[tuple[tuple[int, int], tuple[in
 
     for r, cells in lines:
         filled = [text for _, text in cells if text]
-        if len(filled) == 1 and not _is_figure(filled[0]):
+        if len(filled) == 1 and not _is_figure(filled[0]) and not (table and _blank_row(filled[0])):
             close()
             blocks.append(Block(text=filled[0], line=r + 1))
         else:
@@ -99,14 +101,23 @@ def _rows(rows: list[list[object]], merged: list[tuple[tuple[int, int], tuple[in
     return blocks
 
 
+def _blank_row(text: str) -> bool:
+    """Whether a row holding only its label, inside a table, is a template row whose figures were left blank (not
+    a heading that ends the table): its label is a template row's, and no section heading."""
+    return match_heading(text) is None and any(
+        match_label(text, signatures) for signatures in (APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES)
+    )
+
+
 def _text(value: object) -> str:
-    """A cell as printed: a whole number without ".0", money as written."""
+    """A cell as printed: a whole number without ".0", money to the 15 significant digits a spreadsheet shows (a
+    double's own digits beyond them are noise of its binary form, 0.30000000000000004)."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     return str(value).strip()
 
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from engine.model import Anchor, Cell, Table
 from engine.readers.normalize import label_key, money_with_unit
+from engine.readers.placement import Placed, PlacedBy, leaves, place_rows
 from engine.readers.raw import RawRow
 from engine.template import (
     APPLICATION_COLUMNS,
+    APPLICATION_ROWS,
     MONEY_CELLS,
     PROACTIVE_ROWS,
     REVIEW_COLUMNS,
@@ -37,6 +39,9 @@ class BuiltTable:
     # "<table>" or "<table>.<row>": a table or template row found but not laid onto the template's columns, with how
     # many values were read of it
     unplaced: dict[str, int] = field(default_factory=dict)
+    # "<table>.<row>": a row placed by its label's likeness to the template's or by its position, not by a
+    # signature: the label as printed and how it was placed
+    guessed: dict[str, tuple[str, PlacedBy]] = field(default_factory=dict)
 
     def place(self, table: str, row: str, columns: list[str], anchors: list[Anchor | None]) -> None:
         """Record where each of a row's cells was read (only the cells a reader placed)."""
@@ -170,7 +175,7 @@ def _places(row: RawRow, span: slice) -> list[Anchor | None]:
 
 def _extra_key(label: str) -> str:
     """The key of a row the template lacks: its label as printed, without whitespace."""
-    return "extra." + re.sub(r"\s+", "", label)
+    return "extra." + re.sub(r"\s+", "", label).replace(":", "：")  # ":" separates a cell key's parts
 
 
 def _short(label: str) -> str:
@@ -178,33 +183,60 @@ def _short(label: str) -> str:
     return text if len(text) <= 24 else text[:12] + "…" + text[-10:]
 
 
-# The template's rows of table 三 in their printed order (both templates; 2019 has no other.* rows).
-_LEAVES = [key for key, _ in APPLICATION_SIGNATURES]
-_APPLICATION_ORDER = _LEAVES[: _LEAVES.index("withheld")]
+def _order(rows_by_template) -> list[str]:
+    """The template's row keys in printed order, both templates merged (the 2019 （六）其他处理 before the 2021
+    （六）1–3), and each key's leaf labels."""
+    order: list[str] = []
+    for template in (Template.T2021, Template.T2019):
+        previous = None
+        for line in rows_by_template[template]:
+            if line.key not in order:
+                order.insert(order.index(previous) + 1 if previous else 0, line.key)
+            previous = line.key
+    return order
 
 
-def _by_order(rows: list[RawRow], keys: list[str | None]) -> dict[int, str]:
-    """Rows whose label matched nothing, placed by where they stand: a run of such rows between two rows the labels
-    placed, with exactly as many template rows missing between those two, in order. For labels read by OCR, which
-    may come out garbled (a seal over two rows garbles both)."""
-    placed: dict[int, str] = {}
-    known = {k for k in keys if k}
-    run: list[int] = []
-    before: str | None = None
-    for index, row in enumerate(rows):
-        key = keys[index]
-        if key is None:
-            if row.values:
-                run.append(index)
-            continue
-        if key not in _APPLICATION_ORDER:
-            continue
-        if run and before is not None:
-            between = _APPLICATION_ORDER[_APPLICATION_ORDER.index(before) + 1 : _APPLICATION_ORDER.index(key)]
-            if len(between) == len(run) and not known.intersection(between):
-                placed.update(zip(run, between, strict=True))
-        run, before = [], key
-    return placed
+def _leaves(lines) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in lines:
+        for text in leaves(line.label):
+            if text not in out.setdefault(line.key, []):
+                out[line.key].append(text)
+    return out
+
+
+# The 2019 template's single （六）其他处理 row stands where the 2021 template prints three.
+_OTHER_2021 = tuple(line.key for line in APPLICATION_ROWS[Template.T2021] if line.key.startswith("other."))
+_APPLICATION_ALTERNATIVES = {"other": _OTHER_2021, **dict.fromkeys(_OTHER_2021, ("other",))}
+
+
+_APPLICATION_ORDER = _order(APPLICATION_ROWS)
+_APPLICATION_LEAVES = _leaves([line for rows in APPLICATION_ROWS.values() for line in rows])
+_PROACTIVE_ORDER = _order(PROACTIVE_ROWS)
+_PROACTIVE_LEAVES = _leaves([row for rows in PROACTIVE_ROWS.values() for row in rows])
+
+
+def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[Placed]:
+    """Each row's template key (engine.readers.placement): signatures first, then similarity and order."""
+    signatures, order, texts, alternatives = (
+        (APPLICATION_SIGNATURES, _APPLICATION_ORDER, _APPLICATION_LEAVES, _APPLICATION_ALTERNATIVES)
+        if table == "applications"
+        else (PROACTIVE_SIGNATURES, _PROACTIVE_ORDER, _PROACTIVE_LEAVES, {})
+    )
+    has_values = [bool(row.values) for row in rows]
+    signed = [match_label(row.label, signatures) if row.values else None for row in rows]
+    labels = [row.label for row in rows]
+    return place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order)
+
+
+def _guess_note(out: BuiltTable, table: str, row: RawRow, placed: Placed) -> None:
+    name = "表三" if table == "applications" else "表二"
+    label, meant = _short(row.label) or "（无标签）", row_label(table, placed.key or "")
+    how = "与模板行标签相近，" if placed.by is PlacedBy.similarity else "的标签经 OCR 识别不清，按其在表中的位置"
+    out.notes.append(f"{name}“{label}”行{how}认作“{meant}”行。")
+    words = row.label.split()
+    printed = words[-1] if words and len(label_key(words[-1])) >= 2 else row.label  # its own, not the header's
+    out.guessed[f"{table}.{placed.key}"] = (printed.strip(), placed.by)
 
 
 def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable:
@@ -213,15 +245,12 @@ def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable
     out = BuiltTable()
     width = len(APPLICATION_COLUMNS)
     columns = [c.key for c in APPLICATION_COLUMNS]
-    keys = [match_label(row.label, APPLICATION_SIGNATURES) if row.values else None for row in rows]
-    guessed = _by_order(rows, keys) if by_order else {}
-    for index, row in enumerate(rows):
+    for row, placed in zip(rows, placed_rows(rows, "applications", by_order), strict=True):
         if not row.values:
             continue
-        key = keys[index] or guessed.get(index)
-        if index in guessed:
-            label, meant = _short(row.label) or "（无标签）", row_label("applications", guessed[index])
-            out.notes.append(f"表三“{label}”行的标签经 OCR 识别不清，按其在表中的位置认作“{meant}”行。")
+        key = placed.key
+        if placed.guessed and key not in out.table:
+            _guess_note(out, "applications", row, placed)
         if key is None and all(v is None for v in row.values):
             continue  # a header or spacer row with empty cells
         if key is None:
@@ -284,15 +313,17 @@ def build_review(
     return out
 
 
-def build_proactive(rows: list[RawRow], template: Template | None) -> BuiltTable:
+def build_proactive(rows: list[RawRow], template: Template | None, by_order: bool = False) -> BuiltTable:
     out = BuiltTable()
     layouts = {t: {r.key: r for r in PROACTIVE_ROWS[t]} for t in Template}
     preferred = [template] if template else []
     order = preferred + [t for t in Template if t not in preferred]
-    for row in rows:
+    for row, placed in zip(rows, placed_rows(rows, "proactive", by_order), strict=True):
         if not row.values:
             continue
-        key = match_label(row.label, PROACTIVE_SIGNATURES)
+        key = placed.key
+        if placed.guessed and key not in out.table:
+            _guess_note(out, "proactive", row, placed)
         if key is None and all(v is None for v in row.values):
             continue
         if key is None:

@@ -38,7 +38,7 @@ def cell_text(cell: Cell, blank: str = "") -> str:
     if cell is None:
         return blank
     if isinstance(cell, float):
-        return f"{cell:.2f}".rstrip("0").rstrip(".")
+        return format(cell, ".15g")  # as printed: money keeps every digit the report gives
     return str(cell)
 
 

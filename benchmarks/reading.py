@@ -1,0 +1,241 @@
+"""The whole reading pipeline measured against truth, on scans and photos made by tools that are not ours.
+
+    python benchmarks/reading.py [--sources real,fixtures] [--kinds grey200,seal200,...] [--out results.md]
+
+Each source is a text-layer PDF: the real reports of ../shared/corpus/real (real layouts; skipped when absent) and
+our own fixtures. Its pages are drawn by poppler's `pdftoppm` and distorted by ImageMagick's `convert` (neither is
+what Nianbao reads with), as an office's scanner or a phone makes them (KINDS below), and packed as the file an
+organ sends: a PDF of JPEG pages, or a Group 4 TIFF for black and white. Each scan goes through `Checker.check_file`,
+exactly as `nianbao check` reads it, and is compared with the text PDF's own reading:
+
+- placed: the truth's table cells (every cell of tables 二, 三 and 四 that holds a figure) found under the same
+  template key with the same value;
+- wrong-unmarked: cells found with another value and nothing to warn of it (a confidence of LOW_CONFIDENCE or more,
+  in a row not placed by guess): what a finding would rest on unwarned;
+- false: findings that count against the report (not pending a check of the original) that the text PDF does not
+  have, by rule and message key and place;
+- refused: the scan was refused with a code (illegible, …) instead of being scored;
+- s/page: wall seconds a page on one core (OMP_THREAD_LIMIT=1).
+
+Needs poppler-utils and imagemagick (Debian packages) and the ocr extra with Tesseract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from engine.checker import Checker  # noqa: E402
+from engine.model import LOW_CONFIDENCE, Report  # noqa: E402
+from engine.plugins import PluginHost  # noqa: E402
+from engine.result import FileResult  # noqa: E402
+
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One way a page reaches the office: dots per inch, colour, and ImageMagick's distortions of each page."""
+
+    name: str
+    dpi: int
+    gray: bool = True
+    options: tuple[str, ...] = ()
+    bilevel: bool = False
+    seal: bool = False
+    two_up: bool = False
+
+
+def _skewed(angle: float) -> tuple[str, ...]:
+    return ("-background", "white", "-rotate", f"{angle}")
+
+
+NOISE = ("-attenuate", "0.5", "+noise", "Gaussian", "-blur", "0x0.6")
+# Phone photos: the page smaller than the frame on a surround, its corners pulled (perspective), light falling off.
+PHOTO = (
+    "-bordercolor", "{surround}", "-border", "12%x9%",
+    "-virtual-pixel", "background", "-background", "{surround}",
+    "-distort", "Perspective", "{perspective}",
+    "(", "+clone", "-fill", "white", "-colorize", "100", "-fill", "gray60", "-draw", "circle {cx},{cy} {cx},0",
+    "-blur", "0x120", ")", "-compose", "multiply", "-composite",
+)  # fmt: skip
+
+KINDS = {
+    k.name: k
+    for k in (
+        Kind("grey200", 200, options=(*_skewed(0.8), *NOISE)),
+        Kind("colour200-seal", 200, gray=False, options=(*_skewed(-0.6), *NOISE), seal=True),
+        Kind("grey200-seal", 200, options=(*_skewed(0.5), *NOISE), seal=True),
+        Kind("bw300", 300, options=_skewed(0.7), bilevel=True),
+        Kind("bw200", 200, options=_skewed(0.7), bilevel=True),
+        Kind("bw150", 150, options=_skewed(-0.9), bilevel=True),
+        Kind("skew5", 200, options=(*_skewed(5), *NOISE)),
+        Kind("skew10", 200, options=(*_skewed(-10), *NOISE)),
+        Kind("rot90", 200, options=("-rotate", "90", *NOISE)),
+        Kind("rot180", 200, options=("-rotate", "180", *NOISE)),
+        Kind("two-up", 200, options=NOISE, two_up=True),
+        Kind("photo-light", 150, gray=False, options=PHOTO),
+        Kind("photo-dark", 150, gray=False, options=PHOTO),
+    )
+}
+
+
+def sources(which: set[str]) -> list[Path]:
+    found: list[Path] = []
+    if "real" in which and REAL.is_dir():
+        found += sorted(REAL.glob("*.pdf"))
+    if "fixtures" in which:
+        found += sorted(FIXTURES.glob("20*.pdf"))
+    return found
+
+
+def _seal(page: Path, rng: random.Random) -> None:
+    """A red seal (a ring, a star, a band of text) printed over the middle of the page, where tables stand."""
+    w, h = (int(v) for v in subprocess.check_output(["identify", "-format", "%w %h", str(page)], text=True).split())
+    r = w // 9
+    cx, cy = int(w * rng.uniform(0.35, 0.65)), int(h * rng.uniform(0.3, 0.7))
+    star = " ".join(f"{cx + dx},{cy + dy}" for dx, dy in ((0, -r // 3), (r // 10, 0), (r // 3, 0), (0, r // 5)))
+    subprocess.run(
+        ["convert", str(page), "-fill", "none", "-stroke", "rgba(215,30,30,0.85)", "-strokewidth", str(max(r // 14, 3)),
+         "-draw", f"circle {cx},{cy} {cx + r},{cy}", "-fill", "rgba(215,30,30,0.85)", "-stroke", "none",
+         "-draw", f"polygon {star}", str(page)],
+        check=True,
+    )  # fmt: skip
+
+
+def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
+    """The PDF as `kind` makes it: pages drawn by pdftoppm, distorted by convert, packed as JPEG-page PDF or G4 TIFF."""
+    from PIL import Image
+
+    rng = random.Random(seed)
+    subprocess.run(["pdftoppm", "-r", str(kind.dpi), "-png", str(pdf), str(folder / "p")], check=True)
+    pages = sorted(folder.glob("p-*.png"))
+    if kind.two_up:
+        pairs = [pages[i : i + 2] for i in range(0, len(pages), 2)]
+        for n, pair in enumerate(pairs):
+            subprocess.run(["convert", *map(str, pair), "+append", str(folder / f"q-{n:03}.png")], check=True)
+        pages = sorted(folder.glob("q-*.png"))
+    out = []
+    for n, page in enumerate(pages):
+        if kind.seal:
+            _seal(page, rng)
+        w, h = (int(v) for v in subprocess.check_output(["identify", "-format", "%w %h", str(page)], text=True).split())
+        bw, bh = int(w * 0.12), int(h * 0.09)
+        W, H = w + 2 * bw, h + 2 * bh
+        d = [rng.randint(int(W * 0.02), int(W * 0.05)) for _ in range(4)]
+        values = {
+            "{surround}": "#2b2b2b" if kind.name == "photo-dark" else "#dcdcd4",
+            "{perspective}": f"0,0 {d[0]},{d[1]}  {W},0 {W - d[2]},{d[0]}  {W},{H} {W - d[1]},{H - d[3]}  0,{H} {d[3]},{H}",
+            "{cx}": str(W // 2),
+            "{cy}": str(H // 2),
+        }
+        options = list(kind.options)
+        for key, value in values.items():
+            options = [o.replace(key, value) for o in options]
+        target = folder / f"s-{n:03}.{'tif' if kind.bilevel else 'jpg'}"
+        colour = ["-colorspace", "Gray"] if kind.gray or kind.bilevel else []
+        tail = ["-threshold", "55%", "-compress", "Group4"] if kind.bilevel else ["-quality", "72"]
+        subprocess.run(["convert", str(page), *options, *colour, *tail, "-density", str(kind.dpi), str(target)],
+                       check=True)  # fmt: skip
+        out.append(target)
+    if kind.bilevel:
+        target = folder / "scan.tif"
+        subprocess.run(["convert", *map(str, out), "-compress", "Group4", str(target)], check=True)
+        return target
+    images = [Image.open(p) for p in out]
+    target = folder / "scan.pdf"
+    images[0].save(target, save_all=True, append_images=images[1:], resolution=kind.dpi)
+    return target
+
+
+def figures(report: Report) -> dict[str, object]:
+    return {
+        f"{table}:{row}:{column}": value
+        for table in ("proactive", "applications", "review_litigation")
+        for row, cells in report.table(table).items()
+        for column, value in cells.items()
+        if isinstance(value, int | float) and not row.startswith("extra.")
+    }
+
+
+def _counted(result: FileResult) -> set[tuple]:
+    return {(f.rule, f.key, f.location.section, f.location.row, f.location.column) for f in result.findings if f.counts}
+
+
+def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, object]:
+    truth = checker.check_file(pdf)
+    assert truth.report is not None
+    want = figures(truth.report)
+    with tempfile.TemporaryDirectory() as tmp:
+        scanned = scan(pdf, kind, Path(tmp), seed)
+        started = time.perf_counter()
+        result = checker.check_file(scanned)
+        seconds = time.perf_counter() - started
+    pages = truth.report.source.pages or 1
+    row = {"source": pdf.stem, "kind": kind.name, "cells": len(want), "s/page": round(seconds / pages, 1)}
+    if result.report is None:
+        return {**row, "placed": 0, "wrong-unmarked": 0, "false": 0, "refused": result.error.code if result.error else "?"}
+    report = result.report
+    placed = wrong = 0
+    for key, value in want.items():
+        table, _, rest = key.partition(":")
+        row_key, _, column = rest.rpartition(":")
+        got = report.table(table).get(row_key, {}).get(column, "absent")
+        if got == value:
+            placed += 1
+        elif got != "absent":
+            anchor = report.cell_anchors.get(key)
+            marked = (anchor is not None and anchor.confidence is not None and anchor.confidence < LOW_CONFIDENCE) or (
+                f"{table}.{row_key}" in report.placements
+            )
+            wrong += not marked
+    false = len(_counted(result) - _counted(truth))
+    return {**row, "placed": placed, "wrong-unmarked": wrong, "false": false, "refused": ""}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sources", default="real,fixtures")
+    parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    for tool in ("pdftoppm", "convert", "identify", "tesseract"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: apt-get install poppler-utils imagemagick tesseract-ocr-chi-sim")
+    checker = Checker(PluginHost.load(entry_points=False))
+    rows = []
+    print("| source | kind | cells | placed | % | wrong-unmarked | false | refused | s/page |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in args.kinds.split(","):
+        for pdf in sources(set(args.sources.split(","))):
+            r = measure(checker, pdf, KINDS[name], args.seed)
+            rows.append(r)
+            share = 100 * r["placed"] / r["cells"] if r["cells"] else 0  # type: ignore[operator]
+            print(f"| {r['source']} | {r['kind']} | {r['cells']} | {r['placed']} | {share:.1f} | "
+                  f"{r['wrong-unmarked']} | {r['false']} | {r['refused']} | {r['s/page']} |", flush=True)  # fmt: skip
+    print("\n| kind | cells | placed % | wrong-unmarked | false | refused |")
+    print("|---|---|---|---|---|---|")
+    for name in args.kinds.split(","):
+        mine = [r for r in rows if r["kind"] == name]
+        cells = sum(r["cells"] for r in mine)  # type: ignore[misc]
+        placed = sum(r["placed"] for r in mine)  # type: ignore[misc]
+        print(f"| {name} | {cells} | {100 * placed / max(cells, 1):.1f} | "
+              f"{sum(r['wrong-unmarked'] for r in mine)} | {sum(r['false'] for r in mine)} | "  # type: ignore[misc]
+              f"{sum(1 for r in mine if r['refused'])}/{len(mine)} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Table rows laid onto the template's fixed row sequence: by signature, then by label similarity and order.
+
+Every reader hands over rows as a label and its values; the official tables print their rows in one order. A row
+whose label carries a signature of a template row (engine.readers.tables) is that row, wherever it stands. The rows
+left over are aligned to the template rows left over between their placed neighbours, as a sequence alignment:
+each pair scores the similarity of the row's label to the template row's printed label (one minus the edit
+distance over the length, on the label's end, where a row's own words stand nearest its values), and the
+alignment keeps the order. So a label with a character or two wrong (an OCR misreading, or a real typo such as
+案件 for 案卷) or with the table header glued before it keeps its row. Labels read by OCR may come out wholly
+garbled; a run of such rows is then placed by position when exactly as many template rows are missing between
+its placed neighbours. Rows placed by similarity or position are guesses and are recorded as such
+(`Report.placements`): a finding that rests on them says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz.distance import Levenshtein
+
+from engine.text import label_key
+
+
+@dataclass(frozen=True)
+class PlacementSettings:
+    """The tuned numbers of row placement, each with its reason."""
+
+    # A label at least this similar to a template row's is that row (when the order agrees). The misreadings met
+    # in real scans change one or two characters of labels 4–22 characters long ("束复申请", "引转下年度继绿办理":
+    # 0.75–0.78). Unrelated template labels of table 三 are under 0.6 alike; the two pairs that are more alike
+    # (本年新收/上年结转…申请数量 0.79, 重复申请/…反复申请 0.75) stand next to each other, where the order decides.
+    min_similarity: float = 0.6
+    # Labels shorter than this are never matched by similarity: one character wrong of two is half the label. The
+    # short labels (规章, 总计, 其他) are matched with their numbering (七总计, 3其他), three characters.
+    min_length: int = 3
+    # How far the label's end may stand past the template label's end (OCR leaves a stray mark after a label).
+    trailing: int = 2
+    # How much longer or shorter than the template label the compared end of a label may be (a character dropped
+    # or doubled by OCR).
+    stretch: int = 2
+
+
+SETTINGS = PlacementSettings()
+
+
+class PlacedBy(StrEnum):
+    signature = "signature"
+    similarity = "similarity"
+    order = "order"
+
+
+@dataclass(frozen=True)
+class Placed:
+    key: str | None
+    by: PlacedBy | None = None
+
+    @property
+    def guessed(self) -> bool:
+        return self.by in (PlacedBy.similarity, PlacedBy.order)
+
+
+# The numbering before a printed label ("1.", "四、", "（一）") is not the label.
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、])")
+
+
+def leaves(label: str) -> list[str]:
+    """A template label (engine.template) as a row prints it nearest its values: without its group, with and
+    without its numbering ("1属于国家秘密", "属于国家秘密"; the numbering tells the short ones apart: "七总计"). The
+    template writes a row's group before a space ("（三）不予公开 1.属于国家秘密", "第二十条第（一）项 规章")."""
+    own = label.rpartition(" ")[2]
+    return list(dict.fromkeys([label_key(_NUMBERING.sub("", own)), label_key(own)]))
+
+
+def similarity(label: str, template_leaf: str, settings: PlacementSettings = SETTINGS) -> float:
+    """How alike the end of a printed label is to a template row's leaf label (0–1)."""
+    text = label_key(label)
+    size = len(template_leaf)
+    if size < settings.min_length or len(text) < settings.min_length:
+        return 0.0
+    best = 0.0
+    for end in range(len(text), max(len(text) - settings.trailing, 0) - 1, -1):
+        for length in range(max(size - settings.stretch, 1), size + settings.stretch + 1):
+            if length > end:
+                break
+            window = text[end - length : end]
+            best = max(best, 1 - Levenshtein.distance(window, template_leaf) / max(size, length))
+    return best
+
+
+def _align(labels: list[str], keys: list[str], leaves: dict[str, list[str]], settings: PlacementSettings) -> dict:
+    """The order-keeping assignment of labels to keys with the largest total similarity (pairs under the
+    threshold not taken): {label index: key index}."""
+    m, n = len(labels), len(keys)
+    score = [[0.0] * n for _ in range(m)]
+    for i, label in enumerate(labels):
+        for j, key in enumerate(keys):
+            s = max((similarity(label, text, settings) for text in leaves.get(key, ())), default=0.0)
+            score[i][j] = s if s >= settings.min_similarity else 0.0
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for i in range(m - 1, -1, -1):
+        for j in range(n - 1, -1, -1):
+            take = best[i + 1][j + 1] + score[i][j] if score[i][j] else 0.0
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], take)
+    pairs: dict[int, int] = {}
+    i = j = 0
+    while i < m and j < n:
+        if score[i][j] and best[i][j] == best[i + 1][j + 1] + score[i][j]:
+            pairs[i] = j
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _taken(placed: list[Placed], alternatives: dict[str, tuple[str, ...]]) -> set[str]:
+    """The template rows placed, and those a placed row stands in for (the 2019 （六）其他处理 for the 2021 （六）1–3,
+    and the other way round): they are no longer free."""
+    used = {p.key for p in placed if p.key}
+    return used.union(*(alternatives.get(key, ()) for key in used))
+
+
+def _gaps(
+    placed: list[Placed], rows: list[bool], order: list[str], alternatives: dict[str, tuple[str, ...]]
+) -> list[tuple[list[int], list[str]]]:
+    """Runs of unplaced rows with values, each with the template rows still free between its placed neighbours."""
+    position = {key: n for n, key in enumerate(order)}
+    used = _taken(placed, alternatives)
+    runs: list[tuple[list[int], list[str]]] = []
+    run: list[int] = []
+    before = -1
+    for index, (p, has_values) in enumerate([*zip(placed, rows, strict=True), (Placed(None), False)]):
+        at_end = index == len(placed)
+        if not at_end and p.key is None:
+            if has_values:
+                run.append(index)
+            continue
+        if not at_end and p.key not in position:
+            continue  # a subtotal or a row of another table: no place in the order
+        after = len(order) if at_end else position[p.key]
+        if run:
+            free = [k for k in order[before + 1 : after] if k not in used] if after > before else []
+            runs.append((run, free))
+        run = []
+        if not at_end:
+            before = max(before, after)
+    return runs
+
+
+def place_rows(
+    labels: list[str],
+    has_values: list[bool],
+    signed: list[str | None],
+    order: list[str],
+    leaves: dict[str, list[str]],
+    alternatives: dict[str, tuple[str, ...]] | None = None,
+    by_order: bool = False,
+    settings: PlacementSettings = SETTINGS,
+) -> list[Placed]:
+    """Each row's template key: `signed` as the signatures matched; the rest aligned by similarity within the gaps
+    the signed rows leave, then (`by_order`, labels read by OCR) by position where a gap leaves one choice.
+    `alternatives`: template rows that stand for others (one template's row for the other's), never both."""
+    alternatives = alternatives or {}
+    placed = [Placed(key, PlacedBy.signature) if key else Placed(None) for key in signed]
+    for run, free in _gaps(placed, has_values, order, alternatives):
+        if not free:
+            continue
+        pairs = _align([labels[i] for i in run], free, leaves, settings)
+        for i, j in pairs.items():
+            placed[run[i]] = Placed(free[j], PlacedBy.similarity)
+    if by_order:
+        for run, free in _gaps(placed, has_values, order, alternatives):
+            if run and len(run) == len(free) and free:
+                for index, key in zip(run, free, strict=True):
+                    placed[index] = Placed(key, PlacedBy.order)
+    return placed
