@@ -138,7 +138,8 @@ def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
         d = [rng.randint(int(W * 0.02), int(W * 0.05)) for _ in range(4)]
         values = {
             "{surround}": "#2b2b2b" if kind.name == "photo-dark" else "#dcdcd4",
-            "{perspective}": f"0,0 {d[0]},{d[1]}  {W},0 {W - d[2]},{d[0]}  {W},{H} {W - d[1]},{H - d[3]}  0,{H} {d[3]},{H}",
+            "{perspective}": f"0,0 {d[0]},{d[1]}  {W},0 {W - d[2]},{d[0]}  "
+            f"{W},{H} {W - d[1]},{H - d[3]}  0,{H} {d[3]},{H}",
             "{cx}": str(W // 2),
             "{cy}": str(H // 2),
         }
@@ -187,7 +188,8 @@ def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, obj
     pages = truth.report.source.pages or 1
     row = {"source": pdf.stem, "kind": kind.name, "cells": len(want), "s/page": round(seconds / pages, 1)}
     if result.report is None:
-        return {**row, "placed": 0, "wrong-unmarked": 0, "false": 0, "refused": result.error.code if result.error else "?"}
+        refused = result.error.code if result.error else "?"
+        return {**row, "placed": 0, "wrong-unmarked": 0, "false": 0, "refused": refused}
     report = result.report
     placed = wrong = 0
     for key, value in want.items():
