@@ -117,7 +117,8 @@ def _seal(page: Path, rng: random.Random) -> None:
 
 
 def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
-    """The PDF as `kind` makes it: pages drawn by pdftoppm, distorted by convert, packed as JPEG-page PDF or G4 TIFF."""
+    """The PDF as `kind` makes it: pages drawn by pdftoppm, distorted by convert (its noise seeded, so a run can be
+    repeated), packed as a PDF of JPEG pages or a Group 4 TIFF."""
     from PIL import Image
 
     rng = random.Random(seed)
@@ -149,8 +150,8 @@ def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
         target = folder / f"s-{n:03}.{'tif' if kind.bilevel else 'jpg'}"
         colour = ["-colorspace", "Gray"] if kind.gray or kind.bilevel else []
         tail = ["-threshold", "55%", "-compress", "Group4"] if kind.bilevel else ["-quality", "72"]
-        subprocess.run(["convert", str(page), *options, *colour, *tail, "-density", str(kind.dpi), str(target)],
-                       check=True)  # fmt: skip
+        subprocess.run(["convert", "-seed", str(seed + n), str(page), *options, *colour, *tail,
+                        "-density", str(kind.dpi), str(target)], check=True)  # fmt: skip
         out.append(target)
     if kind.bilevel:
         target = folder / "scan.tif"

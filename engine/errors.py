@@ -19,6 +19,8 @@ class ErrorCode(StrEnum):
     # Readable and a report, but not one the current templates apply to: a pre-2019 report (the old
     # 统计表 with 指标名称/计量单位) or the blank official template.
     out_of_scope = "out-of-scope"
+    # A scan or photo read by OCR in which too little of the template could be read to judge the report.
+    illegible = "illegible"
 
 
 class ReadError(Exception):

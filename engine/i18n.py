@@ -127,6 +127,13 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "(Note: this report is a scan read by OCR; this may be what could not be recognised rather than what the "
         "report lacks. Check the original before counting it.)",
     ),
+    "error.illegible": Msg(
+        "扫描件或照片识别不清：只读出模板 {expected} 行中的 {rows} 行、六个部分中的 {sections} 个，无法据此检查。"
+        "请将纸张放平、放正，在白色背景上以 200–300 dpi 重新扫描，或提交由 Word/WPS 导出的原文件。",
+        "The scan or photo could not be read well enough to check: only {rows} of the template's {expected} table "
+        "rows and {sections} of the six sections were read. Rescan it flat and straight, on white, at 200–300 dpi, or "
+        "send the file exported from Word/WPS.",
+    ),
     "error.needs-ocr": Msg(
         "“{suffix}”图片需要 OCR 组件才能读取，本机未安装（pip install 'nianbao[ocr]' 及 tesseract-ocr、"
         "tesseract-ocr-chi-sim）。请提交由 Word/WPS 直接导出的 PDF 或 DOCX。",

@@ -67,6 +67,8 @@ def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list
     """Separate a table section's prose from its table rows."""
     cue = _TABLE_CUES[key]
     start = next((i for i, b in enumerate(blocks) if cue(b.compact)), None)
+    if start is None:  # the cue's words misread (OCR's 中请人情况): the table starts at the section's first grid row
+        start = next((i for i, b in enumerate(blocks) if b.cells is not None and len(b.cells) > 1), None)
     if start is None:
         return blocks, []
     rows = _group_rows(blocks[start:], first + start)

@@ -13,15 +13,25 @@ from engine.errors import ErrorCode, ReadError
 
 
 def run_group(
-    args: list[str], timeout: float, cwd: Path | None = None, env: dict[str, str] | None = None
+    args: list[str],
+    timeout: float,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    data: bytes | None = None,
 ) -> tuple[int, bytes, bytes]:
     """The program's exit code, output and error output; `timeout` (the file's limit, in the error) when it runs
-    longer than `timeout` seconds."""
+    longer than `timeout` seconds. `data` is given on its standard input."""
     process = subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True
+        args,
+        stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
     )
     try:
-        out, err = process.communicate(timeout=timeout)
+        out, err = process.communicate(data, timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(process)
         raise ReadError(ErrorCode.timeout, seconds=f"{timeout:g}") from None

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from engine.model import LOW_CONFIDENCE
+from engine.readers.geometry import Upright, evened, found_page, halves, turned
 from engine.readers.grid import Char, Segment, build_grids
 from engine.readers.raster import ink, rulings, skew, straightened
 from engine.readers.speck import Glyphs, edge_ink, glyphs
@@ -67,6 +68,8 @@ class ScannedPage:
     height: float
     angle: float  # the tilt it was straightened by, in degrees
     cells: list[ReadCell] = field(default_factory=list)
+    turn: int = 0  # the clockwise turn it was made upright by
+    photo: bool = False  # cut from a dark surround, its perspective undone
 
 
 @dataclass
@@ -79,12 +82,18 @@ class _Page:
     angle: float
     rulings: list[Segment]
     cells: list[ReadCell]
+    turn: int = 0  # the clockwise turn it was made upright by
+    photo: bool = False  # cut from a dark surround, its perspective undone
 
 
 def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -> list[ScannedPage]:
-    """Each (image, dpi) page read: three Tesseract runs for the whole document, however many pages. `pages` may be
-    a generator: each colour page is let go once straightened."""
-    prepared = [_prepare(image, dpi) for image, dpi in pages]
+    """Each (image, dpi) page read: three Tesseract runs for the whole document, however many pages, and the
+    orientation model on a few. `pages` may be a generator: each colour page is let go once in grey."""
+    found = [_found(image, dpi) for image, dpi in pages]
+    turns = Upright(deadline).turns([grey for grey, _, _ in found])
+    prepared = [
+        page for (grey, dpi, photo), turn in zip(found, turns, strict=True) for page in _prepare(grey, dpi, turn, photo)
+    ]
     _read_cells(prepared, deadline)
     prose = _read_prose(prepared, deadline)
     out = []
@@ -97,18 +106,36 @@ def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -
                 cx, cy = (x0 + x1) / 2, (top + bottom) / 2
                 chars.append(Char(cx - 1, cy - 1, cx + 1, cy + 1, cell.text))
         width, height = page.unruled.size
-        out.append(ScannedPage(chars, page.rulings, width * scale, height * scale, page.angle, page.cells))
+        out.append(
+            ScannedPage(
+                chars, page.rulings, width * scale, height * scale, page.angle, page.cells, page.turn, page.photo
+            )
+        )
     return out
 
 
-def _prepare(image: Image.Image, dpi: float) -> _Page:
+def _found(image: Image.Image, dpi: float) -> tuple[Image.Image, float, bool]:
+    """The page in grey without its seal (engine.readers.raster.ink), cut from a photo's dark surround with its
+    perspective undone and its resolution taken from its width, its lighting evened out (engine.readers.geometry)."""
     grey = ink(image)
-    angle = skew(grey)
-    grey = straightened(grey, angle)
-    found = rulings(grey, dpi)
-    grids, _ = build_grids(found, [], [])
-    cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]
-    return _Page(_unruled(grey, found, dpi), dpi, angle, found, cells)
+    found = found_page(grey)
+    if found is not None:
+        grey, dpi = found.image, found.dpi
+    return evened(grey), dpi, found is not None
+
+
+def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Page]:
+    """A page made ready to read: turned upright, split when it holds two pages, each straightened and its
+    rulings found."""
+    out = []
+    for half in halves(turned(grey, turn)):
+        angle = skew(half)
+        half = straightened(half, angle)
+        lines = rulings(half, dpi)
+        grids, _ = build_grids(lines, [], [])
+        cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]
+        out.append(_Page(_unruled(half, lines, dpi), dpi, angle, lines, cells, turn, photo))
+    return out
 
 
 def _unruled(grey: Image.Image, lines: list[Segment], dpi: float) -> Image.Image:

@@ -9,6 +9,7 @@ what to install or submit instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,16 @@ MAX_PAGES = 40
 MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million; more is not a page
 # The OCR may use this share of the file's time limit; the rest is for the rules.
 TIME_SHARE = 0.8
+# A scan is read well enough to be judged when at least this share of the template's rows of tables 二 and 三 were
+# placed and at least MIN_SECTIONS of the six headings found. Under it, what OCR could not read outweighs what it
+# read, and every finding would be about the reading rather than the report (a photo on a dark desk read 1 of 572
+# cells, a single page of a report holds one or two sections): such a scan is refused (`illegible`), never scored.
+MIN_ROWS_SHARE = 0.5
+MIN_SECTIONS = 3
+# A scan with no section and no table is `not-a-report` only when OCR read this many ideographs of it (a page of
+# prose holds 600–900); with fewer, it is `illegible`.
+NOT_A_REPORT_TEXT = 300
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
 def ocr_ready() -> bool:
@@ -143,11 +154,54 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
     doc = parse_blocks(blocks)
     doc.notes += restored
     doc.ocr = True
-    report = build_report(doc, make_source(path, data, fmt, pages=count))  # type: ignore[arg-type]
+    try:
+        report = build_report(doc, make_source(path, data, fmt, pages=count))  # type: ignore[arg-type]
+    except ReadError as exc:
+        # Little text read and no section: as likely a report OCR could not read as no report at all.
+        if exc.code is ErrorCode.not_a_report and len(_IDEOGRAPH.findall(doc.full_text)) < NOT_A_REPORT_TEXT:
+            raise ReadError(ErrorCode.illegible, rows=0, expected=_expected_rows(None), sections=0) from None
+        raise
     report.source.reading = "ocr"
+    _refuse_illegible(report)
     _mark(report, scanned)
+    report.notes += _page_notes(scanned)
     report.notes.append("本报告为扫描件，文字和表格数字经 OCR 识别；置信度较低的单元格已标出，请对照原件核对。")
     return report
+
+
+def _expected_rows(template: str | None) -> int:
+    from engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
+
+    chosen = Template(template) if template else Template.T2021
+    return len(APPLICATION_ROWS[chosen]) + len(PROACTIVE_ROWS[chosen])
+
+
+def _refuse_illegible(report: Report) -> None:
+    """`illegible` when too little of the template was read to judge the report (MIN_ROWS_SHARE, MIN_SECTIONS)."""
+    rows = sum(
+        1 for table in ("proactive", "applications") for key in report.table(table) if not key.startswith("extra.")
+    )
+    expected = _expected_rows(report.template)
+    if rows < expected * MIN_ROWS_SHARE or len(report.sections) < MIN_SECTIONS:
+        raise ReadError(ErrorCode.illegible, rows=rows, expected=expected, sections=len(report.sections))
+
+
+def _page_notes(scanned: list[ScannedPage]) -> list[str]:
+    """What was done to a page to read it: turned upright, cut from a photo's surround, straightened to the edge of
+    what is corrected."""
+    from engine.readers.raster import COARSE_STEP, MAX_SKEW
+
+    notes = []
+    for number, page in enumerate(scanned, start=1):
+        if page.turn:
+            notes.append(f"第 {number} 页图像方向不正，已顺时针转 {page.turn}° 后识别。")
+        if page.photo:
+            notes.append(f"第 {number} 页为拍摄的照片，已按纸张边缘裁出并校正透视后识别。")
+        if abs(page.angle) > MAX_SKEW - COARSE_STEP:
+            notes.append(
+                f"第 {number} 页倾斜约 {abs(page.angle):.1f}°，已到可校正范围的边缘，识别可能不全；请放正后重新扫描。"
+            )
+    return notes
 
 
 def _mark(report: Report, scanned: list[ScannedPage]) -> None:

@@ -86,12 +86,42 @@ def read_images(images: list[Image.Image], lang: str, psm: int, deadline: Deadli
     return _words(out)
 
 
-def _run(args: list[str], work: Path, deadline: Deadline) -> str:
+@dataclass(frozen=True)
+class Orientation:
+    """Tesseract's orientation and script detection of a page: the clockwise turn (0, 90, 180, 270) that makes it
+    upright, and how sure it is (Tesseract's own scale: above 2 is a clear call)."""
+
+    turn: int
+    confidence: float
+
+
+def orientation(image: Image.Image, deadline: Deadline) -> Orientation | None:
+    """Which way up a page stands, by Tesseract's `osd` model (shipped with Debian's tesseract-ocr), the image given on
+    standard input; None when there is too little text to tell."""
+    if "osd" not in languages():
+        return None
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    try:
+        out = _run(["tesseract", "stdin", "-", "--psm", "0", "-l", "osd"], None, deadline, buffer.getvalue())
+    except ReadError as exc:
+        if exc.code is ErrorCode.unreadable:  # "Too few characters": nothing to tell by
+            return None
+        raise
+    fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+    try:
+        return Orientation(int(fields["Rotate"]) % 360, float(fields["Orientation confidence"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _run(args: list[str], work: Path | None, deadline: Deadline, data: bytes | None = None) -> str:
     left = deadline.left()
     if left <= 0:
         raise ReadError(ErrorCode.timeout, seconds=f"{deadline.seconds:g}")
     try:
-        code, out, err = run_group(args, left, cwd=work, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        code, out, err = run_group(args, left, cwd=work, env=env, data=data)
     except ReadError as exc:
         raise ReadError(ErrorCode.timeout, seconds=f"{deadline.seconds:g}") from exc
     if code != 0:

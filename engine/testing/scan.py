@@ -105,3 +105,46 @@ def _speckled(image: Image.Image, share: float, rng: random.Random) -> Image.Ima
         x, y = rng.randrange(width), rng.randrange(height)
         pixels[x, y] = (40, 40, 40) if rng.random() < 0.5 else (250, 250, 250)
     return image
+
+
+def turned(page: Image.Image, degrees: int) -> Image.Image:
+    """The page as fed sideways or upside down: turned `degrees` clockwise."""
+    return page.rotate(-degrees, expand=True)
+
+
+def two_up(left: Image.Image, right: Image.Image, gutter_mm: float = 12, dpi: int = 200) -> Image.Image:
+    """Two pages printed side by side on one landscape sheet, with a blank gutter between them."""
+    gap = round(gutter_mm / 25.4 * dpi)
+    sheet = Image.new(left.mode, (left.size[0] + gap + right.size[0], max(left.size[1], right.size[1])), "white")
+    sheet.paste(left, (0, 0))
+    sheet.paste(right, (left.size[0] + gap, 0))
+    return sheet
+
+
+def photographed(page: Image.Image, surround: int = 40, seed: int = 0) -> Image.Image:
+    """The page photographed from above on a desk of grey level `surround`: smaller than the frame, its corners
+    pulled a few per cent (perspective), and the light falling off toward the frame's corners."""
+    rng = random.Random(seed)
+    width, height = page.size
+    frame_w, frame_h = round(width * 1.25), round(height * 1.2)
+    photo = Image.new("RGB", (frame_w, frame_h), (surround,) * 3)
+    left, top = (frame_w - width) // 2, (frame_h - height) // 2
+    # where each corner of the page lands in the frame (top left, top right, bottom right, bottom left)
+    corners = [
+        (left + rng.uniform(-0.03, 0.03) * width, top + rng.uniform(-0.03, 0.03) * height),
+        (left + width + rng.uniform(-0.03, 0.03) * width, top + rng.uniform(-0.03, 0.03) * height),
+        (left + width + rng.uniform(-0.03, 0.03) * width, top + height + rng.uniform(-0.03, 0.03) * height),
+        (left + rng.uniform(-0.03, 0.03) * width, top + height + rng.uniform(-0.03, 0.03) * height),
+    ]
+    from engine.readers.geometry import _coefficients
+
+    # the frame's pixel (x, y) shows the page's pixel the inverse map gives: solve frame → page
+    coefficients = _coefficients([(0, 0), (width, 0), (width, height), (0, height)], 0, 0, corners)
+    desk = (surround, surround, surround)
+    warped = page.convert("RGB").transform(
+        (frame_w, frame_h), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC, fillcolor=desk
+    )
+    mask = Image.new("L", page.size, 255).transform((frame_w, frame_h), Image.Transform.PERSPECTIVE, coefficients)
+    photo.paste(warped, (0, 0), mask)
+    light = Image.radial_gradient("L").resize((frame_w, frame_h)).point(lambda v: 255 - v * 100 // 255)
+    return ImageChops.multiply(photo, Image.merge("RGB", (light, light, light)))

@@ -1,0 +1,278 @@
+"""Page images as offices receive them, made into upright pages: the page cut from a dark surround with its
+perspective undone (a phone photo), turned upright (fed at 90°, 180° or 270°), and two pages on one sheet split.
+
+Tilt within ±10° is measured later, with the rulings (engine.readers.raster.skew). Everything here works on a
+thumbnail and touches the full image only to cut, warp or turn it once. No numpy: the few sums run over bytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from engine.readers.tesseract import Deadline, Orientation, orientation
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+
+@dataclass(frozen=True)
+class GeometrySettings:
+    """The tuned numbers of page geometry, each with its reason."""
+
+    # A grey level under this is dark: ink, or a table top around a photographed page (paper is over 180).
+    dark: int = 110
+    # The frame is a dark surround when over this share of its edge band is dark (a scan's margin is white; a page
+    # laid on a desk and photographed leaves the desk along every edge).
+    surround_share: float = 0.5
+    edge_band: float = 0.04  # the band along the frame's edges looked at, as a share of its sides
+    search_side: int = 240  # the page is looked for on a thumbnail this long: a page corner within 0.5 % is enough
+    # A page found must fill this much of the frame, or it is no page (a dark photo, a dark-bound booklet).
+    min_page_share: float = 0.25
+    # The long side of the image given to Tesseract's orientation model: about 100 dpi for an A4 page, where its
+    # calls agree with a person's on our real-layout pages (at 66 dpi table pages give too few characters).
+    osd_side: int = 1170
+    osd_confidence: float = 2.0  # Tesseract's own scale: under it the call is a guess
+    # A sideways page's own call overrides the document's only past this (our real table pages: 3–4, either way; a
+    # page of prose: 15–30).
+    alone: float = 10.0
+    stack_pages: int = 2  # upright pages asked for the stack's turn, until one answers surely
+    # A photo's light falls off toward its corners: when the paper's brightness varies by more than this many grey
+    # levels across the page, the page is evened out (divided by its paper) before it is read.
+    uneven: int = 40
+    # Text lines run across an upright page: its row profile changes from line to gap much more than its column
+    # profile does (1.3–12 on real pages, 0.08–0.8 turned on its side). Between the two, ask the model.
+    upright: float = 1.2
+    sideways: float = 0.85
+    two_up: float = 1.2  # a sheet this much wider than tall may hold two pages side by side (A4 landscape: 1.41)
+    gutter: float = 0.012  # the blank band between two pages on one sheet, as a share of its width, at least
+    a4_width_in: float = 8.27  # a photographed page's resolution is taken from its width as A4
+
+
+SETTINGS = GeometrySettings()
+
+
+def _profile_change(grey: Image.Image, settings: GeometrySettings) -> float:
+    """How much more the row profile of a page's ink changes from row to row than its column profile does."""
+    from PIL import Image as PILImage
+
+    small = grey.copy()
+    small.thumbnail((600, 600))
+    dark = small.point(lambda v: 255 if v < 160 else 0)
+
+    def change(image: PILImage.Image) -> float:
+        width = image.size[0]
+        data = image.tobytes()
+        sums = [data.count(255, i, i + width) for i in range(0, len(data), width)]
+        return sum((a - b) ** 2 for a, b in pairwise(sums)) / max(1, sum(sums))
+
+    across = change(dark)
+    down = change(dark.transpose(PILImage.Transpose.ROTATE_90))
+    return across / down if down else 1.0
+
+
+def turned(grey: Image.Image, turn: int) -> Image.Image:
+    """The page turned `turn` degrees clockwise."""
+    from PIL import Image as PILImage
+
+    transposes = {
+        90: PILImage.Transpose.ROTATE_270,
+        180: PILImage.Transpose.ROTATE_180,
+        270: PILImage.Transpose.ROTATE_90,
+    }
+    return grey.transpose(transposes[turn]) if turn in transposes else grey
+
+
+class Upright:
+    """The clockwise turn that makes each page of one document upright, decided over the document: pages of one
+    stack are fed the same way. A page whose text lines run across it is upright or upside down: the first such
+    pages are asked of Tesseract's orientation model until one answers surely, and that answer turns them all (a
+    stack fed upside down). A page whose lines run down it (fed sideways, or a landscape table page) is asked on its
+    own, and the sure answers vote for 90° or 270°: a page decides alone only when the model is very sure of it
+    (a table page gives the model few characters, and its answer may be the opposite turn)."""
+
+    def __init__(self, deadline: Deadline, settings: GeometrySettings = SETTINGS) -> None:
+        self.deadline = deadline
+        self.settings = settings
+
+    def _ask(self, grey: Image.Image) -> Orientation | None:
+        small = grey.copy()
+        small.thumbnail((self.settings.osd_side, self.settings.osd_side))
+        found = orientation(small, self.deadline)
+        return found if found is not None and found.confidence >= self.settings.osd_confidence else None
+
+    def turns(self, greys: list[Image.Image]) -> list[int]:
+        s = self.settings
+        ratios = [_profile_change(grey, s) for grey in greys]
+        stack = 0
+        for index in [i for i, r in enumerate(ratios) if r >= s.upright][: s.stack_pages]:
+            answer = self._ask(greys[index])
+            if answer is not None and answer.turn in (0, 180):
+                stack = answer.turn
+                break
+        asked = {i: self._ask(greys[i]) for i, r in enumerate(ratios) if r < s.upright}
+        votes: Counter[int] = Counter()
+        for answer in asked.values():
+            if answer is not None and answer.turn in (90, 270):
+                votes[answer.turn] += answer.confidence
+        sideways = votes.most_common(1)[0][0] if votes else None
+        out = []
+        for index, ratio in enumerate(ratios):
+            answer = asked.get(index)
+            if ratio >= s.upright:
+                out.append(stack)
+            elif answer is None:
+                out.append(sideways if sideways is not None and ratio <= s.sideways else 0)
+            elif answer.turn in (0, 180) or answer.confidence >= s.alone or sideways is None:
+                out.append(answer.turn)
+            else:
+                out.append(sideways)
+        return out
+
+
+def halves(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> list[Image.Image]:
+    """Two pages printed on one landscape sheet, left then right, split at the blank band between them; else the
+    sheet as it is."""
+    from PIL import Image as PILImage
+
+    width, height = grey.size
+    if width < height * settings.two_up:
+        return [grey]
+    small = grey.copy()
+    small.thumbnail((800, 800))
+    dark = small.point(lambda v: 255 if v < 160 else 0)
+    w, h = dark.size
+    # ink per column (a row of the sheet turned on its side): a column is blank when almost no pixel of it is ink
+    data = dark.transpose(PILImage.Transpose.ROTATE_90).tobytes()
+    columns = [data.count(255, i, i + h) for i in range(0, len(data), h)][::-1]
+    blank = [c <= h * 0.004 for c in columns]
+    best: tuple[int, int] | None = None
+    x = int(w * 0.4)
+    while x < int(w * 0.6):
+        if blank[x]:
+            start = x
+            while x < w and blank[x]:
+                x += 1
+            if best is None or x - start > best[1] - best[0]:
+                best = (start, x)
+        x += 1
+    if best is None or best[1] - best[0] < w * settings.gutter:
+        return [grey]
+    cut = round((best[0] + best[1]) / 2 * width / w)
+    return [grey.crop((0, 0, cut, height)), grey.crop((cut, 0, width, height))]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A page cut from its surround: the page image and its resolution taken from its width as A4."""
+
+    image: Image.Image
+    dpi: float
+
+
+def found_page(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> Found | None:
+    """The page photographed on a dark surround, cut out with its perspective undone; None when the frame's edges
+    are not dark (a scan, or a photo on a light surround, is read as it is)."""
+    small = grey.copy()
+    small.thumbnail((settings.search_side, settings.search_side))
+    w, h = small.size
+    data = small.tobytes()
+    band_x, band_y = max(1, int(w * settings.edge_band)), max(1, int(h * settings.edge_band))
+    edge = [
+        data[y * w + x]
+        for y in range(h)
+        for x in range(w)
+        if x < band_x or x >= w - band_x or y < band_y or y >= h - band_y
+    ]
+    if sum(v < settings.dark for v in edge) < len(edge) * settings.surround_share:
+        return None
+    corners = _corners(data, w, h, settings)
+    if corners is None:
+        return None
+    scale_x, scale_y = grey.size[0] / w, grey.size[1] / h
+    quad = [(x * scale_x, y * scale_y) for x, y in corners]
+    width = round((_distance(quad[0], quad[1]) + _distance(quad[3], quad[2])) / 2)
+    height = round((_distance(quad[0], quad[3]) + _distance(quad[1], quad[2])) / 2)
+    if width < 100 or height < 100:
+        return None
+    from PIL import Image as PILImage
+
+    page = grey.transform(
+        (width, height), PILImage.Transform.PERSPECTIVE, _coefficients(quad, width, height), PILImage.Resampling.BICUBIC
+    )
+    return Found(page, min(width, height) / settings.a4_width_in)
+
+
+def _corners(data: bytes, w: int, h: int, settings: GeometrySettings) -> list[tuple[float, float]] | None:
+    """The four corners (top left, top right, bottom right, bottom left) of the largest bright region."""
+    bright = bytearray(1 if v >= settings.dark else 0 for v in data)
+    seen = bytearray(len(bright))
+    best: list[int] = []
+    for start in range(len(bright)):
+        if not bright[start] or seen[start]:
+            continue
+        region, queue = [], deque([start])
+        seen[start] = 1
+        while queue:
+            i = queue.popleft()
+            region.append(i)
+            x, y = i % w, i // w
+            for j, ok in ((i - 1, x > 0), (i + 1, x < w - 1), (i - w, y > 0), (i + w, y < h - 1)):
+                if ok and bright[j] and not seen[j]:
+                    seen[j] = 1
+                    queue.append(j)
+        if len(region) > len(best):
+            best = region
+    if len(best) < w * h * settings.min_page_share:
+        return None
+    points = [(i % w + 0.5, i // w + 0.5) for i in best]
+    return [
+        min(points, key=lambda p: p[0] + p[1]),
+        max(points, key=lambda p: p[0] - p[1]),
+        max(points, key=lambda p: p[0] + p[1]),
+        max(points, key=lambda p: p[1] - p[0]),
+    ]
+
+
+def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+
+
+def _coefficients(
+    quad: list[tuple[float, float]], width: int, height: int, target: list[tuple[float, float]] | None = None
+) -> tuple[float, ...]:
+    """PIL's perspective coefficients taking the output rectangle's corners (or `target`'s) to the quadrilateral's:
+    eight linear equations, solved by Gaussian elimination."""
+    target = target or [(0, 0), (width, 0), (width, height), (0, height)]
+    rows: list[list[float]] = []
+    for (x, y), (u, v) in zip(target, quad, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y, u])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y, v])
+    n = 8
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(rows[r][col]))
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        for r in range(n):
+            if r != col and rows[col][col]:
+                factor = rows[r][col] / rows[col][col]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
+    return tuple(rows[i][n] / rows[i][i] for i in range(n))
+
+
+def evened(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> Image.Image:
+    """The page with its lighting evened out when it varies (a photo's light falling off toward the corners): each
+    pixel divided by the paper's brightness around it, estimated on a small copy with the ink taken away (the
+    brightest pixel near each point), so that paper is white everywhere and ink keeps its contrast."""
+    from PIL import ImageFilter, ImageMath
+
+    width, height = grey.size
+    small = grey.resize((max(1, width // 8), max(1, height // 8)), resample=3)  # BOX: an average
+    paper = small.filter(ImageFilter.MaxFilter(9)).filter(ImageFilter.GaussianBlur(6))
+    low, high = paper.getextrema()
+    if high - low < settings.uneven:
+        return grey
+    paper = paper.resize(grey.size, resample=2)  # BILINEAR
+    even = ImageMath.lambda_eval(lambda a: a["page"] * 255.0 / (a["paper"] + 1.0), page=grey, paper=paper)
+    return even.convert("L")

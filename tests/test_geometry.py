@@ -1,0 +1,160 @@
+"""Page images as offices receive them (engine.readers.geometry): a photo's page cut from a dark desk with its
+perspective undone and its light evened out, two pages on one sheet split, a tilt of up to 10° measured, pages fed
+sideways or upside down turned upright, and a scan too poor to judge refused as `illegible`, never scored.
+
+The pictures are made from our fixtures by engine.testing.scan; benchmarks/reading.py measures the same kinds on
+real layouts distorted by poppler and ImageMagick."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytest.importorskip("PIL", reason="Pillow is not installed (the ocr extra)")
+
+from PIL import Image
+
+from engine.checker import Checker
+from engine.plugins import PluginHost
+from engine.readers import geometry, raster
+from engine.readers.pdf import PdfReader
+from engine.readers.scan import ocr_ready
+from engine.testing.scan import ScanSpec, photographed, scanned_pages, scanned_pdf, turned, two_up
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+needs_ocr = pytest.mark.skipif(
+    not ocr_ready(), reason="Tesseract with chi_sim and eng is not installed (apt install tesseract-ocr-chi-sim)"
+)
+
+
+@pytest.fixture(scope="module")
+def pages():
+    """The 2021 fixture scanned upright at 200 dpi, in grey, without tilt or seal."""
+    pdf = (FIXTURES / "2021-qinghe.pdf").read_bytes()
+    return scanned_pages(pdf, ScanSpec(dpi=200, skew=0.0, seal_page=0, seed=3, mode="grey"))
+
+
+def test_a_photo_on_a_dark_desk_is_cut_out_with_its_perspective_undone(pages):
+    page = pages[1]
+    photo = photographed(page, surround=35, seed=4)
+    found = geometry.found_page(raster.ink(photo))
+    assert found is not None
+    width, height = found.image.size
+    assert abs(width - page.size[0]) < page.size[0] * 0.03 and abs(height - page.size[1]) < page.size[1] * 0.03
+    assert 190 <= found.dpi <= 210  # the resolution taken from the page's width as A4
+    # the page's own rulings come out straight: the tilt left is under half a degree
+    assert abs(raster.skew(found.image)) < 0.5
+
+
+def test_a_scan_with_white_margins_is_not_cut(pages):
+    assert geometry.found_page(raster.ink(pages[1])) is None
+
+
+def test_light_falling_off_toward_the_corners_is_evened_out(pages):
+    photo = raster.ink(photographed(pages[1], surround=235, seed=2))  # a light desk: nothing to cut
+    assert geometry.found_page(photo) is None
+    even = geometry.evened(photo)
+    corner = even.crop((0, 0, even.size[0] // 8, even.size[1] // 8))
+    assert corner.getextrema()[0] > 160  # the darkened paper in the corner reads as paper, not ink
+    flat = raster.ink(pages[1])
+    assert geometry.evened(flat) is flat  # an evenly lit scan is left as it is
+
+
+def test_two_pages_on_one_sheet_are_split_at_the_gutter(pages):
+    sheet = two_up(pages[0].convert("L"), pages[1].convert("L"))
+    left, right = geometry.halves(sheet)
+    width = pages[0].size[0]
+    gutter = sheet.size[0] - 2 * width
+    # cut in the blank between the two pages' text: the left page's right margin, the gutter, the right's left margin
+    assert width * 0.88 <= left.size[0] <= width + gutter + width * 0.12
+    assert left.size[0] + right.size[0] == sheet.size[0]
+    assert geometry.halves(pages[1].convert("L")) == [pages[1].convert("L")]  # a portrait page stays whole
+
+
+@pytest.mark.parametrize("angle", [-9.5, -6.0, 4.5, 8.0])
+def test_a_tilt_of_up_to_ten_degrees_is_measured(pages, angle):
+    tilted = pages[1].convert("L").rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255, expand=True)
+    assert abs(raster.skew(tilted) - angle) <= 0.15
+
+
+def test_a_page_on_its_side_is_told_from_an_upright_one(pages):
+    settings = geometry.SETTINGS
+    prose = pages[0].convert("L")
+    assert geometry._profile_change(prose, settings) >= settings.upright
+    assert geometry._profile_change(turned(prose, 90), settings) <= settings.sideways
+    # a page of tables has lines both ways: not called sideways (the orientation model is asked)
+    assert geometry._profile_change(pages[1].convert("L"), settings) > settings.sideways
+
+
+def _read(tmp_path, images, name="scan.pdf"):
+    path = tmp_path / name
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=200)
+    path.write_bytes(out.getvalue())
+    return Checker(PluginHost.load(entry_points=False)).check_file(path)
+
+
+@pytest.fixture(scope="module")
+def truth():
+    pdf = FIXTURES / "2021-qinghe.pdf"
+    return PdfReader().read(pdf, pdf.read_bytes())
+
+
+def _share(report, truth) -> float:
+    want = [
+        (t, r, c, v)
+        for t in ("proactive", "applications", "review_litigation")
+        for r, cells in truth.table(t).items()
+        for c, v in cells.items()
+    ]
+    return sum(report.table(t).get(r, {}).get(c, "absent") == v for t, r, c, v in want) / len(want)
+
+
+@needs_ocr
+@pytest.mark.parametrize("turn", [180, 90])
+def test_a_stack_fed_upside_down_or_sideways_is_read_as_if_upright(pages, truth, tmp_path, turn):
+    result = _read(tmp_path, [turned(p, turn) for p in pages])
+    assert result.report is not None, result.error
+    assert _share(result.report, truth) >= 0.98
+    assert any("顺时针转" in note for note in result.report.notes)
+
+
+@needs_ocr
+def test_a_report_printed_two_up_is_read_as_its_pages(pages, truth, tmp_path):
+    sheets = [two_up(pages[0], pages[1]), pages[2]]
+    result = _read(tmp_path, sheets)
+    assert result.report is not None, result.error
+    assert _share(result.report, truth) >= 0.98
+
+
+@needs_ocr
+def test_a_photo_on_a_dark_desk_is_read_or_refused_never_scored_on_what_was_not_read(pages, truth, tmp_path):
+    result = _read(tmp_path, [photographed(p, surround=35, seed=n) for n, p in enumerate(pages)])
+    if result.report is None:
+        assert result.error.code == "illegible"
+    else:
+        assert _share(result.report, truth) >= 0.95
+        assert any("拍摄的照片" in note for note in result.report.notes)
+
+
+@needs_ocr
+def test_one_page_of_a_report_is_refused_as_illegible_with_what_to_do(pages, tmp_path):
+    result = _read(tmp_path, [pages[1]])  # the tables' page alone: too little of the report to judge
+    assert result.report is None and result.error.code == "illegible"
+    assert "重新扫描" in result.error.message and "Word/WPS" in result.error.message
+
+
+@needs_ocr
+def test_a_blank_photo_is_refused_not_scored(tmp_path):
+    dark = Image.new("RGB", (1654, 2339), (30, 30, 30))
+    result = _read(tmp_path, [dark])
+    assert result.report is None and result.error.code in {"illegible", "no-text"}
+
+
+def test_the_scanned_fixture_helpers_keep_their_shape():
+    page = Image.new("RGB", (100, 200), "white")
+    assert turned(page, 90).size == (200, 100)
+    assert two_up(page, page, gutter_mm=2.54, dpi=100).size == (210, 200)
+    assert scanned_pdf([page], 100).startswith(b"%PDF")
