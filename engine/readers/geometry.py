@@ -31,9 +31,10 @@ class GeometrySettings:
     search_side: int = 240  # the page is looked for on a thumbnail this long: a page corner within 0.5 % is enough
     # A page found must fill this much of the frame, or it is no page (a dark photo, a dark-bound booklet).
     min_page_share: float = 0.25
-    # The long side of the image given to Tesseract's orientation model: about 100 dpi for an A4 page, where its
-    # calls agree with a person's on our real-layout pages (at 66 dpi table pages give too few characters).
-    osd_side: int = 1170
+    # The long side of the image given to Tesseract's orientation model: about 150 dpi for an A4 page. At 100 dpi
+    # its calls on the small print of a LibreOffice page were guesses (confidence under 2, or wrong); at 66 dpi
+    # table pages give it too few characters.
+    osd_side: int = 1700
     osd_confidence: float = 2.0  # Tesseract's own scale: under it the call is a guess
     # A sideways page's own call overrides the document's only past this (our real table pages: 3–4, either way; a
     # page of prose: 15–30).
@@ -97,11 +98,16 @@ class Upright:
         self.deadline = deadline
         self.settings = settings
 
-    def _ask(self, grey: Image.Image) -> Orientation | None:
-        small = grey.copy()
+    def _ask(self, grey: Image.Image, before: int = 0) -> Orientation | None:
+        """The model's sure answer for the page turned `before` degrees first (a page on its side is asked turned
+        upright-or-upside-down, where the model reads text lines as it was trained to), as a turn of the page as
+        given."""
+        small = turned(grey, before) if before else grey.copy()  # thumbnail() shrinks in place
         small.thumbnail((self.settings.osd_side, self.settings.osd_side))
         found = orientation(small, self.deadline)
-        return found if found is not None and found.confidence >= self.settings.osd_confidence else None
+        if found is None or found.confidence < self.settings.osd_confidence:
+            return None
+        return Orientation((found.turn + before) % 360, found.confidence)
 
     def turns(self, greys: list[Image.Image]) -> list[int]:
         s = self.settings
@@ -112,24 +118,27 @@ class Upright:
             if answer is not None and answer.turn in (0, 180):
                 stack = answer.turn
                 break
-        asked = {i: self._ask(greys[i]) for i, r in enumerate(ratios) if r < s.upright}
+        asked = {i: self._ask(greys[i], 90) for i, r in enumerate(ratios) if r < s.upright}
         votes: Counter[int] = Counter()
         for answer in asked.values():
             if answer is not None and answer.turn in (90, 270):
                 votes[answer.turn] += answer.confidence
         sideways = votes.most_common(1)[0][0] if votes else None
-        out = []
+        out: list[int | None] = []
         for index, ratio in enumerate(ratios):
             answer = asked.get(index)
             if ratio >= s.upright:
                 out.append(stack)
             elif answer is None:
-                out.append(sideways if sideways is not None and ratio <= s.sideways else 0)
+                out.append(sideways if sideways is not None and ratio <= s.sideways else None)
             elif answer.turn in (0, 180) or answer.confidence >= s.alone or sideways is None:
                 out.append(answer.turn)
             else:
                 out.append(sideways)
-        return out
+        # a page that could not be told (lines both ways, too few characters) goes the way most of the others went
+        decided = Counter(turn for turn in out if turn is not None)
+        usual = decided.most_common(1)[0][0] if decided else 0
+        return [usual if turn is None else turn for turn in out]
 
 
 def halves(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> list[Image.Image]:
