@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import zipfile
 from collections import OrderedDict
@@ -60,10 +61,23 @@ class Submission:
     refused: str | None = None  # an archive that cannot be opened or is too large, as a whole
     # The bytes themselves, for a file that never touches the disk (an upload to the web page); `file` names it.
     data: bytes | None = field(default=None, repr=False, compare=False)
+    # One report sent as numbered page images (engine.sources.grouped): each page's path, or member of the archive
+    # `file`, in page order; `file` and `member` are the first page's.
+    pages: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
-        """How the report is named in results: the path, or archive/member."""
+        """How the report is named in results: the path, or archive/member; numbered page images as their first
+        name with the range of numbers (扫描件/报告_{1-16}.jpg)."""
+        if self.pages:
+            first, last = PurePosixPath(self.pages[0]), PurePosixPath(self.pages[-1])
+            stem = _NUMBERED.match(first.stem)
+            end = _NUMBERED.match(last.stem)
+            assert stem is not None and end is not None
+            where = f"{self.file.as_posix()}/" if self.member else ""
+            folder = "" if str(first.parent) == "." else f"{first.parent.as_posix()}/"
+            numbers = f"{{{stem['number']}-{end['number']}}}"
+            return f"{where}{folder}{stem['stem']}{numbers}{stem['tail'] or ''}{first.suffix}"
         return self.file.as_posix() + (f"/{self.member}" if self.member else "")
 
     @property
@@ -90,6 +104,8 @@ class Submission:
             return b""
 
     def read_bytes(self, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
+        if self.pages:
+            return self._read_pages(limits)
         if self.refused == "climbs":
             raise ReadError(ErrorCode.unreadable, "error.zip-slip")
         if self.refused == "too-large":
@@ -132,6 +148,69 @@ class Submission:
             if "encrypted" in str(exc) or "password" in str(exc):
                 raise ReadError(ErrorCode.encrypted, "error.encrypted-archive") from None
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
+
+    def _read_pages(self, limits: ReadLimits) -> bytes:
+        """The page images packed one after another (`pack_pages`), their total bounded like one file's."""
+        pages, total = [], 0
+        for page in self.pages:
+            one = Submission(self.file, member=page) if self.member else Submission(Path(page))
+            data = one.read_bytes(limits)
+            total += len(data)
+            if total > limits.file_bytes:
+                raise ReadError(ErrorCode.too_large, size=f"> {_mb(limits.file_bytes)}", limit=_mb(limits.file_bytes))
+            pages.append(data)
+        return pack_pages(pages)
+
+
+# A report sent as page images is read as one file: the images packed behind this line, each after its length.
+PAGES_MAGIC = b"NIANBAO-PAGES/1\n"
+PAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+# A page image's name: anything, then its page number (报告_01, page-2, 扫描件第3页, IMG_0004).
+_NUMBERED = re.compile(r"^(?P<stem>.*?)(?P<number>\d{1,4})(?P<tail>页)?$")
+
+
+def pack_pages(pages: list[bytes]) -> bytes:
+    return PAGES_MAGIC + b"".join(len(page).to_bytes(8, "big") + page for page in pages)
+
+
+def unpack_pages(data: bytes) -> list[bytes] | None:
+    """The page images of a packed report, or None when `data` is no such pack."""
+    if not data.startswith(PAGES_MAGIC):
+        return None
+    pages, at = [], len(PAGES_MAGIC)
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at : at + 8], "big")
+        pages.append(data[at + 8 : at + 8 + size])
+        at += 8 + size
+    return pages
+
+
+def grouped(subs: list[Submission]) -> list[Submission]:
+    """Page images of one report sent as separate files, made one submission: images in one folder (or one folder
+    of an archive) whose names differ only in a page number at their end, two or more of them, each number once.
+    They are the pages in the numbers' order."""
+    groups: dict[tuple, list[tuple[int, Submission]]] = {}
+    for sub in subs:
+        if sub.refused or sub.data is not None or sub.pages or sub.suffix not in PAGE_SUFFIXES:
+            continue
+        name = PurePosixPath(sub.member) if sub.member else PurePosixPath(sub.file.as_posix())
+        match = _NUMBERED.match(name.stem)
+        if match is None:
+            continue
+        key = (sub.file.as_posix() if sub.member else None, name.parent.as_posix(), match["stem"], sub.suffix)
+        groups.setdefault(key, []).append((int(match["number"]), sub))
+    out = list(subs)
+    for members in groups.values():
+        numbers = [n for n, _ in members]
+        if len(members) < 2 or len(set(numbers)) != len(numbers):
+            continue
+        members.sort(key=lambda pair: pair[0])
+        first = members[0][1]
+        pages = tuple(s.member if s.member else s.file.as_posix() for _, s in members)
+        taken = {id(s) for _, s in members}
+        out = [s for s in out if id(s) not in taken]
+        out.append(Submission(first.file, member=first.member, pages=pages))
+    return out
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> bytes:
@@ -196,7 +275,8 @@ def _wanted(name: str) -> bool:
 def collect(paths: Iterable[str | Path], limits: ReadLimits = DEFAULT_LIMITS) -> list[Submission]:
     """Submissions to check, without duplicates, sorted by name. Every file found is one, whatever its kind: one
     Nianbao cannot read is refused with its code and what to do, never left out (an organ would vanish from the
-    ranking). Hidden files and what operating systems leave behind (Thumbs.db, __MACOSX) are not submissions."""
+    ranking); numbered page images of one report are one (`grouped`). Hidden files and what operating systems leave
+    behind (Thumbs.db, __MACOSX) are not submissions."""
     found: dict[str, Submission] = {}
 
     def add(sub: Submission) -> None:
@@ -220,4 +300,4 @@ def collect(paths: Iterable[str | Path], limits: ReadLimits = DEFAULT_LIMITS) ->
             add(Submission(path, refused="special"))  # a FIFO or device named on the command line: never opened
         else:
             add(Submission(path))
-    return sorted(found.values(), key=lambda s: s.name)
+    return sorted(grouped(list(found.values())), key=lambda s: s.name)

@@ -158,3 +158,54 @@ def test_the_scanned_fixture_helpers_keep_their_shape():
     assert turned(page, 90).size == (200, 100)
     assert two_up(page, page, gutter_mm=2.54, dpi=100).size == (210, 200)
     assert scanned_pdf([page], 100).startswith(b"%PDF")
+
+
+def test_numbered_page_images_in_one_folder_are_one_submission(tmp_path):
+    from engine.sources import collect
+
+    blank = Image.new("L", (20, 20), 255)
+    for name in ("水利局年报_1.png", "水利局年报_2.png", "水利局年报_10.png", "IMG_0001.jpg", "other.png", "p1.tif"):
+        blank.save(tmp_path / name)
+    (tmp_path / "sub").mkdir()
+    blank.save(tmp_path / "sub" / "水利局年报_3.png")  # another folder: another report
+    subs = {s.name: s for s in collect([tmp_path])}
+    grouped = subs[f"{tmp_path.as_posix()}/水利局年报_{{1-10}}.png"]
+    names = [p.rsplit("/", 1)[-1] for p in grouped.pages]
+    assert names == ["水利局年报_1.png", "水利局年报_2.png", "水利局年报_10.png"]
+    assert f"{tmp_path.as_posix()}/sub/水利局年报_3.png" in subs  # a lone numbered image stays itself
+    assert len(subs) == 5  # the group, IMG_0001, other, p1, and sub's page
+
+
+def test_page_numbers_given_twice_are_not_guessed_into_one_report(tmp_path):
+    from engine.sources import collect
+
+    blank = Image.new("L", (20, 20), 255)
+    for name in ("page1.png", "page01.png", "page2.png"):
+        blank.save(tmp_path / name)
+    assert all(not s.pages for s in collect([tmp_path]))
+
+
+@needs_ocr
+def test_a_report_sent_as_numbered_page_images_is_read_as_one_report(pages, truth, tmp_path, run):
+    import json
+    import zipfile
+
+    folder = tmp_path / "扫描件"
+    folder.mkdir()
+    for number, page in enumerate(pages, start=1):
+        page.save(folder / f"青禾市测试局年报_第{number}页.jpg", quality=85, dpi=(200, 200))
+    archive = tmp_path / "补交.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(folder.iterdir()):
+            z.write(path, f"青禾/{path.name}")
+    _code, out, _err = run("check", folder, archive, "--format", "json", "--no-cache")
+    results = json.loads(out)["results"]
+    assert len(results) == 2, [r["source"]["path"] for r in results]
+    for result in results:
+        assert result["source"]["path"].endswith("青禾市测试局年报_第{1-3}页.jpg")
+        assert result["report"] is not None, result["error"]
+        assert result["report"]["source"]["pages"] == 3
+        model = Checker(PluginHost.load(entry_points=False)).check_file(FIXTURES / "2021-qinghe.pdf").report
+        from engine.model import Report
+
+        assert _share(Report.model_validate(result["report"]), model) >= 0.98

@@ -23,6 +23,7 @@ from engine.readers.blocks import parse_blocks
 from engine.readers.grid import MAX_CELLS, MAX_RULINGS, GridTooLarge
 from engine.readers.ocr_mend import label_hidden_rows, restore_headings
 from engine.readers.page import layout_page, stitch
+from engine.sources import unpack_pages
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -68,8 +69,15 @@ class ImageReader:
     def read(self, path: Path, data: bytes) -> Report:
         if not ocr_ready():
             raise ReadError(ErrorCode.unsupported, "error.needs-ocr", suffix=path.suffix.lower() or "image")
-        count, pages = _image_pages(data)
-        return read_scan(path, data, pages, "image", count)
+        parts = unpack_pages(data)
+        if parts is None:
+            count, pages = _image_pages(data)
+            return read_scan(path, data, pages, "image", count)
+        opened = [_image_pages(part) for part in parts]  # one report sent as numbered page images
+        count = sum(n for n, _ in opened)
+        if count > MAX_PAGES:
+            raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
+        return read_scan(path, data, (page for _, frames in opened for page in frames), "image", count)
 
 
 def read_scanned_pdf(path: Path, data: bytes) -> Report:
