@@ -209,3 +209,20 @@ def test_a_report_sent_as_numbered_page_images_is_read_as_one_report(pages, trut
         from engine.model import Report
 
         assert _share(Report.model_validate(result["report"]), model) >= 0.98
+
+
+@needs_ocr
+def test_a_scanned_ofd_is_read_by_ocr_like_a_scanned_pdf(pages, truth, tmp_path):
+    from engine.testing.render_ofd import scanned_ofd
+
+    jpegs = []
+    for page in pages:
+        out = io.BytesIO()
+        page.save(out, "JPEG", quality=85, dpi=(200, 200))
+        jpegs.append(out.getvalue())
+    path = tmp_path / "扫描件.ofd"
+    path.write_bytes(scanned_ofd(jpegs))
+    result = Checker(PluginHost.load(entry_points=False)).check_file(path)
+    assert result.report is not None, result.error
+    assert result.report.source.format == "ofd" and result.report.source.reading == "ocr"
+    assert _share(result.report, truth) >= 0.98

@@ -77,6 +77,20 @@ class _Package:
             raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name} declares a DTD or entities")
         return self._parse(name, data)
 
+    def raw(self, name: str) -> bytes:
+        """A member's bytes (a page image), under the same bounds as the XML members."""
+        info = self.names.get(PurePosixPath(name.lstrip("/")).as_posix())
+        if info is None:
+            raise ReadError(ErrorCode.unreadable, detail=f"OFD member missing: {name}")
+        try:
+            data = bounded_member(self.archive, info, current().file_bytes)
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name}: {exc}") from None
+        self.read_so_far += len(data)
+        if self.read_so_far > self.total_limit:
+            raise ReadError(ErrorCode.too_large, size=f"> {_mb(self.total_limit)}", limit=_mb(self.total_limit))
+        return data
+
     def _parse(self, name: str, data: bytes) -> ET.Element:
         depth = 0
         root = None
@@ -305,5 +319,59 @@ class OfdReader:
                 raise ReadError(ErrorCode.too_large, "error.ofd-too-complex", what=what, what_zh=what_zh) from exc
         blocks = stitch(laid)
         if not any(b.compact for b in blocks):
-            raise ReadError(ErrorCode.no_text, "error.ofd-no-text")
+            images = page_images(data)
+            if not images:
+                raise ReadError(ErrorCode.no_text, "error.ofd-no-text")
+            return _read_scanned(path, data, images)
         return build_report(parse_blocks(blocks), make_source(path, data, "ofd", pages=len(pages)))
+
+
+def _read_scanned(path: Path, data: bytes, images: list[bytes]) -> Report:
+    """An OFD of page images (a scanned report): its pages read by OCR like a scanned PDF's."""
+    from engine.readers.scan import images_pages, ocr_ready, read_scan
+
+    if not ocr_ready():
+        raise ReadError(ErrorCode.no_text, "error.ofd-no-text")
+    count, pages = images_pages(images)
+    return read_scan(path, data, pages, "ofd", count)
+
+
+def page_images(data: bytes) -> list[bytes]:
+    """The largest picture of each page (`ImageObject` → `MultiMedia` resource → its file), in page order: what a
+    scanned OFD holds instead of text. Bounded as every member is."""
+    package = _Package(data)
+    root = package.xml("OFD.xml")
+    doc_root = next((e.text.strip() for e in _children(root, "DocRoot") if e.text), None)
+    if not doc_root:
+        return []
+    document = package.xml(doc_root)
+    files: dict[str, str] = {}
+    for common in _children(document, "CommonData"):
+        for res in [*_children(common, "DocumentRes"), *_children(common, "PublicRes")]:
+            if not res.text:
+                continue
+            res_path = _resolve(doc_root, res.text.strip())
+            resources = package.xml(res_path)
+            base_loc = (resources.get("BaseLoc") or "").strip()
+            folder = _resolve(res_path, base_loc) if base_loc else str(PurePosixPath(res_path).parent)
+            for medium in resources.iter():
+                if _local(medium.tag) == "MultiMedia" and medium.get("ID"):
+                    file = next((m.text.strip() for m in medium if _local(m.tag) == "MediaFile" and m.text), None)
+                    if file:
+                        files[medium.get("ID", "")] = _resolve(f"{folder}/_", file)
+    out = []
+    for page in _children(document, "Page"):
+        location = page.get("BaseLoc")
+        if not location:
+            continue
+        content = package.xml(_resolve(doc_root, location))
+        best: tuple[float, str] | None = None
+        for obj in content.iter():
+            if _local(obj.tag) == "ImageObject" and obj.get("ResourceID") in files:
+                box = _numbers(obj.get("Boundary"))
+                area = box[2] * box[3] if len(box) == 4 else 0.0
+                if best is None or area > best[0]:
+                    best = (area, files[obj.get("ResourceID", "")])
+        if best is not None:
+            out.append(package.raw(best[1]))
+    return out

@@ -73,11 +73,8 @@ class ImageReader:
         if parts is None:
             count, pages = _image_pages(data)
             return read_scan(path, data, pages, "image", count)
-        opened = [_image_pages(part) for part in parts]  # one report sent as numbered page images
-        count = sum(n for n, _ in opened)
-        if count > MAX_PAGES:
-            raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
-        return read_scan(path, data, (page for _, frames in opened for page in frames), "image", count)
+        count, pages = images_pages(parts)  # one report sent as numbered page images
+        return read_scan(path, data, pages, "image", count)
 
 
 def read_scanned_pdf(path: Path, data: bytes) -> Report:
@@ -102,6 +99,15 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
         return read_scan(path, data, pages(), "pdf", count)
     finally:
         document.close()
+
+
+def images_pages(images: list[bytes]) -> tuple[int, Iterator[tuple[Image.Image, float]]]:
+    """The pages of several images in turn (numbered page images, a scanned OFD's pictures), bounded together."""
+    opened = [_image_pages(image) for image in images]
+    count = sum(n for n, _ in opened)
+    if count > MAX_PAGES:
+        raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
+    return count, (page for _, frames in opened for page in frames)
 
 
 def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]:

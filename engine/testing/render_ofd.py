@@ -166,3 +166,40 @@ def ofd_bytes(report: Report) -> bytes:
 def render_ofd(report: Report, path: Path) -> Path:
     path.write_bytes(ofd_bytes(report))
     return path
+
+
+def scanned_ofd(images: list[bytes], dpi: int = 200) -> bytes:
+    """An OFD of page images only, as a scanner's or a portal's converter writes a scanned report: each page one
+    `ImageObject` over the whole page, its picture a `MultiMedia` resource of the document (`DocumentRes.xml`) kept in
+    the package's `Res` folder. `images` are the encoded pages (JPEG or PNG)."""
+    media = "".join(
+        f'<ofd:MultiMedia ID="{1000 + i}" Type="Image"><ofd:MediaFile>page_{i}.jpg</ofd:MediaFile></ofd:MultiMedia>'
+        for i in range(len(images))
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
+            "<ofd:DocBody><ofd:DocInfo><ofd:DocID>nianbao-scan</ofd:DocID></ofd:DocInfo>"
+            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        document = _document_xml(len(images)).replace(
+            "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes>", "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>"
+        )
+        archive.writestr("Doc_0/Document.xml", document)
+        archive.writestr(
+            "Doc_0/DocumentRes.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
+            f"<ofd:MultiMedias>{media}</ofd:MultiMedias></ofd:Res>",
+        )
+        for i, image in enumerate(images):
+            archive.writestr(f"Doc_0/Res/page_{i}.jpg", image)
+            archive.writestr(
+                f"Doc_0/Pages/Page_{i}/Content.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NS}"><ofd:Content>'
+                f'<ofd:Layer ID="{i + 100000}"><ofd:ImageObject ID="{2000 + i}" ResourceID="{1000 + i}" '
+                f'Boundary="0 0 {PAGE_W:g} {PAGE_H:g}" CTM="{PAGE_W:g} 0 0 {PAGE_H:g} 0 0"/>'
+                "</ofd:Layer></ofd:Content></ofd:Page>",
+            )
+    return buffer.getvalue()
