@@ -38,16 +38,20 @@ def _cells(finding: FindingResult) -> tuple[str | None, list[tuple[str, str]]]:
 
 
 def doubtful(report: Report, finding: FindingResult) -> list[str]:
-    """The finding's cells read by OCR with little confidence, or in a row placed by guess ("table:row:column")."""
+    """The finding's cells read by OCR with little confidence, or in a row placed by guess ("table:row:column").
+    From a scan, a cell read blank (nothing seen where a figure may be) and a row the template lacks (there only as
+    it was read) are doubtful too."""
     table, cells = _cells(finding)
     if table is None:
         return []
+    scanned = report.source.reading == "ocr"
     out = []
     for row, column in cells:
         key = f"{table}:{row}:{column}"
         anchor = report.cell_anchors.get(key)
         low = anchor is not None and anchor.confidence is not None and anchor.confidence < LOW_CONFIDENCE
-        if low or f"{table}.{row}" in report.placements:
+        unseen = scanned and (row.startswith("extra.") or report.table(table).get(row, {}).get(column) is None)
+        if low or unseen or f"{table}.{row}" in report.placements:
             out.append(key)
     return out
 

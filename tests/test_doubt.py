@@ -49,3 +49,50 @@ def test_a_confident_reading_is_not_doubted(run, tmp_path):
     findings = _findings_on_the_total(json.loads(out)["results"][0])
     assert findings and not any(f.get("doubtful_cells") for f in findings)
     assert not any("OCR" in f["message"] for f in findings)
+
+
+def _model(run, tmp_path, change, name="report.json"):
+    _code, out, _err = run("parse", ROOT / "tests" / "fixtures" / "2021-qinghe.pdf")
+    model = json.loads(out)
+    change(model)
+    path = tmp_path / name
+    path.write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
+    _code, out, _err = run("check", path, "--format", "json", "--no-cache")
+    return json.loads(out)["results"][0]
+
+
+def test_a_blank_cell_is_the_reports_fault_in_a_text_file_but_pending_in_a_scan(run, tmp_path):
+    def blank(model):
+        model["applications"]["not_processed.duplicate"]["research"] = None
+
+    def scanned_blank(model):
+        blank(model)
+        model["source"]["reading"] = "ocr"
+
+    text = _model(run, tmp_path, blank, "text.json")
+    scan = _model(run, tmp_path, scanned_blank, "scan.json")
+
+    def on_the_cell(result):
+        return [
+            f for f in result["findings"] if f["rule"] == "NB205" and ["not_processed.duplicate", "research"] in
+            (f["location"].get("cells") or [])
+        ]  # fmt: skip
+
+    said = on_the_cell(text)
+    assert said and not said[0].get("doubtful_cells")  # the report left it blank: it counts
+    pending = on_the_cell(scan)
+    assert pending and pending[0]["doubtful_cells"] == ["applications:not_processed.duplicate:research"]
+    assert scan["score"] > text["score"]  # a scan's blank is what OCR did not see: it waits for a person
+
+
+def test_a_section_missing_from_a_scan_is_pending_and_says_it_may_not_have_been_read(run, tmp_path):
+    def drop(model):
+        model["sections"] = [s for s in model["sections"] if s["key"] != "problems"]
+        model["source"]["reading"] = "ocr"
+
+    result = _model(run, tmp_path, drop)
+    missing = [f for f in result["findings"] if f["rule"] == "NB101"]
+    assert len(missing) == 1 and missing[0]["doubtful_parts"] == ["section.problems"]
+    assert "未能识别" in missing[0]["message"]
+    assert result["grade"] != "合格" or result["score"] < 90  # no ceiling from a section OCR may have missed
+    assert not any(f["rule"] == "NB101" for f in result["findings"] if not f.get("doubtful_parts"))

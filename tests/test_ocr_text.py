@@ -89,3 +89,13 @@ def test_rows_whose_label_a_seal_hid_keep_their_own_figures():
     assert built.table["withheld.third_party_rights"]["natural_person"] == 3
     assert built.table["withheld.internal_affairs"]["total"] == 2
     assert blocks[3].cells[0].startswith("2.")  # a row with its label keeps it
+
+
+def test_a_blank_fragment_of_a_split_cell_in_table_four_is_dropped_not_shifted():
+    from engine.readers.tables import build_review
+
+    truth = [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
+    read = [*truth[:8], None, *truth[8:]]  # a stray line (a seal's ring) split 尚未审结's cell: a blank before its 1
+    built = build_review(read)
+    assert [v for group in built.table.values() for v in group.values()] == truth
+    assert any("被拆开" in note for note in built.notes)

@@ -56,6 +56,9 @@ class JsonReader:
             report = Report.model_validate(document)
         except ValueError as exc:  # pydantic's ValidationError: what the schema cannot say (finite numbers …)
             raise ReadError(ErrorCode.unreadable, "error.invalid-json", detail=str(exc).splitlines()[0]) from None
-        # The file checked is this JSON file, whatever source the model was first read from.
+        # The file checked is this JSON file, whatever source the model was first read from; but figures OCR read
+        # stay OCR's when the model is passed on.
+        reading = report.source.reading
         report.source = make_source(path, data, "json")
+        report.source.reading = reading
         return report

@@ -300,10 +300,22 @@ def build_review(
         out.notes.append(f"表四只读到 {len(values)} 个数值（应为 {width} 个），未采用。")
         out.unplaced["review_litigation"] = len(values)
         return out
+    places = places if places and len(places) == len(values) else [None] * len(values)
+    if len(values) > width and sum(v is None for v in values) >= len(values) - width:
+        # a cell split by a stray line (a seal's ring in a scan, a converter's empty cell) leaves a blank fragment:
+        # the blanks go, last first, until the row has the template's width
+        keep = list(range(len(values)))
+        for index in reversed(range(len(values))):
+            if len(keep) > width and values[index] is None:
+                keep.remove(index)
+        out.notes.append(
+            f"表四读到 {len(values)} 个数值，其中 {len(values) - width} 个空白单元格视为被拆开的单元格，未采用。"
+        )
+        values, places = [values[i] for i in keep], [places[i] for i in keep]
     if len(values) > width:
         out.notes.append(f"表四读到 {len(values)} 个数值，只采用前 {width} 个。")
     it = iter(values[:width])
-    where = iter(places if places and len(places) == len(values) else [None] * width)
+    where = iter(places)
     columns = [col.key for col in REVIEW_COLUMNS]
     for group in REVIEW_GROUPS:
         out.table[group.key] = {col.key: next(it) for col in REVIEW_COLUMNS}
