@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 SNAP = 2.0  # borders drawn half a point apart (Word, WPS) are one border
+# Borders drawn twice a little further apart, with nothing between them, are one border too: a browser prints a
+# table without cellspacing="0" as cells each framed on its own, 1.5–3 pt apart. No row or column of a report's
+# table is this narrow, so only an empty gap this narrow is taken for a doubled border.
+DOUBLE = 5.0
 MIN_SEGMENT = 3.0
 THIN = 2.5  # a rectangle thinner than this is a line
 # A report's biggest table has a few hundred cells; a grid of this many is a drawing (or an attack), not a table.
@@ -190,6 +194,28 @@ def _positions(values: list[float]) -> list[float]:
     return out
 
 
+def _single(positions: list[float], segments: list[Segment]) -> tuple[list[float], list[Segment]]:
+    """Doubled borders made one (DOUBLE): a grid line closer than that to the one before is dropped (no character
+    fits between them; one whose box straddles the gap, a cell's text running into its border, is no column), and
+    its segments moved onto the line kept."""
+    if not positions:
+        return positions, segments
+    kept = [positions[0]]
+    moved: dict[int, float] = {}  # index of a dropped position: how far its segments move
+    for index, pos in enumerate(positions[1:], start=1):
+        if pos - kept[-1] <= DOUBLE:
+            moved[index] = kept[-1] - pos
+        else:
+            kept.append(pos)
+    if not moved:
+        return positions, segments
+    out = []
+    for seg in segments:
+        i = min(range(len(positions)), key=lambda k: abs(positions[k] - seg.pos))
+        out.append(Segment(seg.horizontal, seg.pos + moved[i], seg.start, seg.end) if i in moved else seg)
+    return kept, out
+
+
 def _by_line(segments: list[Segment], positions: list[float]) -> list[list[Segment]]:
     """The segments on each grid line (`positions` from `_positions`): looking one line up is then constant."""
     lines: list[list[Segment]] = [[] for _ in positions]
@@ -267,6 +293,8 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
         hs = [s for s in table if s.horizontal]
         vs = [s for s in table if not s.horizontal]
         ys, xs = _positions([s.pos for s in hs]), _positions([s.pos for s in vs])
+        ys, hs = _single(ys, hs)
+        xs, vs = _single(xs, vs)
         if len(ys) < 3 or len(xs) < 3:
             continue  # one row or one column: a framed or shaded paragraph, not a table
         nr, nc = len(ys) - 1, len(xs) - 1

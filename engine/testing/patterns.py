@@ -216,7 +216,17 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     written.append(folder / "browser-print.html")
     if pdf and browser:
         written.append(browser_print(browser_page(), folder / "browser-print.pdf", browser))
+    (folder / "browser-double-ruled.html").write_bytes(double_ruled_page())
+    written.append(folder / "browser-double-ruled.html")
+    if pdf and browser:
+        written.append(browser_print(double_ruled_page(), folder / "browser-double-ruled.pdf", browser))
     return written
+
+
+def double_ruled_page() -> bytes:
+    """The portal page with its tables as many portals publish them: without cellspacing="0" or border-collapse, so
+    a browser frames every cell on its own and prints each border twice, about 2 pt apart."""
+    return browser_page().replace(b' cellspacing="0" style="border-collapse:collapse"', b"")
 
 
 def browser_page() -> bytes:
