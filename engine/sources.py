@@ -169,6 +169,13 @@ PAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _NUMBERED = re.compile(r"^(?P<stem>.*?)(?P<number>\d{1,4})(?P<tail>页)?$")
 
 
+def page_order(name: str) -> tuple[str, int, str]:
+    """How page images sort: by the name before the page number, then the number (page 2 before page 10)."""
+    stem = PurePosixPath(name.replace("\\", "/")).stem
+    match = _NUMBERED.match(stem)
+    return (match["stem"], int(match["number"]), stem) if match else (stem, 0, stem)
+
+
 def pack_pages(pages: list[bytes]) -> bytes:
     return PAGES_MAGIC + b"".join(len(page).to_bytes(8, "big") + page for page in pages)
 

@@ -252,3 +252,32 @@ def test_an_ofd_page_is_drawn_from_its_own_text_with_the_cells_outlined_and_esca
     assert "<script" not in text and ">&lt;</text>" in text  # each character drawn, escaped
     x0, y0, x1, _ = anchor.box
     assert f"left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;width:{(x1 - x0) * 100:.2f}%" in text
+
+
+def test_several_files_at_once_must_be_the_page_images_of_one_report(client):
+    answer = client.post("/check", files=[("file", ("a.pdf", b"%PDF-1.7")), ("file", ("b_2.png", b"\x89PNG"))])
+    assert answer.status_code == 400 and "页面" in answer.text
+
+
+def test_page_images_picked_at_once_are_checked_as_one_report(client):
+    pytest.importorskip("PIL")
+    from engine.readers.scan import ocr_ready
+
+    if not ocr_ready():
+        pytest.skip("Tesseract with chi_sim and eng is not installed")
+    import io
+
+    from engine.testing.scan import ScanSpec, scanned_pages
+
+    pdf = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
+    pages = scanned_pages(pdf, ScanSpec(dpi=200, skew=1.0, seal_page=0, seed=5, mode="grey"))
+    files = []
+    for number, page in reversed(list(enumerate(pages, start=1))):  # picked in any order
+        out = io.BytesIO()
+        page.save(out, "JPEG", quality=85, dpi=(200, 200))
+        files.append(("file", (f"年报_{number}.jpg", out.getvalue())))
+    answer = client.post("/api/check", files=files)
+    assert answer.status_code == 200, answer.text[:300]
+    result = answer.json()["results"][0]
+    assert result["report"]["source"]["pages"] == 3
+    assert result["report"]["applications"]["received_new"]

@@ -31,11 +31,12 @@ from engine.readers.ofd import page_svgs
 from engine.readers.pdfpages import PageImage, render_pages
 from engine.readers.sniff import sniff
 from engine.result import FileResult, ResultDocument
-from engine.sources import Submission
+from engine.sources import PAGE_SUFFIXES, Submission, pack_pages, page_order
 from engine.web.pages import result_page, upload_page
 from engine.web.sheets import pages_to_draw
 
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_FILES = 40  # page images of one report picked at once: as many pages as a scan may have (engine.readers.scan)
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 ERRORS = {
     "too-large": Msg(
@@ -47,6 +48,10 @@ ERRORS = {
         "This kind of file is not supported. Upload a PDF, Word (.docx), web page (.html) or text file.",
     ),
     "no-file": Msg("没有收到文件。请选择报告文件后再提交。", "No file was received. Choose the report file first."),
+    "pages-only": Msg(
+        "一次选择多个文件时，只能是同一份报告逐页拍摄或扫描的图片（PNG、JPG、TIFF）。其他文件请逐个检查。",
+        "Several files at once must be the page images (PNG, JPG, TIFF) of one report. Check other files one by one.",
+    ),
     "bad-form": Msg(
         "上传的数据不完整或格式有误。请刷新页面，重新选择文件后提交。",
         "The upload was incomplete or malformed. Reload the page, choose the file again and submit.",
@@ -148,19 +153,30 @@ class SelfCheck:
         if length is None or not length.isdigit() or int(length) > MAX_UPLOAD + 64 * 1024:
             return self.refuse(request, 413, "too-large")
         try:
-            form = await request.form(max_files=1, max_fields=5)
+            form = await request.form(max_files=MAX_FILES, max_fields=MAX_FILES + 5)
         except Exception:  # malformed multipart (starlette's MultiPartException and the parser's own errors)
             return self.refuse(request, 400, "bad-form")
         try:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str) or not upload.filename:
+            uploads = [u for u in form.getlist("file") if not isinstance(u, str) and u.filename]
+            if not uploads:
                 return self.refuse(request, 400, "no-file")
-            data = await upload.read(MAX_UPLOAD + 1)
-            filename = upload.filename
+            parts: list[tuple[str, bytes]] = []
+            total = 0
+            for upload in uploads:
+                part = await upload.read(MAX_UPLOAD + 1)
+                total += len(part)
+                if total > MAX_UPLOAD:
+                    return self.refuse(request, 413, "too-large")
+                parts.append((upload.filename or "", part))
         finally:
             await form.close()  # the parser's spooled copy of the upload goes here
-        if len(data) > MAX_UPLOAD:
-            return self.refuse(request, 413, "too-large")
+        if len(parts) > 1:  # one report's pages photographed or scanned one file a page
+            if any(Path(n).suffix.lower() not in PAGE_SUFFIXES for n, _ in parts):
+                return self.refuse(request, 400, "pages-only")
+            parts.sort(key=lambda part: page_order(part[0]))
+            data, filename = pack_pages([p for _, p in parts]), parts[0][0]
+        else:
+            filename, data = parts[0]
         name = Path(filename.replace("\\", "/")).name[:200] or "report"
         if Path(name).suffix.lower() not in self.suffixes and sniff(data) is None:
             # What to do with this kind of file, in one sentence (a scan, an OFD, a spreadsheet …).

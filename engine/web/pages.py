@@ -24,7 +24,11 @@ UI = {
     ),
     "choose": Msg("选择报告文件", "Choose the report file"),
     "submit": Msg("开始检查", "Check"),
-    "limit": Msg("文件不超过 20 MB。", "Files up to 20 MB."),
+    "limit": Msg(
+        "文件不超过 20 MB。逐页拍摄或扫描的图片可一次选择全部页面（按文件名中的页码排序）。",
+        "Files up to 20 MB. Page images of one report may be chosen all at once (ordered by the page number in their "
+        "names).",
+    ),
     "score": Msg("得分", "Score"),
     "findings": Msg("需要修改的地方", "What to fix"),
     "tables": Msg(
@@ -77,8 +81,8 @@ def upload_page(lang: Lang, message: str | None = None) -> str:
         f"<h1>{_t('title', lang)}</h1><p>{_t('lead', lang)}</p>{notice}"
         f'<form class="upload" method="post" action="/check?lang={lang.value}" enctype="multipart/form-data">'
         f'<label for="file">{_t("choose", lang)}</label><br>'
-        '<input id="file" name="file" type="file" required '
-        'accept=".pdf,.docx,.doc,.wps,.ofd,.html,.htm,.txt,.json"><br>'
+        '<input id="file" name="file" type="file" required multiple '
+        'accept=".pdf,.docx,.doc,.wps,.ofd,.html,.htm,.txt,.json,.png,.jpg,.jpeg,.tif,.tiff,.xlsx,.xls,.et,.ods"><br>'
         f'<button type="submit">{_t("submit", lang)}</button><p>{_t("limit", lang)}</p></form>',
     )
 
