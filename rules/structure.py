@@ -280,9 +280,9 @@ class TableIncomplete(Rule):
             "to the columns and were not checked. Fill in the whole template table.",
         ),
         "unplaced-ocr": Msg(
-            "扫描件中的{table}只识别出 {values} 个数值（模板为 {width} 栏），无法逐栏对应，未予核对。"
+            "扫描件中的{table}识别出 {values} 个数值（模板为 {width} 栏），无法逐栏对应，未予核对。"
             "请对照原件人工核对{table}。",
-            "{table_en} in the scan: only {values} values were recognised for its {width} template columns, so they "
+            "{table_en} in the scan: {values} values were recognised for its {width} template columns, so they "
             "could not be matched to the columns and were not checked. Check the table against the original.",
         ),
         "unplaced-row": Msg(

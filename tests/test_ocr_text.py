@@ -99,3 +99,13 @@ def test_a_blank_fragment_of_a_split_cell_in_table_four_is_dropped_not_shifted()
     built = build_review(read)
     assert [v for group in built.table.values() for v in group.values()] == truth
     assert any("被拆开" in note for note in built.notes)
+
+
+def test_a_scanned_table_four_with_a_figure_too_many_is_unplaced_not_shifted():
+    from engine.readers.tables import build_review
+
+    truth = [1, 0, 0, 1, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3]
+    read = [*truth[:2], 1, *truth[2:]]  # a seal's mark read as a figure
+    assert build_review(read, ocr=True).unplaced == {"review_litigation": 16}
+    assert not build_review(read, ocr=True).table
+    assert build_review(read).table  # from a text file the first fifteen, as printed, are taken (said in notes)

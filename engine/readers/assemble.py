@@ -54,7 +54,11 @@ def build_report(doc: RawDocument, source: Source) -> Report:
 
     proactive = build_proactive(doc.proactive_rows, template, by_order=doc.ocr)
     applications = build_applications(doc.application_rows, by_order=doc.ocr)
-    review = build_review(doc.review_values, doc.review_anchor, doc.review_cell_anchors) if doc.review_values else None
+    review = (
+        build_review(doc.review_values, doc.review_anchor, doc.review_cell_anchors, ocr=doc.ocr)
+        if doc.review_values
+        else None
+    )
 
     sections = [_section(s, i) for i, s in enumerate(doc.sections)]
     anchors = {f"section.{s.key.value}": s.anchor for s in doc.sections if s.anchor}

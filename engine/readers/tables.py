@@ -291,9 +291,11 @@ def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable
 
 
 def build_review(
-    values: list[Cell], anchor: Anchor | None = None, places: list[Anchor | None] | None = None
+    values: list[Cell], anchor: Anchor | None = None, places: list[Anchor | None] | None = None, ocr: bool = False
 ) -> BuiltTable:
-    """Table 四 is one row of 15 values: three groups of five columns."""
+    """Table 四 is one row of 15 values: three groups of five columns. Read by OCR (`ocr`) with more figures than
+    that, which is the stray one is not known (a seal's mark read as a figure shifts every figure after it): the
+    table is unplaced rather than laid on the template shifted."""
     out = BuiltTable()
     width = REVIEW_WIDTH
     if len(values) < width:
@@ -312,6 +314,11 @@ def build_review(
             f"表四读到 {len(values)} 个数值，其中 {len(values) - width} 个空白单元格视为被拆开的单元格，未采用。"
         )
         values, places = [values[i] for i in keep], [places[i] for i in keep]
+    if len(values) > width and ocr:
+        count = len(values)
+        out.notes.append(f"扫描件的表四识别出 {count} 个数值（模板为 {width} 栏），无法确定哪个是多出的，未采用。")
+        out.unplaced["review_litigation"] = count
+        return out
     if len(values) > width:
         out.notes.append(f"表四读到 {len(values)} 个数值，只采用前 {width} 个。")
     it = iter(values[:width])
