@@ -5,9 +5,10 @@ Three kinds of doubt, all known from the report model, none from the rule:
 - a row laid onto the template by its label's likeness to the template's or by its position, not by its own
   words (`report.placements`, engine.readers.placement);
 - something the finding says is missing (a section, a table, a row, a column) in a report read by OCR
-  (`report.source.reading`): there, not reading it is as likely as its absence.
-The finding lists the cells in `doubtful_cells` and the missing parts in `doubtful_parts` ("section.<key>",
-"<table>", "<table>.<row>"), and its message ends with a sentence asking to check against the original. Such a
+  (`report.source.reading`): there, not reading it is as likely as its absence;
+- a sentence of a scan's prose that a finding holds against a table: its figure was read by OCR too.
+The finding lists the cells in `doubtful_cells` and the rest in `doubtful_parts` ("section.<key>", "<table>",
+"<table>.<row>", "prose.<section>"), and its message ends with a sentence asking to check against the original. Such a
 finding is pending (engine.result.FindingResult.pending): it deducts nothing until a reviewer confirms it.
 """
 
@@ -77,10 +78,19 @@ def unread(report: Report, finding: FindingResult) -> list[str]:
     )
 
 
+def prose(report: Report, finding: FindingResult) -> list[str]:
+    """The prose a finding compares with a table, when OCR read it ("prose.<section>"): a figure of the text may be
+    misread as a table's may."""
+    location = finding.location
+    if report.source.reading != "ocr" or not location.section or location.table in (None, location.section):
+        return []
+    return [f"prose.{location.section}"]
+
+
 def mark(report: Report, finding: FindingResult, lang: str) -> None:
     """Note on the finding what it rests on that the reading may have got wrong, and say so in its message."""
     cells = doubtful(report, finding)
-    parts = unread(report, finding)
+    parts = unread(report, finding) + prose(report, finding)
     if cells:
         finding.doubtful_cells = cells
     if parts:
@@ -105,8 +115,10 @@ def sentence(report: Report, cells: list[str], lang: str, parts: list[str] | Non
                 f"finding.placement-doubt-{placement.by}", lang, row=row_label(table, row), label=placement.label
             )
         )
-    if parts:
+    if parts and any(not p.startswith("prose.") for p in parts):
         said.append(engine_message("finding.unread-doubt", lang))
+    if parts and any(p.startswith("prose.") for p in parts):
+        said.append(engine_message("finding.prose-doubt", lang))
     return " ".join(said)
 
 

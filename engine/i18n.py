@@ -134,6 +134,11 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "rows and {sections} of the six sections were read. Rescan it flat and straight, on white, at 200–300 dpi, or "
         "send the file exported from Word/WPS.",
     ),
+    "finding.prose-doubt": Msg(
+        "（注意：该结论所依据的正文文字是扫描件经 OCR 识别的，其中的数字可能误读，请对照原件核对。）",
+        "(Note: the text this rests on was read from a scan by OCR, and its figures may be misread; check it against "
+        "the original.)",
+    ),
     "error.needs-ocr": Msg(
         "“{suffix}”图片需要 OCR 组件才能读取，本机未安装（pip install 'nianbao[ocr]' 及 tesseract-ocr、"
         "tesseract-ocr-chi-sim）。请提交由 Word/WPS 直接导出的 PDF 或 DOCX。",

@@ -53,7 +53,8 @@ class FindingResult(_Model):
     ceiling: str | None = None  # the highest grade the report may have with this finding
     # Cells ("table:row:column") the finding rests on that OCR read with little confidence (engine.doubt).
     doubtful_cells: list[str] | None = None
-    # What the finding says is missing that OCR may not have read: "section.<key>", "<table>", "<table>.<row>".
+    # What the finding says is missing that OCR may not have read: "section.<key>", "<table>", "<table>.<row>"; or
+    # the prose it holds against a table, read by OCR: "prose.<section>".
     doubtful_parts: list[str] | None = None
     review: Review | None = None
 

@@ -96,3 +96,14 @@ def test_a_section_missing_from_a_scan_is_pending_and_says_it_may_not_have_been_
     assert "未能识别" in missing[0]["message"]
     assert result["grade"] != "合格" or result["score"] < 90  # no ceiling from a section OCR may have missed
     assert not any(f["rule"] == "NB101" for f in result["findings"] if not f.get("doubtful_parts"))
+
+
+def test_prose_read_from_a_scan_that_disagrees_with_a_table_is_pending(run, tmp_path):
+    def misread(model):
+        model["applications"]["received_new"]["total"] += 1  # the prose's figure now disagrees (NB206)
+        model["source"]["reading"] = "ocr"
+
+    result = _model(run, tmp_path, misread)
+    prose = [f for f in result["findings"] if f["rule"] == "NB206"]
+    assert prose and all("prose.overview" in (f.get("doubtful_parts") or []) for f in prose)
+    assert all("OCR" in f["message"] for f in prose)
