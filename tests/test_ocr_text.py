@@ -109,3 +109,14 @@ def test_a_scanned_table_four_with_a_figure_too_many_is_unplaced_not_shifted():
     assert build_review(read, ocr=True).unplaced == {"review_litigation": 16}
     assert not build_review(read, ocr=True).table
     assert build_review(read).table  # from a text file the first fifteen, as printed, are taken (said in notes)
+
+
+def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
+    from engine.readers.ocr_mend import restore_headings
+
+    blocks = [Block(text="三、收到和处理政府信息公开申请情况"), Block(text="四、政府信息公开行政复议、1政放这情况"),
+              Block(text="四、加强队伍建设，提升工作水平")]  # fmt: skip
+    notes = restore_headings(blocks)
+    assert blocks[1].text == "四、政府信息公开行政复议、行政诉讼情况" and len(notes) == 1
+    alone = [Block(text="四、加强队伍建设，提升工作水平")]  # a sentence that starts with the numeral stays
+    assert restore_headings(alone) == [] and alone[0].text == "四、加强队伍建设，提升工作水平"

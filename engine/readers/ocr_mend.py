@@ -5,7 +5,8 @@ this way, so only the scan reader asks for it.
   "四、政府信息公开行政复议、行政诉讼情况" comes out as "“政府信息公开行政复议、行政诉讼情况". Without its numeral the
   line is no heading, the section is reported missing and its table runs into the one before. A line that is the
   end of a known heading's words (at least two thirds of them), when the document has no heading for that section,
-  is taken for that heading.
+  is taken for that heading. So is a line that keeps its numeral ("四、") and whose words are mostly the heading's
+  (a seal over its end: "四、政府信息公开行政复议、1政放这情况"), at least LIKE alike.
 - A table row whose label a seal hid. Its cells all read as values, one more than the row above has figures: the
   first is its label, blank or garbled into a figure ("3人人"). Parsed as it is, the row's figures would run on into
   the row above. It gets a label of its own, one that names no row ("…"): the table builder then places it by where
@@ -31,6 +32,10 @@ _WORDS = {key: (key.heading.split("、", 1)[1], *_VARIANTS.get(key, ())) for key
 _JUNK = "“”\"'‘’、.．,，·:：;；|"  # what OCR leaves where the numeral stood
 _SHARE = 2 / 3  # of a heading's words a line must keep
 _SHORTEST = 6  # characters: 总体情况 alone is too common a phrase to be taken without its numeral
+# A line with a section's numeral whose words are this alike to the heading's (one minus the edit distance over the
+# length) is that heading: a seal over a heading garbles 3–5 of its 17 characters (0.7–0.8); a sentence that starts
+# with the numeral (四、加强…) is under 0.4 alike to any heading.
+LIKE = 0.6
 
 
 def restore_headings(blocks: list[Block]) -> list[str]:
@@ -43,6 +48,13 @@ def restore_headings(blocks: list[Block]) -> list[str]:
         text = block.compact.lstrip(_JUNK)
         if len(text) < _SHORTEST or match_heading(block.text):
             continue
+        garbled = _garbled(text, found)
+        if garbled is not None:
+            key, heading = garbled
+            notes.append(f"标题“{block.text.strip()}”经 OCR 识别有误，按其序号和文字认作“{heading}”。")
+            block.text = heading
+            found.add(key)
+            continue
         for key in SectionKey:
             words = next((w for w in _WORDS[key] if w.endswith(text) and len(text) >= _SHARE * len(w)), None)
             if key in found or words is None:
@@ -53,6 +65,20 @@ def restore_headings(blocks: list[Block]) -> list[str]:
             found.add(key)
             break
     return notes
+
+
+def _garbled(text: str, found: set[SectionKey]) -> tuple[SectionKey, str] | None:
+    """The missing section whose numeral starts the line and whose heading its words are LIKE alike to."""
+    from rapidfuzz.distance import Levenshtein
+
+    for key in SectionKey:
+        if key in found or not text.startswith(f"{key.numeral}、"):
+            continue
+        rest = text[2:]
+        for words in _WORDS[key]:
+            if Levenshtein.normalized_similarity(rest, words) >= LIKE:
+                return key, f"{key.numeral}、{words}"
+    return None
 
 
 UNREAD_LABEL = "…"
