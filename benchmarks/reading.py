@@ -150,7 +150,7 @@ def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
         target = folder / f"s-{n:03}.{'tif' if kind.bilevel else 'jpg'}"
         colour = ["-colorspace", "Gray"] if kind.gray or kind.bilevel else []
         tail = ["-threshold", "55%", "-compress", "Group4"] if kind.bilevel else ["-quality", "72"]
-        subprocess.run(["convert", "-seed", str(seed + n), str(page), *options, *colour, *tail,
+        subprocess.run(["convert", "-seed", str(seed + n), str(page), *options, "+repage", *colour, *tail,
                         "-density", str(kind.dpi), str(target)], check=True)  # fmt: skip
         out.append(target)
     if kind.bilevel:
