@@ -50,8 +50,9 @@ class Numbered:
 
 
 def numbered(result: FileResult) -> list[Numbered]:
-    """The findings that count, numbered in the order the page lists them (by section, worst first)."""
-    order = [f for _, group in by_section([f for f in result.findings if f.counts]) for f in group]
+    """The findings that count, and those pending a check of the original (each says so: the clerk has the original
+    at hand), numbered in the order the page lists them (by section, worst first)."""
+    order = [f for _, group in by_section([f for f in result.findings if f.counts or f.pending]) for f in group]
     return [Numbered(i, f) for i, f in enumerate(order, start=1)]
 
 
