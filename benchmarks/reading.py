@@ -10,8 +10,9 @@ exactly as `nianbao check` reads it, and is compared with the text PDF's own rea
 
 - placed: the truth's table cells (every cell of tables 二, 三 and 四 that holds a figure) found under the same
   template key with the same value;
-- wrong-unmarked: cells found with another value and nothing to warn of it (a confidence of LOW_CONFIDENCE or more,
-  in a row not placed by guess): what a finding would rest on unwarned;
+- wrong: cells found under their key with another value (a blank included);
+- wrong-unmarked: of those, the ones nothing warns of (engine.doubt: a confidence of LOW_CONFIDENCE or more, in a row
+  not placed by guess, not a blank read from a scan): what a finding would rest on unwarned;
 - false: findings that count against the report (not pending a check of the original) that the text PDF does not
   have, by rule and message key and place;
 - refused: the scan was refused with a code (illegible, …) instead of being scored;
@@ -151,11 +152,12 @@ def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
         colour = ["-colorspace", "Gray"] if kind.gray or kind.bilevel else []
         tail = ["-threshold", "55%", "-compress", "Group4"] if kind.bilevel else ["-quality", "72"]
         subprocess.run(["convert", "-seed", str(seed + n), str(page), *options, "+repage", *colour, *tail,
-                        "-density", str(kind.dpi), str(target)], check=True)  # fmt: skip
+                        "-units", "PixelsPerInch", "-density", str(kind.dpi), str(target)], check=True)  # fmt: skip
         out.append(target)
     if kind.bilevel:
         target = folder / "scan.tif"
-        subprocess.run(["convert", *map(str, out), "-compress", "Group4", str(target)], check=True)
+        subprocess.run(["convert", *map(str, out), "-compress", "Group4", "-units", "PixelsPerInch",
+                        "-density", str(kind.dpi), str(target)], check=True)  # fmt: skip
         return target
     images = [Image.open(p) for p in out]
     target = folder / "scan.pdf"
@@ -190,9 +192,9 @@ def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, obj
     row = {"source": pdf.stem, "kind": kind.name, "cells": len(want), "s/page": round(seconds / pages, 1)}
     if result.report is None:
         refused = result.error.code if result.error else "?"
-        return {**row, "placed": 0, "wrong-unmarked": 0, "false": 0, "refused": refused}
+        return {**row, "placed": 0, "wrong": 0, "wrong-unmarked": 0, "false": 0, "refused": refused}
     report = result.report
-    placed = wrong = 0
+    placed = wrong = misread = 0
     for key, value in want.items():
         table, _, rest = key.partition(":")
         row_key, _, column = rest.rpartition(":")
@@ -201,12 +203,16 @@ def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, obj
             placed += 1
         elif got != "absent":
             anchor = report.cell_anchors.get(key)
-            marked = (anchor is not None and anchor.confidence is not None and anchor.confidence < LOW_CONFIDENCE) or (
-                f"{table}.{row_key}" in report.placements
+            # as engine.doubt marks it: a doubtful figure, a row placed by guess, a blank read from a scan
+            marked = (
+                (anchor is not None and anchor.confidence is not None and anchor.confidence < LOW_CONFIDENCE)
+                or f"{table}.{row_key}" in report.placements
+                or (got is None and report.source.reading == "ocr")
             )
             wrong += not marked
+            misread += 1
     false = len(_counted(result) - _counted(truth))
-    return {**row, "placed": placed, "wrong-unmarked": wrong, "false": false, "refused": ""}
+    return {**row, "placed": placed, "wrong": misread, "wrong-unmarked": wrong, "false": false, "refused": ""}
 
 
 def main() -> None:
@@ -220,14 +226,14 @@ def main() -> None:
             sys.exit(f"{tool} is missing: apt-get install poppler-utils imagemagick tesseract-ocr-chi-sim")
     checker = Checker(PluginHost.load(entry_points=False))
     rows = []
-    print("| source | kind | cells | placed | % | wrong-unmarked | false | refused | s/page |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| source | kind | cells | placed | % | wrong | wrong-unmarked | false | refused | s/page |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name in args.kinds.split(","):
         for pdf in sources(set(args.sources.split(","))):
             r = measure(checker, pdf, KINDS[name], args.seed)
             rows.append(r)
             share = 100 * r["placed"] / r["cells"] if r["cells"] else 0  # type: ignore[operator]
-            print(f"| {r['source']} | {r['kind']} | {r['cells']} | {r['placed']} | {share:.1f} | "
+            print(f"| {r['source']} | {r['kind']} | {r['cells']} | {r['placed']} | {share:.1f} | {r['wrong']} | "
                   f"{r['wrong-unmarked']} | {r['false']} | {r['refused']} | {r['s/page']} |", flush=True)  # fmt: skip
     print("\n| kind | cells | placed % | wrong-unmarked | false | refused |")
     print("|---|---|---|---|---|---|")

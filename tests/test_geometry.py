@@ -226,3 +226,12 @@ def test_a_scanned_ofd_is_read_by_ocr_like_a_scanned_pdf(pages, truth, tmp_path)
     assert result.report is not None, result.error
     assert result.report.source.format == "ofd" and result.report.source.reading == "ocr"
     assert _share(result.report, truth) >= 0.98
+
+
+def test_a_page_images_stated_resolution_is_checked_against_a_pages_size():
+    from engine.readers.scan import page_dpi
+
+    assert page_dpi((2480, 3508), (300, 300)) == 300  # A4 at 300 dpi, as stated
+    assert round(page_dpi((2524, 3541), (762.0, 762.0))) == 305  # 300 per cm read as dpi: measured as A4
+    assert round(page_dpi((1654, 2339), None)) == 200  # none stated: the scan default fits an A4 page
+    assert round(page_dpi((4000, 3000), (72, 72))) == 363  # a photo's 72 dpi would make a 41-inch page

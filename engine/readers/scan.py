@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 RENDER_DPI = 200  # a PDF's page images are drawn at this resolution before they are read
 DEFAULT_DPI = 200  # an image that states no resolution is taken to be a scan at this one
+# A report page's short side in inches: A5 is 5.8, A4 8.27, A3 11.7. A page image whose stated resolution puts it
+# outside this is measured again as A4 (A4_INCHES across).
+PAGE_INCHES = (5.0, 12.0)
+A4_INCHES = 8.27
 # A report is 5–15 pages; a scan of more is read at about 4 s a page, past the file's time limit, so it is refused
 # before any page is read.
 MAX_PAGES = 40
@@ -101,6 +105,21 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
         document.close()
 
 
+def page_dpi(size: tuple[int, int], stated: object) -> float:
+    """The resolution of a page image: as the file states it, unless that would make the page's short side
+    narrower or wider than a report page can be (PAGE_INCHES: a resolution written in the wrong unit, 300 per cm
+    read as 762 dpi, or none at all); then the page is taken to be A4 across."""
+    try:
+        dpi = float(stated[0]) if isinstance(stated, tuple) and stated[0] else DEFAULT_DPI  # type: ignore[index]
+    except (TypeError, ValueError):
+        dpi = DEFAULT_DPI
+    short = min(size)
+    low, high = PAGE_INCHES
+    if not 50 <= dpi <= 1200 or not low <= short / dpi <= high:
+        return max(50.0, min(1200.0, short / A4_INCHES))
+    return dpi
+
+
 def images_pages(images: list[bytes]) -> tuple[int, Iterator[tuple[Image.Image, float]]]:
     """The pages of several images in turn (numbered page images, a scanned OFD's pictures), bounded together."""
     opened = [_image_pages(image) for image in images]
@@ -136,9 +155,7 @@ def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]
                 if frame.size[0] * frame.size[1] > MAX_PIXELS:  # known from the header, before any pixel is decoded
                     raise ReadError(ErrorCode.too_large, size=f"{frame.size[0]}×{frame.size[1]} pixels",
                                     limit=f"{MAX_PIXELS:,} pixels")  # fmt: skip
-                dpi = frame.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
-                dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DEFAULT_DPI
-                yield frame.convert("RGB"), dpi
+                yield frame.convert("RGB"), page_dpi(frame.size, frame.info.get("dpi"))
         except errors as exc:
             raise failed(exc) from None
 
