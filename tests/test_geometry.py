@@ -235,3 +235,15 @@ def test_a_page_images_stated_resolution_is_checked_against_a_pages_size():
     assert round(page_dpi((2524, 3541), (762.0, 762.0))) == 305  # 300 per cm read as dpi: measured as A4
     assert round(page_dpi((1654, 2339), None)) == 200  # none stated: the scan default fits an A4 page
     assert round(page_dpi((4000, 3000), (72, 72))) == 363  # a photo's 72 dpi would make a 41-inch page
+
+
+def test_a_low_resolution_black_and_white_page_is_drawn_again_smoothed(pages):
+    bilevel = pages[1].convert("L").point(lambda v: 255 if v > 140 else 0)
+    small = bilevel.resize((bilevel.size[0] * 3 // 4, bilevel.size[1] * 3 // 4))  # 150 dpi
+    small = small.point(lambda v: 255 if v > 127 else 0)
+    drawn, dpi = geometry.upsampled(small, 150)
+    assert dpi == 300 and drawn.size == (small.size[0] * 2, small.size[1] * 2)
+    assert sum(drawn.histogram()[1:255]) > 0  # edges in grey, as a grey scan has them
+    grey = pages[1].convert("L")
+    assert geometry.upsampled(grey, 200) == (grey, 200)  # a grey scan is read as it is
+    assert geometry.upsampled(bilevel, 300)[1] == 300

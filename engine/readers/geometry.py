@@ -40,6 +40,10 @@ class GeometrySettings:
     # page of prose: 15–30).
     alone: float = 10.0
     stack_pages: int = 2  # upright pages asked for the stack's turn, until one answers surely
+    # A black-and-white scan under this resolution is drawn again at it, smoothed, before it is read: its strokes
+    # are a pixel or two wide and break apart at 150–200 dpi, where the same page at 300 dpi reads whole.
+    bilevel_dpi: float = 300.0
+    bilevel_share: float = 0.98  # pure black and white make at least this share of a bilevel page's pixels
     # A photo's light falls off toward its corners: when the paper's brightness varies by more than this many grey
     # levels across the page, the page is evened out (divided by its paper) before it is read.
     uneven: int = 40
@@ -285,3 +289,20 @@ def evened(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> Image.Im
     paper = paper.resize(grey.size, resample=2)  # BILINEAR
     even = ImageMath.lambda_eval(lambda a: a["page"] * 255.0 / (a["paper"] + 1.0), page=grey, paper=paper)
     return even.convert("L")
+
+
+def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings = SETTINGS) -> tuple[Image.Image, float]:
+    """A black-and-white page under `bilevel_dpi`, drawn again at it with its edges smoothed (grey, as a scanner's
+    grey mode would give); any other page as it is."""
+    from PIL import Image as PILImage
+    from PIL import ImageFilter
+
+    if dpi >= settings.bilevel_dpi - 1:
+        return grey, dpi
+    counts = grey.histogram()
+    if counts[0] + counts[255] < settings.bilevel_share * grey.size[0] * grey.size[1]:
+        return grey, dpi
+    scale = settings.bilevel_dpi / dpi
+    size = (round(grey.size[0] * scale), round(grey.size[1] * scale))
+    smooth = grey.filter(ImageFilter.GaussianBlur(0.5)).resize(size, resample=PILImage.Resampling.LANCZOS)
+    return smooth, settings.bilevel_dpi

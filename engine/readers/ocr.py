@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from engine.model import LOW_CONFIDENCE
-from engine.readers.geometry import Upright, evened, found_page, halves, turned
+from engine.readers.geometry import Upright, evened, found_page, halves, turned, upsampled
 from engine.readers.grid import Char, Segment, build_grids
 from engine.readers.raster import ink, rulings, skew, straightened
 from engine.readers.speck import Glyphs, edge_ink, glyphs
@@ -121,6 +121,7 @@ def _found(image: Image.Image, dpi: float) -> tuple[Image.Image, float, bool]:
     found = found_page(grey)
     if found is not None:
         grey, dpi = found.image, found.dpi
+    grey, dpi = upsampled(grey, dpi)
     return evened(grey), dpi, found is not None
 
 
