@@ -6,7 +6,8 @@ Three kinds of doubt, all known from the report model, none from the rule:
   words (`report.placements`, engine.readers.placement);
 - something the finding says is missing (a section, a table, a row, a column) in a report read by OCR
   (`report.source.reading`): there, not reading it is as likely as its absence;
-- a sentence of a scan's prose that a finding holds against a table: its figure was read by OCR too.
+- the text of a scan a finding rests on: a sentence held against a table, words a content rule did not find, the
+  title and dates (OCR read them too).
 The finding lists the cells in `doubtful_cells` and the rest in `doubtful_parts` ("section.<key>", "<table>",
 "<table>.<row>", "prose.<section>"), and its message ends with a sentence asking to check against the original. Such a
 finding is pending (engine.result.FindingResult.pending): it deducts nothing until a reviewer confirms it.
@@ -79,18 +80,23 @@ def unread(report: Report, finding: FindingResult) -> list[str]:
 
 
 def prose(report: Report, finding: FindingResult) -> list[str]:
-    """The prose a finding compares with a table, when OCR read it ("prose.<section>"): a figure of the text may be
-    misread as a table's may."""
+    """The text a finding rests on, when OCR read it ("prose.<section>", or "prose" for the report's title and
+    dates): a sentence held against a table (a figure of the text may be misread as a table's may), or words a
+    content rule looked for and did not find (OCR may have garbled them)."""
     location = finding.location
-    if report.source.reading != "ocr" or not location.section or location.table in (None, location.section):
+    if report.source.reading != "ocr":
         return []
-    return [f"prose.{location.section}"]
+    if location.section and location.table not in (None, location.section):
+        return [f"prose.{location.section}"]
+    if location.cells or (location.section in TABLES and location.row):
+        return []  # the table's own figures: doubted one by one, by their confidence
+    return [f"prose.{location.section}" if location.section else "prose"]
 
 
 def mark(report: Report, finding: FindingResult, lang: str) -> None:
     """Note on the finding what it rests on that the reading may have got wrong, and say so in its message."""
     cells = doubtful(report, finding)
-    parts = unread(report, finding) + prose(report, finding)
+    parts = unread(report, finding) or prose(report, finding)
     if cells:
         finding.doubtful_cells = cells
     if parts:
@@ -115,9 +121,9 @@ def sentence(report: Report, cells: list[str], lang: str, parts: list[str] | Non
                 f"finding.placement-doubt-{placement.by}", lang, row=row_label(table, row), label=placement.label
             )
         )
-    if parts and any(not p.startswith("prose.") for p in parts):
+    if parts and any(not p.startswith("prose") for p in parts):
         said.append(engine_message("finding.unread-doubt", lang))
-    if parts and any(p.startswith("prose.") for p in parts):
+    if parts and any(p.startswith("prose") for p in parts):
         said.append(engine_message("finding.prose-doubt", lang))
     return " ".join(said)
 

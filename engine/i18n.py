@@ -135,9 +135,9 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "send the file exported from Word/WPS.",
     ),
     "finding.prose-doubt": Msg(
-        "（注意：该结论所依据的正文文字是扫描件经 OCR 识别的，其中的数字可能误读，请对照原件核对。）",
-        "(Note: the text this rests on was read from a scan by OCR, and its figures may be misread; check it against "
-        "the original.)",
+        "（注意：该结论所依据的文字是扫描件经 OCR 识别的，字词和数字都可能误读，请对照原件核对。）",
+        "(Note: the text this rests on was read from a scan by OCR, and its words and figures may be misread; check "
+        "it against the original.)",
     ),
     "error.needs-ocr": Msg(
         "“{suffix}”图片需要 OCR 组件才能读取，本机未安装（pip install 'nianbao[ocr]' 及 tesseract-ocr、"

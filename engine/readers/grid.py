@@ -293,6 +293,8 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
         hs = [s for s in table if s.horizontal]
         vs = [s for s in table if not s.horizontal]
         ys, xs = _positions([s.pos for s in hs]), _positions([s.pos for s in vs])
+        if (len(ys) - 1) * (len(xs) - 1) > MAX_CELLS:  # as drawn: a lattice of lines is refused, not thinned out
+            raise GridTooLarge((len(ys) - 1) * (len(xs) - 1))
         ys, hs = _single(ys, hs)
         xs, vs = _single(xs, vs)
         if len(ys) < 3 or len(xs) < 3:
