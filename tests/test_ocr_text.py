@@ -120,3 +120,16 @@ def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
     assert blocks[1].text == "四、政府信息公开行政复议、行政诉讼情况" and len(notes) == 1
     alone = [Block(text="四、加强队伍建设，提升工作水平")]  # a sentence that starts with the numeral stays
     assert restore_headings(alone) == [] and alone[0].text == "四、加强队伍建设，提升工作水平"
+
+
+def test_a_label_left_by_a_row_whose_figures_were_lost_does_not_take_the_next_rows_place():
+    from engine.readers.tables import build_proactive
+
+    glued = (
+        "第二十条第（五）项 信息内容 本年处理决定数量 行政许可 "  # 行政许可's own figure lost
+        "第二十条第（六）项 信息内容 本年处理决定数量 行政处訇"
+    )
+    rows = [RawRow(glued, [4119]), RawRow("行政强制", [84])]
+    built = build_proactive(rows, Template.T2021)
+    assert built.table["penalties"] == {"decisions": 4119} and "licensing" not in built.table
+    assert "proactive.penalties" in built.guessed

@@ -40,6 +40,9 @@ class PlacementSettings:
     # How much longer or shorter than the template label the compared end of a label may be (a character dropped
     # or doubled by OCR).
     stretch: int = 2
+    # A signature followed by this many characters of the label may be another row's words glued before the row's
+    # own (the label of a row whose figures OCR lost runs into the next row's): the end is compared then.
+    trailing_words: int = 4
 
 
 SETTINGS = PlacementSettings()

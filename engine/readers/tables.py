@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from engine.model import Anchor, Cell, Table
 from engine.readers.normalize import label_key, money_with_unit
-from engine.readers.placement import Placed, PlacedBy, leaves, place_rows
+from engine.readers.placement import SETTINGS, Placed, PlacedBy, leaves, place_rows, similarity
 from engine.readers.raw import RawRow
 from engine.template import (
     APPLICATION_COLUMNS,
@@ -127,6 +127,12 @@ TEMPLATE_MARKERS: dict[Template, tuple[str, ...]] = {
 
 def match_label(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> str | None:
     """The key whose signature ends last in the label (ties: the longer match)."""
+    found = _signature(label, signatures)
+    return found[0] if found else None
+
+
+def _signature(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> tuple[str, int] | None:
+    """The key whose signature ends last in the label, and how many characters of the label follow it."""
     text = label_key(label)
     best: tuple[int, int, str] | None = None
     for key, pattern in signatures:
@@ -134,7 +140,7 @@ def match_label(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> st
             candidate = (m.end(), m.end() - m.start(), key)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
-    return best[2] if best else None
+    return (best[2], len(text) - best[0]) if best else None
 
 
 def decide_template(table_text: str) -> tuple[Template | None, list[str]]:
@@ -224,9 +230,22 @@ def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[
         else (PROACTIVE_SIGNATURES, _PROACTIVE_ORDER, _PROACTIVE_LEAVES, {})
     )
     has_values = [bool(row.values) for row in rows]
-    signed = [match_label(row.label, signatures) if row.values else None for row in rows]
+    found = [_signature(row.label, signatures) if row.values else None for row in rows]
+    signed = [f[0] if f else None for f in found]
     labels = [row.label for row in rows]
-    return place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order)
+    placed = place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order)
+    # A signature with words after it matched a label glued before the row's own (a row whose figures were lost
+    # leaves its label to the next): when the row's own end is another template row's label, it is that row.
+    for index, (f, label) in enumerate(zip(found, labels, strict=True)):
+        if f is None or f[1] < SETTINGS.trailing_words:
+            continue
+        alike = max(
+            ((similarity(label, text), key) for key, variants in texts.items() for text in variants),
+            default=(0.0, ""),
+        )
+        if alike[0] >= SETTINGS.min_similarity and alike[1] != f[0] and alike[1] not in signed:
+            placed[index] = Placed(alike[1], PlacedBy.similarity)
+    return placed
 
 
 def _guess_note(out: BuiltTable, table: str, row: RawRow, placed: Placed) -> None:
