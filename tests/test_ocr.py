@@ -150,7 +150,8 @@ def test_a_scanned_table_four_short_of_a_column_is_a_warning_to_check_the_origin
 
 def test_a_black_and_white_tiff_with_the_seal_over_table_three_is_judged_only_where_it_can_be_read(tmp_path, run):
     """The seal prints black over table 三: the rows it garbles are placed by where they stand, the heading 四 whose
-    numeral OCR drops is found again, and every finding the scan adds to the text PDF's rests on a doubtful figure."""
+    numeral OCR drops is found again, and every finding the scan adds to the text PDF's rests on what OCR may have
+    got wrong, says so, and is pending."""
     pdf = FIXTURES / "2021-qinghe.pdf"
     pages = scanned_pages(pdf.read_bytes(), ScanSpec(dpi=200, skew=1.5, seed=3, mode="bilevel"))
     tiff = tmp_path / "report.tif"
@@ -160,10 +161,16 @@ def test_a_black_and_white_tiff_with_the_seal_over_table_three_is_judged_only_wh
         _code, out, _err = run("check", path, "--format", "json", "--no-cache")
         results[name] = json.loads(out)["results"][0]
     assert [s["key"] for s in results["scan"]["report"]["sections"]] == [k.value for k in SectionKey]
-    assert not [f for f in results["scan"]["findings"] if f["rule"] in ("NB101", "NB105")]
+
+    def doubted(f):
+        return f.get("doubtful_cells") or f.get("doubtful_parts")
+
+    # nothing is said missing as the report's fault: a row the seal cost a figure is unplaced, and waits for a person
+    assert not [f for f in results["scan"]["findings"] if f["rule"] in ("NB101", "NB105") and not doubted(f)]
     said = {(f["rule"], f["key"]) for f in results["text"]["findings"]}
     added = [f for f in results["scan"]["findings"] if (f["rule"], f["key"]) not in said]
-    assert added and all(f.get("doubtful_cells") and "OCR" in f["message"] for f in added), added
+    assert added and all(doubted(f) and "OCR" in f["message"] for f in added), added
+    assert results["scan"]["score"] >= results["text"]["score"]  # what OCR added costs nothing until confirmed
 
 
 def test_a_multi_page_tiff_of_the_scan_reads_like_the_pdf(tmp_path):
