@@ -1,6 +1,6 @@
 """Findings that rest on what the reader may have got wrong say so, in the finding itself, and wait for a person.
 
-Three kinds of doubt, all known from the report model, none from the rule:
+Four kinds of doubt, all known from the report model, none from the rule:
 - a figure OCR read with little confidence (`report.cell_anchors[...].confidence` under LOW_CONFIDENCE);
 - a row laid onto the template by its label's likeness to the template's or by its position, not by its own
   words (`report.placements`, engine.readers.placement);

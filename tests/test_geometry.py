@@ -247,3 +247,9 @@ def test_a_low_resolution_black_and_white_page_is_drawn_again_smoothed(pages):
     grey = pages[1].convert("L")
     assert geometry.upsampled(grey, 200) == (grey, 200)  # a grey scan is read as it is
     assert geometry.upsampled(bilevel, 300)[1] == 300
+
+
+def test_a_long_strip_of_black_and_white_is_not_drawn_four_times_larger():
+    strip = Image.new("L", (1800, 30000), 255)
+    drawn, dpi = geometry.upsampled(strip, 150)
+    assert drawn is strip and dpi == 150

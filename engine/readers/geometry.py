@@ -1,5 +1,6 @@
 """Page images as offices receive them, made into upright pages: the page cut from a dark surround with its
-perspective undone (a phone photo), turned upright (fed at 90°, 180° or 270°), and two pages on one sheet split.
+perspective undone (a phone photo), its light evened out, a low-resolution black-and-white page drawn again at 300
+dpi, turned upright (fed at 90°, 180° or 270°), and two pages on one sheet split.
 
 Tilt within ±10° is measured later, with the rulings (engine.readers.raster.skew). Everything here works on a
 thumbnail and touches the full image only to cut, warp or turn it once. No numpy: the few sums run over bytes.
@@ -44,6 +45,9 @@ class GeometrySettings:
     # are a pixel or two wide and break apart at 150–200 dpi, where the same page at 300 dpi reads whole.
     bilevel_dpi: float = 300.0
     bilevel_share: float = 0.98  # pure black and white make at least this share of a bilevel page's pixels
+    # A page is never drawn larger than this many pixels (an A3 page at 300 dpi is 17 million): a long strip of a
+    # "page" is read as it is, not amplified fourfold.
+    max_pixels: int = 40_000_000
     # A photo's light falls off toward its corners: when the paper's brightness varies by more than this many grey
     # levels across the page, the page is evened out (divided by its paper) before it is read.
     uneven: int = 40
@@ -304,5 +308,7 @@ def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings = SETTIN
         return grey, dpi
     scale = settings.bilevel_dpi / dpi
     size = (round(grey.size[0] * scale), round(grey.size[1] * scale))
+    if size[0] * size[1] > settings.max_pixels:
+        return grey, dpi
     smooth = grey.filter(ImageFilter.GaussianBlur(0.5)).resize(size, resample=PILImage.Resampling.LANCZOS)
     return smooth, settings.bilevel_dpi
