@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from engine.model import Anchor, Cell, SectionKey
 from engine.readers.layout import match_heading
 from engine.readers.normalize import compact
+from engine.readers.placement import placed_rows
 from engine.readers.raw import Block, RawDocument, RawRow, RawSection
-from engine.readers.tables import placed_rows
 from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
 
 # --- tables inside a section ------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Table rows laid onto the template's fixed row sequence: by signature, then by label similarity and order.
 
 Every reader hands over rows as a label and its values; the official tables print their rows in one order. A row
-whose label carries a signature of a template row (engine.readers.tables) is that row, wherever it stands. The rows
+whose label carries a signature of a template row (a short keyword pattern that survives labels cut by line breaks,
+APPLICATION_SIGNATURES and PROACTIVE_SIGNATURES below; the one ending last wins, since a row's own label is the text
+nearest its values) is that row, wherever it stands. The rows
 left over are aligned to the template rows left over between their placed neighbours, as a sequence alignment:
 each pair scores the similarity of the row's label to the template row's printed label (one minus the edit
 distance over the length, on the label's end, where a row's own words stand nearest its values), and the
@@ -20,6 +22,8 @@ from enum import StrEnum
 
 from rapidfuzz.distance import Levenshtein
 
+from engine.readers.raw import RawRow
+from engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
 from engine.text import label_key
 
 
@@ -179,4 +183,137 @@ def place_rows(
             if run and len(run) == len(free) and free:
                 for index, key in zip(run, free, strict=True):
                     placed[index] = Placed(key, PlacedBy.order)
+    return placed
+
+
+# --- which template row a printed row is ----------------------------------------------------------
+
+
+def _signatures(pairs: list[tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(key, re.compile(pattern)) for key, pattern in pairs]
+
+
+APPLICATION_SIGNATURES = _signatures(
+    [
+        ("received_new", r"本年新收|新收政府信息公开申请"),
+        ("carried_over", r"上年结转"),
+        ("disclosed", r"予以公开"),
+        ("partially_disclosed", r"部分公开"),
+        ("withheld.state_secret", r"国家秘密"),
+        ("withheld.prohibited_by_law", r"其他法律|法律行政|法规禁止"),
+        ("withheld.security_stability", r"三安全|一稳定"),
+        ("withheld.third_party_rights", r"第三方|合法权益"),
+        ("withheld.internal_affairs", r"三类内部|内部事务"),
+        ("withheld.process_information", r"四类过程|过程性信息"),
+        ("withheld.enforcement_files", r"执法案卷"),
+        ("withheld.administrative_inquiry", r"行政查询"),
+        ("unavailable.not_held", r"不掌握"),
+        ("unavailable.needs_creation", r"没有现成|另行制作"),
+        ("unavailable.unclear_after_correction", r"补正后|仍不明确"),
+        ("not_processed.petition_complaint", r"信访|举报投诉"),
+        ("not_processed.duplicate", r"重复申请"),
+        ("not_processed.publication", r"公开出版物"),
+        ("not_processed.excessive", r"大量反复"),
+        ("not_processed.confirmation", r"重新出具|确认或重新"),
+        ("other.no_correction", r"逾期不补正|不补正"),
+        ("other.fee_unpaid", r"收费通知|缴纳费用"),
+        ("other.other", r"(?:^|\d)其他$"),
+        ("total", r"总计$"),
+        ("carried_forward", r"结转下年度|下年度继续办理"),
+        # A group label standing alone before values: a subtotal row the report added.
+        ("withheld", r"不予公开(?:小计|合计)?$"),
+        ("unavailable", r"无法提供(?:小计|合计)?$"),
+        ("not_processed", r"不予处理(?:小计|合计)?$"),
+        ("other", r"其他处理(?:小计|合计)?$"),
+    ]
+)
+
+PROACTIVE_SIGNATURES = _signatures(
+    [
+        ("regulations", r"规章"),
+        ("normative_documents", r"规范性文件"),
+        ("licensing", r"行政许可"),
+        ("other_services", r"对外管理服务"),
+        ("penalties", r"行政处罚"),
+        ("enforcement", r"行政强制"),
+        ("fees", r"事业性收费"),
+        ("procurement", r"集中采购"),
+    ]
+)
+
+
+def match_label(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> str | None:
+    """The key whose signature ends last in the label (ties: the longer match)."""
+    found = _signature(label, signatures)
+    return found[0] if found else None
+
+
+def _signature(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> tuple[str, int] | None:
+    """The key whose signature ends last in the label, and how many characters of the label follow it."""
+    text = label_key(label)
+    best: tuple[int, int, str] | None = None
+    for key, pattern in signatures:
+        for m in pattern.finditer(text):
+            candidate = (m.end(), m.end() - m.start(), key)
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    return (best[2], len(text) - best[0]) if best else None
+
+
+def _order(rows_by_template) -> list[str]:
+    """The template's row keys in printed order, both templates merged (the 2019 （六）其他处理 before the 2021
+    （六）1–3), and each key's leaf labels."""
+    order: list[str] = []
+    for template in (Template.T2021, Template.T2019):
+        previous = None
+        for line in rows_by_template[template]:
+            if line.key not in order:
+                order.insert(order.index(previous) + 1 if previous else 0, line.key)
+            previous = line.key
+    return order
+
+
+def _leaves(lines) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in lines:
+        for text in leaves(line.label):
+            if text not in out.setdefault(line.key, []):
+                out[line.key].append(text)
+    return out
+
+
+# The 2019 template's single （六）其他处理 row stands where the 2021 template prints three.
+_OTHER_2021 = tuple(line.key for line in APPLICATION_ROWS[Template.T2021] if line.key.startswith("other."))
+_APPLICATION_ALTERNATIVES = {"other": _OTHER_2021, **dict.fromkeys(_OTHER_2021, ("other",))}
+
+
+_APPLICATION_ORDER = _order(APPLICATION_ROWS)
+_APPLICATION_LEAVES = _leaves([line for rows in APPLICATION_ROWS.values() for line in rows])
+_PROACTIVE_ORDER = _order(PROACTIVE_ROWS)
+_PROACTIVE_LEAVES = _leaves([row for rows in PROACTIVE_ROWS.values() for row in rows])
+
+
+def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[Placed]:
+    """Each row's template key (engine.readers.placement): signatures first, then similarity and order."""
+    signatures, order, texts, alternatives = (
+        (APPLICATION_SIGNATURES, _APPLICATION_ORDER, _APPLICATION_LEAVES, _APPLICATION_ALTERNATIVES)
+        if table == "applications"
+        else (PROACTIVE_SIGNATURES, _PROACTIVE_ORDER, _PROACTIVE_LEAVES, {})
+    )
+    has_values = [bool(row.values) for row in rows]
+    found = [_signature(row.label, signatures) if row.values else None for row in rows]
+    signed = [f[0] if f else None for f in found]
+    labels = [row.label for row in rows]
+    placed = place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order)
+    # A signature with words after it matched a label glued before the row's own (a row whose figures were lost
+    # leaves its label to the next): when the row's own end is another template row's label, it is that row.
+    for index, (f, label) in enumerate(zip(found, labels, strict=True)):
+        if f is None or f[1] < SETTINGS.trailing_words:
+            continue
+        alike = max(
+            ((similarity(label, text), key) for key, variants in texts.items() for text in variants),
+            default=(0.0, ""),
+        )
+        if alike[0] >= SETTINGS.min_similarity and alike[1] != f[0] and alike[1] not in signed:
+            placed[index] = Placed(alike[1], PlacedBy.similarity)
     return placed

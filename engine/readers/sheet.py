@@ -19,8 +19,8 @@ from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.layout import match_heading
+from engine.readers.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
 from engine.readers.raw import Block
-from engine.readers.tables import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
 
 SUFFIXES = (".xlsx", ".xls", ".et", ".ods")
 MAX_ROWS = 2_000  # a report's three tables have about 60 rows
