@@ -122,6 +122,15 @@ def _wrap(text: str, width: float) -> list[str]:
     return [text[i : i + per_line] for i in range(0, len(text), per_line)] or [""]
 
 
+def _ofd_xml(doc_id: str) -> str:
+    """The package's entry point, naming its one document."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
+        f"<ofd:DocBody><ofd:DocInfo><ofd:DocID>{doc_id}</ofd:DocID></ofd:DocInfo>"
+        "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    )
+
+
 def _document_xml(pages: int) -> str:
     entries = "".join(f'<ofd:Page ID="{i + 2}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(pages))
     return (
@@ -142,12 +151,7 @@ def ofd_bytes(report: Report) -> bytes:
             writer.table(layout, _WIDTHS_MM[key])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "OFD.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
-            "<ofd:DocBody><ofd:DocInfo><ofd:DocID>nianbao-fixture</ofd:DocID></ofd:DocInfo>"
-            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
-        )
+        archive.writestr("OFD.xml", _ofd_xml("nianbao-fixture"))
         archive.writestr("Doc_0/Document.xml", _document_xml(len(writer.pages)))
         archive.writestr(
             "Doc_0/PublicRes.xml",
@@ -178,12 +182,7 @@ def scanned_ofd(images: list[bytes], dpi: int = 200) -> bytes:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "OFD.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
-            "<ofd:DocBody><ofd:DocInfo><ofd:DocID>nianbao-scan</ofd:DocID></ofd:DocInfo>"
-            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
-        )
+        archive.writestr("OFD.xml", _ofd_xml("nianbao-scan"))
         document = _document_xml(len(images)).replace(
             "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes>", "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>"
         )
