@@ -194,7 +194,8 @@ def unpack_pages(data: bytes) -> list[bytes] | None:
 
 def grouped(subs: list[Submission]) -> list[Submission]:
     """Page images of one report sent as separate files, made one submission: images in one folder (or one folder
-    of an archive) whose names differ only in a page number at their end, two or more of them, each number once.
+    of an archive) whose names differ only in a page number at their end (and are more than that number), two or
+    more of them, each number once.
     They are the pages in the numbers' order."""
     groups: dict[tuple, list[tuple[int, Submission]]] = {}
     for sub in subs:
@@ -202,22 +203,23 @@ def grouped(subs: list[Submission]) -> list[Submission]:
             continue
         name = PurePosixPath(sub.member) if sub.member else PurePosixPath(sub.file.as_posix())
         match = _NUMBERED.match(name.stem)
-        if match is None:
-            continue
+        if match is None or not match["stem"].strip(" _-.第"):
+            continue  # a name that is only a number (2023.png, 2024.png) says nothing of belonging together
         key = (sub.file.as_posix() if sub.member else None, name.parent.as_posix(), match["stem"], sub.suffix)
         groups.setdefault(key, []).append((int(match["number"]), sub))
-    out = list(subs)
+    taken: set[int] = set()
+    made: list[Submission] = []
     for members in groups.values():
         numbers = [n for n, _ in members]
         if len(members) < 2 or len(set(numbers)) != len(numbers):
             continue
         members.sort(key=lambda pair: pair[0])
         first = members[0][1]
-        pages = tuple(s.member if s.member else s.file.as_posix() for _, s in members)
-        taken = {id(s) for _, s in members}
-        out = [s for s in out if id(s) not in taken]
-        out.append(Submission(first.file, member=first.member, pages=pages))
-    return out
+        made.append(
+            Submission(first.file, member=first.member, pages=tuple(s.member or s.file.as_posix() for _, s in members))
+        )
+        taken.update(id(s) for _, s in members)
+    return [s for s in subs if id(s) not in taken] + made
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> bytes:

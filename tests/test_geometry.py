@@ -164,7 +164,8 @@ def test_numbered_page_images_in_one_folder_are_one_submission(tmp_path):
     from engine.sources import collect
 
     blank = Image.new("L", (20, 20), 255)
-    for name in ("水利局年报_1.png", "水利局年报_2.png", "水利局年报_10.png", "IMG_0001.jpg", "other.png", "p1.tif"):
+    names = ("水利局年报_1.png", "水利局年报_2.png", "水利局年报_10.png", "IMG_0001.jpg", "other.png", "p1.tif")
+    for name in (*names, "2023.png", "2024.png"):  # names that are only a number say nothing of belonging together
         blank.save(tmp_path / name)
     (tmp_path / "sub").mkdir()
     blank.save(tmp_path / "sub" / "水利局年报_3.png")  # another folder: another report
@@ -173,7 +174,8 @@ def test_numbered_page_images_in_one_folder_are_one_submission(tmp_path):
     names = [p.rsplit("/", 1)[-1] for p in grouped.pages]
     assert names == ["水利局年报_1.png", "水利局年报_2.png", "水利局年报_10.png"]
     assert f"{tmp_path.as_posix()}/sub/水利局年报_3.png" in subs  # a lone numbered image stays itself
-    assert len(subs) == 5  # the group, IMG_0001, other, p1, and sub's page
+    assert len(subs) == 7  # the group, IMG_0001, other, p1, 2023, 2024, and sub's page
+    assert not subs[f"{tmp_path.as_posix()}/2023.png"].pages
 
 
 def test_page_numbers_given_twice_are_not_guessed_into_one_report(tmp_path):

@@ -211,7 +211,9 @@ def _single(positions: list[float], segments: list[Segment]) -> tuple[list[float
         return positions, segments
     out = []
     for seg in segments:
-        i = min(range(len(positions)), key=lambda k: abs(positions[k] - seg.pos))
+        i = bisect_left(positions, seg.pos)  # the nearest position: the one at or after it, or the one before
+        if i == len(positions) or (i > 0 and seg.pos - positions[i - 1] < positions[i] - seg.pos):
+            i -= 1
         out.append(Segment(seg.horizontal, seg.pos + moved[i], seg.start, seg.end) if i in moved else seg)
     return kept, out
 

@@ -121,14 +121,14 @@ def _found(image: Image.Image, dpi: float) -> tuple[Image.Image, float, bool]:
     found = found_page(grey)
     if found is not None:
         grey, dpi = found.image, found.dpi
-    grey, dpi = upsampled(grey, dpi)
     return evened(grey), dpi, found is not None
 
 
 def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Page]:
-    """A page made ready to read: turned upright, split when it holds two pages, each straightened and its
-    rulings found."""
+    """A page made ready to read: a low-resolution black-and-white page drawn at 300 dpi, turned upright, split when
+    it holds two pages, each straightened and its rulings found."""
     out = []
+    grey, dpi = upsampled(grey, dpi)  # here, not before: every page is held until all are turned, at its own size
     for half in halves(turned(grey, turn)):
         angle = skew(half)
         half = straightened(half, angle)

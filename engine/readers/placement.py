@@ -96,7 +96,9 @@ def similarity(label: str, template_leaf: str, settings: PlacementSettings = SET
     return best
 
 
-def _align(labels: list[str], keys: list[str], leaves: dict[str, list[str]], settings: PlacementSettings) -> dict:
+def _align(
+    labels: list[str], keys: list[str], leaves: dict[str, list[str]], settings: PlacementSettings
+) -> dict[int, int]:
     """The order-keeping assignment of labels to keys with the largest total similarity (pairs under the
     threshold not taken): {label index: key index}."""
     m, n = len(labels), len(keys)
@@ -294,26 +296,29 @@ _PROACTIVE_LEAVES = _leaves([row for rows in PROACTIVE_ROWS.values() for row in 
 
 
 def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[Placed]:
-    """Each row's template key (engine.readers.placement): signatures first, then similarity and order."""
+    """Each row's template key: signatures first, then likeness and order (`place_rows`)."""
     signatures, order, texts, alternatives = (
         (APPLICATION_SIGNATURES, _APPLICATION_ORDER, _APPLICATION_LEAVES, _APPLICATION_ALTERNATIVES)
         if table == "applications"
         else (PROACTIVE_SIGNATURES, _PROACTIVE_ORDER, _PROACTIVE_LEAVES, {})
     )
-    has_values = [bool(row.values) for row in rows]
-    found = [_signature(row.label, signatures) if row.values else None for row in rows]
-    signed = [f[0] if f else None for f in found]
     labels = [row.label for row in rows]
-    placed = place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order)
-    # A signature with words after it matched a label glued before the row's own (a row whose figures were lost
-    # leaves its label to the next): when the row's own end is another template row's label, it is that row.
+    found = [_signature(label, signatures) if row.values else None for label, row in zip(labels, rows, strict=True)]
+    signed = [f[0] if f else None for f in found]
+    # A signature with words after it may have matched a label glued before the row's own (a row whose figures were
+    # lost leaves its label to the next): when the label's end is another template row's, the signature is not
+    # taken, and the alignment places the row by its end.
     for index, (f, label) in enumerate(zip(found, labels, strict=True)):
-        if f is None or f[1] < SETTINGS.trailing_words:
-            continue
-        alike = max(
-            ((similarity(label, text), key) for key, variants in texts.items() for text in variants),
-            default=(0.0, ""),
-        )
-        if alike[0] >= SETTINGS.min_similarity and alike[1] != f[0] and alike[1] not in signed:
-            placed[index] = Placed(alike[1], PlacedBy.similarity)
-    return placed
+        if f is not None and f[1] >= SETTINGS.trailing_words and _ends_as_another(label, f[0], texts, signed):
+            signed[index] = None
+    has_values = [bool(row.values) for row in rows]
+    return place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order)
+
+
+def _ends_as_another(label: str, key: str, texts: dict[str, list[str]], signed: list[str | None]) -> bool:
+    """Whether the label's end is most like another template row's label, one no other row's signature names."""
+    alike, other = max(
+        ((similarity(label, text), other) for other, variants in texts.items() for text in variants),
+        default=(0.0, ""),
+    )
+    return alike >= SETTINGS.min_similarity and other != key and other not in signed

@@ -195,16 +195,13 @@ def build_review(
         out.unplaced["review_litigation"] = len(values)
         return out
     places = places if places and len(places) == len(values) else [None] * len(values)
-    if len(values) > width and sum(v is None for v in values) >= len(values) - width:
+    if len(values) > width and sum(v is None for v in values) == len(values) - width:
         # a cell split by a stray line (a seal's ring in a scan, a converter's empty cell) leaves a blank fragment:
-        # the blanks go, last first, until the row has the template's width
-        keep = list(range(len(values)))
-        for index in reversed(range(len(values))):
-            if len(keep) > width and values[index] is None:
-                keep.remove(index)
+        # when the blanks are exactly the cells too many, they go (with more blanks, which ones is not known)
         out.notes.append(
             f"表四读到 {len(values)} 个数值，其中 {len(values) - width} 个空白单元格视为被拆开的单元格，未采用。"
         )
+        keep = [i for i, v in enumerate(values) if v is not None]
         values, places = [values[i] for i in keep], [places[i] for i in keep]
     if len(values) > width and ocr:
         count = len(values)
