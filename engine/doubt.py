@@ -46,7 +46,7 @@ def doubtful(report: Report, finding: FindingResult) -> list[str]:
     table, cells = _cells(finding)
     if table is None:
         return []
-    scanned = report.source.reading == "ocr"
+    scanned = by_ocr(report, table)
     out = []
     for row, column in cells:
         key = f"{table}:{row}:{column}"
@@ -58,16 +58,23 @@ def doubtful(report: Report, finding: FindingResult) -> list[str]:
     return out
 
 
+def by_ocr(report: Report, table: str) -> bool:
+    """Whether the table was read by OCR: the report is a scan, or the table was a picture in a web page."""
+    if report.source.reading == "ocr":
+        return True
+    return any(a.source == "ocr" for key, a in report.cell_anchors.items() if key.startswith(f"{table}:"))
+
+
 def unread(report: Report, finding: FindingResult) -> list[str]:
     """What the finding says is missing, when the report was read by OCR: "section.<key>", "<table>" or
     "<table>.<row>"."""
-    if report.source.reading != "ocr":
-        return []
     location = finding.location
     section = location.section
+    table = location.table or section
+    if report.source.reading != "ocr" and not (table in TABLES and by_ocr(report, table)):
+        return []
     if section and not report.has_section(section):
         return [f"section.{section}"]
-    table = location.table or section
     if table not in TABLES:
         return []
     rows = report.table(table)

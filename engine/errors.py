@@ -21,6 +21,8 @@ class ErrorCode(StrEnum):
     out_of_scope = "out-of-scope"
     # A scan or photo read by OCR in which too little of the template could be read to judge the report.
     illegible = "illegible"
+    # A saved portal page whose tables are pictures that were not sent with it.
+    images_missing = "images-missing"
 
 
 class ReadError(Exception):

@@ -123,9 +123,9 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "where it stands; check it against the original.)",
     ),
     "finding.unread-doubt": Msg(
-        "（注意：本报告为扫描件，经 OCR 识别；该处可能是未能识别，而非报告缺漏，请对照原件核对后再认定。）",
-        "(Note: this report is a scan read by OCR; this may be what could not be recognised rather than what the "
-        "report lacks. Check the original before counting it.)",
+        "（注意：该处内容是从扫描件或图片经 OCR 识别的；可能是未能识别，而非报告缺漏，请对照原件核对后再认定。）",
+        "(Note: this part was read by OCR from a scan or a picture; this may be what could not be recognised rather "
+        "than what the report lacks. Check the original before counting it.)",
     ),
     "error.illegible": Msg(
         "扫描件或照片识别不清：只读出模板 {expected} 行中的 {rows} 行、六个部分中的 {sections} 个，无法据此检查。"
@@ -138,6 +138,13 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "（注意：该结论所依据的文字是扫描件经 OCR 识别的，字词和数字都可能误读，请对照原件核对。）",
         "(Note: the text this rests on was read from a scan by OCR, and its words and figures may be misread; check "
         "it against the original.)",
+    ),
+    "error.images-missing": Msg(
+        "网页正文中有 {count} 张图片未随网页提交，报告的统计表可能就在图片中，无法检查。"
+        "请将网页连同浏览器保存时生成的“{folder}”文件夹一起提交（或打包成一个 zip），或提交报告的 PDF/Word 原文件。",
+        "The page shows {count} picture(s) that were not sent with it, and the report's tables may be in them, so it "
+        "cannot be checked. Send the page together with the '{folder}' folder the browser saved beside it (or both "
+        "in one zip), or the report's PDF or Word file.",
     ),
     "error.needs-ocr": Msg(
         "“{suffix}”图片需要 OCR 组件才能读取，本机未安装（pip install 'nianbao[ocr]' 及 tesseract-ocr、"

@@ -25,6 +25,7 @@ from typing import IO
 from engine.errors import ErrorCode, ReadError
 from engine.limits import DEFAULT as DEFAULT_LIMITS
 from engine.limits import ReadLimits
+from engine.packs import pack_pages, pack_saved
 
 DEFAULT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".json")
 ARCHIVE_SUFFIXES = (".zip",)
@@ -64,6 +65,9 @@ class Submission:
     # One report sent as numbered page images (engine.sources.grouped): each page's path, or member of the archive
     # `file`, in page order; `file` and `member` are the first page's.
     pages: tuple[str, ...] = ()
+    # A portal page saved with its folder of pictures (engine.sources.saved_pages): each picture's path, or member of
+    # the archive `file`; `file` and `member` are the page's.
+    files: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -106,6 +110,8 @@ class Submission:
     def read_bytes(self, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
         if self.pages:
             return self._read_pages(limits)
+        if self.files:
+            return self._read_saved(limits)
         if self.refused == "climbs":
             raise ReadError(ErrorCode.unreadable, "error.zip-slip")
         if self.refused == "too-large":
@@ -151,22 +157,37 @@ class Submission:
 
     def _read_pages(self, limits: ReadLimits) -> bytes:
         """The page images packed one after another (`pack_pages`), their total bounded like one file's."""
-        pages, total = [], 0
-        for page in self.pages:
-            one = Submission(self.file, member=page) if self.member else Submission(Path(page))
+        return pack_pages(self._read_parts(self.pages, limits))
+
+    def _read_saved(self, limits: ReadLimits) -> bytes:
+        """The saved page and its pictures (`pack_saved`), named relative to the page's folder, bounded together."""
+        page = Submission(self.file, member=self.member)
+        parts = self._read_parts((page.member or page.file.as_posix(), *self.files), limits)
+        folder = PurePosixPath(self.member or self.file.as_posix()).parent
+        names = [PurePosixPath(name).relative_to(folder).as_posix() for name in self.files]
+        return pack_saved(parts[0], dict(zip(names, parts[1:], strict=True)))
+
+    def _read_parts(self, names: tuple[str, ...], limits: ReadLimits) -> list[bytes]:
+        parts, total = [], 0
+        for name in names:
+            one = Submission(self.file, member=name) if self.member else Submission(Path(name))
             data = one.read_bytes(limits)
             total += len(data)
             if total > limits.file_bytes:
                 raise ReadError(ErrorCode.too_large, size=f"> {_mb(limits.file_bytes)}", limit=_mb(limits.file_bytes))
-            pages.append(data)
-        return pack_pages(pages)
+            parts.append(data)
+        return parts
 
 
-# A report sent as page images is read as one file: the images packed behind this line, each after its length.
-PAGES_MAGIC = b"NIANBAO-PAGES/1\n"
 PAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 # A page image's name: anything, then its page number (报告_01, page-2, 扫描件第3页, IMG_0004).
 _NUMBERED = re.compile(r"^(?P<stem>.*?)(?P<number>\d{1,4})(?P<tail>页)?$")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+# The folder a browser ("Save page, complete") or Word ("Save as web page") writes beside 报告.html: 报告_files, or
+# 报告.files in Chinese Word.
+_SAVED_FOLDER = re.compile(r"^(?P<stem>.+?)(?:_files|\.files)$", re.I)
+# Pictures a saved page can show (the rest of its folder, styles and scripts, is only the page's dress).
+PICTURE_SUFFIXES = (*PAGE_SUFFIXES, ".gif", ".bmp", ".webp")
 
 
 def page_order(name: str) -> tuple[str, int, str]:
@@ -176,20 +197,44 @@ def page_order(name: str) -> tuple[str, int, str]:
     return (match["stem"], int(match["number"]), stem) if match else (stem, 0, stem)
 
 
-def pack_pages(pages: list[bytes]) -> bytes:
-    return PAGES_MAGIC + b"".join(len(page).to_bytes(8, "big") + page for page in pages)
+def saved_pages(subs: list[Submission]) -> list[Submission]:
+    """Portal pages saved with their pictures: 报告.html (or .htm) and, beside it, the folder 报告_files (or 报告.files)
+    the browser or Word wrote. The folder's pictures go with the page, and the folder is no submission of its own (its
+    styles and scripts are the page's dress, its pictures may be the page's tables)."""
+    key = _folder_key
+    pages = {}
+    for sub in subs:
+        if not sub.refused and sub.data is None and sub.suffix in HTML_SUFFIXES:
+            pages[key(sub, _path(sub).parent, _path(sub).stem)] = sub
+    belongings: dict[int, list[Submission]] = {}
+    absorbed: set[int] = set()
+    for sub in subs:
+        path = _path(sub)
+        for folder in path.parents:
+            match = _SAVED_FOLDER.match(folder.name)
+            page = pages.get(key(sub, folder.parent, match["stem"])) if match else None
+            if page is not None:
+                absorbed.add(id(sub))
+                if sub.suffix in PICTURE_SUFFIXES and not sub.refused:
+                    belongings.setdefault(id(page), []).append(sub)
+                break
+    out = []
+    for sub in subs:
+        if id(sub) in absorbed:
+            continue
+        if id(sub) in belongings:
+            found = sorted(belongings[id(sub)], key=lambda s: s.name)
+            sub = Submission(sub.file, member=sub.member, files=tuple(s.member or s.file.as_posix() for s in found))
+        out.append(sub)
+    return out
 
 
-def unpack_pages(data: bytes) -> list[bytes] | None:
-    """The page images of a packed report, or None when `data` is no such pack."""
-    if not data.startswith(PAGES_MAGIC):
-        return None
-    pages, at = [], len(PAGES_MAGIC)
-    while at + 8 <= len(data):
-        size = int.from_bytes(data[at : at + 8], "big")
-        pages.append(data[at + 8 : at + 8 + size])
-        at += 8 + size
-    return pages
+def _path(sub: Submission) -> PurePosixPath:
+    return PurePosixPath(sub.member.replace("\\", "/")) if sub.member else PurePosixPath(sub.file.as_posix())
+
+
+def _folder_key(sub: Submission, folder: PurePosixPath, stem: str) -> tuple[str | None, str, str]:
+    return (sub.file.as_posix() if sub.member else None, folder.as_posix(), stem.lower())
 
 
 def grouped(subs: list[Submission]) -> list[Submission]:
@@ -199,7 +244,7 @@ def grouped(subs: list[Submission]) -> list[Submission]:
     They are the pages in the numbers' order."""
     groups: dict[tuple, list[tuple[int, Submission]]] = {}
     for sub in subs:
-        if sub.refused or sub.data is not None or sub.pages or sub.suffix not in PAGE_SUFFIXES:
+        if sub.refused or sub.data is not None or sub.pages or sub.files or sub.suffix not in PAGE_SUFFIXES:
             continue
         name = PurePosixPath(sub.member) if sub.member else PurePosixPath(sub.file.as_posix())
         match = _NUMBERED.match(name.stem)
@@ -284,8 +329,9 @@ def _wanted(name: str) -> bool:
 def collect(paths: Iterable[str | Path], limits: ReadLimits = DEFAULT_LIMITS) -> list[Submission]:
     """Submissions to check, without duplicates, sorted by name. Every file found is one, whatever its kind: one
     Nianbao cannot read is refused with its code and what to do, never left out (an organ would vanish from the
-    ranking); numbered page images of one report are one (`grouped`). Hidden files and what operating systems leave
-    behind (Thumbs.db, __MACOSX) are not submissions."""
+    ranking); numbered page images of one report are one (`grouped`), and so is a page saved with its folder of
+    pictures (`saved_pages`). Hidden files and what operating systems leave behind (Thumbs.db, __MACOSX) are not
+    submissions."""
     found: dict[str, Submission] = {}
 
     def add(sub: Submission) -> None:
@@ -309,4 +355,4 @@ def collect(paths: Iterable[str | Path], limits: ReadLimits = DEFAULT_LIMITS) ->
             add(Submission(path, refused="special"))  # a FIFO or device named on the command line: never opened
         else:
             add(Submission(path))
-    return sorted(grouped(list(found.values())), key=lambda s: s.name)
+    return sorted(grouped(saved_pages(list(found.values()))), key=lambda s: s.name)

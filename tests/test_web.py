@@ -281,3 +281,20 @@ def test_page_images_picked_at_once_are_checked_as_one_report(client):
     result = answer.json()["results"][0]
     assert result["report"]["source"]["pages"] == 3
     assert result["report"]["applications"]["received_new"]
+
+
+def test_a_saved_page_picked_with_its_pictures_is_read_with_them(client):
+    """A clerk picks 报告.html and the pictures of its _files folder in one go: the tables in the pictures are read."""
+    from engine.readers.scan import ocr_ready
+
+    if not ocr_ready():
+        pytest.skip("Tesseract with chi_sim and eng is not installed")
+    page = ROOT / "tests" / "fixtures" / "patterns" / "table-pictures.html"
+    files = [("file", (page.name, page.read_bytes()))]
+    files += [("file", (p.name, p.read_bytes())) for p in sorted(page.with_name("table-pictures_files").iterdir())]
+    answer = client.post("/api/check", files=files)
+    assert answer.status_code == 200, answer.text[:300]
+    result = answer.json()["results"][0]
+    assert result["error"] is None and result["report"]["applications"]["received_new"]["total"]
+    alone = client.post("/api/check", files={"file": (page.name, page.read_bytes())}).json()["results"][0]
+    assert alone["error"]["code"] == "images-missing"

@@ -18,11 +18,14 @@ from pathlib import Path
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
+from engine.packs import unpack_saved
+from engine.readers import pictures
 from engine.readers.assemble import build_report
 from engine.readers.base import decode_report, make_source, text_encoding
 from engine.readers.blocks import parse_blocks
 from engine.readers.layout import find_title, match_heading, year_in
 from engine.readers.raw import Block
+from engine.readers.scan import ocr_ready
 
 SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
 VOID = {"br", "img", "meta", "hr", "input", "link", "area", "base", "col", "embed", "param", "source", "wbr"}
@@ -46,6 +49,7 @@ class Node:
     children: list[Node | str] = field(default_factory=list)
     parent: Node | None = None
     titled: bool = False  # its class or id names a title (article_title, detail-title…)
+    src: str = ""  # a picture's address (<img src>)
 
 
 @dataclass
@@ -89,6 +93,9 @@ def parse_page(text: str, max_depth: int = 250) -> Page:
             continue  # comments and processing instructions, scripts and styles
         if tag == "br":
             parent.children.append("\n")
+            continue
+        if tag == "img":
+            parent.children.append(Node("img", parent=parent, src=element.get("src") or ""))
             continue
         node = parent
         page.depth = max(page.depth, depth)
@@ -155,7 +162,8 @@ def _rows(table: Node) -> list[list[str]]:
     return rows
 
 
-def _blocks(article: Node) -> list[Block]:
+def _blocks(article: Node, pictures: dict[str, list[Block]] | None = None) -> list[Block]:
+    """The article as blocks; a picture read by OCR (`pictures`, by its address) stands where it is."""
     blocks: list[Block] = []
     line: list[str] = []
 
@@ -171,6 +179,11 @@ def _blocks(article: Node) -> list[Block]:
         item = stack.pop()
         if isinstance(item, str):
             line.append(item)
+            continue
+        if item.tag == "img":
+            if pictures and item.src in pictures:
+                flush()
+                blocks.extend(pictures[item.src])
             continue
         if item.tag == "table" and not _is_layout(item):
             flush()
@@ -248,13 +261,18 @@ class HtmlReader:
         if len(data) > limits.markup_mb * 1024 * 1024:
             size, limit = f"{len(data) / 2**20:.1f} MB", f"{limits.markup_mb:g} MB"
             raise ReadError(ErrorCode.too_large, size=size, limit=limit)
-        text, note = decode_html(data)
+        saved = unpack_saved(data)
+        page_data, files = saved if saved else (data, {})
+        text, note = decode_html(page_data)
         page = parse_page(text, limits.html_depth)
         if page.depth >= min(limits.html_depth, 254):
             raise ReadError(ErrorCode.too_large, "error.html-too-deep", depth=min(limits.html_depth, 254))
         article = _article(page.root)
-        blocks = _blocks(article)
-        doc = parse_blocks(blocks)
+        shown = pictures.addresses([n.src for n in _walk(article) if n.tag == "img"])
+        found = {src: picture for src in shown if (picture := pictures.resolve(src, files)) is not None}
+        read, scanned = pictures.read_pictures(found) if found and ocr_ready() else ({}, [])
+        doc = parse_blocks(_blocks(article, read))
+        doc.ocr = bool(read)
         page_text = _text(page.root)
         doc.published = _published(page, page_text)
         if note:
@@ -263,7 +281,14 @@ class HtmlReader:
             doc.title, where = _page_title(page)
             if doc.title:
                 doc.notes.append(f"正文前没有标题，标题取自网页的{where}。")
-        return build_report(doc, make_source(path, data, "html"))
+        report = build_report(doc, make_source(path, data, "html"))
+        pictures.refuse_unread(report, [src for src in shown if src not in found], found, bool(read), path.stem)
+        if read:
+            pictures.mark(report, scanned)
+            report.notes.append(
+                f"网页中的 {len(read)} 张图片经 OCR 识别（表格以图片发布）；置信度较低的单元格已标出，请对照原件核对。"
+            )
+        return report
 
 
 # A portal's <title> adds its column and site: "…年度报告_政府信息公开年报_某某县人民政府".

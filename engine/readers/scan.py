@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
+from engine.packs import unpack_pages
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.grid import MAX_CELLS, MAX_RULINGS, GridTooLarge
 from engine.readers.ocr_mend import label_hidden_rows, restore_headings
 from engine.readers.page import layout_page, stitch
-from engine.sources import unpack_pages
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -236,17 +236,19 @@ def _page_notes(scanned: list[ScannedPage]) -> list[str]:
 
 
 def _mark(report: Report, scanned: list[ScannedPage]) -> None:
-    """Each table cell read by OCR marked as such, a figure with its reading's confidence: the cell read at the
-    centre of the anchor's box on the anchor's page."""
+    """Each table cell read by OCR marked as such, a figure with its reading's confidence."""
     for anchor in report.cell_anchors.values():
         anchor.source = "ocr"
-        if anchor.page is None or anchor.box is None or not 1 <= anchor.page <= len(scanned):
-            continue
-        page = scanned[anchor.page - 1]
-        left, top, right, bottom = anchor.box
-        cx, cy = (left + right) / 2 * page.width, (top + bottom) / 2 * page.height
-        for cell in page.cells:
-            x0, y0, x1, y1 = cell.box
-            if x0 <= cx <= x1 and y0 <= cy <= y1:
-                anchor.confidence = cell.confidence
-                break
+        if anchor.page is not None and anchor.box is not None and 1 <= anchor.page <= len(scanned):
+            anchor.confidence = cell_confidence(scanned[anchor.page - 1], anchor.box)
+
+
+def cell_confidence(page: ScannedPage, box: tuple[float, float, float, float]) -> float | None:
+    """The confidence of the cell read at the centre of `box` (fractions of the page), if a cell was read there."""
+    left, top, right, bottom = box
+    cx, cy = (left + right) / 2 * page.width, (top + bottom) / 2 * page.height
+    for cell in page.cells:
+        x0, y0, x1, y1 = cell.box
+        if x0 <= cx <= x1 and y0 <= cy <= y1:
+            return cell.confidence
+    return None

@@ -220,6 +220,10 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     written.append(folder / "browser-double-ruled.html")
     if pdf and browser:
         written.append(browser_print(double_ruled_page(), folder / "browser-double-ruled.pdf", browser))
+    if browser:  # the portal page with its tables published as pictures, saved with its _files folder
+        from engine.testing.pictures import with_table_pictures
+
+        written.append(with_table_pictures(browser_page(), folder / "table-pictures.html"))
     return written
 
 

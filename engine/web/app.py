@@ -27,11 +27,12 @@ from engine.batch.pool import Pool, WorkerLimits, default_jobs
 from engine.checker import Checker, unsupported
 from engine.i18n import Lang, Msg
 from engine.isolation import run_isolated
+from engine.packs import pack_pages, pack_saved
 from engine.readers.ofd import page_svgs
 from engine.readers.pdfpages import PageImage, render_pages
 from engine.readers.sniff import sniff
 from engine.result import FileResult, ResultDocument
-from engine.sources import PAGE_SUFFIXES, Submission, pack_pages, page_order
+from engine.sources import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
 from engine.web.pages import result_page, upload_page
 from engine.web.sheets import pages_to_draw
 
@@ -49,8 +50,10 @@ ERRORS = {
     ),
     "no-file": Msg("没有收到文件。请选择报告文件后再提交。", "No file was received. Choose the report file first."),
     "pages-only": Msg(
-        "一次选择多个文件时，只能是同一份报告逐页拍摄或扫描的图片（PNG、JPG、TIFF）。其他文件请逐个检查。",
-        "Several files at once must be the page images (PNG, JPG, TIFF) of one report. Check other files one by one.",
+        "一次选择多个文件时，只能是同一份报告逐页拍摄或扫描的图片（PNG、JPG、TIFF），或一个网页连同其 _files "
+        "文件夹中的图片。其他文件请逐个检查。",
+        "Several files at once must be the page images (PNG, JPG, TIFF) of one report, or one web page with the "
+        "pictures of its _files folder. Check other files one by one.",
     ),
     "bad-form": Msg(
         "上传的数据不完整或格式有误。请刷新页面，重新选择文件后提交。",
@@ -170,7 +173,14 @@ class SelfCheck:
                 parts.append((upload.filename or "", part))
         finally:
             await form.close()  # the parser's spooled copy of the upload goes here
-        if len(parts) > 1:  # one report's pages photographed or scanned one file a page
+        pages = [n for n, _ in parts if Path(n).suffix.lower() in HTML_SUFFIXES]
+        if len(parts) > 1 and len(pages) == 1:  # a saved portal page picked with the pictures of its _files folder
+            if any(Path(n).suffix.lower() not in (*HTML_SUFFIXES, *PICTURE_SUFFIXES) for n, _ in parts):
+                return self.refuse(request, 400, "pages-only")
+            page = next(p for n, p in parts if n == pages[0])
+            files = {Path(n.replace("\\", "/")).name: p for n, p in parts if n != pages[0]}
+            data, filename = pack_saved(page, files), pages[0]
+        elif len(parts) > 1:  # one report's pages photographed or scanned one file a page
             if any(Path(n).suffix.lower() not in PAGE_SUFFIXES for n, _ in parts):
                 return self.refuse(request, 400, "pages-only")
             parts.sort(key=lambda part: page_order(part[0]))
