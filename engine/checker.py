@@ -247,7 +247,7 @@ class Checker:
             region=who.region,
             kind=who.kind,
         )
-        return rescore(result, self.profile.categories), context
+        return rescore(result, self.profile.scoring), context
 
     def _run_rule(
         self, active: ActiveRule, report: Report, context: CheckContext, out: list[FindingResult]
@@ -289,7 +289,7 @@ class Checker:
         outcomes = compare(self, batch, earlier, contain=contain)
         for index, result in enumerate(checked):
             attach(self, result, index, outcomes)
-            rescore(result, self.profile.categories)
+            rescore(result, self.profile.scoring)
 
     def _own_context(self, report: Report) -> CheckContext:
         who = self.identify(report)
@@ -358,8 +358,9 @@ class Checker:
                 name=self.profile.name,
                 weights={r.cls.id: r.weight for r in self.rules},
                 severities={r.cls.id: r.severity for r in self.rules},
-                method=scoring.method(self.profile.categories, self.lang),
+                method=scoring.method(self.profile.scoring, self.lang),
                 categories={c: {"points": p.points, "cap": p.cap} for c, p in self.profile.categories.items()},
+                ceilings=dict(self.profile.ceilings),
                 letterhead=self.profile.letterhead,
                 applies={r.cls.id: self.applies_of(r.cls) for r in [*self.rules, *self.cross_rules]},
                 titles={r.cls.id: self.title_of(r.cls) for r in [*self.rules, *self.cross_rules]},

@@ -29,6 +29,8 @@ contact = "张三 0000-12345678"
 [categories]                       # optional: score per category (points, and the most its rules take off)
 timeliness = { points = 30, cap = 30 }
 accuracy = { points = 15, cap = 10 }
+[ceilings]                         # optional: the highest grade a report with an error of the rule may have
+NB401 = "合格"
 ```
 
 With no profile given, `engine/profiles/default.toml` is used. `--profile evaluator` (a name, not a path) takes a
@@ -52,7 +54,7 @@ from engine.limits import ReadLimits, read_settings
 from engine.organs import OrganType
 from engine.result import Letterhead
 from engine.rule import Category, Rule, Severity
-from engine.scoring import CategoryPoints
+from engine.scoring import GRADES, CategoryPoints, Scoring
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"
 DEFAULT_PROFILE = SHIPPED / "default.toml"
@@ -88,6 +90,14 @@ def _categories(path: Path, table: Any) -> dict[Category, CategoryPoints]:
     return out
 
 
+def _ceilings(path: Path, table: Any) -> dict[str, str]:
+    """`[ceilings]`: rule id -> the highest grade (优秀, 良好, 合格, 不合格) with an error of that rule."""
+    names = [zh for _, zh, _ in GRADES]
+    if not isinstance(table, dict) or any(not isinstance(v, str) or v not in names for v in table.values()):
+        raise UsageError(f"配置文件 {path}：[ceilings] 的等级应为 {'、'.join(names)} / bad [ceilings] grade")
+    return dict(table)
+
+
 def _match_length(rule_id: str, prefixes: Iterable[str]) -> int:
     return max((len(p) for p in prefixes if rule_id.startswith(p)), default=-1)
 
@@ -108,6 +118,7 @@ class Profile:
     roster: str | None = None  # the office's roster (名单), relative paths resolved against the profile's folder
     history: list[str] = field(default_factory=list)  # earlier years' reports or result documents
     categories: dict[Category, CategoryPoints] = field(default_factory=dict)  # empty: plain deductions
+    ceilings: dict[str, str] = field(default_factory=dict)  # rule id -> the highest grade with an error of it
     letterhead: Letterhead = field(default_factory=Letterhead)
 
     @classmethod
@@ -119,7 +130,7 @@ class Profile:
         """A profile file, or a shipped profile by its name (`evaluator`)."""
         path = Path(name_or_path)
         shipped = SHIPPED / f"{path.name}.toml"
-        if path.suffix == "" and not path.exists() and shipped.is_file():
+        if path.suffix == "" and not path.is_file() and shipped.is_file():  # a folder named "evaluator" is no profile
             return cls.from_toml(shipped)
         return cls.from_toml(path)
 
@@ -159,6 +170,7 @@ class Profile:
         return cls(
             letterhead=letterhead,
             categories=_categories(path, data.get("categories", {})),
+            ceilings=_ceilings(path, data.get("ceilings", {})),
             name=str(data.get("name", path.stem)),
             select=list(rules.get("select", [])),
             ignore=list(rules.get("ignore", [])),
@@ -191,7 +203,7 @@ class Profile:
     def validate(self, known_ids: Iterable[str]) -> None:
         """Every id or prefix the profile names must name at least one known rule."""
         known = sorted(known_ids)
-        named = [*self.select, *self.ignore, *self.weights, *self.severities, *self.options]
+        named = [*self.select, *self.ignore, *self.weights, *self.severities, *self.options, *self.ceilings]
         unknown = sorted({p for p in named if not any(k.startswith(p) for k in known)})
         if unknown:
             raise UsageError(
@@ -205,6 +217,10 @@ class Profile:
     def selected(self, rule_id: str) -> bool:
         chosen = _match_length(rule_id, self.select) if self.select else 0
         return chosen >= 0 and _match_length(rule_id, self.ignore) < max(chosen, 1)
+
+    @property
+    def scoring(self) -> Scoring:
+        return Scoring(self.categories, self.ceilings)
 
     def weight(self, rule: type[Rule]) -> float:
         return self.weights.get(rule.id, float(rule.weight))

@@ -111,7 +111,11 @@ class FileResult(_Model):
     # Points taken off per category (发布与时效, 要素完整, 数据准确, 内容质量, 跨年与雷同): where the score went.
     deductions: dict[Category, float] = Field(default_factory=dict)
     # Points kept per category, when the profile gives categories points (the evaluator profile does).
-    category_scores: dict[Category, float] = Field(default_factory=dict)
+    # None for a category none of whose rules could run (`not_judged` says why): not judged is not full marks.
+    category_scores: dict[Category, float | None] = Field(default_factory=dict)
+    # Categories none of whose rules could run on the report, each with why (engine.scoring.NOT_JUDGED's keys:
+    # no-date, no-kind, no-history, crashed, not-applicable).
+    not_judged: dict[Category, str] = Field(default_factory=dict)
     findings: list[FindingResult] = Field(default_factory=list)
     rules: list[RuleResult] = Field(default_factory=list)
 
@@ -149,6 +153,7 @@ class ProfileInfo(_Model):
     method: str
     # What each category is worth and the most its rules may take off (empty: the plain deduction model).
     categories: dict[Category, dict[str, float]] = Field(default_factory=dict)
+    ceilings: dict[str, str] = Field(default_factory=dict)  # rule id -> the highest grade with an error of it
     titles: dict[str, str] = Field(default_factory=dict)  # every rule's title, in the document's language
     applies: dict[str, str] = Field(default_factory=dict)  # when each rule applies, in the document's language
     letterhead: Letterhead = Field(default_factory=Letterhead)

@@ -11,7 +11,7 @@ finding scores under 90.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.i18n import Lang, Msg
 from engine.result import FileResult, FindingResult, Status
@@ -60,16 +60,70 @@ class CategoryPoints:
 Scheme = Mapping[Category, CategoryPoints]  # empty: the plain deduction model of the default profile
 
 
-def method(scheme: Scheme, lang: Lang) -> str:
+@dataclass(frozen=True)
+class Scoring:
+    """How a profile scores: its categories' points (empty: the plain deduction model) and the grade ceilings it
+    sets on rules (an error of NB401 keeps a report at 合格 at best in the evaluator profile)."""
+
+    categories: Scheme = field(default_factory=dict)
+    ceilings: Mapping[str, str] = field(default_factory=dict)
+
+
+# Rules of one category that each see the same defect another way: a report republished from last year repeats its
+# prose (NB504), is 雷同 with it (NB503), keeps its tables (NB505) and its section 五 (NB506). Evaluators deduct
+# once for a copy ("雷同扣5分"), so the category takes its largest penalty, not their sum.
+ONE_DEFECT: frozenset[Category] = frozenset({Category.copying})
+
+# Why a category could not be judged: none of its rules could run on this report.
+NOT_JUDGED: dict[str, Msg] = {
+    "no-date": Msg("未能确定发布日期", "no publication date could be found"),
+    "no-kind": Msg("无法判断机关类型及其发布期限", "the organ's kind, and so its deadline, could not be told"),
+    "no-history": Msg(
+        "没有可比较的往年报告或其他机关的报告",
+        "no earlier report, nor another organ's, to compare with",
+    ),
+    "crashed": Msg("该类规则运行出错", "its rules failed to run"),
+    "not-applicable": Msg("该类规则均不适用于本报告", "none of its rules applies to this report"),
+}
+NOT_JUDGED_LINE = Msg("{category}：未评（{reason}）", "{category}: not judged ({reason})")
+RESCALED = Msg(
+    "未能评判的类别不计入：得分按已评类别的分值折算为百分制。",
+    "categories that could not be judged are left out: the score is the judged categories' points scaled to 100.",
+)
+
+
+ONE_COPY = Msg(
+    "同一类“跨年与雷同”的多条规则视为同一处抄袭，只按其中扣分最多的一条扣分。",
+    "the copying rules see one copy several ways: only the largest of their penalties is taken off;",
+)
+NOT_JUDGED_SHOWN = Msg(
+    "不能评判的类别（如无发布日期、无可比较的往年报告）在结果中标明“未评”。",
+    "categories that could not be judged (no publication date, no earlier report to compare with) are shown as not "
+    "judged.",
+)
+CEILINGS = Msg("以下规则有错误时等级最高为：{parts}。", "with an error of these rules the grade is at most: {parts}.")
+
+
+def method(scoring: Scoring, lang: Lang) -> str:
     """The scoring method in words, in the reader's language."""
     space = "" if lang is Lang.zh else " "
-    if not scheme:
-        return space.join(m.render(lang) for m in (TOTAL, PENALTY, GRADING))
+    said = [ONE_COPY.render(lang)]
+    if scoring.ceilings:
+        parts = ("、" if lang is Lang.zh else ", ").join(
+            f"{rule} {grade_label(grade, lang)}" for rule, grade in scoring.ceilings.items()
+        )
+        said.append(CEILINGS.render(lang, {"parts": parts}))
+    if not scoring.categories:
+        return space.join([TOTAL.render(lang), PENALTY.render(lang), *said, GRADING.render(lang),
+                           NOT_JUDGED_SHOWN.render(lang)])  # fmt: skip
     parts = ("、" if lang is Lang.zh else ", ").join(
         f"{c.label.render(lang)} {p.points:g}" + (f"，上限 {p.cap:g}" if lang is Lang.zh else f" (cap {p.cap:g})")
-        for c, p in scheme.items()
+        for c, p in scoring.categories.items()
     )
-    return space.join((BY_CATEGORY.render(lang, {"parts": parts}), PENALTY.render(lang), GRADING.render(lang)))
+    return space.join(
+        [BY_CATEGORY.render(lang, {"parts": parts}), PENALTY.render(lang), *said, GRADING.render(lang),
+         RESCALED.render(lang)]
+    )  # fmt: skip
 
 
 def rule_penalty(weight: float, severities: Iterable[Severity]) -> float:
@@ -84,19 +138,53 @@ def score(penalties: Iterable[float]) -> float:
     return round(max(0.0, 100.0 - sum(penalties)), 1)
 
 
-def category_scores(deductions: Mapping[Category, float], scheme: Scheme) -> dict[Category, float]:
-    """Each scored category's points less what its rules took off, at most its cap."""
-    return {c: round(max(0.0, p.points - min(p.cap, deductions.get(c, 0.0))), 2) for c, p in scheme.items()}
+def category_scores(
+    deductions: Mapping[Category, float], scheme: Scheme, unjudged: Iterable[Category] = ()
+) -> dict[Category, float | None]:
+    """Each scored category's points less what its rules took off, at most its cap; None for one not judged."""
+    skipped = set(unjudged)
+    return {
+        c: None if c in skipped else round(max(0.0, p.points - min(p.cap, deductions.get(c, 0.0))), 2)
+        for c, p in scheme.items()
+    }
 
 
-def total(deductions: Mapping[Category, float], scheme: Scheme) -> float:
+def total(deductions: Mapping[Category, float], scheme: Scheme, unjudged: Iterable[Category] = ()) -> float:
     """The score: 100 less every penalty, or, with a scheme, the categories' scores plus the points no category
-    holds, less the penalties of categories the scheme does not list."""
+    holds, less the penalties of categories the scheme does not list, scaled to 100 over the categories judged
+    (a category none of whose rules could run is not full marks: it is left out)."""
     if not scheme:
         return score(deductions.values())
+    skipped = {c for c in unjudged if c in scheme}
     unlisted = sum(v for c, v in deductions.items() if c not in scheme)
     rest = 100.0 - sum(p.points for p in scheme.values())
-    return round(min(100.0, max(0.0, sum(category_scores(deductions, scheme).values()) + rest - unlisted)), 1)
+    kept = sum(v for v in category_scores(deductions, scheme, skipped).values() if v is not None)
+    judged = 100.0 - sum(scheme[c].points for c in skipped)
+    if judged <= 0:
+        return 0.0
+    return round(min(100.0, max(0.0, (kept + rest - unlisted) * 100.0 / judged)), 1)
+
+
+def not_judged(result: FileResult) -> dict[Category, str]:
+    """The categories none of whose rules could run on the report, each with why (a key of NOT_JUDGED)."""
+    ran = {r.category for r in result.rules if r.status in (Status.passed, Status.failed)}
+    out: dict[Category, str] = {}
+    for r in result.rules:
+        if r.category in ran or r.category in out or r.category is Category.other:
+            continue
+        out[r.category] = _why(r.category, result, crashed=r.status == Status.error)
+    return out
+
+
+def _why(category: Category, result: FileResult, crashed: bool) -> str:
+    if crashed:
+        return "crashed"
+    report = result.report
+    if category is Category.timeliness and report is not None:
+        return "no-date" if report.published is None else "no-kind"
+    if category is Category.copying:
+        return "no-history"
+    return "not-applicable"
 
 
 def grade(value: float) -> str:
@@ -115,23 +203,36 @@ def grade_label(name: str | None, lang: Lang) -> str:
     return next((Msg(zh, en).render(lang) for _, zh, en in GRADES if zh == name), name or "")
 
 
-def rescore(result: FileResult, scheme: Scheme | None = None) -> FileResult:
+def rescore(result: FileResult, scoring: Scoring | None = None) -> FileResult:
     """Penalties, score and grade from the findings that stand (a reviewer's dismissal takes one back; a finding
     pending a check of the original stands only once a reviewer confirms it)."""
+    scoring = scoring or Scoring()
     standing: dict[str, list[Severity]] = {}
     for f in result.findings:
         if f.counts:
             standing.setdefault(f.rule, []).append(f.severity)
     for r in result.rules:
         r.penalty = rule_penalty(r.weight, standing.get(r.rule, [])) if r.status == Status.failed else 0.0
+    for category in ONE_DEFECT:  # one defect seen by several rules: only the largest penalty stands
+        same = sorted((r for r in result.rules if r.category is category and r.penalty), key=lambda r: -r.penalty)
+        for r in same[1:]:
+            r.penalty = 0.0
     deductions: dict[Category, float] = {}
     for r in result.rules:
         if r.penalty:
             deductions[r.category] = round(deductions.get(r.category, 0.0) + r.penalty, 2)
     result.deductions = deductions
-    result.score = total(deductions, scheme or {})
-    result.category_scores = category_scores(deductions, scheme) if scheme else {}
-    result.grade = capped(grade(result.score), [f.ceiling for f in result.findings if f.counts and f.ceiling])
+    result.not_judged = not_judged(result)
+    result.score = total(deductions, scoring.categories, result.not_judged)
+    result.category_scores = (
+        category_scores(deductions, scoring.categories, result.not_judged) if scoring.categories else {}
+    )
+    ceilings = [f.ceiling for f in result.findings if f.counts and f.ceiling]
+    ceilings += [
+        scoring.ceilings[f.rule] for f in result.findings
+        if f.counts and f.severity == Severity.error and f.rule in scoring.ceilings
+    ]  # fmt: skip
+    result.grade = capped(grade(result.score), ceilings)
     result.findings.sort(key=finding_order)
     return result
 

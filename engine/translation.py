@@ -50,7 +50,11 @@ def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
     titles = {rule: checker.title_of(classes[rule]) if rule in classes else t for rule, t in info.titles.items()}
     applies = {rule: checker.applies_of(classes[rule]) if rule in classes else t for rule, t in info.applies.items()}
     profile = info.model_copy(
-        update={"titles": titles, "applies": applies, "method": scoring.method(scheme, checker.lang)}
+        update={
+            "titles": titles,
+            "applies": applies,
+            "method": scoring.method(scoring.Scoring(scheme, info.ceilings), checker.lang),
+        }
     )
     translated = document.model_copy(update={"lang": checker.lang.value, "profile": profile})
     translated.results = results  # type: ignore[assignment]  # as they are: stored ones are read on demand

@@ -196,7 +196,8 @@ class DuplicateText(CrossReportRule):
     How it decides: the Chinese text of each section (the organ's own name taken out) is cut into
     five-character pieces; two sections sharing 80% or more of their pieces are near-identical. Sections
     under 80 characters are not compared. A copy from the same organ's previous year is reported on the later
-    report; a copy between two organs on both.
+    report; a copy between two organs on both. Earlier years' reports given as history (`--history`) are compared
+    with as the batch's are, and never reported on. Judged only when there is another report to compare with.
 
     How to fix: write the section afresh from this year's work.
     """
@@ -206,8 +207,8 @@ class DuplicateText(CrossReportRule):
     name = "duplicate-text"
     title = "内容与往年或其他机关的报告雷同"
     title_en = "A section copies last year's report or another organ's"
-    severity = Severity.warning
-    weight = 6
+    severity = Severity.error
+    weight = 12
     messages = {
         "copy": Msg(
             "第{numeral}部分与{other}（{year}年度，{source}）的同一部分雷同（相似度 {percent}%）。"
@@ -234,15 +235,22 @@ class DuplicateText(CrossReportRule):
             kept.append(chinese(section.text, report.agency) if section is not None and long_enough else None)
         return kept
 
+    def applicable(self, reports: Sequence[Any], context: CheckContext) -> list[bool]:
+        """Judged when there is another report to compare with: in the batch, or an earlier one in the history."""
+        others = len(reports) + len(context.history) > 1
+        return [others and a for a in super().applicable(reports, context)]
+
     def check_reports(self, reports: Sequence[Any], context: CheckContext) -> Iterator[tuple[int, Finding]]:
         organs = organ_keys(reports, context)
         who = briefs(reports, context)
+        batch = len(reports)
+        everyone = batch + len(context.history)  # the history's reports are compared with, never reported on
         for s, key in enumerate(self.SECTIONS):
             owners: list[int] = []
             signatures: list[bytes] = []
             pieces: list[array[int]] = []  # each text's shingles, hashed: a tenth of their size as strings
-            for i in range(len(reports)):
-                text = reports[i][s]
+            for i in range(everyone):
+                text = at(reports, context, i)[s]
                 if text is not None:
                     owners.append(i)
                     pieces.append(hashed(shingles(text)))
@@ -251,12 +259,14 @@ class DuplicateText(CrossReportRule):
             best: dict[int, tuple[float, int]] = {}  # report -> (score, the other report) of its closest copy
             last_year: set[int] = set()  # reports that reuse the same organ's earlier section
             for a, b in candidates(signatures):
+                i, j = owners[a], owners[b]
+                if i >= batch and j >= batch:
+                    continue  # two earlier reports: not this run's to report
                 if agreement(signatures[a], signatures[b]) < ESTIMATE:
                     continue  # far below THRESHOLD: boilerplate shared, not a copy
                 score = jaccard(pieces[a], pieces[b])
                 if score < THRESHOLD:
                     continue
-                i, j = owners[a], owners[b]
                 if organs[i] is not None and organs[i] == organs[j]:
                     if who[i].year == who[j].year:
                         continue  # the same report submitted twice: not a copy
@@ -269,7 +279,7 @@ class DuplicateText(CrossReportRule):
                 _keep(best, j, score, i)
             sizes = groups.sizes()
             for a, i in enumerate(owners):
-                if i not in best:
+                if i not in best or i >= batch:
                     continue
                 # How many others share this text: its group of copies between organs, and last year's own.
                 count = sizes[groups.find(a)] - 1 + (1 if i in last_year else 0)

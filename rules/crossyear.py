@@ -34,10 +34,26 @@ MIN_CHARS = 200  # a shorter text says too little to call it repeated
 SENTENCE_SHARE = 0.8  # a sentence is repeated when this share of its pieces is in last year's text
 
 
+# Sentences the official template has every organ write every year, the same but for the year and the organ: the
+# preface's basis, statistical period and contact line, and 六's "no fees" line. Repeating them is following the
+# template, not copying last year: they are left out before the repeat rate is measured.
+_FIXED = re.compile(
+    r"根据.{0,30}(?:条例|通知|要求).{0,30}编制"
+    r"|统计期限|统计期间|数据统计.{0,10}自"
+    r"|如对本?报告.{0,10}(?:疑问|意见|建议)|(?:电子版|全文).{0,20}(?:下载|查阅)"
+    r"|未收取.{0,10}(?:信息处理费|费用)|无其他需要报告的事项"
+)
+
+
+def _unfixed(text: str) -> str:
+    """The text without the template's fixed sentences."""
+    return "。".join(m.group(0) for m in _SENTENCE.finditer(text or "") if not _FIXED.search(m.group(0)))
+
+
 def _prose(report: Report) -> list[tuple[str, str]]:
-    """(where, text) of the preface and sections 一, 五 and 六."""
-    parts = [("preface", report.preface)]
-    parts += [(key.value, section.text) for key in PROSE if (section := report.section(key)) is not None]
+    """(where, text) of the preface and sections 一, 五 and 六, without the template's fixed sentences."""
+    parts = [("preface", _unfixed(report.preface or ""))]
+    parts += [(key.value, _unfixed(section.text)) for key in PROSE if (section := report.section(key)) is not None]
     return parts
 
 
@@ -45,7 +61,9 @@ class RepeatRate(CrossReportRule):
     """This year's prose is not largely last year's (重复率).
 
     What it checks: the share of this year's preface and sections 一, 五 and 六 (cut into five-character pieces of
-    their Chinese, the organ's own name left out) that is found in the same organ's report for the year before.
+    their Chinese, the organ's own name left out) that is found in the same organ's report for the year before. The
+    sentences the template has every organ write every year (the preface's basis, statistical period and contact
+    line; 六's "no fees charged") are left out first: writing them again is following the template.
 
     Why: evaluators deduct for a report that repeats last year's (宿迁: 与上年度重复率大于50%的扣分); a report
     written anew each year is the point of reporting each year.
@@ -62,8 +80,8 @@ class RepeatRate(CrossReportRule):
     name = "repeat-rate"
     title = "与上一年度报告重复率过高"
     title_en = "Much of the prose repeats last year's report"
-    severity = Severity.warning
-    weight = 6
+    severity = Severity.error
+    weight = 12
     messages = {
         "repeated": Msg(
             "本年度报告正文（前言及第一、五、六部分）有 {percent}% 的内容与{year}年度报告相同，"
@@ -185,8 +203,8 @@ class TablesUnchanged(CrossReportRule):
     name = "tables-unchanged"
     title = "统计表数据与上一年度完全相同"
     title_en = "The tables repeat last year's figures exactly"
-    severity = Severity.warning
-    weight = 6
+    severity = Severity.error
+    weight = 12
     messages = {
         "same": Msg(
             "表二、表三、表四的 {count} 个本年度数据（其中 {nonzero} 个不为 0）与{year}年度报告完全相同。"

@@ -60,8 +60,8 @@ def test_batch_rule_example_loads_and_fires(tmp_path, run):
     from engine.testing.render import render_text
     from engine.testing.samples import SampleSpec, make_report
 
-    for name, agency in (("a.txt", "青禾市自然资源局"), ("b.txt", "白鹭市生态环境局")):
-        report = make_report(SampleSpec(agency, 2022, seed=3))
+    for name, agency, seed in (("a.txt", "青禾市自然资源局", 3), ("b.txt", "白鹭市生态环境局", 11)):
+        report = make_report(SampleSpec(agency, 2022, seed=seed))
         report.section("other_matters").text += "联系电话：0571-12345678。"
         (tmp_path / name).write_text(render_text(report), encoding="utf-8")
     code, out, err = run("check", tmp_path / "a.txt", tmp_path / "b.txt", "--plugin", plugin, "--format", "json")

@@ -212,13 +212,19 @@ def test_the_evaluator_profile_scores_per_category(run_json):
     for r in doc["results"]:
         scores = r["category_scores"]
         assert set(scores) == set(categories)
-        assert r["score"] == pytest.approx(sum(scores.values()), abs=0.05)
+        # Not judged is not full marks: no date, so timeliness is left out and the rest scaled to 100.
+        assert r["not_judged"] == {"timeliness": "no-date"} and scores["timeliness"] is None
+        judged = 100 - sum(categories[c]["points"] for c in r["not_judged"])
+        kept = sum(v for v in scores.values() if v is not None)
+        assert r["score"] == pytest.approx(kept * 100 / judged, abs=0.05)
         for category, kept in scores.items():
-            taken = min(r["deductions"].get(category, 0), categories[category]["cap"])
-            assert kept == pytest.approx(categories[category]["points"] - taken, abs=0.01)
+            if kept is not None:
+                taken = min(r["deductions"].get(category, 0), categories[category]["cap"])
+                assert kept == pytest.approx(categories[category]["points"] - taken, abs=0.01)
     errors = next(r for r in doc["results"] if "table-errors" in r["source"]["path"])
-    # Seven table errors cost data accuracy its points, and no more than that.
-    assert errors["category_scores"]["accuracy"] == 0 and errors["score"] == 85
+    # Seven table errors cost data accuracy its points (a quarter of the report), and no more than that.
+    assert errors["category_scores"]["accuracy"] == 0 and errors["score"] == pytest.approx(50 / 75 * 100, abs=0.05)
+    assert errors["grade"] != "优秀"
 
 
 def test_category_points_in_a_profile_are_checked(tmp_path, run):

@@ -75,6 +75,7 @@ def _run_key(checker: Checker, options: RunOptions) -> str:
         profile.options,
         profile.resolved_deadlines(),
         {c.value: (p.points, p.cap) for c, p in profile.categories.items()},
+        profile.ceilings,
         [(r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.rules + checker.cross_rules],
         [(p.name, p.version) for p in checker.host.plugins],
         options.timeout,
@@ -174,7 +175,7 @@ class _Finish:
                 attach(self.checker, result, entry.slot, self.outcomes)
             if self.decisions is not None:
                 apply_review([result], self.decisions)
-            rescore(result, self.checker.profile.categories)
+            rescore(result, self.checker.profile.scoring)
         if entry.slot in self.previous:
             result.previous_score = self.previous[entry.slot]
 

@@ -16,8 +16,8 @@ from engine.i18n import Lang, Msg
 from engine.outputs.rollups import GROUPINGS, LATE_RULE, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import ranked, ranks
 from engine.result import FileResult, ResultDocument
-from engine.rule import Severity
-from engine.scoring import GRADES, grade_label
+from engine.rule import Category, Severity
+from engine.scoring import GRADES, NOT_JUDGED, grade_label
 
 TOP_PROBLEMS = 10
 EXAMPLES = 2
@@ -45,6 +45,16 @@ UI: dict[str, Msg] = {
     ),
     "late": Msg("逾期发布年度报告的机关（{count} 个）：{organs}。", "Published late ({count}): {organs}."),
     "no_late": Msg("未发现逾期发布的报告。", "No report was published late."),
+    "no_late_judged": Msg(
+        "在能判断发布时间的 {judged} 份报告中，未发现逾期发布的。",
+        "Of the {judged} report(s) whose timeliness could be judged, none was published late.",
+    ),
+    "undated": Msg(
+        "另有 {count} 份报告无法判断是否逾期：{reasons}。请相关单位提供发布日期（如网页发布页的截图或链接）。",
+        "For {count} more report(s) lateness could not be judged: {reasons}. The organs concerned are asked to state "
+        "when they published (a link to, or a picture of, the published page).",
+    ),
+    "undated_reason": Msg("{count} 份{reason}", "{count}: {reason}"),
     "grades_heading": Msg("三、等级分布", "3. Grades"),
     "ranking_heading": Msg("四、得分排名", "4. Ranking"),
     "problems_heading": Msg("五、主要问题", "5. The most frequent problems"),
@@ -92,6 +102,8 @@ class Circular:
     expected: int  # organs on the roster (reports matched plus missing)
     missing: list[str]
     late: list[str]
+    # Reports whose lateness could not be judged, by why (engine.scoring.NOT_JUDGED's keys): never counted on time.
+    undated: dict[str, int]
     grades: list[tuple[str, int]]  # (grade as the reader's language names it, count), best first; then unreadable
     ranking: list[tuple[int | None, str, float | None, str]]  # (rank, organ, score, grade)
     problems: list[Problem]
@@ -136,6 +148,7 @@ def gather(document: ResultDocument) -> Circular:
     # One pass over the results (a stored batch's are read back one at a time): what the circular counts.
     years: Counter[int] = Counter()
     late: list[str] = []
+    undated: Counter[str] = Counter()
     reported: set[str] = set()
     unmatched = set(document.roster.unmatched) if document.roster is not None else set()
     for r in document.results:
@@ -145,6 +158,8 @@ def gather(document: ResultDocument) -> Circular:
             years[r.report.year] += 1
         if any(x.rule == LATE_RULE and x.status == "fail" for x in r.rules):
             late.append(organ_name(r))
+        if Category.timeliness in r.not_judged:
+            undated[r.not_judged[Category.timeliness]] += 1
         if r.organ and r.source.path not in unmatched:
             reported.add(r.organ)
     year = document.roster.year if document.roster and document.roster.year else None
@@ -168,6 +183,7 @@ def gather(document: ResultDocument) -> Circular:
         expected=_expected(document, reported, missing),
         missing=missing,
         late=sorted(late),
+        undated=dict(undated),
         grades=grade_counts,
         ranking=ranking,
         problems=problems(document),
@@ -188,6 +204,27 @@ def year_text(circular: Circular) -> str:
 
 def mean_text(circular: Circular) -> str:
     return "-" if circular.mean is None else f"{circular.mean:.1f}"
+
+
+def late_text(circular: Circular) -> str:
+    """Who published late; never "no report was late" where lateness could not be judged for some."""
+    lang = circular.lang
+    if circular.late:
+        said = t("late", lang, count=len(circular.late), organs=joined(circular.late, lang))
+    elif circular.undated:
+        said = t("no_late_judged", lang, judged=circular.checked - sum(circular.undated.values()))
+    else:
+        said = t("no_late", lang)
+    if circular.undated:
+        reasons = joined(
+            [
+                t("undated_reason", lang, count=n, reason=NOT_JUDGED[why].render(lang))
+                for why, n in circular.undated.items()
+            ],
+            lang,
+        )
+        said += t("undated", lang, count=sum(circular.undated.values()), reasons=reasons)
+    return said
 
 
 def joined(names: list[str], lang: Lang) -> str:

@@ -1,9 +1,11 @@
 """Feedback letters (`nianbao letters`, `--format letters`): one DOCX per report, written to its organ.
 
 A letter says who writes (the profile's `[letters]`), to whom, the report's score and grade (with the points per
-category), then every finding that still counts after review, grouped by section, each with where it is (page or
-line, the table's row and column) and what is wrong and what to do, as the rule wrote it. Dismissed findings are
-left out. A report that could not be read gets a letter asking for a readable copy. A batch makes a zip.
+category, and the categories that could not be judged), then every finding that still counts after review, grouped
+by section, each with where it is (page or line, the table's row and column) and what is wrong and what to do, as the
+rule wrote it. Findings that rest on what OCR may have misread are not asserted: they are listed apart, one matter per
+doubtful figure, and the organ is asked to check them against its original. Dismissed findings are left out. A report
+that could not be read gets a letter asking for a readable copy. A batch makes a zip.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 from engine.i18n import Lang, Msg
 from engine.outputs.docx_base import grid_table, new_document
-from engine.outputs.rows import SEVERITY, by_section, category_parts, cells_text, section_title
+from engine.outputs.rows import SEVERITY, by_section, category_parts, cells_text, pending_matters, section_title
 from engine.result import FileResult, FindingResult, ResultDocument
 from engine.scoring import grade_label
 
@@ -47,6 +49,14 @@ UI: dict[str, Msg] = {
         "你单位报送的文件（{file}）无法检查：{message}请于 {reply_by} 前重新报送{office}。",
         "The file you filed ({file}) could not be checked: {message} Please file it again with {office} by {reply_by}.",
     ),
+    "confirm": Msg(
+        "另有 {count} 处内容是从扫描件或图片经文字识别（OCR）读出的，可能识别有误，暂不认定、不扣分。"
+        "请对照原件核对下列数字或内容，并于 {reply_by} 前告知{office}是否与原件一致；如原件确实如此，请一并改正。",
+        "{count} more matter(s) rest on what was read from a scan or a picture by OCR, which may have misread them: "
+        "they are not held against the report and cost no points. Please check each against the original and tell "
+        "{office} by {reply_by} whether it is as read; if the original does say so, please correct it too.",
+    ),
+    "matter": Msg("待核实", "to check"),
     "office": Msg("我办", "us"),
     "number": Msg("序号", "No."),
     "where": Msg("位置", "Where"),
@@ -146,14 +156,18 @@ def letter(result: FileResult, document: ResultDocument, dates: LetterDates) -> 
         doc.add_paragraph(_t("scored", lang, file=_file(result), score=f"{result.score:g}", grade=grade))
         parts = category_parts(result, lang, document.profile.categories)
         if parts:
-            key = "categories" if result.category_scores else "deductions"
+            key = "categories" if result.category_scores or result.not_judged else "deductions"
             doc.add_paragraph(_t(key, lang, parts=("、" if lang is Lang.zh else ", ").join(parts)))
         findings = counting(result)
+        matters = pending_matters(result)
         if findings:
             doc.add_paragraph(_t("ask", lang, count=len(findings), reply_by=reply_by, office=office))
             _findings(doc, findings, report.template, lang)
-        else:
+        elif not matters:
             doc.add_paragraph(_t("clean", lang))
+        if matters:
+            doc.add_paragraph(_t("confirm", lang, count=len(matters), reply_by=reply_by, office=office))
+            _matters(doc, matters, report.template, lang)
     for text in (office, _date(dates.written, lang)):
         signed = doc.add_paragraph(text)
         signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -181,6 +195,17 @@ def _findings(doc, findings: list[FindingResult], template: str | None, lang: La
                 text += _t("expected", lang, expected=f.expected, actual=f.actual)
             row[2].text = text
         _widths(table, (1.2, 4.5, 10.5))
+
+
+def _matters(doc, matters: list[list[FindingResult]], template: str | None, lang: Lang) -> None:
+    """Each pending matter once: where it is, and what the checks found if the original says what was read."""
+    table = grid_table(doc, [_t(key, lang) for key in ("number", "where", "matter")])
+    for number, group in enumerate(matters, start=1):
+        row = table.add_row().cells
+        row[0].text = str(number)
+        row[1].text = "；".join(dict.fromkeys(w for f in group if (w := where(f, template, lang))))
+        row[2].text = "\n".join(f.message for f in group)
+    _widths(table, (1.2, 4.5, 10.5))
 
 
 def _widths(table, cm: tuple[float, ...]) -> None:

@@ -13,7 +13,7 @@ from engine.lazy import Lazy
 from engine.model import SectionKey
 from engine.result import FileResult, FindingResult, Outline, ResultDocument
 from engine.rule import Category, Severity
-from engine.scoring import grade_label
+from engine.scoring import NOT_JUDGED, NOT_JUDGED_LINE, grade_label
 from engine.template import column_label, row_label
 
 SCORED = tuple(c for c in Category if c is not Category.other)  # the categories evaluators score
@@ -33,6 +33,8 @@ REPORT_COLUMNS: dict[str, Msg] = {
     "warnings": Msg("警告", "warnings"),
     **{f"deduct_{c.value}": Msg(f"扣分·{c.label.zh}", f"points off: {c.label.en}") for c in SCORED},
     "failed_rules": Msg("未通过的规则", "failed rules"),
+    "not_judged": Msg("未评类别", "not judged"),
+    "pending": Msg("待核实", "to be checked"),
     "read_error": Msg("无法读取", "read error"),
 }
 CATEGORY_COLUMNS: dict[str, Msg] = {
@@ -166,6 +168,8 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
             **{f"deduct_{c.value}": r.deductions.get(c, 0.0) if report else None for c in SCORED},
             **{f"score_{c}": r.category_scores.get(c) for c in document.profile.categories},
             "failed_rules": "；".join(titled(rule, document) for rule in failed_rules(r)),
+            "not_judged": "；".join(not_judged_parts(r, lang)) or None,
+            "pending": len(pending_matters(r)) if report else None,
             "read_error": (
                 f"[{r.error.code}] {r.error.message}" + (f" ({r.error.detail})" if r.error.detail else "")
                 if r.error
@@ -265,10 +269,53 @@ def by_section(findings: list[FindingResult]) -> list[tuple[str | None, list[Fin
 
 def category_parts(result: FileResult, lang: Lang, points: dict[Category, dict[str, float]]) -> list[str]:
     """Where the score went, per category: "发布与时效 30/30" where the profile gives categories points, else the
-    points each category took off ("数据准确 −12")."""
+    points each category took off ("数据准确 −12"); a category that could not be judged says so and why."""
     if result.category_scores:
-        return [f"{c.label.render(lang)} {result.category_scores[c]:g}/{points[c]['points']:g}" for c in points]
-    return [f"{c.label.render(lang)} −{v:g}" for c, v in sorted(result.deductions.items(), key=lambda kv: -kv[1]) if v]
+        parts = [
+            f"{c.label.render(lang)} {kept:g}/{points[c]['points']:g}"
+            for c in points
+            if (kept := result.category_scores.get(c)) is not None
+        ]
+    else:
+        parts = [
+            f"{c.label.render(lang)} −{v:g}" for c, v in sorted(result.deductions.items(), key=lambda kv: -kv[1]) if v
+        ]
+    return parts + not_judged_parts(result, lang)
+
+
+def not_judged_parts(result: FileResult, lang: Lang) -> list[str]:
+    """ "发布与时效：未评（未能确定发布日期）" for each category none of whose rules could run."""
+    return [
+        NOT_JUDGED_LINE.render(lang, {"category": c.label.render(lang), "reason": NOT_JUDGED[why].render(lang)})
+        for c, why in result.not_judged.items()
+        if why in NOT_JUDGED
+    ]
+
+
+def pending_matters(result: FileResult) -> list[list[FindingResult]]:
+    """The findings waiting for a person's check of the original, as matters: findings that rest on the same
+    doubtful cell or part are one matter (a misread figure breaks NB202, NB203 and NB206 at once; it is one thing to
+    check)."""
+    pending = [f for f in result.findings if f.pending]
+    parent = list(range(len(pending)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, f in enumerate(pending):
+        for key in [*(f.doubtful_cells or []), *(f.doubtful_parts or [])]:
+            if key in owner:
+                parent[find(i)] = find(owner[key])
+            else:
+                owner[key] = i
+    groups: dict[int, list[FindingResult]] = {}
+    for i, f in enumerate(pending):
+        groups.setdefault(find(i), []).append(f)
+    return list(groups.values())
 
 
 def dismissed_note(f: FindingResult, lang: Lang) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from engine.outputs.circular import Circular, gather, joined, mean_text, t, year_text
+from engine.outputs.circular import Circular, gather, joined, late_text, mean_text, t, year_text
 from engine.outputs.docx_base import grid_table, new_document
 from engine.result import ResultDocument
 
@@ -37,7 +37,7 @@ def render(document: ResultDocument) -> bytes:
         doc.add_paragraph(t("missing", lang, count=len(c.missing), organs=joined(c.missing, lang)))
     else:
         doc.add_paragraph(t("no_missing", lang))
-    doc.add_paragraph(t("late", lang, count=len(c.late), organs=joined(c.late, lang)) if c.late else t("no_late", lang))
+    doc.add_paragraph(late_text(c))
 
     doc.add_heading(t("grades_heading", lang), level=2)
     _chart(doc, c)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from engine.outputs.circular import gather, joined, mean_text, t, year_text
+from engine.outputs.circular import gather, joined, late_text, mean_text, t, year_text
 from engine.outputs.html_out import SCRIPT, cell, grade_chart, page, table
 from engine.result import ResultDocument
 
@@ -28,7 +28,7 @@ def render(document: ResultDocument) -> str:
         absent = t("missing", lang, count=len(c.missing), organs=joined(c.missing, lang))
     else:
         absent = t("no_missing", lang)
-    late = t("late", lang, count=len(c.late), organs=joined(c.late, lang)) if c.late else t("no_late", lang)
+    late = late_text(c)
     labels = [t("rank", lang), t("organ", lang), t("score", lang), t("grade", lang)]
     ranking = table(
         labels,

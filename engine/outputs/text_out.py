@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.i18n import Lang, Msg
-from engine.outputs.rows import SEVERITY, by_section, category_parts, dismissed_note, section_title
+from engine.outputs.rows import SEVERITY, by_section, category_parts, dismissed_note, pending_matters, section_title
 from engine.result import FileResult, FindingResult, ResultDocument, Status
 from engine.rule import Severity
 from engine.scoring import grade_label
@@ -21,7 +21,10 @@ UI: dict[str, Msg] = {
         "得分 {score} · {grade} · {errors} 个错误 · {warnings} 个警告 · {infos} 条提示",
         "score {score} · {grade} · {errors} error(s) · {warnings} warning(s) · {infos} note(s)",
     ),
-    "pending": Msg(" · {pending} 项待核实（核实前不扣分）", " · {pending} to be checked (no points off until then)"),
+    "pending": Msg(
+        " · {pending} 处待核实（核对原件前不扣分）",
+        " · {pending} matter(s) to check against the original (no points off until then)",
+    ),
     "clean": Msg("未发现问题。", "No findings."),
     "deductions": Msg("扣分：{parts}", "Points off: {parts}"),
     "categories": Msg("分项得分：{parts}", "By category: {parts}"),
@@ -102,11 +105,11 @@ def render_file(result: FileResult, lang: Lang, points: dict | None = None) -> l
             warnings=result.count(Severity.warning),
             infos=result.count(Severity.info),
         )
-        + (_t("pending", lang, pending=pending) if (pending := sum(f.pending for f in result.findings)) else "")
+        + (_t("pending", lang, pending=pending) if (pending := len(pending_matters(result))) else "")
     )
     parts = category_parts(result, lang, points or {})
     if parts:
-        label = "categories" if result.category_scores else "deductions"
+        label = "categories" if result.category_scores or result.not_judged else "deductions"
         lines.append("  " + _t(label, lang, parts=_t("list_sep", lang).join(parts)))
     if not result.findings:
         lines.append("  " + _t("clean", lang))

@@ -9,6 +9,7 @@ from html import escape
 
 from engine.i18n import Lang, Msg
 from engine.outputs.html_out import page
+from engine.outputs.rows import not_judged_parts
 from engine.readers.pdfpages import PageImage
 from engine.result import FileResult, ResultDocument, Status
 from engine.scoring import grade_label
@@ -156,7 +157,8 @@ def _result_body(document: ResultDocument, lang: Lang, images: list[PageImage], 
         f'<p>{name}<br><span id="{ids["meta"]}">{_meta(result, lang)}</span></p>'
         f'<p>{_t("score", lang)} <span class="big g-{css}" id="{ids["score"]}">{result.score:.1f}</span> '
         f'<span class="big g-{css}" id="{ids["grade"]}">{escape(grade)}</span></p>'
-        f"{_downloads(document, lang)}<h2>{_t('findings', lang)}</h2>{findings}"
+        + "".join(f'<p class="not-judged">{escape(part)}</p>' for part in not_judged_parts(result, lang))
+        + f"{_downloads(document, lang)}<h2>{_t('findings', lang)}</h2>{findings}"
         + (f"<h2>{_t('pages', lang)}</h2>{drawn}" if drawn else "")
         + f"<h2>{_t('tables', lang)}</h2>{sheets.tables(result, items, lang)}"
         f"{checked_html(document, result, lang)}{notes}"
