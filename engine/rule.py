@@ -110,11 +110,15 @@ class Applies:
     max_year: int | None = None
     governments_only: bool = False
     requires: tuple[str, ...] = ()  # report attributes that must be known, e.g. ("published",)
+    # Applies only when the organ's kind is known (from the profile, the roster or its name): a rule that judges by
+    # kind (the publication deadline) cannot judge an organ of unknown kind, and says so by not applying.
+    known_organ: bool = False
     note: str | None = None
 
     def matches(self, report: Report, organ_type: str | None = None) -> bool:
         """Whether the rule applies, telling the organ from the profile's organ type or else the report's name."""
-        organ = organ_of(report.agency, organ_type) if self.governments_only else None
+        needed = self.governments_only or self.known_organ
+        organ = organ_of(report.agency, organ_type) if needed else None
         return self._matches(report, organ)
 
     def matches_in(self, report: Report, context: CheckContext) -> bool:
@@ -129,6 +133,8 @@ class Applies:
         if self.max_year is not None and (report.year is None or report.year > self.max_year):
             return False
         if any(getattr(report, name) is None for name in self.requires):
+            return False
+        if self.known_organ and not (organ and organ.known):
             return False
         return not self.governments_only or bool(organ and organ.is_government)
 
@@ -145,6 +151,8 @@ class Applies:
         if self.governments_only:
             parts.append("各级政府" if zh else "governments")
         parts += [(f"已知{_KNOWN_ZH.get(n, n)}时" if zh else f"when {n} is known") for n in self.requires]
+        if self.known_organ:
+            parts.append("机关类型可判断时" if zh else "when the organ's kind is known")
         if self.note:
             parts.append(self.note)
         return ("，" if zh else ", ").join(parts) or ("全部" if zh else "all")

@@ -44,7 +44,7 @@ class LatePublication(Rule):
     title_en = "The report was published after its deadline"
     severity = Severity.error
     weight = 12
-    applies = Applies(requires=("published",))
+    applies = Applies(requires=("published",), known_organ=True)
     messages = {
         "late": Msg(
             "报告于 {published} 发布，晚于{kind}的发布期限 {deadline}（晚 {days} 天）。"

@@ -123,7 +123,7 @@ def test_a_misread_figure_costs_nothing_and_is_one_matter(run, run_json, tmp_pat
     data["source"]["reading"] = "ocr"
     data["cell_anchors"]["applications:total:natural_person"] = {"source": "ocr", "confidence": 0.3}
     report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    args = ("--history", report.parent / "history", "--no-cache", "--no-progress")
+    args = ("--no-cache", "--no-progress")
     for profile in ("evaluator", "default"):
         _code, doc = run_json(report, *args, "--profile", profile)
         result = doc["results"][0]
@@ -132,13 +132,29 @@ def test_a_misread_figure_costs_nothing_and_is_one_matter(run, run_json, tmp_pat
         assert not any(r["penalty"] for r in result["rules"] if r["category"] == "accuracy"), profile
     _code, text, _ = run("check", report, *args)
     matters = re.search(r"(\d+) 处待核实", text)
-    # The identities share the doubtful cell: one matter; the prose NB506 rests on (read by OCR) is another.
-    assert matters and int(matters[1]) == 2
+    assert matters and int(matters[1]) == 1  # the identities share the doubtful cell: one matter to check
     document = tmp_path / "doc.json"
     run("check", report, *args, "--format", "json", "--output", document)
     run("letters", document, "--out", tmp_path / "letters")
     (letter,) = (tmp_path / "letters").glob("*.docx")
     words = Document(str(letter))
     text = "\n".join(p.text for p in words.paragraphs)
-    assert "2 处内容是从扫描件或图片经文字识别" in text and "是否与原件一致" in text
+    assert "1 处内容是从扫描件或图片经文字识别" in text and "是否与原件一致" in text
     assert "现将发现的" not in text  # nothing asserted: every finding of it waits for the organ's check
+
+
+def test_an_organ_of_unknown_kind_is_not_judged_on_time(run_json, tmp_path):
+    """南京海关's kind (and so its deadline) cannot be told from its name: NB401 does not apply, and timeliness is not
+    judged (it used to pass, giving the report full marks for being on time)."""
+    report = defect("late", tmp_path / "customs")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data["agency"], data["title"] = "南京海关", data["title"].replace("青禾市农业农村局", "南京海关")
+    report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    _code, doc = run_json(report, "--profile", "evaluator", "--no-cache")
+    result = doc["results"][0]
+    assert result["not_judged"]["timeliness"] == "no-kind"
+    assert next(r for r in result["rules"] if r["rule"] == "NB401")["status"] == "not_applicable"
+    profile = tmp_path / "customs.toml"
+    profile.write_text('organ_type = "department"\n', encoding="utf-8")  # the office says what kind it is
+    _code, doc = run_json(report, "--profile", profile, "--no-cache")
+    assert any(f["rule"] == "NB401" for f in doc["results"][0]["findings"])

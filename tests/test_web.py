@@ -298,3 +298,15 @@ def test_a_saved_page_picked_with_its_pictures_is_read_with_them(client):
     assert result["error"] is None and result["report"]["applications"]["received_new"]["total"]
     alone = client.post("/api/check", files={"file": (page.name, page.read_bytes())}).json()["results"][0]
     assert alone["error"]["code"] == "images-missing"
+
+
+def test_the_clerks_page_says_what_could_not_be_judged(client):
+    """A text report states no publication date: its timeliness is not judged, and the page says so and why, in the
+    clerk's language."""
+    page = upload(client, REPORTS / "2022-qinghe-natural-resources.txt")
+    assert page.status_code == 200
+    assert '<p class="not-judged">发布与时效：未评（未能确定发布日期）</p>' in page.text
+    english = client.post(
+        "/check?lang=en", files={"file": ("a.txt", (REPORTS / "2022-qinghe-natural-resources.txt").read_bytes())}
+    )
+    assert "publication and timeliness: not judged (no publication date could be found)" in english.text
