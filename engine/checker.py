@@ -203,9 +203,11 @@ class Checker:
         canonical name), its region and kind, and its own deadline (from the roster). An ambiguous roster match is
         noted on the report, never guessed."""
         if self.roster is not None and report.agency:
-            match = self.roster.match(report.agency)
+            match = self.roster.match(report.agency, near=report.source.reading == "ocr")
             if match.organ is not None:
                 known = match.organ
+                if match.guessed:
+                    report.notes.append(engine_message("roster.near", Lang.zh, name=report.agency, organ=known.name))
                 organ = known.organ()
                 region = known.region or region_of(known.name)
                 return Identity(organ, known.name, region, kind_label(organ.type), known.deadline)

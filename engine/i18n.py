@@ -227,6 +227,11 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "The '{suffix}' file could not be converted; it may be damaged or password-protected. Save it as DOCX or "
         "PDF in Word/WPS and submit that.",
     ),
+    "roster.near": Msg(
+        "报告署名经 OCR 识别为“{name}”，与名单中的“{organ}”仅差一两个字，按“{organ}”认定，请核对。",
+        "The report's name was read by OCR as '{name}', a character or two off the roster's '{organ}'; it was taken "
+        "for '{organ}'. Check it.",
+    ),
     "roster.ambiguous": Msg(
         "报告署名“{name}”与名单中多个机关相符（{candidates}），未自动配对，请在名单中补充别名。",
         "The report's name '{name}' fits several organs of the roster ({candidates}); it was not paired. "

@@ -177,15 +177,39 @@ class Ambiguous(_Model):
     candidates: list[str]
 
 
+class RosterEntry(_Model):
+    """One organ of the roster and what it filed for the year."""
+
+    organ: str
+    kind: str = ""
+    region: str = ""
+    # checked: a report of the year read; unreadable: it filed, but nothing it filed could be read; other-year: it
+    # filed only reports of another year; missing: nothing of it was found.
+    status: Literal["checked", "unreadable", "other-year", "missing"]
+    files: list[str] = Field(default_factory=list)
+    # Matched by a name one or two characters off (OCR's 洪译区 for 洪泽区), or by the file's or folder's name.
+    guessed: bool = False
+
+
+class UnreadableFile(_Model):
+    path: str
+    organ: str | None = None  # the roster organ its file or folder name names, when one does
+    code: str = ""
+
+
 class RosterSummary(_Model):
-    """What the roster says of the batch: who did not report for the year, and reports that fit no organ or
-    share one."""
+    """What the roster says of the batch: every organ of it with what it filed, and every file that is not simply
+    its organ's one report of the year (unreadable, another year's, 名单外, duplicate, ambiguous)."""
 
     year: int | None = None
+    expected: int = 0  # the organs on the roster (应报送)
+    entries: list[RosterEntry] = Field(default_factory=list)
     missing: list[MissingOrgan] = Field(default_factory=list)
     unmatched: list[str] = Field(default_factory=list)
     duplicates: list[list[str]] = Field(default_factory=list)
     ambiguous: list[Ambiguous] = Field(default_factory=list)
+    unreadable: list[UnreadableFile] = Field(default_factory=list)
+    other_year: list[str] = Field(default_factory=list)  # reports of roster organs for another year
 
 
 class HistorySummary(_Model):
@@ -246,12 +270,14 @@ class Outline:
     checked: bool  # read, and a model made
     unreadable: bool
     failing: bool  # an error-severity finding that counts
+    code: str = ""  # why it could not be read
 
     @classmethod
     def of(cls, result: FileResult) -> Outline:
         failing = any(f.severity == Severity.error and f.counts for f in result.findings)
         checked = result.report is not None
-        return cls(result.source.path, result.score, result.grade, checked, result.error is not None, failing)
+        code = result.error.code if result.error else ""
+        return cls(result.source.path, result.score, result.grade, checked, result.error is not None, failing, code)
 
 
 def summarize(outlines: Iterable[Outline], cached: int = 0) -> Summary:

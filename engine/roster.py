@@ -13,7 +13,10 @@ A roster is a CSV (UTF-8 or GBK) or XLSX file with a header row:
 
 A report is matched to one organ by its printed name: the name or an alias exactly (in the compared form of
 `engine.organs.match_key`, so 人民政府/政府 and 办公室/办 do not matter), else by the name without its region
-prefix. A name that fits two organs is ambiguous and matched to none: never a guess.
+prefix, and for a report read by OCR by a name one or two characters off one organ's and no other's (OCR reads 洪泽区
+as 洪译区: matched, and marked as a guess). A name that fits two organs is ambiguous and matched to none. A file that
+could not be read is matched by its file name, else its folder's, naming one organ (淮安市水利局2024年报.pdf), also
+marked as a guess.
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from engine.errors import UsageError
 from engine.limits import SETTINGS_BYTES
 from engine.organs import Organ, OrganType, guess, kind_label, match_key, short_name
-from engine.result import Ambiguous, MissingOrgan, RosterSummary
+from engine.result import Ambiguous, MissingOrgan, RosterEntry, RosterSummary, UnreadableFile
 from engine.rule import Brief
 
 HEADERS = {
@@ -79,6 +82,14 @@ class RosterOrgan:
 class Match:
     organ: RosterOrgan | None
     candidates: tuple[str, ...] = ()  # the organs an ambiguous name fits
+    guessed: bool = False  # by a near-miss name, or a file's name: said so wherever it is shown
+
+
+# A printed name this many characters off one organ's (and further off every other's) is that organ misread: OCR
+# changes one or two characters of a name (洪泽区 → 洪译区); names of two real organs differ in more, or in a share of
+# their characters above NEAR_SHARE (青禾市林业局 / 青禾市农业局 are one character apart: too close to tell).
+NEAR_EDITS = 2
+NEAR_SHARE = 0.15
 
 
 @dataclass
@@ -96,7 +107,9 @@ class Roster:
                     self._exact.setdefault(key, set()).add(i)
                     self._short.setdefault(short_name(key) or key, set()).add(i)
 
-    def match(self, name: str | None) -> Match:
+    def match(self, name: str | None, near: bool = False) -> Match:
+        """The organ `name` is; with `near` (a name read by OCR), also one a character or two off (a guess). A name
+        from a text layer is taken as printed: 南屿县 and 南山县 are two counties, not a misreading."""
         key = match_key(name)
         if not key:
             return Match(None)
@@ -106,6 +119,40 @@ class Roster:
                 return Match(self.organs[next(iter(found))])
             if len(found) > 1:
                 return Match(None, tuple(sorted(self.organs[i].name for i in found)))
+        return self._near(key) if near else Match(None)
+
+    def _near(self, key: str) -> Match:
+        """The one organ whose name is at most NEAR_EDITS characters off `key`, when every other is further off."""
+        from rapidfuzz.distance import Levenshtein
+
+        distances: dict[int, int] = {}
+        for name, found in self._exact.items():
+            edits = Levenshtein.distance(key, name, score_cutoff=NEAR_EDITS)
+            if edits <= NEAR_EDITS and edits <= NEAR_SHARE * max(len(key), len(name)):
+                for i in found:
+                    distances[i] = min(distances.get(i, edits), edits)
+        if not distances:
+            return Match(None)
+        best = min(distances.values())
+        closest = [i for i, d in distances.items() if d == best]
+        if len(closest) > 1:
+            return Match(None, tuple(sorted(self.organs[i].name for i in closest)))
+        return Match(self.organs[closest[0]], guessed=True)
+
+    def named_in(self, path: str) -> Match:
+        """The organ a file's name, else its folders' names, names (淮安市水利局2024年报.pdf, 报送/淮安市水利局/x.pdf):
+        the longest organ name or alias found in it, when it is one organ's."""
+        parts = PurePosixPath(path.replace("\\", "/"))
+        for text in (parts.stem, *(p.name for p in parts.parents if p.name)):
+            key = match_key(text) or ""
+            found = {i for name, owners in self._exact.items() if name and name in key for i in owners}
+            if not found:
+                continue
+            longest = max(len(match_key(self.organs[i].name) or "") for i in found)
+            best = {i for i in found if len(match_key(self.organs[i].name) or "") == longest}
+            if len(best) == 1:
+                return Match(self.organs[next(iter(best))], guessed=True)
+            return Match(None, tuple(sorted(self.organs[i].name for i in best)))
         return Match(None)
 
     @classmethod
@@ -203,25 +250,54 @@ def _deadline(text: str, path: Path, number: int) -> str | None:
     return day.strftime("%m-%d")
 
 
-def summarize(roster: Roster, reports: Iterable[Brief]) -> RosterSummary:
-    """The roster against the batch's reports (those read): organs with no report for the batch's year (its most
-    common one), reports that fit no organ or several, and organs with more than one report for that year."""
+def summarize(roster: Roster, reports: Iterable[Brief], unreadable: Iterable[tuple[str, str]] = ()) -> RosterSummary:
+    """Every file against the roster: each organ with what it filed for the batch's year (its most common one), and
+    every file that is not simply its organ's one report of that year. `reports` are those read, `unreadable` the
+    (path, error code) of those that could not be."""
     reports = list(reports)
     years = Counter(r.year for r in reports if r.year is not None)
     year = years.most_common(1)[0][0] if years else None
     reported: dict[str, list[str]] = {}
-    summary = RosterSummary(year=year)
+    others: dict[str, list[str]] = {}
+    failed: dict[str, list[str]] = {}
+    guessed: set[str] = set()
+    summary = RosterSummary(year=year, expected=len(roster.organs))
     for report in reports:
-        match = roster.match(report.agency)
+        match = roster.match(report.agency, near=report.ocr)
         if match.organ is None:
             if match.candidates:
                 summary.ambiguous.append(Ambiguous(path=report.path, candidates=list(match.candidates)))
             else:
                 summary.unmatched.append(report.path)
-        elif report.year == year or year is None:
+            continue
+        if match.guessed:
+            guessed.add(match.organ.name)
+        if report.year == year or year is None:
             reported.setdefault(match.organ.name, []).append(report.path)
+        else:
+            others.setdefault(match.organ.name, []).append(report.path)
+            summary.other_year.append(report.path)
+    for path, code in unreadable:
+        match = roster.named_in(path)
+        organ = match.organ.name if match.organ is not None else None
+        summary.unreadable.append(UnreadableFile(path=path, organ=organ, code=code))
+        if organ is not None:
+            failed.setdefault(organ, []).append(path)
+    for o in roster.organs:
+        if o.name in reported:
+            status, files = "checked", reported[o.name]
+        elif o.name in failed:
+            status, files = "unreadable", failed[o.name]
+        elif o.name in others:
+            status, files = "other-year", others[o.name]
+        else:
+            status, files = "missing", []
+        unsure = o.name in guessed or (status == "unreadable")
+        summary.entries.append(
+            RosterEntry(organ=o.name, kind=o.kind_label, region=o.region, status=status, files=files, guessed=unsure)
+        )
     summary.missing = [
-        MissingOrgan(organ=o.name, kind=o.kind_label, region=o.region) for o in roster.organs if o.name not in reported
+        MissingOrgan(organ=e.organ, kind=e.kind, region=e.region) for e in summary.entries if e.status == "missing"
     ]
     summary.duplicates = [sorted(paths) for paths in reported.values() if len(paths) > 1]
     return summary

@@ -192,11 +192,18 @@ class Brief:
     template: str | None
     path: str
     sha256: str | None = None
+    ocr: bool = False  # read by OCR: its printed name may be a character or two off
 
     @classmethod
     def of(cls, report: Report) -> Brief:
         source = report.source
-        return cls(report.agency, report.year, report.template, source.path, source.sha256)
+        return cls(report.agency, report.year, report.template, source.path, source.sha256, source.reading == "ocr")
+
+    @property
+    def file(self) -> str:
+        """The report's file name, without the folders of the machine that checked it: what a finding sent to an
+        organ may say of another report."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1] or self.path
 
     @property
     def identity(self) -> str:

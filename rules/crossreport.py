@@ -88,7 +88,7 @@ class CarryOverContinuity(CrossReportRule):
                                 "actual": tidy(actual),
                                 "expected": tidy(expected),
                                 "year": who.year,
-                                "source": who.path,
+                                "source": who.file,
                             },
                             location=place("applications", "carried_over", col.key),
                             expected=tidy(expected),
@@ -292,15 +292,15 @@ class DuplicateText(CrossReportRule):
             key="copy" if count <= 1 else "copies",
             params={
                 "numeral": key.numeral,
-                "other": other.agency or other.path,
+                "other": other.agency or other.file,
                 "year": other.year or "?",
-                "source": other.path,
+                "source": other.file,
                 "percent": round(score * 100),
                 "more": count - 1,
                 "count": count,
             },
             location=place(key.value),
-            expected=other.path,
+            expected=other.file,
             actual=round(score, 3),
         )
 

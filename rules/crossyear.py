@@ -122,7 +122,7 @@ class RepeatRate(CrossReportRule):
                         "count": len(repeated),
                         "examples": "”“".join(s[:40] for _, s in repeated[:3]),
                         "sentences": [s for _, s in repeated],
-                        "source": who.path,
+                        "source": who.file,
                     },
                     location=place(where.value),
                     expected=threshold,

@@ -132,7 +132,7 @@ def test_the_office_head_gets_rollups_in_xlsx_and_html(office, run, tmp_path):
     _code, _out, err = run(*args, "--format", "xlsx", "--output", tmp_path / "office.xlsx")
     assert "Traceback" not in err
     book = load_workbook(tmp_path / "office.xlsx", read_only=True)
-    assert book.sheetnames == ["报告", "问题", "按地区", "按类型", "未报送"]
+    assert book.sheetnames == ["报告", "问题", "按地区", "按类型", "名单核对", "未报送"]
     absent = [row[0] for row in book["未报送"].iter_rows(min_row=2, values_only=True)]
     assert absent == expected.missing
     by_kind = {row[0]: row for row in book["按类型"].iter_rows(min_row=2, values_only=True)}

@@ -152,7 +152,8 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
             entry.ref, entry.outline, entry.done = store.put(encode(result)), Outline.of(result), True
     outcome = RunOutcome(StoredResults(store, sorted(done, key=lambda e: e.outline.path), finish), cached)
     if checker.roster is not None:
-        outcome.roster = summarize(checker.roster, [left.brief for left in lefts])
+        failed = [(e.outline.path, e.outline.code) for e in done if e.left is None]
+        outcome.roster = summarize(checker.roster, [left.brief for left in lefts], failed)
     if options.history:
         unreadable = sum(1 for e in read_before if e.outline.unreadable)
         outcome.history = _history_summary(checker, finish, checked, earlier, unreadable)

@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.i18n import Lang, Msg
 from engine.outputs.rollups import GROUPINGS, LATE_RULE, ROLLUP_COLUMNS, missing_rows, rollup_rows
-from engine.outputs.rows import ranked, ranks
+from engine.outputs.rows import file_name, ranked, ranks
 from engine.result import FileResult, ResultDocument
 from engine.rule import Category, Severity
 from engine.scoring import GRADES, NOT_JUDGED, grade_label
@@ -36,6 +36,26 @@ UI: dict[str, Msg] = {
     "roster_totals": Msg(
         "应报送机关 {expected} 个，未报送 {missing} 个。",
         "{expected} organ(s) were due to report; {missing} did not.",
+    ),
+    "unreadable_files": Msg(
+        "已报送但无法读取的（{count} 份）：{files}。请相关单位重新报送可读取的文件。",
+        "Filed but unreadable ({count}): {files}. The organs concerned are asked to file a readable copy.",
+    ),
+    "unreadable_file": Msg("{organ}（{file}）", "{organ} ({file})"),
+    "other_year_files": Msg(
+        "报送的是其他年度报告的（{count} 份）：{files}。", "Filed a report of another year ({count}): {files}."
+    ),
+    "duplicate_files": Msg(
+        "重复报送的（{count} 个机关）：{files}。", "Filed more than once ({count} organ(s)): {files}."
+    ),
+    "unmatched_files": Msg("不在名单内的文件（{count} 份）：{files}。", "Files not on the roster ({count}): {files}."),
+    "ambiguous_files": Msg(
+        "机关名称对应名单中多个机关、未能配对的文件（{count} 份）：{files}。",
+        "Files whose organ fits several of the roster ({count}): {files}.",
+    ),
+    "outside_ranking": Msg(
+        "未纳入排名：{files}（不在名单内、重复报送或非本年度）。",
+        "Not ranked: {files} (not on the roster, filed twice, or of another year).",
     ),
     "late_heading": Msg("二、未报送和逾期发布情况", "2. Not reported and published late"),
     "missing": Msg("未报送年度报告的机关（{count} 个）：{organs}。", "Did not report ({count}): {organs}."),
@@ -108,6 +128,8 @@ class Circular:
     ranking: list[tuple[int | None, str, float | None, str]]  # (rank, organ, score, grade)
     problems: list[Problem]
     groups: dict[str, tuple[list[str], list[list[Any]]]] = field(default_factory=dict)  # title → (header, rows)
+    accounts: list[str] = field(default_factory=list)  # sentences naming every file that is not simply a report
+    outside: list[str] = field(default_factory=list)  # files left out of the ranking, by file name
     office: str = ""
     reply_days: int = 15
 
@@ -137,9 +159,65 @@ def problems(document: ResultDocument) -> list[Problem]:
     ]
 
 
-def _expected(document: ResultDocument, reported: set[str], missing: list[str]) -> int:
-    """Organs on the roster: those that reported (once each, however many files) and those that did not."""
-    return len(reported) + len(missing) if document.roster is not None else 0
+def _ranked_files(document: ResultDocument) -> set[str] | None:
+    """With a roster, the files ranked: each roster organ's one report of the year (not 名单外, not another year's,
+    not the second of a duplicate). None without a roster: every file is ranked."""
+    roster = document.roster
+    if roster is None:
+        return None
+    chosen = set()
+    for e in roster.entries:
+        if e.status == "checked" and e.files:
+            chosen.add(sorted(e.files)[0])
+    return chosen
+
+
+def _renumbered(ranking: list[tuple]) -> list[int | None]:
+    """Ranks 1, 2, 2, 4 … over the scores kept (ties share a rank), none for an unscored line."""
+    out: list[int | None] = []
+    previous, rank = None, 0
+    for number, (_, _, score, _) in enumerate(ranking, start=1):
+        if score is None:
+            out.append(None)
+            continue
+        if score != previous:
+            rank, previous = number, score
+        out.append(rank)
+    return out
+
+
+def _accounts(document: ResultDocument, lang: Lang) -> list[str]:
+    """A sentence for each kind of file that is not simply its organ's report of the year, naming them."""
+    roster = document.roster
+    assert roster is not None
+    said = []
+    if roster.unreadable:
+        files = [
+            t("unreadable_file", lang, organ=u.organ or "?", file=file_name(u.path)) if u.organ else file_name(u.path)
+            for u in roster.unreadable
+        ]
+        said.append(t("unreadable_files", lang, count=len(files), files=joined(files, lang)))
+    if roster.other_year:
+        files = [file_name(p) for p in roster.other_year]
+        said.append(t("other_year_files", lang, count=len(files), files=joined(files, lang)))
+    if roster.duplicates:
+        groups = [" / ".join(file_name(p) for p in group) for group in roster.duplicates]
+        said.append(t("duplicate_files", lang, count=len(groups), files=joined(groups, lang)))
+    if roster.unmatched:
+        files = [file_name(p) for p in roster.unmatched]
+        said.append(t("unmatched_files", lang, count=len(files), files=joined(files, lang)))
+    if roster.ambiguous:
+        files = [file_name(a.path) for a in roster.ambiguous]
+        said.append(t("ambiguous_files", lang, count=len(files), files=joined(files, lang)))
+    return said
+
+
+def totals_text(c: Circular) -> str:
+    """The overview's sentences (in English with a space between them)."""
+    said = [t("totals", c.lang, files=c.files, checked=c.checked, unreadable=c.unreadable, mean=mean_text(c))]
+    if c.roster:
+        said.append(t("roster_totals", c.lang, expected=c.expected, missing=len(c.missing)))
+    return ("" if c.lang is Lang.zh else " ").join(said)
 
 
 def gather(document: ResultDocument) -> Circular:
@@ -167,10 +245,14 @@ def gather(document: ResultDocument) -> Circular:
     grade_counts = [(grade_label(zh, lang), s.grades.get(zh, 0)) for _, zh, _ in GRADES]
     grade_counts.append((t("unreadable", lang), s.unreadable))
     order = ranked(document)
+    ranked_files = _ranked_files(document)
     ranking = [
         (rank, organ_name(r), r.score, grade_label(r.grade, lang) if r.grade else t("unreadable", lang))
         for rank, r in zip(ranks(order.outlines), order, strict=True)
+        if ranked_files is None or r.source.path in ranked_files
     ]
+    if ranked_files is not None:  # the ranks again, among the organs ranked
+        ranking = [(rank, *rest) for rank, (_, *rest) in zip(_renumbered(ranking), ranking, strict=True)]
     missing = [row["organ"] for row in missing_rows(document)]
     circular = Circular(
         lang=lang,
@@ -180,7 +262,7 @@ def gather(document: ResultDocument) -> Circular:
         unreadable=s.unreadable,
         mean=s.mean_score,
         roster=document.roster is not None,
-        expected=_expected(document, reported, missing),
+        expected=document.roster.expected if document.roster is not None else 0,
         missing=missing,
         late=sorted(late),
         undated=dict(undated),
@@ -191,6 +273,12 @@ def gather(document: ResultDocument) -> Circular:
         reply_days=document.profile.letterhead.reply_days,
     )
     if document.roster is not None:
+        circular.accounts = _accounts(document, lang)
+        circular.outside = [
+            file_name(r.source.path)
+            for r in order
+            if r.report is not None and ranked_files is not None and r.source.path not in ranked_files
+        ]
         header = [label.render(lang) for label in ROLLUP_COLUMNS.values()]
         for by, title in GROUPINGS.items():
             rows = [list(row.values()) for row in rollup_rows(document, by)]

@@ -10,6 +10,7 @@ import hashlib
 from html import escape
 
 from engine.i18n import Lang, Msg
+from engine.outputs.accounting import ACCOUNT_COLUMNS, account_rows
 from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import (
     REPORT_COLUMNS,
@@ -31,6 +32,7 @@ UI = {
     "title": Msg("年报体检结果", "Nianbao results"),
     "page": Msg("第 {page} 页", "page {page}"),
     "missing": Msg("未报送（{year} 年度，{count} 个机关）", "Did not report ({year}: {count} organ(s))"),
+    "accounts": Msg("名单核对（应报送 {expected} 个机关）", "Roster check ({expected} organ(s) due to report)"),
     "line": Msg("第 {line} 行", "line {line}"),
     "summary": Msg(
         "共 {files} 个文件：已检查 {checked} 个，无法读取 {unreadable} 个；平均分 {mean}。",
@@ -163,6 +165,8 @@ def rollups_html(document: ResultDocument, lang: Lang) -> str:
         absent = list(missing_rows(document))
         title = t("missing", lang, count=len(absent), year=document.roster.year or "")
         parts.append(f"<h2>{title}</h2>" + (_table(MISSING_COLUMNS, absent, lang) if absent else ""))
+        accounts = t("accounts", lang, expected=document.roster.expected)
+        parts.append(f"<h2>{accounts}</h2>" + _table(ACCOUNT_COLUMNS, list(account_rows(document)), lang))
     for by, title in GROUPINGS.items():
         table = _table(ROLLUP_COLUMNS, list(rollup_rows(document, by)), lang)
         parts.append(f"<h2>{escape(title.render(lang))}</h2>{table}")

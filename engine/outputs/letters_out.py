@@ -18,9 +18,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from engine.i18n import Lang, Msg
+from engine.outputs.accounting import unreadable_organs
 from engine.outputs.docx_base import grid_table, new_document
-from engine.outputs.rows import SEVERITY, by_section, category_parts, cells_text, pending_matters, section_title
+from engine.outputs.rows import (
+    SEVERITY,
+    by_section,
+    categories_of,
+    category_parts,
+    cells_text,
+    pending_matters,
+    section_title,
+    shown_values,
+)
 from engine.result import FileResult, FindingResult, ResultDocument
+from engine.rule import Category
 from engine.scoring import grade_label
 
 UI: dict[str, Msg] = {
@@ -110,9 +121,12 @@ def where(f: FindingResult, template: str | None, lang: Lang) -> str:
     return "；".join(parts) if lang is Lang.zh else "; ".join(parts)
 
 
-def _name(result: FileResult) -> str:
+def _name(result: FileResult, known: dict[str, str] | None = None) -> str:
+    """Whom the letter is to: the organ the report is from; for a file that could not be read, the roster organ its
+    file or folder name names (`known`), else the file's name."""
     report = result.report
-    return result.organ or (report.agency if report else None) or result.source.path.rsplit("/", 1)[-1]
+    found = result.organ or (report.agency if report else None) or (known or {}).get(result.source.path)
+    return found or result.source.path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _file(result: FileResult) -> str:
@@ -120,10 +134,10 @@ def _file(result: FileResult) -> str:
     return result.source.path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def filename(result: FileResult, taken: set[str], lang: Lang) -> str:
+def filename(result: FileResult, taken: set[str], lang: Lang, known: dict[str, str] | None = None) -> str:
     """`<organ>-<year>-反馈意见.docx`, safe on every file system and unique within the batch."""
     year = result.report.year if result.report and result.report.year else ""
-    stem = _UNSAFE.sub("_", f"{_name(result)}-{year}".strip("-"))[:80] or "report"
+    stem = _UNSAFE.sub("_", f"{_name(result, known)}-{year}".strip("-"))[:80] or "report"
     suffix = "反馈意见" if lang is Lang.zh else "feedback"
     name, n = f"{stem}-{suffix}.docx", 2
     while name in taken:
@@ -132,15 +146,17 @@ def filename(result: FileResult, taken: set[str], lang: Lang) -> str:
     return name
 
 
-def letter(result: FileResult, document: ResultDocument, dates: LetterDates) -> bytes:
-    """One organ's letter as a DOCX."""
+def letter(
+    result: FileResult, document: ResultDocument, dates: LetterDates, known: dict[str, str] | None = None
+) -> bytes:
+    """One organ's letter as a DOCX (`known`: the roster organs of unreadable files, by path)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     lang = Lang(document.lang)
     head = document.profile.letterhead
     office = head.office or _t("office", lang)
-    organ = _name(result)
+    organ = _name(result, known)
     report = result.report
     doc = new_document()
     year = _t("year", lang, year=report.year) if report and report.year else ""
@@ -162,7 +178,7 @@ def letter(result: FileResult, document: ResultDocument, dates: LetterDates) -> 
         matters = pending_matters(result)
         if findings:
             doc.add_paragraph(_t("ask", lang, count=len(findings), reply_by=reply_by, office=office))
-            _findings(doc, findings, report.template, lang)
+            _findings(doc, findings, report.template, lang, categories_of(result))
         elif not matters:
             doc.add_paragraph(_t("clean", lang))
         if matters:
@@ -180,7 +196,9 @@ def letter(result: FileResult, document: ResultDocument, dates: LetterDates) -> 
     return buffer.getvalue()
 
 
-def _findings(doc, findings: list[FindingResult], template: str | None, lang: Lang) -> None:
+def _findings(
+    doc, findings: list[FindingResult], template: str | None, lang: Lang, categories: dict[str, Category]
+) -> None:
     number = 0
     for section, group in by_section(findings):
         doc.add_heading(section_title(section, lang), level=2)
@@ -191,8 +209,9 @@ def _findings(doc, findings: list[FindingResult], template: str | None, lang: La
             row[0].text = str(number)
             row[1].text = where(f, template, lang)
             text = f"【{SEVERITY[f.severity].render(lang)}】{f.message}"
-            if f.expected is not None and f.actual is not None and not isinstance(f.expected, dict | list):
-                text += _t("expected", lang, expected=f.expected, actual=f.actual)
+            shown = shown_values(f, categories.get(f.rule))
+            if shown is not None:
+                text += _t("expected", lang, expected=shown[0], actual=shown[1])
             row[2].text = text
         _widths(table, (1.2, 4.5, 10.5))
 
@@ -224,8 +243,9 @@ def letters(document: ResultDocument, dates: LetterDates) -> Iterator[tuple[str,
     """Every letter of a batch with its file name, in the order of the document (sorted by path), one at a time."""
     taken: set[str] = set()
     lang = Lang(document.lang)
+    known = unreadable_organs(document)
     for r in document.results:
-        yield filename(r, taken, lang), letter(r, document, dates)
+        yield filename(r, taken, lang, known), letter(r, document, dates, known)
 
 
 def default_dates(document: ResultDocument, today: dt.date | None = None) -> LetterDates:

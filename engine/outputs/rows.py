@@ -5,7 +5,9 @@ CSV, XLSX and HTML all take their columns from here, so the three agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
+from pathlib import PurePosixPath
 from typing import Any
 
 from engine.i18n import Lang, Msg
@@ -154,7 +156,7 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
         report = r.report
         row = {
             "rank": rank,
-            "file": r.source.path,
+            "file": file_name(r.source.path),
             "organ": r.organ or (report.agency if report else None),
             "region": r.region,
             "kind": KIND_NAMES[r.kind].render(lang) if r.kind in KIND_NAMES else r.kind,
@@ -179,6 +181,43 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
         yield {key: row[key] for key in columns}
 
 
+def file_name(path: str) -> str:
+    """A file as the organ knows it: its name, without the office's folders (an archive member by its own name)."""
+    return PurePosixPath(path.replace("\\", "/")).name or path
+
+
+# What an expected or actual value must look like to be shown to a person: a figure, a date, a short label. The
+# copying rules' are measures (a share of 0.5 against 1.0, a similarity) and internal words (changed/unchanged).
+_PATHLIKE = re.compile(r"[/\\]")
+_DATE = re.compile(r"^(?:>=\s*)?\d{4}-\d{2}-\d{2}$")
+_LABEL_CHARS = 40
+
+
+def _person_value(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    if isinstance(value, str):
+        if _DATE.match(value):
+            return True
+        # A label is short, Chinese (ASCII words are the rules' own: changed, unchanged) and no file's path.
+        return len(value) <= _LABEL_CHARS and not value.isascii() and not _PATHLIKE.search(value)
+    return False
+
+
+def shown_values(f: FindingResult, category: Category | None) -> tuple[Any, Any] | None:
+    """The finding's expected and actual values when a person reads them as they are (numbers, dates, labels in
+    Chinese), else None: outputs sent to an organ show them only then."""
+    if category is Category.copying or not (_person_value(f.expected) and _person_value(f.actual)):
+        return None
+    return f.expected, f.actual
+
+
+def categories_of(result: FileResult) -> dict[str, Category]:
+    return {r.rule: r.category for r in result.rules}
+
+
 def readable(value: Any, lang: Lang = Lang.zh) -> Any:
     """An expected or actual value as a person reads it: numbers and text as they are, lists joined with 、, pairs
     as "键：值"; never Python's own notation."""
@@ -196,10 +235,12 @@ def readable(value: Any, lang: Lang = Lang.zh) -> Any:
 def finding_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
     lang = Lang(document.lang)
     for r in document.results:
+        categories = categories_of(r)
         for f in r.findings:
             loc = f.location
+            shown = shown_values(f, categories.get(f.rule))
             yield {
-                "file": r.source.path,
+                "file": file_name(r.source.path),
                 "organ": r.organ or (r.report.agency if r.report else None),
                 "year": r.report.year if r.report else None,
                 "rule": f.rule,
@@ -212,8 +253,8 @@ def finding_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
                 "page": loc.page,
                 "line": loc.line,
                 "message": f.message,
-                "expected": readable(f.expected, lang),
-                "actual": readable(f.actual, lang),
+                "expected": readable(shown[0], lang) if shown else None,
+                "actual": readable(shown[1], lang) if shown else None,
                 "review": REVIEW[f.review.status if f.review else "pending"].render(lang)
                 if f.review or f.pending
                 else None,

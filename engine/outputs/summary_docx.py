@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from engine.outputs.circular import Circular, gather, joined, late_text, mean_text, t, year_text
+from engine.outputs.circular import Circular, gather, joined, late_text, t, totals_text, year_text
 from engine.outputs.docx_base import grid_table, new_document
 from engine.result import ResultDocument
 
@@ -25,9 +25,7 @@ def render(document: ResultDocument) -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     doc.add_heading(t("totals_heading", lang), level=2)
-    totals = t("totals", lang, files=c.files, checked=c.checked, unreadable=c.unreadable, mean=mean_text(c))
-    if c.roster:
-        totals += t("roster_totals", lang, expected=c.expected, missing=len(c.missing))
+    totals = totals_text(c)
     doc.add_paragraph(totals)
 
     doc.add_heading(t("late_heading", lang), level=2)
@@ -38,6 +36,8 @@ def render(document: ResultDocument) -> bytes:
     else:
         doc.add_paragraph(t("no_missing", lang))
     doc.add_paragraph(late_text(c))
+    for sentence in c.accounts:
+        doc.add_paragraph(sentence)
 
     doc.add_heading(t("grades_heading", lang), level=2)
     _chart(doc, c)
@@ -48,6 +48,8 @@ def render(document: ResultDocument) -> bytes:
         [t("rank", lang), t("organ", lang), t("score", lang), t("grade", lang)],
         [["" if r is None else r, organ, "" if s is None else f"{s:g}", g] for r, organ, s, g in c.ranking],
     )
+    if c.outside:
+        doc.add_paragraph(t("outside_ranking", lang, files=joined(c.outside, lang)))
 
     doc.add_heading(t("problems_heading", lang), level=2)
     if not c.problems:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from engine.outputs.circular import gather, joined, late_text, mean_text, t, year_text
+from engine.outputs.circular import gather, joined, late_text, t, totals_text, year_text
 from engine.outputs.html_out import SCRIPT, cell, grade_chart, page, table
 from engine.result import ResultDocument
 
@@ -19,9 +19,7 @@ def render(document: ResultDocument) -> str:
     def h2(key: str) -> str:
         return f"<h2>{escape(t(key, lang))}</h2>"
 
-    totals = t("totals", lang, files=c.files, checked=c.checked, unreadable=c.unreadable, mean=mean_text(c))
-    if c.roster:
-        totals += t("roster_totals", lang, expected=c.expected, missing=len(c.missing))
+    totals = totals_text(c)
     if not c.roster:
         absent = t("no_roster", lang)
     elif c.missing:
@@ -55,10 +53,12 @@ def render(document: ResultDocument) -> str:
         + h2("late_heading")
         + p(absent)
         + p(late)
+        + "".join(p(sentence) for sentence in c.accounts)
         + h2("grades_heading")
         + grade_chart(document, lang)
         + h2("ranking_heading")
         + ranking
+        + (p(t("outside_ranking", lang, files=joined(c.outside, lang))) if c.outside else "")
         + h2("problems_heading")
         + (f"<ol>{problems}</ol>" if problems else p(t("no_problems", lang)))
         + (h2("groups_heading") + groups if groups else "")

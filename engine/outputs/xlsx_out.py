@@ -6,6 +6,7 @@ import io
 import re
 
 from engine.i18n import Lang, Msg
+from engine.outputs.accounting import ACCOUNT_COLUMNS, account_rows
 from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import FINDING_COLUMNS, finding_rows, headers, report_columns, report_rows, spreadsheet_safe
 from engine.result import ResultDocument
@@ -16,9 +17,13 @@ SHEETS = {
     "reports": Msg("报告", "Reports"),
     "findings": Msg("问题", "Findings"),
     "missing": Msg("未报送", "Did not report"),
+    "accounts": Msg("名单核对", "Roster check"),
 }
 _WIDTHS = {
     "file": 40,
+    "files": 40,
+    "status": 20,
+    "note": 30,
     "organ": 28,
     "failed_rules": 50,
     "read_error": 40,
@@ -93,6 +98,7 @@ def render(document: ResultDocument) -> bytes:
     for by, title in GROUPINGS.items():
         _sheet(book, title.render(lang), ROLLUP_COLUMNS, rollup_rows(document, by), lang)
     if document.roster is not None:
+        _sheet(book, SHEETS["accounts"].render(lang), ACCOUNT_COLUMNS, account_rows(document), lang)
         _sheet(book, SHEETS["missing"].render(lang), MISSING_COLUMNS, missing_rows(document), lang)
     buffer = io.BytesIO()
     book.save(buffer)
