@@ -257,7 +257,7 @@ def summarize(roster: Roster, reports: Iterable[Brief], unreadable: Iterable[tup
     reports = list(reports)
     years = Counter(r.year for r in reports if r.year is not None)
     year = years.most_common(1)[0][0] if years else None
-    reported: dict[str, list[str]] = {}
+    reported: dict[str, list[tuple[bool, str]]] = {}  # (read by OCR, path): a text layer's before a scan's
     others: dict[str, list[str]] = {}
     failed: dict[str, list[str]] = {}
     guessed: set[str] = set()
@@ -273,7 +273,7 @@ def summarize(roster: Roster, reports: Iterable[Brief], unreadable: Iterable[tup
         if match.guessed:
             guessed.add(match.organ.name)
         if report.year == year or year is None:
-            reported.setdefault(match.organ.name, []).append(report.path)
+            reported.setdefault(match.organ.name, []).append((report.ocr, report.path))
         else:
             others.setdefault(match.organ.name, []).append(report.path)
             summary.other_year.append(report.path)
@@ -285,7 +285,7 @@ def summarize(roster: Roster, reports: Iterable[Brief], unreadable: Iterable[tup
             failed.setdefault(organ, []).append(path)
     for o in roster.organs:
         if o.name in reported:
-            status, files = "checked", reported[o.name]
+            status, files = "checked", [path for _, path in sorted(reported[o.name])]
         elif o.name in failed:
             status, files = "unreadable", failed[o.name]
         elif o.name in others:
@@ -299,5 +299,5 @@ def summarize(roster: Roster, reports: Iterable[Brief], unreadable: Iterable[tup
     summary.missing = [
         MissingOrgan(organ=e.organ, kind=e.kind, region=e.region) for e in summary.entries if e.status == "missing"
     ]
-    summary.duplicates = [sorted(paths) for paths in reported.values() if len(paths) > 1]
+    summary.duplicates = [sorted(p for _, p in paths) for paths in reported.values() if len(paths) > 1]
     return summary

@@ -161,14 +161,15 @@ def problems(document: ResultDocument) -> list[Problem]:
 
 def _ranked_files(document: ResultDocument) -> set[str] | None:
     """With a roster, the files ranked: each roster organ's one report of the year (not 名单外, not another year's,
-    not the second of a duplicate). None without a roster: every file is ranked."""
+    not the second of a duplicate: the roster lists an organ's files with a text layer's before a scan's). None
+    without a roster: every file is ranked."""
     roster = document.roster
     if roster is None:
         return None
     chosen = set()
     for e in roster.entries:
         if e.status == "checked" and e.files:
-            chosen.add(sorted(e.files)[0])
+            chosen.add(e.files[0])
     return chosen
 
 
