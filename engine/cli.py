@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -176,12 +177,25 @@ def _emit(text: str | bytes | Iterable[str | bytes], output: Path | None) -> Non
         with os.fdopen(handle, "wb") as stream:
             write(stream)
             stream.flush()
+            # mkstemp makes the file private (0600); an output is the user's file like any other, shared by their
+            # umask (colleagues on the office's shared drive open it), or the mode it had before.
+            os.fchmod(stream.fileno(), _mode_for(output))
             os.fsync(stream.fileno())
         os.replace(temporary, output)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _mode_for(output: Path) -> int:
+    """The mode a new file gets from the user's umask, or the mode `output` already has."""
+    try:
+        return stat.S_IMODE(output.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _load(plugins: Sequence[str], lang: Lang, profile: Profile | None = None) -> PluginHost:
@@ -371,7 +385,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(printable(f"nianbao: {exc}"), file=sys.stderr)
         return int(Exit.ERROR)
     except KeyboardInterrupt:
-        print("nianbao: interrupted", file=sys.stderr)
+        print(
+            "nianbao: 已中断；已检查的文件存入了缓存，再次运行即接着检查 / interrupted; the files checked are cached, "
+            "run it again to go on",
+            file=sys.stderr,
+        )
         return 130
     except Exception as exc:  # a bug of ours: one line for the user, the traceback under -v
         log.debug("internal error", exc_info=True)

@@ -47,7 +47,11 @@ def limit_memory(megabytes: int | None) -> None:
 
 def die_with_parent(parent_pid: int) -> None:
     """Ask the kernel to kill this process when its parent dies (Linux `PR_SET_PDEATHSIG`); exit at once if the
-    parent is already gone. Elsewhere callers also check `os.getppid()` while idle."""
+    parent is already gone. Elsewhere callers also check `os.getppid()` while idle.
+
+    A child also lets Ctrl-C pass: the terminal sends it to the whole process group, and the parent alone decides
+    what it means (it stops its children and says so in one line); a child that took it would print its traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import ctypes
 

@@ -39,6 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     summary = sub.add_parser("summary", help="通报稿 / the circular draft (DOCX or HTML)")
     summary.add_argument("result", type=Path, metavar="RESULT.json", help="from nianbao check --format json")
     summary.add_argument("--out", type=Path, required=True, help="a file ending in .docx or .html")
+    summary.add_argument("--date", type=_date, default=None, help="the circular's date (default: today)")
     _common(summary)
 
 
@@ -109,6 +110,6 @@ def cmd_summary(args: argparse.Namespace, emit) -> int:
         from engine.outputs.summary_html import render
     else:
         raise UsageError(engine_message("usage.summary-suffix", lang, path=args.out))
-    emit(render(document), args.out)
+    emit(render(document, args.date or dt.date.today()), args.out)
     print(printable(engine_message("cli.summary", lang, path=args.out)), file=sys.stderr)
     return 0

@@ -223,6 +223,32 @@ def test_killing_check_leaves_no_worker(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list worker processes")
+def test_ctrl_c_on_a_batch_ends_in_one_line_without_a_traceback(tmp_path):
+    """Ctrl-C reaches the whole process group (the command and its workers, as a terminal sends it): the workers let
+    it pass, the command stops them and says so in one line; no traceback, no worker left."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pdf = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
+    for i in range(300):  # PDFs: the workers are reading (not inside a rule's containment) when it comes
+        (folder / f"r{i}.pdf").write_bytes(pdf)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "check", str(folder), "--no-cache", "--jobs", "2",
+         "--format", "json", "--no-progress"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    workers = _wait_for_children(proc, 2)
+    time.sleep(1)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert [line for line in err.splitlines() if line.strip()] == [err.strip()] and "已中断" in err
+    time.sleep(2)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list worker processes")
 def test_killing_serve_mid_check_leaves_no_worker_and_no_file(tmp_path):
     import socket
     import threading

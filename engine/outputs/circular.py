@@ -8,6 +8,7 @@ roster gave them. Nothing here decides what a rule decided: it counts the findin
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +90,7 @@ UI: dict[str, Msg] = {
         "{office}; organs that did not report or published late are asked to explain why.",
     ),
     "office": Msg("我办", "us"),
+    "date": Msg("{year}年{month}月{day}日", "{iso}"),
     "rank": Msg("名次", "rank"),
     "organ": Msg("机关", "organ"),
     "score": Msg("得分", "score"),
@@ -219,6 +221,10 @@ def totals_text(c: Circular) -> str:
     if c.roster:
         said.append(t("roster_totals", c.lang, expected=c.expected, missing=len(c.missing)))
     return ("" if c.lang is Lang.zh else " ").join(said)
+
+
+def date_text(day: dt.date, lang: Lang) -> str:
+    return t("date", lang, year=day.year, month=day.month, day=day.day, iso=day.isoformat())
 
 
 def gather(document: ResultDocument) -> Circular:

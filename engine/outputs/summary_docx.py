@@ -6,16 +6,18 @@ picture, and the office can edit the numbers beside it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
-from engine.outputs.circular import Circular, gather, joined, late_text, t, totals_text, year_text
+from engine.outputs.circular import Circular, date_text, gather, joined, late_text, t, totals_text, year_text
 from engine.outputs.docx_base import grid_table, new_document
 from engine.result import ResultDocument
 
 BAR_CELLS = 20  # the longest bar, in blocks
 
 
-def render(document: ResultDocument) -> bytes:
+def render(document: ResultDocument, written: dt.date | None = None) -> bytes:
+    """The circular as a DOCX, dated `written` (default: today)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     c = gather(document)
@@ -67,8 +69,9 @@ def render(document: ResultDocument) -> bytes:
 
     doc.add_heading(t("ask_heading", lang), level=2)
     doc.add_paragraph(t("ask", lang, days=c.reply_days, office=c.office))
-    signed = doc.add_paragraph(c.office)
-    signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for line in (c.office, date_text(written or dt.date.today(), lang)):
+        signed = doc.add_paragraph(line)
+        signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
-from engine.outputs.circular import gather, joined, late_text, t, totals_text, year_text
+from engine.outputs.circular import date_text, gather, joined, late_text, t, totals_text, year_text
 from engine.outputs.html_out import SCRIPT, cell, grade_chart, page, table
 from engine.result import ResultDocument
 
 
-def render(document: ResultDocument) -> str:
+def render(document: ResultDocument, written: dt.date | None = None) -> str:
+    """The circular as one page, dated `written` (default: today)."""
     c = gather(document)
     lang = c.lang
 
@@ -64,6 +66,6 @@ def render(document: ResultDocument) -> str:
         + (h2("groups_heading") + groups if groups else "")
         + h2("ask_heading")
         + p(t("ask", lang, days=c.reply_days, office=c.office))
-        + f'<p style="text-align:right">{escape(c.office)}</p>'
+        + f'<p style="text-align:right">{escape(c.office)}<br>{escape(date_text(written or dt.date.today(), lang))}</p>'
     )
     return page(t("title", lang, year=year_text(c)), body, SCRIPT, lang)
