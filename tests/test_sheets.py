@@ -49,6 +49,18 @@ def test_a_row_left_blank_keeps_the_table_going_and_money_keeps_its_digits(write
     assert report.review_litigation == truth.review_litigation
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["青禾市自然资源局2022年政府信息公开工作年度报告统计表", "青禾市自然资源局2022年度政府信息公开情况统计表"],
+)
+def test_a_workbook_titled_as_a_table_still_names_its_organ_and_year(title, tmp_path):
+    """A workbook's title row ends with 统计表 rather than 报告: the organ and year are still read from it."""
+    truth = PdfReader().read(FIXTURES / "2021-qinghe.pdf", (FIXTURES / "2021-qinghe.pdf").read_bytes())
+    truth.title = title
+    report = SheetReader().read(tmp_path / "tables.xlsx", report_xlsx(truth))
+    assert (report.agency, report.title_year) == ("青禾市自然资源局", 2022)
+
+
 def test_a_checked_workbook_is_scored_on_its_tables(run, tmp_path):
     truth = PdfReader().read(FIXTURES / "2021-qinghe.pdf", (FIXTURES / "2021-qinghe.pdf").read_bytes())
     (tmp_path / "统计表.xlsx").write_bytes(report_xlsx(truth))

@@ -63,7 +63,11 @@ _YEAR_PHRASE = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
 _PERIOD = re.compile(r"统计(?:期限|时限|期间|时段|区间)[^。；]{0,24}?((?:19|20)\d{2})年")
-_TITLE_SUFFIX = re.compile(r"(?:政府信息公开|政务信息公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告$|年度报告$|年报$")
+# A title's end after the organ's name; a workbook's title adds the table's word (…年度报告统计表, …公开情况统计表).
+_TITLE_SUFFIX = re.compile(
+    r"(?:(?:政府信息公开|政务信息公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|情况)|年度报告|年报)"
+    r"(?:统计表|情况表|数据表|附表)?$|(?:统计表|情况表|数据表|附表)$"
+)
 
 
 # A portal's metadata line above an article (printed pages keep it): never part of the title.

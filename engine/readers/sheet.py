@@ -10,6 +10,7 @@ tables is not a report (`not-a-report`). Rows and columns are bounded.
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from engine.model import Report
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
-from engine.readers.layout import match_heading
+from engine.readers.layout import find_title, match_heading
+from engine.readers.normalize import compact
 from engine.readers.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
 from engine.readers.raw import Block
 
@@ -36,11 +38,29 @@ class SheetReader:
     def read(self, path: Path, data: bytes) -> Report:
         blocks = sheet_blocks(data)
         doc = parse_blocks(blocks)
+        if not find_title(doc.head):
+            doc.title = sheet_title(doc.head)
         report = build_report(doc, make_source(path, data, "sheet"))
         if not (report.proactive or report.applications or report.review_litigation):
             raise ReadError(ErrorCode.not_a_report)
         report.notes.append("这是电子表格附件，只含统计表；报告正文请另行提交检查。")
         return report
+
+
+# A workbook's title names the organ and year and ends with the table's word, not 报告: "青禾市水利局2024年政府信息公开
+# 工作年度报告统计表", "…2024年度政府信息公开情况统计表".
+_SHEET_TITLE = re.compile(r"(?:19|20)\d{2}年.*(?:统计表|情况表|数据表|附表)$")
+_SHEET_TITLE_LINES = 5
+_SHEET_TITLE_CHARS = 60
+
+
+def sheet_title(head: list[str]) -> str | None:
+    """The workbook's title among the first lines above its tables, when one names a year and ends with 表."""
+    for line in head[:_SHEET_TITLE_LINES]:
+        text = compact(line)
+        if len(text) <= _SHEET_TITLE_CHARS and _SHEET_TITLE.search(text):
+            return text
+    return None
 
 
 def sheet_blocks(data: bytes) -> list[Block]:
