@@ -6,6 +6,7 @@ Nothing a report contains can make this raise.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -71,6 +72,7 @@ class Identity:
     region: str | None
     kind: str | None  # 部门, 政府, 乡镇街道, 管委会, 办公厅, 其他
     deadline: str | None  # the organ's own, MM-DD, from the roster
+    published: dt.date | None = None  # when the office saw its report go up, from the roster
 
 
 @dataclass
@@ -210,7 +212,7 @@ class Checker:
                     report.notes.append(engine_message("roster.near", Lang.zh, name=report.agency, organ=known.name))
                 organ = known.organ()
                 region = known.region or region_of(known.name)
-                return Identity(organ, known.name, region, kind_label(organ.type), known.deadline)
+                return Identity(organ, known.name, region, kind_label(organ.type), known.deadline, known.published)
             if match.candidates:
                 candidates = "、".join(match.candidates)
                 report.notes.append(
@@ -235,6 +237,9 @@ class Checker:
 
     def _check(self, report: Report) -> tuple[FileResult, CheckContext]:
         who = self.identify(report)
+        if who.published is not None and report.year is not None and who.published.year == report.year + 1:
+            # The office saw it go up: its date stands over what the file says or its signature.
+            report.published, report.published_by = who.published, "office"
         context = replace(self.context(), organ=who.organ, deadline=who.deadline)
         findings: list[FindingResult] = []
         rule_results: list[RuleResult] = []

@@ -139,6 +139,10 @@ class Report(_Model):
     # Extension to the contract: the date printed under the signature at the end (or under the title), when
     # there is one; `published` falls back to it when the source states no publication date.
     signed: dt.date | None = None
+    # Extension: where `published` comes from: the page or file states it ("page"), the signature's date stands in
+    # for it ("signature": a report is signed before it goes up, so lateness judged on it is a warning), or the
+    # office's roster gives it ("office").
+    published_by: Literal["page", "signature", "office"] | None = None
     sections: list[Section] = Field(default_factory=list)
     proactive: Table = Field(default_factory=dict)
     applications: Table = Field(default_factory=dict)

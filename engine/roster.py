@@ -10,6 +10,7 @@ A roster is a CSV (UTF-8 or GBK) or XLSX file with a header row:
 | 地区 | the region, for the office's rollups (optional) |
 | 上级 | the organ it reports to (optional) |
 | 截止日期 | its own publication deadline, MM-DD or a date (optional; overrides the profile's) |
+| 发布日期 | when the office saw its report go up, a full date (optional): NB401 judges lateness on it |
 
 A report is matched to one organ by its printed name: the name or an alias exactly (in the compared form of
 `engine.organs.match_key`, so 人民政府/政府 and 办公室/办 do not matter), else by the name without its region
@@ -44,6 +45,7 @@ HEADERS = {
     "region": ("地区", "区域", "region"),
     "parent": ("上级", "上级机关", "parent"),
     "deadline": ("截止日期", "截止时间", "deadline"),
+    "published": ("发布日期", "发布时间", "公开日期", "published"),
 }
 KINDS = {
     "部门": OrganType.department,
@@ -65,6 +67,7 @@ class RosterOrgan:
     region: str = ""
     parent: str = ""
     deadline: str | None = None  # MM-DD of the year after the report year
+    published: dt.date | None = None  # when the office saw this year's report go up
 
     @property
     def kind_label(self) -> str:
@@ -217,6 +220,7 @@ def _organs(rows: list[list[str]], path: Path) -> list[RosterOrgan]:
                 region=cell(row, "region"),
                 parent=cell(row, "parent"),
                 deadline=_deadline(cell(row, "deadline"), path, number),
+                published=_published(cell(row, "published"), path, number),
             )
         )
     return organs
@@ -235,6 +239,19 @@ def _kind(text: str, name: str, path: Path, number: int) -> OrganType | None:
     except ValueError:
         known = "、".join([*KINDS, "政府"])
         raise UsageError(f"名单 {path} 第 {number} 行：类型“{text}”不认识（可用：{known}）") from None
+
+
+def _published(text: str, path: Path, number: int) -> dt.date | None:
+    """A full date (2025-01-20, 2025/1/20, 2025年1月20日, or a spreadsheet's date cell)."""
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[\sT].*)?", text.strip())
+    try:
+        if m is None:
+            raise ValueError(text)
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise UsageError(f"名单 {path} 第 {number} 行：发布日期“{text}”看不懂（写作 2025-01-20）") from None
 
 
 def _deadline(text: str, path: Path, number: int) -> str | None:

@@ -28,8 +28,10 @@ class LatePublication(Rule):
     date for 乡镇/街道, which provinces set (often earlier). Late publication is among the defects
     supervisors name most.
 
-    How it decides: only when the publication date is known (an HTML page's 发布日期, a date printed at
-    the end). The kind of organ comes from the profile or its name; the deadlines (MM-DD of the year after the
+    How it decides: only when the publication date is known: an HTML page's 发布日期, the date the office's roster
+    gives (its 发布日期 column), else the date under the signature, which is a warning only (a report is signed
+    before it goes up) and only when it is a date the report could bear (in its year or the next, not in the
+    future). The kind of organ comes from the profile or its name; the deadlines (MM-DD of the year after the
     report year) from the profile's [deadlines], with a province's own table when the profile names one.
     A 管委会/新区/开发区 reporting for its area counts as a government; a government's 办公厅/办公室 as a
     department. An organ whose kind cannot be told from its name (nor set in the profile) is not judged.
@@ -50,7 +52,19 @@ class LatePublication(Rule):
             "报告于 {published} 发布，晚于{kind}的发布期限 {deadline}（晚 {days} 天）。"
             "请按期发布；如页面显示的日期有误，请更正发布日期。",
             "Published on {published}, after the deadline for a {kind_en} ({deadline}; {days} day(s) late).",
-        )
+        ),
+        "late-signed": Msg(
+            "报告未写明发布日期，落款日期为 {published}，已晚于{kind}的发布期限 {deadline}（晚 {days} 天）；"
+            "落款日期不等于发布日期，请核实实际发布日期，如确已逾期请说明原因。",
+            "The report states no publication date; it is signed {published}, after the deadline for a {kind_en} "
+            "({deadline}; {days} day(s) late). A signature is not a publication date: check when it was published.",
+        ),
+        "late-office": Msg(
+            "报告于 {published} 发布（发布日期由名单提供），晚于{kind}的发布期限 {deadline}"
+            "（晚 {days} 天）。请按期发布。",
+            "Published on {published} (the date the office's roster gives), after the deadline for a {kind_en} "
+            "({deadline}; {days} day(s) late).",
+        ),
     }
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
@@ -62,8 +76,10 @@ class LatePublication(Rule):
         month, day = (int(x) for x in due.split("-"))
         deadline = dt.date(report.year + 1, month, day)
         if report.published > deadline:
+            signed = report.published_by == "signature"
             yield Finding(
-                key="late",
+                key={"signature": "late-signed", "office": "late-office"}.get(report.published_by or "", "late"),
+                severity=Severity.warning if signed else None,
                 params={
                     "published": report.published.isoformat(),
                     "deadline": deadline.isoformat(),

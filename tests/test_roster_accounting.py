@@ -148,3 +148,27 @@ def test_cross_year_findings_name_the_other_report_by_its_file_only(tmp_path):
     for text in texts:
         assert str(tmp_path) not in text and "history/" not in text, text  # … by its name alone
         assert not re.search(r"应为 (changed|unchanged|0\.\d+)", text), text
+
+
+def test_the_office_gives_the_publication_date_in_its_roster(tmp_path, run_json):
+    """A roster's 发布日期 column: NB401 judges lateness on the office's date, and says whose date it is; an organ
+    without one (and a file that states none) is not judged, never on time."""
+    from engine.testing.render import render_text
+    from engine.testing.samples import SampleSpec, make_report
+
+    for name, seed in (("青禾市教育局", 2), ("青禾市水利局", 3)):
+        report = make_report(SampleSpec(name, 2022, seed=seed))
+        (tmp_path / f"{name}.txt").write_text(render_text(report), encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "机关名称,类型,发布日期\r\n青禾市教育局,部门,2023/2/15\r\n青禾市水利局,部门,\r\n", encoding="utf-8"
+    )
+    _code, doc = run_json(
+        tmp_path / "青禾市教育局.txt", tmp_path / "青禾市水利局.txt", "--roster", roster, "--no-cache"
+    )
+    results = {r["organ"]: r for r in doc["results"]}
+    late = results["青禾市教育局"]
+    assert late["report"]["published"] == "2023-02-15" and late["report"]["published_by"] == "office"
+    (finding,) = [f for f in late["findings"] if f["rule"] == "NB401"]
+    assert finding["severity"] == "error" and "发布日期由名单提供" in finding["message"]
+    assert results["青禾市水利局"]["not_judged"] == {"timeliness": "no-date"}

@@ -6,6 +6,7 @@ report came as text, PDF, HTML or DOCX.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from engine.errors import ErrorCode, ReadError
@@ -81,9 +82,13 @@ def build_report(doc: RawDocument, source: Source) -> Report:
     title_key = compact(title or "")
     preface = "\n".join(line.strip() for line in doc.head if compact(line) and compact(line) not in title_key)
     signed = date_at_end(doc.sections[-1].prose) if doc.sections else None
-    published = doc.published or signed
     title_year = year_in(title)
     year = period_year(doc.full_text) or title_year
+    # A signature's date stands in for the publication date only when it can be one: in the report year or the one
+    # after, and not in the future (a typo'd 2032年1月10日 is no date, and never "3266 days late").
+    usable = signed is not None and signed <= dt.date.today() and (year is None or year <= signed.year <= year + 1)
+    published = doc.published or (signed if usable else None)
+    published_by = "page" if doc.published else "signature" if published else None
     report = Report(
         source=source,
         title=title,
@@ -92,6 +97,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         title_year=title_year,
         template=template.value if template else None,
         published=published,
+        published_by=published_by,
         signed=signed,
         sections=sections,
         proactive=proactive.table,
