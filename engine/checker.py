@@ -40,7 +40,7 @@ from engine.result import (
     fingerprint,
     summarize,
 )
-from engine.roster import Roster
+from engine.roster import Roster, RosterOrgan
 from engine.rule import CheckContext, CrossReportRule, Finding, Location, Rule, Severity
 from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
@@ -73,6 +73,13 @@ class Identity:
     kind: str | None  # 部门, 政府, 乡镇街道, 管委会, 办公厅, 其他
     deadline: str | None  # the organ's own, MM-DD, from the roster
     published: dt.date | None = None  # when the office saw its report go up, from the roster
+
+
+def _on_roster(known: RosterOrgan) -> Identity:
+    """Who a report is when the roster names its organ: the roster's kind, region, deadline and date."""
+    organ = known.organ()
+    region = known.region or region_of(known.name)
+    return Identity(organ, known.name, region, kind_label(organ.type), known.deadline, known.published)
 
 
 @dataclass
@@ -204,15 +211,18 @@ class Checker:
         """Who wrote the report: the organ the rules see, the name results carry (the roster's, else the
         canonical name), its region and kind, and its own deadline (from the roster). An ambiguous roster match is
         noted on the report, never guessed."""
+        if self.roster is not None and report.agency is None:  # the file's or folder's name says whose it is
+            match = self.roster.named_in(report.source.path)
+            if match.organ is not None:
+                report.notes.append(engine_message("roster.by-file", Lang.zh, organ=match.organ.name))
+                return _on_roster(match.organ)
         if self.roster is not None and report.agency:
             match = self.roster.match(report.agency, near=report.source.reading == "ocr")
             if match.organ is not None:
-                known = match.organ
                 if match.guessed:
-                    report.notes.append(engine_message("roster.near", Lang.zh, name=report.agency, organ=known.name))
-                organ = known.organ()
-                region = known.region or region_of(known.name)
-                return Identity(organ, known.name, region, kind_label(organ.type), known.deadline, known.published)
+                    name, organ = report.agency, match.organ.name
+                    report.notes.append(engine_message("roster.near", Lang.zh, name=name, organ=organ))
+                return _on_roster(match.organ)
             if match.candidates:
                 candidates = "、".join(match.candidates)
                 report.notes.append(

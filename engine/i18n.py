@@ -227,6 +227,11 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "The '{suffix}' file could not be converted; it may be damaged or password-protected. Save it as DOCX or "
         "PDF in Word/WPS and submit that.",
     ),
+    "roster.by-file": Msg(
+        "报告中未找到机关名称，按文件名或所在文件夹名认定为名单中的“{organ}”，请核对。",
+        "No organ's name was found in the report; it was taken for the roster's '{organ}' by its file's or folder's "
+        "name. Check it.",
+    ),
     "roster.near": Msg(
         "报告署名经 OCR 识别为“{name}”，与名单中的“{organ}”仅差一两个字，按“{organ}”认定，请核对。",
         "The report's name was read by OCR as '{name}', a character or two off the roster's '{organ}'; it was taken "

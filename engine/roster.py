@@ -17,7 +17,7 @@ A report is matched to one organ by its printed name: the name or an alias exact
 prefix, and for a report read by OCR by a name one or two characters off one organ's and no other's (OCR reads 洪泽区
 as 洪译区: matched, and marked as a guess). A name that fits two organs is ambiguous and matched to none. A file that
 could not be read is matched by its file name, else its folder's, naming one organ (淮安市水利局2024年报.pdf), also
-marked as a guess.
+marked as a guess; so is a report whose printed name could not be found at all.
 """
 
 from __future__ import annotations
@@ -281,6 +281,8 @@ def summarize(roster: Roster, reports: Iterable[Brief], unreadable: Iterable[tup
     summary = RosterSummary(year=year, expected=len(roster.organs))
     for report in reports:
         match = roster.match(report.agency, near=report.ocr)
+        if report.agency is None:  # no printed name found: the file's or folder's name says whose it is
+            match = roster.named_in(report.path)
         if match.organ is None:
             if match.candidates:
                 summary.ambiguous.append(Ambiguous(path=report.path, candidates=list(match.candidates)))

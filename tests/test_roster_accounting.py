@@ -43,7 +43,7 @@ def _name(path: str) -> str:
 def test_the_json_accounts_for_every_file(batch):
     folder, expected = batch
     roster = _doc(folder)["roster"]
-    assert roster["expected"] == expected.expected == 9  # the roster's size, whoever filed
+    assert roster["expected"] == expected.expected == 11  # the roster's size, whoever filed
     assert {e["organ"]: e["status"] for e in roster["entries"]} == expected.status
     assert {_name(u["path"]): u["organ"] for u in roster["unreadable"]} == expected.unreadable
     assert [_name(p) for p in roster["other_year"]] == expected.other_year
@@ -69,7 +69,7 @@ def test_the_roster_sheet_and_the_html_name_each_case(batch):
     if expected.scanned:
         assert status["青禾市自然资源局"] == "重复报送"
     html = (folder / "overview.html").read_text(encoding="utf-8")
-    assert "名单核对（应报送 9 个机关）" in html
+    assert "名单核对（应报送 11 个机关）" in html
     for name in ("青禾市统计局2022年报.pdf", "审计局.txt", "气象局.txt", "东川镇.txt"):
         assert name in html
 
@@ -80,7 +80,7 @@ def test_the_circular_names_each_case_and_ranks_only_the_roster(batch):
     folder, expected = batch
     words = Document(str(folder / "通报.docx"))
     text = "\n".join(p.text for p in words.paragraphs)
-    assert "应报送机关 9 个，未报送 3 个。" in text
+    assert "应报送机关 11 个，未报送 3 个。" in text
     assert "已报送但无法读取的（1 份）：青禾市统计局（青禾市统计局2022年报.pdf）" in text
     assert "报送的是其他年度报告的（1 份）：审计局.txt" in text
     assert "不在名单内的文件（1 份）：气象局.txt" in text
@@ -172,3 +172,57 @@ def test_the_office_gives_the_publication_date_in_its_roster(tmp_path, run_json)
     (finding,) = [f for f in late["findings"] if f["rule"] == "NB401"]
     assert finding["severity"] == "error" and "发布日期由名单提供" in finding["message"]
     assert results["青禾市水利局"]["not_judged"] == {"timeliness": "no-date"}
+
+
+def test_the_circular_is_dated_as_asked_and_its_english_reads(batch, tmp_path):
+    from docx import Document
+
+    from engine.cli import main
+
+    folder, _ = batch
+    document = str(folder / "doc.json")
+    main(["summary", document, "--out", str(tmp_path / "zh.docx"), "--date", "2025-04-10"])
+    text = "\n".join(p.text for p in Document(str(tmp_path / "zh.docx")).paragraphs)
+    assert text.rstrip().endswith("2025年4月10日")
+    main(["summary", document, "--out", str(tmp_path / "en.html"), "--lang", "en", "--date", "2025-04-10"])
+    page = (tmp_path / "en.html").read_text(encoding="utf-8")
+    assert re.search(r"mean score [\d.]+\. 11 organ\(s\) were due to report; 3 did not\.", page)
+    assert "2025-04-10" in page and "Filed but unreadable (1)" in page
+
+
+def test_outputs_are_written_with_the_users_file_mode(batch, tmp_path):
+    """Written through a temporary file (whole or not at all), yet with the mode the user's umask gives a new file:
+    colleagues on the office's shared drive can open it."""
+    import os
+    import stat
+
+    from engine.cli import main
+
+    folder, _ = batch
+    old = os.umask(0o022)
+    try:
+        main(["summary", str(folder / "doc.json"), "--out", str(tmp_path / "通报.docx")])
+        main(["letters", str(folder / "doc.json"), "--out", str(tmp_path / "letters")])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "通报.docx").stat().st_mode) == 0o644
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "letters").iterdir()} == {0o644}
+
+
+def test_a_report_whose_organ_name_cannot_be_found_is_matched_by_its_file_name(tmp_path, run_json):
+    """A report with no title and no organ's name in it (as a printed portal page can lose them): the file's name
+    names a roster organ, which is taken for it as a guess and said so; it is not 未报送 and not 名单外."""
+    from engine.testing.render import render_text
+    from engine.testing.samples import SampleSpec, make_report
+
+    text = render_text(make_report(SampleSpec("青禾市司法局", 2022, seed=8))).splitlines()
+    path = tmp_path / "青禾市司法局2022年报.txt"
+    path.write_text("\n".join(text[1:]).replace("青禾市司法局", "本机关"), encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("机关名称,类型\r\n青禾市司法局,部门\r\n", encoding="utf-8")
+    _code, doc = run_json(path, "--roster", roster, "--no-cache")
+    result = doc["results"][0]
+    assert result["report"]["agency"] is None and result["organ"] == "青禾市司法局"
+    assert any("按文件名" in note for note in result["report"]["notes"])
+    (entry,) = doc["roster"]["entries"]
+    assert entry["status"] == "checked" and entry["guessed"] and not doc["roster"]["unmatched"]

@@ -1,7 +1,7 @@
-"""An office's batch with every case of who-filed-what: a report of each format, an unreadable file, another year's
-report, one organ twice (its PDF and a scan of it), a file not on the roster, a name that fits two organs, and an
-organ that did not report; with the roster. Tests hold the roster summary, the 名单核对 sheet, the HTML and the 通报
-to it.
+"""An office's batch with every case of who-filed-what: a report of each format (text, HTML, DOCX, PDF, OFD, a
+workbook of the tables, a scan), an unreadable file, another year's report, one organ twice (its PDF and a scan of
+it), a file not on the roster, a name that fits two organs, and organs that did not report; with the roster. Tests
+hold the roster summary, the 名单核对 sheet, the HTML and the 通报 to it.
 
     python -m engine.testing.roster_batch target-folder
 """
@@ -17,7 +17,9 @@ from pathlib import Path
 from engine.testing.render import render_text
 from engine.testing.render_docx import render_docx
 from engine.testing.render_html import render_html
+from engine.testing.render_ofd import render_ofd
 from engine.testing.samples import SampleSpec, make_report
+from engine.testing.sheets import report_xlsx
 
 YEAR = 2022
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
@@ -46,6 +48,8 @@ ROSTER = [
     ("南屿县东川镇人民政府", "乡镇街道"),
     ("北屿县东川镇人民政府", "乡镇街道"),
     ("青禾市司法局", "部门"),
+    ("青禾市商务局", "部门"),
+    ("青禾市交通运输局", "部门"),
 ]
 
 
@@ -68,7 +72,9 @@ def write_batch(folder: Path, scan: bool = True) -> Expected:
     (reports / "水利局.html").write_bytes(render_html(_report("青禾市水利局", seed=3)))
     render_docx(_report("青禾市民政局", seed=4), reports / "民政局.docx")
     shutil.copy(FIXTURES / "2021-qinghe.pdf", reports / "自然资源局.pdf")
-    for name in ("青禾市教育局", "青禾市水利局", "青禾市民政局", PDF_ORGAN):
+    render_ofd(_report("青禾市商务局", seed=9), reports / "商务局.ofd")
+    (reports / "交通运输局统计表.xlsx").write_bytes(report_xlsx(_report("青禾市交通运输局", seed=10)))
+    for name in ("青禾市教育局", "青禾市水利局", "青禾市民政局", PDF_ORGAN, "青禾市商务局", "青禾市交通运输局"):
         expected.status[name] = "checked"
     # Unreadable: a PDF cut short in the post; its organ is in its file name.
     pdf = (FIXTURES / "2021-qinghe.pdf").read_bytes()
