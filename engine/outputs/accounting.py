@@ -85,3 +85,57 @@ def unreadable_organs(document: ResultDocument) -> dict[str, str]:
     """The roster organ each unreadable file is from (by its file or folder name), by path."""
     roster = document.roster
     return {u.path: u.organ for u in roster.unreadable if u.organ} if roster is not None else {}
+
+
+SENTENCES: dict[str, Msg] = {
+    "unreadable_files": Msg(
+        "已报送但无法读取的（{count} 份）：{files}。请相关单位重新报送可读取的文件。",
+        "Filed but unreadable ({count}): {files}. The organs concerned are asked to file a readable copy.",
+    ),
+    "unreadable_file": Msg("{organ}（{file}）", "{organ} ({file})"),
+    "other_year_files": Msg(
+        "报送的是其他年度报告的（{count} 份）：{files}。", "Filed a report of another year ({count}): {files}."
+    ),
+    "duplicate_files": Msg(
+        "重复报送的（{count} 个机关）：{files}。", "Filed more than once ({count} organ(s)): {files}."
+    ),
+    "unmatched_files": Msg("不在名单内的文件（{count} 份）：{files}。", "Files not on the roster ({count}): {files}."),
+    "ambiguous_files": Msg(
+        "机关名称对应名单中多个机关、未能配对的文件（{count} 份）：{files}。",
+        "Files whose organ fits several of the roster ({count}): {files}.",
+    ),
+}
+
+
+def account_sentences(document: ResultDocument, lang: Lang) -> list[str]:
+    """A sentence for each kind of file that is not simply its organ's report of the year, naming the files."""
+    roster = document.roster
+    if roster is None:
+        return []
+
+    def say(key: str, **params: object) -> str:
+        return SENTENCES[key].render(lang, params)
+
+    def joined(names: list[str]) -> str:
+        return ("、" if lang is Lang.zh else ", ").join(names)
+
+    said = []
+    if roster.unreadable:
+        files = [
+            say("unreadable_file", organ=u.organ, file=file_name(u.path)) if u.organ else file_name(u.path)
+            for u in roster.unreadable
+        ]
+        said.append(say("unreadable_files", count=len(files), files=joined(files)))
+    if roster.other_year:
+        files = [file_name(p) for p in roster.other_year]
+        said.append(say("other_year_files", count=len(files), files=joined(files)))
+    if roster.duplicates:
+        groups = [" / ".join(file_name(p) for p in group) for group in roster.duplicates]
+        said.append(say("duplicate_files", count=len(groups), files=joined(groups)))
+    if roster.unmatched:
+        files = [file_name(p) for p in roster.unmatched]
+        said.append(say("unmatched_files", count=len(files), files=joined(files)))
+    if roster.ambiguous:
+        files = [file_name(a.path) for a in roster.ambiguous]
+        said.append(say("ambiguous_files", count=len(files), files=joined(files)))
+    return said

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.i18n import Lang, Msg
+from engine.outputs.accounting import account_sentences
 from engine.outputs.rollups import GROUPINGS, LATE_RULE, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import file_name, ranked, ranks
 from engine.result import FileResult, ResultDocument
@@ -37,22 +38,6 @@ UI: dict[str, Msg] = {
     "roster_totals": Msg(
         "应报送机关 {expected} 个，未报送 {missing} 个。",
         "{expected} organ(s) were due to report; {missing} did not.",
-    ),
-    "unreadable_files": Msg(
-        "已报送但无法读取的（{count} 份）：{files}。请相关单位重新报送可读取的文件。",
-        "Filed but unreadable ({count}): {files}. The organs concerned are asked to file a readable copy.",
-    ),
-    "unreadable_file": Msg("{organ}（{file}）", "{organ} ({file})"),
-    "other_year_files": Msg(
-        "报送的是其他年度报告的（{count} 份）：{files}。", "Filed a report of another year ({count}): {files}."
-    ),
-    "duplicate_files": Msg(
-        "重复报送的（{count} 个机关）：{files}。", "Filed more than once ({count} organ(s)): {files}."
-    ),
-    "unmatched_files": Msg("不在名单内的文件（{count} 份）：{files}。", "Files not on the roster ({count}): {files}."),
-    "ambiguous_files": Msg(
-        "机关名称对应名单中多个机关、未能配对的文件（{count} 份）：{files}。",
-        "Files whose organ fits several of the roster ({count}): {files}.",
     ),
     "outside_ranking": Msg(
         "未纳入排名：{files}（不在名单内、重复报送或非本年度）。",
@@ -189,32 +174,6 @@ def _renumbered(ranking: list[tuple]) -> list[int | None]:
     return out
 
 
-def _accounts(document: ResultDocument, lang: Lang) -> list[str]:
-    """A sentence for each kind of file that is not simply its organ's report of the year, naming them."""
-    roster = document.roster
-    assert roster is not None
-    said = []
-    if roster.unreadable:
-        files = [
-            t("unreadable_file", lang, organ=u.organ or "?", file=file_name(u.path)) if u.organ else file_name(u.path)
-            for u in roster.unreadable
-        ]
-        said.append(t("unreadable_files", lang, count=len(files), files=joined(files, lang)))
-    if roster.other_year:
-        files = [file_name(p) for p in roster.other_year]
-        said.append(t("other_year_files", lang, count=len(files), files=joined(files, lang)))
-    if roster.duplicates:
-        groups = [" / ".join(file_name(p) for p in group) for group in roster.duplicates]
-        said.append(t("duplicate_files", lang, count=len(groups), files=joined(groups, lang)))
-    if roster.unmatched:
-        files = [file_name(p) for p in roster.unmatched]
-        said.append(t("unmatched_files", lang, count=len(files), files=joined(files, lang)))
-    if roster.ambiguous:
-        files = [file_name(a.path) for a in roster.ambiguous]
-        said.append(t("ambiguous_files", lang, count=len(files), files=joined(files, lang)))
-    return said
-
-
 def totals_text(c: Circular) -> str:
     """The overview's sentences (in English with a space between them)."""
     said = [t("totals", c.lang, files=c.files, checked=c.checked, unreadable=c.unreadable, mean=mean_text(c))]
@@ -280,7 +239,7 @@ def gather(document: ResultDocument) -> Circular:
         reply_days=document.profile.letterhead.reply_days,
     )
     if document.roster is not None:
-        circular.accounts = _accounts(document, lang)
+        circular.accounts = account_sentences(document, lang)
         circular.outside = [
             file_name(r.source.path)
             for r in order

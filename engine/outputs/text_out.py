@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.i18n import Lang, Msg
+from engine.outputs.accounting import account_sentences
 from engine.outputs.rows import SEVERITY, by_section, category_parts, dismissed_note, pending_matters, section_title
 from engine.result import FileResult, FindingResult, ResultDocument, Status
 from engine.rule import Severity
@@ -41,8 +42,9 @@ UI: dict[str, Msg] = {
         "Summary: {files} file(s), {checked} checked, {unreadable} unreadable; mean score {mean}; {grades}",
     ),
     "roster": Msg(
-        "名单（{year} 年度）：未报送 {missing} 个机关，名单外报告 {unmatched} 份，重复报送 {duplicates} 个机关",
-        "Roster ({year}): {missing} organ(s) did not report, {unmatched} report(s) fit no organ, "
+        "名单（{year} 年度）：应报送 {expected} 个机关，未报送 {missing} 个，名单外报告 {unmatched} 份，"
+        "重复报送 {duplicates} 个机关",
+        "Roster ({year}): {expected} organ(s) due, {missing} did not report, {unmatched} report(s) fit no organ, "
         "{duplicates} organ(s) reported twice",
     ),
     "missing": Msg("未报送：{organs}", "Did not report: {organs}"),
@@ -163,11 +165,12 @@ def _summary(document: ResultDocument, lang: Lang) -> list[str]:
     if document.roster is not None:
         r = document.roster
         out.append(
-            _t("roster", lang, year=r.year or "-", missing=len(r.missing), unmatched=len(r.unmatched),
-               duplicates=len(r.duplicates))
+            _t("roster", lang, year=r.year or "-", expected=r.expected, missing=len(r.missing),
+               unmatched=len(r.unmatched), duplicates=len(r.duplicates))
         )  # fmt: skip
         if r.missing:
             out.append("  " + _t("missing", lang, organs=_t("list_sep", lang).join(m.organ for m in r.missing)))
+        out += ["  " + sentence for sentence in account_sentences(document, lang)]
     if document.history is not None:
         h = document.history
         out.append(_t("history", lang, reports=h.reports, paired=h.paired))
