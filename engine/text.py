@@ -60,3 +60,33 @@ def squeeze(text: str) -> str:
 def label_key(text: str) -> str:
     """The form labels and headings are compared in: compact, without punctuation."""
     return _LABEL_NOISE.sub("", nfkc(text))
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # lazily: only reports in traditional characters need it
+
+    return opencc.OpenCC("t2s")
+
+
+# Characters that only traditional text writes, and that any report in it writes (與, 為, 個, 們 …): text without
+# any of them is simplified already and skips the conversion.
+_TRADITIONAL = frozenset("與為個們來時會對說這國發學經進過還關開麼應於從當務聯辦數據範資區縣鎮")
+
+
+def is_traditional(text: str) -> bool:
+    """Whether the text writes characters only traditional text writes."""
+    return not _TRADITIONAL.isdisjoint(text)
+
+
+def simplified(text: str, known: bool = False) -> str:
+    """Traditional characters converted (some portals mirror reports in 繁體), the rest unchanged. With `known` (the
+    text is part of a report known to be traditional), converted even when this piece has none of the telltale
+    characters (總體, 報告 are traditional too)."""
+    if not known and _TRADITIONAL.isdisjoint(text):
+        return text
+    try:
+        converted = _t2s().convert(text)
+    except Exception:
+        return text
+    return converted

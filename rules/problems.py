@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from itertools import pairwise
 
 from engine import (
@@ -23,6 +22,7 @@ from engine import (
     hookimpl,
     label_key,
 )
+from engine.text import simplified
 from rules.support import prose, section_location
 
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")
@@ -53,29 +53,6 @@ _CONCRETE = re.compile(
     r"依申请|答复|申请|栏目|专栏|解读|目录|指南|新媒体|公众号|微博|平台|网站|页面|链接|检索|发布|更新|时效|决策|意见征集|"
     r"规范性文件|政策文件|政策|公报|数据|重点领域|基层|标准化|档案|保密审查|审查|互动|回应|留言|无障碍|年报|统计"
 )
-
-
-@cache
-def _t2s():
-    import opencc  # lazily: only reports in traditional characters need it
-
-    return opencc.OpenCC("t2s")
-
-
-# Characters that only traditional text writes, and that any report in it writes (與, 為, 個, 們 …): text without
-# any of them is simplified already and skips the conversion.
-_TRADITIONAL = frozenset("與為個們來時會對說這國發學經進過還關開麼應於從當務聯辦數據範資區縣鎮")
-
-
-def simplified(text: str) -> str:
-    """Traditional characters converted (some portals mirror reports in 繁體), the rest unchanged."""
-    if _TRADITIONAL.isdisjoint(text):
-        return text
-    try:
-        converted = _t2s().convert(text)
-    except Exception:
-        return text
-    return converted
 
 
 @dataclass(frozen=True)

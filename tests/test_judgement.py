@@ -221,3 +221,25 @@ def test_two_broken_identities_are_two_findings_on_their_own_cells(checker, fmt)
             assert all(
                 b.page and b.box and 0 <= b.box[0] < b.box[2] <= 1 and 0 <= b.box[1] < b.box[3] <= 1 for b in boxes
             )
+
+
+@pytest.mark.parametrize("name", ["heading-variants", "traditional"])
+@pytest.mark.parametrize("ext", ["txt", "html", "docx", "ofd", "pdf"])
+def test_headings_as_real_reports_print_them_and_reports_in_traditional_characters(checker, name, ext, tmp_path):
+    """六、其他需报告的事项 (without 要) is section 六; a report mirrored in 繁體 is read as the same report in
+    simplified characters (said in its notes): six sections, every cell, and no finding the plain report lacks."""
+    from engine.testing.patterns import _report
+    from engine.testing.render import render_text
+
+    path = PATTERNS / f"{name}.{ext}"
+    if not path.exists():
+        pytest.skip("made by engine.testing.patterns where LibreOffice is installed")
+    (tmp_path / "plain.txt").write_text(render_text(_report(), "plain"), encoding="utf-8")
+    truth = checker.check_file(tmp_path / "plain.txt")
+    result = checker.check_file(path)
+    assert [s.key for s in result.report.sections] == [s.key for s in truth.report.sections]
+    for table in ("proactive", "applications", "review_litigation"):
+        assert getattr(result.report, table) == getattr(truth.report, table), table
+    assert rules_of(result) == rules_of(truth) == Counter()
+    if name == "traditional":
+        assert result.report.agency == "青禾市测试局" and any("繁体" in n for n in result.report.notes)

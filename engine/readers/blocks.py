@@ -8,7 +8,7 @@ the tables from either kind the same way: a run of label text followed by a run 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.model import Anchor, Cell, SectionKey
 from engine.readers.layout import match_heading
@@ -16,6 +16,7 @@ from engine.readers.normalize import compact
 from engine.readers.placement import placed_rows
 from engine.readers.raw import Block, RawDocument, RawRow, RawSection
 from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
+from engine.text import is_traditional, simplified
 
 # --- tables inside a section ------------------------------------------------------------------------
 
@@ -98,8 +99,32 @@ def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list
     return blocks[:start] + blocks[table_end + 1 :], rows[: end + 1]
 
 
+# How much of a report is looked at to tell whether it is written in traditional characters.
+_TRADITIONAL_SAMPLE = 200
+
+
+def _simplified(blocks: list[Block]) -> list[Block] | None:
+    """The blocks in simplified characters when the report is written in traditional ones (portals mirror reports in
+    繁體: its headings, labels and prose are then found and read as any other's), else None."""
+    if not is_traditional("".join(b.text or "".join(b.cells or []) for b in blocks[:_TRADITIONAL_SAMPLE])):
+        return None
+    return [
+        replace(
+            b,
+            text=simplified(b.text, known=True),
+            cells=[simplified(c, known=True) for c in b.cells] if b.cells is not None else None,
+        )
+        for b in blocks
+    ]
+
+
 def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocument:
+    converted = _simplified(blocks)
+    if converted is not None:
+        blocks, full_text = converted, simplified(full_text, known=True) if full_text is not None else None
     doc = RawDocument(full_text=full_text if full_text is not None else "\n".join(b.compact for b in blocks))
+    if converted is not None:
+        doc.notes.append("报告为繁体字，已转为简体字后检查；引文以简体字显示。")
     starts = [(i, h) for i, b in enumerate(blocks) if b.cells is None and (h := match_heading(b.text))]
     head = blocks[: starts[0][0]] if starts else blocks[:6]
     doc.head = [b.text for b in head if b.cells is None]

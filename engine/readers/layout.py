@@ -20,6 +20,7 @@ _HEADING_STARTS = (
     "因政府信息公开",
     "存在",
     "其他需要报告",
+    "其他需报告",
 )
 _MAX_HEADING = 40
 
@@ -28,7 +29,8 @@ def _classify(rest: str) -> SectionKey | None:
     """The section a heading's words name (numbering aside: variants and renumbered reports exist)."""
     if rest.startswith("总体情况") or rest == "概述":
         return SectionKey.overview
-    if "其他需要报告" in rest or (rest.startswith("其他需要") and rest.endswith("事项")):  # OCR: 报 read as 鬼
+    # 其他需要报告的事项, 其他需报告的事项 (a common variant without 要), and OCR's 其他需要鬼告的事项
+    if re.search(r"其他需要?报告", rest) or (rest.startswith("其他需") and rest.endswith("事项")):
         return SectionKey.other_matters
     if "问题" in rest and any(w in rest for w in ("改进", "整改", "措施", "存在")):
         return SectionKey.problems

@@ -87,15 +87,17 @@ def label_typos() -> Report:
     return report
 
 
-def retype(path: Path, pairs: tuple[tuple[str, str], ...] = LABEL_TYPOS) -> None:
-    """The file with each label of `pairs` printed as its typo: in the text of a page, or inside a DOCX or OFD
-    package's XML members."""
+def retype(
+    path: Path, pairs: tuple[tuple[str, str], ...] = LABEL_TYPOS, convert: Callable[[str], str] | None = None
+) -> None:
+    """The file with each label of `pairs` printed as its typo (or all its text through `convert`): in the text of a
+    page, or inside a DOCX or OFD package's XML members."""
     import zipfile
 
     def change(text: str) -> str:
         for old, new in pairs:
             text = text.replace(old, new)
-        return text
+        return convert(text) if convert is not None else text
 
     if not zipfile.is_zipfile(path):
         path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
@@ -107,6 +109,41 @@ def retype(path: Path, pairs: tuple[tuple[str, str], ...] = LABEL_TYPOS) -> None
             if info.filename.endswith(".xml"):
                 data = change(data.decode("utf-8")).encode("utf-8")
             target.writestr(info, data)
+
+
+# Headings as real reports print them: 六 without 要 (a common variant).
+HEADING_VARIANTS = (("六、其他需要报告的事项", "六、其他需报告的事项"),)
+
+
+def _traditional(text: str) -> str:
+    """Text in traditional characters, as portals mirror reports (OpenCC's s2t)."""
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+def write_heading_patterns(folder: Path, pdf: bool = True) -> list[Path]:
+    """heading-variants (六、其他需报告的事项) and traditional (the whole report in 繁體) in txt, html, docx, ofd and,
+    with LibreOffice, pdf: every section found, no finding the simplified report does not have."""
+    from engine.testing.render_docx import render_docx
+    from engine.testing.render_ofd import render_ofd
+
+    written, docx_files = [], []
+    for name, pairs, convert in (
+        ("heading-variants", HEADING_VARIANTS, None),
+        ("traditional", (), _traditional),
+    ):
+        report = _report()
+        (folder / f"{name}.txt").write_text(render_text(report, "plain"), encoding="utf-8")
+        (folder / f"{name}.html").write_bytes(render_html(report))
+        docx_files.append(render_docx(report, folder / f"{name}.docx"))
+        render_ofd(report, folder / f"{name}.ofd")
+        for ext in ("txt", "html", "docx", "ofd"):
+            retype(folder / f"{name}.{ext}", pairs, convert)
+            written.append(folder / f"{name}.{ext}")
+    if pdf and shutil.which("soffice"):
+        written += docx_to_pdf(docx_files, folder)
+    return written
 
 
 def organ_zone() -> Report:
@@ -220,6 +257,7 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     written.append(folder / "browser-double-ruled.html")
     if pdf and browser:
         written.append(browser_print(double_ruled_page(), folder / "browser-double-ruled.pdf", browser))
+    written += write_heading_patterns(folder, pdf)
     if browser:  # the portal page with its tables published as pictures, saved with its _files folder
         from engine.testing.pictures import with_table_pictures
 
