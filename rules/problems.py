@@ -25,7 +25,29 @@ from engine import (
 from engine.text import simplified
 from rules.support import prose, section_location
 
-_NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")
+# What a section 五 that says nothing writes, once its spaces and punctuation are gone: 无, /, 不涉及, 无此项内容,
+# 未发现(存在)问题 … (real reports use each of these).
+_NOTHING = re.compile(
+    r"^(?:本年度|今年|暂)?(?:无|没有|无此项(?:内容)?|略|不涉及|无相关(?:情况|内容|问题)|"
+    r"未发现(?:存在)?(?:明显|突出)?(?:的)?问题|不存在(?:明显|突出)?问题)?$"
+)
+# The template's own sub-headings of section 五, before a colon: "（一）存在的主要问题：无。（二）改进情况：无。"
+_SUBHEADING = re.compile(
+    r"^[（(]?[一二三四五六1-6]?[)）、.．]?(?:存在的?主要问题|主要问题|存在问题|改进(?:情况|措施)|整改情况)[:：]"
+)
+
+
+def says_nothing(text: str) -> bool:
+    """Whether section 五 says nothing: empty, a word for "none" (_NOTHING), or each of its template sub-headings
+    followed by one."""
+    if _NOTHING.match(label_key(text).replace("/", "").replace("／", "")):
+        return True
+    clauses = [c for c in re.split(r"[。；;\n]", compact(text)) if c]
+    return bool(clauses) and all(
+        _NOTHING.match(label_key(_SUBHEADING.sub("", c)).replace("/", "").replace("／", "")) for c in clauses
+    )
+
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Item markers: 一是 / （一） / 1. / 1、 / 第一, each opening an item of a list of problems or measures.
@@ -98,9 +120,10 @@ class ProblemsEmpty(Rule):
     how they are being improved. Every organ has something to improve; an empty section, or one that
     says only 无 or 暂无, is treated by supervisors as a missing element.
 
-    How it decides: the section's prose, without spaces and punctuation, is empty or is one of
-    无 / 暂无 / 没有 / 无此项. A missing section is NB101's finding, not this rule's. A report with this finding
-    grades 合格 at best, whatever its score.
+    How it decides: the section's prose, without spaces and punctuation, is empty or says "none" in one of the
+    forms real reports use (无, 暂无, /, 不涉及, 无此项内容, 未发现存在问题, 不存在问题), alone or after each of the
+    template's sub-headings ("（一）存在的主要问题：无。（二）改进情况：无。"). A missing section is NB101's finding,
+    not this rule's. A report with this finding grades 合格 at best, whatever its score.
 
     How to fix: name the concrete problems of this year's work (for example late answers, thin
     policy explanations, an outdated catalogue) and what will be done about each.
@@ -131,7 +154,7 @@ class ProblemsEmpty(Rule):
         if section is None:
             return
         words = label_key(section.text)
-        if _NOTHING.match(words):
+        if says_nothing(section.text):
             yield Finding(
                 key="nothing" if words else "empty",
                 params={"text": section.text.strip()},
@@ -199,7 +222,7 @@ class ProblemsThin(Rule):
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
         section = report.section(SectionKey.problems)
         read = read_problems(report)
-        if section is None or read is None or _NOTHING.match(label_key(section.text)):
+        if section is None or read is None or says_nothing(section.text):
             return  # missing: NB101; empty: NB301
         where = section_location(report, SectionKey.problems.value)
         minimum = int(context.options.get("min_chars", 60))
@@ -269,7 +292,7 @@ def rectification_unaccounted(report: Report) -> bool:
     """NB303's decision, which NB506 completes with last year's list: the report has a section 五 worth the name,
     says nowhere how last year's problems were rectified, and is not from an organ founded in the report year."""
     section = report.section(SectionKey.problems)
-    if section is None or _NOTHING.match(label_key(section.text)):
+    if section is None or says_nothing(section.text):
         return False
     text = simplified(prose(report))
     if LAST_YEAR.search(text):
