@@ -251,6 +251,8 @@ LAST_YEAR = re.compile(
 _FOUNDED = re.compile(
     r"(?:新组建|新成立|组建成立|挂牌成立|正式成立|于\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:挂牌)?(?:成立|组建))"
 )
+# Said of the present, so no year is needed: "我局处于成立之初", "组建初期", "刚刚成立".
+_JUST_FOUNDED = re.compile(r"(?:成立|组建|设立)(?:之初|初期)|(?:刚刚?|新近)(?:成立|组建|设立)|初创阶段")
 
 
 class ProblemsNoRectification(Rule):
@@ -262,7 +264,7 @@ class ProblemsNoRectification(Rule):
 
     How it decides: anywhere in the report, a sentence naming last year (上一年度, 上年度, 去年, 以往, or
     "2024年工作中存在…") together with 整改, 改进, 落实 or 解决. Silent for an organ founded in the report year
-    (新组建, 于…成立), which has no last year to account for.
+    (新组建, 于…成立) or that says it is just founded (处于成立之初, 组建初期), which has no last year to account for.
 
     How to fix: add a paragraph on how the problems named in last year's report were rectified.
     """
@@ -295,7 +297,7 @@ def rectification_unaccounted(report: Report) -> bool:
     if section is None or says_nothing(section.text):
         return False
     text = simplified(prose(report))
-    if LAST_YEAR.search(text):
+    if LAST_YEAR.search(text) or _JUST_FOUNDED.search(text):
         return False
     founded = _FOUNDED.search(text)
     return not (
