@@ -12,7 +12,8 @@ from rules.support import prose, section_location
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")
 
 
-_FEES = re.compile(r"信息处理费|处理费|收取费用|收费")
+# 信息处理费, or any statement of fees charged: "未收取费用", "无向申请人收取政府信息公开费用", "不收费".
+_FEES = re.compile(r"信息处理费|处理费|收取.{0,12}费|收费")
 
 
 class FeesStatement(Rule):
