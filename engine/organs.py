@@ -63,12 +63,17 @@ GOVERNMENTS = frozenset(
     }
 )
 
-_SUFFIXES = "自治区|特别行政区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|旗|区|镇|乡"
+# The suffixes of China's administrative divisions: 林区 (神农架林区) and 特区 (六枝特区) are county-level, 苏木 (in
+# Inner Mongolia) is a township, as 乡 and 镇 are.
+_SUFFIXES = "自治区|特别行政区|自治州|自治县|自治旗|地区|街道|林区|特区|苏木|省|市|州|盟|县|旗|区|镇|乡"
 # One place name: one to nine characters (no conjunction, no organ word) and an administrative suffix.
 _PLACE = re.compile(rf"([^与及、的局委厅办院署]{{1,9}}?)({_SUFFIXES})")
 # Words that end like a place but are not one ("城乡建设", "城市管理", "市场监管", "社区", "园区" is a zone).
 _AFTER_ZHOU = re.compile(r"市|区|县")
-_NOT_PLACES = {"城乡", "城市", "都市", "市场", "社区", "小区", "市区", "县区", "区县", "城区", "景区", "矿区", "林区"}
+_NOT_PLACES = {"城乡", "城市", "都市", "市场", "社区", "小区", "市区", "县区", "区县", "城区", "景区", "矿区"}
+# Districts that a city names by a word alone (阳泉市城区, 阳泉市矿区, 大同市郊区): a place only right after the city
+# and before its government (阳泉市城区管理局 is the city's urban management bureau).
+_WORD_DISTRICTS = re.compile(r"(城区|矿区|郊区)(?=(?:人民)?政府)")
 _LEVELS = {
     "自治区": Level.province,
     "省": Level.province,
@@ -86,6 +91,9 @@ _LEVELS = {
     "镇": Level.town,
     "乡": Level.town,
     "街道": Level.town,
+    "林区": Level.county,
+    "特区": Level.county,
+    "苏木": Level.town,
 }
 _GOVERNMENT_TYPES = {
     Level.province: OrganType.provincial_government,
@@ -98,7 +106,15 @@ _MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 _ZONE = re.compile(r"(?:开发区|新区|实验区|示范区|园区|高新区|试验区|合作区|保税区|自贸区|片区|新城)")
 _ZONE_ORGAN = re.compile(r"^(?:管委会|管理委员会|工委|党工委|管委|管理局)")
 _OFFICE = re.compile(r"^(?:人民)?政府办(?:公厅|公室)?$|^(?:人民)?政府办(?:公厅|公室)")
-_ORGAN_WORD = re.compile(r"(政府|办事处|委员会|局|委|厅|办公室|办|中心|署|院|所|队|站|处|部|会|馆|社)")
+# Words that end an organ's name; vertically managed organs name themselves so too (南京海关, 中国人民银行南京分行,
+# …中心支行).
+_ORGAN_WORD = re.compile(
+    r"(政府|办事处|委员会|局|委|厅|办公室|办|中心|署|院|所|队|站|处|部|会|馆|社|海关|银行|分行|支行)"
+)
+# A government named by its seat's old form: 盟 and 地区 governments are 行政公署.
+_GOVERNMENT_WORDS = {"人民政府", "政府", "行政公署"}
+# Town-level suffixes: a name that ends with one of these places and nothing else is the town's (临洮县新添镇).
+_TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
 # Page markers and crumbs that extraction glues to a name: 正文, 附件, 索引号…, page numbers.
 _MARKERS = re.compile(r"^(?:正文|附件\d*|全文|原文|打印|关闭|首页|\d{1,4}(?![\d年])|[-—–]\s*\d+\s*[-—–])+")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
@@ -129,6 +145,11 @@ def _parse(name: str) -> _Parsed:
     pos = 0
     while True:
         m = _PLACE.match(name, pos)
+        word = _WORD_DISTRICTS.match(name, pos) if places else None
+        if word:  # 阳泉市 + 城区 + 人民政府
+            places.append((word.group(1), "区"))
+            pos = word.end()
+            continue
         if not m or m.group(0)[-2:] in _NOT_PLACES:
             break
         if m.end() == len(name) and places:
@@ -163,17 +184,21 @@ def guess(name: str | None) -> Organ | None:
     parsed = _parse(name)
     level = _level(parsed)
     rest = parsed.rest
-    zone = _ZONE.search(name)
-    if zone and (_ZONE_ORGAN.match(name[zone.end() :]) or rest in {"", "人民政府", "政府"}):
-        return Organ(OrganType.zone_government, None, name)  # a zone has no fixed level
+    for zone in _ZONE.finditer(name):  # any zone named may be the one its 管委会 runs (西咸新区沣东新城管委会)
+        governs = zone.end() == len(name) - len(rest) and rest in {"", "人民政府", "政府"}
+        if governs or _ZONE_ORGAN.match(name[zone.end() :]):
+            return Organ(OrganType.zone_government, None, name)  # a zone has no fixed level
     if _OFFICE.match(rest):
         return Organ(OrganType.general_office, level, name)
     if level is Level.town and (rest.endswith("政府") or rest.startswith(("办事处", "街道办")) or rest == ""):
         return Organ(OrganType.town, Level.town, name)
     if rest.startswith("街道办事处") or name.endswith(("街道办事处", "街道")):
         return Organ(OrganType.town, Level.town, name)
-    if rest in {"人民政府", "政府"} and level is not None:
+    if rest in _GOVERNMENT_WORDS and level is not None:
         return Organ(_GOVERNMENT_TYPES[level], level, name)
+    town = _PLACE.fullmatch(rest)
+    if town and town.group(2) in _TOWN_SUFFIXES and parsed.places:  # a town printed without 人民政府
+        return Organ(OrganType.town, Level.town, name)
     if _ORGAN_WORD.search(rest):
         return Organ(OrganType.department, level or (Level.central if not parsed.places else None), name)
     return Organ(OrganType.other, level, name)

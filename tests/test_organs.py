@@ -33,6 +33,23 @@ KINDS = [
     ("上海市科委", OrganType.department, Level.province),
     ("广东省东莞市统计局", OrganType.department, Level.city),
     ("国家统计局", OrganType.department, Level.central),
+    # Divisions named by their own rules: 林区 and 特区 are county-level, a 盟's government is its 行政公署, 苏木 is a
+    # township, a city's district may be named 城区 or 矿区 (before its government only).
+    ("神农架林区人民政府", OrganType.county_government, Level.county),
+    ("六枝特区人民政府", OrganType.county_government, Level.county),
+    ("阿拉善盟行政公署", OrganType.city_government, Level.city),
+    ("鄂温克族自治旗巴彦嵯岗苏木", OrganType.town, Level.town),
+    ("阳泉市矿区人民政府", OrganType.county_government, Level.county),
+    ("阳泉市城区人民政府", OrganType.county_government, Level.county),
+    ("阳泉市城区管理局", OrganType.department, Level.city),
+    # A town as real titles print it, without 人民政府.
+    ("临洮县新添镇", OrganType.town, Level.town),
+    # A 管委会 of a zone inside a zone.
+    ("西咸新区沣东新城管委会", OrganType.zone_government, None),
+    # Vertically managed organs name themselves by their own words.
+    ("南京海关", OrganType.department, Level.central),
+    ("中国人民银行南京分行", OrganType.department, Level.central),
+    ("中国人民银行淮安市中心支行", OrganType.department, Level.city),
     # Unknown: no organ word at all.
     ("广州市", OrganType.other, Level.city),
 ]
