@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from engine import Category, CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from engine.organs import OrganType
 from engine.template import (
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
@@ -256,7 +257,9 @@ class TableIncomplete(Rule):
     one per row with missing columns, one per section printed without its table (then the report grades 合格 at
     best, whatever its score). Extra rows are allowed. A table or row that is there but was read with too few
     values to lay onto the template's columns (table 四 with 14 of its 15) is said to be so, not missing: no grade
-    ceiling, and read from a scan a warning only, since the reading may be what fell short.
+    ceiling, and read from a scan a warning only, since the reading may be what fell short. The 规章 row left out by
+    an organ that makes no 规章 (anyone but a province's or a 设区的市's government) is a warning that says why: the
+    template is not kept, but no figure is missing.
 
     How to fix: print the full official table; write 0 where there is nothing to report.
     """
@@ -300,6 +303,11 @@ class TableIncomplete(Rule):
             "{table}缺少“{row}”行。请按模板补上该行（没有数据填 0）。",
             "{table_en} lacks the row '{row}'. Add it (write 0 where there is nothing).",
         ),
+        "row-cannot-make": Msg(
+            "{table}缺少“{row}”行。本机关不制定规章，该行各栏为 0，但模板要求保留该行，请补上并填 0。",
+            "{table_en} lacks the row '{row}'. This organ makes no 规章, so the row is all 0, but the template keeps "
+            "it: add it with 0.",
+        ),
         "columns": Msg(
             "{table}“{row}”行缺少“{columns}”列。请按模板补齐。",
             "{table_en}, row '{row}' lacks the column(s) {columns}. Add them.",
@@ -334,7 +342,12 @@ class TableIncomplete(Rule):
                 names = {"table": zh, "table_en": en, "row": row_label(section, row)}
                 if row not in table:
                     short = report.unplaced.get(f"{section.value}.{row}")
-                    if short is None:
+                    if short is None and row == "regulations" and not _makes_regulations(context):
+                        # An organ that cannot make 规章 leaves its row out as empty: the template is not kept, but
+                        # no figure is missing.
+                        yield Finding(key="row-cannot-make", params=names, severity=Severity.warning,
+                                      location=cell_location(report, section.value, row))  # fmt: skip
+                    elif short is None:
                         yield Finding(key="row", params=names, location=cell_location(report, section.value, row))
                     else:
                         yield Finding(
@@ -351,6 +364,15 @@ class TableIncomplete(Rule):
                         params={**names, "columns": "、".join(column_label(section, c) for c in missing)},
                         location=cell_location(report, section.value, row, missing[0]),
                     )
+
+
+def _makes_regulations(context: CheckContext) -> bool:
+    """Whether the organ may make 规章 (Legislation Law Art. 93): a province's or a 设区的市's government. Unknown
+    kinds are given the benefit of the doubt: their missing row is the error it is for those who make them."""
+    organ = context.organ
+    if organ is None or not organ.known:
+        return True
+    return organ.type in (OrganType.provincial_government, OrganType.city_government)
 
 
 _PERIOD = re.compile(r"统计(?:期限|时限|期间|时段|区间|周期)")
