@@ -36,8 +36,14 @@ _DISCLOSURE = re.compile(r"信息公开|依申请|公开申请|申请公开")
 _OTHER_WORK = re.compile(
     r"行政许可|许可|审批|行政复议申请|复议申请|复议案件|信访|热线|留言|来信|来访|投诉|举报|提案|建议|诉求|咨询|12345"
 )
-# An organ acting as a reconsideration body or a court's party in others' cases: "受理行政复议申请56件".
-_AS_REVIEW_BODY = re.compile(r"(?:受理|办理|办结|审结|审理|收到)[^，,。；;]{0,8}?行政(?:复议|诉讼)")
+# An organ acting as a reconsideration body or a court's party in others' cases: "受理行政复议申请56件", "作为复议机关".
+_AS_REVIEW_BODY = re.compile(r"(?:受理|办理|办结|审结|审理|收到)[^，,。；;]{0,8}?行政(?:复议|诉讼)|复议机关|复议机构")
+# The organ's documents counted by disclosure attribute ("依申请公开信息数182条，不予公开信息数95条"): not the year's
+# applications, though the words are the table's.
+_DOCUMENT_COUNT = re.compile(r"信息数|文件数|公开信息\d|[条份]信息")
+# A figure of another time: "较上年的81件", "2019年以来累计", "同比".
+_OTHER_TIME = re.compile(r"较上年|比上年|上年同期|同比|去年|以来|累计|历年|近[三五十]年")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
 class TextTableMismatch(Rule):
@@ -60,6 +66,10 @@ class TextTableMismatch(Rule):
     本年新收 + 上年结转 ("共受理749件" = 713 + 36); a 办结 figure may be （七）总计 or （七）总计 − 上年结转; a sentence
     whose subject is a part (其中, an office acting 代表 the organ, 本级) may state less than the table.
     `expected` is the table's figure, `actual` the prose's; the finding names the sentence's own line or page.
+
+    Not read as this year's applications: the organ's documents counted by disclosure attribute (依申请公开信息数182
+    条, 不予公开信息数95条); a figure whose clause names another year or period (2024年… in a 2025 report, 较上年的81件,
+    2019年以来累计, 同比); a sentence about the organ as a reconsideration body (复议机关).
 
     Known limits: a figure split from its noun by another figure, or stated only as a percentage, is not read.
 
@@ -91,7 +101,7 @@ class TextTableMismatch(Rule):
         for section in report.sections:
             lines = _line_of(section)
             for start, sentence in _sentences(section):
-                for claim, stated, quote in _claims_in(sentence, section.key):
+                for claim, stated, quote in _claims_in(sentence, section.key, report.year):
                     readings = _readings(claim, report)
                     if not readings:
                         continue  # the table or the row is missing, or holds text: nothing to compare
@@ -197,7 +207,19 @@ _MAY_CLAIM = re.compile(r"[\d零〇一二两三四五六七八九十百千]|未|
 _CLAIM_WORDS = re.compile(r"申请|结转|顺延|办结|答复|办理|处理完毕|公开|提供|处理|行政复议|行政诉讼")
 
 
-def _claims_in(sentence: str, section: SectionKey) -> Iterator[tuple[Claim, float | None, str]]:
+def _of_another_time(sentence: str, m: re.Match[str], year: int | None) -> bool:
+    """Whether the figure is of another year or period: its clause (up to the figure) names a year not the report's,
+    or compares or accumulates ("较上年的81件", "2019年以来累计")."""
+    clause = sentence[_clause_start(sentence, m.start()) : m.end()]
+    if _OTHER_TIME.search(clause):
+        return True
+    years = [int(y) for y in _YEAR.findall(sentence[: m.start()])]  # not its own words: 结转至2023年5件
+    return year is not None and bool(years) and years[-1] != year
+
+
+def _claims_in(
+    sentence: str, section: SectionKey, year: int | None = None
+) -> Iterator[tuple[Claim, float | None, str]]:
     """Statements in one sentence: (claim, stated figure or None for "none", quoted text)."""
     if not (_MAY_CLAIM.search(sentence) and _CLAIM_WORDS.search(sentence)):
         return  # no figure or denial, or nothing the tables count: nothing to compare
@@ -207,6 +229,8 @@ def _claims_in(sentence: str, section: SectionKey) -> Iterator[tuple[Claim, floa
             if not _in_scope(claim, sentence, m, section):
                 continue
             quote = m.group(0)
+            if _DOCUMENT_COUNT.search(quote) or (not claim.zero and _of_another_time(sentence, m, year)):
+                continue  # documents, not applications; or a figure of another year
             if claim.zero:
                 if re.search(r"\d", sentence[m.end() : m.end() + 6]):
                     continue  # "未发生…行政复议，行政诉讼2件": a figure follows, not a denial
