@@ -144,11 +144,11 @@ def test_a_misread_figure_costs_nothing_and_is_one_matter(run, run_json, tmp_pat
 
 
 def test_an_organ_of_unknown_kind_is_not_judged_on_time(run_json, tmp_path):
-    """南京海关's kind (and so its deadline) cannot be told from its name: NB401 does not apply, and timeliness is not
-    judged (it used to pass, giving the report full marks for being on time)."""
+    """An organ whose kind (and so its deadline) cannot be told from its name: NB401 does not apply, and timeliness
+    is not judged (it used to pass, giving the report full marks for being on time)."""
     report = defect("late", tmp_path / "customs")
     data = json.loads(report.read_text(encoding="utf-8"))
-    data["agency"], data["title"] = "南京海关", data["title"].replace("青禾市农业农村局", "南京海关")
+    data["agency"], data["title"] = "青禾数字产业集团", data["title"].replace("青禾市农业农村局", "青禾数字产业集团")
     report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     _code, doc = run_json(report, "--profile", "evaluator", "--no-cache")
     result = doc["results"][0]
