@@ -106,7 +106,8 @@ class InForceContinuity(CrossReportRule):
 
     How it decides: when the batch (or the history) holds the same organ's 2021-template report for the year
     before; for 规章 and 行政规范性文件; blank cells count as 0, text cells are skipped. A report that explains a
-    clean-up of the documents in force (清理…现行有效…, 现行有效…调整) is not judged.
+    recount or merger of the documents in force (现行有效…调整, 合并, 重新统计) is not judged; one that speaks of a
+    clean-up (清理, 核减, 失效) is excused for fewer documents in force only: a clean-up never explains more.
 
     How to fix: check the figures; explain a legitimate difference (清理, 合并) in section 六.
     """
@@ -133,7 +134,7 @@ class InForceContinuity(CrossReportRule):
         if report.template != "2021":
             return None
         rows = {row: dict(report.proactive.get(row, {})) for row, _ in self.ROWS}
-        return rows, bool(_CLEAN_UP.search(prose(report)))
+        return rows, _excuse(prose(report))
 
     def _pairs(self, reports: Sequence[Any], context: CheckContext) -> dict[int, int]:
         who = briefs(reports, context)
@@ -158,7 +159,8 @@ class InForceContinuity(CrossReportRule):
                 except (KeyError, NotANumber):
                     continue
                 expected = before + issued - repealed
-                if actual != expected and not cleaned_up:
+                excused = cleaned_up == "any" or (cleaned_up == "fewer" and actual < expected)
+                if actual != expected and not excused:
                     yield (
                         i,
                         Finding(
@@ -178,8 +180,18 @@ class InForceContinuity(CrossReportRule):
                     )
 
 
-# "开展规范性文件清理，现行有效件数相应调整": the documents in force changed for a stated reason.
-_CLEAN_UP = re.compile(r"清理.{0,40}?现行有效|现行有效.{0,30}?(?:清理|调整|核减|核增|合并|重新统计)")
+# "开展规范性文件清理，现行有效件数相应调整": the documents in force changed for a stated reason. A clean-up (清理,
+# 核减, 失效) can only explain fewer documents in force; a recount or a merger (调整, 核增, 合并, 重新统计) either way.
+_CLEAN_UP = re.compile(r"清理.{0,40}?现行有效|现行有效.{0,30}?(?:清理|核减|失效)")
+_RECOUNT = re.compile(r"现行有效.{0,30}?(?:调整|核增|合并|重新统计)|(?:调整|核增|合并|重新统计).{0,30}?现行有效")
+
+
+def _excuse(text: str) -> str | None:
+    """What the report's prose excuses: "any" difference (a recount, a merger), only "fewer" in force (a clean-up),
+    or nothing."""
+    if _RECOUNT.search(text):
+        return "any"
+    return "fewer" if _CLEAN_UP.search(text) else None
 
 
 MIN_CHARS = 80
