@@ -259,7 +259,8 @@ class TableIncomplete(Rule):
     values to lay onto the template's columns (table 四 with 14 of its 15) is said to be so, not missing: no grade
     ceiling, and read from a scan a warning only, since the reading may be what fell short. The 规章 row left out by
     an organ that makes no 规章 (anyone but a province's or a 设区的市's government) is a warning that says why: the
-    template is not kept, but no figure is missing.
+    template is not kept, but no figure is missing. The 2019 template's single （六）其他处理 row in a 2021 report is
+    one finding (the three rows it stands for are not each "missing").
 
     How to fix: print the full official table; write 0 where there is nothing to report.
     """
@@ -303,6 +304,12 @@ class TableIncomplete(Rule):
             "{table}缺少“{row}”行。请按模板补上该行（没有数据填 0）。",
             "{table_en} lacks the row '{row}'. Add it (write 0 where there is nothing).",
         ),
+        "old-other-row": Msg(
+            "表三“（六）其他处理”只填了一行（2019 版模板的写法），2021 版模板将其分为“{rows}”三行。"
+            "请按 2021 版模板分行填报。",
+            "Table 3's '(6) other handling' is one row (the 2019 template's form); the 2021 template splits it into "
+            "three rows: {rows}. Fill in the three rows.",
+        ),
         "row-cannot-make": Msg(
             "{table}缺少“{row}”行。本机关不制定规章，该行各栏为 0，但模板要求保留该行，请补上并填 0。",
             "{table_en} lacks the row '{row}'. This organ makes no 规章, so the row is all 0, but the template keeps "
@@ -338,7 +345,17 @@ class TableIncomplete(Rule):
                 continue
             if template is None:
                 continue
-            for row, columns in template_shape(section, template).items():
+            shape = template_shape(section, template)
+            split = [r for r in _OTHER_ROWS if r in shape]
+            if split and "other" in table and not any(r in table for r in split):
+                # The 2019 template's single （六）其他处理 row in a 2021 report: one defect, not three missing rows.
+                yield Finding(
+                    key="old-other-row",
+                    params={"rows": "、".join(row_label(section, r) for r in split)},
+                    location=cell_location(report, section.value, "other", cells=[("other", "total")]),
+                )
+                shape = {r: c for r, c in shape.items() if r not in split}
+            for row, columns in shape.items():
                 names = {"table": zh, "table_en": en, "row": row_label(section, row)}
                 if row not in table:
                     short = report.unplaced.get(f"{section.value}.{row}")
@@ -364,6 +381,9 @@ class TableIncomplete(Rule):
                         params={**names, "columns": "、".join(column_label(section, c) for c in missing)},
                         location=cell_location(report, section.value, row, missing[0]),
                     )
+
+
+_OTHER_ROWS = ("other.no_correction", "other.fee_unpaid", "other.other")
 
 
 def _makes_regulations(context: CheckContext) -> bool:
