@@ -32,7 +32,7 @@ EXPECTED = {
     },
     # No word of last year's rectification; a city government silent on 考核、评议、追究.
     "huaian_city_2024.pdf": {("NB303", "NB303.missing"): 1, ("NB306", "NB306.missing"): 1},
-    # The 2019 single row （六）其他处理 in a 2021 table (one finding); table 四 totals left at 0 beside 10+1 and 5 cases.
+    # The 2019 single row （六）其他处理 in a 2021 table (one finding); table 四 totals 0 beside 10+1 and 5 cases.
     "huaian_hongze_district_2023.pdf": {
         ("NB105", "NB105.old-other-row"): 1,
         ("NB204", "NB204.group"): 2,
