@@ -162,7 +162,8 @@ class ApplicationsRowTotal(Rule):
     法人或其他组织 subtotal column). Reports often fill only 总计, or only the applicant columns.
 
     How it decides: blank cells count as 0 (NB205 warns about them); a row with text is skipped.
-    `expected` is the sum of the six columns, `actual` the printed 总计.
+    `expected` is the sum of the six columns, `actual` the printed 总计. When three or more rows have 总计 0 or blank
+    beside applicant figures, the column was left unfilled: one finding lists all their cells.
 
     How to fix: fill the applicant columns so that they add up to 总计, or correct 总计.
     """
@@ -185,9 +186,16 @@ class ApplicationsRowTotal(Rule):
             "Table 3, row '{row}': the six applicant columns add up to {expected}, but the total is blank. "
             "Write {expected}.",
         ),
+        "column": Msg(
+            "表三“总计”列有 {count} 行为 0 或空，而这些行的各类申请人之和不为 0（如“{row}”行应为 {expected}）。"
+            "请逐行填写总计列。",
+            "Table 3's total column is 0 or blank in {count} rows whose applicant columns are not (e.g. '{row}' "
+            "should be {expected}). Fill in the total column.",
+        ),
     }
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        wrong: list[tuple[str, dict, float, float]] = []
         for key, row in report.applications.items():
             if "total" not in row or any(c.key not in row for c in APPLICANT_COLUMNS):
                 continue
@@ -197,19 +205,33 @@ class ApplicationsRowTotal(Rule):
             except NotANumber:
                 continue
             if expected != actual:
-                yield Finding(
-                    key="row_blank" if row["total"] is None else "row",
-                    params={
-                        "row": row_label("applications", key),
-                        "expected": tidy(expected),
-                        "actual": tidy(actual),
-                    },
-                    location=cell_location(
-                        report, "applications", key, "total", [(key, c.key) for c in APPLICATION_COLUMNS]
-                    ),
-                    expected=tidy(expected),
-                    actual=tidy(actual),
-                )
+                wrong.append((key, row, expected, actual))
+        unfilled = [w for w in wrong if w[3] == 0]
+        if len(unfilled) >= COLUMN_LEFT_EMPTY:
+            # One cause, many symptoms: the 总计 column left at 0 (or blank) is one defect, said once with its cells.
+            key, _, expected, _ = unfilled[0]
+            yield Finding(
+                key="column",
+                params={"count": len(unfilled), "row": row_label("applications", key), "expected": tidy(expected)},
+                location=cell_location(report, "applications", key, "total", [(k, "total") for k, *_ in unfilled]),
+                expected=tidy(expected),
+                actual=0,
+            )
+            wrong = [w for w in wrong if w not in unfilled]
+        for key, row, expected, actual in wrong:
+            yield Finding(
+                key="row_blank" if row["total"] is None else "row",
+                params={"row": row_label("applications", key), "expected": tidy(expected), "actual": tidy(actual)},
+                location=cell_location(
+                    report, "applications", key, "total", [(key, c.key) for c in APPLICATION_COLUMNS]
+                ),
+                expected=tidy(expected),
+                actual=tidy(actual),
+            )
+
+
+# Rows whose 总计 is 0 or blank beside applicant figures: from this many, the column was left unfilled (one defect).
+COLUMN_LEFT_EMPTY = 3
 
 
 class ReviewLitigationTotal(Rule):
