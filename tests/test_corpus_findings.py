@@ -17,7 +17,7 @@ EXPECTED = {
     # 2019 amount cell is a number with its unit, not an error; the prose says 予以公开及部分公开258件 (table:
     # 272 + 3) and 无法提供265件 (table: 265 + 47 + 25).
     "shanghai_municipal_govt_office_2019.html": {
-        ("NB203", "NB203.row_blank"): 11,
+        ("NB203", "NB203.column"): 1,  # the 总计 column left blank in 11 rows: one defect
         ("NB202", "NB202.total"): 1,
         ("NB205", "NB205.blank_table"): 1,  # table 三: 23 rows
         ("NB205", "NB205.blank"): 3,  # table 四: three rows
