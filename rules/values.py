@@ -47,6 +47,10 @@ class CellValue(Rule):
             "{table}“{row}”行“{column}”列为负数（{text}）。数量不能为负，请核实后改正。",
             "{table_en}, row '{row}', column '{column}' is negative ({text}). Counts cannot be negative: correct it.",
         ),
+        "unit": Msg(
+            "{table}“{row}”行“{column}”列填的是“{text}{unit}”，已按 {text} 读取。请只填数字，不写单位。",
+            "{table_en}, row '{row}', column '{column}' holds '{text}{unit}', read as {text}. Write the number alone.",
+        ),
         "fraction": Msg(
             "{table}“{row}”行“{column}”列为小数（{text}）。件数应为整数，请核实后改正。",
             "{table_en}, row '{row}', column '{column}' is a fraction ({text}). Counts are whole numbers: correct it.",
@@ -78,6 +82,12 @@ class CellValue(Rule):
             for row_key, row in report.table(section.value).items():
                 for col_key, cell in row.items():
                     kind = self._problem(cell, row_key, col_key, report.template)
+                    unit = report.units.get(f"{section.value}.{row_key}.{col_key}")
+                    if kind is None and unit and unit not in ("元", "万元"):  # money's unit is NB208's
+                        finding = self._cell_finding(report, section, names, row_key, col_key, "unit")
+                        finding.params["unit"] = unit
+                        finding.severity = Severity.warning
+                        yield finding
                     if kind == "blank":
                         blank_rows.setdefault(row_key, []).append(col_key)
                     elif kind:

@@ -243,3 +243,25 @@ def test_headings_as_real_reports_print_them_and_reports_in_traditional_characte
     assert rules_of(result) == rules_of(truth) == Counter()
     if name == "traditional":
         assert result.report.agency == "青禾市测试局" and any("繁体" in n for n in result.report.notes)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_a_count_and_an_amount_printed_with_their_units_both_read(checker, fmt, tmp_path):
+    """政府集中采购 printed as "2笔" and "984361元" in one row: both read as their numbers, each unit said (NB205 asks
+    for the number alone, NB208 for 万元), neither an error about text in a cell."""
+    from engine.testing.render import render_text
+    from engine.testing.render_html import render_html
+    from engine.testing.samples import SampleSpec, make_report
+
+    report = make_report(SampleSpec("青禾市测试局", 2020, seed=3))
+    report.proactive["procurement"] = {"count": "2笔", "amount": "984361元"}
+    path = tmp_path / f"units.{fmt}"
+    if fmt == "txt":
+        path.write_text(render_text(report, "plain"), encoding="utf-8")
+    else:
+        path.write_bytes(render_html(report))
+    result = checker.check_file(path)
+    assert result.report.proactive["procurement"] == {"count": 2, "amount": 984361}
+    found = {(f.rule, f.key, f.severity) for f in result.findings if f.location.row == "procurement"}
+    assert ("NB205", "NB205.unit", "warning") in found
+    assert not any(key == "NB205.text" for _, key, _ in found)

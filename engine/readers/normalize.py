@@ -11,8 +11,10 @@ __all__ = ["NIL_WORDS", "compact", "label_key", "nfkc", "parse_cell", "squeeze"]
 
 _SPACE = re.compile(r"\s+")
 NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-# A figure with a unit written into a cell ("251000元"): not a number, kept as printed.
-NUMBER_WITH_UNIT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|万)$")
+# A figure with a unit written into a cell ("251000元", "2笔"): not a number, kept as printed (table 二 reads the
+# number and keeps the unit: engine.readers.tables).
+NUMBER_WITH_UNIT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|万|件|笔|次|个|项|宗|份|起)$")
+COUNT_UNIT = re.compile(r"^(\d+)(件|笔|次|个|项|宗|份|起)$")
 DASH = re.compile(r"^[—–\-/／－―~～]+$")
 ZERO_WORDS = frozenset({"〇", "零", "○"})
 MONEY_UNIT = re.compile(r"^([-−]?\d+(?:,\d{3})*(?:\.\d+)?)(万元|元|万)$")
@@ -38,6 +40,14 @@ def parse_cell(raw: str | None) -> Cell:
         plain = text.replace(",", "")
         return float(plain) if "." in plain else int(plain)
     return printed
+
+
+def count_with_unit(cell: Cell) -> tuple[int, str] | None:
+    """A count printed with its unit ("2笔", "15件"): the number and the unit."""
+    if not isinstance(cell, str):
+        return None
+    m = COUNT_UNIT.match(nfkc(cell).replace(" ", ""))
+    return (int(m.group(1)), m.group(2)) if m else None
 
 
 def money_with_unit(cell: Cell) -> tuple[float | int, str] | None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from engine.model import Anchor, Cell, Table
-from engine.readers.normalize import label_key, money_with_unit
+from engine.readers.normalize import count_with_unit, label_key, money_with_unit
 from engine.readers.placement import (
     Placed,
     PlacedBy,
@@ -274,12 +274,15 @@ _MONEY = frozenset().union(*MONEY_CELLS.values())
 
 
 def _money_units(out: BuiltTable, row: str) -> None:
-    """Money printed with its unit ("75394432.52元") becomes the number; the unit is kept for NB208."""
+    """Money printed with its unit ("75394432.52元") becomes the number, and so does a count ("2笔"); the unit is
+    kept (NB208 judges money's, NB205 asks for the number alone)."""
     for column, cell in out.table[row].items():
-        found = money_with_unit(cell) if (row, column) in _MONEY else None
+        money = (row, column) in _MONEY
+        found = money_with_unit(cell) if money else count_with_unit(cell)
         if found:
             out.table[row][column], unit = found
             out.units[f"proactive.{row}.{column}"] = unit
+            what = "金额" if money else "数量"
             out.notes.append(
-                f"表二“{row_label('proactive', row)}”金额写作“{cell}”，按 {found[0]}（单位：{unit}）读取。"
+                f"表二“{row_label('proactive', row)}”{what}写作“{cell}”，按 {found[0]}（单位：{unit}）读取。"
             )
