@@ -21,7 +21,7 @@ from engine import (
     compact,
     hookimpl,
 )
-from rules.claims import CLAIMS, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
+from rules.claims import CLAIMS, HANDLED, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
 from rules.support import NotANumber, section_location, tidy
 
 # "其中…", "区政府办代表区政府受理…": the sentence states a part of the table's figure, not the whole.
@@ -71,6 +71,9 @@ class TextTableMismatch(Rule):
     条, 不予公开信息数95条); a figure whose clause names another year or period (2024年… in a 2025 report, 较上年的81件,
     2019年以来累计, 同比); a sentence about the organ as a reconsideration body (复议机关).
 
+    A share stated after an outcome's figure ("予以公开19件（占48.5%）") must be that figure's share of the
+    applications handled (or received): a wrong one is its own finding (key `percent`).
+
     Known limits: a figure split from its noun by another figure, or stated only as a percentage, is not read.
 
     How to fix: decide which is right, the table or the sentence, and correct the other.
@@ -88,6 +91,11 @@ class TextTableMismatch(Rule):
             "第{numeral}部分正文写“{quote}”（{actual}），但{what}为 {expected}。请核对正文与表格，改正错误的一方。",
             "Section {numeral} says '{quote}' ({actual}), but the {what_en} is {expected}. "
             "Check the text against the table and correct whichever is wrong.",
+        ),
+        "percent": Msg(
+            "第{numeral}部分正文写“{quote}”占 {percent}%，但按表三（七）总计 {base} 件计算为 {right}%。请核对百分比。",
+            "Section {numeral} says '{quote}' is {percent}%, but against table 3's total of {base} it is {right}%. "
+            "Check the percentage.",
         ),
         "none": Msg(
             "第{numeral}部分正文写“{quote}”，但{what}为 {expected}。请核对正文与表格，改正错误的一方。",
@@ -110,7 +118,18 @@ class TextTableMismatch(Rule):
                         if expected == 0:
                             continue
                         stated = 0
-                    if stated in readings or (claim.what, stated) in seen:
+                    if stated in readings:
+                        share = _share_stated(sentence, quote, claim, stated, report)
+                        if share is not None:
+                            yield Finding(
+                                key="percent",
+                                params={"numeral": section.key.numeral, "quote": quote, **share},
+                                location=_where(report, section, claim, lines(start + sentence.find(quote))),
+                                expected=share["right"],
+                                actual=share["percent"],
+                            )
+                        continue
+                    if (claim.what, stated) in seen:
                         continue
                     if claim.aggregate and stated < max(readings) and _PART.search(sentence[: sentence.find(quote)]):
                         continue  # a part may be smaller than the whole
@@ -129,6 +148,43 @@ class TextTableMismatch(Rule):
                         expected=tidy(expected),
                         actual=stated,
                     )
+
+
+# "予以公开19件（占48.5%）", "不予公开5件，占比7.6%": a share stated right after an outcome's figure.
+_PERCENT = re.compile(r"^[（(，,]?(?:占|约占|占比|占总数的?|占全部申请的?|比例为?)(\d+(?:\.\d+)?)[%％]")
+
+
+def _share_stated(sentence: str, quote: str, claim: Claim, stated: float, report: Report) -> dict | None:
+    """A wrong share stated after an outcome's figure, as its message's parameters; None when right or none. The
+    share is of the applications handled (（七）总计), or of those received, with or without 上年结转: any that gives
+    the printed figure (rounded or cut to its decimals) makes it right."""
+    if claim.topic != Topic.outcome:
+        return None
+    m = _PERCENT.match(sentence[sentence.find(quote) + len(quote) :])
+    if not m:
+        return None
+    printed = float(m.group(1))
+    decimals = len(m.group(1).partition(".")[2])
+    bases = [b for b in _readings_of((HANDLED, RECEIVED, RECEIVED_AND_CARRIED), report) if b > 0]
+    if not bases:
+        return None
+    step = 10.0**-decimals
+    for base in bases:
+        exact = stated / base * 100
+        if abs(exact - printed) <= step / 2 + 1e-9 or 0 <= exact - printed < step:
+            return None
+    right = round(stated / bases[0] * 100, max(decimals, 1))
+    return {"percent": m.group(1), "base": tidy(bases[0]), "right": right}
+
+
+def _readings_of(metrics: tuple, report: Report) -> list[float]:
+    found = []
+    for metric in metrics:
+        try:
+            found.append(metric(report))
+        except (KeyError, NotANumber):
+            continue
+    return found
 
 
 def _where(report: Report, section: Section, claim: Claim, line: int) -> Location:
