@@ -180,10 +180,70 @@ def _with_result(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+# What section 六 reports besides fees under the 2021 format: each item, and the words that show it is reported.
+_OTHER_MATTERS_ITEMS = (
+    ("落实年度政务公开工作要点情况", "the year's 政务公开工作要点 carried out", re.compile(r"工作要点")),
+    (
+        "人大代表建议和政协提案办理结果公开情况",
+        "the answers to deputies' suggestions and CPPCC proposals published",
+        re.compile(r"建议.{0,12}提案|提案.{0,12}建议|建议提案|议提案"),
+    ),
+)
+
+
+class OtherMattersItems(Rule):
+    """From 2021 on, section 六 reports how the year's 政务公开工作要点 were carried out and how the answers to
+    people's congress deputies' suggestions and CPPCC members' proposals were published.
+
+    Why: the 2021 format notice lists these in section 六 beside the fees; evaluators check for them, and a report
+    that leaves them out went unremarked before. None of the real reports of the corpus reports them, and the
+    notice's wording is not confirmed here, so this is information (no points); an office that requires them sets
+    `NB307 = "warning"` under `[severity]` in its profile.
+
+    How it decides: section 六 (when there is one) mentions 工作要点, and 建议 with 提案. Each missing item is named
+    in one finding.
+
+    Known limits: an organ that answered no suggestion or proposal should still say so; a mention is enough here,
+    its content is not judged.
+
+    How to fix: add a sentence on each: how the year's 政务公开工作要点 were carried out, and the suggestions and
+    proposals answered and published (or that there were none).
+    """
+
+    id = "NB307"
+    category = Category.completeness
+    name = "other-matters-items"
+    title = "第六部分未报告工作要点落实或建议提案办理结果公开情况"
+    title_en = "Section 6 omits the 工作要点 carried out or the suggestions and proposals answered"
+    severity = Severity.info
+    weight = 3
+    applies = Applies(min_year=2021)
+    messages = {
+        "missing": Msg(
+            "第六部分没有报告{items}。请按 2021 年版格式补充（没有的也请写明）。",
+            "Section 6 does not report {items_en}. Add them as the 2021 format asks (say so where there were none).",
+        )
+    }
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        section = report.section(SectionKey.other_matters)
+        if section is None:
+            return
+        text = compact(section.text)
+        missing = [(zh, en) for zh, en, words in _OTHER_MATTERS_ITEMS if not words.search(text)]
+        if missing:
+            yield Finding(
+                key="missing",
+                params={"items": "、".join(zh for zh, _ in missing), "items_en": "; ".join(en for _, en in missing)},
+                location=section_location(report, SectionKey.other_matters.value),
+            )
+
+
 @hookimpl
 def nianbao_rules() -> list[type[Rule]]:
     return [
         FeesStatement,
         OverviewTopics,
         GovernmentAccountability,
+        OtherMattersItems,
     ]

@@ -35,13 +35,14 @@ SENTENCE_SHARE = 0.8  # a sentence is repeated when this share of its pieces is 
 
 
 # Sentences the official template has every organ write every year, the same but for the year and the organ: the
-# preface's basis, statistical period and contact line, and 六's "no fees" line. Repeating them is following the
-# template, not copying last year: they are left out before the repeat rate is measured.
+# preface's basis, statistical period and contact line, and 六's lines on fees, 工作要点 and 建议提案. Repeating them
+# is following the template, not copying last year: they are left out before the repeat rate is measured.
 _FIXED = re.compile(
     r"根据.{0,30}(?:条例|通知|要求).{0,30}编制"
     r"|统计期限|统计期间|数据统计.{0,10}自"
     r"|如对本?报告.{0,10}(?:疑问|意见|建议)|(?:电子版|全文).{0,20}(?:下载|查阅)"
     r"|未收取.{0,10}(?:信息处理费|费用)|无其他需要报告的事项"
+    r"|工作要点.{0,12}落实|落实.{0,20}工作要点|建议.{0,12}提案.{0,20}公开"
 )
 
 

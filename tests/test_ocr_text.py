@@ -133,3 +133,18 @@ def test_a_label_left_by_a_row_whose_figures_were_lost_does_not_take_the_next_ro
     built = build_proactive(rows, Template.T2021)
     assert built.table["penalties"] == {"decisions": 4119} and "licensing" not in built.table
     assert "proactive.penalties" in built.guessed
+
+
+def test_an_organs_name_misread_in_the_title_is_put_right_by_the_prose():
+    """OCR reads the title once and may garble the organ's name in it; the prose writes it again and again."""
+    from engine.readers.ocr_mend import restore_agency
+    from engine.testing.samples import SampleSpec, make_report
+
+    report = make_report(SampleSpec("青禾市人民政府办公室", 2022, seed=4))
+    report.preface = "如对本报告有疑问，请与青禾市人民政府办公室联系。" + report.preface
+    report.agency, report.title = "育禾店人民政府办公室", report.title.replace("青禾市", "育禾店")
+    note = restore_agency(report)
+    assert report.agency == "青禾市人民政府办公室" and report.title.startswith("青禾市人民政府办公室")
+    assert note and "育禾店" in note
+    other = make_report(SampleSpec("青禾市林业局", 2022, seed=4))
+    assert restore_agency(other) is None and other.agency == "青禾市林业局"  # read right: left alone

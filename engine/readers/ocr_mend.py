@@ -11,12 +11,14 @@ this way, so only the scan reader asks for it.
   first is its label, blank or garbled into a figure ("3人人"). Parsed as it is, the row's figures would run on into
   the row above. It gets a label of its own, one that names no row ("…"): the table builder then places it by where
   it stands, or leaves it out and says so.
+- The organ's name misread in the title (`restore_agency`): put right by the form the prose writes at least twice.
 """
 
 from __future__ import annotations
 
-from engine.model import SectionKey
+from engine.model import Report, SectionKey
 from engine.readers.layout import match_heading
+from engine.readers.normalize import compact
 from engine.readers.raw import Block
 
 # Each section's heading words after its numeral: the 2021 format's (SectionKey.heading), and the variants real
@@ -97,3 +99,40 @@ def label_hidden_rows(blocks: list[Block]) -> None:
             block.cells = [UNREAD_LABEL, *block.cells[1:]]
             values = values[1:]
         figures = len(values)  # a grid row's values are the cells that end it (engine.readers.raw)
+
+
+# An organ's name misread in the title by at most this share of its characters is put right by the name as the
+# prose writes it, when the prose writes one form at least twice (a title is read once; the name recurs).
+NAME_EDITS = 0.2
+NAME_VOTES = 2
+
+
+def restore_agency(report: Report) -> str | None:
+    """The organ's name as the prose writes it, when OCR misread it in the title ("育禾店人民政府办公室" for the
+    prose's five "青禾市人民政府办公室"): set on the report, and the note that says so returned."""
+    from collections import Counter
+
+    from rapidfuzz.distance import Levenshtein
+
+    agency = report.agency
+    if not agency:
+        return None
+    text = compact(report.preface + "".join(s.text for s in report.sections))
+    if text.count(agency) >= NAME_VOTES:
+        return None
+    n, most = len(agency), max(1, int(len(agency) * NAME_EDITS))
+    votes: Counter[str] = Counter()
+    for at in range(len(text) - n + 1):
+        window = text[at : at + n]
+        near = window[0] == agency[0] or window[-1] == agency[-1]  # a cheap filter before the edit distance
+        if near and Levenshtein.distance(window, agency, score_cutoff=most) <= most:
+            votes[window] += 1
+    if not votes:
+        return None
+    name, count = votes.most_common(1)[0]
+    if count < NAME_VOTES or name == agency:
+        return None
+    if report.title:
+        report.title = report.title.replace(agency, name)
+    report.agency = name
+    return f"标题中的机关名称经 OCR 识别为“{agency}”，正文 {count} 处写作“{name}”，按正文认定。"

@@ -22,7 +22,7 @@ from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
 from engine.readers.grid import MAX_CELLS, MAX_RULINGS, GridTooLarge
-from engine.readers.ocr_mend import label_hidden_rows, restore_headings
+from engine.readers.ocr_mend import label_hidden_rows, restore_agency, restore_headings
 from engine.readers.page import layout_page, stitch
 
 if TYPE_CHECKING:
@@ -193,6 +193,8 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
             raise ReadError(ErrorCode.illegible, rows=0, expected=_expected_rows(None), sections=0) from None
         raise
     report.source.reading = "ocr"
+    if note := restore_agency(report):
+        report.notes.append(note)
     _refuse_illegible(report)
     _mark(report, scanned)
     report.notes += _page_notes(scanned)

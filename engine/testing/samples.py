@@ -223,8 +223,15 @@ def _problems(spec: SampleSpec) -> str:
 
 
 def _other_matters(spec: SampleSpec) -> str:
+    """Section 六 as the 2021 format asks for it: fees, the year's 工作要点 carried out, and the suggestions and
+    proposals answered and published."""
     if spec.year >= 2021:
-        return f"依据《政府信息公开信息处理费管理办法》，{spec.year}年{spec.agency}未收取信息处理费。"
+        proposals = 2 + spec.seed % 7
+        return (
+            f"依据《政府信息公开信息处理费管理办法》，{spec.year}年{spec.agency}未收取信息处理费。"
+            f"对照{spec.year}年政务公开工作要点逐项落实，各项任务均按期完成。"
+            f"全年办理人大代表建议和政协提案{proposals}件，办理结果均已依法公开。"
+        )
     return "无其他需要报告的事项。"
 
 
