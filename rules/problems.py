@@ -58,7 +58,8 @@ _ITEM = re.compile(
 _MEASURES_START = re.compile(r"改进(?:措施|情况|方向)|整改措施|下一步|今后|为此|针对(?:上述|以上|这些)")
 _SHORTFALL = re.compile(
     r"不足|不够|不强|不高|不全|不深|不到位|不及时|不规范|不完善|不充分|不平衡|不精准|欠缺|薄弱|偏少|偏低|偏弱|较少|较弱|"
-    r"单一|滞后|有待|仍需|亟需|亟待|需要进一步|需进一步|短板|差距|尚未|还不|缺乏|缺少"
+    r"单一|滞后|有待|仍需|亟需|亟待|需要进一步|需进一步|短板|差距|尚未|还不|缺乏|缺少|"
+    r"错误|差错|失误|泄露|未打码|未脱敏|不严"
 )
 _MEASURE = re.compile(
     r"下一步|将|加强|推进|推动|提升|提高|完善|健全|强化|持续|进一步|建立|优化|拓展|加大|落实|整改|改进|规范|丰富|深化|"
@@ -73,7 +74,9 @@ _GENERIC = re.compile(
 # What a concrete problem names: a part of the disclosure work.
 _CONCRETE = re.compile(
     r"依申请|答复|申请|栏目|专栏|解读|目录|指南|新媒体|公众号|微博|平台|网站|页面|链接|检索|发布|更新|时效|决策|意见征集|"
-    r"规范性文件|政策文件|政策|公报|数据|重点领域|基层|标准化|档案|保密审查|审查|互动|回应|留言|无障碍|年报|统计"
+    r"规范性文件|政策文件|政策|公报|数据|重点领域|基层|标准化|档案|保密审查|审查|互动|回应|留言|无障碍|年报|统计|"
+    # what was published wrong: private data left unmasked, wording and typing errors, dead links
+    r"个人信息|隐私|打码|脱敏|敏感信息|泄露|政治用语|错别字|断字|错字|差错|死链|附件"
 )
 
 
@@ -175,8 +178,9 @@ class ProblemsThin(Rule):
     item naming a shortfall (不足, 不够, 偏少, 单一, 滞后, 有待, 仍需…), a measure an item naming what will be done
     (下一步, 将, 加强, 完善…). Findings: fewer than 60 Chinese characters (option `min_chars`); no problem named;
     every problem a generic circulating phrase (认识不深, 重视不够, 培训不足, 学习宣传力度不够, 深度和广度…) with no
-    concrete object of the disclosure work (依申请, 答复, 栏目, 解读, 目录, 新媒体, 平台…); no measure; or fewer
-    measures than problems when two or more problems are listed.
+    concrete object of the disclosure work (依申请, 答复, 栏目, 解读, 目录, 新媒体, 平台…, or what was published
+    wrong: 个人信息未打码, 政治用语、断字错误); no measure; or fewer measures than problems when two or more problems
+    are listed. The generic finding quotes the stock phrase, or the clause naming the shortfall.
 
     Known limits: it reads words, not meaning: a concrete problem phrased without any shortfall word is
     missed, and a list of measures written as one sentence counts as one measure.
@@ -234,13 +238,21 @@ class ProblemsThin(Rule):
         elif all(_GENERIC.search(p) and not _CONCRETE.search(p) for p in read.problems) or not any(
             _CONCRETE.search(p) for p in read.problems
         ):
-            example = next((m.group(0) for p in read.problems if (m := _GENERIC.search(p))), read.problems[0][:12])
+            example = next((m.group(0) for p in read.problems if (m := _GENERIC.search(p))), None)
+            example = example or _shortfall_clause(read.problems[0])
             yield Finding(key="generic", params={"example": example}, location=where)
         if not _MEASURE.search(read.whole):
             yield Finding(key="no_measure", location=where)
         elif len(read.problems) >= 2 and len(read.measures) < len(read.problems):
             params = {"problems": len(read.problems), "measures": len(read.measures)}
             yield Finding(key="fewer_measures", params=params, location=where)
+
+
+def _shortfall_clause(problem: str) -> str:
+    """The clause of a problem that names its shortfall ("业务水平有待提高"), not the preamble before it."""
+    clauses = [c for c in re.split(r"[，,；;。]", problem) if c.strip()]
+    found = next((c for c in clauses if _SHORTFALL.search(c)), clauses[0] if clauses else problem)
+    return found.strip()[:30]
 
 
 # A sentence accounting for last year's problems (what NB303 looks for).
