@@ -122,12 +122,15 @@ _ACCOUNTABILITY = (
     ("社会评议", "public evaluation", ("评议", "测评", "满意度")),
     ("责任追究", "accountability", ("追究", "问责")),
 )
-# Wording of a result near the topic: a grade, a score, a rank, a count, or that none arose.
+# Wording of a result, in the sentence that names the topic (the topic's own words taken out first, so 满意度 is no
+# result of itself): a grade, a score, a share, a rank, a count, or that none arose. A sentence that only plans
+# ("纳入年度考核", "开展社会评议", "明确责任追究") states none.
 _RESULT = re.compile(
-    r"结果|得分|\d+(?:\.\d+)?分|排名|名列|位列|第[一二三四五六七八九十\d]+名|优秀|良好|合格|满意|通报|表扬|"
-    r"未发生|未出现|没有发生|无|\d+(?:人|次|起|家|个单位)|率达|达到"
+    r"结果为|结果是|结果[:：]|等次为|得分|\d+(?:\.\d+)?分|\d+(?:\.\d+)?[%％]|排名|名列|位列|第[一二三四五六七八九十\d]+名|"
+    r"优秀|良好|合格|通报表扬|通报批评|受到表扬|未发生|未出现|没有发生|未有|无一|"
+    r"\d+(?:人|次|起|家|个单位|名)"
 )
-_NEAR = 30
+_TOPIC_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
 class GovernmentAccountability(Rule):
@@ -138,8 +141,9 @@ class GovernmentAccountability(Rule):
 
     How it decides: applies to governments (人民政府, towns, sub-districts, and a 管委会/新区 reporting for its
     area; not a government's 办公厅/办公室; the profile's organ type wins). Each of 考核, 评议 (测评, 满意度) and
-    追究 (问责) must appear with wording of a result within 30 characters (结果, a score or rank, 优秀/合格, a count,
-    未发生…): "纳入年度考核" alone announces a plan, not a result.
+    追究 (问责) must appear in a sentence that states a result of it (结果为, a score, a share, a rank, 优秀/合格, a
+    count, 未发生…), the topic's own words aside: "纳入年度考核", "开展社会评议", "满意度调查" announce or name, they
+    state no result.
 
     How to fix: state the results of the assessment, the public evaluation and any accountability measures.
     """
@@ -173,9 +177,13 @@ class GovernmentAccountability(Rule):
 
 
 def _with_result(text: str, words: tuple[str, ...]) -> bool:
-    for word in words:
-        for m in re.finditer(word, text):
-            if _RESULT.search(text[max(0, m.start() - _NEAR) : m.end() + _NEAR]):
+    """Whether a sentence names the topic (one of `words`) and states a result of it."""
+    for sentence in _TOPIC_SENTENCE.findall(compact(text)):
+        if any(w in sentence for w in words):
+            rest = sentence
+            for w in words:
+                rest = rest.replace(w, "、")
+            if _RESULT.search(rest):
                 return True
     return False
 
