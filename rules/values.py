@@ -271,6 +271,68 @@ class FeeUnit(Rule):
             )
 
 
+class InForceWithinYear(Rule):
+    """Table 二, 规章 and 行政规范性文件: the documents in force at the year's end are at least those issued in the year
+    and not repealed.
+
+    Why: a document issued this year is in force at its end unless it was repealed; "本年制发 5, 本年废止 0, 现行有效
+    0" cannot be, and evaluators read it from table 二 alone, without last year's report (NB502 needs that).
+
+    How it decides: 2021 template; 现行有效件数 < 本年制发 − 本年废止, blank cells as 0, text skipped. A repeal of
+    earlier years' documents can make 本年废止 exceed 本年制发: then nothing is expected of 现行有效.
+
+    Known limits: a document issued and repealed in the same year is counted in both, as the template asks.
+
+    How to fix: count the documents in force at 31 December, this year's among them.
+    """
+
+    id = "NB209"
+    category = Category.accuracy
+    name = "in-force-within-year"
+    title = "表二：现行有效件数少于本年制发减废止"
+    title_en = "Table 2: fewer documents in force than issued less repealed this year"
+    severity = Severity.warning
+    weight = 5
+    applies = Applies(templates=frozenset({"2021"}))
+    messages = {
+        "row": Msg(
+            "表二“{row}”：本年制发 {issued} 件、本年废止 {repealed} 件，现行有效件数却只有 {in_force} 件"
+            "（至少应为 {least}）。请核对现行有效件数。",
+            "Table 2, '{row}': {issued} issued and {repealed} repealed this year, yet only {in_force} in force (at "
+            "least {least}). Check the documents in force.",
+        )
+    }
+    ROWS = (("regulations", "规章"), ("normative_documents", "行政规范性文件"))
+
+    def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        from rules.support import NotANumber, tidy, value
+
+        for row, label in self.ROWS:
+            cells = report.proactive.get(row, {})
+            try:
+                issued, repealed = value(cells.get("issued")), value(cells.get("repealed"))
+                in_force = value(cells.get("in_force"))
+            except NotANumber:
+                continue
+            least = issued - repealed
+            if in_force < least:
+                yield Finding(
+                    key="row",
+                    params={
+                        "row": label,
+                        "issued": tidy(issued),
+                        "repealed": tidy(repealed),
+                        "in_force": tidy(in_force),
+                        "least": tidy(least),
+                    },
+                    location=cell_location(
+                        report, "proactive", row, "in_force", [(row, c) for c in ("issued", "repealed", "in_force")]
+                    ),
+                    expected=tidy(least),
+                    actual=tidy(in_force),
+                )
+
+
 @hookimpl
 def nianbao_rules() -> list[type[Rule]]:
-    return [CellValue, RegulationsCapacity, FeeUnit]
+    return [CellValue, RegulationsCapacity, FeeUnit, InForceWithinYear]
