@@ -108,8 +108,11 @@ class TextTableMismatch(Rule):
         seen: set[tuple[str, float]] = set()
         for section in report.sections:
             lines = _line_of(section)
+            previous = ""
             for start, sentence in _sentences(section):
-                for claim, stated, quote in _claims_in(sentence, section.key, report.year):
+                claims = list(_claims_in(sentence, section.key, report.year, previous))
+                previous = sentence
+                for claim, stated, quote in claims:
                     readings = _readings(claim, report)
                     if not readings:
                         continue  # the table or the row is missing, or holds text: nothing to compare
@@ -242,8 +245,9 @@ def _clause_start(sentence: str, pos: int) -> int:
     return cut + 1
 
 
-def _in_scope(claim: Claim, sentence: str, m: re.Match[str], section: SectionKey) -> bool:
-    """Whether a statement is about what the tables count (see the rule's docstring)."""
+def _in_scope(claim: Claim, sentence: str, m: re.Match[str], section: SectionKey, previous: str = "") -> bool:
+    """Whether a statement is about what the tables count (see the rule's docstring). `previous` is the sentence
+    before (a paragraph's heading "（二）依申请公开情况" gives the sentences under it their subject)."""
     if claim.topic == Topic.outcome:
         return True
     before = sentence[: m.end()]
@@ -255,7 +259,14 @@ def _in_scope(claim: Claim, sentence: str, m: re.Match[str], section: SectionKey
     last_disclosure = max((d.end() for d in _DISCLOSURE.finditer(before)), default=-1)
     if last_other > last_disclosure:
         return False  # "受理行政许可申请694件，办结694件": the nearest subject is other work
+    if last_other < 0 and _last(_DISCLOSURE, previous) > _last(_OTHER_WORK, previous):
+        return True  # the paragraph's subject, said in the sentence before ("（二）依申请公开情况。共收到70件申请")
     return disclosure or claim.topic == Topic.carried or section is SectionKey.applications
+
+
+def _last(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of `pattern` in `text` ends (-1: none)."""
+    return max((m.end() for m in pattern.finditer(text)), default=-1)
 
 
 _MAY_CLAIM = re.compile(r"[\d零〇一二两三四五六七八九十百千]|未|没有|无")
@@ -274,7 +285,7 @@ def _of_another_time(sentence: str, m: re.Match[str], year: int | None) -> bool:
 
 
 def _claims_in(
-    sentence: str, section: SectionKey, year: int | None = None
+    sentence: str, section: SectionKey, year: int | None = None, previous: str = ""
 ) -> Iterator[tuple[Claim, float | None, str]]:
     """Statements in one sentence: (claim, stated figure or None for "none", quoted text)."""
     if not (_MAY_CLAIM.search(sentence) and _CLAIM_WORDS.search(sentence)):
@@ -282,7 +293,7 @@ def _claims_in(
     taken: list[tuple[int, int]] = []  # spans already read as a figure, so one figure is one statement
     for claim in CLAIMS:
         for m in claim.pattern.finditer(sentence):
-            if not _in_scope(claim, sentence, m, section):
+            if not _in_scope(claim, sentence, m, section, previous):
                 continue
             quote = m.group(0)
             if _DOCUMENT_COUNT.search(quote) or (not claim.zero and _of_another_time(sentence, m, year)):
