@@ -234,15 +234,15 @@ CLAIMS: tuple[Claim, ...] = (
         [rf"(?<!及|和|与|、|或)部分公开{GAP}{{0,4}}?{NUM}{UNIT}"],
         rows("partially_disclosed"),
     ),
-    _claim("不予公开（表三）", "withheld (table 3)", [rf"不予公开{GAP}{{0,4}}?{NUM}{UNIT}"], group("withheld")),
+    _claim("不予公开（表三）", "withheld (table 3)", [rf"不予公开{GAP}{{0,8}}?{NUM}{UNIT}"], group("withheld")),
     _claim(
-        "无法提供（表三）", "cannot be provided (table 3)", [rf"无法提供{GAP}{{0,4}}?{NUM}{UNIT}"], group("unavailable")
+        "无法提供（表三）", "cannot be provided (table 3)", [rf"无法提供{GAP}{{0,8}}?{NUM}{UNIT}"], group("unavailable")
     ),
     _claim(
-        "不予处理（表三）", "not processed (table 3)", [rf"不予处理{GAP}{{0,4}}?{NUM}{UNIT}"], group("not_processed")
+        "不予处理（表三）", "not processed (table 3)", [rf"不予处理{GAP}{{0,8}}?{NUM}{UNIT}"], group("not_processed")
     ),
     _claim(
-        "其他处理（表三）", "other handling (table 3)", [rf"其他处理{GAP}{{0,4}}?{NUM}{UNIT}"], group("other_subtotal")
+        "其他处理（表三）", "other handling (table 3)", [rf"其他处理{GAP}{{0,8}}?{NUM}{UNIT}"], group("other_subtotal")
     ),
     _claim(
         "行政复议（表四 行政复议 总计）",
