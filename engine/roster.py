@@ -93,6 +93,7 @@ class Match:
 # their characters above NEAR_SHARE (青禾市林业局 / 青禾市农业局 are one character apart: too close to tell).
 NEAR_EDITS = 2
 NEAR_SHARE = 0.15
+NAMING_FOLDERS = 2
 
 
 @dataclass
@@ -146,7 +147,8 @@ class Roster:
         """The organ a file's name, else its folders' names, names (淮安市水利局2024年报.pdf, 报送/淮安市水利局/x.pdf):
         the longest organ name or alias found in it, when it is one organ's."""
         parts = PurePosixPath(path.replace("\\", "/"))
-        for text in (parts.stem, *(p.name for p in parts.parents if p.name)):
+        # The file's own name, then the two folders above it: the office's own folders further up name no organ.
+        for text in (parts.stem, *[p.name for p in parts.parents if p.name][:NAMING_FOLDERS]):
             key = match_key(text) or ""
             found = {i for name, owners in self._exact.items() if name and name in key for i in owners}
             if not found:
