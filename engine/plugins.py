@@ -32,6 +32,7 @@ PLUGIN_IMPORT_TIMEOUT = 30.0  # seconds an outside plugin may take to import
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "engine.readers.builtin",
     "rules.structure",
+    "rules.tableshape",
     "rules.tables",
     "rules.values",
     "rules.consistency",
