@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "engine.readers.builtin",
     "rules.structure",
     "rules.tableshape",
+    "rules.traces",
     "rules.tables",
     "rules.values",
     "rules.consistency",
