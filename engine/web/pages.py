@@ -26,9 +26,10 @@ UI = {
     "choose": Msg("选择报告文件", "Choose the report file"),
     "submit": Msg("开始检查", "Check"),
     "limit": Msg(
-        "文件不超过 20 MB。逐页拍摄或扫描的图片可一次选择全部页面（按文件名中的页码排序）。",
+        "文件不超过 20 MB。逐页拍摄或扫描的图片可一次选择全部页面（按文件名中的页码排序）；"
+        "网页中的统计表是图片的，请连同其“_files”文件夹中的图片一起选择。",
         "Files up to 20 MB. Page images of one report may be chosen all at once (ordered by the page number in their "
-        "names).",
+        "names); a saved web page whose tables are pictures, together with the pictures of its '_files' folder.",
     ),
     "score": Msg("得分", "Score"),
     "findings": Msg("需要修改的地方", "What to fix"),
