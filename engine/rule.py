@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.i18n import Lang, Msg
 from engine.model import Report
 from engine.organs import Organ, organ_of
+from engine.text import file_name
 
 RULE_ID = re.compile(r"^[A-Z]{2,}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -203,7 +204,7 @@ class Brief:
     def file(self) -> str:
         """The report's file name, without the folders of the machine that checked it: what a finding sent to an
         organ may say of another report."""
-        return self.path.replace("\\", "/").rsplit("/", 1)[-1] or self.path
+        return file_name(self.path)
 
     @property
     def identity(self) -> str:

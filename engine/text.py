@@ -20,6 +20,12 @@ _LABEL_NOISE = re.compile(r"[\s()（）【】\[\]、,，.．。:：;；“”\"'
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def file_name(path: str) -> str:
+    """A file as its sender knows it: its name, without the folders of the machine that checked it (an archive
+    member by its own name)."""
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+
+
 def printable(text: str) -> str:
     """Text safe to print on a terminal: control characters (escape sequences included) removed."""
     return _CONTROL.sub("", text)

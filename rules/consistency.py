@@ -168,7 +168,7 @@ def _share_stated(sentence: str, quote: str, claim: Claim, stated: float, report
         return None
     printed = float(m.group(1))
     decimals = len(m.group(1).partition(".")[2])
-    bases = [b for b in _readings_of((HANDLED, RECEIVED, RECEIVED_AND_CARRIED), report) if b > 0]
+    bases = [b for b in _readings_of((HANDLED, RECEIVED, RECEIVED_AND_CARRIED), report) if b is not None and b > 0]
     if not bases:
         return None
     step = 10.0**-decimals
@@ -180,16 +180,6 @@ def _share_stated(sentence: str, quote: str, claim: Claim, stated: float, report
     return {"percent": m.group(1), "base": tidy(bases[0]), "right": right}
 
 
-def _readings_of(metrics: tuple, report: Report) -> list[float]:
-    found = []
-    for metric in metrics:
-        try:
-            found.append(metric(report))
-        except (KeyError, NotANumber):
-            continue
-    return found
-
-
 def _where(report: Report, section: Section, claim: Claim, line: int) -> Location:
     """The sentence's place, with the table cells its figure is read from."""
     where = section_location(report, section.key.value, at=line)
@@ -199,13 +189,19 @@ def _where(report: Report, section: Section, claim: Claim, line: int) -> Locatio
 
 
 def _readings(claim: Claim, report: Report) -> list[float]:
-    found = []
-    for metric in claim.metrics:
+    """The claim's readings of the tables; none when the one its message names cannot be read."""
+    found = _readings_of(claim.metrics, report)
+    return [r for r in found if r is not None] if found and found[0] is not None else []
+
+
+def _readings_of(metrics: tuple, report: Report) -> list[float | None]:
+    """Each metric read from the tables, None where its table, row or cell cannot be read."""
+    found: list[float | None] = []
+    for metric in metrics:
         try:
             found.append(metric(report))
         except (KeyError, NotANumber):
-            if not found:
-                return []  # the reading the message names is missing
+            found.append(None)
     return found
 
 

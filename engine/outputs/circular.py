@@ -17,7 +17,7 @@ from engine.i18n import Lang, Msg
 from engine.outputs.accounting import account_sentences
 from engine.outputs.rollups import GROUPINGS, LATE_RULE, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import file_name, ranked, ranks
-from engine.result import FileResult, ResultDocument
+from engine.result import FileResult, Outline, ResultDocument
 from engine.rule import Category, Severity
 from engine.scoring import GRADES, NOT_JUDGED, grade_label
 
@@ -160,20 +160,6 @@ def _ranked_files(document: ResultDocument) -> set[str] | None:
     return chosen
 
 
-def _renumbered(ranking: list[tuple]) -> list[int | None]:
-    """Ranks 1, 2, 2, 4 … over the scores kept (ties share a rank), none for an unscored line."""
-    out: list[int | None] = []
-    previous, rank = None, 0
-    for number, (_, _, score, _) in enumerate(ranking, start=1):
-        if score is None:
-            out.append(None)
-            continue
-        if score != previous:
-            rank, previous = number, score
-        out.append(rank)
-    return out
-
-
 def totals_text(c: Circular) -> str:
     """The overview's sentences (in English with a space between them)."""
     said = [t("totals", c.lang, files=c.files, checked=c.checked, unreadable=c.unreadable, mean=mean_text(c))]
@@ -212,13 +198,16 @@ def gather(document: ResultDocument) -> Circular:
     grade_counts.append((t("unreadable", lang), s.unreadable))
     order = ranked(document)
     ranked_files = _ranked_files(document)
-    ranking = [
-        (rank, organ_name(r), r.score, grade_label(r.grade, lang) if r.grade else t("unreadable", lang))
-        for rank, r in zip(ranks(order.outlines), order, strict=True)
-        if ranked_files is None or r.source.path in ranked_files
-    ]
-    if ranked_files is not None:  # the ranks again, among the organs ranked
-        ranking = [(rank, *rest) for rank, (_, *rest) in zip(_renumbered(ranking), ranking, strict=True)]
+    # One pass over the results: the lines of the ranking, and the checked files left out of it (with a roster).
+    kept: list[tuple[Outline, tuple[str, float | None, str]]] = []
+    outside: list[str] = []
+    for outline, r in zip(order.outlines, order, strict=True):
+        if ranked_files is None or outline.path in ranked_files:
+            grade = grade_label(r.grade, lang) if r.grade else t("unreadable", lang)
+            kept.append((outline, (organ_name(r), r.score, grade)))
+        elif outline.checked:
+            outside.append(file_name(outline.path))
+    ranking = [(rank, *line) for rank, (_, line) in zip(ranks([o for o, _ in kept]), kept, strict=True)]
     missing = [row["organ"] for row in missing_rows(document)]
     circular = Circular(
         lang=lang,
@@ -240,11 +229,7 @@ def gather(document: ResultDocument) -> Circular:
     )
     if document.roster is not None:
         circular.accounts = account_sentences(document, lang)
-        circular.outside = [
-            file_name(r.source.path)
-            for r in order
-            if r.report is not None and ranked_files is not None and r.source.path not in ranked_files
-        ]
+        circular.outside = outside
         header = [label.render(lang) for label in ROLLUP_COLUMNS.values()]
         for by, title in GROUPINGS.items():
             rows = [list(row.values()) for row in rollup_rows(document, by)]

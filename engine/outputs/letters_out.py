@@ -33,6 +33,7 @@ from engine.outputs.rows import (
 from engine.result import FileResult, FindingResult, ResultDocument
 from engine.rule import Category
 from engine.scoring import grade_label
+from engine.text import file_name
 
 UI: dict[str, Msg] = {
     "title": Msg(
@@ -126,12 +127,7 @@ def _name(result: FileResult, known: dict[str, str] | None = None) -> str:
     file or folder name names (`known`), else the file's name."""
     report = result.report
     found = result.organ or (report.agency if report else None) or (known or {}).get(result.source.path)
-    return found or result.source.path.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _file(result: FileResult) -> str:
-    """The file as the organ knows it: its name, without the office's folders."""
-    return result.source.path.replace("\\", "/").rsplit("/", 1)[-1]
+    return found or file_name(result.source.path)
 
 
 def filename(result: FileResult, taken: set[str], lang: Lang, known: dict[str, str] | None = None) -> str:
@@ -164,12 +160,22 @@ def letter(
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(_t("to", lang, organ=organ))
     reply_by = _date(dates.reply_by, lang)
+    sent = file_name(result.source.path)
     if result.error or report is None or result.score is None:
         message = result.error.message if result.error else ""
-        doc.add_paragraph(_t("unreadable", lang, file=_file(result), message=message, reply_by=reply_by, office=office))
+        doc.add_paragraph(
+            _t(
+                "unreadable",
+                lang,
+                file=sent,
+                message=message,
+                reply_by=reply_by,
+                office=office,
+            )
+        )
     else:
         grade = grade_label(result.grade, lang)
-        doc.add_paragraph(_t("scored", lang, file=_file(result), score=f"{result.score:g}", grade=grade))
+        doc.add_paragraph(_t("scored", lang, file=sent, score=f"{result.score:g}", grade=grade))
         parts = category_parts(result, lang, document.profile.categories)
         if parts:
             key = "categories" if result.category_scores or result.not_judged else "deductions"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from pathlib import PurePosixPath
 from typing import Any
 
 from engine.i18n import Lang, Msg
@@ -17,6 +16,7 @@ from engine.result import FileResult, FindingResult, Outline, ResultDocument
 from engine.rule import Category, Severity
 from engine.scoring import NOT_JUDGED, NOT_JUDGED_LINE, grade_label
 from engine.template import column_label, row_label
+from engine.text import file_name
 
 SCORED = tuple(c for c in Category if c is not Category.other)  # the categories evaluators score
 
@@ -179,11 +179,6 @@ def report_rows(document: ResultDocument) -> Iterator[dict[str, Any]]:
             ),
         }
         yield {key: row[key] for key in columns}
-
-
-def file_name(path: str) -> str:
-    """A file as the organ knows it: its name, without the office's folders (an archive member by its own name)."""
-    return PurePosixPath(path.replace("\\", "/")).name or path
 
 
 # What an expected or actual value must look like to be shown to a person: a figure, a date, a short label. The

@@ -86,8 +86,12 @@ def read_pictures(found: dict[str, bytes]) -> tuple[dict[str, list[Block]], list
     from engine.readers.scan import TIME_SHARE
     from engine.readers.tesseract import Deadline
 
-    chosen = [(src, image) for src, data in found.items() if (image := _picture(data)) is not None]
-    chosen = chosen[: SETTINGS.max_pictures]
+    chosen: list[tuple[str, Image.Image]] = []
+    for src, data in found.items():  # decoded one by one, and no more than the cap (a page may show hundreds)
+        if (image := _picture(data)) is not None:
+            chosen.append((src, image))
+            if len(chosen) == SETTINGS.max_pictures:
+                break
     if not chosen:
         return {}, []
     scanned = read_pages(_drawn(image for _, image in chosen), Deadline(current().timeout * TIME_SHARE))

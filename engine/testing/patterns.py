@@ -19,6 +19,8 @@ from pathlib import Path
 
 from engine.model import Report
 from engine.testing.fixtures import docx_to_pdf
+from engine.testing.pictures import browser as find_browser
+from engine.testing.pictures import with_table_pictures
 from engine.testing.render import render_text
 from engine.testing.render_html import render_html
 from engine.testing.samples import SampleSpec, make_report
@@ -248,7 +250,7 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     written.append(folder / "markdown-trailing-cells.md")
     if pdf and shutil.which("soffice"):
         written += docx_to_pdf(docx_files, folder)
-    browser = shutil.which("chromium")
+    browser = find_browser()
     (folder / "browser-print.html").write_bytes(browser_page())
     written.append(folder / "browser-print.html")
     if pdf and browser:
@@ -259,8 +261,6 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
         written.append(browser_print(double_ruled_page(), folder / "browser-double-ruled.pdf", browser))
     written += write_heading_patterns(folder, pdf)
     if browser:  # the portal page with its tables published as pictures, saved with its _files folder
-        from engine.testing.pictures import with_table_pictures
-
         written.append(with_table_pictures(browser_page(), folder / "table-pictures.html"))
     return written
 
