@@ -44,6 +44,7 @@ from engine.roster import Roster, RosterOrgan
 from engine.rule import CheckContext, CrossReportRule, Finding, Location, Rule, Severity
 from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
+from engine.symptoms import gather
 
 # When a cross-report rule applies: it needs a report to compare with.
 ACROSS = Msg("与本机关上一年度报告或同批其他报告比较时", "when compared with the organ's previous report or others")
@@ -255,6 +256,7 @@ class Checker:
         rule_results: list[RuleResult] = []
         for active in self.rules:
             rule_results.append(self._run_rule(active, report, context, findings))
+        findings = gather(report, findings, self.lang)  # one wrong figure, said once
         result = FileResult(
             source=SourceRef(path=report.source.path, format=report.source.format, sha256=report.source.sha256),
             report=report,
@@ -349,6 +351,7 @@ class Checker:
             expected=finding.expected,
             actual=finding.actual,
             ceiling=finding.ceiling,
+            fixes=finding.fixes,
         )
 
     # --- the whole run ---------------------------------------------------------------------

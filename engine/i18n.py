@@ -107,6 +107,11 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "The PDF has no text layer (probably a scan). Submit the PDF exported from Word/WPS; to read scans, install "
         "the OCR extra (pip install 'nianbao[ocr]' with tesseract-ocr and tesseract-ocr-chi-sim).",
     ),
+    "finding.one-cause": Msg(
+        "同一数字还使另外 {count} 项核对（{rules}）不成立：若“{cell}”为 {value}，各项均成立，请先核对该数字。",
+        "The same figure breaks {count} more check(s) ({rules}): were '{cell}' {value}, all would hold. Check that "
+        "figure first.",
+    ),
     "finding.ocr-doubt": Msg(
         "（注意：该结论所依据的单元格 {cells} 为扫描件经 OCR 识别、置信度较低，请先对照原件核对该数字。）",
         "(Note: the cells {cells} this rests on were read from a scan by OCR with low confidence; check the figures "

@@ -311,3 +311,57 @@ def region_of(name: str | None) -> str | None:
         return None
     places = _parse(text).places
     return places[-1][0] if places else None
+
+
+# Before a place's suffix, a word that makes the name generic or the organ's own ("各县区", "本市", "全区"), not
+# another place.
+_GENERIC_PLACE = frozenset("本我全各该市县区省外他邻两三多每诸等旗镇乡")
+# Before a place, words of working with another organ ("与淮阴区…", "转至…", "会同…"): naming it is no copy trace.
+_WITH_ANOTHER = re.compile(r"(?:与|和|同|向|至|到|赴|会同|联合|协助|配合|转|由|经|及|告知|指导|学习|借鉴)$")
+# Verbs met right before "区政府", "县人民政府" in real prose ("代表区政府", "强化县政府门户网站"): two characters
+# that read like a place but are not one.
+_VERBS = frozenset(
+    re.findall(
+        r"\S+",
+        "代表 移交 加强 强化 发布 公开 报送 提请 推动 督促 组织 依托 通过 围绕 落实 提交 呈报 抄送 报请 按照 根据 "
+        "依据 协调 参加 开展 面向 对接 联系 请示 报告 汇报 服务 支持 保障 完善 健全 规范 优化 提升 建设 运用 利用 "
+        "做好 全面 及时 主动 积极 认真 严格",
+    )
+)
+# Characters of grammar that no place name holds ("调整后的市科委").
+_FUNCTION_WORDS = frozenset("的了是将把被给之其")
+_BREAK = re.compile(r"[^\u4e00-\u9fff]")
+
+
+def organs_like(text: str, agency: str | None, whole: str | None = None) -> list[str]:
+    """Names in `text` of an organ of the same kind as `agency` under another place of the same rank: "淮阴区农业
+    农村局" in a report of 洪泽区农业农村局. The organ words must be printed in full, as the agency prints them; the
+    place must be printed under the agency's own parent (淮安市淮阴区…), or be two characters that stand nowhere
+    else in `whole` (the report's text, `text` by default) and are no verb ("强化县人民政府门户网站" is a verb). A
+    superior (淮安市农业农村局) has another suffix and is not one, nor a generic name (各县区…) or a name after a
+    word of working together (与, 会同…)."""
+    name = clean_name(agency)
+    if not name:
+        return []
+    parsed = _parse(name)
+    if not parsed.places or len(parsed.rest) < 2 or _ZONE.search(parsed.places[-1][0]):
+        return []
+    own, suffix = parsed.places[-1]
+    own_name = own[: -len(suffix)]
+    parent = parsed.places[-2][0] if len(parsed.places) > 1 else None
+    whole = whole or text
+    found: list[str] = []
+    for m in re.finditer(re.escape(suffix + parsed.rest), text):
+        before = _BREAK.split(text[max(0, m.start() - 12) : m.start()])[-1]
+        if len(before) < 2 or before.endswith(own_name) or before[-1] in _GENERIC_PLACE:
+            continue
+        chained = re.search(rf"{re.escape(parent)}([\u4e00-\u9fff]{{1,4}})$", before) if parent else None
+        if chained:
+            found.append(parent + chained.group(1) + suffix + parsed.rest)
+            continue
+        place = before[-2:]
+        elsewhere = whole.count(place) > whole.count(place + suffix)  # a word of the prose, not a place
+        if place in _VERBS or _FUNCTION_WORDS.intersection(place) or _WITH_ANOTHER.search(before[:-2]) or elsewhere:
+            continue
+        found.append(place + suffix + parsed.rest)
+    return found

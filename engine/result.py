@@ -38,6 +38,15 @@ class Review(_Model):
     reviewer: str | None = None
 
 
+class Symptom(_Model):
+    """A finding said as part of another: the same wrong figure breaks this check too (engine.symptoms)."""
+
+    rule: str
+    key: str | None = None
+    message: str
+    fingerprint: str = ""
+
+
 class FindingResult(_Model):
     # Stable across runs: rule, location and the report's identity (organ and year, else content).
     fingerprint: str = ""
@@ -57,6 +66,10 @@ class FindingResult(_Model):
     # the prose it holds against a table, read by OCR: "prose.<section>".
     doubtful_parts: list[str] | None = None
     review: Review | None = None
+    # The value each cell would need for the finding to go away (Finding.fixes); one cell once findings are gathered.
+    fixes: dict[str, float] | None = None
+    # Other checks the same wrong figure breaks, said within this finding and costing nothing apart.
+    symptoms: list[Symptom] | None = None
 
     @property
     def pending(self) -> bool:

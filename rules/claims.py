@@ -151,6 +151,7 @@ RECEIVED_AND_CARRIED = rows("received_new", "carried_over")
 _APPLICATION = r"(?:申请|依申请公开件|申请件)"
 _RECEIVE = r"(?:收到|受理|新收|接收|接到)"
 _FINISH = r"(?:办结|办理完毕|处理完毕)"
+_CLAUSE_START = r"(?:^|(?<=[，,；;：:、]))"
 
 
 CLAIMS: tuple[Claim, ...] = (
@@ -201,6 +202,8 @@ CLAIMS: tuple[Claim, ...] = (
         [
             rf"(?:共答复|全部答复|依法答复){GAP}{{0,12}}?{NUM}{UNIT}",
             rf"答复{GAP}{{0,12}}?{_APPLICATION}{GAP}{{0,4}}?{NUM}{UNIT}",
+            # "收到申请70件，答复70件": 答复 opening its clause. Inside one it is often a part (当场答复, 延期答复).
+            rf"{_CLAUSE_START}(?:已|均已|全部|依法|按时|按期|及时)?答复{GAP}{{0,4}}?{NUM}{UNIT}",
         ],
         HANDLED,
         topic=Topic.applications,
@@ -255,7 +258,11 @@ CLAIMS: tuple[Claim, ...] = (
     _claim(
         "行政诉讼（表四 两类行政诉讼 总计）",
         "lawsuits (table 4, both kinds)",
-        [rf"行政诉讼(?:案件)?{NOT_OUTCOME}{{0,6}}?{NUM}{UNIT}"],
+        [
+            rf"行政诉讼(?:案件)?{NOT_OUTCOME}{{0,6}}?{NUM}{UNIT}",
+            # "行政复议1件、诉讼2件": 诉讼 opening its clause stands for 行政诉讼 (民事诉讼 never opens one bare).
+            rf"{_CLAUSE_START}(?:被提起|被起诉|发生|涉及)?诉讼(?:案件)?{NOT_OUTCOME}{{0,6}}?{NUM}{UNIT}",
+        ],
         lawsuits,
         topic=Topic.review,
         aggregate=True,
@@ -267,6 +274,15 @@ CLAIMS: tuple[Claim, ...] = (
         [rf"(?:未|没有)(?:收到|受理|接到|接收){GAP}{{0,16}}?申请", rf"无{GAP}{{0,4}}?政府信息公开申请"],
         RECEIVED,
         topic=Topic.applications,
+        zero=True,
+    ),
+    _claim(
+        "申请人逾期未按收费通知要求缴纳费用（表三）",
+        "applicants who did not pay after a fee notice (table 3)",
+        # "未发出收费通知": no notice, so no applicant can have let one lapse. The row's own label ("申请人逾期未按
+        # 收费通知要求缴纳费用") has no verb of issuing and is not read.
+        [rf"(?:未|没有|无)(?:向申请人)?(?:发出|下发|送达|开具|出具|发放|产生){GAP}{{0,8}}?收费(?:通知|缴费通知)"],
+        rows("other.fee_unpaid"),
         zero=True,
     ),
     _claim(

@@ -22,7 +22,7 @@ from engine import (
     hookimpl,
 )
 from rules.claims import CLAIMS, HANDLED, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
-from rules.support import NotANumber, section_location, tidy
+from rules.support import NotANumber, section_location, tidy, value
 
 # "其中…", "区政府办代表区政府受理…": the sentence states a part of the table's figure, not the whole.
 _PART = re.compile(r"其中|代表|本级")
@@ -37,7 +37,9 @@ _OTHER_WORK = re.compile(
     r"行政许可|许可|审批|行政复议申请|复议申请|复议案件|信访|热线|留言|来信|来访|投诉|举报|提案|建议|诉求|咨询|12345"
 )
 # An organ acting as a reconsideration body or a court's party in others' cases: "受理行政复议申请56件", "作为复议机关".
-_AS_REVIEW_BODY = re.compile(r"(?:受理|办理|办结|审结|审理|收到)[^，,。；;]{0,8}?行政(?:复议|诉讼)|复议机关|复议机构")
+_AS_REVIEW_BODY = re.compile(
+    r"(?:受理|办理|办结|审结|审理|收到)[^，,。；;]{0,8}?(?:行政)?(?:复议|诉讼)|复议机关|复议机构"
+)
 # The organ's documents counted by disclosure attribute ("依申请公开信息数182条，不予公开信息数95条"): not the year's
 # applications, though the words are the table's.
 _DOCUMENT_COUNT = re.compile(r"信息数|文件数|公开信息\d|[条份]信息")
@@ -54,11 +56,14 @@ class TextTableMismatch(Rule):
     carried forward, reconsiderations (行政复议 总计), lawsuits (both 行政诉讼 总计 together), and the
     outcomes 予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理, or a stated sum such as
     予以公开及部分公开. This is also the zero-consistency rule: an all-zero report must not say it handled
-    applications, and a report that says 未收到申请 or 未发生行政复议、行政诉讼 must show zeros.
+    applications, and a report that says 未收到申请 or 未发生行政复议、行政诉讼 must show zeros; one that says no fee
+    notice was issued (未发出收费通知, often in section 六) must not count applicants who let one lapse (表三
+    （六）2. 申请人逾期未按收费通知要求缴纳费用).
 
     How it decides: each sentence of the prose outside the tables is searched for these statements, with
     the verb before or after the figure ("收到申请70件", "共收到70件申请", "申请共计81件", "1件结转下年度",
-    "结转至2026年6件"; Arabic or Chinese numerals with 件/个/条/宗/起/次/份). A figure about applications counts
+    "结转至2026年6件"; "答复3件" and "诉讼2件" where the word opens its clause, since inside one it is often a part:
+    当场答复, 民事诉讼; Arabic or Chinese numerals with 件/个/条/宗/起/次/份). A figure about applications counts
     only where the clause or the sentence before it speaks of disclosure (信息公开, 依申请), or in section
     三, and never where the nearest subject is the organ's other work (行政许可, 审批, 信访, 热线, 留言…); a
     reconsideration or lawsuit figure is skipped where the organ itself handles reconsiderations
@@ -66,6 +71,8 @@ class TextTableMismatch(Rule):
     本年新收 + 上年结转 ("共受理749件" = 713 + 36); a 办结 figure may be （七）总计 or （七）总计 − 上年结转; a sentence
     whose subject is a part (其中, an office acting 代表 the organ, 本级) may state less than the table.
     `expected` is the table's figure, `actual` the prose's; the finding names the sentence's own line or page.
+    A table figure written wrong that breaks the table's identities too is said once, in their finding
+    (engine.symptoms).
 
     Not read as this year's applications: the organ's documents counted by disclosure attribute (依申请公开信息数182
     条, 不予公开信息数95条); a figure whose clause names another year or period (2024年… in a 2025 report, 较上年的81件,
@@ -150,6 +157,7 @@ class TextTableMismatch(Rule):
                         location=_where(report, section, claim, lines(start + sentence.find(quote))),
                         expected=tidy(expected),
                         actual=stated,
+                        fixes=_fixes(claim, report, stated),
                     )
 
 
@@ -186,6 +194,19 @@ def _where(report: Report, section: Section, claim: Claim, line: int) -> Locatio
     where.table = claim.metrics[0].table
     where.cells = claim.metrics[0].cells(report)
     return where
+
+
+def _fixes(claim: Claim, report: Report, stated: float) -> dict[str, float] | None:
+    """Each cell the figure is read from, with the value that alone would make the table agree with the prose (the
+    figure the message names is always a sum of cells)."""
+    metric = claim.metrics[0]
+    table = report.table(metric.table)
+    try:
+        cells = [(row, column, value(table[row].get(column))) for row, column in metric.cells(report)]
+        gap = stated - metric(report)
+    except (KeyError, NotANumber):
+        return None
+    return {f"{metric.table}:{row}:{column}": tidy(v + gap) for row, column, v in cells if v + gap >= 0} or None
 
 
 def _readings(claim: Claim, report: Report) -> list[float]:
@@ -267,7 +288,7 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
 
 _MAY_CLAIM = re.compile(r"[\d零〇一二两三四五六七八九十百千]|未|没有|无")
 # Every claim's pattern holds one of these words; a sentence without any is skipped at once.
-_CLAIM_WORDS = re.compile(r"申请|结转|顺延|办结|答复|办理|处理完毕|公开|提供|处理|行政复议|行政诉讼")
+_CLAIM_WORDS = re.compile(r"申请|结转|顺延|办结|答复|办理|处理完毕|公开|提供|处理|行政复议|诉讼|收费")
 
 
 def _of_another_time(sentence: str, m: re.Match[str], year: int | None) -> bool:

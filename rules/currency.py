@@ -23,6 +23,8 @@ from engine import (
 )
 from rules.support import section_location
 
+_OLD_TERM = r"(?<!行政)(?<!党内)规范性文件"
+_NOT_FIGURE = r"[^，,。；;：:\d]"
 # Superseded bases a 2021+ report should no longer follow, each with how to name it in a message.
 _OUTDATED = (
     (
@@ -33,6 +35,16 @@ _OUTDATED = (
     (re.compile(r"年度报告格式[（(]试行[）)]"), "年度报告格式（试行）", "the trial format"),
     (re.compile(r"国务院令第?492号|第492号令"), "国务院令第492号（2007 年《条例》）", "the 2007 Regulation"),
     (re.compile(r"收费及减免|收费和减免"), "“收费及减免”（2019 年以前的章节）", "the pre-2019 heading on fees"),
+    # The 2019 table 二 counted 规范性文件; the 2021 one counts 行政规范性文件 (a narrower set). Only the table's
+    # statistics are read ("制发规范性文件5件", "现行有效规范性文件"): the word has other, current uses.
+    (
+        re.compile(
+            rf"(?:制发|制定|印发|出台|废止|现行有效){_NOT_FIGURE}{{0,4}}?{_OLD_TERM}"
+            rf"|{_OLD_TERM}{_NOT_FIGURE}{{0,8}}?(?:\d+|[一二三四五六七八九十]+)(?:件|个|份)"
+        ),
+        "“规范性文件”（2019 版表二的名称，2021 版为“行政规范性文件”）",
+        "'规范性文件' (the 2019 table's name; 2021 counts 行政规范性文件)",
+    ),
 )
 
 
@@ -45,7 +57,8 @@ class OutdatedReferences(Rule):
     2021 reports with the old 收费及减免 structure).
 
     How it decides: the report's text (preface, headings and sections) names 国办公开办函〔2019〕60号, 格式（试行）,
-    国务院令第492号, or 收费及减免. One finding lists what was found.
+    国务院令第492号, or 收费及减免, or counts the 2019 table's 规范性文件 where the 2021 table counts 行政规范性文件
+    ("制发规范性文件5件"). One finding lists what was found.
 
     Known limits: a report that mentions the old basis only to say it was replaced is flagged too; dismiss it in
     a review file.

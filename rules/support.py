@@ -79,3 +79,16 @@ def section_location(report: Report, key: str, line: int | None = None, at: int 
         page=anchor.page if anchor else None,
         line=line if line is not None else (anchor.line if anchor else None),
     )
+
+
+def balancing(table: str, terms: Iterable[tuple[str, str, int, Cell]]) -> dict[str, float]:
+    """For an identity Σ sign × cell = 0 that does not hold: each cell ("table:row:column") with the value that alone
+    would make it hold (`Finding.fixes`), where that value is a count (not below 0). `terms` are (row, column, sign
+    +1 or -1, cell)."""
+    items = [(row, column, sign, value(cell)) for row, column, sign, cell in terms]
+    residual = sum(sign * v for _, _, sign, v in items)
+    return {
+        f"{table}:{row}:{column}": tidy(v - sign * residual)
+        for row, column, sign, v in items
+        if v - sign * residual >= 0
+    }

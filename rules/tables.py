@@ -14,7 +14,7 @@ from engine.template import (
     outcome_rows,
     row_label,
 )
-from rules.support import NotANumber, cell_location, tidy, total, value
+from rules.support import NotANumber, balancing, cell_location, tidy, total, value
 
 
 class ApplicationsBalance(Rule):
@@ -25,6 +25,8 @@ class ApplicationsBalance(Rule):
 
     How it decides: per column (自然人 … 总计), blank cells count as 0; a column holding text is skipped
     (NB205 reports the text). `expected` is the right-hand side, `actual` the left-hand side.
+    One wrong figure that breaks other checks too is said once with them (engine.symptoms): each finding gives, per
+    cell, the value that alone would mend it (`fixes`).
 
     How to fix: recount the column. Usually one figure was copied wrongly, or carried-forward
     applications were left out of 结转下年度继续办理.
@@ -76,6 +78,10 @@ class ApplicationsBalance(Rule):
                     ),
                     expected=tidy(right),
                     actual=tidy(left),
+                    fixes=balancing(
+                        "applications",
+                        [(r, col.key, sign, apps[r][col.key]) for r, sign in zip(rows, (1, 1, -1, -1), strict=True)],
+                    ),
                 )
 
 
@@ -89,6 +95,8 @@ class ApplicationsOutcomeTotal(Rule):
 
     How it decides: blank cells count as 0; a column with text, or a table missing an outcome row
     (NB105's concern), is skipped. `expected` is the sum of the items, `actual` the printed total.
+    One wrong figure that breaks other checks too is said once with them (engine.symptoms): each finding gives, per
+    cell, the value that alone would mend it (`fixes`).
 
     How to fix: an outcome was counted in two rows or in none. Recount, and remember that a partly
     disclosed answer counts only under （二）部分公开.
@@ -152,6 +160,11 @@ class ApplicationsOutcomeTotal(Rule):
                         ),
                         expected=tidy(expected),
                         actual=tidy(actual),
+                        fixes=balancing(
+                            "applications",
+                            [(r, col.key, 1, apps[r].get(col.key)) for r in items]
+                            + [(target, col.key, -1, apps[target][col.key])],
+                        ),
                     )
 
 
@@ -164,6 +177,8 @@ class ApplicationsRowTotal(Rule):
     How it decides: blank cells count as 0 (NB205 warns about them); a row with text is skipped.
     `expected` is the sum of the six columns, `actual` the printed 总计. When three or more rows have 总计 0 or blank
     beside applicant figures, the column was left unfilled: one finding lists all their cells.
+    One wrong figure that breaks other checks too is said once with them (engine.symptoms): each finding gives, per
+    cell, the value that alone would mend it (`fixes`).
 
     How to fix: fill the applicant columns so that they add up to 总计, or correct 总计.
     """
@@ -227,6 +242,10 @@ class ApplicationsRowTotal(Rule):
                 ),
                 expected=tidy(expected),
                 actual=tidy(actual),
+                fixes=balancing(
+                    "applications",
+                    [(key, c.key, 1, row[c.key]) for c in APPLICANT_COLUMNS] + [(key, "total", -1, row["total"])],
+                ),
             )
 
 
@@ -242,6 +261,8 @@ class ReviewLitigationTotal(Rule):
 
     How it decides: blank cells count as 0; a group with text is skipped. `expected` is the sum of the
     four outcome columns, `actual` the printed 总计.
+    One wrong figure that breaks other checks too is said once with them (engine.symptoms): each finding gives, per
+    cell, the value that alone would mend it (`fixes`).
 
     How to fix: recount the group; a case still open at year end belongs under 尚未审结.
     """
@@ -288,6 +309,10 @@ class ReviewLitigationTotal(Rule):
                     ),
                     expected=tidy(expected),
                     actual=tidy(actual),
+                    fixes=balancing(
+                        "review_litigation",
+                        [(group, p, 1, row[p]) for p in parts] + [(group, "total", -1, row["total"])],
+                    ),
                 )
 
 

@@ -104,6 +104,7 @@ def test_prose_read_from_a_scan_that_disagrees_with_a_table_is_pending(run, tmp_
         model["source"]["reading"] = "ocr"
 
     result = _model(run, tmp_path, misread)
-    prose = [f for f in result["findings"] if f["rule"] == "NB206"]
+    # The prose's figure and the table's identities break on one cell: one finding, with NB206 among its symptoms.
+    prose = [f for f in result["findings"] if "NB206" in {f["rule"], *(s["rule"] for s in f.get("symptoms") or [])}]
     assert prose and all("prose.overview" in (f.get("doubtful_parts") or []) for f in prose)
     assert all("OCR" in f["message"] for f in prose)

@@ -148,6 +148,77 @@ def write_heading_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     return written
 
 
+def _say(report: Report, key: str, sentence: str) -> Report:
+    """The report with `sentence` added at the end of section `key`'s prose."""
+    section = report.section(key)
+    section.text = (section.text.rstrip() + "\n" + sentence).strip()
+    return report
+
+
+def bare_forms() -> Report:
+    """ "答复N件" and "诉讼N件" opening their clauses, each one more than the table: two NB206 findings."""
+    report = _report()
+    apps, review = report.applications, report.review_litigation
+    lawsuits = review["litigation_direct"]["total"] + review["litigation_after_review"]["total"]
+    return _say(
+        report,
+        "overview",
+        f"全年共收到政府信息公开申请{apps['received_new']['total']}件，答复{apps['total']['total'] + 2}件。"
+        f"因政府信息公开被申请行政复议{review['review']['total']}件、诉讼{lawsuits + 1}件。",
+    )
+
+
+def fee_notice() -> Report:
+    """Section 六 says no fee notice was issued while table 三 counts applicants who let one lapse: NB206."""
+    report = _report()
+    assert report.applications["other.fee_unpaid"]["total"], "the sample counts unpaid fee notices"
+    return _say(report, "other_matters", "本年度未向申请人发出收费通知。")
+
+
+def old_term() -> Report:
+    """The prose counts 规范性文件, the 2019 table's name, in a 2022 report: NB107."""
+    issued = _report().proactive["normative_documents"]["issued"]
+    return _say(_report(), "overview", f"本年度制发规范性文件{issued}件。")
+
+
+def stale_year() -> Report:
+    """A paragraph of last year's report left in: "2021年，在主动公开的61条信息中…" in the 2022 report: NB309."""
+    return _say(_report(), "overview", "2021年，在主动公开的61条信息中，政策解读12条。")
+
+
+def another_organ() -> Report:
+    """The prose speaks as another city's organ of the same kind ("青山市测试局认真贯彻…"): NB308."""
+    return _say(_report(), "overview", "青山市测试局认真贯彻《条例》，持续做好政府信息公开工作。")
+
+
+# Patterns of the prose (one sentence each, added to a clean report), with the one finding each must give.
+PROSE_PATTERNS: dict[str, tuple[Callable[[], Report], dict[str, int]]] = {
+    "prose-bare-forms": (bare_forms, {"NB206.figure": 2}),
+    "fee-notice": (fee_notice, {"NB206.none": 1}),
+    "old-term": (old_term, {"NB107.outdated": 1}),
+    "stale-year": (stale_year, {"NB309.stale": 1}),
+    "another-organ": (another_organ, {"NB308.prose": 1}),
+}
+
+
+def write_prose_patterns(folder: Path, pdf: bool = True) -> list[Path]:
+    """PROSE_PATTERNS in txt, html, docx, ofd and, with LibreOffice, pdf."""
+    from engine.testing.render_docx import render_docx
+    from engine.testing.render_ofd import render_ofd
+
+    written, docx_files = [], []
+    for name, (make, _) in PROSE_PATTERNS.items():
+        report = make()
+        (folder / f"{name}.txt").write_text(render_text(report, "pdf"), encoding="utf-8")
+        (folder / f"{name}.html").write_bytes(render_html(report))
+        docx_files.append(render_docx(report, folder / f"{name}.docx"))
+        render_ofd(report, folder / f"{name}.ofd")
+        written += [folder / f"{name}.{ext}" for ext in ("txt", "html", "docx", "ofd")]
+    if pdf and shutil.which("soffice"):
+        written += docx_to_pdf(docx_files, folder)
+    return written
+
+
 def organ_zone() -> Report:
     """A 管委会 reporting for its area, published on 3月20日: a government's deadline (3月31日) applies."""
     return _report(agency="青禾经济技术开发区管委会")
@@ -260,6 +331,7 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     if pdf and browser:
         written.append(browser_print(double_ruled_page(), folder / "browser-double-ruled.pdf", browser))
     written += write_heading_patterns(folder, pdf)
+    written += write_prose_patterns(folder, pdf)
     if browser:  # the portal page with its tables published as pictures, saved with its _files folder
         written.append(with_table_pictures(browser_page(), folder / "table-pictures.html"))
     return written
