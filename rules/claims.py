@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from engine import Cell, Report
 from engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS
-from rules.support import total
+from rules.support import NotANumber, total
 
 NUM = r"(\d+|[零〇一二两三四五六七八九十百千]+)"
 UNIT = r"(?:件|个|条|宗|起|次|份)"
@@ -43,14 +43,20 @@ _OUTCOMES = tuple(c.key for c in REVIEW_COLUMNS if c.key != "total")
 
 
 def row_total(row: dict[str, Cell], parts: tuple[str, ...]) -> float:
-    """A row's 总计; when that cell is blank, the sum of its parts (what the table does show)."""
+    """A row's 总计; when that cell is blank, or 0 beside figures (the 总计 column left unfilled, NB203's finding),
+    the sum of its parts: what the table does show."""
     if _from_parts(row, parts):
         return total(row[p] for p in parts)
     return total([row["total"]])
 
 
 def _from_parts(row: dict[str, Cell], parts: tuple[str, ...]) -> bool:
-    return row.get("total") is None and any(row.get(p) is not None for p in parts)
+    if row.get("total") not in (None, 0) or not any(row.get(p) is not None for p in parts):
+        return False
+    try:
+        return row.get("total") is None or total(row.get(p) for p in parts) > 0
+    except NotANumber:
+        return False
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,8 @@ class StaleYear(Rule):
 
     How it decides: in sections 一 to 四, a sentence that opens with an earlier year as its time (2023年，…;
     2023年度，…; 2023年全年…) and states a figure of work (61条, 5件…), without comparing or recalling (较, 同比,
-    以来, 修订, 施行…) and without naming the report's own year. A date (2023年12月) or a span (2023年以来) is not
+    以来, 修订, 施行…) and without naming the report's own year, nor set beside a sentence that opens with the report's
+    year or compares (a comparison said in two sentences). A date (2023年12月) or a span (2023年以来) is not
     read, nor sections 五 and 六, which may rightly speak of last year. One finding per report: the first such
     sentence, and how many there are.
 
@@ -183,17 +184,26 @@ class StaleYear(Rule):
         if year is None:
             return
         found: list[tuple[SectionKey, int, int, str]] = []  # (section, line, stated year, sentence)
+        own = f"{year}年"
         for section in report.sections:
             if section.key not in _WORK_SECTIONS:
                 continue
-            for at, line in enumerate(section.text.splitlines()):
-                for m in _SENTENCE.finditer(compact(line)):
-                    sentence = m.group(0)
-                    opening = _YEAR_OPENING.match(sentence)
-                    if not opening or int(opening.group(1)) >= year or f"{year}年" in sentence:
-                        continue
-                    if _WORK_FIGURE.search(sentence) and not _COMPARING.search(sentence):
-                        found.append((section.key, at, int(opening.group(1)), sentence))
+            sentences = [
+                (at, m.group(0))
+                for at, line in enumerate(section.text.splitlines())
+                for m in _SENTENCE.finditer(compact(line))
+            ]
+            for i, (at, sentence) in enumerate(sentences):
+                opening = _YEAR_OPENING.match(sentence)
+                if not opening or int(opening.group(1)) >= year or own in sentence:
+                    continue
+                # "2023年，收到申请218件。2024年，收到申请250件": set beside this year's figure, last year's is a
+                # comparison.
+                beside = [t for _, t in sentences[max(0, i - 1) : i + 2] if t is not sentence]
+                if any(t.startswith(own) or _COMPARING.search(t) for t in beside):
+                    continue
+                if _WORK_FIGURE.search(sentence) and not _COMPARING.search(sentence):
+                    found.append((section.key, at, int(opening.group(1)), sentence))
         if not found:
             return
         key, at, stated, sentence = found[0]

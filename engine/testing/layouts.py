@@ -49,12 +49,16 @@ def _values(cells: list[Cell]) -> list[CellSpec]:
 def proactive_layout(report: Report) -> Layout:
     tpl = Template(report.template or "2021")
     rows: Layout = []
+    header: str | None = None  # a group's heading, printed above the first of its rows the report keeps
     for row in PROACTIVE_ROWS[tpl]:
+        group, _, item = row.label.rpartition(" ")
+        if group:
+            header = group
         if row.key not in report.proactive:
             continue
-        group, _, item = row.label.rpartition(" ")
         span = {3: [1, 1, 1], 2: [2, 1], 1: [3]}[len(row.columns)]
-        if group:
+        if header:
+            group, header = header, None
             rows.append([CellSpec(group, colspan=4)])
             rows.append(
                 [CellSpec("信息内容")] + [CellSpec(c.label, colspan=n) for c, n in zip(row.columns, span, strict=True)]

@@ -61,11 +61,14 @@ def _split(label: str) -> tuple[str | None, str]:
 
 def proactive_lines(report: Report, layout: Layout) -> Iterator[str]:
     tpl = Template(report.template or "2021")
+    header = None  # a group's heading, printed above the first of its rows the report keeps
     for row in PROACTIVE_ROWS[tpl]:
+        group, item = _split(row.label)
+        header = group or header
         if row.key not in report.proactive:
             continue
-        group, item = _split(row.label)
-        if group:
+        if header:
+            group, header = header, None
             yield group
             yield "信息内容 " + " ".join(c.label for c in row.columns)
         values = [report.proactive[row.key].get(c.key) for c in row.columns]
