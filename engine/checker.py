@@ -45,6 +45,7 @@ from engine.rule import CheckContext, CrossReportRule, Finding, Location, Rule, 
 from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
 from engine.symptoms import gather
+from engine.text import writable
 
 # When a cross-report rule applies: it needs a report to compare with.
 ACROSS = Msg("与本机关上一年度报告或同批其他报告比较时", "when compared with the organ's previous report or others")
@@ -162,7 +163,8 @@ class Checker:
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
         if note:
             report.notes.append(note + "已按内容读取，请改正扩展名。")
-        return report
+        # Characters no document can hold (a NUL, a lone surrogate from a JSON escape) go here, once for every output.
+        return Report.model_validate(writable(report.model_dump()))
 
     # --- stages 2 and 3 ----------------------------------------------------------------------
 

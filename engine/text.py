@@ -31,6 +31,33 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# What XML 1.0 cannot hold and UTF-8 cannot encode (control characters but tab and newlines, lone surrogates,
+# U+FFFE/U+FFFF): a report's text may carry them (a name copied from a PDF, an escape in a JSON model), and one such
+# character must not cost a letter, a summary or the batch's JSON.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def writable(value):
+    """`value` (strings, dicts, lists, tuples and dataclasses of them) with every string made `xml_text`; an enum's
+    value stays the enum."""
+    import dataclasses
+
+    if type(value) is str:
+        return xml_text(value)
+    if isinstance(value, dict):
+        return {writable(k): writable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(writable(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return dataclasses.replace(value, **{f.name: writable(getattr(value, f.name)) for f in fields})
+    return value
+
+
 # Radicals some PDF fonts map their glyphs to (Chromium's prints, some Word exports): 人⺠政府, ⻘禾市, ⾸⻚. Kangxi
 # radicals (U+2F00–2FD5) have NFKC forms; the supplement's (U+2E80–2EF3) do not, so they are listed, each with the
 # ideograph Unicode names its equivalent (EquivalentUnifiedIdeograph.txt).

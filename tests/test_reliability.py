@@ -154,6 +154,56 @@ def test_a_cache_entry_not_signed_by_this_user_is_never_unpacked(tmp_path):
     assert json.loads(run.stdout)["summary"]["cached"] == 1  # its own entry, written again, is a hit
 
 
+def test_a_cache_key_others_can_read_turns_the_cache_off_and_a_damaged_one_is_replaced(tmp_path):
+    """Whoever can read the key can sign a planted entry: a key readable by others (or not this user's) is refused,
+    with a warning, and the run checks without the cache; a key of the wrong length is replaced, with a warning."""
+    import hmac
+    import pickle
+    import zlib
+
+    cache = tmp_path / "cache"
+    config = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    nianbao("check", GOOD, "--format", "json", "--cache-dir", cache, env=config)
+    key = tmp_path / "config" / "nianbao" / "cache-key"
+    key.chmod(0o644)
+    planted = tmp_path / "planted"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (planted,))
+
+    packed = zlib.compress(pickle.dumps(Payload()))
+    forged = hmac.new(key.read_bytes(), packed, "sha256").digest() + packed  # signed with the readable key
+    with sqlite3.connect(cache / "results.sqlite") as con:
+        con.execute("update entries set entry = ?", (forged,))
+    run = nianbao("check", GOOD, "--format", "json", "--cache-dir", cache, env=config)
+    assert run.returncode == 0 and not planted.exists()
+    assert json.loads(run.stdout)["summary"]["cached"] == 0 and "chmod 600" in run.stderr
+    key.write_bytes(b"short")
+    key.chmod(0o600)
+    run = nianbao("check", GOOD, "--format", "json", "--cache-dir", cache, env=config)
+    assert run.returncode == 0 and "damaged" in run.stderr and len(key.read_bytes()) == 32
+    run = nianbao("check", GOOD, "--format", "json", "--cache-dir", cache, env=config)
+    assert json.loads(run.stdout)["summary"]["cached"] == 1  # the new key serves the next run
+
+
+def test_no_home_folder_means_no_cache_and_a_warning(tmp_path, monkeypatch, caplog):
+    """HOME unset with a uid that has no passwd entry (as in containers): no key can be kept, so no cache, and the
+    run goes on; nothing is written to a folder named "~"."""
+    from engine.batch import cache as cache_module
+    from engine.batch.run import RunOptions, _open_cache
+    from engine.checker import Checker
+    from engine.plugins import PluginHost
+
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setattr(cache_module.os.path, "expanduser", lambda path: path)
+    monkeypatch.chdir(tmp_path)
+    checker = Checker(PluginHost.load(entry_points=False))
+    with caplog.at_level("WARNING"):
+        assert _open_cache(checker, RunOptions(cache_dir=tmp_path / "cache")) is None
+    assert "HOME" in caplog.text and not (tmp_path / "~").exists()
+
+
 def _small_files(megabytes: float):
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing
@@ -402,3 +452,30 @@ def test_a_page_of_thousands_of_ruling_lines_is_refused_before_pairing_them():
     with pytest.raises(GridTooLarge) as refused:
         build_grids(lines, [], [])
     assert refused.value.lines
+
+
+def test_a_name_no_document_can_hold_costs_no_letter_and_no_report(tmp_path, run):
+    """An organ name with a NUL, a control character and a lone surrogate (a JSON escape): every output is written,
+    every letter and the circular included, and the name is printed without them."""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    code, model, _ = run("parse", ROOT / "reports" / "2022-qinghe-natural-resources.txt")
+    data = json.loads(model)
+    data["agency"] = "青禾市\x00自然\ud800资源局\x1f"
+    data["sections"][0]["text"] += "\x0b\x07"
+    (batch / "bad.json").write_text(json.dumps(data, ensure_ascii=True), encoding="ascii")
+    (batch / "good.txt").write_bytes((ROOT / "reports" / "2020-nanyu-county.txt").read_bytes())
+    for fmt in ("json", "xlsx", "html", "csv", "text"):
+        code, _out, err = run("check", batch, "--format", fmt, "--output", tmp_path / f"out.{fmt}", "--no-cache")
+        assert code == 0 and "Traceback" not in err, (fmt, err)
+    document = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert {r["report"]["agency"] for r in document["results"]} == {"青禾市自然资源局", "南屿县人民政府"}
+    assert run("letters", tmp_path / "out.json", "--out", tmp_path / "letters")[0] == 0
+    assert len(list((tmp_path / "letters").glob("*.docx"))) == 2
+    for out in ("circular.docx", "circular.html"):
+        assert run("summary", tmp_path / "out.json", "--out", tmp_path / out)[0] == 0
+    # A result document written elsewhere, holding the same characters, gives its letters too.
+    document["results"][0]["organ"] = "青禾市\x01自然资源局"
+    (tmp_path / "foreign.json").write_text(json.dumps(document, ensure_ascii=True), encoding="ascii")
+    assert run("letters", tmp_path / "foreign.json", "--out", tmp_path / "letters2")[0] == 0
+    assert run("summary", tmp_path / "foreign.json", "--out", tmp_path / "c2.docx")[0] == 0

@@ -22,6 +22,7 @@ import logging
 import os
 import secrets
 import sqlite3
+import stat
 import time
 import zipfile
 from dataclasses import dataclass
@@ -155,21 +156,48 @@ class Cache:
         self._write("insert or replace into entries values (?, ?)", (self._key(digest), mac + packed))
 
 
+class KeyRefused(OSError):
+    """The cache's key cannot be trusted or kept: the run checks without a cache, and says why."""
+
+
+def _key_path() -> Path:
+    config = os.environ.get("XDG_CONFIG_HOME")
+    if config:
+        return Path(config) / "nianbao" / "cache-key"
+    home = os.path.expanduser("~")
+    if home == "~" or not os.path.isabs(home):  # HOME unset and no passwd entry (as in containers)
+        raise KeyRefused("no home folder to keep the cache's key in (HOME is not set)")
+    return Path(home) / ".config" / "nianbao" / "cache-key"
+
+
 def _secret() -> bytes:
     """The key this user's entries are signed with, kept outside the cache folder (which may be shared): an entry
-    holds packed Python objects, and one not signed with it is never unpacked. Where no key can be kept, one for
-    this process alone (the cache then serves within a run only)."""
-    folder = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "nianbao"
-    path = folder / "cache-key"
+    holds packed Python objects, and one not signed with it is never unpacked. The key must be a private file of
+    this user (else the cache is off, with a warning: whoever can read it can forge entries); a damaged key is
+    replaced. Where no key can be written, one for this process alone (the cache then serves within a run only)."""
+    path = _key_path()
+    folder = path.parent
     try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise KeyRefused(f"the cache key {path} cannot be read ({exc})") from None
+    if found is not None:
+        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+            raise KeyRefused(
+                f"the cache key {path} is not a file only this user can read (mode {oct(found.st_mode & 0o777)}); "
+                "remove it or make it private (chmod 600)"
+            )
         key = path.read_bytes()
         if len(key) == 32:
             return key
-    except OSError:
-        pass
+        log.warning("the cache key %s is damaged (%d bytes): replaced with a new one", path, len(key))
+        with contextlib.suppress(OSError):
+            path.unlink()
     key = secrets.token_bytes(32)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(key)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from engine.text import writable
 
 EAST_ASIAN = "SimSun"  # 宋体: on every Chinese Windows; WPS and LibreOffice substitute their own Song face
 
@@ -27,3 +31,11 @@ def grid_table(doc: Any, header: list[str]) -> Any:
         cell.text = str(text)
         cell.paragraphs[0].runs[0].font.bold = True
     return table
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def xml_safe(model: M) -> M:
+    """A copy of `model` (a result, a letterhead) whose every string can be written into a DOCX."""
+    return type(model).model_validate(writable(model.model_dump()))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from engine.i18n import Lang, Msg
 from engine.outputs.accounting import unreadable_organs
-from engine.outputs.docx_base import grid_table, new_document
+from engine.outputs.docx_base import grid_table, new_document, xml_safe
 from engine.outputs.rows import (
     SEVERITY,
     by_section,
@@ -33,7 +33,7 @@ from engine.outputs.rows import (
 from engine.result import FileResult, FindingResult, ResultDocument
 from engine.rule import Category
 from engine.scoring import grade_label
-from engine.text import file_name
+from engine.text import file_name, xml_text
 
 UI: dict[str, Msg] = {
     "title": Msg(
@@ -150,8 +150,10 @@ def letter(
     from docx.shared import Pt
 
     lang = Lang(document.lang)
-    head = document.profile.letterhead
+    result = xml_safe(result)
+    head = xml_safe(document.profile.letterhead)
     office = head.office or _t("office", lang)
+    known = {path: xml_text(name) for path, name in (known or {}).items()}
     organ = _name(result, known)
     report = result.report
     doc = new_document()
@@ -251,7 +253,7 @@ def letters(document: ResultDocument, dates: LetterDates) -> Iterator[tuple[str,
     lang = Lang(document.lang)
     known = unreadable_organs(document)
     for r in document.results:
-        yield filename(r, taken, lang, known), letter(r, document, dates, known)
+        yield filename(xml_safe(r), taken, lang, known), letter(r, document, dates, known)
 
 
 def default_dates(document: ResultDocument, today: dt.date | None = None) -> LetterDates:

@@ -12,6 +12,7 @@ import io
 from engine.outputs.circular import Circular, date_text, gather, joined, late_text, t, totals_text, year_text
 from engine.outputs.docx_base import grid_table, new_document
 from engine.result import ResultDocument
+from engine.text import writable
 
 BAR_CELLS = 20  # the longest bar, in blocks
 
@@ -20,7 +21,7 @@ def render(document: ResultDocument, written: dt.date | None = None) -> bytes:
     """The circular as a DOCX, dated `written` (default: today)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    c = gather(document)
+    c = writable(gather(document))
     lang = c.lang
     doc = new_document()
     title = doc.add_heading(t("title", lang, year=year_text(c)), level=1)
