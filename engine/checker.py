@@ -158,7 +158,9 @@ class Checker:
             if "memory" not in str(exc).lower():  # C code that ran out of memory says so as a SystemError
                 raise ReadError(ErrorCode.unreadable, detail=f"SystemError: {exc}") from None
             raise ReadError(ErrorCode.too_large, "error.memory") from None
-        except Exception as exc:  # a reader bug costs one file, not the batch
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as exc:  # a reader bug costs one file, not the batch: a native library's panic too
             log.debug("reader %r failed on %s", reader, sub.name, exc_info=True)
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
         if note:

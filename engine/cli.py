@@ -26,6 +26,7 @@ from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
 from engine.errors import ReadError, UsageError
 from engine.i18n import Lang, engine_message
+from engine.limits import CEILINGS
 from engine.office_cli import add_parsers as add_office_parsers
 from engine.office_cli import cmd_letters, cmd_summary
 from engine.outputs import FORMATS
@@ -60,8 +61,10 @@ def _seconds(value: str) -> float:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if not math.isfinite(number) or number <= 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a positive, finite number of seconds")
+    if not math.isfinite(number) or number <= 0 or number > CEILINGS["timeout"]:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of seconds above 0 and at most {CEILINGS['timeout']:g} (a day)"
+        )
     return number
 
 

@@ -50,6 +50,9 @@ class ReadLimits:
         for name, value in table.items():
             if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
                 raise ValueError(f"limit {name} must be a positive, finite number, not {value!r}")
+            most = CEILINGS.get(name, MOST)
+            if value > most:
+                raise ValueError(f"limit {name} must be at most {most:,.0f}, not {value!r}")
             if known[name] in (int, "int"):
                 if not float(value).is_integer():
                     raise ValueError(f"limit {name} must be a whole number, not {value!r}")
@@ -57,6 +60,16 @@ class ReadLimits:
             values[name] = value
         return cls(**values)
 
+
+# The largest a limit may be set to: beyond these a number means "no limit", which the operating system's limits
+# (seconds of CPU, bytes of address space) cannot hold and a check must never have.
+MOST = 1e12
+CEILINGS = {
+    "timeout": 86_400.0,  # a day per file
+    "cross_rule_timeout": 86_400.0,
+    "plugin_import_timeout": 3_600.0,
+    "worker_memory_mb": 1_048_576,  # 1 TB
+}
 
 DEFAULT = ReadLimits()
 _current: ContextVar[ReadLimits | None] = ContextVar("nianbao_read_limits", default=None)

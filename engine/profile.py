@@ -138,7 +138,7 @@ class Profile:
     def from_toml(cls, path: Path) -> Profile:
         try:
             data = tomllib.loads(read_settings(path))
-        except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, ValueError, tomllib.TOMLDecodeError, RecursionError) as exc:
             raise UsageError(f"配置文件 {path} 无法读取 / cannot read profile {path}: {exc}") from None
         rules = data.get("rules", {})
         try:

@@ -188,6 +188,25 @@ def test_a_multi_page_tiff_of_the_scan_reads_like_the_pdf(tmp_path):
     assert isinstance(Image.open(tiff).n_frames, int)
 
 
+def test_pages_with_transparent_paper_read_as_on_white(tmp_path):
+    """PNG pages cut from a document keep their text in the alpha channel over black (or no) colour: read on white
+    paper, as the same pages printed, not as black pages with nothing on them."""
+    from PIL import Image
+
+    pdf = FIXTURES / "2021-qinghe.pdf"
+    pages = scanned_pages(pdf.read_bytes(), ScanSpec(dpi=200, skew=0.0, seed=4))
+    cut = []
+    for page in pages:
+        ink = page.convert("L").point(lambda v: 255 - v)
+        cut.append(Image.merge("RGBA", (*(Image.new("L", page.size, 0),) * 3, ink)))
+    tiff = tmp_path / "cut.tif"
+    cut[0].save(tiff, save_all=True, append_images=cut[1:], dpi=(200, 200), compression="tiff_deflate")
+    report = ImageReader().read(tiff, tiff.read_bytes())
+    truth = PdfReader().read(pdf, pdf.read_bytes())
+    assert (report.template, report.year, report.agency) == (truth.template, truth.year, truth.agency)
+    assert [s.key for s in report.sections] == [s.key for s in truth.sections]
+
+
 def test_an_image_that_is_no_image_or_too_big_is_refused_with_a_code(tmp_path):
     from PIL import Image
 

@@ -64,6 +64,16 @@ def test_text_and_html_fixtures_are_what_the_generator_makes(tmp_path):
         assert_same_report(fresh, truth(name), published=False)
 
 
+def test_a_utf8_page_that_declares_utf16_reads_as_browsers_read_it(checker, tmp_path):
+    """A charset written in ASCII bytes cannot be UTF-16: browsers read such a page as UTF-8, and so do we."""
+    page = (FIXTURES / "2021-qinghe.html").read_bytes()
+    assert b"charset=utf-8" in page.lower()
+    declared = tmp_path / "utf16.html"
+    declared.write_bytes(page.replace(b"charset=utf-8", b"charset=UTF-16").replace(b"charset=UTF-8", b"charset=UTF-16"))
+    report = checker.read(declared)
+    assert_same_report(report, truth("2021-qinghe"), published=False)
+
+
 def test_pdf_tables_rebuilt_from_rulings_not_text_order(checker):
     """pdfminer's text order reads Word tables column by column; the grid keeps rows together."""
     report = checker.read(FIXTURES / "2021-qinghe.pdf")

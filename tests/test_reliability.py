@@ -372,12 +372,28 @@ def test_a_review_file_that_never_ends_fails_before_any_work():
 
 @pytest.mark.parametrize(
     ("args", "limits"),
-    [(["--timeout", "inf"], {}), (["--timeout", "nan"], {}), ([], {"pdf_pages": 1.5}), ([], {"timeout": "inf"})],
+    [
+        (["--timeout", "inf"], {}),
+        (["--timeout", "nan"], {}),
+        (["--timeout", "1e308"], {}),
+        ([], {"pdf_pages": 1.5}),
+        ([], {"timeout": "inf"}),
+        ([], {"timeout": 1e308}),
+        ([], {"worker_memory_mb": 1e308}),
+    ],
 )
 def test_bad_limits_are_usage_errors(tmp_path, args, limits):
     extra = ["--profile", profile(tmp_path, **limits)] if limits else []
     run = nianbao("check", GOOD, *args, *extra)
     assert run.returncode == 2 and "Traceback" not in run.stderr and run.stderr
+
+
+def test_a_review_file_nested_past_any_sense_is_a_usage_error(tmp_path):
+    review = tmp_path / "review.toml"
+    review.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    run = nianbao("check", GOOD, "--review", review, "--format", "json", "--no-cache", timeout=60)
+    assert run.returncode == 2 and run.stdout == "" and "Traceback" not in run.stderr
+    assert "bad review file" in run.stderr and "internal error" not in run.stderr
 
 
 def test_names_reach_the_terminal_without_control_characters(tmp_path):
@@ -479,3 +495,24 @@ def test_a_name_no_document_can_hold_costs_no_letter_and_no_report(tmp_path, run
     (tmp_path / "foreign.json").write_text(json.dumps(document, ensure_ascii=True), encoding="ascii")
     assert run("letters", tmp_path / "foreign.json", "--out", tmp_path / "letters2")[0] == 0
     assert run("summary", tmp_path / "foreign.json", "--out", tmp_path / "c2.docx")[0] == 0
+
+
+def test_a_readers_native_panic_costs_only_its_file(tmp_path, monkeypatch, run_json):
+    """A spreadsheet library's panic (pyo3's PanicException is a BaseException, not an Exception) is that file's
+    `unreadable`, said in one line; the rest of the batch is checked."""
+    from engine.readers import sheet
+
+    class PanicException(BaseException):
+        pass
+
+    def panic(self, path, data):
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(sheet.SheetReader, "read", panic)
+    (tmp_path / "broken.ods").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    (tmp_path / "good.txt").write_bytes(GOOD.read_bytes())
+    _code, doc = run_json(tmp_path, "--no-cache", "--jobs", "1")
+    by_name = {Path(r["source"]["path"]).name: r for r in doc["results"]}
+    assert by_name["good.txt"]["score"] is not None
+    error = by_name["broken.ods"]["error"]
+    assert error["code"] == "unreadable" and "PanicException" in error["detail"] and "Traceback" not in json.dumps(doc)

@@ -30,7 +30,7 @@ def load_review(path: Path) -> dict[str, Review]:
         data = tomllib.loads(read_settings(path))
         entries = data.get("finding", [])
         return {str(e["fingerprint"]): Review(**{k: v for k, v in e.items() if k != "fingerprint"}) for e in entries}
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise UsageError(f"复核文件 {path} 有误 / bad review file {path}: {exc}") from None
 
 

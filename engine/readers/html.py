@@ -233,6 +233,10 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
     then UTF-8 and GB18030), and a note when bytes had to be replaced."""
     declared = _CHARSET.search(data[:4096])
     encoding = text_encoding(declared.group(1).decode("ascii")) if declared else None
+    if encoding and encoding.startswith(("utf-16", "utf-32")):
+        # A charset read in ASCII bytes cannot be UTF-16 or UTF-32: browsers take such a page as UTF-8 (the HTML
+        # standard's rule), and so do we, where a BOM does not say otherwise.
+        encoding = "utf-8"
     return decode_report(data, encoding)
 
 

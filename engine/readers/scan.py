@@ -155,7 +155,7 @@ def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]
                 if frame.size[0] * frame.size[1] > MAX_PIXELS:  # known from the header, before any pixel is decoded
                     raise ReadError(ErrorCode.too_large, size=f"{frame.size[0]}×{frame.size[1]} pixels",
                                     limit=f"{MAX_PIXELS:,} pixels")  # fmt: skip
-                yield frame.convert("RGB"), page_dpi(frame.size, frame.info.get("dpi"))
+                yield on_paper(frame), page_dpi(frame.size, frame.info.get("dpi"))
         except errors as exc:
             raise failed(exc) from None
 
@@ -254,3 +254,15 @@ def cell_confidence(page: ScannedPage, box: tuple[float, float, float, float]) -
         if x0 <= cx <= x1 and y0 <= cy <= y1:
             return cell.confidence
     return None
+
+
+def on_paper(frame: Image.Image) -> Image.Image:
+    """The frame as RGB on white paper: a picture with transparent paper (a PNG cut from a document) would otherwise
+    turn black where the paper is, and its black text would vanish into it."""
+    from PIL import Image
+
+    if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+        rgba = frame.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("RGB")
+    return frame.convert("RGB")
