@@ -261,3 +261,66 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_large_upload_stays_in_memory(client, monkeypatch):
+    """The form parser would write a file over 1 MB to a temporary file: the page's uploads (up to 20 MB) never do."""
+    import tempfile
+
+    rolled: list[int] = []
+    original = tempfile.SpooledTemporaryFile.rollover
+
+    def rollover(self):
+        rolled.append(1)
+        return original(self)
+
+    monkeypatch.setattr(tempfile.SpooledTemporaryFile, "rollover", rollover)
+    padded = GOOD.read_bytes() + b"\n" * (3 * 1024 * 1024)  # a 3 MB text report (blank lines after it)
+    answer = client.post("/api/check", files={"file": ("padded.txt", padded)})
+    assert answer.status_code == 200 and answer.json()["results"][0]["error"] is None
+    assert rolled == []
+
+
+def test_scans_hold_at_most_half_the_slots_and_text_reports_go_on(monkeypatch):
+    """Two workers, two slow scans and three text reports at once: the scans take turns in their one slot, and each
+    text report is answered in about its own check time, not after a scan; nothing is drawn for a text report."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from engine.web.app import SelfCheck
+
+    original = SelfCheck.check
+    drawn: list[str] = []
+
+    def check(self, data, filename, cancel, lang):
+        if filename.endswith(".png"):
+            time.sleep(3)  # what OCR of a few pages costs
+            data, filename = GOOD.read_bytes(), "scan.txt"
+        return original(self, data, filename, cancel, lang)
+
+    def page_images(self, document, data):
+        drawn.append(document.results[0].source.format)
+        return []
+
+    monkeypatch.setattr(SelfCheck, "check", check)
+    monkeypatch.setattr(SelfCheck, "page_images", page_images)
+    checker = Checker(PluginHost.load(entry_points=False), Profile.default())
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    with TestClient(create_app(checker, timeout=30, workers=2), base_url=BASE) as client:
+
+        def post(name: str, data: bytes) -> tuple[str, float]:
+            started = time.monotonic()
+            answer = client.post("/check", files={"file": (name, data)})
+            assert answer.status_code == 200, (name, answer.status_code)
+            return name, time.monotonic() - started
+
+        jobs = [("a.png", png), ("b.png", png)] + [(f"{i}.txt", GOOD.read_bytes()) for i in range(3)]
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            futures = []
+            for name, data in jobs:
+                futures.append(pool.submit(post, name, data))
+                time.sleep(0.2)  # the scans first
+            took = dict(f.result() for f in futures)
+    assert all(took[f"{i}.txt"] < 2.5 for i in range(3)), took  # not behind a 3 s scan
+    assert took["b.png"] > 5.0, took  # the second scan waited for the first: one scan slot of two
+    assert "txt" not in drawn  # a text report has no pages to draw

@@ -30,6 +30,7 @@ from typing import Any
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.isolation import MB, die_with_parent, limit_memory, statm
+from engine.scratch import clear_of
 from engine.sources import Submission
 
 DEFAULT_TIMEOUT = 120.0
@@ -216,6 +217,8 @@ class Pool:
         if w.process.is_alive():
             w.process.kill()
             w.process.join(timeout=5)
+        if w.process.exitcode != 0:  # killed or crashed mid-file: its converter's private folder goes with it
+            clear_of(w.process.pid)
         with _PARENT_ENDS_LOCK:
             _PARENT_ENDS.discard(w.conn)
         w.conn.close()

@@ -26,6 +26,7 @@ from engine.organs import previous_years
 from engine.result import FileError, FileResult, HistorySummary, Outline, Review, RosterSummary
 from engine.roster import summarize
 from engine.scoring import rescore
+from engine.scratch import clear_orphans
 from engine.sources import Submission
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     rules found something in (or any, with a review file) is read back at once to take it in and be scored again;
     the others take the rules' statuses when an output reads them."""
     decisions = load_review(options.review) if options.review else None  # a bad review file fails before any work
+    clear_orphans()  # what a run killed as a whole left in the temporary folder
     store = Store()
     earlier: list[tuple[Left, float | None]] = []
     files: list[Submission] = []

@@ -1,24 +1,28 @@
 """.doc and .wps (and .rtf, .odt): converted to DOCX by LibreOffice when it is installed, then read as DOCX.
 
 Organs publish what their word processor saved; many still save Word 97 (.doc) or WPS (.wps). LibreOffice reads
-both faithfully, tables included, and is the one tool offices already have. The conversion runs in a temporary
-folder (removed on every path) with a LibreOffice profile of its own (so parallel workers never share one), in a
-process group of its own that is killed whole when it runs past its share of the file's time limit. Without
-LibreOffice the file gets `unsupported` with the advice to save it as DOCX or PDF.
+both faithfully, tables included, and is the one tool offices already have. It reads only files, so the conversion
+runs in a private folder (engine.scratch: removed on every way out) with a LibreOffice profile of its own (parallel
+workers never share one). The profile turns off fetching linked pictures and updating links, and where the system
+lets us the program runs with no network at all (a network namespace of its own): an upload never makes this
+computer fetch an address. LibreOffice's own program (soffice.bin) is run directly, in a process group of its own,
+killed whole when it runs past its share of the file's time limit and killed by the kernel when the worker that
+started it dies. Without LibreOffice the file gets `unsupported` with the advice to save it as DOCX or PDF.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import time
 from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
-from engine.readers.command import run_group
+from engine.readers.command import offline, run_group
 from engine.readers.docx import DocxReader
+from engine.scratch import scratch
 
 SUFFIXES = (".doc", ".wps", ".rtf", ".odt")
 # The conversion may use this share of the file's time limit; the rest is for reading the DOCX and the rules, and
@@ -29,6 +33,29 @@ TIME_SHARE = 0.7
 def soffice() -> str | None:
     """LibreOffice's command, when installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _program(command: str) -> str:
+    """LibreOffice's own program beside its launcher script, when there is one: the script and its splash process
+    stand between the worker and the program, and a program that is not the worker's own child would outlive it."""
+    program = Path(os.path.realpath(command)).with_name("soffice.bin")
+    return str(program) if program.is_file() and os.access(program, os.X_OK) else command
+
+
+# The profile's settings: no linked picture fetched, no link updated, remote content from documents blocked.
+NO_LINKS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks"
+ oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value>
+</prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value>
+</prop></item>
+</oor:items>
+"""
+# LibreOffice's exit code when it has just made its profile and asks to be started again (its launcher does so).
+RESTART = 81
 
 
 class LegacyWordReader:
@@ -48,12 +75,16 @@ class LegacyWordReader:
 
 
 def convert(command: str, data: bytes, suffix: str, timeout: float) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="nianbao-convert-") as folder:
-        work = Path(folder)
+    deadline = time.monotonic() + timeout
+    with scratch("convert") as work:
         source = work / f"report{suffix}"
         source.write_bytes(data)
+        settings = work / "profile" / "user" / "registrymodifications.xcu"
+        settings.parent.mkdir(parents=True)
+        settings.write_text(NO_LINKS, encoding="utf-8")
         args = [
-            command,
+            *offline(),
+            _program(command),
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
             "--headless",
             "--norestore",
@@ -64,7 +95,10 @@ def convert(command: str, data: bytes, suffix: str, timeout: float) -> bytes:
             str(work / "out"),
             str(source),
         ]
-        code, _out, err = run_group(args, timeout, env={**os.environ, "HOME": folder})
+        env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}  # its own temporary files stay in the folder
+        code, _out, err = run_group(args, timeout, env=env)
+        if code == RESTART:
+            code, _out, err = run_group(args, max(deadline - time.monotonic(), 0.1), env=env)
         produced = work / "out" / "report.docx"
         if code != 0 or not produced.is_file():
             detail = (err or b"").decode(errors="replace").strip().splitlines()[-1:] or ["no DOCX produced"]

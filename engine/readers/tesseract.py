@@ -1,9 +1,10 @@
 """Tesseract (Debian's `tesseract-ocr` with `tesseract-ocr-chi-sim`), run as a command over many images at once.
 
 Why the command and not a binding: a scanned page needs two or three runs over a few hundred small images; one
-process reads them all from a list file, and a process is what the file's time limit can kill whole (its own process
-group, killed with everything it started). Its models ship in the Debian packages; nothing is downloaded. One
-thread per run (OMP_THREAD_LIMIT=1): the batch already runs one worker per core.
+process reads them all as the pages of one TIFF given on its standard input (nothing of the report on disk), and a
+process is what the file's time limit can kill whole (its own process group, killed with everything it started).
+Its models ship in the Debian packages; nothing is downloaded. One thread per run (OMP_THREAD_LIMIT=1): the batch
+already runs one worker per core.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import io
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -70,20 +70,23 @@ class Deadline:
 
 
 def read_images(images: list[Image.Image], lang: str, psm: int, deadline: Deadline) -> list[Word]:
-    """Every word Tesseract finds in each image, in one run."""
+    """Every word Tesseract finds in each image, in one run. The images go to Tesseract on its standard input as the
+    pages of one TIFF, held in memory: nothing of the report is written to disk (a cell's crop is a piece of it)."""
     if not images:
         return []
-    with tempfile.TemporaryDirectory(prefix="nianbao-ocr-") as folder:
-        work = Path(folder)
-        names = []
-        for index, image in enumerate(images):
-            name = work / f"{index:05d}.png"
-            image.save(name, compress_level=1)
-            names.append(str(name))
-        listing = work / "images.txt"
-        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-        out = _run(["tesseract", str(listing), "-", "-l", lang, "--psm", str(psm), "tsv"], work, deadline)
+    buffer = io.BytesIO()
+    first, *rest = (_plain(image) for image in images)
+    first.save(buffer, format="TIFF", save_all=True, append_images=rest, compression="packbits")
+    out = _run(["tesseract", "stdin", "-", "-l", lang, "--psm", str(psm), "tsv"], None, deadline, buffer.getvalue())
     return _words(out)
+
+
+def _plain(image: Image.Image) -> Image.Image:
+    """The image as TIFF can hold it for Tesseract, without a resolution (as the crops have none to give)."""
+    if image.mode not in ("1", "L", "RGB"):
+        image = image.convert("RGB")
+    image.info.pop("dpi", None)
+    return image
 
 
 @dataclass(frozen=True)

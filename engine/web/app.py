@@ -11,6 +11,7 @@ headers; every refusal is a readable page (or JSON under /api/).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -32,11 +34,15 @@ from engine.readers.ofd import page_svgs
 from engine.readers.pdfpages import PageImage, render_pages
 from engine.readers.sniff import sniff
 from engine.result import FileResult, ResultDocument
+from engine.scratch import clear_orphans
 from engine.sources import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
 from engine.web.pages import result_page, upload_page
 from engine.web.sheets import pages_to_draw
 
 MAX_UPLOAD = 20 * 1024 * 1024
+# The form parser keeps a file in memory up to this size before it writes it to a temporary file: above any upload
+# the page takes (MAX_UPLOAD, checked against Content-Length first), so no upload ever reaches the disk.
+MultiPartParser.spool_max_size = MAX_UPLOAD + 1024 * 1024
 MAX_FILES = 40  # page images of one report picked at once: as many pages as a scan may have (engine.readers.scan)
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 ERRORS = {
@@ -116,6 +122,7 @@ class SelfCheck:
         self.suffixes = set(checker.host.readers())  # every ending a reader takes, plugins' included
         self.loopback_only = bound_host in LOOPBACK
         self.slots = asyncio.Semaphore(limits.pool)
+        self.scan_slots = asyncio.Semaphore(max(1, limits.pool // 2))
         self.admitted = 0  # running + waiting
 
     # --- the check itself --------------------------------------------------------------------
@@ -129,24 +136,34 @@ class SelfCheck:
         checker.check_across(results, contained(self.limits.timeout, self.limits.memory_mb, cancel))
         return None if cancel.is_set() else checker.document(results)
 
-    async def run_check(self, request: Request, data: bytes, filename: str) -> ResultDocument | Response | None:
-        """The check, in a slot of the pool; None when the client went away first."""
+    async def run_check(
+        self, request: Request, data: bytes, filename: str, draw: bool = False
+    ) -> tuple[ResultDocument, list[PageImage]] | Response | None:
+        """The check and, with `draw`, the pages its findings point at: one admission, one slot for both (nothing
+        drawn when there is nothing to draw). A scan also holds one of the scans' slots (half the pool), so scans
+        never hold every slot and other clerks' reports go on in the rest. None when the client went away first."""
         if self.admitted >= self.limits.pool + self.limits.waiting:
             retry = max(1, round(self.limits.timeout * self.limits.waiting / self.limits.pool))
             return self.refuse(request, 503, "busy", {"Retry-After": str(retry)})
         self.admitted += 1
         try:
-            async with self.slots:
-                cancel = threading.Event()
-                work = run_in_threadpool(self.check, data, filename, cancel, _lang(request))
-                task = asyncio.ensure_future(work)
-                while not task.done():
-                    await asyncio.wait({task}, timeout=0.5)
-                    if not task.done() and await request.is_disconnected():
-                        cancel.set()  # the pool kills the worker within its heartbeat
-                return await task
+            scan = self.scan_slots if likely_scan(data, filename) else contextlib.nullcontext()
+            async with scan, self.slots:
+                document = await self._until_gone(request, data, filename)
+                if document is None or not draw or not _drawable(document):
+                    return None if document is None else (document, [])
+                return document, await run_in_threadpool(self.page_images, document, data)
         finally:
             self.admitted -= 1
+
+    async def _until_gone(self, request: Request, data: bytes, filename: str) -> ResultDocument | None:
+        cancel = threading.Event()
+        task = asyncio.ensure_future(run_in_threadpool(self.check, data, filename, cancel, _lang(request)))
+        while not task.done():
+            await asyncio.wait({task}, timeout=0.5)
+            if not task.done() and await request.is_disconnected():
+                cancel.set()  # the pool kills the worker within its heartbeat
+        return await task
 
     # --- what comes in ------------------------------------------------------------------------
 
@@ -234,17 +251,17 @@ class SelfCheck:
     async def home(self, request: Request) -> Response:
         return self.refusal(request) or HTMLResponse(upload_page(_lang(request)))
 
-    async def _checked(self, request: Request) -> tuple[ResultDocument, bytes] | Response:
+    async def _checked(self, request: Request, draw: bool = False) -> tuple[ResultDocument, list[PageImage]] | Response:
         refused = self.refusal(request)
         if refused is not None:
             return refused
         received = await self.receive(request)
         if isinstance(received, Response):
             return received
-        document = await self.run_check(request, *received)
-        if document is None:
+        checked = await self.run_check(request, *received, draw=draw)
+        if checked is None:
             return Response(status_code=499)  # 499: nobody is listening
-        return document if isinstance(document, Response) else (document, received[0])
+        return checked
 
     def page_images(self, document: ResultDocument, data: bytes) -> list[PageImage]:
         """The pages the findings point at, drawn in a child process under the check's limits (a PDF by PDFium, a
@@ -252,19 +269,17 @@ class SelfCheck:
         says what it can without them."""
         result = document.results[0]
         pages = pages_to_draw(result)
-        draw = {"pdf": render_pages, "ofd": page_svgs}.get(result.source.format or "")
+        draw = DRAWERS.get(result.source.format or "")
         if draw is None or not pages:
             return []
         outcome = run_isolated(lambda: draw(data, pages), self.limits.timeout, self.limits.memory_mb)
         return outcome.value if outcome.ok else []
 
     async def check_page(self, request: Request) -> Response:
-        checked = await self._checked(request)
+        checked = await self._checked(request, draw=True)
         if isinstance(checked, Response):
             return checked
-        document, data = checked
-        async with self.slots:  # drawing pages is a child process too: it waits for a slot like a check
-            images = await run_in_threadpool(self.page_images, document, data)
+        document, images = checked
         lang = _lang(request)
         other = self.checkers[next(each for each in Lang if each != lang)].translate(document)
         return HTMLResponse(result_page(document, lang, images, other))
@@ -298,13 +313,29 @@ class SecurityHeaders:
         return await self.app(scope, receive, with_headers)
 
 
+DRAWERS = {"pdf": render_pages, "ofd": page_svgs}  # the formats whose pages the clerk's page shows
+
+
+def _drawable(document: ResultDocument) -> bool:
+    result = document.results[0]
+    return result.source.format in DRAWERS and bool(pages_to_draw(result))
+
+
+def likely_scan(data: bytes, filename: str) -> bool:
+    """Whether an upload is a scan (OCR: seconds a page), told before it takes a slot: page images, or a PDF with no
+    font (a PDF whose objects are packed in streams may hide its fonts, and is taken for text)."""
+    if Path(filename).suffix.lower() in PICTURE_SUFFIXES or sniff(data) == "image":
+        return True
+    return data.startswith(b"%PDF") and b"/Font" not in data and b"/ObjStm" not in data
+
+
 def clean_stale_uploads(folder: Path | None = None) -> int:
     """Remove upload folders an earlier version left in the temporary folder when it was killed mid-check
     (this version keeps uploads in memory only). Returns how many were removed."""
     import shutil
     import tempfile
 
-    removed = 0
+    removed = clear_orphans(folder)  # a killed server's converters' folders too (engine.scratch)
     for stale in Path(folder or tempfile.gettempdir()).glob("nianbao-upload-*"):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)

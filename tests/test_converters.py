@@ -1,0 +1,165 @@
+"""The outside programs a check runs (LibreOffice, Tesseract) stay inside its bounds: no network, nothing of the
+report left on disk, and no program outliving its check, whether the check ends, times out or its run is killed.
+Needs LibreOffice (and Tesseract for the scan); the tests skip with that reason without them."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from engine.readers.legacy import soffice
+from engine.scratch import clear_orphans
+from tests.conftest import ROOT
+from tests.conftest import nianbao_process as nianbao
+
+needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed here")
+
+_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2">
+<office:body><office:text><text:p>青禾市测试局2022年政府信息公开工作年度报告</text:p>{body}</office:text></office:body>
+</office:document-content>"""
+_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
+
+
+def _odt(path: Path, body: str) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as odt:
+        odt.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        odt.writestr("content.xml", _CONTENT.format(body=body))
+        odt.writestr("META-INF/manifest.xml", _MANIFEST)
+    return path
+
+
+def _slow_odt(path: Path, rows: int = 20_000) -> Path:
+    """A small .odt (tens of KB packed) whose table of `rows` rows keeps LibreOffice busy far past a few seconds."""
+    row = "<table:table-row>" + "<table:table-cell><text:p>1</text:p></table:table-cell>" * 6 + "</table:table-row>"
+    body = '<table:table table:name="t"><table:table-column table:number-columns-repeated="6"/>'
+    return _odt(path, body + row * rows + "</table:table>")
+
+
+def _ours(marker: str) -> list[int]:
+    """Processes whose command line holds `marker` (a private folder's path: only this test's converters)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+    return found
+
+
+@needs_libreoffice
+def test_a_linked_picture_is_never_fetched(tmp_path):
+    """An .odt that links a picture at an address: converting it sends no request (the profile blocks linked
+    content, and a network namespace of its own keeps the program off the network where the system allows)."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        frame = (
+            '<text:p><draw:frame draw:name="i" svg:width="5cm" svg:height="5cm" text:anchor-type="paragraph">'
+            f'<draw:image xlink:href="http://127.0.0.1:{port}/image.png" xlink:type="simple" xlink:show="embed" '
+            'xlink:actuate="onLoad"/></draw:frame></text:p>'
+        )
+        run = nianbao("check", _odt(tmp_path / "linked.odt", frame), "--no-cache", "--format", "json")
+        assert run.returncode in (0, 1, 2) and "Traceback" not in run.stderr
+        assert '"linked.odt"' in run.stdout or "linked.odt" in run.stdout
+    finally:
+        server.shutdown()
+    assert hits == []
+
+
+@needs_libreoffice
+def test_a_conversion_past_its_time_leaves_no_program_and_no_folder(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    slow = _slow_odt(tmp_path / "slow.odt")
+    good = tmp_path / "good.txt"
+    good.write_bytes((ROOT / "reports" / "2022-qinghe-natural-resources.txt").read_bytes())
+    run = nianbao("check", slow, good, "--timeout", "4", "--no-cache", "--format", "json", env={"TMPDIR": str(temp)})
+    assert '"timeout"' in run.stdout and '"青禾市自然资源局"' in run.stdout  # the slow file alone, the rest checked
+    time.sleep(1)
+    assert not _ours(str(temp)) and not list(temp.glob("nianbao-convert-*"))
+
+
+@needs_libreoffice
+def test_a_run_killed_mid_conversion_leaves_no_program_and_its_folder_goes_next_start(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    slow = _slow_odt(tmp_path / "slow.odt")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "check", str(slow), "--no-cache", "--timeout", "120"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(300):  # until LibreOffice is at work on it
+            if _ours(str(temp)) and list(temp.glob("nianbao-convert-*")):
+                break
+            time.sleep(0.1)
+        assert _ours(str(temp)), "LibreOffice never started"
+        time.sleep(1)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    for _ in range(50):
+        if not _ours(str(temp)):
+            break
+        time.sleep(0.1)
+    assert not _ours(str(temp))  # the kernel killed the worker, and the worker's converter with it
+    assert clear_orphans(temp) >= 1 and not list(temp.iterdir())  # what the next start does
+
+
+def test_a_scan_writes_nothing_to_disk(tmp_path):
+    """A scan's pages and every cell crop go to Tesseract in memory: nothing appears in the temporary folder while
+    the check runs, other than the run's own store of results."""
+    from engine.readers.scan import ocr_ready
+    from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+
+    if not ocr_ready():
+        pytest.skip("Tesseract with chi_sim and eng is not installed (apt install tesseract-ocr-chi-sim)")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    source = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scanned_pdf(scanned_pages(source, ScanSpec(dpi=200, skew=1.0, seed=2)), 200))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "check", str(scan), "--no-cache"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    seen: set[str] = set()
+    while proc.poll() is None:
+        seen |= {p.name for p in temp.rglob("*")}
+        time.sleep(0.05)
+    assert proc.returncode in (0, 1)
+    assert not [name for name in seen if not name.startswith("nianbao-run-")], seen
+    assert not list(temp.iterdir())
