@@ -341,7 +341,7 @@ def cmd_serve(args: argparse.Namespace) -> Exit:
     clean_stale_uploads()
     app = create_app(
         checker,
-        timeout=min(profile.limits.timeout, 60.0),
+        timeout=profile.limits.timeout,  # one deadline: a scan on the page has the time it has on the command line
         memory_mb=profile.limits.worker_memory_mb,
         workers=args.workers,
         queue=args.queue,

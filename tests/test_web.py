@@ -27,7 +27,19 @@ def client():
 
 
 def upload(client, path: Path, url: str = "/check", name: str | None = None):
-    return client.post(url, files={"file": (name or path.name, path.read_bytes())})
+    return finished(client, client.post(url, files={"file": (name or path.name, path.read_bytes())}))
+
+
+def finished(client, answer, seconds: float = 120):
+    """A scan's page is answered at once (202) and refreshes itself until its result is there: follow it."""
+    import time
+
+    end = time.monotonic() + seconds
+    while answer.status_code == 202 and time.monotonic() < end:
+        target = re.search(r'http-equiv="refresh" content="\d+;url=([^"]+)"', answer.text).group(1)
+        time.sleep(0.2)
+        answer = client.get(target.replace("&amp;", "&"))
+    return answer
 
 
 def test_upload_form(client):
@@ -83,7 +95,7 @@ def test_unsupported_file_is_refused(client):
     answer = client.post("/check", files={"file": ("photo.bmp", b"BM" + bytes(64))})
     assert answer.status_code == 415 and "PDF" in answer.text
     # A PNG is a scan the OCR reads (or says what to install): a damaged one gets its error page.
-    answer = client.post("/check", files={"file": ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64))})
+    answer = finished(client, client.post("/check", files={"file": ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64))}))
     assert answer.status_code == 200 and "无法检查" in answer.text
     assert client.post("/check", data={"x": "1"}).status_code == 400
 
@@ -171,7 +183,7 @@ def test_a_plugin_rule_with_cells_is_outlined_on_the_page_with_no_change_to_the_
 )
 def test_a_refusal_says_in_one_sentence_what_to_do_in_the_clerks_language(client, name, data, advice):
     for lang, words in zip(("zh", "en"), advice, strict=True):
-        answer = client.post(f"/check?lang={lang}", files={"file": (name, data)})
+        answer = finished(client, client.post(f"/check?lang={lang}", files={"file": (name, data)}))
         if answer.status_code == 415:  # refused at the door: the upload page says why
             assert words in answer.text
             continue

@@ -310,7 +310,8 @@ def test_scans_hold_at_most_half_the_slots_and_text_reports_go_on(monkeypatch):
 
         def post(name: str, data: bytes) -> tuple[str, float]:
             started = time.monotonic()
-            answer = client.post("/check", files={"file": (name, data)})
+            url = "/api/check" if name.endswith(".png") else "/check"  # the scans waited for, not as jobs
+            answer = client.post(url, files={"file": (name, data)})
             assert answer.status_code == 200, (name, answer.status_code)
             return name, time.monotonic() - started
 
@@ -324,3 +325,102 @@ def test_scans_hold_at_most_half_the_slots_and_text_reports_go_on(monkeypatch):
     assert all(took[f"{i}.txt"] < 2.5 for i in range(3)), took  # not behind a 3 s scan
     assert took["b.png"] > 5.0, took  # the second scan waited for the first: one scan slot of two
     assert "txt" not in drawn  # a text report has no pages to draw
+
+
+def _slow_scans(monkeypatch, seconds: float) -> list[str]:
+    """Scans (PNG uploads) take `seconds`, stopping early when cancelled; returns how each ended."""
+    from engine.web.app import SelfCheck
+
+    original = SelfCheck.check
+    ended: list[str] = []
+
+    def check(self, data, filename, cancel, lang):
+        if filename.endswith(".png"):
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                if cancel.is_set():
+                    ended.append("cancelled")
+                    return None
+                time.sleep(0.05)
+            ended.append("done")
+            data, filename = GOOD.read_bytes(), "scan.txt"
+        return original(self, data, filename, cancel, lang)
+
+    monkeypatch.setattr(SelfCheck, "check", check)
+    return ended
+
+
+def _token(answer) -> str:
+    import re
+
+    return re.search(r"url=/job/([A-Za-z0-9_-]+)\?", answer.text).group(1)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_scan_is_answered_at_once_and_its_result_fetched_by_its_link(monkeypatch):
+    """A scan's upload answers at once with a page that refreshes itself (no script) and says how long it may take;
+    the result comes under an unguessable link, stays a few minutes, then is gone."""
+    from engine.web import app as web
+
+    ended = _slow_scans(monkeypatch, 1.5)
+    monkeypatch.setattr(web, "KEEP_RESULT", 1.0)
+    checker = Checker(PluginHost.load(entry_points=False), Profile.default())
+    with TestClient(create_app(checker, timeout=30, workers=1), base_url=BASE) as client:
+        started = time.monotonic()
+        answer = client.post("/check", files={"file": ("page-1.png", PNG)})
+        assert answer.status_code == 202 and time.monotonic() - started < 1.0
+        assert 'http-equiv="refresh"' in answer.text and "每页约需" in answer.text and "<script" not in answer.text
+        token = _token(answer)
+        assert len(token) >= 24
+        waiting = client.get(f"/job/{token}?lang=en")
+        assert waiting.status_code == 202 and "Reading the scan" in waiting.text
+        for _ in range(100):
+            answer = client.get(f"/job/{token}")
+            if answer.status_code != 202:
+                break
+            time.sleep(0.1)
+        assert answer.status_code == 200 and "得分" in answer.text and ended == ["done"]
+        assert client.get(f"/job/{token}").status_code == 200  # shown again while it is kept
+        time.sleep(1.2)
+        gone = client.get(f"/job/{token}")
+        assert gone.status_code == 404 and "重新上传" in gone.text
+        assert client.get("/job/not-a-token").status_code == 404
+
+
+def test_a_scan_nobody_waits_for_is_stopped(monkeypatch):
+    """A closed tab stops asking: the check is stopped and its slot given back."""
+    from engine.web import app as web
+
+    ended = _slow_scans(monkeypatch, 30)
+    monkeypatch.setattr(web, "ABANDONED_AFTER", 1.0)
+    checker = Checker(PluginHost.load(entry_points=False), Profile.default())
+    with TestClient(create_app(checker, timeout=60, workers=1), base_url=BASE) as client:
+        token = _token(client.post("/check", files={"file": ("page-1.png", PNG)}))
+        for _ in range(60):
+            if ended:
+                break
+            time.sleep(0.1)
+        assert ended == ["cancelled"]
+        assert client.get(f"/job/{token}").status_code == 404
+        answer = client.post("/api/check", files={"file": ("a.txt", GOOD.read_bytes())})
+        assert answer.status_code == 200  # the slot is free again
+
+
+def test_jobs_count_against_the_queue(monkeypatch):
+    _slow_scans(monkeypatch, 3)
+    checker = Checker(PluginHost.load(entry_points=False), Profile.default())
+    with TestClient(create_app(checker, timeout=30, workers=1, queue=1), base_url=BASE) as client:
+        first = client.post("/check", files={"file": ("page-1.png", PNG)})
+        second = client.post("/check", files={"file": ("page-1.png", PNG)})
+        third = client.post("/check", files={"file": ("page-1.png", PNG)})
+        text = client.post("/check", files={"file": ("a.txt", GOOD.read_bytes())})
+        assert (first.status_code, second.status_code, third.status_code) == (202, 202, 503)
+        assert text.status_code == 503 and "Retry-After" in text.headers
+        for answer in (first, second):  # keep them asked for until done
+            token = _token(answer)
+            for _ in range(120):
+                if client.get(f"/job/{token}").status_code != 202:
+                    break
+                time.sleep(0.1)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +38,7 @@ from engine.readers.sniff import sniff
 from engine.result import FileResult, ResultDocument
 from engine.scratch import clear_orphans
 from engine.sources import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
-from engine.web.pages import result_page, upload_page
+from engine.web.pages import result_page, upload_page, waiting_page
 from engine.web.sheets import pages_to_draw
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -68,6 +70,10 @@ ERRORS = {
     "busy": Msg(
         "现在检查的人较多，请稍等片刻后再提交。",
         "Many reports are being checked right now. Please wait a moment and submit again.",
+    ),
+    "expired": Msg(
+        "这个检查结果已不存在（结果只保留几分钟）。请重新上传报告。",
+        "This result is gone (results are kept a few minutes only). Upload the report again.",
     ),
     "bad-host": Msg(
         "请通过本机地址（http://127.0.0.1）打开自查网页。", "Open the self-check page at this computer's address."
@@ -116,7 +122,10 @@ class SelfCheck:
     def __init__(self, checker: Checker, limits: ServeLimits, bound_host: str = "127.0.0.1"):
         self.checker = checker
         # Findings are written in the checker's language: one checker per language, the same plugins and profile.
-        self.checkers = {lang: Checker(checker.host, checker.profile, lang, checker.roster) for lang in Lang}
+        # One deadline per check: the readers' shares (OCR, the converter) are taken from the web's own limit.
+        profile = replace(checker.profile, limits=replace(checker.profile.limits, timeout=limits.timeout))
+        self.checkers = {lang: Checker(checker.host, profile, lang, checker.roster) for lang in Lang}
+        self.jobs: dict[str, Job] = {}
         self.limits = limits
         self.worker_limits = WorkerLimits(timeout=limits.timeout, memory_mb=limits.memory_mb)
         self.suffixes = set(checker.host.readers())  # every ending a reader takes, plugins' included
@@ -137,32 +146,43 @@ class SelfCheck:
         return None if cancel.is_set() else checker.document(results)
 
     async def run_check(
-        self, request: Request, data: bytes, filename: str, draw: bool = False
+        self, request: Request, data: bytes, filename: str, draw: bool = False, job: Job | None = None
     ) -> tuple[ResultDocument, list[PageImage]] | Response | None:
         """The check and, with `draw`, the pages its findings point at: one admission, one slot for both (nothing
         drawn when there is nothing to draw). A scan also holds one of the scans' slots (half the pool), so scans
         never hold every slot and other clerks' reports go on in the rest. None when the client went away first."""
-        if self.admitted >= self.limits.pool + self.limits.waiting:
-            retry = max(1, round(self.limits.timeout * self.limits.waiting / self.limits.pool))
-            return self.refuse(request, 503, "busy", {"Retry-After": str(retry)})
-        self.admitted += 1
+        if job is None:
+            if self.full():
+                return self.busy(request)
+            self.admitted += 1
         try:
             scan = self.scan_slots if likely_scan(data, filename) else contextlib.nullcontext()
             async with scan, self.slots:
-                document = await self._until_gone(request, data, filename)
+                gone = job.abandoned if job is not None else request.is_disconnected
+                document = await self._until_gone(gone, data, filename, _lang(request))
                 if document is None or not draw or not _drawable(document):
                     return None if document is None else (document, [])
                 return document, await run_in_threadpool(self.page_images, document, data)
         finally:
-            self.admitted -= 1
+            if job is None:  # a job's admission is its own (start_job), given back when it ends
+                self.admitted -= 1
 
-    async def _until_gone(self, request: Request, data: bytes, filename: str) -> ResultDocument | None:
+    def full(self) -> bool:
+        return self.admitted >= self.limits.pool + self.limits.waiting
+
+    def busy(self, request: Request) -> Response:
+        retry = max(1, round(self.limits.timeout * self.limits.waiting / self.limits.pool))
+        return self.refuse(request, 503, "busy", {"Retry-After": str(retry)})
+
+    async def _until_gone(self, gone, data: bytes, filename: str, lang: Lang) -> ResultDocument | None:
+        """The check, stopped when `gone()` says no one waits for it any more (the pool kills the worker within its
+        heartbeat)."""
         cancel = threading.Event()
-        task = asyncio.ensure_future(run_in_threadpool(self.check, data, filename, cancel, _lang(request)))
+        task = asyncio.ensure_future(run_in_threadpool(self.check, data, filename, cancel, lang))
         while not task.done():
             await asyncio.wait({task}, timeout=0.5)
-            if not task.done() and await request.is_disconnected():
-                cancel.set()  # the pool kills the worker within its heartbeat
+            if not task.done() and await gone():
+                cancel.set()
         return await task
 
     # --- what comes in ------------------------------------------------------------------------
@@ -244,12 +264,12 @@ class SelfCheck:
         message = message or ERRORS[key].render(lang)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": {"code": key, "message": message}}, status_code=status, headers=headers)
-        return HTMLResponse(upload_page(lang, message), status_code=status, headers=headers)
+        return HTMLResponse(upload_page(lang, message, self.limits.timeout), status_code=status, headers=headers)
 
     # --- routes -------------------------------------------------------------------------------
 
     async def home(self, request: Request) -> Response:
-        return self.refusal(request) or HTMLResponse(upload_page(_lang(request)))
+        return self.refusal(request) or HTMLResponse(upload_page(_lang(request), limit=self.limits.timeout))
 
     async def _checked(self, request: Request, draw: bool = False) -> tuple[ResultDocument, list[PageImage]] | Response:
         refused = self.refusal(request)
@@ -276,13 +296,69 @@ class SelfCheck:
         return outcome.value if outcome.ok else []
 
     async def check_page(self, request: Request) -> Response:
-        checked = await self._checked(request, draw=True)
+        refused = self.refusal(request)
+        if refused is not None:
+            return refused
+        received = await self.receive(request)
+        if isinstance(received, Response):
+            return received
+        if likely_scan(*received):  # minutes, not seconds: answered at once, the result fetched by its link
+            return self.start_job(request, *received)
+        checked = await self.run_check(request, *received, draw=True)
+        if checked is None:
+            return Response(status_code=499)
         if isinstance(checked, Response):
             return checked
+        return self.result(checked, _lang(request))
+
+    def result(self, checked: tuple[ResultDocument, list[PageImage]], lang: Lang) -> HTMLResponse:
         document, images = checked
-        lang = _lang(request)
         other = self.checkers[next(each for each in Lang if each != lang)].translate(document)
         return HTMLResponse(result_page(document, lang, images, other))
+
+    # --- long checks as jobs ----------------------------------------------------------------
+
+    def start_job(self, request: Request, data: bytes, filename: str) -> Response:
+        self.forget_old()
+        if self.full():
+            return self.busy(request)
+        self.admitted += 1
+        job = Job(token=secrets.token_urlsafe(24), lang=_lang(request), pages=scan_pages(data, filename))
+        self.jobs[job.token] = job
+        job.task = asyncio.ensure_future(self._run_job(request, job, data, filename))
+        return HTMLResponse(waiting_page(job.lang, job.token, 0, job.pages, self.limits.timeout), status_code=202)
+
+    async def _run_job(self, request: Request, job: Job, data: bytes, filename: str) -> None:
+        try:
+            checked = await self.run_check(request, data, filename, draw=True, job=job)
+            job.answer = self.result(checked, job.lang) if isinstance(checked, tuple) else None
+        finally:
+            self.admitted -= 1
+            job.finished = time.monotonic()
+
+    async def job_page(self, request: Request) -> Response:
+        refused = self.refusal(request)
+        if refused is not None:
+            return refused
+        self.forget_old()
+        job = self.jobs.get(request.path_params["token"])
+        lang = _lang(request)
+        if job is None or (job.finished is not None and job.answer is None):
+            return self.refuse(request, 404, "expired")
+        job.seen = time.monotonic()
+        if job.answer is not None:
+            return job.answer
+        waited = round(time.monotonic() - job.started)
+        return HTMLResponse(waiting_page(lang, job.token, waited, job.pages, self.limits.timeout), status_code=202)
+
+    def forget_old(self) -> None:
+        """Results kept past KEEP_RESULT, and beyond the most the service may hold, are forgotten."""
+        now = time.monotonic()
+        done = sorted((j for j in self.jobs.values() if j.finished is not None), key=lambda j: j.finished or 0)
+        extra = len(done) - (self.limits.pool + self.limits.waiting)
+        for number, job in enumerate(done):
+            if number < extra or now - (job.finished or now) > KEEP_RESULT:
+                self.jobs.pop(job.token, None)
 
     async def check_api(self, request: Request) -> Response:
         checked = await self._checked(request)
@@ -313,6 +389,39 @@ class SecurityHeaders:
         return await self.app(scope, receive, with_headers)
 
 
+# How long a finished scan's result waits for its clerk, and how long a running one goes on with no page asking
+# for it (the waiting page asks every REFRESH seconds; a closed tab stops asking).
+KEEP_RESULT = 300.0
+ABANDONED_AFTER = 20.0
+
+
+@dataclass
+class Job:
+    """A scan being checked for a clerk who was answered at once: found again by its unguessable token."""
+
+    token: str
+    lang: Lang
+    pages: int | None
+    started: float = field(default_factory=time.monotonic)
+    seen: float = field(default_factory=time.monotonic)
+    task: asyncio.Future | None = None
+    finished: float | None = None
+    answer: Response | None = None
+
+    async def abandoned(self) -> bool:
+        return time.monotonic() - self.seen > ABANDONED_AFTER
+
+
+def scan_pages(data: bytes, filename: str) -> int | None:
+    """How many pages a scan has, when its file says so cheaply (a PDF's page count; a packed set of images)."""
+    import re as _re
+
+    if data.startswith(b"%PDF"):
+        found = _re.findall(rb"/Type\s*/Page(?!s)", data)
+        return len(found) or None
+    return None
+
+
 DRAWERS = {"pdf": render_pages, "ofd": page_svgs}  # the formats whose pages the clerk's page shows
 
 
@@ -322,11 +431,11 @@ def _drawable(document: ResultDocument) -> bool:
 
 
 def likely_scan(data: bytes, filename: str) -> bool:
-    """Whether an upload is a scan (OCR: seconds a page), told before it takes a slot: page images, or a PDF with no
-    font (a PDF whose objects are packed in streams may hide its fonts, and is taken for text)."""
+    """Whether an upload is a scan (OCR: seconds a page), told before it takes a slot: page images, or a PDF of
+    images with no font (a PDF whose objects are packed in streams may hide its fonts, and is taken for text)."""
     if Path(filename).suffix.lower() in PICTURE_SUFFIXES or sniff(data) == "image":
         return True
-    return data.startswith(b"%PDF") and b"/Font" not in data and b"/ObjStm" not in data
+    return data.startswith(b"%PDF") and b"/Image" in data and b"/Font" not in data and b"/ObjStm" not in data
 
 
 def clean_stale_uploads(folder: Path | None = None) -> int:
@@ -356,6 +465,7 @@ def create_app(
         routes=[
             Route("/", service.home, methods=["GET"]),
             Route("/check", service.check_page, methods=["POST"]),
+            Route("/job/{token}", service.job_page, methods=["GET"]),
             Route("/api/check", service.check_api, methods=["POST"]),
         ]
     )

@@ -52,7 +52,27 @@ UI = {
     "failed": Msg("无法检查这个文件", "This file could not be checked"),
     "notes": Msg("读取说明", "Reading notes"),
     "other": Msg("English", "中文"),
+    "waiting": Msg("正在识别扫描件", "Reading the scan"),
+    "waiting_lead": Msg(
+        "扫描件和照片须逐页识别文字，每页约需 10–20 秒{pages}。本页每 {refresh} 秒自动刷新，检查完成后显示结果；"
+        "已等待 {waited} 秒，最长 {limit} 秒。关闭本页即停止检查。",
+        "Scans and photos are read page by page, about 10–20 s a page{pages}. This page refreshes every {refresh} s "
+        "and shows the result when the check is done; waited {waited} s of at most {limit} s. Closing it stops the "
+        "check.",
+    ),
+    "waiting_pages": Msg("（本文件 {pages} 页）", " ({pages} pages here)"),
+    "scan_note": Msg(
+        "扫描件或照片须逐页识别，每页约 10–20 秒，最多 40 页；超过 {limit} 秒未完成即停止。"
+        "由 Word/WPS 导出的 PDF 几秒即可查完。",
+        "Scans and photos are read page by page, about 10–20 s a page, up to 40 pages; a check still running after "
+        "{limit} s is stopped. A PDF exported from Word/WPS is checked in seconds.",
+    ),
+    "timeout_advice": Msg(
+        "请提交由 Word/WPS 直接导出的 PDF（几秒即可查完），或减少扫描页数、提高清晰度后重试。",
+        "Submit the PDF exported from Word/WPS (checked in seconds), or fewer or clearer scanned pages.",
+    ),
 }
+REFRESH = 3  # seconds between the waiting page's refreshes
 STYLE = """
 .upload{border:2px dashed #9aa6bd;border-radius:10px;padding:1.5rem;text-align:center;background:#f7f9fc}
 .upload input[type=file]{margin:1rem 0;max-width:100%}button{font-size:1rem;padding:.5rem 1.5rem;border:0;
@@ -76,7 +96,16 @@ def _page(lang: Lang, body: str, switch: bool = True) -> str:
     return page(UI["title"].render(lang), f"<style>{STYLE}</style>{_switch(lang) if switch else ''}{body}")
 
 
-def upload_page(lang: Lang, message: str | None = None) -> str:
+def waiting_page(lang: Lang, token: str, waited: int, pages: int | None, limit: float) -> str:
+    """The page a clerk sees while a scan is read: it asks again by itself (no script), and says how long it may
+    take."""
+    said = UI["waiting_pages"].render(lang, {"pages": pages}) if pages else ""
+    lead = UI["waiting_lead"].render(lang, {"pages": said, "refresh": REFRESH, "waited": waited, "limit": f"{limit:g}"})
+    refresh = f'<meta http-equiv="refresh" content="{REFRESH};url=/job/{escape(token)}?lang={lang.value}">'
+    return _page(lang, f'{refresh}<h1>{_t("waiting", lang)}</h1><p role="status">{escape(lead)}</p>', switch=False)
+
+
+def upload_page(lang: Lang, message: str | None = None, limit: float = 120.0) -> str:
     notice = f'<p class="sev sev-error" role="alert">{escape(message)}</p>' if message else ""
     return _page(
         lang,
@@ -85,7 +114,8 @@ def upload_page(lang: Lang, message: str | None = None) -> str:
         f'<label for="file">{_t("choose", lang)}</label><br>'
         '<input id="file" name="file" type="file" required multiple '
         'accept=".pdf,.docx,.doc,.wps,.ofd,.html,.htm,.txt,.json,.png,.jpg,.jpeg,.tif,.tiff,.xlsx,.xls,.et,.ods"><br>'
-        f'<button type="submit">{_t("submit", lang)}</button><p>{_t("limit", lang)}</p></form>',
+        f'<button type="submit">{_t("submit", lang)}</button><p>{_t("limit", lang)}</p>'
+        f"<p>{_t('scan_note', lang, limit=f'{limit:g}')}</p></form>",
     )
 
 
@@ -140,7 +170,8 @@ def _result_body(document: ResultDocument, lang: Lang, images: list[PageImage], 
     if result.error:
         return (
             f"<h1>{_t('failed', lang)}</h1><p>{name}</p>"
-            f'<p class="sev sev-error" id="{ids["refusal"]}">{escape(result.error.message)}</p>'
+            f'<p class="sev sev-error" id="{ids["refusal"]}">{escape(result.error.message)}'
+            f"{_t('timeout_advice', lang) if result.error.code == 'timeout' else ''}</p>"
             f'<p><a href="/?lang={lang.value}">{_t("again", lang)}</a></p>'
         )
     report = result.report
