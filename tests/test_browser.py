@@ -290,3 +290,53 @@ def test_the_language_switch_keeps_the_result(server, tmp_path):
         assert "检查了什么" in page.inner_text("body")
         page.screenshot(path=str(tmp_path / "switched.screenshot.png"), full_page=True)
         browser.close()
+
+
+def _contrast(foreground: str, background: str) -> float:
+    """WCAG contrast of two CSS rgb() colours."""
+    import re
+
+    def luminance(colour: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"\d+", colour)[:3])
+
+        def linear(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+    hi, lo = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_drawn_tables_and_numbers_read_on_a_phone_and_a_desk(server, tmp_path):
+    """At 390, 1024 and 1280 px: no row label of the drawn tables runs over a figure, every finding's number is a
+    24 px tap target, and white numbers stand out from their colour at 4.5:1."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    report = ROOT / "reports" / "2023-bailu-environment-table-errors.txt"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        for width in (390, 1024, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
+            page.goto(server)
+            page.set_input_files("#file", str(report))
+            page.click("button[type=submit]")
+            page.wait_for_selector("#score")
+            overflowing = page.eval_on_selector_all(
+                ".v-zh table.drawn th:first-child",
+                "es => es.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)",
+            )
+            assert overflowing == [], (width, overflowing)
+            numbers = page.eval_on_selector_all(
+                ".v-zh .num",
+                "es => es.map(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);"
+                " return [r.width, r.height, s.color, s.backgroundColor]; })",
+            )
+            assert numbers
+            for w, h, colour, background in numbers:
+                assert w >= 24 and h >= 24, (width, w, h)
+                assert _contrast(colour, background) >= 4.5, (colour, background)
+            page.close()
+        browser.close()

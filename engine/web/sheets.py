@@ -20,7 +20,8 @@ from engine.readers.pdfpages import PageImage
 from engine.result import FileResult, FindingResult
 from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template, row_label
 
-PALETTE = ("#d62728", "#1f68c1", "#2a9d3a", "#9333c4", "#e07b00", "#0f9fb0", "#d8398f", "#7a5230")
+# Each finding's colour: white numbers on them stand out at 4.5:1 or more (WCAG AA), and neighbours differ in hue.
+PALETTE = ("#d62728", "#1f68c1", "#1e7a30", "#9333c4", "#b05a00", "#0b7482", "#b5236f", "#7a5230")
 
 UI = {
     "page": Msg("第 {page} 页", "page {page}"),
@@ -83,12 +84,13 @@ def style(items: list[Numbered], p: str = "") -> str:
         "background:color-mix(in srgb,var(--c) 12%,transparent)}"
         ".box span{position:absolute;left:-.1rem;top:-1.1rem;background:var(--c);color:#fff;font-size:.7rem;"
         "line-height:1;padding:.1rem .25rem;border-radius:3px}"
-        ".num{display:inline-block;min-width:1.4em;text-align:center;border-radius:50%;color:#fff;text-decoration:none;"
-        "background:var(--c);font-size:.8rem;margin-right:.3rem}"
+        ".num{display:inline-block;min-width:24px;min-height:24px;line-height:24px;text-align:center;"
+        "border-radius:12px;color:#fff;text-decoration:none;background:var(--c);font-size:.8rem;margin-right:.3rem}"
         "li.finding{scroll-margin-top:1rem;border-left:4px solid var(--c);padding-left:.4rem;margin:.3rem 0}"
         "td.mark{outline:2px solid var(--c);outline-offset:-2px;font-weight:bold;"
         "background:color-mix(in srgb,var(--c) 15%,transparent)}"
-        "table.drawn th:first-child{position:sticky;left:0;background:#fff;z-index:1;min-width:7em;max-width:12em}"
+        "table.drawn th:first-child{position:sticky;left:0;background:#fff;z-index:1;min-width:7em;max-width:12em;"
+        "white-space:normal;overflow-wrap:anywhere}"  # a long label wraps in its cell, never over the figures
         "body:has(.box:target) .box,body:has(li.finding:target) .box{opacity:.25}"
         ".box:target{scroll-margin-top:30vh}"
     ]
