@@ -72,7 +72,7 @@ def test_broken_identity_marks_its_cells_in_its_colour_and_spells_it_out(client)
     assert re.search(r'class="mark f\d+" title="\d+" data-cell="review:total">8<', text)  # NB206 and NB204
     assert re.search(r'class="mark f\d+" title="\d+" data-cell="received_new:total">69<', text)  # NB201, 总计
     assert f".f{n}{{--c:" in text  # its colour
-    assert 'download="nianbao-result.json"' in text and 'download="反馈意见.docx"' in text
+    assert 'download="nianbao-result.json"' in text and 'download="自查清单.docx"' in text
 
 
 def test_api_answers_the_result_document(client):
@@ -218,19 +218,31 @@ def test_the_2019_single_other_row_is_drawn_in_its_place(client):
     assert other < total < forward
 
 
-def test_the_feedback_letter_downloads_from_the_page(client):
+def test_the_self_check_sheet_downloads_from_the_page(client):
+    """The clerk gets a sheet for the organ's own check (what to fix, where), not the office's letter: no office,
+    no reply date, no "经人工复核"; in English on the English page."""
     import base64
     import io
 
     from docx import Document
 
-    text = upload(client, REPORTS / "2023-bailu-environment-table-errors.txt").text
-    data = re.search(r'<a id="letter" download="反馈意见.docx" href="data:[^;]+;base64,([^"]+)"', text).group(1)
-    letter = Document(io.BytesIO(base64.b64decode(data)))
-    body = "\n".join(p.text for p in letter.paragraphs) + "\n".join(
-        c.text for t in letter.tables for row in t.rows for c in row.cells
+    def sheet(text: str, name: str) -> str:
+        data = re.search(rf'<a id="letter" download="{name}" href="data:[^;]+;base64,([^"]+)"', text).group(1)
+        words = Document(io.BytesIO(base64.b64decode(data)))
+        return "\n".join(p.text for p in words.paragraphs) + "\n".join(
+            c.text for t in words.tables for row in t.rows for c in row.cells
+        )
+
+    body = sheet(upload(client, REPORTS / "2023-bailu-environment-table-errors.txt").text, "自查清单.docx")
+    assert (
+        "白鹭市生态环境局" in body and "自查清单" in body and "结果维持、结果纠正、其他结果、尚未审结之和为 7" in body
     )
-    assert "白鹭市生态环境局" in body and "结果维持、结果纠正、其他结果、尚未审结之和为 7" in body
+    assert "需要在提交前修改" in body and "第 " in body
+    assert not any(words in body for words in ("我办", "报送", "经人工复核", "的反馈意见\n"))
+    path = REPORTS / "2023-bailu-environment-table-errors.txt"
+    english = client.post("/check?lang=en", files={"file": (path.name, path.read_bytes())}).text
+    body = sheet(english, "self-check.docx")
+    assert "Self-check" in body and "Fix these" in body and "supervising office's feedback" in body
 
 
 def test_an_ofd_page_is_drawn_from_its_own_text_with_the_cells_outlined_and_escaped(client):

@@ -186,12 +186,12 @@ def letter(
         matters = pending_matters(result)
         if findings:
             doc.add_paragraph(_t("ask", lang, count=len(findings), reply_by=reply_by, office=office))
-            _findings(doc, findings, report.template, lang, categories_of(result))
+            findings_table(doc, findings, report.template, lang, categories_of(result))
         elif not matters:
             doc.add_paragraph(_t("clean", lang))
         if matters:
             doc.add_paragraph(_t("confirm", lang, count=len(matters), reply_by=reply_by, office=office))
-            _matters(doc, matters, report.template, lang)
+            matters_table(doc, matters, report.template, lang)
     for text in (office, _date(dates.written, lang)):
         signed = doc.add_paragraph(text)
         signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -204,7 +204,7 @@ def letter(
     return buffer.getvalue()
 
 
-def _findings(
+def findings_table(
     doc, findings: list[FindingResult], template: str | None, lang: Lang, categories: dict[str, Category]
 ) -> None:
     number = 0
@@ -224,7 +224,7 @@ def _findings(
         _widths(table, (1.2, 4.5, 10.5))
 
 
-def _matters(doc, matters: list[list[FindingResult]], template: str | None, lang: Lang) -> None:
+def matters_table(doc, matters: list[list[FindingResult]], template: str | None, lang: Lang) -> None:
     """Each pending matter once: where it is, and what the checks found if the original says what was read."""
     table = grid_table(doc, [_t(key, lang) for key in ("number", "where", "matter")])
     for number, group in enumerate(matters, start=1):

@@ -39,7 +39,7 @@ UI = {
     ),
     "pages": Msg("在原文中查看（点击编号回到问题）", "On your pages (tap a number to go back to its finding)"),
     "download": Msg("检查结果（JSON，供系统对接）", "Result (JSON, for other systems)"),
-    "letter": Msg("下载反馈意见（Word）", "Download the feedback letter (Word)"),
+    "letter": Msg("下载自查清单（Word）", "Download the self-check sheet (Word)"),
     "clean": Msg("未发现需要修改的地方。", "Nothing to fix was found."),
     "year": Msg("{year} 年度", "year {year}"),
     "template": Msg("{template} 版格式", "{template} template"),
@@ -148,13 +148,12 @@ def checked_html(document: ResultDocument, result: FileResult, lang: Lang) -> st
 
 
 def _downloads(document: ResultDocument, lang: Lang) -> str:
-    from engine.outputs.letters_out import default_dates, letter
+    from engine.outputs.selfcheck_docx import self_check
 
-    result = document.results[0]
-    docx = base64.b64encode(letter(result, document, default_dates(document))).decode()
+    docx = base64.b64encode(self_check(document)).decode()
     data = base64.b64encode(document.to_json(indent=None).encode()).decode()
     kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    name = "反馈意见.docx" if lang is Lang.zh else "feedback.docx"
+    name = "自查清单.docx" if lang is Lang.zh else "self-check.docx"
     return (
         f'<p><a id="letter" download="{name}" href="data:{kind};base64,{docx}">{_t("letter", lang)}</a> · '
         f'<a download="nianbao-result.json" href="data:application/json;base64,{data}">{_t("download", lang)}</a>'
