@@ -53,16 +53,8 @@ def _merge(report: Report, cell: str, value: float, group: list[FindingResult], 
         cells += [c for c in f.location.cells or [] if c not in cells]
     severity = min((f.severity for f in group), key=lambda s: SEVERITY_ORDER[s])
     name = f"{row_label(table, row)}/{column_label(table, column, row, report.template)}"
-    said = engine_message(
-        "finding.one-cause",
-        lang,
-        cell=name,
-        value=_tidy(value),
-        count=len(others),
-        rules="、".join(dict.fromkeys(f.rule for f in others))
-        if lang == "zh"
-        else ", ".join(dict.fromkeys(f.rule for f in others)),
-    )
+    rules = ("、" if lang == "zh" else ", ").join(dict.fromkeys(f.rule for f in others))
+    said = engine_message("finding.one-cause", lang, cell=name, value=_tidy(value), count=len(others), rules=rules)
     doubtful_cells = _union(f.doubtful_cells for f in group)
     doubtful_parts = _union(f.doubtful_parts for f in group)
     message = f"{primary.message} {said}"

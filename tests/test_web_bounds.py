@@ -362,7 +362,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def test_a_scan_is_answered_at_once_and_its_result_fetched_by_its_link(monkeypatch):
     """A scan's upload answers at once with a page that refreshes itself (no script) and says how long it may take;
     the result comes under an unguessable link, stays a few minutes, then is gone."""
-    from engine.web import app as web
+    from engine.web import jobs as web
 
     ended = _slow_scans(monkeypatch, 1.5)
     monkeypatch.setattr(web, "KEEP_RESULT", 1.0)
@@ -391,7 +391,7 @@ def test_a_scan_is_answered_at_once_and_its_result_fetched_by_its_link(monkeypat
 
 def test_a_scan_nobody_waits_for_is_stopped(monkeypatch):
     """A closed tab stops asking: the check is stopped and its slot given back."""
-    from engine.web import app as web
+    from engine.web import jobs as web
 
     ended = _slow_scans(monkeypatch, 30)
     monkeypatch.setattr(web, "ABANDONED_AFTER", 1.0)

@@ -15,7 +15,7 @@ import contextlib
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +38,8 @@ from engine.readers.sniff import sniff
 from engine.result import FileResult, ResultDocument
 from engine.scratch import clear_orphans
 from engine.sources import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
+from engine.web import jobs
+from engine.web.jobs import Job, likely_scan, scan_pages
 from engine.web.pages import result_page, upload_page, waiting_page
 from engine.web.sheets import pages_to_draw
 
@@ -352,12 +354,12 @@ class SelfCheck:
         return HTMLResponse(waiting_page(lang, job.token, waited, job.pages, self.limits.timeout), status_code=202)
 
     def forget_old(self) -> None:
-        """Results kept past KEEP_RESULT, and beyond the most the service may hold, are forgotten."""
+        """Results kept past jobs.KEEP_RESULT, and beyond the most the service may hold, are forgotten."""
         now = time.monotonic()
         done = sorted((j for j in self.jobs.values() if j.finished is not None), key=lambda j: j.finished or 0)
         extra = len(done) - (self.limits.pool + self.limits.waiting)
         for number, job in enumerate(done):
-            if number < extra or now - (job.finished or now) > KEEP_RESULT:
+            if number < extra or now - (job.finished or now) > jobs.KEEP_RESULT:
                 self.jobs.pop(job.token, None)
 
     async def check_api(self, request: Request) -> Response:
@@ -389,53 +391,12 @@ class SecurityHeaders:
         return await self.app(scope, receive, with_headers)
 
 
-# How long a finished scan's result waits for its clerk, and how long a running one goes on with no page asking
-# for it (the waiting page asks every REFRESH seconds; a closed tab stops asking).
-KEEP_RESULT = 300.0
-ABANDONED_AFTER = 20.0
-
-
-@dataclass
-class Job:
-    """A scan being checked for a clerk who was answered at once: found again by its unguessable token."""
-
-    token: str
-    lang: Lang
-    pages: int | None
-    started: float = field(default_factory=time.monotonic)
-    seen: float = field(default_factory=time.monotonic)
-    task: asyncio.Future | None = None
-    finished: float | None = None
-    answer: Response | None = None
-
-    async def abandoned(self) -> bool:
-        return time.monotonic() - self.seen > ABANDONED_AFTER
-
-
-def scan_pages(data: bytes, filename: str) -> int | None:
-    """How many pages a scan has, when its file says so cheaply (a PDF's page count; a packed set of images)."""
-    import re as _re
-
-    if data.startswith(b"%PDF"):
-        found = _re.findall(rb"/Type\s*/Page(?!s)", data)
-        return len(found) or None
-    return None
-
-
 DRAWERS = {"pdf": render_pages, "ofd": page_svgs}  # the formats whose pages the clerk's page shows
 
 
 def _drawable(document: ResultDocument) -> bool:
     result = document.results[0]
     return result.source.format in DRAWERS and bool(pages_to_draw(result))
-
-
-def likely_scan(data: bytes, filename: str) -> bool:
-    """Whether an upload is a scan (OCR: seconds a page), told before it takes a slot: page images, or a PDF of
-    images with no font (a PDF whose objects are packed in streams may hide its fonts, and is taken for text)."""
-    if Path(filename).suffix.lower() in PICTURE_SUFFIXES or sniff(data) == "image":
-        return True
-    return data.startswith(b"%PDF") and b"/Image" in data and b"/Font" not in data and b"/ObjStm" not in data
 
 
 def clean_stale_uploads(folder: Path | None = None) -> int:
