@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from engine.template_en import english
+
 log = logging.getLogger(__name__)
 
 
@@ -29,8 +31,11 @@ class Msg:
 
     def render(self, lang: Lang | str, params: Mapping[str, Any] | None = None) -> str:
         text = self.en if lang == Lang.en else self.zh
+        values = dict(params or {})
+        if lang == Lang.en:  # a template label given as a parameter (a row, a cell) reads in English too
+            values = {k: english(v) if isinstance(v, str) else v for k, v in values.items()}
         try:
-            return text.format_map(dict(params or {}))
+            return text.format_map(values)
         except (KeyError, IndexError, ValueError) as exc:
             # A message with a missing parameter is a bug in a rule, not a reason to lose the finding.
             log.warning("message %r lacks a parameter: %s", text, exc)

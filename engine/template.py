@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from engine.template_en import english
+
 
 class Template(StrEnum):
     T2019 = "2019"
@@ -231,9 +233,11 @@ _COLUMN_LABELS = {
 }
 
 
-def row_label(table: str, key: str) -> str:
-    """The printed label of a row key in table `table` (a model key: proactive, applications, …)."""
-    return _ROW_LABELS.get(table, {}).get(key) or key.removeprefix("extra.")
+def row_label(table: str, key: str, lang: str = "zh") -> str:
+    """The printed label of a row key in table `table` (a model key: proactive, applications, …); in English with
+    `lang="en"`."""
+    label = _ROW_LABELS.get(table, {}).get(key) or key.removeprefix("extra.")
+    return english(label) if lang == "en" else label
 
 
 # Table 二's columns differ by row and template (2021 fees: 本年收费金额, 2019 procurement: 采购总金额).
@@ -242,12 +246,14 @@ _PROACTIVE_CELL_LABELS = {
 }
 
 
-def column_label(table: str, key: str, row: str | None = None, template: str | None = None) -> str:
+def column_label(table: str, key: str, row: str | None = None, template: str | None = None, lang: str = "zh") -> str:
     """The printed label of a column key in table `table`; for table 二, give the row (and the template when
-    known) to get the column as that row prints it."""
+    known) to get the column as that row prints it. In English with `lang="en"`."""
+    label = None
     if table == "proactive" and row is not None:
         for tpl in ([template] if template else []) + [t.value for t in reversed(Template)]:
             label = _PROACTIVE_CELL_LABELS.get((tpl, row, key))
             if label:
-                return label
-    return _COLUMN_LABELS.get(table, {}).get(key) or key
+                break
+    label = label or _COLUMN_LABELS.get(table, {}).get(key) or key
+    return english(label) if lang == "en" else label

@@ -334,3 +334,40 @@ def test_the_clerks_page_says_what_could_not_be_judged(client):
         "/check?lang=en", files={"file": ("a.txt", (REPORTS / "2022-qinghe-natural-resources.txt").read_bytes())}
     )
     assert "publication and timeliness: not judged (no publication date could be found)" in english.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.pdf",
+        REPORTS / "2023-bailu-environment-table-errors.txt",
+        ROOT / "tests" / "fixtures" / "patterns" / "money-unit.docx",
+    ],
+)
+def test_the_english_page_holds_no_chinese_but_the_reports_own(client, path):
+    """On the English version: findings, cell names, section names, table headers and row labels, the where of each
+    finding, all in English. Chinese is left only where the report itself speaks: the organ's name, a quoted figure,
+    the reader's notes (still Chinese), and the link to the Chinese version."""
+    import html
+
+    page = client.post("/check?lang=en", files={"file": (path.name, path.read_bytes())}).text
+    start = page.index('<div class="v v-en">')
+    block = page[start : page.index('<div class="v v-zh"', start)]
+    block = re.sub(r"<style>.*?</style>|<img [^>]*>", "", block, flags=re.S)
+    notes = re.search(r"<h3>Reading notes</h3>.*?</ul>", block, flags=re.S)
+    if notes:
+        block = block.replace(notes.group(0), "")
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", block))
+    own = {"中文"}
+    agency = re.search(r"\n([^\n]*) · year \d{4}", text).group(1)
+    leftover = [
+        line.strip()
+        for line in text.split("\n")
+        if re.search(r"[\u4e00-\u9fff]", line) and line.strip() not in own and not line.strip().startswith(agency)
+    ]
+    quoted = [
+        line
+        for line in leftover
+        if not re.sub(r"'[^']*'", "", line) or not re.search(r"[\u4e00-\u9fff]", re.sub(r"'[^']*'", "", line))
+    ]
+    assert [line for line in leftover if line not in quoted] == []

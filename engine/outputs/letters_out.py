@@ -33,6 +33,7 @@ from engine.outputs.rows import (
 from engine.result import FileResult, FindingResult, ResultDocument
 from engine.rule import Category
 from engine.scoring import grade_label
+from engine.template_en import english
 from engine.text import file_name, xml_text
 
 UI: dict[str, Msg] = {
@@ -118,7 +119,8 @@ def where(f: FindingResult, template: str | None, lang: Lang) -> str:
     if cells:
         parts.append(_t("cells", lang, cells=cells))
     elif loc.row_label or loc.column_label:
-        parts.append(" / ".join(p for p in (loc.row_label, loc.column_label) if p))
+        labels = (loc.row_label, loc.column_label)
+        parts.append(" / ".join((english(p) if lang is Lang.en else p) for p in labels if p))
     return "；".join(parts) if lang is Lang.zh else "; ".join(parts)
 
 

@@ -272,7 +272,8 @@ def section_title(key: str | None, lang: Lang) -> str:
     """How findings are grouped: the section's heading, or 整体 for the title, preface and the like."""
     if key in {k.value for k in SectionKey}:
         section = SectionKey(key)
-        return Msg(section.heading, f"{section.numeral}. {section.heading_en}").render(lang)
+        number = list(SectionKey).index(section) + 1  # 一 … 六 as 1 … 6 in English
+        return Msg(section.heading, f"{number}. {section.heading_en}").render(lang)
     return GENERAL.render(lang)
 
 
@@ -286,10 +287,13 @@ def cells_text(f: FindingResult, template: str | None = None, most: int = 4, lan
     table = loc.table or loc.section
     if not (table and loc.cells):
         return None
-    named = [f"{row_label(table, row)}/{column_label(table, column, row, template)}" for row, column in loc.cells]
+    named = [
+        f"{row_label(table, row, lang)}/{column_label(table, column, row, template, lang)}" for row, column in loc.cells
+    ]
+    joint = "；" if lang == Lang.zh else "; "
     if len(named) > most:
-        return "；".join(named[: most - 1]) + MORE_CELLS.render(lang, {"count": len(named)})
-    return "；".join(named)
+        return joint.join(named[: most - 1]) + MORE_CELLS.render(lang, {"count": len(named)})
+    return joint.join(named)
 
 
 def by_section(findings: list[FindingResult]) -> list[tuple[str | None, list[FindingResult]]]:

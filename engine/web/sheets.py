@@ -19,6 +19,7 @@ from engine.outputs.html_out import SEVERITY, by_section, section_title, where
 from engine.readers.pdfpages import PageImage
 from engine.result import FileResult, FindingResult
 from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template, row_label
+from engine.template_en import english
 
 # Each finding's colour: white numbers on them stand out at 4.5:1 or more (WCAG AA), and neighbours differ in hue.
 PALETTE = ("#d62728", "#1f68c1", "#1e7a30", "#9333c4", "#b05a00", "#0b7482", "#b5236f", "#7a5230")
@@ -176,9 +177,9 @@ def _marks(items: list[Numbered]) -> dict[tuple[str, str, str], Numbered]:
     return marks
 
 
-def _drawn(title: str, table: str, rows: list, columns: list, marks: dict) -> str:
+def _drawn(title: str, table: str, rows: list, columns: list, marks: dict, lang: Lang) -> str:
     """A table as read: its row labels, then each cell, marked with the first finding that rests on it."""
-    head = "".join(f"<th>{escape(c.label)}</th>" for c in columns)
+    head = "".join(f"<th>{escape(english(c.label) if lang is Lang.en else c.label)}</th>" for c in columns)
     body = []
     for row_key, label, cells in rows:
         tds = []
@@ -206,17 +207,21 @@ def tables(result: FileResult, items: list[Numbered], lang: Lang) -> str:
         keys = [line.key for line in APPLICATION_ROWS[template]]
         keys += [k for k in apps if k not in keys]
         rows = [
-            (k, row_label("applications", k), [(c.key, apps[k].get(c.key)) for c in APPLICATION_COLUMNS])
+            (k, row_label("applications", k, lang), [(c.key, apps[k].get(c.key)) for c in APPLICATION_COLUMNS])
             for k in keys
             if k in apps
         ]
-        parts.append(_drawn(UI["table3"].render(lang), "applications", rows, list(APPLICATION_COLUMNS), marks))
+        parts.append(_drawn(UI["table3"].render(lang), "applications", rows, list(APPLICATION_COLUMNS), marks, lang))
     review = report.review_litigation
     if review:
         rows = [
-            (g.key, g.label, [(c.key, review[g.key].get(c.key)) for c in REVIEW_COLUMNS])
+            (
+                g.key,
+                row_label("review_litigation", g.key, lang),
+                [(c.key, review[g.key].get(c.key)) for c in REVIEW_COLUMNS],
+            )
             for g in REVIEW_GROUPS
             if g.key in review
         ]
-        parts.append(_drawn(UI["table4"].render(lang), "review_litigation", rows, list(REVIEW_COLUMNS), marks))
+        parts.append(_drawn(UI["table4"].render(lang), "review_litigation", rows, list(REVIEW_COLUMNS), marks, lang))
     return "".join(parts)
