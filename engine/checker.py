@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -75,6 +76,23 @@ class Identity:
     kind: str | None  # 部门, 政府, 乡镇街道, 管委会, 办公厅, 其他
     deadline: str | None  # the organ's own, MM-DD, from the roster
     published: dt.date | None = None  # when the office saw its report go up, from the roster
+
+
+# In a report's JSON, what marks a character no document can hold: a control escape (tab, newlines and carriage
+# return have their own short forms), and U+FFFE/U+FFFF written as they are. A literal backslash before b or f
+# matches too: that report is merely cleaned for nothing.
+_UNWRITABLE_JSON = re.compile(r"\\u00[01][0-9a-fA-F]|\\[bf]|[\ufffe\uffff]")
+
+
+def _writable(report: Report) -> Report:
+    """The report with the characters no document can hold (a NUL, a lone surrogate from a JSON escape) removed,
+    once for every output. Its JSON (a fraction of a millisecond) tells whether there are any; most reports have
+    none and are returned as they are."""
+    try:
+        clean = not _UNWRITABLE_JSON.search(report.model_dump_json())
+    except ValueError:  # a lone surrogate cannot be encoded
+        clean = False
+    return report if clean else Report.model_validate(writable(report.model_dump()))
 
 
 def _on_roster(known: RosterOrgan) -> Identity:
@@ -165,8 +183,7 @@ class Checker:
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
         if note:
             report.notes.append(note + "已按内容读取，请改正扩展名。")
-        # Characters no document can hold (a NUL, a lone surrogate from a JSON escape) go here, once for every output.
-        return Report.model_validate(writable(report.model_dump()))
+        return _writable(report)
 
     # --- stages 2 and 3 ----------------------------------------------------------------------
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import io
-import re
 
 from engine.i18n import Lang, Msg
 from engine.outputs.accounting import ACCOUNT_COLUMNS, account_rows
 from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import FINDING_COLUMNS, finding_rows, headers, report_columns, report_rows, spreadsheet_safe
 from engine.result import ResultDocument
+from engine.text import xml_text
 
 # Characters that XML 1.0 (and so Excel) cannot hold; a report's text may contain them.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SHEETS = {
     "reports": Msg("报告", "Reports"),
     "findings": Msg("问题", "Findings"),
@@ -43,7 +42,7 @@ _TEXT = {"expected", "actual"}  # shown as written ("7", "0、3"), never reinter
 
 def _cell(value):
     if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
+        value = xml_text(value)
     return spreadsheet_safe(value)
 
 
