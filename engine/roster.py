@@ -94,6 +94,18 @@ class Match:
 NEAR_EDITS = 2
 NEAR_SHARE = 0.15
 NAMING_FOLDERS = 2
+MAX_NAME = 60  # characters: no organ's name is longer, so no longer piece of a file's name is looked up
+
+
+def _deleted(text: str) -> set[str]:
+    """`text` with up to as many characters deleted as a near miss of its length may differ by (NEAR_EDITS, and
+    NEAR_SHARE of the longer name: a name NEAR_EDITS longer may be the other one)."""
+    most = min(NEAR_EDITS, int(NEAR_SHARE * (len(text) + NEAR_EDITS)))
+    found, layer = {text}, {text}
+    for _ in range(most):
+        layer = {w[:i] + w[i + 1 :] for w in layer for i in range(len(w))}
+        found |= layer
+    return found
 
 
 @dataclass
@@ -102,6 +114,9 @@ class Roster:
     digest: str = ""  # of the file's bytes: a changed roster must not reuse cached results
     _exact: dict[str, set[int]] = field(default_factory=dict, repr=False)
     _short: dict[str, set[int]] = field(default_factory=dict, repr=False)
+    # Each name's variants with a character or two deleted (built on the first near-miss asked): names within
+    # NEAR_EDITS of a key share a variant with it, so a near miss costs the key's few variants, not the roster.
+    _variants: dict[str, set[str]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for i, organ in enumerate(self.organs):
@@ -129,11 +144,17 @@ class Roster:
         """The one organ whose name is at most NEAR_EDITS characters off `key`, when every other is further off."""
         from rapidfuzz.distance import Levenshtein
 
+        if self._variants is None:
+            self._variants = {}
+            for name in self._exact:
+                for variant in _deleted(name):
+                    self._variants.setdefault(variant, set()).add(name)
+        near = set().union(*(self._variants.get(v, set()) for v in _deleted(key)))
         distances: dict[int, int] = {}
-        for name, found in self._exact.items():
+        for name in near:
             edits = Levenshtein.distance(key, name, score_cutoff=NEAR_EDITS)
             if edits <= NEAR_EDITS and edits <= NEAR_SHARE * max(len(key), len(name)):
-                for i in found:
+                for i in self._exact[name]:
                     distances[i] = min(distances.get(i, edits), edits)
         if not distances:
             return Match(None)
@@ -150,7 +171,9 @@ class Roster:
         # The file's own name, then the two folders above it: the office's own folders further up name no organ.
         for text in (parts.stem, *[p.name for p in parts.parents if p.name][:NAMING_FOLDERS]):
             key = match_key(text) or ""
-            found = {i for name, owners in self._exact.items() if name and name in key for i in owners}
+            # Every piece of the name looked up (a file's name is short): the cost does not grow with the roster.
+            pieces = {key[a:b] for a in range(len(key)) for b in range(a + 1, min(len(key), a + MAX_NAME) + 1)}
+            found = {i for piece in pieces for i in self._exact.get(piece, ())}
             if not found:
                 continue
             longest = max(len(match_key(self.organs[i].name) or "") for i in found)
