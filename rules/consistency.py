@@ -22,13 +22,12 @@ from engine import (
     hookimpl,
 )
 from rules.claims import CLAIMS, HANDLED, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
-from rules.support import NotANumber, section_location, tidy, value
+from rules.support import SENTENCE, NotANumber, section_location, tidy, value
 
 # "其中…", "区政府办代表区政府受理…": the sentence states a part of the table's figure, not the whole.
 _PART = re.compile(r"其中|代表|本级")
 # Words that make a denial about outcomes ("未被纠错"), which the table does not count apart.
 _OUTCOME_ONLY = re.compile(r"纠错|纠正|败诉|撤销|确认违法")
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _MAX_SENTENCE = 400  # characters; real sentences stating a figure are far shorter
 _INCLUDES_CARRIED = re.compile(r"^[（(]?(?:含|包括|其中)上一?年度?结转")
 # What a clause about applications may be about: disclosure, or the organ's other work.
@@ -232,7 +231,7 @@ def _sentences(section: Section) -> Iterator[tuple[int, str]]:
 
     A "sentence" longer than any a report writes (a page without a full stop) is read in pieces cut at commas,
     so that the work per figure stays bounded and the rule stays linear in the text."""
-    for m in _SENTENCE.finditer(compact(section.text)):
+    for m in SENTENCE.finditer(compact(section.text)):
         text = m.group(0)
         if len(text) <= _MAX_SENTENCE:
             yield m.start(), text

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.text import compact
-from rules.support import prose, section_location
+from rules.support import SENTENCE, prose, section_location
 
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")
 
@@ -130,7 +130,6 @@ _RESULT = re.compile(
     r"优秀|良好|合格|通报表扬|通报批评|受到表扬|未发生|未出现|没有发生|未有|无一|"
     r"\d+(?:人|次|起|家|个单位|名)"
 )
-_TOPIC_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
 class GovernmentAccountability(Rule):
@@ -178,7 +177,7 @@ class GovernmentAccountability(Rule):
 
 def _with_result(text: str, words: tuple[str, ...]) -> bool:
     """Whether a sentence names the topic (one of `words`) and states a result of it."""
-    for sentence in _TOPIC_SENTENCE.findall(compact(text)):
+    for sentence in SENTENCE.findall(compact(text)):
         if any(w in sentence for w in words):
             rest = sentence
             for w in words:

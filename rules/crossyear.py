@@ -25,10 +25,9 @@ from engine import (
 )
 from rules.nearcopy import chinese, shingles
 from rules.problems import ProblemsText, read_problems, rectification_unaccounted
-from rules.support import NotANumber, place, value
+from rules.support import SENTENCE, NotANumber, place, value
 from rules.years import previous, previous_reports
 
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 PROSE = (SectionKey.overview, SectionKey.problems, SectionKey.other_matters)
 MIN_CHARS = 200  # a shorter text says too little to call it repeated
 SENTENCE_SHARE = 0.8  # a sentence is repeated when this share of its pieces is in last year's text
@@ -48,7 +47,7 @@ _FIXED = re.compile(
 
 def _unfixed(text: str) -> str:
     """The text without the template's fixed sentences."""
-    return "。".join(m.group(0) for m in _SENTENCE.finditer(text or "") if not _FIXED.search(m.group(0)))
+    return "。".join(m.group(0) for m in SENTENCE.finditer(text or "") if not _FIXED.search(m.group(0)))
 
 
 def _prose(report: Report) -> list[tuple[str, str]]:
@@ -136,7 +135,7 @@ class RepeatRate(CrossReportRule):
         agency: str | None, parts: list[tuple[str, str]], theirs: frozenset[str]
     ) -> Iterator[tuple[str, str]]:
         for where, text in parts:
-            for m in _SENTENCE.finditer(text):
+            for m in SENTENCE.finditer(text):
                 pieces = shingles(chinese(m.group(0), agency))
                 if len(pieces) >= 8 and len(pieces & theirs) >= SENTENCE_SHARE * len(pieces):
                     yield where, m.group(0).strip()

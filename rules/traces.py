@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
 from engine.organs import guess, match_key, organs_like, short_name
 from engine.text import compact
-from rules.support import section_location
+from rules.support import SENTENCE, section_location
 
 # The date under a signature: 2024年1月17日, 二〇二四年一月十七日.
 _DATE_LINE = re.compile(
@@ -136,7 +136,6 @@ _YEAR_OPENING = re.compile(r"^((?:19|20)\d{2})年度?(?:[，,]|全年|度内|内
 _WORK_FIGURE = re.compile(r"\d+(?:件|条|个|次|份|期|篇|场|人次)")
 # Comparing or recalling: the year is the point, not a leftover.
 _COMPARING = re.compile(r"较|同比|相比|比上年|增长|减少|下降|上升|持平|以来|修订|施行|印发|出台")
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 # Sections that state the year's work; 五 (problems and last year's rectification) and 六 may name last year.
 _WORK_SECTIONS = (SectionKey.overview, SectionKey.proactive, SectionKey.applications, SectionKey.review_litigation)
 
@@ -191,7 +190,7 @@ class StaleYear(Rule):
             sentences = [
                 (at, m.group(0))
                 for at, line in enumerate(section.text.splitlines())
-                for m in _SENTENCE.finditer(compact(line))
+                for m in SENTENCE.finditer(compact(line))
             ]
             for i, (at, sentence) in enumerate(sentences):
                 opening = _YEAR_OPENING.match(sentence)

@@ -21,13 +21,13 @@ from engine.outputs.rows import (
     cells_text,
     failed_rules,
     headers,
+    labels_of,
     ranked,
     report_rows,
     section_title,
 )
 from engine.result import FileResult, FindingResult, ResultDocument
 from engine.scoring import GRADES, grade_label
-from engine.template_en import english
 
 UI = {
     "title": Msg("年报体检结果", "Nianbao results"),
@@ -244,8 +244,7 @@ def legend(document: ResultDocument, lang: Lang) -> str:
 def where(f: FindingResult, lang: Lang) -> str:
     loc = f.location
     cells = cells_text(f, lang=lang)
-    labels = [english(p) if lang is Lang.en else p for p in (loc.row_label, loc.column_label) if p]
-    parts = [cells] if cells and len(loc.cells or []) > 1 else labels
+    parts = [cells] if cells and len(loc.cells or []) > 1 else labels_of(f, lang)
     if loc.page:
         parts.append(UI["page"].render(lang, {"page": loc.page}))
     elif loc.line:

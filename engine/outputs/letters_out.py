@@ -26,6 +26,7 @@ from engine.outputs.rows import (
     categories_of,
     category_parts,
     cells_text,
+    labels_of,
     pending_matters,
     section_title,
     shown_values,
@@ -33,7 +34,6 @@ from engine.outputs.rows import (
 from engine.result import FileResult, FindingResult, ResultDocument
 from engine.rule import Category
 from engine.scoring import grade_label
-from engine.template_en import english
 from engine.text import file_name, xml_text
 
 UI: dict[str, Msg] = {
@@ -118,9 +118,8 @@ def where(f: FindingResult, template: str | None, lang: Lang) -> str:
     cells = cells_text(f, template, lang=lang)
     if cells:
         parts.append(_t("cells", lang, cells=cells))
-    elif loc.row_label or loc.column_label:
-        labels = (loc.row_label, loc.column_label)
-        parts.append(" / ".join((english(p) if lang is Lang.en else p) for p in labels if p))
+    elif labels := labels_of(f, lang):
+        parts.append(" / ".join(labels))
     return "；".join(parts) if lang is Lang.zh else "; ".join(parts)
 
 

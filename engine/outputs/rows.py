@@ -16,6 +16,7 @@ from engine.result import FileResult, FindingResult, Outline, ResultDocument
 from engine.rule import Category, Severity
 from engine.scoring import NOT_JUDGED, NOT_JUDGED_LINE, grade_label
 from engine.template import column_label, row_label
+from engine.template_en import english
 from engine.text import file_name
 
 SCORED = tuple(c for c in Category if c is not Category.other)  # the categories evaluators score
@@ -275,6 +276,12 @@ def section_title(key: str | None, lang: Lang) -> str:
         number = list(SectionKey).index(section) + 1  # 一 … 六 as 1 … 6 in English
         return Msg(section.heading, f"{number}. {section.heading_en}").render(lang)
     return GENERAL.render(lang)
+
+
+def labels_of(f: FindingResult, lang: Lang) -> list[str]:
+    """The printed row and column labels of a finding's place, in the reader's language."""
+    labels = [p for p in (f.location.row_label, f.location.column_label) if p]
+    return [english(p) for p in labels] if lang is Lang.en else labels
 
 
 MORE_CELLS = Msg(" 等 {count} 个单元格", " and more ({count} cells)")
