@@ -274,7 +274,7 @@ def test_a_count_and_an_amount_printed_with_their_units_both_read(checker, fmt, 
 
 
 def _judgement_patterns() -> list[str]:
-    from engine.testing.patterns import JUDGEMENT_PATTERNS
+    from engine.testing.judgement import JUDGEMENT_PATTERNS
 
     return list(JUDGEMENT_PATTERNS)
 
@@ -282,14 +282,14 @@ def _judgement_patterns() -> list[str]:
 @pytest.mark.parametrize("name", _judgement_patterns())
 @pytest.mark.parametrize("ext", ["txt", "html", "docx", "ofd", "pdf"])
 def test_each_judgement_pattern_gives_its_findings_and_no_others(checker, name, ext):
-    """Each judgement pattern (engine.testing.patterns.JUDGEMENT_PATTERNS: "答复N件" and "诉讼N件" against the
+    """Each judgement pattern (engine.testing.judgement.JUDGEMENT_PATTERNS: "答复N件" and "诉讼N件" against the
     tables, 未发出收费通知 beside unpaid fee notices, the 2019 table's 规范性文件, last year's paragraph, another city's
     organ as the subject, documents counted by attribute, figures of other years, the organ as a reconsideration
     body, the paragraph's subject in its heading, empty and concrete section 五 forms, an organ in its first year,
     the 总计 column left at 0, a department without the 规章 row, a typo'd signature date, governments by their
     own naming rules) gives exactly its findings of the rules it is checked by, in every format, and no other
     error."""
-    from engine.testing.patterns import JUDGEMENT_PATTERNS
+    from engine.testing.judgement import JUDGEMENT_PATTERNS
 
     path = PATTERNS / f"{name}.{ext}"
     if not path.exists():
