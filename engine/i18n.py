@@ -282,6 +282,11 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "读取该文件所需内存超过上限，已跳过（可能是损坏或恶意构造的文件）。",
         "Reading the file needed more memory than allowed; skipped (a damaged or hostile file?).",
     ),
+    "error.memory-tree": Msg(
+        "检查该文件时，检查进程连同其转换、识别程序共占内存超过 {limit}，已跳过（可能是损坏或恶意构造的文件）。",
+        "Checking the file took more than {limit} of memory, its converter and OCR included; skipped "
+        "(a damaged or hostile file?).",
+    ),
     "error.crashed": Msg(
         "读取该文件时检查进程意外退出（退出码 {exitcode}），已跳过该文件，其余文件照常检查。",
         "The checking process died while reading this file (exit code {exitcode}); it was skipped, "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import os
 import signal
 import subprocess
@@ -47,11 +48,26 @@ def _odt(path: Path, body: str) -> Path:
     return path
 
 
-def _slow_odt(path: Path, rows: int = 20_000) -> Path:
-    """A small .odt (tens of KB packed) whose table of `rows` rows keeps LibreOffice busy far past a few seconds."""
-    row = "<table:table-row>" + "<table:table-cell><text:p>1</text:p></table:table-cell>" * 6 + "</table:table-row>"
-    body = '<table:table table:name="t"><table:table-column table:number-columns-repeated="6"/>'
-    return _odt(path, body + row * rows + "</table:table>")
+def _slow_odt(path: Path, paragraphs: int = 150_000) -> Path:
+    """A small .odt (tens of KB packed) whose many short paragraphs keep LibreOffice busy for several seconds (a long
+    table would be refused before conversion: engine.readers.legacy.refuse_long_tables)."""
+    return _odt(path, "<text:p>一二三四五六七八九十</text:p>" * paragraphs)
+
+
+@needs_libreoffice
+def test_a_table_longer_than_any_report_is_refused_before_conversion(tmp_path):
+    from engine.testing.amplifiers import big_table_odt
+
+    started = time.monotonic()
+    run = nianbao("check", _write(tmp_path / "rows.odt", big_table_odt(20_000)), "--no-cache", "--format", "json")
+    error = json.loads(run.stdout)["results"][0]["error"]
+    assert error["code"] == "too-large" and "2,000" in error["message"], error
+    assert time.monotonic() - started < 20  # no layout of 20,000 rows (40 s): refused from the file's own XML
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
 
 
 def _ours(marker: str) -> list[int]:

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -247,3 +248,61 @@ def test_tesseract_past_the_deadline_is_a_timeout_and_leaves_no_process():
     assert cut.value.code is ErrorCode.timeout
     children = subprocess.run(["pgrep", "-P", str(os.getpid()), "-x", "tesseract"], capture_output=True, text=True)
     assert children.stdout.split() == []  # killed with its process group and waited for
+
+
+def test_a_scan_of_more_cells_than_any_report_is_refused_before_they_are_read():
+    """Forty pages of a 140×140 ruled grid (6 KB): each cell would be read, two minutes' worth; refused for its
+    cells in seconds, naming the limit."""
+    import time
+
+    from engine.readers.ocr import MAX_CELLS
+    from engine.readers.scan import read_scanned_pdf
+    from engine.testing.amplifiers import grid_scan_pdf
+
+    started = time.monotonic()
+    with pytest.raises(ReadError) as raised:
+        read_scanned_pdf(Path("grid.pdf"), grid_scan_pdf(pages=40, lines=140))
+    assert raised.value.code is ErrorCode.too_large and raised.value.params["limit"] == MAX_CELLS
+    assert time.monotonic() - started < 30
+
+
+def test_preparing_pages_stops_at_the_deadline():
+    """The steps between Tesseract's runs check the file's clock too (a page is prepared in a fraction of a second,
+    forty of them in seconds)."""
+    from PIL import Image
+
+    pages = ((Image.new("L", (1654, 2339), 255), 200.0) for _ in range(40))
+    with pytest.raises(ReadError) as raised:
+        read_pages(pages, Deadline(0.0))
+    assert raised.value.code is ErrorCode.timeout
+
+
+def test_a_tiff_of_a_hundred_thousand_pages_is_refused_without_counting_them():
+    import time
+
+    from engine.testing.amplifiers import many_frames_tiff
+
+    data = many_frames_tiff(100_000)
+    started = time.monotonic()
+    with pytest.raises(ReadError) as raised:
+        ImageReader().read(Path("pages.tif"), data)
+    assert raised.value.code is ErrorCode.too_large and "40" in raised.value.params["limit"]
+    assert time.monotonic() - started < 2  # Pillow's own count walks every page: tens of seconds
+
+
+def test_a_pdf_page_as_large_as_a_wall_is_refused_before_it_is_drawn():
+    """A 460-byte PDF of one 14,400-point page (40,000² pixels at the reading resolution: 1.6 GB in grey) and no
+    text: refused from its size, before a pixel is drawn; drawn for the clerk's page, it is drawn small."""
+    import time
+
+    from engine.readers.pdfpages import MAX_PIXELS, render_pages
+    from engine.testing import amplifiers as A
+
+    data = A.pdf({**A._page("<< >>", size=(14400, 14400)), 4: A.stream(b"0 0 m 100 100 l S")})
+    started = time.monotonic()
+    with pytest.raises(ReadError) as raised:
+        PdfReader().read(Path("wall.pdf"), data)
+    assert raised.value.code is ErrorCode.too_large and "40,000" in raised.value.params["size"]
+    assert time.monotonic() - started < 2
+    (drawn,) = render_pages(data, [1])
+    assert drawn.width * drawn.height <= MAX_PIXELS and drawn.width > 1000

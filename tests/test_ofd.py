@@ -169,3 +169,27 @@ def test_mangled_pages_get_a_result_or_an_error_code(checker, good, tmp_path_fac
             assert all(r.status != "error" for r in result.rules)
 
     run()
+
+
+def test_a_page_of_a_million_characters_is_refused_before_they_are_placed(good):
+    """16 KB of packed XML holding one text object of 1.5 million characters (6 s to place, more to lay out):
+    refused in a moment, naming what is too many."""
+    import time
+    from pathlib import Path
+
+    from engine.errors import ErrorCode, ReadError
+    from engine.readers.ofd import OfdReader
+
+    name = _page(good)
+    count = 1_500_000
+    crowded = (
+        f'<ofd:TextObject ID="999" Boundary="0 0 200 200" Size="3"><ofd:TextCode X="0" Y="5" '
+        f'DeltaX="g {count} 0.01">{"一" * count}</ofd:TextCode></ofd:TextObject></ofd:Layer>'
+    )
+    data = _package({**good, name: good[name].decode("utf-8").replace("</ofd:Layer>", crowded, 1).encode("utf-8")})
+    assert len(data) < 32_000
+    started = time.monotonic()
+    with pytest.raises(ReadError) as raised:
+        OfdReader().read(Path("crowded.ofd"), data)
+    assert raised.value.code is ErrorCode.too_large and "单页字符" in raised.value.message()
+    assert time.monotonic() - started < 2

@@ -92,6 +92,41 @@ def test_a_worker_that_leaks_memory_is_replaced_after_its_file(tmp_path):
     assert len(workers) == 4  # 150 MB kept per file is over half the 256 MB limit: a fresh worker each time
 
 
+def _running(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to measure the process tree")
+def test_memory_is_bounded_for_the_whole_process_tree_of_a_check(tmp_path):
+    """A check whose two child programs hold 150 MB each (each under its own per-process limit) is stopped when the
+    check's tree passes the worker's 256 MB, long before the file's time is up, and takes its child with it; the
+    next file is checked by a fresh worker."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"r{i}.txt").write_bytes(GOOD.read_bytes())
+    started = time.monotonic()
+    run = nianbao(
+        "check", folder, "--plugin", PLUGINS / "misbehaving.py", "--format", "json", "--no-cache", "--jobs", "1",
+        "--profile", profile(tmp_path, worker_memory_mb=256, timeout=100),
+        env={"NIANBAO_MISBEHAVE": "child-hog"},
+    )  # fmt: skip
+    took = time.monotonic() - started
+    assert "Traceback" not in run.stderr
+    doc = json.loads(run.stdout)
+    errors = [r["error"] for r in doc["results"]]
+    assert [e["code"] for e in errors] == ["too-large", "too-large"], errors
+    assert "256 MB" in errors[0]["message"] and "识别" in errors[0]["message"]
+    assert took < 40, took  # each stopped within seconds of passing the limit, not at the 100 s deadline
+    time.sleep(0.5)
+    assert _running("nianbao-child-hog") == []
+
+
 # --- the cache -------------------------------------------------------------------------------------
 
 

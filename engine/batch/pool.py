@@ -27,6 +27,7 @@ from functools import partial
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from engine.batch import tree
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.isolation import MB, die_with_parent, limit_memory, statm
@@ -50,6 +51,7 @@ _PARENT_ENDS_LOCK = threading.Lock()
 class WorkerLimits:
     timeout: float = DEFAULT_TIMEOUT  # seconds per file
     memory_mb: int | None = DEFAULT_MEMORY_MB  # what a worker may allocate beyond what it inherits; None: no limit
+    watch: bool = True  # measure each check's whole process tree against memory_mb, and lower long checks' priority
 
 
 def _close_inherited() -> None:
@@ -101,6 +103,8 @@ class _Worker:
     conn: Connection
     task: tuple[int, Submission] | None = None
     started: float = 0.0
+    base: int = 0  # its resident bytes when it took its first file (shared with the parent when forked)
+    lowered: bool = False  # its CPU priority lowered for the current file (a long one)
 
 
 @dataclass
@@ -161,14 +165,16 @@ class Pool:
                             w = workers[i] = self._start()
                         w.task = pending.popleft()
                         w.started = time.monotonic()
+                        w.base = w.base or tree.resident(w.process.pid)
                         w.conn.send(w.task)
                 busy = [w for w in workers if w.task]
                 deadline = min(w.started for w in busy) + self.limits.timeout
                 timeout = max(0.0, deadline - time.monotonic())
-                wait(
-                    [w.conn for w in busy] + [w.process.sentinel for w in busy],
-                    timeout=min(timeout, HEARTBEAT) if cancel else timeout,
-                )
+                if cancel is not None:
+                    timeout = min(timeout, HEARTBEAT)
+                if self._watching:
+                    timeout = min(timeout, tree.SETTINGS.sample)
+                wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
                 if cancel is not None and cancel.is_set():
                     return False
                 for i, w in enumerate(workers):
@@ -181,8 +187,25 @@ class Pool:
             for w in workers:
                 self._stop(w, kill=cancelled)
 
+    @property
+    def _watching(self) -> bool:
+        return self.limits.watch and tree.watchable()
+
+    def _watch(self, w: _Worker) -> ReadError | None:
+        """The check's whole tree measured (engine.batch.tree): the error that stops it when it holds more than the
+        memory limit together; a long check let run at a lower priority."""
+        if not self._watching:
+            return None
+        if not w.lowered and time.monotonic() - w.started > tree.SETTINGS.lower_after:
+            tree.lower(w.process.pid)
+            w.lowered = True
+        limit = self.limits.memory_mb
+        if limit and tree.tree_resident(w.process.pid, w.base) > limit * MB:
+            return ReadError(ErrorCode.too_large, "error.memory-tree", limit=f"{limit:,} MB")
+        return None
+
     def _collect(self, w: _Worker, on_result: Callable[[int, Any], None]) -> _Worker:
-        """Deliver a finished task, or fail an overdue or crashed one and replace its worker."""
+        """Deliver a finished task, or fail an overdue, crashed or too large one and replace its worker."""
         assert w.task is not None
         index, sub = w.task
         if w.conn.poll():
@@ -190,15 +213,18 @@ class Pool:
                 got_index, result, retire = w.conn.recv()
                 w.task = None
                 on_result(got_index, result)
-                if retire:
+                if retire or w.lowered:  # a lowered worker cannot raise its priority again: a fresh one takes over
                     self._stop(w)
                     return self._start()
                 return w
             except (EOFError, OSError):
                 pass  # the worker died while answering: treated as a crash below
-        if w.process.is_alive() and time.monotonic() - w.started < self.limits.timeout:
+        over = self._watch(w) if w.process.is_alive() else None
+        if over is None and w.process.is_alive() and time.monotonic() - w.started < self.limits.timeout:
             return w
-        if w.process.is_alive():
+        if over is not None:
+            error = over
+        elif w.process.is_alive():
             error = ReadError(ErrorCode.timeout, seconds=f"{self.limits.timeout:g}")
         else:
             error = ReadError(ErrorCode.unreadable, "error.crashed", exitcode=w.process.exitcode)
@@ -215,6 +241,7 @@ class Pool:
         except (OSError, BrokenPipeError):
             pass
         if w.process.is_alive():
+            tree.kill(w.process.pid)  # its converter, its OCR and whatever a plugin started go with it
             w.process.kill()
             w.process.join(timeout=5)
         if w.process.exitcode != 0:  # killed or crashed mid-file: its converter's private folder goes with it

@@ -33,7 +33,8 @@ def run_group(
         stderr=subprocess.PIPE,
         cwd=cwd,
         env=env,
-        start_new_session=True,
+        process_group=0,  # a group of its own to kill whole; not a session, which would escape the check's share
+        # of the CPU (a new session is a new scheduling group of its own where the kernel groups by session)
         preexec_fn=_die_with_parent if _LIBC is not None else None,
     )
     try:

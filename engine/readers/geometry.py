@@ -41,6 +41,9 @@ class GeometrySettings:
     # page of prose: 15–30).
     alone: float = 10.0
     stack_pages: int = 2  # upright pages asked for the stack's turn, until one answers surely
+    # Sideways pages asked one by one (a quarter of a second each); the others go by their vote. A report's landscape
+    # table pages are a few, and a stack fed sideways is fed one way; asking each of 40 pages of a ruled grid took 10 s.
+    sideways_pages: int = 10
     # A black-and-white scan under this resolution is drawn again at it, smoothed, before it is read: its strokes
     # are a pixel or two wide and break apart at 150–200 dpi, where the same page at 300 dpi reads whole.
     bilevel_dpi: float = 300.0
@@ -126,7 +129,9 @@ class Upright:
             if answer is not None and answer.turn in (0, 180):
                 stack = answer.turn
                 break
-        asked = {i: self._ask(greys[i], 90) for i, r in enumerate(ratios) if r < s.upright}
+        asked = {
+            i: self._ask(greys[i], 90) for i in [i for i, r in enumerate(ratios) if r < s.upright][: s.sideways_pages]
+        }
         votes: Counter[int] = Counter()
         for answer in asked.values():
             if answer is not None and answer.turn in (90, 270):

@@ -31,10 +31,11 @@ MAX_RULINGS = 4_000
 class GridTooLarge(Exception):
     """A page whose rulings make a grid of more cells (or lines) than any report table has."""
 
-    def __init__(self, count: int, lines: bool = False) -> None:
+    def __init__(self, count: int, lines: bool = False, limit: int | None = None) -> None:
         super().__init__(count)
         self.count = count
         self.lines = lines  # too many ruling lines, rather than cells
+        self.limit = limit or (MAX_RULINGS if lines else MAX_CELLS)  # the limit passed
 
 
 @dataclass(frozen=True)

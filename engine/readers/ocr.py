@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from engine.model import LOW_CONFIDENCE
 from engine.readers.geometry import Upright, evened, found_page, halves, turned, upsampled
-from engine.readers.grid import Char, Segment, build_grids
+from engine.readers.grid import Char, GridTooLarge, Segment, build_grids
 from engine.readers.raster import ink, rulings, skew, straightened
 from engine.readers.speck import Glyphs, edge_ink, glyphs
 from engine.readers.tesseract import Deadline, Word, read_images
@@ -38,6 +38,10 @@ READINGS = ((160, 32), (160, 40), (200, 32))
 AGAIN = ((140, 36), (180, 36), (180, 48), (200, 40))  # further settings for a figure the first three disagree on
 LOW = LOW_CONFIDENCE  # a figure read with less confidence than this is marked doubtful
 RULE_WIDTH_MM = 0.6  # a ruling as scanned, blur included: what is painted out
+# Cells a scanned document may hold: each is cropped and read (a few milliseconds a reading, up to seven readings).
+# The templates' three tables are read as about 300 cells (278–295 on our fixtures and a real report, scanned);
+# more than thirteen times that is no report.
+MAX_CELLS = 4_000
 DOUBT = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
 _FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
 _DASH = re.compile(r"[-—－–/\\]+")
@@ -89,11 +93,20 @@ class _Page:
 def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -> list[ScannedPage]:
     """Each (image, dpi) page read: three Tesseract runs for the whole document, however many pages, and the
     orientation model on a few. `pages` may be a generator: each colour page is let go once in grey."""
-    found = [_found(image, dpi) for image, dpi in pages]
+    found = []
+    for image, dpi in pages:
+        deadline.check()  # preparing a page runs no program that would stop at the deadline itself
+        found.append(_found(image, dpi))
     turns = Upright(deadline).turns([grey for grey, _, _ in found])
-    prepared = [
-        page for (grey, dpi, photo), turn in zip(found, turns, strict=True) for page in _prepare(grey, dpi, turn, photo)
-    ]
+    prepared: list[_Page] = []
+    cells = 0
+    for (grey, dpi, photo), turn in zip(found, turns, strict=True):
+        deadline.check()
+        for page in _prepare(grey, dpi, turn, photo):
+            cells += len(page.cells)
+            if cells > MAX_CELLS:  # each cell is read: refused before the first is, not after the time is up
+                raise GridTooLarge(cells, limit=MAX_CELLS)
+            prepared.append(page)
     _read_cells(prepared, deadline)
     prose = _read_prose(prepared, deadline)
     out = []

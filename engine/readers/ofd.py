@@ -30,6 +30,9 @@ from engine.text import unify_radicals
 A4 = (210.0, 297.0)  # mm, when a document states no page area
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 FLAT = 0.3  # mm: a path step this close to horizontal or vertical is a ruling
+# Characters on one page: a dense A4 page of small print holds about 4,000. A few kilobytes of packed XML can hold
+# millions, each a glyph to lay out.
+MAX_PAGE_CHARS = 40_000
 
 
 def _local(tag: str) -> str:
@@ -162,7 +165,12 @@ def _ctm(element: ET.Element) -> tuple[float, float, float, float, float, float]
     return tuple(values) if len(values) == 6 else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # type: ignore[return-value]
 
 
-def _text_chars(obj: ET.Element) -> list[Char]:
+def _too_many_chars() -> ReadError:
+    return ReadError(ErrorCode.too_large, "error.ofd-too-complex", what="characters on one page", what_zh="单页字符")
+
+
+def _text_chars(obj: ET.Element, room: int = MAX_PAGE_CHARS) -> list[Char]:
+    """The object's characters placed on the page; `too-large` past `room` of them (what the page has left)."""
     boundary = _numbers(obj.get("Boundary"))
     if len(boundary) < 2:
         return []
@@ -175,6 +183,8 @@ def _text_chars(obj: ET.Element) -> list[Char]:
     for code in obj:
         if _local(code.tag) != "TextCode":
             continue
+        if len(code.text or "") > room - len(chars):
+            raise _too_many_chars()
         text = unify_radicals(code.text or "")
         x = (_numbers(code.get("X")) or [x])[0]
         y = (_numbers(code.get("Y")) or [y])[0]
@@ -268,7 +278,7 @@ def ofd_pages(data: bytes) -> list[tuple[list[Char], list[Segment], list[Segment
         for obj in content.iter():
             kind = _local(obj.tag)
             if kind == "TextObject":
-                chars += _text_chars(obj)
+                chars += _text_chars(obj, MAX_PAGE_CHARS - len(chars))
             elif kind == "PathObject":
                 segments, filled = _path_segments(obj)
                 (shading if filled else rulings).extend(segments)

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 MAX_PAGES = 6  # pages drawn for one report: the ones its findings point at, first ones first
 SCALE = 1.4  # 72 dpi × 1.4 ≈ 100 dpi: table figures stay legible on a phone
+# A page is drawn smaller when it would be larger than this (an A3 page at SCALE is 2 million pixels): a page as
+# large as a wall would cost gigabytes to draw, and the outlines are placed in shares of the page, not pixels.
+MAX_PIXELS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ def render_pages(data: bytes, pages: list[int], scale: float = SCALE) -> list[Pa
             if not 1 <= number <= len(document):
                 continue
             page = document[number - 1]
-            bitmap = page.render(scale=scale, grayscale=True)
+            width, height = page.get_size()
+            fit = min(scale, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
+            bitmap = page.render(scale=fit, grayscale=True)
             channels = bitmap.n_channels
             raw = bytes(bitmap.buffer)
             if channels != 1:  # a build that ignores the grey request: keep one channel of each pixel

@@ -21,7 +21,7 @@ from engine.packs import unpack_pages
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
-from engine.readers.grid import MAX_CELLS, MAX_RULINGS, GridTooLarge
+from engine.readers.grid import GridTooLarge
 from engine.readers.ocr_mend import label_hidden_rows, restore_agency, restore_headings
 from engine.readers.page import layout_page, stitch
 
@@ -93,11 +93,18 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
         if count > MAX_PAGES:
             raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
 
+        scale = RENDER_DPI / 72
+        for number in range(count):  # every page's size before the first is drawn: a page as large as a wall is no
+            width, height = document.get_page_size(number)  # report page, and drawn it would take gigabytes
+            if width * height * scale * scale > MAX_PIXELS:
+                size = f"{width * scale:,.0f}×{height * scale:,.0f} pixels"
+                raise ReadError(ErrorCode.too_large, size=size, limit=f"{MAX_PIXELS:,} pixels")
+
         def pages() -> Iterator[tuple[Image.Image, float]]:
             for number in range(count):
                 page = document[number]
                 # in colour: a red seal goes by its red channel (engine.readers.raster.ink)
-                yield page.render(scale=RENDER_DPI / 72).to_pil().convert("RGB"), RENDER_DPI
+                yield page.render(scale=scale).to_pil().convert("RGB"), RENDER_DPI
                 page.close()
 
         return read_scan(path, data, pages(), "pdf", count)
@@ -143,11 +150,11 @@ def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]
     errors = (Image.DecompressionBombError, UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError)
     try:
         image = Image.open(BytesIO(data))
-        count = getattr(image, "n_frames", 1)
+        count = _frames(image)
     except errors as exc:
         raise failed(exc) from None
     if count > MAX_PAGES:
-        raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
+        raise ReadError(ErrorCode.too_large, size=f"> {MAX_PAGES} scanned pages", limit=f"{MAX_PAGES} pages")
 
     def pages() -> Iterator[tuple[Image.Image, float]]:
         try:
@@ -162,6 +169,21 @@ def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]
     return count, pages()
 
 
+def _frames(image: Image.Image) -> int:
+    """How many frames (pages) an image holds, counted no further than MAX_PAGES + 1: Pillow's own count walks
+    every frame, and a small TIFF can chain hundreds of thousands."""
+    if not getattr(image, "is_animated", False):
+        return 1
+    try:
+        image.seek(MAX_PAGES)
+    except EOFError:
+        count = image.n_frames  # at most MAX_PAGES frames to walk now
+    else:
+        count = MAX_PAGES + 1
+    image.seek(0)
+    return count
+
+
 def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]], fmt: str, count: int) -> Report:
     from engine.readers.ocr import read_pages
     from engine.readers.tesseract import Deadline
@@ -173,9 +195,8 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
             for number, page in enumerate(scanned, start=1)
         ]
     except GridTooLarge as exc:
-        what, what_zh, limit = (
-            ("ruling lines", "表格线", MAX_RULINGS) if exc.lines else ("table cells", "表格单元格", MAX_CELLS)
-        )
+        what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
+        limit = exc.limit
         raise ReadError(ErrorCode.too_large, "error.pdf-too-complex", what=what, what_zh=what_zh, limit=limit) from exc
     blocks = stitch(laid)
     if not any(b.compact for b in blocks):

@@ -68,6 +68,11 @@ class Deadline:
     def left(self) -> float:
         return self.end - time.monotonic()
 
+    def check(self) -> None:
+        """Raise `timeout` when the time is up: called between the steps that run no program (preparing pages)."""
+        if self.left() <= 0:
+            raise ReadError(ErrorCode.timeout, seconds=f"{self.seconds:g}")
+
 
 def read_images(images: list[Image.Image], lang: str, psm: int, deadline: Deadline) -> list[Word]:
     """Every word Tesseract finds in each image, in one run. The images go to Tesseract on its standard input as the

@@ -214,3 +214,82 @@ def many_streams_pdf(streams: int = 20, megabytes: int = 60) -> bytes:
     for i in range(streams):
         objects[10 + i] = stream(body, "/Filter /FlateDecode")
     return pdf(objects)
+
+
+def grid_scan_pdf(pages: int = 40, lines: int = 140) -> bytes:
+    """`pages` A4 pages of an `lines`×`lines` ruled grid and no text: a scan to OCR, (lines-1)² cells a page."""
+    step = 560 / lines
+    parts = [f"20 {20 + i * step:.2f} m 580 {20 + i * step:.2f} l" for i in range(lines)]
+    parts += [f"{20 + i * step:.2f} 20 m {20 + i * step:.2f} 580 l" for i in range(lines)]
+    body = stream(zlib.compress((" ".join(parts) + " S").encode(), 9), "/Filter /FlateDecode")
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        **{
+            3 + i: f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {3 + pages} 0 R >>".encode()
+            for i in range(pages)
+        },
+        3 + pages: body,
+    }
+    return pdf(objects)
+
+
+def big_table_odt(rows: int = 20_000) -> bytes:
+    """An OpenDocument text of one table of `rows` rows: a few kilobytes that LibreOffice lays out for minutes."""
+    row = "<table:table-row>" + "<table:table-cell><text:p>1</text:p></table:table-cell>" * 4 + "</table:table-row>"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        '<office:text><text:p>2023年政府信息公开工作年度报告</text:p><table:table table:name="T">'
+        '<table:table-column table:number-columns-repeated="4"/>' + row * rows + "</table:table></office:text>"
+        "</office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+    return out.getvalue()
+
+
+def sparse_png(side: int = 7745, dpi: int = 50) -> bytes:
+    """A white page `side` pixels square that says it is `dpi` dots per inch: a few kilobytes, a page of 155 inches
+    read as A4 at ~940 dpi, or 60 million pixels to hold."""
+    from PIL import Image
+
+    image = Image.new("1", (side, side), 1)
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
+    return out.getvalue()
+
+
+def many_frames_tiff(frames: int = 300_000) -> bytes:
+    """A TIFF of `frames` one-pixel pages, one small directory each, chained (126 bytes a page)."""
+    import struct
+
+    entries = [  # tag, type (3 short, 4 long), value; the strip offset is filled in per page
+        (256, 3, 1), (257, 3, 1), (258, 3, 1), (259, 3, 1), (262, 3, 0),
+        (273, 4, 0), (277, 3, 1), (278, 3, 1), (279, 4, 1),
+    ]  # fmt: skip
+    size = 2 + len(entries) * 12 + 4
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8))
+    for page in range(frames):
+        start = 8 + page * (size + 1)
+        out += struct.pack("<H", len(entries))
+        for tag, kind, value in entries:
+            value = start + size if tag == 273 else value
+            out += struct.pack("<HHII", tag, kind, 1, value)
+        out += struct.pack("<I", 0 if page == frames - 1 else start + size + 1)
+        out += b"\x00"  # the page's one pixel
+    return bytes(out)

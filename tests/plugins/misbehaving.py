@@ -1,10 +1,13 @@
 """Rules that misbehave in every way a plugin can, to show that each costs only itself.
 
 Which one misbehaves is chosen by the environment variable NIANBAO_MISBEHAVE (so one file serves every test):
-cross-hang, cross-exit, rule-exit (SystemExit), rule-interrupt (KeyboardInterrupt), leak (keeps 150 MB per file).
+cross-hang, cross-exit, rule-exit (SystemExit), rule-interrupt (KeyboardInterrupt), leak (keeps 150 MB per file),
+child-hog (starts two programs that hold 150 MB each, each under its own per-process limit, and waits for them).
 """
 
 import os
+import subprocess
+import sys
 import time
 
 from engine import CrossReportRule, Finding, Rule, hookimpl
@@ -48,6 +51,11 @@ class ExitsOrLeaks(Rule):
             raise SystemExit(3)
         if MODE == "rule-interrupt":
             raise KeyboardInterrupt
+        if MODE == "child-hog":
+            hog = "import time; kept = [b'x' * (10 << 20) for _ in range(15)]; time.sleep(120)  # nianbao-child-hog"
+            hogs = [subprocess.Popen([sys.executable, "-c", hog], stderr=subprocess.DEVNULL) for _ in range(2)]
+            for each in hogs:
+                each.wait()
         if MODE == "leak":
             _KEPT.append(bytearray(150 * 1024 * 1024))
             yield Finding(message=f"worker {os.getpid()}")
