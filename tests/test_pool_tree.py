@@ -46,13 +46,9 @@ def test_the_tree_is_measured_and_killed_whole(tmp_path):
     import subprocess
     import sys
 
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)",
-        ]
-    )
+    grandchild = "import time; time.sleep(60)"
+    script = f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {grandchild!r}]); time.sleep(60)"
+    child = subprocess.Popen([sys.executable, "-c", script])
     try:
         for _ in range(100):
             if len(tree.descendants(child.pid)) == 2:  # itself and the program it started
