@@ -20,6 +20,7 @@ from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang, Msg, engine_message
 from engine.limits import using
 from engine.model import Report
+from engine.notes import note as engine_note
 from engine.organs import Organ, kind_label, organ_of, pairing_keys, region_of
 from engine.plugins import PluginHost
 from engine.profile import Profile
@@ -182,7 +183,7 @@ class Checker:
             log.debug("reader %r failed on %s", reader, sub.name, exc_info=True)
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
         if note:
-            report.notes.append(note + "已按内容读取，请改正扩展名。")
+            report.notes.append(engine_note("note.wrong-extension", said=note))
         return _writable(report)
 
     # --- stages 2 and 3 ----------------------------------------------------------------------

@@ -126,8 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="自查网页 / the self-check web page")
     serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only)")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=_positive_int, default=0, help="checks at once (default: the core count)")
-    serve.add_argument("--queue", type=_positive_int, default=0, help="checks waiting (default: 4 per worker)")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=0,
+        help="short checks at once, and as many long ones (default: the core count)",
+    )
+    serve.add_argument(
+        "--queue", type=_positive_int, default=0, help="checks waiting or run long (default: 4 per worker)"
+    )
     serve.add_argument("--profile", type=Path)
     serve.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
 

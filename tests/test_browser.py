@@ -340,3 +340,71 @@ def test_the_drawn_tables_and_numbers_read_on_a_phone_and_a_desk(server, tmp_pat
                 assert _contrast(colour, background) >= 4.5, (colour, background)
             page.close()
         browser.close()
+
+
+_RECTS = "es => es.map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"
+
+
+def _overlap(a: list[float], b: list[float]) -> float:
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return max(0.0, width) * max(0.0, height)
+
+
+def _scanned(pdf: Path, tmp_path: Path) -> Path:
+    from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+
+    out = tmp_path / f"scan-{pdf.name}"
+    out.write_bytes(scanned_pdf(scanned_pages(pdf.read_bytes(), ScanSpec()), 200))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["pdf", "scan"])
+def test_outlines_numbers_and_crops_read_on_a_phone_and_a_desk(server, tmp_path, kind):
+    """The clerk's own pages at 390, 1024 and 1280 px (a text PDF and its scan): each finding's number stands in the
+    margin, a 24 px tap target that covers no outlined figure, white on its colour at 4.5:1; each page image is held
+    once though the page has two languages; and each finding shows its cells in a crop of the page zoomed in."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    from engine.readers.scan import ocr_ready
+
+    pdf = ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.pdf"
+    if kind == "scan":
+        if not ocr_ready():
+            pytest.skip("Tesseract with chi_sim is not installed here")
+        pdf = _scanned(pdf, tmp_path)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        for width in (390, 1024, 1280) if kind == "pdf" else (390,):
+            page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
+            page.goto(server)
+            page.set_input_files("#file", str(pdf))
+            page.click("button[type=submit]")
+            page.wait_for_selector("#score", timeout=180_000)  # a scan's page refreshes itself until it is there
+            html = page.content()
+            drawn = page.locator(".v-zh figure.sheet").count()
+            assert drawn >= 1 and html.count("data:image/png;base64,") == drawn  # once, for both languages
+            outlines = page.eval_on_selector_all(".v-zh a.box", _RECTS)
+            badges = page.eval_on_selector_all(".v-zh a.box span", _RECTS)
+            findings = page.locator(".v-zh li.finding:has(a.num)").count()
+            assert outlines and findings <= len(badges) <= len(outlines)  # one number a finding in each band
+            for badge in badges:
+                assert badge[2] >= 24 and badge[3] >= 24, (width, badge)
+                assert all(_overlap(badge, box) < 1 for box in outlines), (width, badge)
+            colours = page.eval_on_selector_all(
+                ".v-zh a.box span",
+                "es => es.map(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])",
+            )
+            assert all(_contrast(c, b) >= 4.5 for c, b in colours)
+            crops = page.locator(".v-zh li.finding .crop")
+            assert crops.count() == page.locator(".v-zh li.finding:has(a.num)").count() >= 1
+            cell_in_crop = _box(page, ".v-zh li.finding .crop span")
+            first = page.eval_on_selector(".v-zh a.box", "e => e.id")
+            cell_on_page = _box(page, f"#{first}")
+            if width == 390:
+                assert cell_in_crop["w"] >= 2 * cell_on_page["w"], (cell_in_crop, cell_on_page)  # zoomed in
+            page.screenshot(path=str(tmp_path / f"{kind}-{width}.screenshot.png"), full_page=True)
+            page.close()
+        browser.close()

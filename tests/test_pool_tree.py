@@ -63,3 +63,44 @@ def test_the_tree_is_measured_and_killed_whole(tmp_path):
         assert all(_gone(p) for p in pids)
     finally:
         child.kill()
+
+
+def test_a_long_check_gives_its_short_slot_to_the_next_one(monkeypatch):
+    """One short slot: a check past the short time leaves it, and the report behind it starts then, not when the
+    long one ends; a second long check does the same; scans never take the short slot."""
+    import asyncio
+
+    from engine.web.lanes import Lanes
+
+    monkeypatch.setattr(tree, "SETTINGS", tree.TreeSettings(lower_after=0.2))
+
+    async def scenario() -> dict[str, float]:
+        lanes = Lanes(short=1)
+        started = time.monotonic()
+        ended: dict[str, float] = {}
+
+        async def work(name: str, seconds: float) -> str:
+            await asyncio.sleep(seconds)
+            ended[name] = time.monotonic() - started
+            return name
+
+        async def later(delay: float, name: str, seconds: float, scan: bool = False) -> str:
+            await asyncio.sleep(delay)
+            return await lanes.run(lambda: work(name, seconds), scan=scan)
+
+        got = await asyncio.gather(
+            lanes.run(lambda: work("long", 1.0)),
+            later(0.05, "short", 0.05),
+            later(0.3, "second long", 1.0),
+            later(0.35, "behind it", 0.05),
+            later(0.0, "scan", 1.0, scan=True),
+            later(0.05, "second scan", 0.1, scan=True),
+        )
+        assert got == ["long", "short", "second long", "behind it", "scan", "second scan"]
+        return ended
+
+    ended = asyncio.run(scenario())
+    assert ended["short"] < 0.4  # it started when the long check left the short slot at 0.2 s
+    assert ended["long"] == pytest.approx(1.0, abs=0.2)
+    assert ended["behind it"] < 0.65  # behind the second long check for its first 0.2 s only
+    assert ended["second scan"] > ended["scan"]  # one scan at a time with one worker

@@ -74,6 +74,25 @@ def resident(pid: int) -> int:
         return 0
 
 
+def proportional(pid: int) -> int:
+    """Bytes of RAM the process holds, each page shared with others counted as its share (PSS): summed over a
+    server and its forked workers, the pages they share are counted once. Its resident size where the kernel does
+    not say."""
+    try:
+        with open(_PROC / str(pid) / "smaps_rollup", encoding="ascii") as stream:
+            for line in stream:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resident(pid)
+
+
+def tree_proportional(pid: int) -> int:
+    """What a process and everything it started hold in RAM together, shared pages counted once."""
+    return sum(proportional(each) for each in descendants(pid))
+
+
 def tree_resident(pid: int, base: int = 0) -> int:
     """What a worker's tree holds beyond `base` (the worker's own size when it took its first file: a worker forked
     from the server shares the server's pages, which are not the check's cost)."""

@@ -10,6 +10,7 @@ import hashlib
 from html import escape
 
 from engine.i18n import Lang, Msg
+from engine.notes import in_language
 from engine.outputs.accounting import ACCOUNT_COLUMNS, account_rows
 from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
 from engine.outputs.rows import (
@@ -295,7 +296,7 @@ def report_block(index: int, result: FileResult, lang: Lang, points: dict | None
         parts = category_parts(result, lang, points or {})
         body = (f'<p class="where">{escape("、".join(parts))}</p>' if parts else "") + findings_html(result, lang)
         if report.notes:
-            notes = "".join(f"<li>{escape(n)}</li>" for n in report.notes)
+            notes = "".join(f"<li>{escape(in_language(n, lang))}</li>" for n in report.notes)
             body += f"<h4>{t('notes', lang)}</h4><ul>{notes}</ul>"
     return f'<details id="r{index}"><summary>{summary}</summary>{body}</details>'
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.i18n import Lang, Msg
+from engine.notes import in_language
 from engine.outputs.accounting import account_sentences
 from engine.outputs.rows import SEVERITY, by_section, category_parts, dismissed_note, pending_matters, section_title
 from engine.result import FileResult, FindingResult, ResultDocument, Status
@@ -126,7 +127,8 @@ def render_file(result: FileResult, lang: Lang, points: dict | None = None) -> l
         if r.status == Status.error:
             lines.append("  " + _t("crashed", lang, rule=r.rule, reason=r.reason))
     if report.notes:
-        lines.append("  " + _t("notes", lang, notes="；".join(report.notes)))
+        separator = "; " if lang == Lang.en else "；"
+        lines.append("  " + _t("notes", lang, notes=separator.join(in_language(n, lang) for n in report.notes)))
     return lines
 
 

@@ -11,6 +11,7 @@ import re
 
 from engine.errors import ErrorCode, ReadError
 from engine.model import Anchor, Placement, Report, Section, Source, Unplaced
+from engine.notes import note
 from engine.readers.layout import agency_from_title, date_at_end, find_title, period_year, year_in
 from engine.readers.normalize import compact
 from engine.readers.raw import RawDocument, RawSection
@@ -115,7 +116,7 @@ def build_report(doc: RawDocument, source: Source) -> Report:
         inferred = _infer_template(report)
         if inferred:
             report.template = inferred.value
-            report.notes.append(f"表头未写明模板栏目，按表格的行结构判定为 {inferred.value} 版模板。")
+            report.notes.append(note("note.template-inferred", template=inferred.value))
     if not sections and not (report.proactive or report.applications or report.review_litigation):
         raise ReadError(ErrorCode.not_a_report)
     out_of_scope(report, doc)

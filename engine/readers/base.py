@@ -10,6 +10,7 @@ from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
 from engine.model import Source, SourceFormat
+from engine.notes import note
 from engine.reader import Reader
 
 __all__ = ["Reader", "decode_text", "make_source"]
@@ -117,7 +118,7 @@ def _bomless_utf16(head: bytes) -> str | None:
 
 
 def _damage_note(count: int) -> str:
-    return f"文件中有 {count} 处字节无法按编码解读，已用“�”代替；若影响数字或标题，请重新导出文件。"
+    return note("note.damaged-bytes", count=count)
 
 
 def decode_text(data: bytes) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from engine.model import Anchor, Cell, SectionKey
+from engine.notes import note
 from engine.readers.layout import match_heading
 from engine.readers.normalize import compact
 from engine.readers.placement import placed_rows
@@ -124,7 +125,7 @@ def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocume
         blocks, full_text = converted, simplified(full_text, known=True) if full_text is not None else None
     doc = RawDocument(full_text=full_text if full_text is not None else "\n".join(b.compact for b in blocks))
     if converted is not None:
-        doc.notes.append("报告为繁体字，已转为简体字后检查；引文以简体字显示。")
+        doc.notes.append(note("note.traditional"))
     starts = [(i, h) for i, b in enumerate(blocks) if b.cells is None and (h := match_heading(b.text))]
     head = blocks[: starts[0][0]] if starts else blocks[:6]
     doc.head = [b.text for b in head if b.cells is None]

@@ -18,6 +18,7 @@ from pathlib import Path
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
+from engine.notes import note
 from engine.packs import unpack_saved
 from engine.readers import pictures
 from engine.readers.assemble import build_report
@@ -267,7 +268,7 @@ class HtmlReader:
             raise ReadError(ErrorCode.too_large, size=size, limit=limit)
         saved = unpack_saved(data)
         page_data, files = saved if saved else (data, {})
-        text, note = decode_html(page_data)
+        text, damage = decode_html(page_data)
         page = parse_page(text, limits.html_depth)
         if page.depth >= min(limits.html_depth, 254):
             raise ReadError(ErrorCode.too_large, "error.html-too-deep", depth=min(limits.html_depth, 254))
@@ -279,19 +280,17 @@ class HtmlReader:
         doc.ocr = bool(read)
         page_text = _text(page.root)
         doc.published = _published(page, page_text)
-        if note:
-            doc.notes.append(note)
+        if damage:
+            doc.notes.append(damage)
         if not find_title(doc.head):
             doc.title, where = _page_title(page)
             if doc.title:
-                doc.notes.append(f"正文前没有标题，标题取自网页的{where}。")
+                doc.notes.append(note("note.title-from-page", where=where))
         report = build_report(doc, make_source(path, data, "html"))
         pictures.refuse_unread(report, [src for src in shown if src not in found], found, bool(read), path.stem)
         if read:
             pictures.mark(report, scanned)
-            report.notes.append(
-                f"网页中的 {len(read)} 张图片经 OCR 识别（表格以图片发布）；置信度较低的单元格已标出，请对照原件核对。"
-            )
+            report.notes.append(note("note.pictures-read", count=len(read)))
         return report
 
 

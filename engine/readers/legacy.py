@@ -23,6 +23,7 @@ from pathlib import Path
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
+from engine.notes import note
 from engine.readers.base import bounded_member
 from engine.readers.command import offline, run_group
 from engine.readers.docx import DocxReader
@@ -76,7 +77,7 @@ class LegacyWordReader:
         refuse_long_tables(data)
         docx = convert(command, data, suffix, current().timeout * TIME_SHARE)
         report = DocxReader().read(path, docx)
-        report.notes.append(f"原文件为 {suffix} 格式，已由 LibreOffice 转换为 DOCX 后读取。")
+        report.notes.append(note("note.converted", suffix=suffix))
         return report
 
 

@@ -17,6 +17,7 @@ this way, so only the scan reader asks for it.
 from __future__ import annotations
 
 from engine.model import Report, SectionKey
+from engine.notes import note
 from engine.readers.layout import match_heading
 from engine.readers.normalize import compact
 from engine.readers.raw import Block
@@ -53,7 +54,7 @@ def restore_headings(blocks: list[Block]) -> list[str]:
         garbled = _garbled(text, found)
         if garbled is not None:
             key, heading = garbled
-            notes.append(f"标题“{block.text.strip()}”经 OCR 识别有误，按其序号和文字认作“{heading}”。")
+            notes.append(note("note.heading-misread", read=block.text.strip(), heading=heading))
             block.text = heading
             found.add(key)
             continue
@@ -62,7 +63,7 @@ def restore_headings(blocks: list[Block]) -> list[str]:
             if key in found or words is None:
                 continue
             heading = f"{key.numeral}、{words}"
-            notes.append(f"标题“{block.text.strip()}”经 OCR 识别缺了序号，按其文字认作“{heading}”。")
+            notes.append(note("note.heading-unnumbered", read=block.text.strip(), heading=heading))
             block.text = heading
             found.add(key)
             break
@@ -135,4 +136,4 @@ def restore_agency(report: Report) -> str | None:
     if report.title:
         report.title = report.title.replace(agency, name)
     report.agency = name
-    return f"标题中的机关名称经 OCR 识别为“{agency}”，正文 {count} 处写作“{name}”，按正文认定。"
+    return note("note.agency-by-prose", agency=agency, count=count, name=name)

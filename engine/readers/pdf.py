@@ -15,6 +15,7 @@ from pathlib import Path
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
+from engine.notes import note
 from engine.readers import pdfguard
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
@@ -136,7 +137,7 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
         if pages == 0:
             raise ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}") from None
         log.warning("PDF damaged after page %d: %s", pages, exc)
-        notes.append(f"PDF 在第 {pages} 页之后损坏，只读取了前 {pages} 页。")
+        notes.append(note("note.pdf-truncated", pages=pages))
     if pages == 0:
         raise ReadError(ErrorCode.unreadable, detail="no pages")
     return stitch(pages_read), pages, notes

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
+from engine.notes import note
 from engine.packs import unpack_pages
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
@@ -214,12 +215,12 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
             raise ReadError(ErrorCode.illegible, rows=0, expected=_expected_rows(None), sections=0) from None
         raise
     report.source.reading = "ocr"
-    if note := restore_agency(report):
-        report.notes.append(note)
+    if agency := restore_agency(report):
+        report.notes.append(agency)
     _refuse_illegible(report)
     _mark(report, scanned)
     report.notes += _page_notes(scanned)
-    report.notes.append("本报告为扫描件，文字和表格数字经 OCR 识别；置信度较低的单元格已标出，请对照原件核对。")
+    report.notes.append(note("note.scan"))
     return report
 
 
@@ -248,13 +249,11 @@ def _page_notes(scanned: list[ScannedPage]) -> list[str]:
     notes = []
     for number, page in enumerate(scanned, start=1):
         if page.turn:
-            notes.append(f"第 {number} 页图像方向不正，已顺时针转 {page.turn}° 后识别。")
+            notes.append(note("note.page-turned", page=number, turn=page.turn))
         if page.photo:
-            notes.append(f"第 {number} 页为拍摄的照片，已按纸张边缘裁出并校正透视后识别。")
+            notes.append(note("note.page-photo", page=number))
         if abs(page.angle) > MAX_SKEW - COARSE_STEP:
-            notes.append(
-                f"第 {number} 页倾斜约 {abs(page.angle):.1f}°，已到可校正范围的边缘，识别可能不全；请放正后重新扫描。"
-            )
+            notes.append(note("note.page-tilted", page=number, angle=f"{abs(page.angle):.1f}"))
     return notes
 
 

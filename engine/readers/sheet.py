@@ -16,6 +16,7 @@ from pathlib import Path
 
 from engine.errors import ErrorCode, ReadError
 from engine.model import Report
+from engine.notes import note
 from engine.readers.assemble import build_report
 from engine.readers.base import make_source
 from engine.readers.blocks import parse_blocks
@@ -43,7 +44,7 @@ class SheetReader:
         report = build_report(doc, make_source(path, data, "sheet"))
         if not (report.proactive or report.applications or report.review_litigation):
             raise ReadError(ErrorCode.not_a_report)
-        report.notes.append("这是电子表格附件，只含统计表；报告正文请另行提交检查。")
+        report.notes.append(note("note.spreadsheet"))
         return report
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from engine.model import Anchor, Cell, Table
+from engine.notes import note
 from engine.readers.normalize import count_with_unit, label_key, money_with_unit
 from engine.readers.placement import (
     Placed,
@@ -81,10 +82,7 @@ def decide_template(table_text: str) -> tuple[Template | None, list[str]]:
     counts = {t: sum(marker in text for marker in markers) for t, markers in TEMPLATE_MARKERS.items()}
     notes: list[str] = []
     if counts[Template.T2021] and counts[Template.T2019]:
-        notes.append(
-            f"表格同时含有 2021 版（{counts[Template.T2021]} 处）和 2019 版（{counts[Template.T2019]} 处）"
-            "模板的栏目名称，按多数判定模板。"
-        )
+        notes.append(note("note.templates-mixed", new=counts[Template.T2021], old=counts[Template.T2019]))
     if counts[Template.T2021] > counts[Template.T2019]:
         return Template.T2021, notes
     if counts[Template.T2019] > counts[Template.T2021]:
@@ -124,8 +122,8 @@ def _short(label: str) -> str:
 def _guess_note(out: BuiltTable, table: str, row: RawRow, placed: Placed) -> None:
     name = "表三" if table == "applications" else "表二"
     label, meant = _short(row.label) or "（无标签）", row_label(table, placed.key or "")
-    how = "与模板行标签相近，" if placed.by is PlacedBy.similarity else "的标签经 OCR 识别不清，按其在表中的位置"
-    out.notes.append(f"{name}“{label}”行{how}认作“{meant}”行。")
+    key = "note.row-similar" if placed.by is PlacedBy.similarity else "note.row-by-place"
+    out.notes.append(note(key, table=name, label=label, meant=meant))
     words = row.label.split()
     printed = words[-1] if words and len(label_key(words[-1])) >= 2 else row.label  # its own, not the header's
     out.guessed[f"{table}.{placed.key}"] = (printed.strip(), placed.by)
@@ -147,22 +145,23 @@ def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable
             continue  # a header or spacer row with empty cells
         if key is None:
             if not label_key(row.label):
-                out.notes.append(f"表三中有一行 {len(row.values)} 个数值没有行标签，未采用。")
+                out.notes.append(note("note.row-unlabelled", table="表三", count=len(row.values)))
                 continue
             key = _extra_key(row.label)
         if key in out.table:
-            out.notes.append(f"表三“{_short(row.label)}”行重复出现，只采用第一次出现的数值。")
+            out.notes.append(note("note.row-repeated", table="表三", label=_short(row.label)))
             continue
         span = _span(row.values, width)
         values, places = row.values[span], _places(row, span)
         if len(values) != width:
             if len(values) > width and len(values) % width == 0:
-                out.notes.append(f"表三“{_short(row.label)}”行读到 {len(values)} 个数值，只采用前 {width} 个。")
+                out.notes.append(
+                    note("note.row-extra-values", table="表三", label=_short(row.label), count=len(values), width=width)
+                )
                 values, places = values[:width], places[:width]
             else:
                 out.notes.append(
-                    f"表三“{_short(row.label)}”行读到 {len(values)} 个数值（应为 {width} 个），"
-                    "无法确定各列位置，未采用该行。"
+                    note("note.row-wrong-count", table="表三", label=_short(row.label), count=len(values), width=width)
                 )
                 if not key.startswith("extra."):
                     out.unplaced.setdefault(f"applications.{key}", len(values))
@@ -191,25 +190,23 @@ def build_review(
     out = BuiltTable()
     width = REVIEW_WIDTH
     if len(values) < width:
-        out.notes.append(f"表四只读到 {len(values)} 个数值（应为 {width} 个），未采用。")
+        out.notes.append(note("note.review-short", count=len(values), width=width))
         out.unplaced["review_litigation"] = len(values)
         return out
     places = places if places and len(places) == len(values) else [None] * len(values)
     if len(values) > width and sum(v is None for v in values) == len(values) - width:
         # a cell split by a stray line (a seal's ring in a scan, a converter's empty cell) leaves a blank fragment:
         # when the blanks are exactly the cells too many, they go (with more blanks, which ones is not known)
-        out.notes.append(
-            f"表四读到 {len(values)} 个数值，其中 {len(values) - width} 个空白单元格视为被拆开的单元格，未采用。"
-        )
+        out.notes.append(note("note.review-split", count=len(values), blank=len(values) - width))
         keep = [i for i, v in enumerate(values) if v is not None]
         values, places = [values[i] for i in keep], [places[i] for i in keep]
     if len(values) > width and ocr:
         count = len(values)
-        out.notes.append(f"扫描件的表四识别出 {count} 个数值（模板为 {width} 栏），无法确定哪个是多出的，未采用。")
+        out.notes.append(note("note.review-scan-extra", count=count, width=width))
         out.unplaced["review_litigation"] = count
         return out
     if len(values) > width:
-        out.notes.append(f"表四读到 {len(values)} 个数值，只采用前 {width} 个。")
+        out.notes.append(note("note.review-extra", count=len(values), width=width))
     it = iter(values[:width])
     where = iter(places)
     columns = [col.key for col in REVIEW_COLUMNS]
@@ -237,10 +234,10 @@ def build_proactive(rows: list[RawRow], template: Template | None, by_order: boo
         if key is None:
             key = _extra_key(row.label) if label_key(row.label) else None
         if key is None:
-            out.notes.append(f"表二中有一行 {len(row.values)} 个数值没有行标签，未采用。")
+            out.notes.append(note("note.row-unlabelled", table="表二", count=len(row.values)))
             continue
         if key in out.table:
-            out.notes.append(f"表二“{_short(row.label)}”行重复出现，只采用第一次出现的数值。")
+            out.notes.append(note("note.row-repeated", table="表二", label=_short(row.label)))
             continue
         layout = next(
             (
@@ -255,9 +252,7 @@ def build_proactive(rows: list[RawRow], template: Template | None, by_order: boo
             if key.startswith("extra."):
                 out.table[key] = {f"col{i + 1}": v for i, v in enumerate(row.values)}
             else:
-                out.notes.append(
-                    f"表二“{_short(row.label)}”行读到 {len(row.values)} 个数值，与模板栏目数不符，未采用。"
-                )
+                out.notes.append(note("note.row-columns", table="表二", label=_short(row.label), count=len(row.values)))
                 out.unplaced.setdefault(f"proactive.{key}", len(row.values))
             continue
         span = _span(row.values, len(layout.columns))
@@ -283,6 +278,5 @@ def _money_units(out: BuiltTable, row: str) -> None:
             out.table[row][column], unit = found
             out.units[f"proactive.{row}.{column}"] = unit
             what = "金额" if money else "数量"
-            out.notes.append(
-                f"表二“{row_label('proactive', row)}”{what}写作“{cell}”，按 {found[0]}（单位：{unit}）读取。"
-            )
+            label = row_label("proactive", row)
+            out.notes.append(note("note.money-unit", row=label, what=what, cell=cell, value=found[0], unit=unit))

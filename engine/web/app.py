@@ -1,17 +1,17 @@
 """`nianbao serve`: the self-check web page (Starlette on uvicorn), the same checker underneath.
 
 An upload never touches the disk: its bytes go to a worker process (forked for the check, with the per-file time
-and memory limits) and are dropped with the answer. At most `workers` checks run at once and at most `queue` wait;
-a full queue answers 503 with `Retry-After`, and a check whose client went away is stopped. Requests must name this
-computer in `Host` when the server listens on loopback (no DNS rebinding), and uploads must come from the page
-itself (`Origin`), so another site the clerk visits cannot post files here. Every answer carries the security
-headers; every refusal is a readable page (or JSON under /api/).
+and memory limits) and are dropped with the answer. At most `workers` short checks run at once, short ones first
+(engine.web.lanes), and at most `queue` more wait or run long; a full queue answers 503 with `Retry-After`, and a
+check whose client went away is stopped. Requests must name this computer in `Host` when the server listens
+on loopback (no DNS rebinding), and uploads must come from the page itself (`Origin`), so another site the clerk
+visits cannot post files here. Every answer carries the security headers; every refusal is a readable page (or JSON
+under /api/).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 import threading
 import time
@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from engine.batch import tree
 from engine.batch.across import contained
 from engine.batch.pool import Pool, WorkerLimits, default_jobs
 from engine.checker import Checker, unsupported
@@ -40,6 +41,7 @@ from engine.scratch import clear_orphans
 from engine.sources import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
 from engine.web import jobs
 from engine.web.jobs import Job, likely_scan, scan_pages
+from engine.web.lanes import Lanes
 from engine.web.pages import result_page, upload_page, waiting_page
 from engine.web.sheets import pages_to_draw
 
@@ -108,8 +110,8 @@ def _lang(request: Request) -> Lang:
 class ServeLimits:
     timeout: float = 60.0  # seconds per check
     memory_mb: int | None = 2048  # what one check's worker may allocate
-    workers: int = 0  # checks at once; 0: the core count
-    queue: int = 0  # checks waiting; 0: four per worker
+    workers: int = 0  # short checks at once (engine.web.lanes); 0: the core count
+    queue: int = 0  # checks admitted beyond those, waiting or run long; 0: four per worker
 
     @property
     def pool(self) -> int:
@@ -132,8 +134,7 @@ class SelfCheck:
         self.worker_limits = WorkerLimits(timeout=limits.timeout, memory_mb=limits.memory_mb)
         self.suffixes = set(checker.host.readers())  # every ending a reader takes, plugins' included
         self.loopback_only = bound_host in LOOPBACK
-        self.slots = asyncio.Semaphore(limits.pool)
-        self.scan_slots = asyncio.Semaphore(max(1, limits.pool // 2))
+        self.lanes = Lanes(short=limits.pool)
         self.admitted = 0  # running + waiting
 
     # --- the check itself --------------------------------------------------------------------
@@ -151,29 +152,31 @@ class SelfCheck:
         self, request: Request, data: bytes, filename: str, draw: bool = False, job: Job | None = None
     ) -> tuple[ResultDocument, list[PageImage]] | Response | None:
         """The check and, with `draw`, the pages its findings point at: one admission, one slot for both (nothing
-        drawn when there is nothing to draw). A scan also holds one of the scans' slots (half the pool), so scans
-        never hold every slot and other clerks' reports go on in the rest. None when the client went away first."""
+        drawn when there is nothing to draw), in the lanes that keep short checks ahead of long ones
+        (engine.web.lanes). None when the client went away first."""
         if job is None:
             if self.full():
                 return self.busy(request)
             self.admitted += 1
+
+        async def check_and_draw() -> tuple[ResultDocument, list[PageImage]] | None:
+            gone = job.abandoned if job is not None else request.is_disconnected
+            document = await self._until_gone(gone, data, filename, _lang(request))
+            if document is None or not draw or not _drawable(document):
+                return None if document is None else (document, [])
+            return document, await run_in_threadpool(self.page_images, document, data)
+
         try:
-            scan = self.scan_slots if likely_scan(data, filename) else contextlib.nullcontext()
-            async with scan, self.slots:
-                gone = job.abandoned if job is not None else request.is_disconnected
-                document = await self._until_gone(gone, data, filename, _lang(request))
-                if document is None or not draw or not _drawable(document):
-                    return None if document is None else (document, [])
-                return document, await run_in_threadpool(self.page_images, document, data)
+            return await self.lanes.run(check_and_draw, scan=likely_scan(data, filename))
         finally:
             if job is None:  # a job's admission is its own (start_job), given back when it ends
                 self.admitted -= 1
 
     def full(self) -> bool:
-        return self.admitted >= self.limits.pool + self.limits.waiting
+        return self.admitted >= self.limits.pool + self.limits.waiting  # running (short or long) and waiting
 
     def busy(self, request: Request) -> Response:
-        retry = max(1, round(self.limits.timeout * self.limits.waiting / self.limits.pool))
+        retry = max(1, round(tree.SETTINGS.lower_after * self.limits.waiting / self.limits.pool))
         return self.refuse(request, 503, "busy", {"Retry-After": str(retry)})
 
     async def _until_gone(self, gone, data: bytes, filename: str, lang: Lang) -> ResultDocument | None:

@@ -1,13 +1,12 @@
 """Which checks run at once on the clerk's page: short ones first, long ones beside them, no one behind a scan.
 
-Two lanes of worker slots. Every check starts in the *short* lane, as many at once as there are cores (`workers`).
-A check still running after a short check's time (engine.batch.tree: the pool then lowers its priority) moves to
-the *long* lane as soon as that lane has room, and gives its short slot to the next clerk: a scan, a converter at
-work, or a hostile file never keeps a half-second report waiting for more than that moment. A check that is long
-before it starts (a scan, told from its bytes) goes straight to the long lane, where scans hold at most half the
-slots. The long lane has as many slots as the short one; its checks run at a lower priority, so the kernel gives
-the short lane's checks the cores first. At most `short + long` worker processes run at once, each under the
-memory limit.
+Every check starts in the *short* lane, as many at once as there are cores (`workers`). A check still running after
+a short check's time (engine.batch.tree: the pool then lowers its priority, so the kernel gives the cores to the
+short ones first) leaves the short lane and gives its slot to the next clerk: a scan, a converter at work or a
+hostile file never keeps a half-second report waiting for more than that moment. A check that is long before it
+starts (a scan, told from its bytes) never takes a short slot, and scans run at most half as many at once as there
+are workers. How many checks run at all is bounded by the admission (engine.web.app: running and waiting together),
+so the long ones are bounded too, each under the memory limit.
 """
 
 from __future__ import annotations
@@ -22,40 +21,27 @@ T = TypeVar("T")
 
 
 class Lanes:
-    def __init__(self, short: int, long: int) -> None:
+    def __init__(self, short: int) -> None:
         self.short = asyncio.Semaphore(short)
-        self.long = asyncio.Semaphore(long)
-        self.scans = asyncio.Semaphore(max(1, long // 2))
+        self.scans = asyncio.Semaphore(max(1, short // 2))
+        self.long = 0  # checks running past the short time (for the record)
 
     async def run(self, work: Callable[[], Awaitable[T]], scan: bool = False) -> T:
-        """`work()` run under the lanes: waits for a slot, moves to the long lane when it runs long."""
+        """`work()` run under the lanes: waits for a slot; leaves the short lane when it runs long."""
         if scan:
-            async with self.scans, self.long:
+            async with self.scans:
                 return await work()
-        await self.short.acquire()
-        held = [self.short]
-        task = asyncio.ensure_future(work())
-        moving: asyncio.Future | None = None
+        async with self.short:
+            task = asyncio.ensure_future(work())
+            try:
+                done, _ = await asyncio.wait({task}, timeout=tree.SETTINGS.lower_after)
+            except asyncio.CancelledError:
+                task.cancel()
+                raise
+        if done:
+            return task.result()
+        self.long += 1
         try:
-            done, _ = await asyncio.wait({task}, timeout=tree.SETTINGS.lower_after)
-            if not done:
-                moving = asyncio.ensure_future(self.long.acquire())
-                await asyncio.wait({task, moving}, return_when=asyncio.FIRST_COMPLETED)
-                if _acquired(moving):
-                    self.short.release()
-                    held = [self.long]
             return await task
         finally:
-            if not task.done():
-                task.cancel()
-            if moving is not None and not moving.done():
-                moving.cancel()
-                await asyncio.gather(moving, return_exceptions=True)
-            if moving is not None and _acquired(moving) and self.long not in held:
-                held.append(self.long)  # it got the long slot in the moment the check ended
-            for semaphore in held:
-                semaphore.release()
-
-
-def _acquired(future: asyncio.Future) -> bool:
-    return future.done() and not future.cancelled() and future.exception() is None
+            self.long -= 1

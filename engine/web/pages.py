@@ -8,12 +8,13 @@ import base64
 from html import escape
 
 from engine.i18n import Lang, Msg
+from engine.notes import in_language
 from engine.outputs.html_out import page
 from engine.outputs.rows import not_judged_parts
 from engine.readers.pdfpages import PageImage
 from engine.result import FileResult, ResultDocument, Status
 from engine.scoring import grade_label
-from engine.web import sheets
+from engine.web import pictures, sheets
 
 UI = {
     "title": Msg("年报体检 · 自查", "Nianbao self-check"),
@@ -179,8 +180,9 @@ def _result_body(document: ResultDocument, lang: Lang, images: list[PageImage], 
     items = sheets.numbered(result)
     notes = ""
     if report.notes:
-        notes = f"<h3>{_t('notes', lang)}</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul>"
-    findings = sheets.findings_list(result, items, lang, p) if items else f"<p>{_t('clean', lang)}</p>"
+        said = "".join(f"<li>{escape(in_language(n, lang))}</li>" for n in report.notes)
+        notes = f"<h3>{_t('notes', lang)}</h3><ul>{said}</ul>"
+    findings = sheets.findings_list(result, items, lang, p, images) if items else f"<p>{_t('clean', lang)}</p>"
     drawn = sheets.sheets(result, items, images, lang, p)
     css = escape(result.grade or "")
     return (
@@ -204,18 +206,20 @@ def result_page(
 ) -> str:
     """The result in the clerk's language; with `other` (the same result said in the other language), both, and the
     language link switches between them on the page itself: the result is kept, nothing is uploaded again."""
-    mine = _result_body(document, lang, images or [], "")
+    images = images or []
+    shared = pictures.backgrounds(images) if images else ""  # each page image once, for both versions
+    mine = _result_body(document, lang, images, "")
     if other is None:
-        return _page(lang, mine)
+        return _page(lang, shared + mine)
     them = Lang(other.lang)
-    theirs = _result_body(other, them, images or [], f"{them.value}-")
+    theirs = _result_body(other, them, images, f"{them.value}-")
     t, m = them.value, lang.value
     # The other version shows while its anchor, or anything inside it, is the page's target (a finding tapped).
     shown = f"body:has(#{t}:target) .v-{t},body:has(.v-{t} :target) .v-{t}"
     hidden = f"body:has(#{t}:target) .v-{m},body:has(.v-{t} :target) .v-{m}"
     css = f"<style>.v-{t}{{display:none}}{shown}{{display:block}}{hidden}{{display:none}}</style>"
     body = (
-        f'{css}<a id="{t}"></a><a id="{m}"></a>'
+        f'{shared}{css}<a id="{t}"></a><a id="{m}"></a>'
         f'<div class="v v-{m}">{_switch(lang, f"#{t}")}{mine}</div>'
         f'<div class="v v-{t}" lang="{"en" if them is Lang.en else "zh-CN"}">{_switch(them, f"#{m}")}{theirs}</div>'
     )

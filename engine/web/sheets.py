@@ -9,7 +9,6 @@ cells only; tapping an outline goes back to its finding.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from html import escape
 
@@ -20,6 +19,7 @@ from engine.readers.pdfpages import PageImage
 from engine.result import FileResult, FindingResult
 from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template, row_label
 from engine.template_en import english
+from engine.web import pictures
 
 # Each finding's colour: white numbers on them stand out at 4.5:1 or more (WCAG AA), and neighbours differ in hue.
 PALETTE = ("#d62728", "#1f68c1", "#1e7a30", "#9333c4", "#b05a00", "#0b7482", "#b5236f", "#7a5230")
@@ -80,12 +80,14 @@ def style(items: list[Numbered], p: str = "") -> str:
     prefixes the ids of one language's version of the page."""
     rules = [
         ".sheet{margin:1rem 0}.paper{position:relative;border:1px solid #cfd5e0;max-width:900px}"
-        ".paper img,.paper svg{display:block;width:100%;height:auto}"
         ".box{position:absolute;border:2px solid var(--c);border-radius:2px;box-sizing:border-box;"
         "background:color-mix(in srgb,var(--c) 12%,transparent)}"
-        ".box span{position:absolute;left:-.1rem;top:-1.1rem;background:var(--c);color:#fff;font-size:.7rem;"
-        "line-height:1;padding:.1rem .25rem;border-radius:3px}"
-        ".num{display:inline-block;min-width:24px;min-height:24px;line-height:24px;text-align:center;"
+        # the number in the page's margin, in the outline's height (engine.web.pictures.badge_style)
+        ".box span{position:absolute;top:50%;transform:translateY(-50%);min-width:24px;height:24px;line-height:24px;"
+        "text-align:center;background:var(--c);color:#fff;font-size:.75rem;border-radius:12px;padding:0 .2rem;"
+        "box-sizing:border-box}"
+        + pictures.CSS
+        + ".num{display:inline-block;min-width:24px;min-height:24px;line-height:24px;text-align:center;"
         "border-radius:12px;color:#fff;text-decoration:none;background:var(--c);font-size:.8rem;margin-right:.3rem}"
         "li.finding{scroll-margin-top:1rem;border-left:4px solid var(--c);padding-left:.4rem;margin:.3rem 0}"
         "td.mark{outline:2px solid var(--c);outline-offset:-2px;font-weight:bold;"
@@ -107,9 +109,13 @@ def style(items: list[Numbered], p: str = "") -> str:
     return "<style>" + "".join(rules) + "</style>"
 
 
-def findings_list(result: FileResult, items: list[Numbered], lang: Lang, p: str = "") -> str:
-    """The findings by section, each numbered in its colour, with a link to its first outline on the pages."""
+def findings_list(
+    result: FileResult, items: list[Numbered], lang: Lang, p: str = "", images: list[PageImage] | None = None
+) -> str:
+    """The findings by section, each numbered in its colour, with a link to its first outline on the pages and,
+    where the page is drawn, the page around its cells zoomed in."""
     report = result.report
+    drawn = {image.page: image for image in images or []}
     by_finding = {id(i.finding): i for i in items}
     out = []
     for key, group in by_section([i.finding for i in items]):
@@ -124,11 +130,17 @@ def findings_list(result: FileResult, items: list[Numbered], lang: Lang, p: str 
                 link = f' <a href="#{p}c{item.n}-0">{_t("see", lang, page=anchor.page)}</a>'
                 number = f'<a class="num" href="#{p}c{item.n}-0">{item.n}</a>'  # the number is a way there too
             place = where(f, lang)
+            zoomed = ""
+            if spots and spots[0][2].page in drawn:
+                page = spots[0][2].page or 0
+                on_page = [a for _, _, a in spots if a.page == page]
+                label = UI["finding"].render(lang, {"n": item.n})
+                zoomed = pictures.crop(drawn[page], on_page, f"#{p}c{item.n}-0", label)
             lis.append(
                 f'<li class="finding f{item.n}" id="{p}f{item.n}">{number}'
                 f'<span class="sev sev-{f.severity.value}">{escape(SEVERITY[f.severity].render(lang))}</span> '
                 + (f'<span class="where">{escape(place)}</span> ' if place else "")
-                + f"{escape(f.message)}{link}</li>"
+                + f"{escape(f.message)}{link}{zoomed}</li>"
             )
         out.append(f"<h3>{escape(section_title(key, lang))}</h3><ul>{''.join(lis)}</ul>")
     return "".join(out)
@@ -139,29 +151,24 @@ def sheets(result: FileResult, items: list[Numbered], images: list[PageImage], l
     report = result.report
     if report is None or not images:
         return ""
+    outlines = [(item, k, anchor) for item in items for k, (_r, _c, anchor) in enumerate(placed(report, item))]
+    offsets = pictures.badge_offsets([(item.n, f"{item.n}-{k}", anchor) for item, k, anchor in outlines])
     boxes: dict[int, list[str]] = {}
-    for item in items:
-        for k, (_row, _column, anchor) in enumerate(placed(report, item)):
-            x0, y0, x1, y1 = anchor.box or (0, 0, 0, 0)
-            label = escape(UI["finding"].render(lang, {"n": item.n}))
-            boxes.setdefault(anchor.page or 0, []).append(
-                f'<a class="box f{item.n}" id="{p}c{item.n}-{k}" href="#{p}f{item.n}" aria-label="{label}" '
-                f'style="left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;width:{(x1 - x0) * 100:.2f}%;'
-                f'height:{(y1 - y0) * 100:.2f}%"><span>{item.n}</span></a>'
-            )
+    for item, k, anchor in outlines:
+        x0, y0, x1, y1 = anchor.box or (0, 0, 0, 0)
+        label = escape(UI["finding"].render(lang, {"n": item.n}))
+        offset = offsets[f"{item.n}-{k}"]
+        badge = "" if offset is None else f'<span style="{pictures.badge_style(anchor, offset)}">{item.n}</span>'
+        boxes.setdefault(anchor.page or 0, []).append(
+            f'<a class="box f{item.n}" id="{p}c{item.n}-{k}" href="#{p}f{item.n}" aria-label="{label}" '
+            f'style="left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;width:{(x1 - x0) * 100:.2f}%;'
+            f'height:{(y1 - y0) * 100:.2f}%">{badge}</a>'
+        )
     out = []
     for image in images:
         caption = _t("page", lang, page=image.page)
-        if image.svg:  # an OFD page, drawn from its own text and lines
-            picture = image.svg
-        else:
-            data = base64.b64encode(image.png).decode()
-            picture = (
-                f'<img src="data:image/png;base64,{data}" width="{image.width}" height="{image.height}" '
-                f'alt="{caption}">'
-            )
         out.append(
-            f'<figure class="sheet" id="{p}p{image.page}"><div class="paper">{picture}'
+            f'<figure class="sheet" id="{p}p{image.page}"><div class="paper">{pictures.picture(image, caption)}'
             f"{''.join(boxes.get(image.page, []))}</div><figcaption>{caption}</figcaption></figure>"
         )
     return "".join(out)
