@@ -6,8 +6,9 @@
 Bounded: every request has a time limit, every client a deadline, the server is killed at the end, and the run
 stops by itself. Measures each report's answer time (alone, then under load), the refusals (503), the peak memory
 of the server's whole process tree (PSS: the pages a forked worker shares with the server counted once), and what
-is left after the answers: LibreOffice or Tesseract still running, files in the server's temporary folder. The reports are the real PDFs of ../shared/corpus/real when present, and ours; the scans
-are the real layouts' pages printed and scanned by engine.testing.scan, twenty pages each.
+is left after the answers: LibreOffice or Tesseract still running, files in the server's temporary folder. The
+reports are the real PDFs of ../shared/corpus/real when present, and ours; the scans are the real layouts' pages
+printed and scanned by engine.testing.scan, twenty pages each.
 """
 
 from __future__ import annotations
