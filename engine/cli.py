@@ -135,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--queue", type=_positive_int, default=0, help="checks waiting or run long (default: 4 per worker)"
     )
+    serve.add_argument(
+        "--memory-budget",
+        type=_positive_int,
+        default=640,
+        metavar="MB",
+        help="admit no check while the service holds more than this (default 640)",
+    )
     serve.add_argument("--profile", type=Path)
     serve.add_argument("--plugin", action="append", default=[], metavar="PATH_OR_MODULE")
 
@@ -353,6 +360,7 @@ def cmd_serve(args: argparse.Namespace) -> Exit:
         workers=args.workers,
         queue=args.queue,
         bound_host=args.host,
+        memory_budget_mb=args.memory_budget or None,
     )
     print(f"nianbao: 自查网页 / self-check page: http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

@@ -306,3 +306,19 @@ def test_a_pdf_page_as_large_as_a_wall_is_refused_before_it_is_drawn():
     assert time.monotonic() - started < 2
     (drawn,) = render_pages(data, [1])
     assert drawn.width * drawn.height <= MAX_PIXELS and drawn.width > 1000
+
+
+def test_a_tiny_png_of_a_huge_blank_page_costs_seconds_not_minutes():
+    """16 KB: a 7,745-pixel square page said to be 50 dpi (155 inches across, taken as A4 at ~940 dpi): it took
+    77–93 s and 3.4 GB across the process tree; now it is drawn to a page's size first, and found empty."""
+    import time
+
+    from engine.testing.amplifiers import sparse_png
+
+    data = sparse_png()
+    assert len(data) < 20_000
+    started = time.monotonic()
+    with pytest.raises(ReadError) as raised:
+        ImageReader().read(Path("page.png"), data)
+    assert raised.value.code in (ErrorCode.no_text, ErrorCode.too_large)
+    assert time.monotonic() - started < 20

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from engine.model import LOW_CONFIDENCE
-from engine.readers.geometry import Upright, evened, found_page, halves, turned, upsampled
+from engine.readers.geometry import Upright, evened, found_page, halves, reduced, turned, upsampled
 from engine.readers.grid import Char, GridTooLarge, Segment, build_grids
 from engine.readers.raster import ink, rulings, skew, straightened
 from engine.readers.speck import Glyphs, edge_ink, glyphs
@@ -130,6 +130,7 @@ def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -
 def _found(image: Image.Image, dpi: float) -> tuple[Image.Image, float, bool]:
     """The page in grey without its seal (engine.readers.raster.ink), cut from a photo's dark surround with its
     perspective undone and its resolution taken from its width, its lighting evened out (engine.readers.geometry)."""
+    image, dpi = reduced(image, dpi)
     grey = ink(image)
     found = found_page(grey)
     if found is not None:

@@ -172,15 +172,17 @@ def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]
 
 def _frames(image: Image.Image) -> int:
     """How many frames (pages) an image holds, counted no further than MAX_PAGES + 1: Pillow's own count walks
-    every frame, and a small TIFF can chain hundreds of thousands."""
+    every frame, and a small TIFF can chain hundreds of thousands. (Pillow's count after a failed seek is wrong,
+    so the frames are counted by seeking each in turn.)"""
     if not getattr(image, "is_animated", False):
         return 1
+    count = 1
     try:
-        image.seek(MAX_PAGES)
+        while count <= MAX_PAGES:
+            image.seek(count)
+            count += 1
     except EOFError:
-        count = image.n_frames  # at most MAX_PAGES frames to walk now
-    else:
-        count = MAX_PAGES + 1
+        pass
     image.seek(0)
     return count
 

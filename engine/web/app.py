@@ -12,6 +12,7 @@ under /api/).
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import threading
 import time
@@ -31,7 +32,7 @@ from engine.batch.across import contained
 from engine.batch.pool import Pool, WorkerLimits, default_jobs
 from engine.checker import Checker, unsupported
 from engine.i18n import Lang, Msg
-from engine.isolation import run_isolated
+from engine.isolation import MB, run_isolated
 from engine.packs import pack_pages, pack_saved
 from engine.readers.ofd import page_svgs
 from engine.readers.pdfpages import PageImage, render_pages
@@ -49,6 +50,7 @@ MAX_UPLOAD = 20 * 1024 * 1024
 # The form parser keeps a file in memory up to this size before it writes it to a temporary file: above any upload
 # the page takes (MAX_UPLOAD, checked against Content-Length first), so no upload ever reaches the disk.
 MultiPartParser.spool_max_size = MAX_UPLOAD + 1024 * 1024
+HOLDING_EVERY = 0.25
 MAX_FILES = 40  # page images of one report picked at once: as many pages as a scan may have (engine.readers.scan)
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 ERRORS = {
@@ -112,6 +114,10 @@ class ServeLimits:
     memory_mb: int | None = 2048  # what one check's worker may allocate
     workers: int = 0  # short checks at once (engine.web.lanes); 0: the core count
     queue: int = 0  # checks admitted beyond those, waiting or run long; 0: four per worker
+    # No check is admitted while the service (server, workers, converters, OCR) holds more than this together: the
+    # checks running go on, and each holds at most a few hundred MB more (a scan of 40 pages about 400), so the
+    # whole stays near a gigabyte on an office PC. None: no budget.
+    memory_budget_mb: int | None = 640
 
     @property
     def pool(self) -> int:
@@ -136,6 +142,7 @@ class SelfCheck:
         self.loopback_only = bound_host in LOOPBACK
         self.lanes = Lanes(short=limits.pool)
         self.admitted = 0  # running + waiting
+        self._held = (float("-inf"), 0)  # when the service's memory was last measured, and what it held
 
     # --- the check itself --------------------------------------------------------------------
 
@@ -173,7 +180,17 @@ class SelfCheck:
                 self.admitted -= 1
 
     def full(self) -> bool:
-        return self.admitted >= self.limits.pool + self.limits.waiting  # running (short or long) and waiting
+        if self.admitted >= self.limits.pool + self.limits.waiting:  # running (short or long) and waiting
+            return True
+        return self.admitted > 0 and self.holding() > (self.limits.memory_budget_mb or 0) * MB > 0
+
+    def holding(self) -> int:
+        """What the service holds in memory, its workers and their programs included (measured at most every
+        HOLDING_EVERY seconds: a storm of refused requests does not measure it each time)."""
+        now = time.monotonic()
+        if now - self._held[0] > HOLDING_EVERY:
+            self._held = (now, tree.tree_proportional(os.getpid()) if tree.watchable() else 0)
+        return self._held[1]
 
     def busy(self, request: Request) -> Response:
         retry = max(1, round(tree.SETTINGS.lower_after * self.limits.waiting / self.limits.pool))
@@ -423,8 +440,9 @@ def create_app(
     workers: int = 0,
     queue: int = 0,
     bound_host: str = "127.0.0.1",
+    memory_budget_mb: int | None = ServeLimits.memory_budget_mb,
 ) -> Starlette:
-    service = SelfCheck(checker, ServeLimits(timeout, memory_mb, workers, queue), bound_host)
+    service = SelfCheck(checker, ServeLimits(timeout, memory_mb, workers, queue, memory_budget_mb), bound_host)
     app = Starlette(
         routes=[
             Route("/", service.home, methods=["GET"]),

@@ -52,7 +52,9 @@ def scan_pages(data: bytes, filename: str) -> int | None:
 
 def likely_scan(data: bytes, filename: str) -> bool:
     """Whether an upload is a scan (OCR: seconds a page), told before it takes a slot: page images, or a PDF of
-    images with no font (a PDF whose objects are packed in streams may hide its fonts, and is taken for text)."""
+        no font: nothing in it is text (a PDF whose objects are packed in streams may hide its fonts, and is taken for
+    text)."""
     if Path(filename).suffix.lower() in PICTURE_SUFFIXES or sniff(data) == "image":
         return True
-    return data.startswith(b"%PDF") and b"/Image" in data and b"/Font" not in data and b"/ObjStm" not in data
+    drawn = b"/Image" in data or b"/Contents" in data  # something on its pages, and none of it text
+    return data.startswith(b"%PDF") and drawn and b"/Font" not in data and b"/ObjStm" not in data

@@ -69,15 +69,12 @@ def badge_offsets(anchors: list[tuple[int, str, Anchor]]) -> dict[str, int | Non
 
 
 def badge_style(anchor: Anchor, place: int) -> str:
-    """The number's place: in the page's margins, in the outline's height; the first in the left margin, the
-    second in the right, and so on outward. `left` is in shares of the outline's own width, so the paper's left
-    edge is at -x0/width of it and its right edge at (1 - x0)/width."""
-    x0, _y0, x1, _y1 = anchor.box or (0, 0, 0, 0)
-    width = max(x1 - x0, 1e-6)
+    """The number's place on the paper (shares of the page): in a margin, at the outline's height; the first in the
+    left margin, the second in the right, and so on outward."""
+    _x0, y0, _x1, y1 = anchor.box or (0, 0, 0, 0)
     step, slot = SETTINGS.badge_px, place // 2
-    if place % 2 == 0:
-        return f"left:calc({-x0 / width * 100:.1f}% + {slot * step + 1}px)"
-    return f"left:calc({(1 - x0) / width * 100:.1f}% - {(slot + 1) * step - 1}px)"
+    side = f"left:{slot * step + 1}px" if place % 2 == 0 else f"left:calc(100% - {(slot + 1) * step - 1}px)"
+    return f"{side};top:{(y0 + y1) / 2 * 100:.2f}%"
 
 
 def crop(image: PageImage, anchors: list[Anchor], href: str, label: str) -> str:
@@ -109,6 +106,9 @@ def crop(image: PageImage, anchors: list[Anchor], href: str, label: str) -> str:
 
 
 CSS = (
+    ".badge{position:absolute;transform:translateY(-50%);min-width:24px;height:24px;line-height:24px;"
+    "text-align:center;background:var(--c);color:#fff;font-size:.75rem;border-radius:12px;padding:0 .2rem;"
+    "box-sizing:border-box;text-decoration:none}"
     ".crop{display:block;position:relative;max-width:36rem;margin:.3rem 0;border:1px solid #cfd5e0}"
     ".crop span{position:absolute;border:2px solid var(--c);box-sizing:border-box;border-radius:2px}"
 )

@@ -82,11 +82,7 @@ def style(items: list[Numbered], p: str = "") -> str:
         ".sheet{margin:1rem 0}.paper{position:relative;border:1px solid #cfd5e0;max-width:900px}"
         ".box{position:absolute;border:2px solid var(--c);border-radius:2px;box-sizing:border-box;"
         "background:color-mix(in srgb,var(--c) 12%,transparent)}"
-        # the number in the page's margin, in the outline's height (engine.web.pictures.badge_style)
-        ".box span{position:absolute;top:50%;transform:translateY(-50%);min-width:24px;height:24px;line-height:24px;"
-        "text-align:center;background:var(--c);color:#fff;font-size:.75rem;border-radius:12px;padding:0 .2rem;"
-        "box-sizing:border-box}"
-        + pictures.CSS
+        + pictures.CSS  # the numbers in the page's margins, the crops
         + ".num{display:inline-block;min-width:24px;min-height:24px;line-height:24px;text-align:center;"
         "border-radius:12px;color:#fff;text-decoration:none;background:var(--c);font-size:.8rem;margin-right:.3rem}"
         "li.finding{scroll-margin-top:1rem;border-left:4px solid var(--c);padding-left:.4rem;margin:.3rem 0}"
@@ -157,13 +153,16 @@ def sheets(result: FileResult, items: list[Numbered], images: list[PageImage], l
     for item, k, anchor in outlines:
         x0, y0, x1, y1 = anchor.box or (0, 0, 0, 0)
         label = escape(UI["finding"].render(lang, {"n": item.n}))
-        offset = offsets[f"{item.n}-{k}"]
-        badge = "" if offset is None else f'<span style="{pictures.badge_style(anchor, offset)}">{item.n}</span>'
-        boxes.setdefault(anchor.page or 0, []).append(
+        drawn = boxes.setdefault(anchor.page or 0, [])
+        drawn.append(
             f'<a class="box f{item.n}" id="{p}c{item.n}-{k}" href="#{p}f{item.n}" aria-label="{label}" '
             f'style="left:{x0 * 100:.2f}%;top:{y0 * 100:.2f}%;width:{(x1 - x0) * 100:.2f}%;'
-            f'height:{(y1 - y0) * 100:.2f}%">{badge}</a>'
+            f'height:{(y1 - y0) * 100:.2f}%"></a>'
         )
+        offset = offsets[f"{item.n}-{k}"]
+        if offset is not None:  # its number, once in its band, in a margin: the tap target back to the finding
+            style = pictures.badge_style(anchor, offset)
+            drawn.append(f'<a class="badge f{item.n}" href="#{p}f{item.n}" style="{style}">{item.n}</a>')
     out = []
     for image in images:
         caption = _t("page", lang, page=image.page)
