@@ -22,7 +22,8 @@ from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.testing import amplifiers as A
 from engine.testing.hostile import CHECKED, write_hostile
-from engine.web.app import MAX_UPLOAD, create_app
+from engine.web.app import create_app
+from engine.web.intake import MAX_UPLOAD
 from tests.conftest import ROOT
 
 GOOD = ROOT / "reports" / "2022-qinghe-natural-resources.txt"

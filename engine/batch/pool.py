@@ -52,6 +52,7 @@ class WorkerLimits:
     timeout: float = DEFAULT_TIMEOUT  # seconds per file
     memory_mb: int | None = DEFAULT_MEMORY_MB  # what a worker may allocate beyond what it inherits; None: no limit
     watch: bool = True  # measure each check's whole process tree against memory_mb, and lower long checks' priority
+    lower_after: float | None = None  # seconds before a check's priority is lowered; None: engine.batch.tree's
 
 
 def _close_inherited() -> None:
@@ -196,7 +197,8 @@ class Pool:
         memory limit together; a long check let run at a lower priority."""
         if not self._watching:
             return None
-        if not w.lowered and time.monotonic() - w.started > tree.SETTINGS.lower_after:
+        after = tree.SETTINGS.lower_after if self.limits.lower_after is None else self.limits.lower_after
+        if not w.lowered and time.monotonic() - w.started > after:
             tree.lower(w.process.pid)
             w.lowered = True
         limit = self.limits.memory_mb
