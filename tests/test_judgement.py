@@ -234,7 +234,7 @@ def test_two_broken_identities_are_two_findings_on_their_own_cells(checker, fmt)
 def test_headings_as_real_reports_print_them_and_reports_in_traditional_characters(checker, name, ext, tmp_path):
     """六、其他需报告的事项 (without 要) is section 六; a report mirrored in 繁體 is read as the same report in
     simplified characters (said in its notes): six sections, every cell, and no finding the plain report lacks."""
-    from engine.testing.patterns import _report
+    from engine.testing.formats import sample as _report
     from engine.testing.render import render_text
 
     path = PATTERNS / f"{name}.{ext}"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.model import Report
-from engine.testing.patterns import AGENCY, _pdfs, _report, write_formats
+from engine.testing.formats import AGENCY, pdfs_of, sample, write_formats
 
 
 def _say(report: Report, key: str, sentence: str) -> Report:
@@ -21,7 +21,7 @@ def _say(report: Report, key: str, sentence: str) -> Report:
 
 def bare_forms() -> Report:
     """ "答复N件" and "诉讼N件" opening their clauses, each one more than the table: two NB206 findings."""
-    report = _report()
+    report = sample()
     apps, review = report.applications, report.review_litigation
     lawsuits = review["litigation_direct"]["total"] + review["litigation_after_review"]["total"]
     return _say(
@@ -34,29 +34,29 @@ def bare_forms() -> Report:
 
 def fee_notice() -> Report:
     """Section 六 says no fee notice was issued while table 三 counts applicants who let one lapse: NB206."""
-    report = _report()
+    report = sample()
     assert report.applications["other.fee_unpaid"]["total"], "the sample counts unpaid fee notices"
     return _say(report, "other_matters", "本年度未向申请人发出收费通知。")
 
 
 def old_term() -> Report:
     """The prose counts 规范性文件, the 2019 table's name, in a 2022 report: NB107."""
-    issued = _report().proactive["normative_documents"]["issued"]
-    return _say(_report(), "overview", f"本年度制发规范性文件{issued}件。")
+    issued = sample().proactive["normative_documents"]["issued"]
+    return _say(sample(), "overview", f"本年度制发规范性文件{issued}件。")
 
 
 def stale_year() -> Report:
     """A paragraph of last year's report left in: "2021年，在主动公开的61条信息中…" in the 2022 report: NB309."""
-    return _say(_report(), "overview", "2021年，在主动公开的61条信息中，政策解读12条。")
+    return _say(sample(), "overview", "2021年，在主动公开的61条信息中，政策解读12条。")
 
 
 def another_organ() -> Report:
     """The prose speaks as another city's organ of the same kind ("青山市测试局认真贯彻…"): NB308."""
-    return _say(_report(), "overview", "青山市测试局认真贯彻《条例》，持续做好政府信息公开工作。")
+    return _say(sample(), "overview", "青山市测试局认真贯彻《条例》，持续做好政府信息公开工作。")
 
 
 def _five(text: str, agency: str = AGENCY) -> Report:
-    report = _report(agency)
+    report = sample(agency)
     section = report.section("problems")
     section.text = text
     return report
@@ -64,12 +64,12 @@ def _five(text: str, agency: str = AGENCY) -> Report:
 
 def document_counts() -> Report:
     """Documents counted by disclosure attribute ("依申请公开信息数182条"): not the year's applications, no NB206."""
-    return _say(_report(), "overview", "本年度依申请公开信息数182条，不予公开信息数95条。")
+    return _say(sample(), "overview", "本年度依申请公开信息数182条，不予公开信息数95条。")
 
 
 def other_years() -> Report:
     """Figures of another time beside this year's ("较上年的81件", "2019年以来累计"): not read, no NB206 or NB309."""
-    report = _report()
+    report = sample()
     received = report.applications["received_new"]["total"]
     return _say(
         report,
@@ -80,13 +80,13 @@ def other_years() -> Report:
 
 def review_body() -> Report:
     """The organ as a reconsideration body ("作为复议机关…56件"): not table 四's cases, no NB206."""
-    return _say(_report(), "overview", "本机关作为复议机关，全年办理行政复议案件56件。")
+    return _say(sample(), "overview", "本机关作为复议机关，全年办理行政复议案件56件。")
 
 
 def paragraph_subject() -> Report:
     """The paragraph's subject in its heading ("（二）依申请公开的情况" above "共收到N件申请"), the figure 3 more than
     the table: NB206 reads it."""
-    report = _report()
+    report = sample()
     received = report.applications["received_new"]["total"]
     return _say(report, "overview", f"（二）依申请公开的情况\n共收到{received + 3}件申请。")
 
@@ -94,7 +94,7 @@ def paragraph_subject() -> Report:
 def total_column_zero() -> Report:
     """Table 三's 总计 column left at 0 in every row: one finding listing the cells (NB203), and the prose's figures
     read from the applicant columns (no NB206)."""
-    report = _report()
+    report = sample()
     for row in report.applications.values():
         row["total"] = 0
     return report
@@ -103,19 +103,19 @@ def total_column_zero() -> Report:
 def no_regulations_row() -> Report:
     """A department that leaves out the 规章 row of table 二 (it cannot make 规章): a warning saying why, not a
     missing-row error."""
-    report = _report()
+    report = sample()
     del report.proactive["regulations"]
     return report
 
 
 def signature_typo() -> Report:
     """A signature dated "2032年1月10日" (a typo): no publication date is taken from it, so no NB401."""
-    return _say(_report(), "other_matters", f"{AGENCY}\n2032年1月10日")
+    return _say(sample(), "other_matters", f"{AGENCY}\n2032年1月10日")
 
 
 def _government(agency: str) -> Callable[[], Report]:
     def make() -> Report:
-        return _report(agency=agency)
+        return sample(agency=agency)
 
     make.__doc__ = f"{agency}: a government (deadline 3月31日), published on 3月20日: no NB401, no NB207."
     return make
@@ -165,4 +165,4 @@ def write_judgement_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     for name, (make, _, _) in JUDGEMENT_PATTERNS.items():
         published = PATTERN_PUBLISHED["government" if name.startswith("organ-") else "department"]
         written += write_formats(make(), folder, name, published=published)
-    return written + _pdfs(written, folder, pdf)
+    return written + pdfs_of(written, folder, pdf)

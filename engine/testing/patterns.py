@@ -12,29 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from engine.model import Report
-from engine.testing.fixtures import docx_to_pdf
+from engine.testing.formats import pdfs_of, sample, write_formats
+from engine.testing.judgement import write_judgement_patterns
 from engine.testing.pictures import browser as find_browser
 from engine.testing.pictures import with_table_pictures
 from engine.testing.render import render_text
 from engine.testing.render_html import render_html
-from engine.testing.samples import SampleSpec, make_report
-
-AGENCY = "青禾市测试局"
-
-
-def _report(agency: str = AGENCY, year: int = 2022, seed: int = 3) -> Report:
-    return make_report(SampleSpec(agency, year, seed=seed))
 
 
 def nil_cells() -> Report:
     """Count cells that say 无 or 〇 instead of 0: the rows stay, 无 is read as 0 with a warning."""
-    report = _report()
+    report = sample()
     row = report.applications["not_processed.publication"]
     for column, value in row.items():
         if value == 0:
@@ -48,7 +41,7 @@ def nil_cells() -> Report:
 
 def money_unit() -> Report:
     """The 2021 fee amount printed with its unit in yuan: the number is read, NB208 names the unit."""
-    report = _report()
+    report = sample()
     report.proactive["fees"]["amount"] = "75394432.52元"
     return report
 
@@ -56,7 +49,7 @@ def money_unit() -> Report:
 def identity_errors() -> Report:
     """Two identities of table 四 broken, one in each of two groups: 行政复议 (结果维持 written 3 for 1) and 行政诉讼
     未经复议直接起诉 (尚未审结 written 2 for 0). NB204 twice, on different cells; the clerk's page outlines each."""
-    report = _report()
+    report = sample()
     report.review_litigation["review"]["upheld"] = 3
     report.review_litigation["litigation_direct"]["pending"] = 2
     return report
@@ -65,7 +58,7 @@ def identity_errors() -> Report:
 def review_column_deleted() -> Report:
     """Table 四 printed without one column, 复议后起诉's 总计: 14 values under 14 headings. NB105 says the table could
     not be matched to the template's 15 columns (not that it is missing, and no grade ceiling)."""
-    report = _report()
+    report = sample()
     del report.review_litigation["litigation_after_review"]["total"]
     return report
 
@@ -84,7 +77,7 @@ def label_typos() -> Report:
     """Row labels with a character wrong (LABEL_TYPOS), and the typo'd row 7.属于行政执法案件 not adding up (its
     总计 one more than its columns): every row is placed, none is said missing, and the finding on the typo'd row
     says the row was taken by its likeness to the template's label and waits for a person before it costs points."""
-    report = _report()
+    report = sample()
     report.applications["withheld.enforcement_files"]["total"] += 1
     return report
 
@@ -113,26 +106,6 @@ def retype(
             target.writestr(info, data)
 
 
-def write_formats(report: Report, folder: Path, name: str, text: str = "pdf", published=None) -> list[Path]:
-    """`report` as `name`.txt (laid out as `text`: "pdf" or "plain"), .html (dated `published`), .docx and .ofd; the
-    PDF is made from the DOCX by LibreOffice afterwards (`docx_to_pdf`)."""
-    from engine.testing.render_docx import render_docx
-    from engine.testing.render_ofd import render_ofd
-
-    (folder / f"{name}.txt").write_text(render_text(report, text), encoding="utf-8")
-    (folder / f"{name}.html").write_bytes(render_html(report, published))
-    render_docx(report, folder / f"{name}.docx")
-    render_ofd(report, folder / f"{name}.ofd")
-    return [folder / f"{name}.{ext}" for ext in ("txt", "html", "docx", "ofd")]
-
-
-def _pdfs(written: list[Path], folder: Path, pdf: bool) -> list[Path]:
-    """The PDFs LibreOffice makes of the DOCX files among `written`, when asked and installed."""
-    if not (pdf and shutil.which("soffice")):
-        return []
-    return docx_to_pdf([p for p in written if p.suffix == ".docx"], folder)
-
-
 # Headings as real reports print them: 六 without 要 (a common variant).
 HEADING_VARIANTS = (("六、其他需要报告的事项", "六、其他需报告的事项"),)
 
@@ -152,16 +125,16 @@ def write_heading_patterns(folder: Path, pdf: bool = True) -> list[Path]:
         ("heading-variants", HEADING_VARIANTS, None),
         ("traditional", (), _traditional),
     ):
-        files = write_formats(_report(), folder, name, text="plain")
+        files = write_formats(sample(), folder, name, text="plain")
         for path in files:
             retype(path, pairs, convert)
         written += files
-    return written + _pdfs(written, folder, pdf)
+    return written + pdfs_of(written, folder, pdf)
 
 
 def organ_zone() -> Report:
     """A 管委会 reporting for its area, published on 3月20日: a government's deadline (3月31日) applies."""
-    return _report(agency="青禾经济技术开发区管委会")
+    return sample(agency="青禾经济技术开发区管委会")
 
 
 HTML_TITLES: dict[str, Callable[[str, str], str]] = {
@@ -217,8 +190,6 @@ OLD_FORMAT = """某某县统计局2017年政府信息公开工作年度报告
 
 
 def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
-    from engine.testing.judgement import write_judgement_patterns  # it builds on this module
-
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for name, make in (
@@ -232,22 +203,22 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     written += write_formats(label_typos(), folder, "label-typos", text="plain")
     for path in written[-4:]:
         retype(path)
-    title_report = _report()
+    title_report = sample()
     page = render_html(title_report).decode()
     for name, change in HTML_TITLES.items():
         (folder / f"{name}.html").write_text(change(_without_body_title(page, title_report.title), title_report.title))
         written.append(folder / f"{name}.html")
     # A page marker extraction leaves before the title.
-    marked = "正文\n" + render_text(_report(agency="青禾市人民政府办公室"), "pdf")
+    marked = "正文\n" + render_text(sample(agency="青禾市人民政府办公室"), "pdf")
     (folder / "page-marker.txt").write_text(marked, encoding="utf-8")
     (folder / "old-format.txt").write_text(OLD_FORMAT, encoding="utf-8")
     (folder / "old-format.html").write_text(_html(OLD_FORMAT), encoding="utf-8")
     written += [folder / "page-marker.txt", folder / "old-format.txt", folder / "old-format.html"]
     # A converted table whose rows carry a trailing empty cell.
-    markdown = render_text(_report(), "plain")
+    markdown = render_text(sample(), "plain")
     (folder / "markdown-trailing-cells.md").write_text(_markdown_rows(markdown), encoding="utf-8")
     written.append(folder / "markdown-trailing-cells.md")
-    written += _pdfs(written, folder, pdf)
+    written += pdfs_of(written, folder, pdf)
     browser = find_browser()
     (folder / "browser-print.html").write_bytes(browser_page())
     written.append(folder / "browser-print.html")
@@ -273,7 +244,7 @@ def double_ruled_page() -> bytes:
 def browser_page() -> bytes:
     """A portal page of a long-titled organ: navigation and metadata above a title that wraps, the tables long
     enough for page breaks to cut rows."""
-    return render_html(_report(agency="青禾市人民政府办公室（青禾市政务服务管理局）", year=2022, seed=5))
+    return render_html(sample(agency="青禾市人民政府办公室（青禾市政务服务管理局）", year=2022, seed=5))
 
 
 def browser_print(page: bytes, target: Path, browser: str) -> Path:
