@@ -3,6 +3,7 @@ hosts refused, security headers on every answer, and a bounded process tree when
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -259,6 +260,67 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
         while _children(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not _children(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list the server's processes")
+def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
+    """A clerk closes the tab while Tesseract reads the scan: within seconds no worker and no Tesseract is left, and
+    the server's temporary folder is as empty as before."""
+    from engine.readers.scan import ocr_ready
+    from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+    from tests.test_reliability import _children, _multipart
+
+    if not ocr_ready():
+        pytest.skip("Tesseract with chi_sim and eng is not installed (apt install tesseract-ocr-chi-sim)")
+    source = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
+    pages = scanned_pages(source, ScanSpec(dpi=200, seed=5))
+    scan = scanned_pdf(pages * 3, 200)  # long enough to be stopped mid-way
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    def tesseracts() -> list[int]:
+        found = []
+        for pid in _children(proc.pid):
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/comm").read_text().startswith("tesseract"):
+                    found.append(pid)
+        return found
+
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        body, boundary = _multipart("scan.pdf", scan)
+        head = (
+            f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n"
+        ).encode()
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(head + body)
+        deadline = time.monotonic() + 120
+        while not tesseracts() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert tesseracts(), "Tesseract never started"
+        connection.close()  # the clerk closed the tab
+        deadline = time.monotonic() + 10
+        while _children(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _children(proc.pid)
+        assert list(temp.iterdir()) == []
     finally:
         proc.kill()
         proc.wait()
