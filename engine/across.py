@@ -14,18 +14,30 @@ import pickle
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from engine.doubt import mark
-from engine.i18n import engine_message
+from engine.i18n import Lang, engine_message
 from engine.lazy import Lazy
 from engine.model import Report
 from engine.result import FileResult, FindingResult, RuleResult, Status, fingerprint
-from engine.rule import Brief, CheckContext, Location
+from engine.rule import ActiveRule, Brief, CheckContext, Location
 from engine.template import TABLES, column_label, row_label
 
-if TYPE_CHECKING:
-    from engine.checker import ActiveRule, Checker
+
+class Runner(Protocol):
+    """What the cross-report phase needs of the run's checker (engine.checker.Checker)."""
+
+    cross_rules: list[ActiveRule]
+    profile: Any
+    lang: Lang
+
+    def organ_keys(self, agencies: Sequence[str | None]) -> list[str | None]: ...
+
+    def context(self) -> CheckContext: ...
+
+    def render(self, active: ActiveRule, finding: Any) -> FindingResult: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +116,7 @@ def digested(
     return [rule.digest(r, context) for r in reports], context
 
 
-def leave(checker: Checker, report: Report, context: CheckContext) -> Left:
+def leave(checker: Runner, report: Report, context: CheckContext) -> Left:
     """Every cross-report rule's digest of one report (in the worker that checked it). A digest that fails costs
     that rule that report only."""
     applies: list[bool] = []
@@ -123,7 +135,7 @@ def leave(checker: Checker, report: Report, context: CheckContext) -> Left:
 
 
 def compare(
-    checker: Checker,
+    checker: Runner,
     batch: Sequence[Left],
     history: Sequence[Left] = (),
     fetch: Fetch = _same,
@@ -157,7 +169,7 @@ def compare(
 class _Task:
     """One rule over the digests it could take; indices mapped back to the whole batch."""
 
-    checker: Checker
+    checker: Runner
     active: ActiveRule
     reports: Digests
     context: CheckContext
@@ -184,7 +196,7 @@ class _Task:
         return AcrossOutcome(whole, found, skipped=self.skipped)
 
 
-def attach(checker: Checker, result: FileResult, index: int, outcomes: Sequence[AcrossOutcome]) -> None:
+def attach(checker: Runner, result: FileResult, index: int, outcomes: Sequence[AcrossOutcome]) -> None:
     """The cross-report rules' findings and statuses for the batch's `index`-th report (not yet scored again)."""
     assert result.report is not None
     for active, outcome in zip(checker.cross_rules, outcomes, strict=True):

@@ -43,7 +43,7 @@ from engine.result import (
     summarize,
 )
 from engine.roster import Roster, RosterOrgan
-from engine.rule import CheckContext, CrossReportRule, Finding, Location, Rule, Severity
+from engine.rule import ActiveRule, CheckContext, CrossReportRule, Finding, Location
 from engine.scoring import SEVERITY_ORDER, rescore
 from engine.sources import NESTED_ARCHIVES, Submission
 from engine.symptoms import gather
@@ -110,14 +110,6 @@ class Checked:
 
     result: FileResult
     left: Left | None = None
-
-
-@dataclass(frozen=True)
-class ActiveRule:
-    cls: type[Rule]
-    plugin: str
-    severity: Severity
-    weight: float
 
 
 class Checker:
@@ -218,12 +210,6 @@ class Checker:
         if any(r.cls is cls for r in self.cross_rules):
             return ACROSS.render(self.lang)
         return cls.applies.describe(self.lang)
-
-    def translate(self, document: ResultDocument) -> ResultDocument:
-        """The same results said in this checker's language (engine.translation)."""
-        from engine.translation import translate
-
-        return translate(self, document)
 
     def context(self) -> CheckContext:
         return CheckContext(

@@ -17,6 +17,7 @@ from engine.i18n import Lang, engine_message
 from engine.profile import Profile
 from engine.result import ResultDocument
 from engine.text import printable
+from engine.translation import translate
 
 MAX_DOCUMENT_MB = 2048  # a result document of 10⁵ reports stays well under this
 
@@ -77,7 +78,7 @@ def _translated(document: ResultDocument, lang: Lang, args: argparse.Namespace) 
     from engine.plugins import PluginHost
 
     profile = Profile.named(args.profile) if args.profile else Profile.default()
-    return Checker(PluginHost.load(), profile, lang).translate(document)
+    return translate(Checker(PluginHost.load(), profile, lang), document)
 
 
 def cmd_letters(args: argparse.Namespace, emit) -> int:

@@ -302,3 +302,14 @@ class CrossReportRule(Rule):
 
 # The 0.1 name, kept for one release (docs/plugins.md).
 BatchRule = CrossReportRule
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A rule as one run uses it: its class, the plugin it came from, and the severity and weight the profile gives
+    it."""
+
+    cls: type[Rule]
+    plugin: str
+    severity: Severity
+    weight: float

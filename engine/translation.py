@@ -5,15 +5,29 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from typing import Protocol
 
 from engine import scoring
-from engine.checker import Checker
 from engine.doubt import sentence
-from engine.i18n import engine_message
+from engine.i18n import Lang, engine_message
 from engine.result import FileResult, ResultDocument
+from engine.rule import ActiveRule
 
 
-def translate(checker: Checker, document: ResultDocument) -> ResultDocument:
+class Speaker(Protocol):
+    """What saying a result in another language needs of a checker (engine.checker.Checker): its rules, its
+    language, and how it names a rule and says when it applies."""
+
+    rules: list[ActiveRule]
+    cross_rules: list[ActiveRule]
+    lang: Lang
+
+    def title_of(self, cls: type) -> str: ...
+
+    def applies_of(self, cls: type) -> str: ...
+
+
+def translate(checker: Speaker, document: ResultDocument) -> ResultDocument:
     """The same results said in this checker's language: every message again from its key and parameters
     (rules' and plugins' own wording), the profile's titles and method too. Nothing is checked again."""
     classes = {r.cls.id: r.cls for r in [*checker.rules, *checker.cross_rules]}

@@ -57,3 +57,59 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path, module, source, contra
     broken = [line for line in run.stdout.splitlines() if "BROKEN" in line or line.startswith(contract)]
     assert any(contract in line for line in broken), run.stdout
     assert Path(module).stem in run.stdout  # the report names the offending module
+
+
+def _loops(graph) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan's algorithm over the import graph)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return groups
+
+
+def test_no_module_imports_itself_round_a_loop():
+    """No import loop among the modules of engine and rules, type-checking and in-function imports included: each
+    module can be read knowing only what it imports."""
+    import grimp
+
+    graph = grimp.build_graph("engine", "rules", exclude_type_checking_imports=False)
+    assert _loops(graph) == []
+
+
+def test_the_loop_finder_finds_a_loop():
+    class Graph:
+        modules = {"a", "b", "c"}
+        edges = {"a": {"b"}, "b": {"a"}, "c": {"a"}}
+
+        def find_modules_directly_imported_by(self, module):
+            return self.edges[module]
+
+    assert _loops(Graph()) == [["a", "b"]]

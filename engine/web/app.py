@@ -36,6 +36,7 @@ from engine.readers.pdfpages import PageImage, render_pages
 from engine.result import FileResult, ResultDocument
 from engine.scratch import clear_orphans
 from engine.sources import Submission
+from engine.translation import translate
 from engine.web import jobs
 from engine.web.intake import LOOPBACK, Intake, SecurityHeaders, lang_of
 from engine.web.jobs import Job, likely_scan, scan_pages
@@ -194,7 +195,7 @@ class SelfCheck(Intake):
 
     def result(self, checked: tuple[ResultDocument, list[PageImage]], lang: Lang) -> HTMLResponse:
         document, images = checked
-        other = self.checkers[next(each for each in Lang if each != lang)].translate(document)
+        other = translate(self.checkers[next(each for each in Lang if each != lang)], document)
         return HTMLResponse(result_page(document, lang, images, other))
 
     # --- long checks as jobs ----------------------------------------------------------------
