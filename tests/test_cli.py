@@ -181,3 +181,26 @@ def test_no_section_five_or_no_table_grades_pass_at_best(run_json, tmp_path):
     dismissed.write_text(f'[[finding]]\nfingerprint = "{fingerprint}"\nstatus = "dismissed"\n', encoding="utf-8")
     _code, doc = run_json(empty_five, "--no-cache", "--ignore", "NB302,NB303", "--review", dismissed)
     assert doc["results"][0]["grade"] == "优秀"  # a reviewer's dismissal lifts the ceiling with the finding
+
+
+def test_the_version_is_answered_before_anything_is_loaded(tmp_path):
+    """`nianbao --version` (the installed command's entry point, engine.launch) builds no model and loads no reader;
+    every other command goes on to engine.cli; a plugin's `from engine import Rule` still works."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from engine.launch import main; code = main(['--version']); "
+        "print(code, sorted(m for m in sys.modules if m.startswith('engine.') or m == 'pydantic'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    ).stdout.splitlines()  # fmt: skip
+    assert out[0].startswith("nianbao ") and out[1] == "0 ['engine.launch']"
+    from engine import Rule, __version__
+    from engine.launch import main
+    from engine.rule import Rule as Defined
+
+    assert Rule is Defined and out[0] == f"nianbao {__version__}"
+    assert main(["rules", "--format", "json"]) == 0
