@@ -52,9 +52,7 @@ def _merge(report: Report, cell: str, value: float, group: list[FindingResult], 
     for f in (primary, *others):
         cells += [c for c in f.location.cells or [] if c not in cells]
     severity = min((f.severity for f in group), key=lambda s: SEVERITY_ORDER[s])
-    name = f"{row_label(table, row)}/{column_label(table, column, row, report.template)}"
-    rules = ("、" if lang == "zh" else ", ").join(dict.fromkeys(f.rule for f in others))
-    said = engine_message("finding.one-cause", lang, cell=name, value=_tidy(value), count=len(others), rules=rules)
+    said = one_cause(report, cell, value, [f.rule for f in others], lang)
     doubtful_cells = _union(f.doubtful_cells for f in group)
     doubtful_parts = _union(f.doubtful_parts for f in group)
     message = f"{primary.message} {said}"
@@ -71,6 +69,14 @@ def _merge(report: Report, cell: str, value: float, group: list[FindingResult], 
             "symptoms": [Symptom(rule=f.rule, key=f.key, message=f.message, fingerprint=f.fingerprint) for f in others],
         }
     )
+
+
+def one_cause(report: Report, cell: str, value: float, rules: list[str], lang: str) -> str:
+    """The sentence that says one wrong figure breaks these other checks too (and what the figure should be)."""
+    table, row, column = cell_key(cell)
+    name = f"{row_label(table, row)}/{column_label(table, column, row, report.template)}"
+    joined = ("、" if lang == "zh" else ", ").join(dict.fromkeys(rules))
+    return engine_message("finding.one-cause", lang, cell=name, value=_tidy(value), count=len(rules), rules=joined)
 
 
 def _at(report: Report, primary: FindingResult, table: str, row: str, column: str, cells: list) -> Location:

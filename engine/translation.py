@@ -12,6 +12,7 @@ from engine.doubt import sentence
 from engine.i18n import Lang, engine_message
 from engine.result import FileResult, ResultDocument
 from engine.rule import ActiveRule
+from engine.symptoms import one_cause
 
 
 class Speaker(Protocol):
@@ -27,21 +28,32 @@ class Speaker(Protocol):
     def applies_of(self, cls: type) -> str: ...
 
 
+def say_again(checker: Speaker, result: FileResult, classes: dict[str, type] | None = None) -> None:
+    """One result's messages said again, in place, in the checker's language: from their keys and parameters."""
+    if classes is None:
+        classes = {r.cls.id: r.cls for r in [*checker.rules, *checker.cross_rules]}
+    if result.error is not None and result.error.key:
+        result.error.message = engine_message(result.error.key, checker.lang, **result.error.params)
+    for f in result.findings:
+        rule, _, key = (f.key or "").partition(".")
+        msg = classes[rule].messages.get(key) if rule in classes else None  # type: ignore[attr-defined]
+        if msg is not None:
+            f.message = msg.render(checker.lang, f.params)
+            if f.symptoms and f.fixes and result.report is not None:  # one wrong figure, several checks broken
+                (cell, value), *_ = f.fixes.items()
+                rules = [symptom.rule for symptom in f.symptoms]
+                f.message += " " + one_cause(result.report, cell, value, rules, checker.lang)
+            if (f.doubtful_cells or f.doubtful_parts) and result.report is not None:
+                f.message += " " + sentence(result.report, f.doubtful_cells or [], checker.lang, f.doubtful_parts)
+
+
 def translate(checker: Speaker, document: ResultDocument) -> ResultDocument:
     """The same results said in this checker's language: every message again from its key and parameters
     (rules' and plugins' own wording), the profile's titles and method too. Nothing is checked again."""
     classes = {r.cls.id: r.cls for r in [*checker.rules, *checker.cross_rules]}
 
     def say(result: FileResult, *_: object) -> None:
-        if result.error is not None and result.error.key:
-            result.error.message = engine_message(result.error.key, checker.lang, **result.error.params)
-        for f in result.findings:
-            rule, _, key = (f.key or "").partition(".")
-            msg = classes[rule].messages.get(key) if rule in classes else None
-            if msg is not None:
-                f.message = msg.render(checker.lang, f.params)
-                if (f.doubtful_cells or f.doubtful_parts) and result.report is not None:
-                    f.message += " " + sentence(result.report, f.doubtful_cells or [], checker.lang, f.doubtful_parts)
+        say_again(checker, result, classes)
 
     results: Sequence[FileResult]
     if hasattr(document.results, "finish"):  # a stored batch: each result said again as it is read back

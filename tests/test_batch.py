@@ -327,3 +327,29 @@ def test_a_result_document_is_read_back_a_result_at_a_time_and_says_the_same(tmp
     broken.write_text(document.read_text(encoding="utf-8").replace('"score": ', '"score": "x', 1), encoding="utf-8")
     with pytest.raises(NotADocument):
         read_document(broken, 1 << 30)
+
+
+def test_a_second_run_in_the_other_language_reads_no_file(tmp_path, run_json):
+    """Checked in Chinese with a cache, then in English: every result comes from the cache, said again in English
+    from its message keys (no file read again), and equals what a fresh English run writes."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(REPORTS.glob("*.txt")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    cache = tmp_path / "cache"
+    run_json(folder, "--cache-dir", cache)
+    _, english = run_json(folder, "--cache-dir", cache, "--lang", "en")
+    _, fresh = run_json(folder, "--no-cache", "--lang", "en")
+    assert english["summary"]["cached"] == len(english["results"]) == len(fresh["results"])
+
+    def said(doc: dict) -> list:
+        return [
+            (r["source"]["path"], r["score"], (r["error"] or {}).get("message"), [f["message"] for f in r["findings"]])
+            for r in doc["results"]
+        ]
+
+    assert said(english) == said(fresh)
+    assert any("The file cannot be read" in (message or "") for _, _, message, _ in said(english))
+    _, again = run_json(folder, "--cache-dir", cache, "--lang", "en")  # now kept in English too
+    assert said(again) == said(fresh) and again["summary"]["cached"] == len(again["results"])

@@ -46,6 +46,9 @@ create table if not exists stats (name text primary key, stamp text not null, di
 class Cache:
     path: Path
     run_key: str  # engine version, language, profile, rules and plugins of this run
+    # The same run's keys in the other languages: a result kept in one is said again in this run's language rather
+    # than read again (engine.translation), as the messages are made from keys and parameters.
+    other_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.db: sqlite3.Connection | None = None
@@ -118,16 +121,24 @@ class Cache:
         except sqlite3.Error as exc:  # a full disk or a lock must not cost the result itself
             self._failed(exc)
 
-    def _key(self, digest: str) -> str:
-        return hashlib.sha256(f"{self.run_key}\0{digest}".encode()).hexdigest()
+    def _key(self, digest: str, run_key: str | None = None) -> str:
+        return hashlib.sha256(f"{run_key or self.run_key}\0{digest}".encode()).hexdigest()
 
-    def get(self, digest: str) -> tuple[bytes, Left | None, Outline] | None:
-        """A stored result (packed as the run keeps it), what its report left and its outline; taken as stored,
-        not validated again (it was a valid result when it was put)."""
+    def get(self, digest: str) -> tuple[bytes, Left | None, Outline, bool] | None:
+        """A stored result (packed as the run keeps it), what its report left, its outline, and whether it was kept
+        in this run's language (else in another: the caller says it again); taken as stored, not validated again
+        (it was a valid result when it was put)."""
+        for run_key in (self.run_key, *self.other_keys):
+            found = self._get(self._key(digest, run_key))
+            if found is not None:
+                return (*found, run_key == self.run_key)
+        return None
+
+    def _get(self, key: str) -> tuple[bytes, Left | None, Outline] | None:
         if self.db is None:
             return None
         try:
-            row = self.db.execute("select entry from entries where key = ?", (self._key(digest),)).fetchone()
+            row = self.db.execute("select entry from entries where key = ?", (key,)).fetchone()
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
@@ -144,7 +155,7 @@ class Cache:
             ):
                 raise TypeError("not an entry")
         except Exception:  # not an entry of this version: a miss, and dropped
-            self._write("delete from entries where key = ?", (self._key(digest),))
+            self._write("delete from entries where key = ?", (key,))
             return None
         return blob, left, outline
 

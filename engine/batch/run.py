@@ -20,6 +20,7 @@ from engine.batch.review import apply_review, load_review
 from engine.batch.store import Entry, Store, StoredResults, decode, encode
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
+from engine.i18n import Lang
 from engine.isolation import run_isolated
 from engine.model import Report
 from engine.organs import previous_years
@@ -28,6 +29,7 @@ from engine.roster import summarize
 from engine.scoring import rescore
 from engine.scratch import clear_orphans
 from engine.sources import Submission
+from engine.translation import say_again
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +67,13 @@ def _code_digest(checker: Checker) -> str:
     return digest.hexdigest()
 
 
-def _run_key(checker: Checker, options: RunOptions) -> str:
-    """Everything besides a file's content that shapes its result."""
+def _run_key(checker: Checker, options: RunOptions, lang: Lang | None = None, code: str | None = None) -> str:
+    """Everything besides a file's content that shapes its result (in `lang`, by default the checker's)."""
     profile = checker.profile
     return run_key(
         __version__,
-        _code_digest(checker),
-        checker.lang.value,
+        code or _code_digest(checker),
+        (lang or checker.lang).value,
         profile.organ_type,
         profile.options,
         profile.resolved_deadlines(),
@@ -90,7 +92,9 @@ def _open_cache(checker: Checker, options: RunOptions) -> Cache | None:
     if options.cache_dir is None:
         return None
     try:
-        cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options))
+        code = _code_digest(checker)
+        others = tuple(_run_key(checker, options, lang, code) for lang in Lang if lang != checker.lang)
+        cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options, code=code), others)
     except (OSError, sqlite3.Error) as exc:
         log.warning("results cache %s unavailable, checking without it: %s", options.cache_dir, exc)
         return None
@@ -212,7 +216,12 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
             digest = cache.digest(sub) if cache else None
             hit = cache.get(digest) if cache and digest else None
             if hit is not None:  # kept as it was stored, not validated again
-                blob, left, outline = hit
+                blob, left, outline, own = hit
+                if not own and cache is not None and digest:  # kept in another language: said again, not read again
+                    result = decode(blob, outline.path)
+                    say_again(checker, result)
+                    blob = encode(result)
+                    cache.put(digest, blob, left, outline, result.error)
                 enter(i, blob, left.named(sub.name) if left is not None else None, replace(outline, path=sub.name))
             else:
                 todo.append(i)
