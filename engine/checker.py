@@ -139,6 +139,13 @@ class Checker:
         return self.read_submission(Submission(path))
 
     def read_submission(self, sub: Submission) -> Report:
+        if isinstance(sub.read_before, str):  # read by an earlier run: the same bytes make the same model
+            report = Report.model_validate_json(sub.read_before)
+            report.source.path = sub.name
+            return report
+        if sub.read_before is not None:
+            code, key, params = sub.read_before
+            raise ReadError(ErrorCode(code), key, **params)
         if sub.refused:
             sub.read_bytes(self.limits)  # raises the refusal's own error (damaged, too large, duplicate …)
         if sub.member and sub.suffix in NESTED_ARCHIVES:
@@ -251,6 +258,10 @@ class Checker:
             report = self.read_submission(sub)
         except ReadError as err:
             return Checked(self.failed(sub.name, err))
+        return self.checked_report(report)
+
+    def checked_report(self, report: Report) -> Checked:
+        """A report's result, and what it leaves for the cross-report rules."""
         result, context = self._check(report)
         return Checked(result, leave(self, report, context))  # who it is, even when no cross-report rule runs
 

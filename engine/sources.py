@@ -68,6 +68,9 @@ class Submission:
     # A portal page saved with its folder of pictures (engine.sources.saved_pages): each picture's path, or member of
     # the archive `file`; `file` and `member` are the page's.
     files: tuple[str, ...] = ()
+    # What an earlier run read of the same bytes (engine.batch.cache keeps it): the report model as JSON, or why it
+    # could not be read (code, message key, parameters). With either, the checker reads nothing.
+    read_before: str | tuple[str, str, dict] | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:

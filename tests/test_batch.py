@@ -353,3 +353,51 @@ def test_a_second_run_in_the_other_language_reads_no_file(tmp_path, run_json):
     assert any("The file cannot be read" in (message or "") for _, _, message, _ in said(english))
     _, again = run_json(folder, "--cache-dir", cache, "--lang", "en")  # now kept in English too
     assert said(again) == said(fresh) and again["summary"]["cached"] == len(again["results"])
+
+
+def test_a_second_run_with_another_profile_reads_no_file(tmp_path, run_json, run):
+    """Checked with the default profile and a cache, then with the evaluator's: no result can be reused (the
+    profile shapes them), but no file is read again either (the reports' models are kept), and the results equal a
+    fresh evaluator run's; a file that could not be read is not read again either."""
+    from engine.checker import Checker
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(REPORTS.glob("*.txt")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    cache = tmp_path / "cache"
+    log = tmp_path / "reads.txt"  # the workers are forked: each read is written down where the test can see it
+    original = Checker.read_submission
+
+    def counted(self, sub):
+        if sub.read_before is None:
+            with log.open("a", encoding="utf-8") as out:
+                out.write(sub.name + "\n")
+        return original(self, sub)
+
+    def reads() -> list[str]:
+        found = log.read_text(encoding="utf-8").split() if log.exists() else []
+        log.unlink(missing_ok=True)
+        return found
+
+    Checker.read_submission = counted  # type: ignore[method-assign]
+    try:
+        run_json(folder, "--cache-dir", cache)
+        assert len(reads()) == len(list(folder.iterdir()))  # the first run reads every file
+        _, evaluator = run_json(folder, "--cache-dir", cache, "--profile", "evaluator")
+        assert reads() == []  # the second reads none
+    finally:
+        Checker.read_submission = original  # type: ignore[method-assign]
+    _, fresh = run_json(folder, "--no-cache", "--profile", "evaluator")
+    assert evaluator["summary"]["cached"] == 0
+
+    def said(doc: dict) -> list:
+        return [
+            (r["source"]["path"], r["score"], r["grade"], (r["error"] or {}).get("code"),
+             sorted((f["rule"], f["message"]) for f in r["findings"]))
+            for r in doc["results"]
+        ]  # fmt: skip
+
+    assert said(evaluator) == said(fresh)
+    assert [r["error"]["code"] for r in evaluator["results"] if r["error"]] == ["unreadable"]

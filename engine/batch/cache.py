@@ -25,8 +25,10 @@ import sqlite3
 import stat
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.across import Left, pack, unpack
 from engine.result import FileError, Outline
@@ -38,6 +40,7 @@ DEFAULT_DIR = Path(".nianbao-cache")
 _SCHEMA = """
 drop table if exists results;
 create table if not exists entries (key text primary key, entry blob not null);
+create table if not exists reads (key text primary key, entry blob not null);
 create table if not exists stats (name text primary key, stamp text not null, digest text not null);
 """
 
@@ -49,6 +52,9 @@ class Cache:
     # The same run's keys in the other languages: a result kept in one is said again in this run's language rather
     # than read again (engine.translation), as the messages are made from keys and parameters.
     other_keys: tuple[str, ...] = ()
+    # What shapes reading alone (the code and the limits): a file read once serves every profile, selection and
+    # language, as its report model (or why it could not be read) is kept under this key.
+    read_key: str = ""
 
     def __post_init__(self) -> None:
         self.db: sqlite3.Connection | None = None
@@ -59,6 +65,7 @@ class Cache:
             self.db.execute("pragma journal_mode=wal")
             self.db.executescript(_SCHEMA)
             self.db.execute("select key, entry from entries limit 1").fetchall()
+            self.db.execute("select key, entry from reads limit 1").fetchall()
             self.db.execute("select name, stamp, digest from stats limit 1").fetchall()
         except (sqlite3.Error, OSError) as exc:
             self._failed(exc)
@@ -135,10 +142,19 @@ class Cache:
         return None
 
     def _get(self, key: str) -> tuple[bytes, Left | None, Outline] | None:
+        def valid(entry: Any) -> bool:
+            blob, left, outline = entry
+            return isinstance(blob, bytes) and isinstance(outline, Outline) and (left is None or isinstance(left, Left))
+
+        return self._unpacked(key, valid)
+
+    def _unpacked(self, key: str, valid: Callable[[Any], bool], table: str = "entries") -> Any:
+        """The entry under `key`, unpacked once its signature is checked; None for a miss, and an entry that is not
+        one of this version (or not `valid`) is dropped."""
         if self.db is None:
             return None
         try:
-            row = self.db.execute("select entry from entries where key = ?", (key,)).fetchone()
+            row = self.db.execute(f"select entry from {table} where key = ?", (key,)).fetchone()
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
@@ -149,15 +165,31 @@ class Cache:
             mac, packed = data[:32], data[32:]
             if not hmac.compare_digest(mac, hmac.new(self.secret, packed, "sha256").digest()):
                 raise ValueError("not written by this user's Nianbao")  # never unpacked
-            blob, left, outline = unpack(packed)
-            if not (
-                isinstance(blob, bytes) and isinstance(outline, Outline) and (left is None or isinstance(left, Left))
-            ):
+            entry = unpack(packed)
+            if not valid(entry):
                 raise TypeError("not an entry")
         except Exception:  # not an entry of this version: a miss, and dropped
-            self._write("delete from entries where key = ?", (key,))
+            self._write(f"delete from {table} where key = ?", (key,))
             return None
-        return blob, left, outline
+        return entry
+
+    def get_read(self, digest: str) -> str | tuple[str, str, dict] | None:
+        """What an earlier run read of a file with this content: its report model (JSON), or why it could not be
+        read (code, message key, parameters)."""
+        if not self.read_key:
+            return None
+
+        def valid(entry: Any) -> bool:
+            return isinstance(entry, str) or (isinstance(entry, tuple) and len(entry) == 3)
+
+        return self._unpacked(self._key(digest, self.read_key), valid, "reads")
+
+    def put_read(self, digest: str, read: str | tuple[str, str, dict]) -> None:
+        if not self.read_key or (isinstance(read, tuple) and read[0] == "timeout"):
+            return  # a timeout may not happen again
+        packed = pack(read)
+        mac = hmac.new(self.secret, packed, "sha256").digest()
+        self._write("insert or replace into reads values (?, ?)", (self._key(digest, self.read_key), mac + packed))
 
     def put(self, digest: str, blob: bytes, left: Left | None, outline: Outline, error: FileError | None) -> None:
         if error is not None and error.code == "timeout":

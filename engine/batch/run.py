@@ -7,6 +7,7 @@ import logging
 import sqlite3
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from engine import __version__
@@ -94,7 +95,8 @@ def _open_cache(checker: Checker, options: RunOptions) -> Cache | None:
     try:
         code = _code_digest(checker)
         others = tuple(_run_key(checker, options, lang, code) for lang in Lang if lang != checker.lang)
-        cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options, code=code), others)
+        read = run_key(__version__, code, options.timeout, options.memory_mb, "read")
+        cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options, code=code), others, read)
     except (OSError, sqlite3.Error) as exc:
         log.warning("results cache %s unavailable, checking without it: %s", options.cache_dir, exc)
         return None
@@ -193,10 +195,23 @@ def _left_alone(checker: Checker, report: Report) -> Left:
     return leave(checker, report, replace(checker.context(), organ=who.organ, deadline=who.deadline))
 
 
-def _checked(checker: Checker, sub: Submission) -> tuple[bytes, Left | None, Outline, FileError | None]:
-    """A worker's answer for one submission: its result packed, what it leaves, its outline, its error."""
-    checked = checker.checked(sub)
-    return encode(checked.result), checked.left, Outline.of(checked.result), checked.result.error
+Answer = tuple[bytes, Left | None, Outline, FileError | None, str | tuple[str, str, dict] | None]
+
+
+def _checked(checker: Checker, sub: Submission, keep_read: bool = False) -> Answer:
+    """A worker's answer for one submission: its result packed, what it leaves, its outline, its error, and (with
+    `keep_read`, when it read the file) what it read, for the cache: the model before any rule saw it, or why it
+    could not be read."""
+    fresh = keep_read and sub.read_before is None
+    try:
+        report = checker.read_submission(sub)
+    except ReadError as err:
+        result = checker.failed(sub.name, err)
+        read = (err.code.value, err.key, dict(err.params)) if fresh else None
+        return encode(result), None, Outline.of(result), result.error, read
+    read_now = report.model_dump_json() if fresh else None
+    checked = checker.checked_report(report)
+    return encode(checked.result), checked.left, Outline.of(checked.result), checked.result.error, read_now
 
 
 def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, store: Store) -> tuple[list[Entry], int]:
@@ -228,20 +243,32 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
                 if digest:
                     digests[i] = digest
 
-        def deliver(index: int, answer: tuple[bytes, Left | None, Outline, FileError | None] | FileResult) -> None:
+        def deliver(index: int, answer: Answer | FileResult) -> None:
             original = todo[index]
             if isinstance(answer, FileResult):  # a file the pool failed (timeout, crash)
-                answer = (encode(answer), None, Outline.of(answer), answer.error)
-            blob, left, outline, error = answer
+                answer = (encode(answer), None, Outline.of(answer), answer.error, None)
+            blob, left, outline, error, read = answer
             if cache and original in digests:
                 cache.put(digests[original], blob, left, outline, error)
+                if read is not None:
+                    cache.put_read(digests[original], read)
             enter(original, blob, left, outline)
+
+        read_before = 0
+        for i in todo:  # read by an earlier run (another profile, selection or language): not read again
+            before = cache.get_read(digests[i]) if cache and i in digests else None
+            if before is not None:
+                subs[i] = replace(subs[i], read_before=before)
+                read_before += 1
+        if read_before:
+            log.debug("%d files read by an earlier run, checked again without reading", read_before)
 
         # Largest files first: the long ones start early and the small ones fill the gaps at the end.
         todo.sort(key=lambda i: -_size(subs[i]))
         if todo:
             limits = WorkerLimits(options.timeout, options.memory_mb)
-            pool = Pool(checker, options.jobs or default_jobs(), limits, work=_checked)
+            work = partial(_checked, keep_read=cache is not None)
+            pool = Pool(checker, options.jobs or default_jobs(), limits, work=work)
             pool.run([subs[i] for i in todo], deliver)
     finally:
         progress.close()
