@@ -185,8 +185,8 @@ class Cache:
         return self._unpacked(self._key(digest, self.read_key), valid, "reads")
 
     def put_read(self, digest: str, read: str | tuple[str, str, dict]) -> None:
-        if not self.read_key or (isinstance(read, tuple) and read[0] == "timeout"):
-            return  # a timeout may not happen again
+        if not self.read_key or (isinstance(read, tuple) and read[0] in _NOT_KEPT):
+            return
         packed = pack(read)
         mac = hmac.new(self.secret, packed, "sha256").digest()
         self._write("insert or replace into reads values (?, ?)", (self._key(digest, self.read_key), mac + packed))
@@ -197,6 +197,11 @@ class Cache:
         packed = pack((blob, left, outline))
         mac = hmac.new(self.secret, packed, "sha256").digest()
         self._write("insert or replace into entries values (?, ?)", (self._key(digest), mac + packed))
+
+
+# Read errors that may not happen again: a timeout (a busy machine), and what this computer lacked (OCR or LibreOffice
+# installed later, a scan read as empty without them).
+_NOT_KEPT = frozenset({"timeout", "unsupported", "no-text"})
 
 
 class KeyRefused(OSError):
