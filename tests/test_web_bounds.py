@@ -480,6 +480,8 @@ def test_jobs_count_against_the_queue(monkeypatch):
         text = client.post("/check", files={"file": ("a.txt", GOOD.read_bytes())})
         assert [a.status_code for a in answers] == [202, 202, 503]
         assert text.status_code == 503 and "Retry-After" in text.headers
+        seconds = text.headers["Retry-After"]
+        assert f"请约 {seconds} 秒后再提交" in text.text and 'class="refusal" role="alert"' in text.text
         for answer in answers[:2]:  # keep them asked for until done
             token = _token(answer)
             for _ in range(120):

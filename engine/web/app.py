@@ -38,7 +38,7 @@ from engine.scratch import clear_orphans
 from engine.sources import Submission
 from engine.translation import translate
 from engine.web import jobs
-from engine.web.intake import LOOPBACK, Intake, SecurityHeaders, lang_of
+from engine.web.intake import ERRORS, LOOPBACK, Intake, SecurityHeaders, lang_of
 from engine.web.jobs import Job, likely_scan, scan_pages
 from engine.web.lanes import Lanes
 from engine.web.pages import result_page, upload_page, waiting_page
@@ -135,7 +135,8 @@ class SelfCheck(Intake):
 
     def busy(self, request: Request) -> Response:
         retry = max(1, round(tree.SETTINGS.lower_after * self.limits.waiting / self.limits.pool))
-        return self.refuse(request, 503, "busy", {"Retry-After": str(retry)})
+        said = ERRORS["busy"].render(lang_of(request), {"seconds": retry})
+        return self.refuse(request, 503, "busy", {"Retry-After": str(retry)}, message=said)
 
     async def _until_gone(self, gone, data: bytes, filename: str, lang: Lang) -> ResultDocument | None:
         """The check, stopped when `gone()` says no one waits for it any more (the pool kills the worker within its

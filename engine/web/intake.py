@@ -46,8 +46,9 @@ ERRORS = {
         "The upload was incomplete or malformed. Reload the page, choose the file again and submit.",
     ),
     "busy": Msg(
-        "现在检查的人较多，请稍等片刻后再提交。",
-        "Many reports are being checked right now. Please wait a moment and submit again.",
+        "现在检查的人较多。请约 {seconds} 秒后再提交：点浏览器的“返回”回到上一页（所选文件通常仍在），或重新选择文件。",
+        "Many reports are being checked right now. Submit again in about {seconds} s: go back in the browser (the "
+        "chosen file usually stays) or choose the file again.",
     ),
     "expired": Msg(
         "这个检查结果已不存在（结果只保留几分钟）。请重新上传报告。",

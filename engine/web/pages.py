@@ -75,6 +75,8 @@ UI = {
 }
 REFRESH = 3  # seconds between the waiting page's refreshes
 STYLE = """
+.refusal{display:block;border-left:5px solid #b42318;background:#fdecea;color:#3b0b07;padding:.7rem 1rem;
+margin:1rem 0;border-radius:4px;font-size:1rem;line-height:1.5}
 .upload{border:2px dashed #9aa6bd;border-radius:10px;padding:1.5rem;text-align:center;background:#f7f9fc}
 .upload input[type=file]{margin:1rem 0;max-width:100%}button{font-size:1rem;padding:.5rem 1.5rem;border:0;
 border-radius:6px;background:#2b5fb3;color:#fff;cursor:pointer}.big{font-size:2.5rem;font-weight:bold}
@@ -107,7 +109,7 @@ def waiting_page(lang: Lang, token: str, waited: int, pages: int | None, limit: 
 
 
 def upload_page(lang: Lang, message: str | None = None, limit: float = 120.0) -> str:
-    notice = f'<p class="sev sev-error" role="alert">{escape(message)}</p>' if message else ""
+    notice = f'<p class="refusal" role="alert">{escape(message)}</p>' if message else ""
     return _page(
         lang,
         f"<h1>{_t('title', lang)}</h1><p>{_t('lead', lang)}</p>{notice}"
@@ -170,7 +172,7 @@ def _result_body(document: ResultDocument, lang: Lang, images: list[PageImage], 
     if result.error:
         return (
             f"<h1>{_t('failed', lang)}</h1><p>{name}</p>"
-            f'<p class="sev sev-error" id="{ids["refusal"]}">{escape(result.error.message)}'
+            f'<p class="refusal" role="alert" id="{ids["refusal"]}">{escape(result.error.message)}'
             f"{_t('timeout_advice', lang) if result.error.code == 'timeout' else ''}</p>"
             f'<p><a href="/?lang={lang.value}">{_t("again", lang)}</a></p>'
         )
