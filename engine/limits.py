@@ -28,7 +28,7 @@ class ReadLimits:
     archive_ratio: int = 200  # a member inflating beyond this many times its packed size is a zip bomb
     archive_members: int = 100_000  # an archive with more members than this is refused as a whole
     timeout: float = 120  # seconds per file
-    worker_memory_mb: int = 2048  # what each worker process may allocate
+    worker_memory_mb: int = 2048  # what each check may hold: its worker's growth and every program it started
     cross_rule_timeout: float = 600  # seconds each cross-report rule may take over a whole run
     plugin_import_timeout: float = 30  # seconds an outside plugin may take to import
 
