@@ -45,6 +45,7 @@ class Symptom(_Model):
     key: str | None = None
     message: str
     fingerprint: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)  # to say the message again in another language
 
 
 class FindingResult(_Model):

@@ -66,7 +66,10 @@ def _merge(report: Report, cell: str, value: float, group: list[FindingResult], 
             "fixes": {cell: value},
             "doubtful_cells": doubtful_cells,
             "doubtful_parts": doubtful_parts,
-            "symptoms": [Symptom(rule=f.rule, key=f.key, message=f.message, fingerprint=f.fingerprint) for f in others],
+            "symptoms": [
+                Symptom(rule=f.rule, key=f.key, message=f.message, fingerprint=f.fingerprint, params=f.params)
+                for f in others
+            ],
         }
     )
 

@@ -39,6 +39,11 @@ def say_again(checker: Speaker, result: FileResult, classes: dict[str, type] | N
         msg = classes[rule].messages.get(key) if rule in classes else None  # type: ignore[attr-defined]
         if msg is not None:
             f.message = msg.render(checker.lang, f.params)
+            for symptom in f.symptoms or []:
+                rule_of, _, key_of = (symptom.key or "").partition(".")
+                said = classes[rule_of].messages.get(key_of) if rule_of in classes else None  # type: ignore[attr-defined]
+                if said is not None:
+                    symptom.message = said.render(checker.lang, symptom.params)
             if f.symptoms and f.fixes and result.report is not None:  # one wrong figure, several checks broken
                 (cell, value), *_ = f.fixes.items()
                 rules = [symptom.rule for symptom in f.symptoms]
