@@ -22,10 +22,11 @@ from typing import Any, Literal
 MB = 1024 * 1024
 
 
-def statm(field: int) -> int:
-    """Bytes of this process's address space (field 0) or resident set (field 1); 0 where /proc is absent."""
+def statm(field: int, pid: int | str = "self") -> int:
+    """Bytes of a process's address space (field 0) or resident set (field 1), this one's by default; 0 where /proc
+    is absent or the process is gone."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as stream:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as stream:
             return int(stream.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0

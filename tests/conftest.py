@@ -3,6 +3,7 @@ skip cleanly when it is absent."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -97,3 +98,33 @@ def nianbao_process(
         check=False,
         **kwargs,
     )
+
+
+# --- processes (Linux /proc): what a test looks for after a check is stopped ------------------------------------
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process `pid` started, still there (engine.batch.tree walks the same tree for the pool)."""
+    from engine.batch.tree import descendants as walk
+
+    return set(walk(pid)[1:])
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for its parent does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def processes_with(marker: str) -> list[int]:
+    """Processes whose command line holds `marker` (a private folder's path, a script's tag: only this test's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+    return found

@@ -4,20 +4,12 @@ whatever it started (engine.readers.command)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from engine.errors import ErrorCode, ReadError
 from engine.readers.command import run_group
-
-
-def _alive(pid: int) -> bool:
-    status = Path(f"/proc/{pid}/status")
-    try:
-        return "\nState:\tZ" not in status.read_text()
-    except OSError:
-        return False
+from tests.conftest import alive
 
 
 def test_a_program_past_its_time_is_killed_with_its_children(tmp_path):
@@ -27,9 +19,9 @@ def test_a_program_past_its_time_is_killed_with_its_children(tmp_path):
     assert late.value.code is ErrorCode.timeout
     child = int(pidfile.read_text())
     deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
+    while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(child)
+    assert not alive(child)
 
 
 def test_a_program_that_ends_gives_its_code_and_output():

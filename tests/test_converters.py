@@ -4,7 +4,6 @@ Needs LibreOffice (and Tesseract for the scan); the tests skip with that reason 
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import json
 import os
@@ -13,38 +12,21 @@ import subprocess
 import sys
 import threading
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from engine.readers.legacy import soffice
 from engine.scratch import clear_orphans
-from tests.conftest import ROOT
+from engine.testing.amplifiers import odt
+from tests.conftest import ROOT, processes_with
 from tests.conftest import nianbao_process as nianbao
 
 needs_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed here")
 
-_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
-<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
- xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
- xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink"
- xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2">
-<office:body><office:text><text:p>青禾市测试局2022年政府信息公开工作年度报告</text:p>{body}</office:text></office:body>
-</office:document-content>"""
-_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
-<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
-<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
-</manifest:manifest>"""
-
 
 def _odt(path: Path, body: str) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as odt:
-        odt.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        odt.writestr("content.xml", _CONTENT.format(body=body))
-        odt.writestr("META-INF/manifest.xml", _MANIFEST)
+    path.write_bytes(odt(body))
     return path
 
 
@@ -68,17 +50,6 @@ def test_a_table_longer_than_any_report_is_refused_before_conversion(tmp_path):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
-
-
-def _ours(marker: str) -> list[int]:
-    """Processes whose command line holds `marker` (a private folder's path: only this test's converters)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-    return found
 
 
 @needs_libreoffice
@@ -123,7 +94,7 @@ def test_a_conversion_past_its_time_leaves_no_program_and_no_folder(tmp_path):
     run = nianbao("check", slow, good, "--timeout", "4", "--no-cache", "--format", "json", env={"TMPDIR": str(temp)})
     assert '"timeout"' in run.stdout and '"青禾市自然资源局"' in run.stdout  # the slow file alone, the rest checked
     time.sleep(1)
-    assert not _ours(str(temp)) and not list(temp.glob("nianbao-convert-*"))
+    assert not processes_with(str(temp)) and not list(temp.glob("nianbao-convert-*"))
 
 
 @needs_libreoffice
@@ -138,19 +109,19 @@ def test_a_run_killed_mid_conversion_leaves_no_program_and_its_folder_goes_next_
     )  # fmt: skip
     try:
         for _ in range(300):  # until LibreOffice is at work on it
-            if _ours(str(temp)) and list(temp.glob("nianbao-convert-*")):
+            if processes_with(str(temp)) and list(temp.glob("nianbao-convert-*")):
                 break
             time.sleep(0.1)
-        assert _ours(str(temp)), "LibreOffice never started"
+        assert processes_with(str(temp)), "LibreOffice never started"
         time.sleep(1)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     for _ in range(50):
-        if not _ours(str(temp)):
+        if not processes_with(str(temp)):
             break
         time.sleep(0.1)
-    assert not _ours(str(temp))  # the kernel killed the worker, and the worker's converter with it
+    assert not processes_with(str(temp))  # the kernel killed the worker, and the worker's converter with it
     assert clear_orphans(temp) >= 1 and not list(temp.iterdir())  # what the next start does
 
 

@@ -255,14 +255,14 @@ def test_a_scan_of_more_cells_than_any_report_is_refused_before_they_are_read():
     cells in seconds, naming the limit."""
     import time
 
-    from engine.readers.ocr import MAX_CELLS
+    from engine.readers.ocr import MAX_SCAN_CELLS
     from engine.readers.scan import read_scanned_pdf
     from engine.testing.amplifiers import grid_scan_pdf
 
     started = time.monotonic()
     with pytest.raises(ReadError) as raised:
         read_scanned_pdf(Path("grid.pdf"), grid_scan_pdf(pages=40, lines=140))
-    assert raised.value.code is ErrorCode.too_large and raised.value.params["limit"] == MAX_CELLS
+    assert raised.value.code is ErrorCode.too_large and raised.value.params["limit"] == MAX_SCAN_CELLS
     assert time.monotonic() - started < 30
 
 

@@ -15,6 +15,7 @@ from engine.checker import Checker
 from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.sources import Submission
+from tests.conftest import alive
 
 pytestmark = pytest.mark.skipif(not tree.watchable(), reason="needs Linux /proc to watch a process tree")
 
@@ -53,13 +54,6 @@ def test_a_long_check_runs_at_a_lower_priority_and_the_next_file_does_not(monkey
     assert got == {0: max(own, tree.SETTINGS.niceness), 1: own}
 
 
-def _gone(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except OSError:
-        return True
-
-
 def test_the_tree_is_measured_and_killed_whole(tmp_path):
     import subprocess
     import sys
@@ -78,7 +72,7 @@ def test_the_tree_is_measured_and_killed_whole(tmp_path):
         tree.kill(child.pid)
         child.wait(timeout=5)
         time.sleep(0.2)
-        assert all(_gone(p) for p in pids)
+        assert not any(alive(p) for p in pids)
     finally:
         child.kill()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from engine.outputs.rows import spreadsheet_safe
-from tests.conftest import ROOT
+from tests.conftest import ROOT, alive, descendants, processes_with
 from tests.conftest import nianbao_process as nianbao
 
 PLUGINS = ROOT / "tests" / "plugins"
@@ -92,15 +92,6 @@ def test_a_worker_that_leaks_memory_is_replaced_after_its_file(tmp_path):
     assert len(workers) == 4  # 150 MB kept per file is over half the 256 MB limit: a fresh worker each time
 
 
-def _running(marker: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError):
-            if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to measure the process tree")
 def test_memory_is_bounded_for_the_whole_process_tree_of_a_check(tmp_path):
     """A check whose two child programs hold 150 MB each (each under its own per-process limit) is stopped when the
@@ -124,7 +115,7 @@ def test_memory_is_bounded_for_the_whole_process_tree_of_a_check(tmp_path):
     assert "256 MB" in errors[0]["message"] and "识别" in errors[0]["message"]
     assert took < 40, took  # each stopped within seconds of passing the limit, not at the 100 s deadline
     time.sleep(0.5)
-    assert _running("nianbao-child-hog") == []
+    assert processes_with("nianbao-child-hog") == []
 
 
 # --- the cache -------------------------------------------------------------------------------------
@@ -259,28 +250,10 @@ def test_a_full_disk_stops_only_the_caching(tmp_path):
 # --- the process tree --------------------------------------------------------------------------------
 
 
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found |= {int(c) for c in (task / "children").read_text().split()}
-    for child in list(found):
-        found |= _children(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
 def _wait_for_children(proc: subprocess.Popen, count: int, seconds: float = 60) -> set[int]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        kids = _children(proc.pid)
+        kids = descendants(proc.pid)
         if len(kids) >= count:
             return kids
         time.sleep(0.1)
@@ -304,7 +277,7 @@ def test_killing_check_leaves_no_worker(tmp_path):
     proc.kill()
     proc.wait()
     time.sleep(5)
-    assert not [pid for pid in workers if _alive(pid)]
+    assert not [pid for pid in workers if alive(pid)]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list worker processes")
@@ -330,7 +303,7 @@ def test_ctrl_c_on_a_batch_ends_in_one_line_without_a_traceback(tmp_path):
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert [line for line in err.splitlines() if line.strip()] == [err.strip()] and "已中断" in err
     time.sleep(2)
-    assert not [pid for pid in workers if _alive(pid)]
+    assert not [pid for pid in workers if alive(pid)]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list worker processes")
@@ -369,12 +342,12 @@ def test_killing_serve_mid_check_leaves_no_worker_and_no_file(tmp_path):
     threading.Thread(target=post, daemon=True).start()
     workers = _wait_for_children(proc, 1)
     time.sleep(1)
-    workers |= _children(proc.pid)
+    workers |= descendants(proc.pid)
     assert proc.poll() is None
     proc.kill()
     proc.wait()
     time.sleep(5)
-    assert not [pid for pid in workers if _alive(pid)]
+    assert not [pid for pid in workers if alive(pid)]
     assert not list(temp.iterdir())
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from engine.batch.tree import tree_resident
 from engine.checker import Checker
 from engine.plugins import PluginHost
 from engine.profile import Profile
@@ -25,7 +26,7 @@ from engine.testing import amplifiers as A
 from engine.testing.hostile import CHECKED, write_hostile
 from engine.web.app import create_app
 from engine.web.intake import MAX_UPLOAD
-from tests.conftest import ROOT
+from tests.conftest import ROOT, descendants
 
 GOOD = ROOT / "reports" / "2022-qinghe-natural-resources.txt"
 BASE = "http://127.0.0.1:8000"
@@ -98,23 +99,6 @@ def test_a_broken_upload_gets_a_readable_page(client):
 POOL, QUEUE, TIMEOUT, MEMORY_MB = 2, 6, 10, 512
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            continue
-    return total
-
-
 @pytest.fixture
 def server(tmp_path):
     with socket.socket() as s:
@@ -184,7 +168,7 @@ def test_fifty_clients_two_hundred_uploads(server):
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], tree_resident(proc.pid))
             time.sleep(0.05)
 
     refused = [0]
@@ -225,7 +209,7 @@ def test_fifty_clients_two_hundred_uploads(server):
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list worker processes")
 def test_a_check_stops_when_its_client_goes_away(tmp_path):
-    from tests.test_reliability import _children, _multipart
+    from tests.test_reliability import _multipart
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -252,14 +236,14 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
         connection = socket.create_connection(("127.0.0.1", port))
         connection.sendall(head + body)
         deadline = time.monotonic() + 30
-        while not _children(proc.pid) and time.monotonic() < deadline:
+        while not descendants(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _children(proc.pid), "the check never started"
+        assert descendants(proc.pid), "the check never started"
         connection.close()  # the clerk closed the tab
         deadline = time.monotonic() + 10
-        while _children(proc.pid) and time.monotonic() < deadline:
+        while descendants(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _children(proc.pid)
+        assert not descendants(proc.pid)
     finally:
         proc.kill()
         proc.wait()
@@ -271,7 +255,7 @@ def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
     the server's temporary folder is as empty as before."""
     from engine.readers.scan import ocr_ready
     from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
-    from tests.test_reliability import _children, _multipart
+    from tests.test_reliability import _multipart
 
     if not ocr_ready():
         pytest.skip("Tesseract with chi_sim and eng is not installed (apt install tesseract-ocr-chi-sim)")
@@ -291,7 +275,7 @@ def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
 
     def tesseracts() -> list[int]:
         found = []
-        for pid in _children(proc.pid):
+        for pid in descendants(proc.pid):
             with contextlib.suppress(OSError):
                 if Path(f"/proc/{pid}/comm").read_text().startswith("tesseract"):
                     found.append(pid)
@@ -317,9 +301,9 @@ def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
         assert tesseracts(), "Tesseract never started"
         connection.close()  # the clerk closed the tab
         deadline = time.monotonic() + 10
-        while _children(proc.pid) and time.monotonic() < deadline:
+        while descendants(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _children(proc.pid)
+        assert not descendants(proc.pid)
         assert list(temp.iterdir()) == []
     finally:
         proc.kill()
@@ -354,7 +338,7 @@ def test_scans_hold_at_most_half_the_slots_and_text_reports_go_on(monkeypatch):
     original = SelfCheck.check
     drawn: list[str] = []
 
-    def check(self, data, filename, cancel, lang):
+    def check(self, data, filename, cancel, lang, scan=False):
         if filename.endswith(".png"):
             time.sleep(3)  # what OCR of a few pages costs
             data, filename = GOOD.read_bytes(), "scan.txt"
@@ -397,7 +381,7 @@ def _slow_scans(monkeypatch, seconds: float) -> list[str]:
     original = SelfCheck.check
     ended: list[str] = []
 
-    def check(self, data, filename, cancel, lang):
+    def check(self, data, filename, cancel, lang, scan=False):
         if filename.endswith(".png"):
             end = time.monotonic() + seconds
             while time.monotonic() < end:

@@ -121,6 +121,7 @@ class Pool:
     work: Callable[[Checker, Submission], object] = Checker.check_submission
 
     def __post_init__(self) -> None:
+        self._watching = self.limits.watch and tree.watchable()  # looked up once, not at every wake-up
         if self.make_checker is None:
             self.make_checker = partial(
                 rebuild_checker,
@@ -187,10 +188,6 @@ class Pool:
             cancelled = cancel is not None and cancel.is_set()
             for w in workers:
                 self._stop(w, kill=cancelled)
-
-    @property
-    def _watching(self) -> bool:
-        return self.limits.watch and tree.watchable()
 
     def _watch(self, w: _Worker) -> ReadError | None:
         """The check's whole tree measured (engine.batch.tree): the error that stops it when it holds more than the

@@ -18,8 +18,9 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.isolation import statm
+
 _PROC = Path("/proc")
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,7 @@ def _children(pid: int) -> list[int]:
 
 def resident(pid: int) -> int:
     """Bytes of memory the process holds in RAM now; 0 when it is gone."""
-    try:
-        return int((_PROC / str(pid) / "statm").read_text().split()[1]) * _PAGE
-    except (OSError, ValueError, IndexError):
-        return 0
+    return statm(1, pid)
 
 
 def proportional(pid: int) -> int:

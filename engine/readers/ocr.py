@@ -41,7 +41,7 @@ RULE_WIDTH_MM = 0.6  # a ruling as scanned, blur included: what is painted out
 # Cells a scanned document may hold: each is cropped and read (a few milliseconds a reading, up to seven readings).
 # The templates' three tables are read as about 300 cells (278–295 on our fixtures and a real report, scanned);
 # more than thirteen times that is no report.
-MAX_CELLS = 4_000
+MAX_SCAN_CELLS = 4_000
 DOUBT = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
 _FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
 _DASH = re.compile(r"[-—－–/\\]+")
@@ -104,8 +104,8 @@ def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -
         deadline.check()
         for page in _prepare(grey, dpi, turn, photo):
             cells += len(page.cells)
-            if cells > MAX_CELLS:  # each cell is read: refused before the first is, not after the time is up
-                raise GridTooLarge(cells, limit=MAX_CELLS)
+            if cells > MAX_SCAN_CELLS:  # each cell is read: refused before the first is, not after the time is up
+                raise GridTooLarge(cells, limit=MAX_SCAN_CELLS)
             prepared.append(page)
     _read_cells(prepared, deadline)
     prose = _read_prose(prepared, deadline)

@@ -235,32 +235,36 @@ def grid_scan_pdf(pages: int = 40, lines: int = 140) -> bytes:
     return pdf(objects)
 
 
+_ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2">
+<office:body><office:text><text:p>青禾市测试局2022年政府信息公开工作年度报告</text:p>{body}</office:text></office:body>
+</office:document-content>"""
+_ODT_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
+
+
+def odt(body: str) -> bytes:
+    """An OpenDocument text of a title line and `body` (content.xml markup: paragraphs, tables, frames)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", _ODT_CONTENT.format(body=body))
+        archive.writestr("META-INF/manifest.xml", _ODT_MANIFEST)
+    return out.getvalue()
+
+
 def big_table_odt(rows: int = 20_000) -> bytes:
     """An OpenDocument text of one table of `rows` rows: a few kilobytes that LibreOffice lays out for minutes."""
     row = "<table:table-row>" + "<table:table-cell><text:p>1</text:p></table:table-cell>" * 4 + "</table:table-row>"
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
-        '<office:text><text:p>2023年政府信息公开工作年度报告</text:p><table:table table:name="T">'
-        '<table:table-column table:number-columns-repeated="4"/>' + row * rows + "</table:table></office:text>"
-        "</office:body></office:document-content>"
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr(
-            "META-INF/manifest.xml",
-            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-            '<manifest:file-entry manifest:full-path="/" '
-            'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
-            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-            "</manifest:manifest>",
-        )
-    return out.getvalue()
+    head = '<table:table table:name="T"><table:table-column table:number-columns-repeated="4"/>'
+    return odt(head + row * rows + "</table:table>")
 
 
 def sparse_png(side: int = 7745, dpi: int = 50) -> bytes:

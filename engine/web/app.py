@@ -85,11 +85,13 @@ class SelfCheck(Intake):
 
     # --- the check itself --------------------------------------------------------------------
 
-    def check(self, data: bytes, filename: str, cancel: threading.Event, lang: Lang = Lang.zh) -> ResultDocument | None:
+    def check(
+        self, data: bytes, filename: str, cancel: threading.Event, lang: Lang = Lang.zh, scan: bool = False
+    ) -> ResultDocument | None:
         checker = self.checkers[lang]
         results: list[FileResult] = []
         # a scan is long from the start: it yields the cores to other clerks' reports at once, not after 2 s
-        limits = replace(self.worker_limits, lower_after=0.0) if likely_scan(data, filename) else self.worker_limits
+        limits = replace(self.worker_limits, lower_after=0.0) if scan else self.worker_limits
         pool = Pool(checker, 1, limits)
         if not pool.run([Submission(Path(filename), data=data)], lambda _i, r: results.append(r), cancel):
             return None
@@ -97,11 +99,19 @@ class SelfCheck(Intake):
         return None if cancel.is_set() else checker.document(results)
 
     async def run_check(
-        self, request: Request, data: bytes, filename: str, draw: bool = False, job: Job | None = None
+        self,
+        request: Request,
+        data: bytes,
+        filename: str,
+        draw: bool = False,
+        job: Job | None = None,
+        scan: bool | None = None,
     ) -> tuple[ResultDocument, list[PageImage]] | Response | None:
         """The check and, with `draw`, the pages its findings point at: one admission, one slot for both (nothing
         drawn when there is nothing to draw), in the lanes that keep short checks ahead of long ones
-        (engine.web.lanes). None when the client went away first."""
+        (engine.web.lanes). `scan`: whether the upload is a scan, when the caller has told already. None when the
+        client went away first."""
+        scan = likely_scan(data, filename) if scan is None else scan
         if job is None:
             if self.full():
                 return self.busy(request)
@@ -109,13 +119,13 @@ class SelfCheck(Intake):
 
         async def check_and_draw() -> tuple[ResultDocument, list[PageImage]] | None:
             gone = job.abandoned if job is not None else request.is_disconnected
-            document = await self._until_gone(gone, data, filename, lang_of(request))
+            document = await self._until_gone(gone, data, filename, lang_of(request), scan)
             if document is None or not draw or not _drawable(document):
                 return None if document is None else (document, [])
             return document, await run_in_threadpool(self.page_images, document, data)
 
         try:
-            return await self.lanes.run(check_and_draw, scan=likely_scan(data, filename))
+            return await self.lanes.run(check_and_draw, scan=scan)
         finally:
             if job is None:  # a job's admission is its own (start_job), given back when it ends
                 self.admitted -= 1
@@ -138,11 +148,11 @@ class SelfCheck(Intake):
         said = ERRORS["busy"].render(lang_of(request), {"seconds": retry})
         return self.refuse(request, 503, "busy", {"Retry-After": str(retry)}, message=said)
 
-    async def _until_gone(self, gone, data: bytes, filename: str, lang: Lang) -> ResultDocument | None:
+    async def _until_gone(self, gone, data: bytes, filename: str, lang: Lang, scan: bool) -> ResultDocument | None:
         """The check, stopped when `gone()` says no one waits for it any more (the pool kills the worker within its
         heartbeat)."""
         cancel = threading.Event()
-        task = asyncio.ensure_future(run_in_threadpool(self.check, data, filename, cancel, lang))
+        task = asyncio.ensure_future(run_in_threadpool(self.check, data, filename, cancel, lang, scan))
         while not task.done():
             await asyncio.wait({task}, timeout=0.5)
             if not task.done() and await gone():
@@ -187,7 +197,7 @@ class SelfCheck(Intake):
             return received
         if likely_scan(*received):  # minutes, not seconds: answered at once, the result fetched by its link
             return self.start_job(request, *received)
-        checked = await self.run_check(request, *received, draw=True)
+        checked = await self.run_check(request, *received, draw=True, scan=False)
         if checked is None:
             return Response(status_code=499)
         if isinstance(checked, Response):
@@ -213,7 +223,7 @@ class SelfCheck(Intake):
 
     async def _run_job(self, request: Request, job: Job, data: bytes, filename: str) -> None:
         try:
-            checked = await self.run_check(request, data, filename, draw=True, job=job)
+            checked = await self.run_check(request, data, filename, draw=True, job=job, scan=True)
             job.answer = self.result(checked, job.lang) if isinstance(checked, tuple) else None
         finally:
             self.admitted -= 1

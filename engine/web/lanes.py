@@ -24,7 +24,6 @@ class Lanes:
     def __init__(self, short: int) -> None:
         self.short = asyncio.Semaphore(short)
         self.scans = asyncio.Semaphore(max(1, short // 2))
-        self.long = 0  # checks running past the short time (for the record)
 
     async def run(self, work: Callable[[], Awaitable[T]], scan: bool = False) -> T:
         """`work()` run under the lanes: waits for a slot; leaves the short lane when it runs long."""
@@ -38,10 +37,4 @@ class Lanes:
             except asyncio.CancelledError:
                 task.cancel()
                 raise
-        if done:
-            return task.result()
-        self.long += 1
-        try:
-            return await task
-        finally:
-            self.long -= 1
+        return task.result() if done else await task
