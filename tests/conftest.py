@@ -27,6 +27,7 @@ SLOW_MODULES = frozenset(
     {
         "test_ocr", "test_scans", "test_geometry", "test_pictures", "test_raster", "test_browser", "test_converters",
         "test_web_bounds", "test_reliability", "test_ocr_text", "test_office", "test_roster_accounting",
+        "test_word_layouts",
     }
 )  # fmt: skip
 

@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from engine.readers.normalize import is_value_token
+
 SNAP = 2.0  # borders drawn half a point apart (Word, WPS) are one border
 # Borders drawn twice a little further apart, with nothing between them, are one border too: a browser prints a
 # table without cellspacing="0" as cells each framed on its own, 1.5–3 pt apart. No row or column of a report's
@@ -26,6 +28,9 @@ MAX_CELLS = 20_000
 # Nor does a report page draw thousands of ruling lines; joining crossing lines costs their product, so a page past
 # this is refused before any pairing is tried.
 MAX_RULINGS = 4_000
+# A table's rest at the top of a page can be a single row (table 四's figures, its header left on the page before; the
+# last line of a figure wrapped in a cut row): one row of at least this many cells, mostly figures, is a table row.
+MIN_ROW_COLUMNS = 3
 
 
 class GridTooLarge(Exception):
@@ -266,6 +271,13 @@ def _inside(seg: Segment, boxes: list[tuple[float, float, float, float]]) -> boo
     )
 
 
+def _figures_row(texts: list[str]) -> bool:
+    """Whether a one-row grid is a table's row: it holds figures, and no more cells of words than of figures."""
+    filled = [t for t in texts if t.strip()]
+    figures = sum(is_value_token(t.replace("\n", "")) for t in filled)
+    return figures > 0 and figures >= len(filled) - figures
+
+
 def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char]) -> tuple[list[Grid], list[Char]]:
     """The page's tables, and the characters left outside them (the prose).
 
@@ -300,8 +312,8 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
             raise GridTooLarge((len(ys) - 1) * (len(xs) - 1))
         ys, hs = _single(ys, hs)
         xs, vs = _single(xs, vs)
-        if len(ys) < 3 or len(xs) < 3:
-            continue  # one row or one column: a framed or shaded paragraph, not a table
+        if len(xs) < 3 or len(ys) < 2 or (len(ys) < 3 and len(xs) < MIN_ROW_COLUMNS + 1):
+            continue  # one column, or one row of few cells: a framed or shaded paragraph, not a table
         nr, nc = len(ys) - 1, len(xs) - 1
         if nr * nc > MAX_CELLS:
             raise GridTooLarge(nr * nc)
@@ -315,12 +327,16 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
                 if r + 1 < nr and not _covered(h_lines[r + 1], (xs[c] + xs[c + 1]) / 2):
                     union.join(r * nc + c, (r + 1) * nc + c)
         content: dict[int, list[Char]] = {}
+        inside: list[int] = []
         for i, ch in enumerate(chars):
             if xs[0] <= ch.cx <= xs[-1] and ys[0] <= ch.cy <= ys[-1]:
                 r = min(bisect_right(ys, ch.cy) - 1, nr - 1)
                 c = min(bisect_right(xs, ch.cx) - 1, nc - 1)
                 content.setdefault(union.find(r * nc + c), []).append(ch)
-                taken.add(i)
+                inside.append(i)
+        if nr == 1 and not _figures_row([cell_text(cs) for cs in content.values()]):
+            continue  # one row of words: a framed line (a navigation bar, a boxed note), read as text
+        taken.update(inside)
         grid = Grid(xs[0], ys[0], xs[-1], ys[-1])
         spans: dict[int, list[float]] = {}  # a merged cell's extent: left, top, right, bottom
         for r in range(nr):

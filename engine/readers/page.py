@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
+from engine.readers.cut_rows import join_cut_row
 from engine.readers.grid import Char, Segment, build_grids, join_line
 from engine.readers.normalize import compact
 from engine.readers.raw import Block
 
 MARGIN_TOP, MARGIN_BOTTOM = 0.07, 0.09  # page-number and running-header bands, as a share of the height
-_ITEM = re.compile(r"^\d+[.．、]")
 
 
 def _text_lines(chars: list[Char]) -> list[tuple[float, str]]:
@@ -90,38 +90,12 @@ def _running(pages: list[list[tuple[Block, str | None]]]) -> set[str]:
     return {key for key, count in seen.items() if count >= 2}
 
 
-def _join_cut_row(previous: list[Block], following: list[Block]) -> None:
-    """A table row cut by a page break: when one part has the figures and the other only label text and
-    blank cells, the two parts become one row (label texts joined, the figures kept)."""
-    if not previous or not following:
-        return
-    last, first = previous[-1], following[0]
-    if last.cells is None or first.cells is None:
-        return
-    before, after = last.pieces(), first.pieces()
-    labels = [p.text for p in before + after if not p.is_value]
-    values_before = [p for p in before if p.is_value]
-    values_after = [p for p in after if p.is_value]
-    opening = next((p.text for p in after if not p.is_value), "")
-    if opening[:1] in ("（", "(") or _ITEM.match(opening):
-        return  # the next part opens a row of its own
-    if all(p.value is None for p in values_after) and len(values_after) in (0, len(values_before)):
-        kept = values_before
-    elif all(p.value is None for p in values_before) and len(values_before) in (0, len(values_after)):
-        kept = values_after
-    else:
-        return
-    boxes = [None] + [p.box for p in kept] if any(p.box for p in kept) else None
-    previous[-1] = Block(cells=["".join(labels)] + [p.text for p in kept], page=last.page, line=last.line, boxes=boxes)
-    del following[0]
-
-
 def stitch(pages: list[list[tuple[Block, str | None]]]) -> list[Block]:
     """The pages as one stream: running headers and footers dropped, rows cut by a page break joined."""
     running = _running(pages)
     blocks: list[Block] = []
     for page_blocks in pages:
         kept = [block for block, key in page_blocks if key is None or key not in running]
-        _join_cut_row(blocks, kept)  # after the running lines are gone, a row cut by the page break meets its rest
+        join_cut_row(blocks, kept)  # after the running lines are gone, a row cut by the page break meets its rest
         blocks.extend(kept)
     return blocks

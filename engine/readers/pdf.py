@@ -92,6 +92,12 @@ def _page_blocks(layout, page_no: int) -> list[tuple[Block, str | None]]:
 
 def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
     """The blocks of every page in reading order, the page count, and notes on what could not be read."""
+    laid, pages, notes = pdf_pages(data)
+    return stitch(laid), pages, notes
+
+
+def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, list[str]]:
+    """Each page's blocks (with their margin keys) before the pages are stitched, the page count, and notes."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -140,4 +146,4 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
         notes.append(note("note.pdf-truncated", pages=pages))
     if pages == 0:
         raise ReadError(ErrorCode.unreadable, detail="no pages")
-    return stitch(pages_read), pages, notes
+    return pages_read, pages, notes

@@ -20,6 +20,14 @@ DUST = 0.12  # a blot under this share of the biggest blot's ink is dust
 DUST_MM = 0.25  # and a blot under this square is dust whatever the others
 GLYPH_MM = 1.0  # a printed figure is at least this tall (a 10.5 pt digit is 2.6 mm)
 STAIN_MM = 4.5  # and no wider or taller than this (a 14 pt digit is 3.5 mm; two digits blurred into one, 3 mm wide)
+# A blot is on a line of its own below another when a gap of this share of its height parts them: the lines of a
+# figure wrapped in its cell stand apart by the leading (about 0.4 of a digit's height), while a glyph a poor scan
+# broke in two (the loops of an 8) leaves a pixel or two between its pieces.
+LINE_GAP = 0.2
+# The lines of a wrapped figure are lines of digits of one size: each line and each glyph in it at least this share
+# of the tallest line's height (a 1 is as tall as a 0), and the leading between them at most LINE_LEADING of a line.
+LINE_HEIGHTS = 0.8
+LINE_LEADING = 1.0
 
 
 @dataclass
@@ -73,7 +81,6 @@ class Glyphs:
 
 def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs | None:
     """The crop's glyphs, clean, scaled to `height` px on a white canvas; None when the cell holds no ink."""
-    from PIL import Image
 
     width, tall = crop.size
     if width < 3 or tall < 3:
@@ -108,22 +115,77 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
     tall_enough = 0.5 * (biggest.bottom - biggest.top)
     kept = [b for b in blots if len(b.pixels) >= floor and b.bottom - b.top >= tall_enough]
     small = [b for b in blots if b not in kept and len(b.pixels) >= 2]
-    points, minus = _marks(kept, small)
-    doubt = _dash_left(kept, [b for b in small if b not in points and b is not minus])
-    kept += points
-    clean = bytearray(b"\xff" * len(data))
-    for blot in kept:
-        for p in blot.pixels:
-            clean[p] = 0
-    left, right = min(b.left for b in kept), max(b.right for b in kept)
-    top, bottom = min(b.top for b in kept), max(b.bottom for b in kept)
-    image = Image.frombytes("L", (width, tall), bytes(clean)).crop((left, top, right + 1, bottom + 1))
-    scale = height / max(1, image.size[1])
-    image = image.resize((max(1, round(image.size[0] * scale)), height), Image.Resampling.LANCZOS)
+    lines = _lines(kept)
+    if len(lines) > 1 and not _wrapped(lines):
+        lines = [sorted(kept, key=lambda b: b.left)]
+    # A figure too long for its narrow cell wraps ("300000" over "9"): its lines are set side by side, one line to
+    # read, each with its own decimal point; a minus sign can only open the first.
+    parts = []
+    minus = None
+    doubt = False
+    for number, line in enumerate(lines):
+        top, bottom = min(b.top for b in line), max(b.bottom for b in line)
+        near = [b for b in small if top <= (b.top + b.bottom) / 2 <= bottom]
+        points, sign = _marks(line, near)
+        if number == 0:
+            minus = sign
+            doubt = _dash_left(line, [b for b in near if b not in points and b is not sign])
+        parts.append(line + points)
+    return Glyphs(_canvas(parts, width, tall, height), doubt, minus is not None, stained)
+
+
+def _lines(blots: list[_Blot]) -> list[list[_Blot]]:
+    """The figure's blots by line, top to bottom: a blot starting a clear gap below the line above starts a line."""
+    lines: list[list[_Blot]] = []
+    for blot in sorted(blots, key=lambda b: b.top):
+        if lines and blot.top - max(b.bottom for b in lines[-1]) < LINE_GAP * (blot.bottom - blot.top + 1):
+            lines[-1].append(blot)
+        else:
+            lines.append([blot])
+    return [sorted(line, key=lambda b: b.left) for line in lines]
+
+
+def _wrapped(lines: list[list[_Blot]]) -> bool:
+    """Whether lines of ink are a figure's wrapped lines: lines of glyphs of one height (within LINE_HEIGHTS of the
+    tallest line), each as tall as its line, parted by a leading (at most LINE_LEADING of a line's height). A seal's
+    fragments above or below a figure, or a glyph a poor scan broke apart, are none of these."""
+    heights = [max(b.bottom for b in line) - min(b.top for b in line) + 1 for line in lines]
+    tallest = max(heights)
+    if min(heights) < LINE_HEIGHTS * tallest:
+        return False
+    for line, height in zip(lines, heights, strict=True):
+        if any(b.bottom - b.top + 1 < LINE_HEIGHTS * height for b in line):
+            return False
+    for above, below, height in zip(lines, lines[1:], heights, strict=False):
+        if min(b.top for b in below) - max(b.bottom for b in above) > LINE_LEADING * height:
+            return False
+    return True
+
+
+def _canvas(parts: list[list[_Blot]], width: int, tall: int, height: int) -> Image.Image:
+    """Each part's ink cropped, scaled to `height` px, set left to right on a white canvas a few glyphs wide."""
+    from PIL import Image
+
+    images = []
+    for blots in parts:
+        clean = bytearray(b"\xff" * (width * tall))
+        for blot in blots:
+            for p in blot.pixels:
+                clean[p] = 0
+        left, right = min(b.left for b in blots), max(b.right for b in blots)
+        top, bottom = min(b.top for b in blots), max(b.bottom for b in blots)
+        image = Image.frombytes("L", (width, tall), bytes(clean)).crop((left, top, right + 1, bottom + 1))
+        scale = height / max(1, image.size[1])
+        images.append(image.resize((max(1, round(image.size[0] * scale)), height), Image.Resampling.LANCZOS))
+    gap = height // 4
+    wide = sum(image.size[0] for image in images) + gap * (len(images) - 1)
     margin = height // 2
-    canvas = Image.new("L", (max(image.size[0] + 2 * margin, 6 * height), height + 2 * margin), 255)
-    canvas.paste(image, ((canvas.size[0] - image.size[0]) // 2, margin))
-    return Glyphs(canvas, doubt, minus is not None, stained)
+    canvas = Image.new("L", (max(wide + 2 * margin, 6 * height), height + 2 * margin), 255)
+    x = (canvas.size[0] - wide) // 2
+    for image in images:
+        canvas.paste(image, (x, margin))
+        x += image.size[0] + gap
+    return canvas
 
 
 def _marks(digits: list[_Blot], small: list[_Blot]) -> tuple[list[_Blot], _Blot | None]:

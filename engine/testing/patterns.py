@@ -229,6 +229,10 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     if pdf and browser:
         written.append(browser_print(double_ruled_page(), folder / "browser-double-ruled.pdf", browser))
     written += write_heading_patterns(folder, pdf)
+    if pdf:  # rows cut by Word-layout page breaks (LibreOffice prints them; the padding is searched for)
+        from engine.testing.page_breaks import write_page_break_patterns
+
+        written += write_page_break_patterns(folder)
     written += write_judgement_patterns(folder, pdf)
     if browser:  # the portal page with its tables published as pictures, saved with its _files folder
         written.append(with_table_pictures(browser_page(), folder / "table-pictures.html"))

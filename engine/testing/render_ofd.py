@@ -34,10 +34,12 @@ class _Page:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, split_rows: bool = False) -> None:
         self.pages: list[_Page] = [_Page([])]
         self.y = TOP
         self.next_id = 10
+        self.split_rows = split_rows
+        self.split: list[tuple[int, int]] = []  # (row, lines on its first page) of each row a page break cut
 
     def _id(self) -> int:
         self.next_id += 1
@@ -86,35 +88,57 @@ class _Writer:
             xs.append(xs[-1] + w)
         # Place each cell on the grid (r, c) as the layout's spans say.
         cells = [(r, c, spec.rowspan, spec.colspan, spec.text) for r, c, spec in placed(layout)]
-        heights = [2 * PAD + CELL_LINE] * len(layout)
+        lines = [1] * len(layout)
         for r, c, rs, cs, text in cells:
             if rs == 1:
-                lines = len(_wrap(text, xs[c + cs] - xs[c]))
-                heights[r] = max(heights[r], 2 * PAD + CELL_LINE * lines)
-        # Rows go down the page; a row that does not fit starts the next page.
-        where: list[tuple[int, float]] = []  # (page index, top) of each row
+                lines[r] = max(lines[r], len(_wrap(text, xs[c + cs] - xs[c])))
+        # Rows go down the page. A row that does not fit starts the next page, or, when rows may break across pages
+        # (as Word's and WPS's "allow row to break across pages"), leaves the lines that fit and takes the rest on.
+        where: list[list[_Part]] = []  # each row's parts: (page index, top, height, first line, end line)
         self.y += 2.0
-        for h in heights:
-            if self.y + h > BOTTOM:
-                self.new_page()
-            where.append((len(self.pages) - 1, self.y))
-            self.y += h
+        for count in lines:
+            parts: list[_Part] = []
+            done = 0
+            while done < count:
+                room = int((BOTTOM - self.y - 2 * PAD) // CELL_LINE)
+                take = count - done if room >= count - done else (room if self.split_rows and room > 0 else 0)
+                if take == 0:
+                    self.new_page()
+                    continue
+                height = 2 * PAD + CELL_LINE * take
+                parts.append(_Part(len(self.pages) - 1, self.y, height, done, done + take))
+                if take < count - done:
+                    self.split.append((len(where), done + take))
+                self.y += height
+                done += take
+            where.append(parts)
         for r, c, rs, cs, text in cells:
-            rows = range(r, r + rs)
-            parts: dict[int, list[int]] = {}
-            for row in rows:
-                parts.setdefault(where[row][0], []).append(row)
             x, w = xs[c], xs[c + cs] - xs[c]
-            for n, (page_index, members) in enumerate(sorted(parts.items())):
-                top = where[members[0]][1]
-                bottom = where[members[-1]][1] + heights[members[-1]]
-                self.rect(self.pages[page_index], x, top, w, bottom - top)
-                if n == 0:
-                    for k, line in enumerate(_wrap(text, w)):
-                        self.text(
-                            x + PAD, top + PAD + CELL_LINE * (k + 1) - 0.8, line, CELL_SIZE, self.pages[page_index]
-                        )
+            wrapped = _wrap(text, w)
+            spans: dict[int, list[_Part]] = {}
+            for row in range(r, r + rs):
+                for part in where[row]:
+                    spans.setdefault(part.page, []).append(part)
+            for n, (page_index, members) in enumerate(sorted(spans.items())):
+                top, bottom = members[0].top, members[-1].top + members[-1].height
+                page = self.pages[page_index]
+                self.rect(page, x, top, w, bottom - top)
+                # A one-row cell's lines flow with its row's parts; a merged cell's text stays in its first part.
+                shown = wrapped[members[0].first : members[-1].end] if rs == 1 else (wrapped if n == 0 else [])
+                for k, line in enumerate(shown):
+                    self.text(x + PAD, top + PAD + CELL_LINE * (k + 1) - 0.8, line, CELL_SIZE, page)
         self.y += 2.0
+
+
+@dataclass(frozen=True)
+class _Part:
+    """The part of a table row on one page."""
+
+    page: int
+    top: float
+    height: float
+    first: int  # the row's lines shown in this part: first up to end
+    end: int
 
 
 def _wrap(text: str, width: float) -> list[str]:
@@ -141,14 +165,26 @@ def _document_xml(pages: int) -> str:
     )
 
 
-def ofd_bytes(report: Report) -> bytes:
-    writer = _Writer()
+def ofd_bytes(report: Report, *, split_rows: bool = False, padding: int = 0) -> bytes:
+    """The report as an OFD package; with `split_rows`, a table row the page's end cuts breaks across pages (its
+    cells' lines flow on), and `padding` empty lines before the text move the page breaks."""
+    return _package(_laid_out(report, split_rows, padding))
+
+
+def _laid_out(report: Report, split_rows: bool, padding: int) -> _Writer:
+    writer = _Writer(split_rows)
+    for _ in range(padding):
+        writer.paragraph("")
     for item in reading_order(report):
         if isinstance(item, str):
             writer.paragraph(item)
         else:
             key, layout = item
             writer.table(layout, _WIDTHS_MM[key])
+    return writer
+
+
+def _package(writer: _Writer) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("OFD.xml", _ofd_xml("nianbao-fixture"))
