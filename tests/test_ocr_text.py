@@ -111,6 +111,30 @@ def test_a_scanned_table_four_with_a_figure_too_many_is_unplaced_not_shifted():
     assert build_review(read).table  # from a text file the first fifteen, as printed, are taken (said in notes)
 
 
+def test_a_header_cell_read_as_a_figure_does_not_join_table_fours_figures():
+    """A scan of a real layout (洪泽区 2024, colour with a seal): OCR read table 四's last header cell (总计) as "1";
+    that header row's "figure" and the fifteen figures below made sixteen, and the table went unplaced. The fifteen
+    that stand in one printed row are table 四's; the stray from the row above is left out."""
+    header = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+    def boxes(count: int, top: float) -> list:
+        return [(0.05 + i * 0.06, top, 0.11 + i * 0.06, top + 0.03) for i in range(count)]
+
+    figures = ["1", "1", "0", "0", "2", "1", "0", "0", "0", "1", "2", "0", "1", "0", "3"]
+    blocks = [
+        Block(text="四、政府信息公开行政复议、行政诉讼情况", page=4),
+        Block(cells=["行政复议", "行政诉讼"], page=4, boxes=boxes(2, 0.40)),
+        Block(cells=[*header, "未经复议直接起诉", "复议后起诉"], page=4, boxes=boxes(7, 0.43)),
+        Block(cells=[*header, *header[:4], "1"], page=4, boxes=boxes(10, 0.46)),
+        Block(cells=figures, page=4, boxes=boxes(15, 0.50)),
+        Block(text="五、存在的主要问题及改进情况", page=4),
+    ]
+    assert parse_blocks(blocks).review_values == [int(f) for f in figures]
+    # without the cells' places nothing tells the stray apart: the sixteen stay (and a scan's table goes unplaced)
+    bare = [Block(text=b.text, cells=b.cells, page=b.page) for b in blocks]
+    assert len(parse_blocks(bare).review_values) == 16
+
+
 def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
     from engine.readers.ocr_mend import restore_headings
 

@@ -175,7 +175,7 @@ def _review_cells(rows: list[RawRow]) -> list[tuple[Cell, Anchor | None]]:
 
     fives = [r for r in rows if len(r.values) == len(REVIEW_COLUMNS)]
     if len(rows[-1].values) >= REVIEW_WIDTH or len(fives) < 3:  # one row of them, or of fewer than 15 (unplaced)
-        return cells(rows[-1])
+        return _one_printed_row(cells(rows[-1]))
     groups: dict[int, list[tuple[Cell, Anchor | None]]] = {}
     headers = [c.label for c in REVIEW_COLUMNS]
     for n, row in enumerate(fives[:3]):
@@ -187,6 +187,21 @@ def _review_cells(rows: list[RawRow]) -> list[tuple[Cell, Anchor | None]]:
     if len(groups) < 3:
         groups = dict(enumerate(cells(r) for r in fives[:3]))
     return [cell for i in sorted(groups) for cell in groups[i]]
+
+
+def _one_printed_row(cells: list[tuple[Cell, Anchor | None]]) -> list[tuple[Cell, Anchor | None]]:
+    """Table 四's figures stand in one printed row. More than fifteen, of which exactly fifteen stand in one row
+    (where the reader saw each cell): the others came from another printed row (a header cell OCR took for a
+    figure, joined to the figures below it) and are left out."""
+    if len(cells) <= REVIEW_WIDTH:
+        return cells
+    bands: dict[tuple[int | None, float], list[int]] = {}
+    for index, (_, place) in enumerate(cells):
+        if place is None or place.box is None:
+            return cells
+        bands.setdefault((place.page, round(place.box[1], 2)), []).append(index)
+    rows = [members for members in bands.values() if len(members) == REVIEW_WIDTH]
+    return [cells[i] for i in rows[0]] if len(rows) == 1 else cells
 
 
 def _prose_text(block: Block) -> str:
