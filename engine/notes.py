@@ -67,6 +67,11 @@ NOTES: dict[str, Msg] = {
         "{table}“{label}”行读到 {count} 个数值，与模板栏目数不符，未采用。",
         "{table}: the row “{label}” has {count} figures, not the template's number of columns; not used.",
     ),
+    "note.row-stray-values": Msg(
+        "{table}“{label}”行读到 {count} 个数值，其中 {stray} 个不在表中各数值栏之下（如单元格中的印章笔画），未采用。",
+        "{table}: the row “{label}” has {count} figures; {stray} of them stand under none of the table's figure "
+        "columns (a seal's stroke in a cell, say) and were left out.",
+    ),
     "note.review-short": Msg(
         "表四只读到 {count} 个数值（应为 {width} 个），未采用。",
         "Table 4: only {count} figures were read ({width} expected); not used.",

@@ -322,3 +322,57 @@ def test_a_tiny_png_of_a_huge_blank_page_costs_seconds_not_minutes():
         ImageReader().read(Path("page.png"), data)
     assert raised.value.code in (ErrorCode.no_text, ErrorCode.too_large)
     assert time.monotonic() - started < 20
+
+
+def test_print_under_a_dense_red_seal_stays_ink_and_the_seal_goes():
+    """A dense seal laid over print (opacity 0.85, as an image editor or a thick stamp pad lays it): black print under
+    it is a dull red (R 182), the seal on paper a brighter red (R 220). In the red channel both were light, so the
+    figures and rulings under the seal vanished with it; under the seal the red channel is now stretched from the
+    seal's own level, so the print stays ink and the seal is paper. A thin seal (multiplied) was and stays right."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    from engine.readers.raster import DARK, ink
+    from engine.testing.scan import _sealed
+
+    page = Image.new("RGB", (600, 600), "white")
+    ImageDraw.Draw(page).rectangle((280, 100, 320, 500), fill="black")  # print running through the seal's middle
+    for opacity in (0.85, 0.0):
+        sealed = _sealed(page, 72, random.Random(1), opacity)
+        grey = ink(sealed)
+        assert grey.getpixel((300, 300)) < DARK, opacity  # the print under the seal's star
+        assert grey.getpixel((300, 120)) < DARK  # the print outside it
+        seal = [
+            grey.getpixel((x, y))
+            for x in range(0, 600, 3)
+            for y in range(0, 600, 3)
+            if sealed.getpixel((x, y))[0] - sealed.getpixel((x, y))[1] > 100 and not 270 <= x <= 330
+        ]
+        assert seal and min(seal) > DARK, opacity  # the seal on paper is no ink
+
+
+@pytest.mark.skipif(
+    not (ROOT.parent / "shared" / "corpus" / "real" / "huaian_hongze_district_2023.pdf").exists(),
+    reason="the real corpus (../shared) is absent",
+)
+def test_a_real_layout_scanned_in_colour_with_a_dense_seal_reads_the_figures_under_it():
+    """洪泽区 2023, drawn by poppler and sealed and scanned by ImageMagick as benchmarks/reading.py does it (a seal
+    composited over the tables at 85 % opacity, colour, 200 dpi, JPEG): 169 of 186 figures were placed before, the
+    rows under the seal lost; now every figure."""
+    import shutil
+    import sys
+
+    if not (shutil.which("pdftoppm") and shutil.which("convert")):
+        pytest.skip("poppler-utils and imagemagick are not installed here")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import reading
+
+    from engine.checker import Checker
+    from engine.plugins import PluginHost
+
+    checker = Checker(PluginHost.load(entry_points=False))
+    pdf = ROOT.parent / "shared" / "corpus" / "real" / "huaian_hongze_district_2023.pdf"
+    measured = reading.measure(checker, pdf, reading.KINDS["colour200-seal"], 1)
+    assert measured["placed"] == measured["cells"] == 186
+    assert measured["wrong-unmarked"] == measured["false"] == 0

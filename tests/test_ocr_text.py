@@ -11,7 +11,7 @@ from engine.readers.blocks import parse_blocks
 from engine.readers.ocr_mend import label_hidden_rows, restore_headings
 from engine.readers.raw import Block, RawRow
 from engine.readers.tables import build_applications
-from engine.template import APPLICATION_ROWS, Template
+from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, Template
 
 
 def _blocks(*lines: str) -> list[Block]:
@@ -133,6 +133,28 @@ def test_a_header_cell_read_as_a_figure_does_not_join_table_fours_figures():
     # without the cells' places nothing tells the stray apart: the sixteen stay (and a scan's table goes unplaced)
     bare = [Block(text=b.text, cells=b.cells, page=b.page) for b in blocks]
     assert len(parse_blocks(bare).review_values) == 16
+
+
+def test_a_figure_standing_under_no_figure_column_is_left_out_not_shifted_into_the_row():
+    """A colour scan of 洪泽区 2024 with a seal: （七）总计's empty neighbour cell (the real table prints the label,
+    then an empty cell, then the figures) read as "1", so the row had eight figures and went unplaced. The figure
+    columns stand where the other rows' seven figures stand: the one under none of them is left out, said in notes."""
+    from engine.model import Anchor
+
+    def row(key: str, values: list, first_x: float) -> RawRow:
+        boxes = [(first_x + 0.08 * i, 0.5, first_x + 0.08 * (i + 1), 0.52) for i in range(len(values))]
+        label = next(line.label for line in APPLICATION_ROWS[Template.T2021] if line.key == key)
+        return RawRow(label, values, Anchor(page=4), [Anchor(page=4, box=b) for b in boxes])
+
+    rows = [row(line.key, [1, 0, 0, 0, 0, 0, 1], 0.40) for line in APPLICATION_ROWS[Template.T2021][:-2]]
+    rows.append(row("total", [1, 95, None, 0, 0, 0, 0, 95], 0.32))  # the stray "1" stands left of the columns
+    rows.append(row("carried_forward", [0] * 7, 0.40))
+    built = build_applications(rows, by_order=True)
+    assert built.table["total"] == dict(zip([c.key for c in APPLICATION_COLUMNS], [95, None, 0, 0, 0, 0, 95]))
+    assert any("不在表中各数值栏之下" in n for n in built.notes)
+    # a figure too many that stands under a column with another: which is stray is not known, the row is unplaced
+    rows[-2] = row("total", [1, 95, None, 0, 0, 0, 0, 95], 0.36)
+    assert "applications.total" in build_applications(rows, by_order=True).unplaced
 
 
 def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():

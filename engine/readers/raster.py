@@ -34,11 +34,41 @@ MEET_MM = 0.5
 # a table's rulings 0.1–0.3 mm (a thick outer border is long).
 LONG_MM = 15.0
 THIN_MM = 0.5
+# Pieces of one ruling parted by at most this are one ruling: a seal's ring (1–2 mm wide, crossing at a slant)
+# erases the ruling under it in the red channel. No table leaves a gap this short in a line: a row is 4.5 mm tall
+# at least, so a line that stops for a merged cell stops for a row or more.
+SEAL_GAP_MM = 3.0
+SAME_LINE_PX = 1.5  # pieces this close across are on one line (a line's middle wanders by a pixel)
+# A pixel is the seal's when its red exceeds its green by this much (black print, paper and grey shading have
+# none; a red seal 150–190).
+SEAL_CHROMA = 60
+SEAL_PIXELS = 2_000  # fewer such pixels than a small seal's ring holds: no seal to look under
+# How steeply the red channel is stretched under the seal: print the seal covers stands 30–40 levels darker than
+# the seal's own ink, which this makes 90–120 darker, as dark as print is elsewhere.
+SEAL_STRETCH = 3.0
 
 
 def ink(page: Image.Image) -> Image.Image:
-    """The page in grey with the seal gone: its red channel (or the grey page itself)."""
-    return page.split()[0] if page.mode == "RGB" else page.convert("L")
+    """The page in grey with the seal gone: its red channel (or the grey page itself). Where the seal covers print,
+    the print shows darker than the seal's own ink, but in the red channel both are light (a dense seal lets a
+    black stroke through as a dull red, 180 against the seal's 220): there the red channel is stretched from the
+    seal's own level down, so what is darker than the seal reads as ink and the seal as paper."""
+    if page.mode != "RGB":
+        return page.convert("L")
+    from PIL import Image, ImageChops
+
+    red, green, _ = page.split()
+    seal = ImageChops.subtract(red, green).point(lambda v: 255 if v > SEAL_CHROMA else 0)
+    counts = red.histogram(mask=seal)
+    total = sum(counts)
+    if total < SEAL_PIXELS:
+        return red
+    level, seen = 0, 0
+    while seen < total / 2:  # the seal's own ink: the median red of its pixels (most of a seal lies on paper)
+        seen += counts[level]
+        level += 1
+    stretched = red.point(lambda v: max(0, min(255, round(255 - (level - v) * SEAL_STRETCH))))
+    return Image.composite(stretched, red, seal)
 
 
 def skew(page: Image.Image, limit: float = MAX_SKEW) -> float:
@@ -82,10 +112,15 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     meet = MEET_MM / 25.4 * dpi
     long, thin = LONG_MM / 25.4 * dpi, max(2.0, THIN_MM / 25.4 * dpi)
     scale = 72 / dpi
-    across = [(pos, a, b) for pos, a, b, thick in _mended(dark, shortest, long, dpi) if b - a >= long or thick <= thin]
+    gap = SEAL_GAP_MM / 25.4 * dpi
+    across = [
+        (pos, a, b)
+        for pos, a, b, thick in _bridged(_mended(dark, shortest, long, dpi), gap)
+        if b - a >= long or thick <= thin
+    ]
     down = [
         (pos, a, b)
-        for pos, a, b, thick in _mended(upright, short, long, dpi)
+        for pos, a, b, thick in _bridged(_mended(upright, short, long, dpi), gap)
         if b - a >= long
         or (thick <= thin and (b - a >= shortest or (_meets(across, pos, a, meet) and _meets(across, pos, b, meet))))
     ]
@@ -119,6 +154,29 @@ def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[t
         if not any(abs(pos - line[0]) <= 1.5 and start <= line[1] and line[2] <= end for pos, start, end, _ in joined)
     ]
     return sorted(kept + joined)
+
+
+def _bridged(lines: list[tuple[float, int, int, int]], gap: float) -> list[tuple[float, int, int, int]]:
+    """Pieces of one line parted by a short gap joined: where a seal's stroke crosses a ruling, the red channel
+    (or a darker threshold) erases the ruling under it, and the two cells on either side would run into one."""
+    clusters: list[list[tuple[float, int, int, int]]] = []
+    for line in sorted(lines):
+        if clusters and line[0] - clusters[-1][0][0] <= SAME_LINE_PX:
+            clusters[-1].append(line)
+        else:
+            clusters.append([line])
+    out: list[tuple[float, int, int, int]] = []
+    for cluster in clusters:
+        cluster.sort(key=lambda line: line[1])
+        kept = [cluster[0]]
+        for pos, start, end, thick in cluster[1:]:
+            last = kept[-1]
+            if start - last[2] <= gap:
+                kept[-1] = (last[0], last[1], max(last[2], end), max(last[3], thick))
+            else:
+                kept.append((pos, start, end, thick))
+        out += kept
+    return sorted(out)
 
 
 def _meets(across: list[tuple[float, int, int]], x: float, y: float, slack: float) -> bool:

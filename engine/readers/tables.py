@@ -109,6 +109,43 @@ def _places(row: RawRow, span: slice) -> list[Anchor | None]:
     return row.cell_anchors[span] if len(row.cell_anchors) == len(row.values) else []
 
 
+def _boxes(places: list[Anchor | None]) -> list[tuple[float, float, float, float]] | None:
+    boxes = [p.box for p in places if p is not None and p.box is not None]
+    return boxes if len(boxes) == len(places) else None
+
+
+def _figure_columns(rows: list[RawRow], width: int) -> list[float]:
+    """Where the table's figure columns stand (each column's middle, as a share of the page's width), from the rows
+    whose figures fill exactly the template's columns and whose cells' places are known; empty when none are."""
+    middles: list[list[float]] = [[] for _ in range(width)]
+    for row in rows:
+        span = _span(row.values, width)
+        boxes = _boxes(_places(row, span))
+        if len(row.values[span]) != width or boxes is None or len(boxes) != width:
+            continue
+        for column, box in enumerate(boxes):
+            middles[column].append((box[0] + box[2]) / 2)
+    if not all(middles):
+        return []
+    return [sorted(m)[len(m) // 2] for m in middles]
+
+
+def _under_columns(places: list[Anchor | None], grid: list[float]) -> list[int] | None:
+    """The index of the one cell standing under each figure column (its box spans the column's middle), or None
+    when a column has none or several: a cell split by a stray line (a seal's ring) leaves a figure under no
+    column, which is then left out rather than shifting the others."""
+    boxes = _boxes(places)
+    if boxes is None or len(boxes) <= len(grid):
+        return None
+    chosen = []
+    for middle in grid:
+        under = [i for i, box in enumerate(boxes) if box[0] <= middle <= box[2]]
+        if len(under) != 1:
+            return None
+        chosen.append(under[0])
+    return chosen if len(set(chosen)) == len(grid) else None
+
+
 def _extra_key(label: str) -> str:
     """The key of a row the template lacks: its label as printed, without whitespace."""
     return "extra." + re.sub(r"\s+", "", label).replace(":", "：")  # ":" separates a cell key's parts
@@ -135,6 +172,7 @@ def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable
     out = BuiltTable()
     width = len(APPLICATION_COLUMNS)
     columns = [c.key for c in APPLICATION_COLUMNS]
+    grid = _figure_columns(rows, width)
     for row, placed in zip(rows, placed_rows(rows, "applications", by_order), strict=True):
         if not row.values:
             continue
@@ -153,6 +191,17 @@ def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable
             continue
         span = _span(row.values, width)
         values, places = row.values[span], _places(row, span)
+        if len(values) > width and grid and (under := _under_columns(places, grid)) is not None:
+            out.notes.append(
+                note(
+                    "note.row-stray-values",
+                    table="表三",
+                    label=_short(row.label),
+                    count=len(values),
+                    stray=len(values) - width,
+                )
+            )
+            values, places = [values[i] for i in under], [places[i] for i in under]
         if len(values) != width:
             if len(values) > width and len(values) % width == 0:
                 out.notes.append(

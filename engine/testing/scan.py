@@ -27,6 +27,9 @@ class ScanSpec:
     # "colour"; "grey" (the seal then prints dark grey over the figures); "bilevel" (black and white, thresholded as
     # a scanner does: the seal prints black)
     mode: str = "colour"
+    # 0: the seal's ink multiplies the print (thin ink: black stays black under it); above 0, a dense seal laid over
+    # the print with this opacity, as an image editor composites it (black print under it shows as a dull red)
+    seal_opacity: float = 0.0
 
 
 def scanned_pages(pdf: bytes, spec: ScanSpec) -> list[Image.Image]:
@@ -42,7 +45,7 @@ def scanned_pages(pdf: bytes, spec: ScanSpec) -> list[Image.Image]:
             image = page.render(scale=spec.dpi / 72).to_pil().convert("RGB")
             page.close()
             if number + 1 == spec.seal_page:
-                image = _sealed(image, spec.dpi, rng)
+                image = _sealed(image, spec.dpi, rng, spec.seal_opacity)
             image = image.rotate(spec.skew, resample=Image.Resampling.BICUBIC, fillcolor="white")
             pages.append(_in_mode(_speckled(image.filter(ImageFilter.GaussianBlur(0.6)), spec.noise, rng), spec.mode))
     finally:
@@ -74,9 +77,10 @@ def png(page: Image.Image, dpi: int) -> bytes:
     return out.getvalue()
 
 
-def _sealed(image: Image.Image, dpi: int, rng: random.Random) -> Image.Image:
+def _sealed(image: Image.Image, dpi: int, rng: random.Random, opacity: float = 0.0) -> Image.Image:
     """A red seal (a ring and a five-pointed star, 42 mm across) pressed over the middle of the page, where our
-    fixtures' tables stand; multiplied as ink is, so black text under it stays black."""
+    fixtures' tables stand; multiplied as ink is, so black text under it stays black, or (`opacity`) laid over the
+    print as a dense layer."""
     width, height = image.size
     diameter = round(42 / 25.4 * dpi)
     seal = Image.new("RGB", image.size, "white")
@@ -92,7 +96,10 @@ def _sealed(image: Image.Image, dpi: int, rng: random.Random) -> Image.Image:
         for i in range(10)
     ]  # fmt: skip
     draw.polygon(star, fill=red)
-    return ImageChops.multiply(image, seal)
+    if opacity <= 0:
+        return ImageChops.multiply(image, seal)
+    mask = ImageChops.invert(seal.convert("L")).point(lambda v: 255 if v > 0 else 0)
+    return Image.composite(Image.blend(image, Image.new("RGB", image.size, red), opacity), image, mask)
 
 
 def _speckled(image: Image.Image, share: float, rng: random.Random) -> Image.Image:
