@@ -150,11 +150,62 @@ def test_a_figure_standing_under_no_figure_column_is_left_out_not_shifted_into_t
     rows.append(row("total", [1, 95, None, 0, 0, 0, 0, 95], 0.32))  # the stray "1" stands left of the columns
     rows.append(row("carried_forward", [0] * 7, 0.40))
     built = build_applications(rows, by_order=True)
-    assert built.table["total"] == dict(zip([c.key for c in APPLICATION_COLUMNS], [95, None, 0, 0, 0, 0, 95]))
+    columns = [c.key for c in APPLICATION_COLUMNS]
+    assert built.table["total"] == dict(zip(columns, [95, None, 0, 0, 0, 0, 95], strict=True))
     assert any("不在表中各数值栏之下" in n for n in built.notes)
     # a figure too many that stands under a column with another: which is stray is not known, the row is unplaced
     rows[-2] = row("total", [1, 95, None, 0, 0, 0, 0, 95], 0.36)
     assert "applications.total" in build_applications(rows, by_order=True).unplaced
+    # table 四's header and fifteen figures run into table 三 (a seal hid heading 四): its label ends in 总计, yet
+    # seven of its figures that happen to stand under the columns are no row of table 三
+    rows[-2] = row("total", [1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3], 0.0)
+    rows[-2].label = "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+    built = build_applications(rows, by_order=True)
+    assert "total" not in built.table and "applications.total" in built.unplaced
+
+
+def test_a_heading_a_seal_hid_is_put_back_before_table_fours_header():
+    """A grey scan of 洪泽区 2023 with the seal over heading 四: it read "aa的", section 四 went missing and table 四
+    ran into table 三 (15 figures lost). Table 四's header row (行政复议, 行政诉讼) says where the heading stood."""
+    blocks = [
+        Block(text="三、收到和处理政府信息公开申请情况"),
+        Block(cells=["四、结转下年度继续办理", "0", "0", "0", "0", "0", "0", "0"]),
+        Block(text="aa的"),
+        Block(cells=["行政复议", "行政诉讼"]),
+        Block(cells=["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3),
+        Block(cells=["10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0"]),
+        Block(text="五、存在的主要问题及改进情况"),
+    ]
+    notes = restore_headings(blocks)
+    assert blocks[2].text == "四、政府信息公开行政复议、行政诉讼情况" and "aa的" in notes[0]
+    doc = parse_blocks(blocks)
+    assert SectionKey.review_litigation in [s.key for s in doc.sections]
+    assert doc.review_values == [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
+    # no line left at all: the heading is put in before the header row; a heading read is left alone
+    bare = [b for b in blocks if b.text != "四、政府信息公开行政复议、行政诉讼情况"]
+    assert restore_headings(bare) and bare[2].text == "四、政府信息公开行政复议、行政诉讼情况"
+    assert restore_headings(bare) == []
+
+
+def test_table_two_starts_at_its_first_grid_row_when_ocr_garbled_its_cue_words():
+    """A grey scan of 淮安市 2024 with the seal over table 二: "第二十条" read "第.十条" and "信息内容" "们息内容", so
+    the table was taken to start at the one later row that kept 信息内容 — every row above it became prose and table
+    二 was said to miss six rows. The table starts at the section's first row of several cells."""
+    blocks = [
+        Block(text="二、主动公开政府信息情况"),
+        Block(cells=["第.十条第（一)项"]),
+        Block(cells=["们息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
+        Block(cells=["规章", "1", "0", "11"]),
+        Block(cells=["行政规范性文件", "8", "26", "66"]),
+        Block(cells=["第-十条第(五)项"]),
+        Block(cells=["们息内容", "本年处理决定数量"]),
+        Block(cells=["行政许可", "447228"]),
+        Block(cells=["信息内容", "本年收费金额（单位：万元）"]),
+        Block(cells=["行政事业性收费", "96171.6"]),
+        Block(text="三、收到和处理政府信息公开申请情况"),
+    ]
+    rows = parse_blocks(blocks).proactive_rows
+    assert [r.values for r in rows] == [[1, 0, 11], [8, 26, 66], [447228], [96171.6]]
 
 
 def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():

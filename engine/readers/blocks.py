@@ -68,11 +68,14 @@ def _group_rows(blocks: list[Block], first: int) -> list[_Row]:
 def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list[Block], list[_Row]]:
     """Separate a table section's prose from its table rows."""
     cue = _TABLE_CUES[key]
-    start = next((i for i, b in enumerate(blocks) if cue(b.compact)), None)
-    if start is None:  # the cue's words misread (OCR's 中请人情况): the table starts at the section's first grid row
-        start = next((i for i, b in enumerate(blocks) if b.cells is not None and len(b.cells) > 1), None)
-    if start is None:
+    cued = next((i for i, b in enumerate(blocks) if cue(b.compact)), None)
+    # The cue's words misread (OCR's 中请人情况, 第.十条, 们息内容): the table starts at the section's first grid row
+    # when that comes first (a section's prose is lines, never a row of several cells).
+    gridded = next((i for i, b in enumerate(blocks) if b.cells is not None and len(b.cells) > 1), None)
+    starts = [i for i in (cued, gridded) if i is not None]
+    if not starts:
         return blocks, []
+    start = min(starts)
     rows = _group_rows(blocks[start:], first + start)
     if key is SectionKey.review_litigation:
         end = next((n for n, r in enumerate(rows) if len(r.row.values) >= REVIEW_WIDTH), None)

@@ -39,6 +39,10 @@ _SHORTEST = 6  # characters: 总体情况 alone is too common a phrase to be tak
 # length) is that heading: a seal over a heading garbles 3–5 of its 17 characters (0.7–0.8); a sentence that starts
 # with the numeral (四、加强…) is under 0.4 alike to any heading.
 LIKE = 0.6
+# Table 四's header names both of these; no other table's header does.
+_REVIEW_HEADER = ("行政复议", "行政诉讼")
+# A line this short left where a heading stood is what a seal left of it ("aa的"); a longer one is prose kept as it is.
+SHORT_GARBLE = 8
 
 
 def restore_headings(blocks: list[Block]) -> list[str]:
@@ -67,7 +71,29 @@ def restore_headings(blocks: list[Block]) -> list[str]:
             block.text = heading
             found.add(key)
             break
+    if SectionKey.review_litigation not in found:
+        notes += _heading_before_review_table(blocks)
     return notes
+
+
+def _heading_before_review_table(blocks: list[Block]) -> list[str]:
+    """Section 四's heading lost under a seal ("aa的"), while table 四's header row is read: the heading stood on the
+    line just before the table (a line of at most SHORT_GARBLE characters, or none at all); it is put back there, so
+    that table 四 is not run into table 三."""
+    start = next(
+        (i for i, b in enumerate(blocks) if b.cells is not None and all(w in b.compact for w in _REVIEW_HEADER)),
+        None,
+    )
+    if not start:
+        return []
+    heading = SectionKey.review_litigation.heading
+    before = blocks[start - 1]
+    if before.cells is None and len(before.compact) <= SHORT_GARBLE:
+        read, before.text = before.text.strip(), heading
+    else:
+        read = ""
+        blocks.insert(start, Block(text=heading, page=blocks[start].page))
+    return [note("note.heading-by-table", read=read, heading=heading)]
 
 
 def _garbled(text: str, found: set[SectionKey]) -> tuple[SectionKey, str] | None:

@@ -109,6 +109,10 @@ def _places(row: RawRow, span: slice) -> list[Anchor | None]:
     return row.cell_anchors[span] if len(row.cell_anchors) == len(row.values) else []
 
 
+# A label cell split by a stray line gives one figure too many, two at most: more is another row's figures.
+MAX_STRAYS = 2
+
+
 def _boxes(places: list[Anchor | None]) -> list[tuple[float, float, float, float]] | None:
     boxes = [p.box for p in places if p is not None and p.box is not None]
     return boxes if len(boxes) == len(places) else None
@@ -131,11 +135,12 @@ def _figure_columns(rows: list[RawRow], width: int) -> list[float]:
 
 
 def _under_columns(places: list[Anchor | None], grid: list[float]) -> list[int] | None:
-    """The index of the one cell standing under each figure column (its box spans the column's middle), or None
-    when a column has none or several: a cell split by a stray line (a seal's ring) leaves a figure under no
-    column, which is then left out rather than shifting the others."""
+    """The index of the one cell standing under each figure column (its box spans the column's middle), when the
+    rest (at most MAX_STRAYS) stand left of the first figure column: a label cell split by a stray line (a seal's
+    ring) leaves a "figure" there, which is left out rather than shifting the others. None otherwise (a row of
+    another table, fifteen figures of table 四 run into table 三, is no row of table 三 with a stray)."""
     boxes = _boxes(places)
-    if boxes is None or len(boxes) <= len(grid):
+    if boxes is None or not len(grid) < len(boxes) <= len(grid) + MAX_STRAYS:
         return None
     chosen = []
     for middle in grid:
@@ -143,7 +148,10 @@ def _under_columns(places: list[Anchor | None], grid: list[float]) -> list[int] 
         if len(under) != 1:
             return None
         chosen.append(under[0])
-    return chosen if len(set(chosen)) == len(grid) else None
+    strays = [box for i, box in enumerate(boxes) if i not in chosen]
+    if len(set(chosen)) != len(grid) or any(box[2] > grid[0] for box in strays):
+        return None
+    return chosen
 
 
 def _extra_key(label: str) -> str:
