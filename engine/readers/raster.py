@@ -46,19 +46,28 @@ SEAL_PIXELS = 2_000  # fewer such pixels than a small seal's ring holds: no seal
 # How steeply the red channel is stretched under the seal: print the seal covers stands 30–40 levels darker than
 # the seal's own ink, which this makes 90–120 darker, as dark as print is elsewhere.
 SEAL_STRETCH = 3.0
+# Print's black core: red under this with no seal's colour. A dull red pixel this near one (px, odd) is the edge of
+# black print under a thin seal, not print showing through a dense one.
+SEAL_BLACK = 100
+SEAL_EDGE_PX = 5
 
 
 def ink(page: Image.Image) -> Image.Image:
-    """The page in grey with the seal gone: its red channel (or the grey page itself). Where the seal covers print,
-    the print shows darker than the seal's own ink, but in the red channel both are light (a dense seal lets a
-    black stroke through as a dull red, 180 against the seal's 220): there the red channel is stretched from the
-    seal's own level down, so what is darker than the seal reads as ink and the seal as paper."""
+    """The page in grey with the seal gone: its red channel (or the grey page itself).
+
+    Under the seal, print shows as two seals make it. A thin seal multiplies: print under it stays black, its
+    anti-aliased edges a dull red, and dividing by the seal's own red gives the print back as it was. A dense seal is
+    laid over the print: a black stroke shows through only as a red duller than the seal's (180 against 220), with no
+    black core anywhere, and in the red channel both are light; there the red channel is stretched from the seal's
+    own level down (SEAL_STRETCH), so the print reads as ink and the seal as paper. Which a dull red pixel is, is told
+    by black beside it."""
     if page.mode != "RGB":
         return page.convert("L")
-    from PIL import Image, ImageChops
+    from PIL import Image, ImageChops, ImageFilter
 
     red, green, _ = page.split()
-    seal = ImageChops.subtract(red, green).point(lambda v: 255 if v > SEAL_CHROMA else 0)
+    chroma = ImageChops.subtract(red, green)
+    seal = chroma.point(lambda v: 255 if v > SEAL_CHROMA else 0)
     counts = red.histogram(mask=seal)
     total = sum(counts)
     if total < SEAL_PIXELS:
@@ -67,8 +76,14 @@ def ink(page: Image.Image) -> Image.Image:
     while seen < total / 2:  # the seal's own ink: the median red of its pixels (most of a seal lies on paper)
         seen += counts[level]
         level += 1
+    black = ImageChops.multiply(
+        red.point(lambda v: 255 if v < SEAL_BLACK else 0), chroma.point(lambda v: 255 if v <= SEAL_CHROMA else 0)
+    )
+    near_black = black.filter(ImageFilter.MaxFilter(SEAL_EDGE_PX))
+    divided = red.point(lambda v: min(255, round(v * 255 / max(level, 1))))
     stretched = red.point(lambda v: max(0, min(255, round(255 - (level - v) * SEAL_STRETCH))))
-    return Image.composite(stretched, red, seal)
+    under = Image.composite(divided, stretched, near_black)
+    return Image.composite(under, red, seal)
 
 
 def skew(page: Image.Image, limit: float = MAX_SKEW) -> float:
@@ -113,14 +128,17 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     long, thin = LONG_MM / 25.4 * dpi, max(2.0, THIN_MM / 25.4 * dpi)
     scale = 72 / dpi
     gap = SEAL_GAP_MM / 25.4 * dpi
+
+    def ruled(line: tuple[float, int, int, int]) -> bool:  # long, or thin: a ruling, not a stroke of large type
+        return line[2] - line[1] >= long or line[3] <= thin
+
+    # Only what is a ruling on its own is bridged: strokes of a heading's large type, joined, would pass as one.
     across = [
-        (pos, a, b)
-        for pos, a, b, thick in _bridged(_mended(dark, shortest, long, dpi), gap)
-        if b - a >= long or thick <= thin
+        (pos, a, b) for pos, a, b, _ in _bridged([ln for ln in _mended(dark, shortest, long, dpi) if ruled(ln)], gap)
     ]
     down = [
         (pos, a, b)
-        for pos, a, b, thick in _bridged(_mended(upright, short, long, dpi), gap)
+        for pos, a, b, thick in _bridged([ln for ln in _mended(upright, short, long, dpi) if ruled(ln)], gap)
         if b - a >= long
         or (thick <= thin and (b - a >= shortest or (_meets(across, pos, a, meet) and _meets(across, pos, b, meet))))
     ]
