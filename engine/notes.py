@@ -67,6 +67,11 @@ NOTES: dict[str, Msg] = {
         "{table}“{label}”行读到 {count} 个数值，与模板栏目数不符，未采用。",
         "{table}: the row “{label}” has {count} figures, not the template's number of columns; not used.",
     ),
+    "note.header-figures": Msg(
+        "{table}表头“{label}”中读到 {count} 个数字，表头不含数据，未采用。",
+        "{table}: {count} figure(s) read among the header cells “{label}”; a header holds no data, so they were not "
+        "used.",
+    ),
     "note.row-stray-values": Msg(
         "{table}“{label}”行读到 {count} 个数值，其中 {stray} 个不在表中各数值栏之下（如单元格中的印章笔画），未采用。",
         "{table}: the row “{label}” has {count} figures; {stray} of them stand under none of the table's figure "

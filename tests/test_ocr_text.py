@@ -208,6 +208,20 @@ def test_table_two_starts_at_its_first_grid_row_when_ocr_garbled_its_cue_words()
     assert [r.values for r in rows] == [[1, 0, 11], [8, 26, 66], [447228], [96171.6]]
 
 
+def test_a_header_cell_read_as_a_figure_does_not_take_the_first_rows_place():
+    """A black-and-white 200 dpi scan of 淮安市 2024: table 三's header cell 总计 read as "1", so the header row
+    "自然人 法人或其他组织" held a figure, took the place of 一、本年新收 (whose label OCR garbled) and its seven
+    figures were lost. A header row's lone figures before the first row of figures are dropped, and said."""
+    rows = _rows({"received_new": "本年站站政府优号公生时请站晤"})
+    rows[0].values = [3001, 43, 0, 0, 61, 14, 3119]
+    header = RawRow("虽然人 法人或具他组织", [1])
+    built = build_applications([header, *rows], by_order=True)
+    assert list(built.table["received_new"].values()) == [3001, 43, 0, 0, 61, 14, 3119]
+    assert any("表头" in n for n in built.notes)
+    # a row of figures is never taken for a header
+    assert "received_new" in build_applications(rows, by_order=True).table
+
+
 def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
     from engine.readers.ocr_mend import restore_headings
 

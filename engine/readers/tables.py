@@ -109,6 +109,23 @@ def _places(row: RawRow, span: slice) -> list[Anchor | None]:
     return row.cell_anchors[span] if len(row.cell_anchors) == len(row.values) else []
 
 
+def _without_header_figures(rows: list[RawRow], width: int, out: BuiltTable) -> list[RawRow]:
+    """Table 三's header rows hold no figures. Before its first row of figures, a row of several header words and at
+    most HEADER_FIGURES "figures" is a header cell misread (总计 read as "1" in a black-and-white scan): kept as a
+    row, it would take the first row's place. Its figures are dropped, and said."""
+    first = next((n for n, row in enumerate(rows) if len(row.values) >= width - 1), None)
+    if first is None:
+        return rows
+    kept = list(rows)
+    for n, row in enumerate(rows[:first]):
+        if 0 < len(row.values) <= HEADER_FIGURES and len(row.label.split()) >= 2:
+            out.notes.append(note("note.header-figures", table="表三", label=_short(row.label), count=len(row.values)))
+            kept[n] = RawRow(row.label, [], row.anchor, [])
+    return kept
+
+
+# A header row may hold a misread figure or two; a row of the table holds its seven.
+HEADER_FIGURES = 2
 # A label cell split by a stray line gives one figure too many, two at most: more is another row's figures.
 MAX_STRAYS = 2
 
@@ -181,6 +198,7 @@ def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable
     width = len(APPLICATION_COLUMNS)
     columns = [c.key for c in APPLICATION_COLUMNS]
     grid = _figure_columns(rows, width)
+    rows = _without_header_figures(rows, width, out)
     for row, placed in zip(rows, placed_rows(rows, "applications", by_order), strict=True):
         if not row.values:
             continue
