@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from engine.checker import Checker  # noqa: E402
-from engine.model import LOW_CONFIDENCE, Report  # noqa: E402
+from engine.model import LOW_CONFIDENCE  # noqa: E402
 from engine.plugins import PluginHost  # noqa: E402
 from engine.result import FileResult  # noqa: E402
+from engine.testing.measure import figures  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "corpus" / "real"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -163,16 +164,6 @@ def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
     target = folder / "scan.pdf"
     images[0].save(target, save_all=True, append_images=images[1:], resolution=kind.dpi)
     return target
-
-
-def figures(report: Report) -> dict[str, object]:
-    return {
-        f"{table}:{row}:{column}": value
-        for table in ("proactive", "applications", "review_litigation")
-        for row, cells in report.table(table).items()
-        for column, value in cells.items()
-        if isinstance(value, int | float) and not row.startswith("extra.")
-    }
 
 
 def _counted(result: FileResult) -> set[tuple]:

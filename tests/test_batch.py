@@ -329,14 +329,20 @@ def test_a_result_document_is_read_back_a_result_at_a_time_and_says_the_same(tmp
         read_document(broken, 1 << 30)
 
 
-def test_a_second_run_in_the_other_language_reads_no_file(tmp_path, run_json):
-    """Checked in Chinese with a cache, then in English: every result comes from the cache, said again in English
-    from its message keys (no file read again), and equals what a fresh English run writes."""
+def _reports_and_a_broken_file(tmp_path):
+    """A folder of the sample text reports and one PDF that cannot be read."""
     folder = tmp_path / "in"
     folder.mkdir()
     for path in sorted(REPORTS.glob("*.txt")):
         (folder / path.name).write_bytes(path.read_bytes())
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    return folder
+
+
+def test_a_second_run_in_the_other_language_reads_no_file(tmp_path, run_json):
+    """Checked in Chinese with a cache, then in English: every result comes from the cache, said again in English
+    from its message keys (no file read again), and equals what a fresh English run writes."""
+    folder = _reports_and_a_broken_file(tmp_path)
     cache = tmp_path / "cache"
     run_json(folder, "--cache-dir", cache)
     _, english = run_json(folder, "--cache-dir", cache, "--lang", "en")
@@ -363,11 +369,7 @@ def test_a_second_run_with_another_profile_reads_no_file(tmp_path, run_json, run
     fresh evaluator run's; a file that could not be read is not read again either."""
     from engine.checker import Checker
 
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for path in sorted(REPORTS.glob("*.txt")):
-        (folder / path.name).write_bytes(path.read_bytes())
-    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    folder = _reports_and_a_broken_file(tmp_path)
     cache = tmp_path / "cache"
     log = tmp_path / "reads.txt"  # the workers are forked: each read is written down where the test can see it
     original = Checker.read_submission

@@ -99,6 +99,30 @@ def test_a_broken_upload_gets_a_readable_page(client):
 POOL, QUEUE, TIMEOUT, MEMORY_MB = 2, 6, 10, 512
 
 
+def _wait_up(url: str) -> None:
+    """Until the server at `url` answers (at most 15 s)."""
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url + "/", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
+def _upload_and_hold(port: int, name: str, data: bytes) -> socket.socket:
+    """A check asked for over a raw connection that the test keeps open (and may close, as a clerk closes a tab)."""
+    from tests.test_reliability import _multipart
+
+    body, boundary = _multipart(name, data)
+    head = (
+        f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n"
+    ).encode()
+    connection = socket.create_connection(("127.0.0.1", port))
+    connection.sendall(head + body)
+    return connection
+
+
 @pytest.fixture
 def server(tmp_path):
     with socket.socket() as s:
@@ -112,12 +136,7 @@ def server(tmp_path):
         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
+    _wait_up(url)
     yield proc, url
     proc.kill()
     proc.wait()
@@ -209,7 +228,6 @@ def test_fifty_clients_two_hundred_uploads(server):
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to list worker processes")
 def test_a_check_stops_when_its_client_goes_away(tmp_path):
-    from tests.test_reliability import _multipart
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -222,19 +240,8 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        body, boundary = _multipart(GOOD.name, GOOD.read_bytes())
-        head = (
-            f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n"
-            f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n"
-        ).encode()
-        connection = socket.create_connection(("127.0.0.1", port))
-        connection.sendall(head + body)
+        _wait_up(f"http://127.0.0.1:{port}")
+        connection = _upload_and_hold(port, GOOD.name, GOOD.read_bytes())
         deadline = time.monotonic() + 30
         while not descendants(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -255,7 +262,6 @@ def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
     the server's temporary folder is as empty as before."""
     from engine.readers.scan import ocr_ready
     from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
-    from tests.test_reliability import _multipart
 
     if not ocr_ready():
         pytest.skip("Tesseract with chi_sim and eng is not installed (apt install tesseract-ocr-chi-sim)")
@@ -282,19 +288,8 @@ def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
         return found
 
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        body, boundary = _multipart("scan.pdf", scan)
-        head = (
-            f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n"
-            f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n"
-        ).encode()
-        connection = socket.create_connection(("127.0.0.1", port))
-        connection.sendall(head + body)
+        _wait_up(f"http://127.0.0.1:{port}")
+        connection = _upload_and_hold(port, "scan.pdf", scan)
         deadline = time.monotonic() + 120
         while not tesseracts() and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -12,6 +12,7 @@ import pytest
 from engine.checker import Checker
 from engine.plugins import PluginHost
 from engine.testing.fixtures import docx_to_pdf
+from engine.testing.measure import figures
 from engine.testing.word_template import fill_template
 from tests.conftest import CORPUS, ROOT
 
@@ -23,17 +24,6 @@ PATTERNS = ROOT / "tests" / "fixtures" / "patterns"
 @pytest.fixture(scope="module")
 def checker():
     return Checker(PluginHost.load(entry_points=False))
-
-
-def figures(report) -> dict[str, object]:
-    """Each figure of the three tables under its template key (as benchmarks/reading.py measures)."""
-    return {
-        f"{table}:{row}:{column}": value
-        for table in ("proactive", "applications", "review_litigation")
-        for row, cells in report.table(table).items()
-        for column, value in cells.items()
-        if isinstance(value, int | float) and not row.startswith("extra.")
-    }
 
 
 def _counted(result) -> set[tuple]:

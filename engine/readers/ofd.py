@@ -25,6 +25,7 @@ from engine.readers.blocks import parse_blocks
 from engine.readers.grid import Char, GridTooLarge, Segment, rect_segments
 from engine.readers.page import layout_page, stitch
 from engine.readers.pdfpages import MAX_PAGES, PageImage
+from engine.readers.raw import Block
 from engine.text import unify_radicals
 
 A4 = (210.0, 297.0)  # mm, when a document states no page area
@@ -314,26 +315,31 @@ def page_svgs(data: bytes, pages: list[int]) -> list[PageImage]:
     return drawn
 
 
+def laid_pages(data: bytes) -> list[list[tuple[Block, str | None]]]:
+    """Each page's blocks (with their margin keys) before the pages are stitched."""
+    laid = []
+    for number, (chars, rulings, shading, width, height) in enumerate(ofd_pages(data), start=1):
+        try:
+            laid.append(layout_page(chars, rulings, shading, width, height, number))
+        except GridTooLarge as exc:
+            what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
+            raise ReadError(ErrorCode.too_large, "error.ofd-too-complex", what=what, what_zh=what_zh) from exc
+    return laid
+
+
 class OfdReader:
     format = "ofd"
     suffixes = (".ofd",)
 
     def read(self, path: Path, data: bytes) -> Report:
-        pages = ofd_pages(data)
-        laid = []
-        for number, (chars, rulings, shading, width, height) in enumerate(pages, start=1):
-            try:
-                laid.append(layout_page(chars, rulings, shading, width, height, number))
-            except GridTooLarge as exc:
-                what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
-                raise ReadError(ErrorCode.too_large, "error.ofd-too-complex", what=what, what_zh=what_zh) from exc
+        laid = laid_pages(data)
         blocks = stitch(laid)
         if not any(b.compact for b in blocks):
             images = page_images(data)
             if not images:
                 raise ReadError(ErrorCode.no_text, "error.ofd-no-text")
             return _read_scanned(path, data, images)
-        return build_report(parse_blocks(blocks), make_source(path, data, "ofd", pages=len(pages)))
+        return build_report(parse_blocks(blocks), make_source(path, data, "ofd", pages=len(laid)))
 
 
 def _read_scanned(path: Path, data: bytes, images: list[bytes]) -> Report:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from engine.model import Report
 from engine.readers.cut_rows import join_cut_row
+from engine.readers.ofd import laid_pages
 from engine.readers.pdf import pdf_pages
 from engine.readers.raw import Block
 from engine.testing.fixtures import docx_to_pdf
@@ -57,16 +58,6 @@ def _padded_docx(report: Report, path: Path, lines: int) -> Path:
 
 def _pdf_pages(pdf: Path) -> list[list[tuple[Block, str | None]]]:
     return pdf_pages(pdf.read_bytes())[0]
-
-
-def _ofd_pages(data: bytes) -> list[list[tuple[Block, str | None]]]:
-    from engine.readers.ofd import ofd_pages
-    from engine.readers.page import layout_page
-
-    return [
-        layout_page(chars, rulings, shading, width, height, number)
-        for number, (chars, rulings, shading, width, height) in enumerate(ofd_pages(data), start=1)
-    ]
 
 
 def _cuts(laid: list[list[tuple[Block, str | None]]]) -> list[tuple[Block, Block]]:
@@ -117,7 +108,7 @@ def write_page_break_patterns(folder: Path) -> list[Path]:
     for name, wanted in PATTERNS.items():
         for lines in range(MAX_PADDING + 1):
             data = ofd_bytes(report, split_rows=True, padding=lines)
-            if wanted(_cuts(_ofd_pages(data))):
+            if wanted(_cuts(laid_pages(data))):
                 (folder / f"{name}.ofd").write_bytes(data)
                 written.append(folder / f"{name}.ofd")
                 break

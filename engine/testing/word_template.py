@@ -13,25 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.model import Cell, Report
-from engine.template import APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template
-
-_APPLICATION_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
+from engine.template import (
+    APPLICATION_COLUMNS,
+    APPLICATION_ROWS,
+    MONEY_CELLS,
+    PROACTIVE_ROWS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    Template,
 )
-_PROACTIVE_ROWS = {
-    "规章": "regulations",
-    "行政规范性文件": "normative_documents",
-    "行政许可": "licensing",
-    "行政处罚": "penalties",
-    "行政强制": "enforcement",
-    "行政事业性收费": "fees",
-}
+
+# The template's table 二 prints each row's own words in its first cell ("规章", not "第二十条第（一）项 规章").
+_PROACTIVE_ROWS = {row.label.split()[-1]: row for row in PROACTIVE_ROWS[Template.T2021]}
 _FIRST_DATA_ROW = 3  # table 三 and table 四 open with three header rows
 
 
@@ -61,20 +54,20 @@ def fill_template(template: Path, report: Report, target: Path, *, scale: int = 
     document = Document(str(template))
     proactive, applications, review = document.tables[:3]
     for row in proactive.rows:
-        key = _PROACTIVE_ROWS.get(row.cells[0].text.strip())
-        if key is None:
+        line = _PROACTIVE_ROWS.get(row.cells[0].text.strip())
+        if line is None:
             continue
-        values = report.proactive.get(key, {})
+        values = report.proactive.get(line.key, {})
         cells = list(dict.fromkeys(row.cells[1:]))  # a merged cell is listed once per grid column it covers
-        scaled = 1 if key == "fees" else scale  # money keeps its amount
-        for cell, value in zip(cells, values.values(), strict=False):
-            _write(cell.paragraphs[0], _printed(value, scaled))
+        for cell, column in zip(cells, line.columns, strict=False):
+            money = (line.key, column.key) in MONEY_CELLS[Template.T2021]  # money keeps its amount
+            _write(cell.paragraphs[0], _printed(values.get(column.key), 1 if money else scale))
     for line, row in zip(APPLICATION_ROWS[Template.T2021], applications.rows[_FIRST_DATA_ROW:], strict=False):
         cells = report.applications.get(line.key, {})
         if not cells and line.key == "other.other":  # a report printed the 2019 template's one （六）其他处理 row
             cells = report.applications.get("other", {})
-        for offset, column in enumerate(_APPLICATION_COLUMNS):
-            _write(row.cells[_FIRST_DATA_ROW + offset].paragraphs[0], _printed(cells.get(column), scale))
+        for offset, column in enumerate(APPLICATION_COLUMNS):
+            _write(row.cells[_FIRST_DATA_ROW + offset].paragraphs[0], _printed(cells.get(column.key), scale))
     figures = review.rows[_FIRST_DATA_ROW].cells
     order = [(group.key, column.key) for group in REVIEW_GROUPS for column in REVIEW_COLUMNS]
     for cell, (group, column) in zip(figures, order, strict=True):
