@@ -103,6 +103,20 @@ def _on_roster(known: RosterOrgan) -> Identity:
     return Identity(organ, known.name, region, kind_label(organ.type), known.deadline, known.published)
 
 
+def failed(name: str, err: ReadError, lang: Lang) -> FileResult:
+    """The result of a file that could not be checked: its error, said in `lang`."""
+    return FileResult(
+        source=SourceRef(path=name),
+        error=FileError(
+            code=err.code.value,
+            message=err.message(lang),
+            detail=err.params.get("detail"),
+            key=err.key,
+            params={k: str(v) for k, v in err.params.items() if k != "detail"},
+        ),
+    )
+
+
 @dataclass
 class Checked:
     """One submission's result, and what its report leaves for the cross-report rules and the roster (None when
@@ -198,16 +212,7 @@ class Checker:
         return self.check_report(report)
 
     def failed(self, name: str, err: ReadError) -> FileResult:
-        return FileResult(
-            source=SourceRef(path=name),
-            error=FileError(
-                code=err.code.value,
-                message=err.message(self.lang),
-                detail=err.params.get("detail"),
-                key=err.key,
-                params={k: str(v) for k, v in err.params.items() if k != "detail"},
-            ),
-        )
+        return failed(name, err, self.lang)
 
     def title_of(self, cls: type) -> str:
         return Msg(cls.title, cls.title_en or cls.title).render(self.lang)

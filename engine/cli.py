@@ -21,6 +21,7 @@ from pathlib import Path
 
 from engine import __version__
 from engine.batch.cache import DEFAULT_DIR as DEFAULT_CACHE
+from engine.batch.cluster import require as require_cluster
 from engine.batch.run import RunOptions, check_all, read_contained
 from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
@@ -92,6 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--plugin", action="append", default=[], metavar="PATH_OR_MODULE", help="a rule file or module (repeatable)"
     )
     check.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
+    check.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="check on a Dask cluster, tcp://HOST:8786 (docs/cluster.md; the cluster extra)",
+    )
+    check.add_argument(
+        "--cluster-shared",
+        action="store_true",
+        help="the cluster's workers see these paths as they are here: send paths, not the files' bytes",
+    )
     check.add_argument(
         "--timeout", type=_seconds, default=None, metavar="SECONDS", help="time limit per file (default: profile, 120)"
     )
@@ -260,7 +271,12 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         raise UsageError(engine_message("usage.letters-zip", lang))
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs 至少为 1 / --jobs must be at least 1")
+    cluster = args.cluster or profile.cluster
+    if cluster:
+        require_cluster(lang)
     options = RunOptions(
+        cluster=cluster,
+        cluster_shared=args.cluster_shared or profile.cluster_shared,
         jobs=args.jobs,
         timeout=args.timeout or profile.limits.timeout,
         memory_mb=profile.limits.worker_memory_mb,
@@ -377,6 +393,10 @@ COMMANDS = {
 }
 
 
+# Dask's own loggers (and those of its network layer), whose reconnecting and tracebacks are for -v only.
+_CLUSTER_LOGGERS = ("distributed", "tornado", "asyncio")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -388,6 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pdfminer").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(_PrintableFormatter(handler.formatter._fmt if handler.formatter else None))
+        if not args.verbose:  # a cluster's lost connection is said in each file's result, in the user's language
+            handler.addFilter(lambda record: not record.name.startswith(_CLUSTER_LOGGERS))
     try:
         return int(COMMANDS[args.command](args))
     except UsageError as exc:

@@ -292,6 +292,29 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "The checking process died while reading this file (exit code {exitcode}); it was skipped, "
         "the other files were checked.",
     ),
+    "error.worker-lost": Msg(
+        "检查该文件的集群工作节点意外退出，换节点重试后仍未完成，已跳过该文件，其余文件照常检查。",
+        "The cluster worker checking this file was lost, and so was the one that tried again; the file was "
+        "skipped, the other files were checked.",
+    ),
+    "error.cluster-task": Msg(
+        "集群未能运行该文件的检查，已跳过该文件。（{detail}）",
+        "The cluster could not run this file's check; the file was skipped. ({detail})",
+    ),
+    "error.cluster-lost": Msg(
+        "与集群的连接中断，该文件未能检查完成，请重新运行。",
+        "The connection to the cluster was lost before this file was checked; run it again.",
+    ),
+    "error.cluster-no-workers": Msg(
+        "集群已没有工作节点超过 {seconds} 秒，该文件未能检查，请恢复节点后重新运行。",
+        "The cluster had no worker for more than {seconds} s, so this file was not checked; run it again once "
+        "workers are back.",
+    ),
+    "error.cluster-mismatch": Msg(
+        "集群工作节点上的规则与本机不同（{rules}），为免评分不一致，该文件未在该节点检查。请在各节点安装相同版本。",
+        "The rules on the cluster worker differ from this machine's ({rules}); the file was not checked there, so "
+        "that no score differs. Install the same version on every worker.",
+    ),
     "cli.written": Msg(
         "已写入 {path}：{files} 个文件，已检查 {checked} 个，无法读取 {unreadable} 个，平均分 {mean}。",
         "Written to {path}: {files} file(s), {checked} checked, {unreadable} unreadable, mean score {mean}.",
@@ -318,6 +341,23 @@ ENGINE_MESSAGES: dict[str, Msg] = {
     "usage.letters-zip": Msg(
         "多份报告的反馈意见须写入 .zip 文件（--output 反馈意见.zip），或改用 nianbao letters 写入文件夹。",
         "Letters for several reports go into a .zip (--output letters.zip), or use nianbao letters to write a folder.",
+    ),
+    "usage.cluster-extra": Msg(
+        "--cluster 需要集群组件：pip install 'nianbao[cluster]'（安装 Dask 的 distributed）。",
+        "--cluster needs the cluster extra: pip install 'nianbao[cluster]' (Dask's distributed).",
+    ),
+    "usage.cluster-unreachable": Msg(
+        "无法连接集群调度器 {address}：{reason}", "Cannot reach the cluster's scheduler at {address}: {reason}"
+    ),
+    "usage.cluster-no-workers": Msg(
+        "集群 {address} 没有工作节点。请先启动 dask worker（见 docs/cluster.md）。",
+        "The cluster at {address} has no workers. Start dask worker first (docs/cluster.md).",
+    ),
+    "usage.cluster-mismatch": Msg(
+        "集群工作节点 {workers} 安装的 Nianbao 与本机不同（节点 {theirs}，本机 {ours}），未开始检查。"
+        "请在各节点安装相同版本和插件。",
+        "Cluster worker(s) {workers} run another Nianbao than this machine (theirs {theirs}, ours {ours}); nothing "
+        "was checked. Install the same version and plugins on every worker.",
     ),
     "usage.plugin-missing": Msg(
         "找不到插件文件 {plugin}。请检查 --plugin 后的路径。",

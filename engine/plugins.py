@@ -11,7 +11,7 @@ import importlib.metadata
 import importlib.util
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -82,8 +82,15 @@ class PluginHost:
 
     @classmethod
     def load(
-        cls, extra: Sequence[str] = (), entry_points: bool = True, import_timeout: float = PLUGIN_IMPORT_TIMEOUT
+        cls,
+        extra: Sequence[str] = (),
+        entry_points: bool = True,
+        import_timeout: float = PLUGIN_IMPORT_TIMEOUT,
+        shipped: Mapping[str, str] | None = None,
     ) -> PluginHost:
+        """The built-in rules, the installed plugins (entry points) and `extra`: rule files and modules. A rule file
+        named in `shipped` is loaded from the source text given there (a cluster's worker gets the client's files so,
+        without a shared disk)."""
         manager = pluggy.PluginManager(hookspecs.PROJECT)
         manager.add_hookspecs(hookspecs)
         host = cls(manager, import_timeout=import_timeout)
@@ -94,7 +101,9 @@ class PluginHost:
                 version = ep.dist.version if ep.dist else None
                 host._register(ep.name, "entry-point", ep.load, version)
         for spec in extra:
-            if spec.endswith(".py") or Path(spec).is_file():
+            if shipped and spec in shipped:
+                host._register(spec, "file", lambda s=spec: _import_source(s, shipped[s]))
+            elif spec.endswith(".py") or Path(spec).is_file():
                 host._register(spec, "file", lambda s=spec: _import_file(Path(s)))
             else:
                 host._register(spec, "module", lambda s=spec: importlib.import_module(s))
@@ -193,10 +202,28 @@ def _import_only(loader: Any) -> None:
     loader()  # the module stays in the child; only whether it imported comes back
 
 
+def _module_name(path: Path) -> str:
+    return "nianbao_local_" + "".join(c if c.isalnum() else "_" for c in path.stem)
+
+
+def _import_source(name: str, source: str) -> ModuleType:
+    """A rule file's module from its text, as `_import_file` would load the file `name`."""
+    module_name = _module_name(Path(name))
+    module = ModuleType(module_name)
+    module.__file__ = name
+    sys.modules[module_name] = module
+    try:
+        exec(compile(source, name, "exec"), module.__dict__)  # the user's own rule file, trusted as --plugin is
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
+
+
 def _import_file(path: Path) -> ModuleType:
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    module_name = "nianbao_local_" + "".join(c if c.isalnum() else "_" for c in path.stem)
+    module_name = _module_name(path)
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")

@@ -22,6 +22,7 @@ government = "03-31"
 town = "03-31"
 [deadlines.湖南]                    # a province's own dates, used when `province` names it
 town = "02-20"
+cluster = "tcp://10.0.0.5:8786"    # optional: check on this Dask cluster (docs/cluster.md), as --cluster
 [letters]                          # the head of feedback letters and the circular (nianbao letters / summary)
 office = "某某市政务公开办"
 reply_days = 15                    # organs answer within this many days of the letter's date
@@ -98,6 +99,17 @@ def _ceilings(path: Path, table: Any) -> dict[str, str]:
     return dict(table)
 
 
+def _cluster(path: Path, value: Any) -> str | None:
+    """`cluster = "tcp://HOST:8786"`: a Dask scheduler's address."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or ("://" not in value and ":" not in value):
+        raise UsageError(
+            f'配置文件 {path}：cluster 应为调度器地址 / cluster must be an address such as "tcp://host:8786"'
+        )
+    return value
+
+
 def _match_length(rule_id: str, prefixes: Iterable[str]) -> int:
     return max((len(p) for p in prefixes if rule_id.startswith(p)), default=-1)
 
@@ -120,6 +132,8 @@ class Profile:
     categories: dict[Category, CategoryPoints] = field(default_factory=dict)  # empty: plain deductions
     ceilings: dict[str, str] = field(default_factory=dict)  # rule id -> the highest grade with an error of it
     letterhead: Letterhead = field(default_factory=Letterhead)
+    cluster: str | None = None  # a Dask scheduler's address (tcp://HOST:8786): check there (docs/cluster.md)
+    cluster_shared: bool = False  # the cluster's workers see the paths as they are here
 
     @classmethod
     def default(cls) -> Profile:
@@ -184,6 +198,8 @@ class Profile:
             limits=limits,
             roster=str(base / data["roster"]) if isinstance(data.get("roster"), str) else None,
             history=[str(base / h) for h in data.get("history", []) if isinstance(h, str)],
+            cluster=_cluster(path, data.get("cluster")),
+            cluster_shared=bool(data.get("cluster_shared", False)),
         )
 
     def resolved_deadlines(self) -> dict[str, str]:

@@ -111,6 +111,8 @@ class Submission:
             return b""
 
     def read_bytes(self, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
+        if self.data is not None and (self.pages or self.files):
+            return self.data  # packed where they were read (a cluster's worker gets them so), bounded there
         if self.pages:
             return self._read_pages(limits)
         if self.files:

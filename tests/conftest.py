@@ -20,14 +20,14 @@ SEED = SHARED / "seeds" / "000_76a48cb7c346ee51.txt"
 CORPUS = SHARED / "corpus" / "real"
 
 
-# Modules whose tests read scans with Tesseract, drive Chromium or LibreOffice, start servers under load or build an
-# office's batch of hundreds of reports: the slow tier (single tests elsewhere carry @pytest.mark.slow).
+# Modules whose tests read scans with Tesseract, drive Chromium or LibreOffice, start servers or clusters under load or
+# build an office's batch of hundreds of reports: the slow tier (single tests elsewhere carry @pytest.mark.slow).
 # `pytest -m "not slow"` is the fast tier for development (1.5 min on 2 cores); CI runs both.
 SLOW_MODULES = frozenset(
     {
         "test_ocr", "test_scans", "test_geometry", "test_pictures", "test_raster", "test_browser", "test_converters",
         "test_web_bounds", "test_reliability", "test_ocr_text", "test_office", "test_roster_accounting",
-        "test_word_layouts",
+        "test_word_layouts", "test_cluster",
     }
 )  # fmt: skip
 

@@ -39,12 +39,13 @@ DEFAULT_MEMORY_MB = 2048
 
 HEARTBEAT = 1.0  # seconds an idle worker waits before checking that its parent still lives
 
-# The checker a forked worker inherits from its parent (set just before the workers start).
-_INHERITED: Checker | None = None
 # The parent's ends of every worker pipe: a forked worker closes the ones it inherited, so that only the parent
 # holds them (a worker holding a sibling's pipe would keep that sibling waiting after the parent died).
 _PARENT_ENDS: set[Connection] = set()
-_PARENT_ENDS_LOCK = threading.Lock()
+# Held while a worker is forked. A process that checks in several threads (a cluster's worker) also holds it while it
+# imports or builds a checker: a fork taken while another thread is half way through an import would leave the
+# child waiting forever on that module's lock.
+FORK_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class WorkerLimits:
     memory_mb: int | None = DEFAULT_MEMORY_MB  # what a worker may allocate beyond what it inherits; None: no limit
     watch: bool = True  # measure each check's whole process tree against memory_mb, and lower long checks' priority
     lower_after: float | None = None  # seconds before a check's priority is lowered; None: engine.batch.tree's
+    idle_exit: float | None = None  # seconds an idle worker waits for work before it exits; None: until told
 
 
 def _close_inherited() -> None:
@@ -64,21 +66,26 @@ def _close_inherited() -> None:
 
 def _work(
     conn: Connection,
+    inherited: Checker | None,
     make_checker: Callable[[], Checker] | None,
     memory_mb: int | None,
     parent_pid: int,
     work: Callable[[Checker, Submission], object],
+    idle_exit: float | None = None,
 ) -> None:
     die_with_parent(parent_pid)
     _close_inherited()
     limit_memory(memory_mb)
     started = statm(1)
-    checker = _INHERITED if _INHERITED is not None else make_checker()  # type: ignore[misc]
+    checker = inherited if inherited is not None else make_checker()  # type: ignore[misc]
+    idle_since = time.monotonic()
     while True:
         try:
             if not conn.poll(HEARTBEAT):
                 if os.getppid() != parent_pid:
                     return  # orphaned: nobody will ever send a task
+                if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
+                    return  # a kept worker nobody used for a while: the next file starts a fresh one
                 continue
             task = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
@@ -96,6 +103,7 @@ def _work(
         conn.send((index, result, retire))
         if retire:
             return
+        idle_since = time.monotonic()
 
 
 @dataclass
@@ -106,11 +114,13 @@ class _Worker:
     started: float = 0.0
     base: int = 0  # its resident bytes when it took its first file (shared with the parent when forked)
     lowered: bool = False  # its CPU priority lowered for the current file (a long one)
+    idle_since: float = field(default_factory=time.monotonic)
 
 
 @dataclass
 class Pool:
-    """Worker processes for one run. Use `run()`; the pool is closed when it returns."""
+    """Worker processes for one run. Use `run()`; the pool is closed when it returns, unless `keep` is set: then its
+    idle workers wait for the next `run()` (a cluster's worker thread checks one file per call), until `close()`."""
 
     checker: Checker
     jobs: int
@@ -119,6 +129,8 @@ class Pool:
     # What a worker does with each submission (a batch also keeps what the report leaves for cross-report rules);
     # the pool itself answers a file it failed (timeout, crash) with a FileResult.
     work: Callable[[Checker, Submission], object] = Checker.check_submission
+    keep: bool = False
+    _kept: list[_Worker] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._watching = self.limits.watch and tree.watchable()  # looked up once, not at every wake-up
@@ -135,16 +147,27 @@ class Pool:
         return mp.get_context("fork" if "fork" in methods else "spawn")
 
     def _start(self) -> _Worker:
-        parent, child = self._context().Pipe()
-        with _PARENT_ENDS_LOCK:
-            process = self._context().Process(
+        context = self._context()
+        # A forked worker inherits the parent's checker as it is (nothing pickled); a spawned one builds its own.
+        inherited = self.checker if context.get_start_method() == "fork" else None
+        with FORK_LOCK:  # the pipe made and its child end closed here before another thread forks
+            parent, child = context.Pipe()
+            process = context.Process(
                 target=_work,
-                args=(child, self.make_checker, self.limits.memory_mb, os.getpid(), self.work),
+                args=(
+                    child,
+                    inherited,
+                    self.make_checker,
+                    self.limits.memory_mb,
+                    os.getpid(),
+                    self.work,
+                    self.limits.idle_exit,
+                ),
                 daemon=True,
             )
             process.start()
             _PARENT_ENDS.add(parent)
-        child.close()
+            child.close()
         return _Worker(process, parent)
 
     def run(
@@ -154,15 +177,15 @@ class Pool:
         cancel: threading.Event | None = None,
     ) -> bool:
         """Check every submission; False when `cancel` was set first (the workers are then killed at once)."""
-        global _INHERITED
-        _INHERITED = self.checker
         pending = deque(enumerate(subs))
-        workers = [self._start() for _ in range(max(1, min(self.jobs, len(subs))))]
+        wanted = max(1, min(self.jobs, len(subs)))
+        workers, self._kept = self._kept[:wanted], self._kept[wanted:]
+        workers += [self._start() for _ in range(wanted - len(workers))]
         try:
             while pending or any(w.task for w in workers):
                 for i, w in enumerate(workers):
                     if w.task is None and pending:
-                        if not w.process.is_alive():  # it retired after a file (memory), or died idle
+                        if not w.process.is_alive() or self._may_leave(w):  # retired (memory), died, idle long
                             self._stop(w)
                             w = workers[i] = self._start()
                         w.task = pending.popleft()
@@ -184,10 +207,23 @@ class Pool:
                         workers[i] = self._collect(w, on_result)
             return True
         finally:
-            _INHERITED = None
             cancelled = cancel is not None and cancel.is_set()
             for w in workers:
-                self._stop(w, kill=cancelled)
+                if self.keep and not cancelled and w.task is None:
+                    self._kept.append(w)
+                else:
+                    self._stop(w, kill=cancelled)
+
+    def close(self) -> None:
+        """Stop the workers a kept pool holds."""
+        for w in self._kept:
+            self._stop(w)
+        self._kept.clear()
+
+    def _may_leave(self, w: _Worker) -> bool:
+        """A kept worker idle for half the time after which it exits on its own: not sent a file it might leave."""
+        idle_exit = self.limits.idle_exit
+        return idle_exit is not None and time.monotonic() - w.idle_since > idle_exit / 2
 
     def _watch(self, w: _Worker) -> ReadError | None:
         """The check's whole tree measured (engine.batch.tree): the error that stops it when it holds more than the
@@ -210,7 +246,7 @@ class Pool:
         if w.conn.poll():
             try:
                 got_index, result, retire = w.conn.recv()
-                w.task = None
+                w.task, w.idle_since = None, time.monotonic()
                 on_result(got_index, result)
                 if retire or w.lowered:  # a lowered worker cannot raise its priority again: a fresh one takes over
                     self._stop(w)
@@ -245,7 +281,7 @@ class Pool:
             w.process.join(timeout=5)
         if w.process.exitcode != 0:  # killed or crashed mid-file: its converter's private folder goes with it
             clear_of(w.process.pid)
-        with _PARENT_ENDS_LOCK:
+        with FORK_LOCK:
             _PARENT_ENDS.discard(w.conn)
         w.conn.close()
 

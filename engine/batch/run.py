@@ -13,7 +13,9 @@ from pathlib import Path
 from engine import __version__
 from engine.across import AcrossOutcome, Left, attach, compare, leave
 from engine.batch.across import contained
+from engine.batch.answer import Answer, checked
 from engine.batch.cache import Cache, run_key
+from engine.batch.cluster import ClusterPool
 from engine.batch.history import gather
 from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from engine.batch.progress import Progress
@@ -25,7 +27,7 @@ from engine.i18n import Lang
 from engine.isolation import run_isolated
 from engine.model import Report
 from engine.organs import previous_years
-from engine.result import FileError, FileResult, HistorySummary, Outline, Review, RosterSummary
+from engine.result import FileResult, HistorySummary, Outline, Review, RosterSummary
 from engine.roster import summarize
 from engine.scoring import rescore
 from engine.scratch import clear_orphans
@@ -45,6 +47,8 @@ class RunOptions:
     review: Path | None = None
     cross_timeout: float = 600.0  # seconds each cross-report rule may take over the whole run
     history: list[str] = field(default_factory=list)  # earlier years' reports or result documents
+    cluster: str | None = None  # a Dask scheduler's address: each file is checked there (engine.batch.cluster)
+    cluster_shared: bool = False  # the cluster's workers see the paths as they are here: paths are sent, not bytes
 
 
 def _code_digest(checker: Checker) -> str:
@@ -195,25 +199,6 @@ def _left_alone(checker: Checker, report: Report) -> Left:
     return leave(checker, report, replace(checker.context(), organ=who.organ, deadline=who.deadline))
 
 
-Answer = tuple[bytes, Left | None, Outline, FileError | None, str | tuple[str, str, dict] | None]
-
-
-def _checked(checker: Checker, sub: Submission, keep_read: bool = False) -> Answer:
-    """A worker's answer for one submission: its result packed, what it leaves, its outline, its error, and (with
-    `keep_read`, when it read the file) what it read, for the cache: the model before any rule saw it, or why it
-    could not be read."""
-    fresh = keep_read and sub.read_before is None
-    try:
-        report = checker.read_submission(sub)
-    except ReadError as err:
-        result = checker.failed(sub.name, err)
-        read = (err.code.value, err.key, dict(err.params)) if fresh else None
-        return encode(result), None, Outline.of(result), result.error, read
-    read_now = report.model_dump_json() if fresh else None
-    checked = checker.checked_report(report)
-    return encode(checked.result), checked.left, Outline.of(checked.result), checked.result.error, read_now
-
-
 def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, store: Store) -> tuple[list[Entry], int]:
     """Every submission's entry, in order: from the cache where the file is unchanged, else from the workers."""
     entries: list[Entry | None] = [None] * len(subs)
@@ -267,8 +252,11 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
         todo.sort(key=lambda i: -_size(subs[i]))
         if todo:
             limits = WorkerLimits(options.timeout, options.memory_mb)
-            work = partial(_checked, keep_read=cache is not None)
-            pool = Pool(checker, options.jobs or default_jobs(), limits, work=work)
+            work = partial(checked, keep_read=cache is not None)
+            if options.cluster:
+                pool: Pool | ClusterPool = ClusterPool(checker, options.cluster, limits, work, options.cluster_shared)
+            else:
+                pool = Pool(checker, options.jobs or default_jobs(), limits, work=work)
             pool.run([subs[i] for i in todo], deliver)
     finally:
         progress.close()
