@@ -21,7 +21,6 @@ from pathlib import Path
 
 from engine import __version__
 from engine.batch.cache import DEFAULT_DIR as DEFAULT_CACHE
-from engine.batch.cluster import require as require_cluster
 from engine.batch.run import RunOptions, check_all, read_contained
 from engine.catalogue import records, render_json, render_markdown, render_text
 from engine.checker import Checker
@@ -273,7 +272,9 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         raise UsageError("--jobs 至少为 1 / --jobs must be at least 1")
     cluster = args.cluster or profile.cluster
     if cluster:
-        require_cluster(lang)
+        from engine.batch.cluster import require  # only a cluster run pays for importing it
+
+        require(lang)
     options = RunOptions(
         cluster=cluster,
         cluster_shared=args.cluster_shared or profile.cluster_shared,

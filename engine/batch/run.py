@@ -9,13 +9,13 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.across import AcrossOutcome, Left, attach, compare, leave
 from engine.batch.across import contained
 from engine.batch.answer import Answer, checked
 from engine.batch.cache import Cache, run_key
-from engine.batch.cluster import ClusterPool
 from engine.batch.history import gather
 from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from engine.batch.progress import Progress
@@ -33,6 +33,9 @@ from engine.scoring import rescore
 from engine.scratch import clear_orphans
 from engine.sources import Submission
 from engine.translation import say_again
+
+if TYPE_CHECKING:
+    from engine.batch.cluster import ClusterPool
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +257,8 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
             limits = WorkerLimits(options.timeout, options.memory_mb)
             work = partial(checked, keep_read=cache is not None)
             if options.cluster:
+                from engine.batch.cluster import ClusterPool  # only a cluster run pays for importing it
+
                 pool: Pool | ClusterPool = ClusterPool(checker, options.cluster, limits, work, options.cluster_shared)
             else:
                 pool = Pool(checker, options.jobs or default_jobs(), limits, work=work)
