@@ -394,8 +394,10 @@ COMMANDS = {
 }
 
 
-# Dask's own loggers (and those of its network layer), whose reconnecting and tracebacks are for -v only.
-_CLUSTER_LOGGERS = ("distributed", "tornado", "asyncio")
+def _not_the_clusters(record: logging.LogRecord) -> bool:
+    """Dask's own loggers (and those of its network layer): their reconnecting and tracebacks are for -v only; a
+    cluster's lost connection is said in each file's result, in the user's language."""
+    return not record.name.startswith(("distributed", "tornado", "asyncio"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -409,8 +411,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pdfminer").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(_PrintableFormatter(handler.formatter._fmt if handler.formatter else None))
-        if not args.verbose:  # a cluster's lost connection is said in each file's result, in the user's language
-            handler.addFilter(lambda record: not record.name.startswith(_CLUSTER_LOGGERS))
+        if args.verbose:  # one filter however often main() runs in a process (tests), taken off for -v
+            handler.removeFilter(_not_the_clusters)
+        else:
+            handler.addFilter(_not_the_clusters)
     try:
         return int(COMMANDS[args.command](args))
     except UsageError as exc:
