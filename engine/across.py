@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 # A packed digest, or where a run's store keeps it (engine.batch.store).
 Ref = bytes | int
 Fetch = Callable[[Any], bytes]
-# Runs each comparison somewhere safer than this process (engine.batch.across: a child process each, under a time
-# limit); one outcome per task, in order.
+# Runs each comparison somewhere safer than this process (engine.batch.contained_rules: a child process each, under a
+# time limit); one outcome per task, in order.
 Containment = Callable[[list[Callable[[], "AcrossOutcome"]]], list["AcrossOutcome"]]
 
 

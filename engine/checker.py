@@ -322,7 +322,7 @@ class Checker:
 
         For results held in memory (one upload, a rule's test cases); a batch keeps only what each report leaves
         (engine.batch.run). `history` holds earlier years' reports, compared with but never checked. `contain`
-        runs each rule somewhere safer than this process (engine.batch.across: a child process under a time
+        runs each rule somewhere safer than this process (engine.batch.contained_rules: a child process under a time
         limit), so that a rule that hangs or exits costs only itself."""
         if not self.cross_rules:
             return

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.across import AcrossOutcome, Left, attach, compare, leave
-from engine.batch.across import contained
 from engine.batch.answer import Answer, checked
 from engine.batch.cache import Cache, run_key
+from engine.batch.contained_rules import contained
 from engine.batch.history import gather
 from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from engine.batch.progress import Progress

@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from engine.batch import tree
-from engine.batch.across import contained
+from engine.batch.contained_rules import contained
 from engine.batch.pool import Pool, WorkerLimits, default_jobs
 from engine.checker import Checker
 from engine.i18n import Lang
