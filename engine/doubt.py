@@ -3,7 +3,7 @@
 Four kinds of doubt, all known from the report model, none from the rule:
 - a figure OCR read with little confidence (`report.cell_anchors[...].confidence` under LOW_CONFIDENCE);
 - a row laid onto the template by its label's likeness to the template's or by its position, not by its own
-  words (`report.placements`, engine.readers.placement);
+  words (`report.placements`, engine.readers.pipeline.placement);
 - something the finding says is missing (a section, a table, a row, a column) in a report read by OCR
   (`report.source.reading`): there, not reading it is as likely as its absence;
 - the text of a scan a finding rests on: a sentence held against a table, words a content rule did not find, the

@@ -40,7 +40,7 @@ def test_the_contracts_hold():
 @pytest.mark.parametrize(
     ("module", "source", "contract"),
     [
-        ("rules/zz_reads_files.py", "from engine.readers.pdf import PdfReader\n", "Rules see only"),
+        ("rules/zz_reads_files.py", "from engine.readers.pdf.reader import PdfReader\n", "Rules see only"),
         ("engine/readers/zz_runs_rules.py", "import rules.tables\n", "Readers turn a source"),
         ("engine/template.py", "from engine.outputs.rows import ranked\n", "The core"),
         ("engine/outputs/zz_rederives.py", "from rules.tables import ApplicationsBalance\n", "Outputs render"),

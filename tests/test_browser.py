@@ -369,7 +369,7 @@ def test_outlines_numbers_and_crops_read_on_a_phone_and_a_desk(server, tmp_path,
         pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
-    from engine.readers.scan import ocr_ready
+    from engine.readers.scan.reader import ocr_ready
 
     pdf = ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.pdf"
     if kind == "real":  # a real report whose findings rest on cells of its pages (洪泽区, 2023: table 4's sums)

@@ -128,7 +128,7 @@ def test_a_run_killed_mid_conversion_leaves_no_program_and_its_folder_goes_next_
 def test_a_scan_writes_nothing_to_disk(tmp_path):
     """A scan's pages and every cell crop go to Tesseract in memory: nothing appears in the temporary folder while
     the check runs, other than the run's own store of results."""
-    from engine.readers.scan import ocr_ready
+    from engine.readers.scan.reader import ocr_ready
     from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 
     if not ocr_ready():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from engine.readers.legacy import soffice
-from engine.readers.scan import ocr_ready
+from engine.readers.scan.reader import ocr_ready
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -1,4 +1,4 @@
-"""Page images as offices receive them (engine.readers.geometry): a photo's page cut from a dark desk with its
+"""Page images as offices receive them (engine.readers.scan.geometry): a photo's page cut from a dark desk with its
 perspective undone and its light evened out, two pages on one sheet split, a tilt of up to 10° measured, pages fed
 sideways or upside down turned upright, and a scan too poor to judge refused as `illegible`, never scored.
 
@@ -17,9 +17,9 @@ from PIL import Image
 
 from engine.checker import Checker
 from engine.plugins import PluginHost
-from engine.readers import geometry, raster
-from engine.readers.pdf import PdfReader
-from engine.readers.scan import ocr_ready
+from engine.readers.pdf.reader import PdfReader
+from engine.readers.scan import geometry, raster
+from engine.readers.scan.reader import ocr_ready
 from engine.testing.scan import ScanSpec, photographed, scanned_pages, scanned_pdf, turned, two_up
 from tests.conftest import ROOT
 
@@ -231,7 +231,7 @@ def test_a_scanned_ofd_is_read_by_ocr_like_a_scanned_pdf(pages, truth, tmp_path)
 
 
 def test_a_page_images_stated_resolution_is_checked_against_a_pages_size():
-    from engine.readers.scan import page_dpi
+    from engine.readers.scan.reader import page_dpi
 
     assert page_dpi((2480, 3508), (300, 300)) == 300  # A4 at 300 dpi, as stated
     assert round(page_dpi((2524, 3541), (762.0, 762.0))) == 305  # 300 per cm read as dpi: measured as A4

@@ -10,7 +10,7 @@ import pytest
 from engine.checker import Checker
 from engine.plugins import PluginHost
 from engine.profile import Profile
-from engine.readers.raw import Block
+from engine.readers.pipeline.raw import Block
 from tests.conftest import ROOT
 
 PATTERNS = ROOT / "tests" / "fixtures" / "patterns"
@@ -202,7 +202,7 @@ def test_a_row_cut_by_a_page_break_inside_a_wrapped_figure_reads_as_one_row(chec
 def test_a_blank_row_at_a_page_foot_is_not_joined_to_the_next_pages_first_row():
     """行政处罚 left blank at the foot of a page and 行政强制 with its figure at the top of the next: two rows (they
     were read as one, "行政处罚行政强制", and the row 行政处罚 said missing). A cut row is still joined."""
-    from engine.readers.cut_rows import join_cut_row
+    from engine.readers.pipeline.cut_rows import join_cut_row
 
     box = [(0.1, 0.9, 0.3, 0.95), (0.3, 0.9, 0.9, 0.95)]
     top = [(0.1, 0.1, 0.3, 0.15), (0.3, 0.1, 0.9, 0.15)]
@@ -225,7 +225,7 @@ def test_a_row_whose_label_ocr_garbled_is_not_taken_for_the_rest_of_the_row_abov
     """A black-and-white 150 dpi scan: the first row of a page, its label garbled past every template label, holds
     fewer figures than the row above (a blank read). It is a row of its own: its figures do not continue the row
     above's one-digit figures, and its label opens with its number (joined, they made the scan illegible)."""
-    from engine.readers.cut_rows import join_cut_row
+    from engine.readers.pipeline.cut_rows import join_cut_row
 
     above = _row(["(怀)蕊", "1.去所关厌字得的关政府洁息", "1", "1", "0", "0", "10", "1", "9"], 1, 1)
     below = _row(["", "水提供", "沪有钢戌信息后娄站行判伟", "1", "0", "0", "", "0", "0", "11"], 0, 2)
@@ -253,7 +253,7 @@ def test_a_row_whose_label_ocr_garbled_is_not_taken_for_the_rest_of_the_row_abov
     ],
 )  # fmt: skip
 def test_the_title_is_found_below_navigation_and_across_lines(lines, title):
-    from engine.readers.layout import find_title
+    from engine.readers.pipeline.layout import find_title
 
     assert find_title(lines) == title
 

@@ -1,4 +1,4 @@
-"""Scans read by OCR (engine.readers.scan, engine.readers.ocr): our own PDFs printed, sealed and scanned
+"""Scans read by OCR (engine.readers.scan.reader, engine.readers.scan.ocr): our own PDFs printed, sealed and scanned
 (engine.testing.scan) come out as the text PDF's report, and every table cell is either read right or marked
 doubtful. Needs Pillow and Tesseract with its Chinese and English models (Debian: tesseract-ocr,
 tesseract-ocr-chi-sim); the tests skip with that reason without them."""
@@ -17,11 +17,11 @@ pytest.importorskip("PIL", reason="Pillow is not installed (the ocr extra)")
 
 from engine.errors import ErrorCode, ReadError
 from engine.model import SectionKey
-from engine.readers.normalize import parse_cell
-from engine.readers.ocr import LOW, read_pages
-from engine.readers.pdf import PdfReader
-from engine.readers.scan import RENDER_DPI, ImageReader, ocr_ready
-from engine.readers.tesseract import Deadline, read_images
+from engine.readers.pdf.reader import PdfReader
+from engine.readers.pipeline.normalize import parse_cell
+from engine.readers.scan.ocr import LOW, read_pages
+from engine.readers.scan.reader import RENDER_DPI, ImageReader, ocr_ready
+from engine.readers.scan.tesseract import Deadline, read_images
 from engine.schemas import REPORT, schema_errors
 from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 from tests.conftest import ROOT
@@ -255,8 +255,8 @@ def test_a_scan_of_more_cells_than_any_report_is_refused_before_they_are_read():
     cells in seconds, naming the limit."""
     import time
 
-    from engine.readers.ocr import MAX_SCAN_CELLS
-    from engine.readers.scan import read_scanned_pdf
+    from engine.readers.scan.ocr import MAX_SCAN_CELLS
+    from engine.readers.scan.reader import read_scanned_pdf
     from engine.testing.amplifiers import grid_scan_pdf
 
     started = time.monotonic()
@@ -295,7 +295,7 @@ def test_a_pdf_page_as_large_as_a_wall_is_refused_before_it_is_drawn():
     text: refused from its size, before a pixel is drawn; drawn for the clerk's page, it is drawn small."""
     import time
 
-    from engine.readers.pdfpages import MAX_PIXELS, render_pages
+    from engine.readers.pdf.pages import MAX_PIXELS, render_pages
     from engine.testing import amplifiers as A
 
     data = A.pdf({**A._page("<< >>", size=(14400, 14400)), 4: A.stream(b"0 0 m 100 100 l S")})
@@ -333,7 +333,7 @@ def test_print_under_a_dense_red_seal_stays_ink_and_the_seal_goes():
 
     from PIL import Image, ImageDraw
 
-    from engine.readers.raster import DARK, ink
+    from engine.readers.scan.raster import DARK, ink
     from engine.testing.scan import _sealed
 
     page = Image.new("RGB", (600, 600), "white")

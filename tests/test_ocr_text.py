@@ -1,5 +1,5 @@
 """What the scan reader mends in text OCR garbled, without Tesseract: a heading whose numeral was dropped, table 三
-rows whose labels a seal made unreadable (engine.readers.ocr_mend, engine.readers.tables.build_applications).
+rows whose labels a seal made unreadable (engine.readers.scan.mend, engine.readers.pipeline.tables.build_applications).
 The same mending on real scans is in tests/test_ocr.py."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from engine.model import SectionKey
-from engine.readers.blocks import parse_blocks
-from engine.readers.ocr_mend import label_hidden_rows, restore_headings
-from engine.readers.raw import Block, RawRow
-from engine.readers.tables import build_applications
+from engine.readers.pipeline.blocks import parse_blocks
+from engine.readers.pipeline.raw import Block, RawRow
+from engine.readers.pipeline.tables import build_applications
+from engine.readers.scan.mend import label_hidden_rows, restore_headings
 from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, Template
 
 
@@ -92,7 +92,7 @@ def test_rows_whose_label_a_seal_hid_keep_their_own_figures():
 
 
 def test_a_blank_fragment_of_a_split_cell_in_table_four_is_dropped_not_shifted():
-    from engine.readers.tables import build_review
+    from engine.readers.pipeline.tables import build_review
 
     truth = [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
     read = [*truth[:8], None, *truth[8:]]  # a stray line (a seal's ring) split 尚未审结's cell: a blank before its 1
@@ -102,7 +102,7 @@ def test_a_blank_fragment_of_a_split_cell_in_table_four_is_dropped_not_shifted()
 
 
 def test_a_scanned_table_four_with_a_figure_too_many_is_unplaced_not_shifted():
-    from engine.readers.tables import build_review
+    from engine.readers.pipeline.tables import build_review
 
     truth = [1, 0, 0, 1, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3]
     read = [*truth[:2], 1, *truth[2:]]  # a seal's mark read as a figure
@@ -223,7 +223,7 @@ def test_a_header_cell_read_as_a_figure_does_not_take_the_first_rows_place():
 
 
 def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
-    from engine.readers.ocr_mend import restore_headings
+    from engine.readers.scan.mend import restore_headings
 
     blocks = [Block(text="三、收到和处理政府信息公开申请情况"), Block(text="四、政府信息公开行政复议、1政放这情况"),
               Block(text="四、加强队伍建设，提升工作水平")]  # fmt: skip
@@ -234,7 +234,7 @@ def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
 
 
 def test_a_label_left_by_a_row_whose_figures_were_lost_does_not_take_the_next_rows_place():
-    from engine.readers.tables import build_proactive
+    from engine.readers.pipeline.tables import build_proactive
 
     glued = (
         "第二十条第（五）项 信息内容 本年处理决定数量 行政许可 "  # 行政许可's own figure lost
@@ -248,7 +248,7 @@ def test_a_label_left_by_a_row_whose_figures_were_lost_does_not_take_the_next_ro
 
 def test_an_organs_name_misread_in_the_title_is_put_right_by_the_prose():
     """OCR reads the title once and may garble the organ's name in it; the prose writes it again and again."""
-    from engine.readers.ocr_mend import restore_agency
+    from engine.readers.scan.mend import restore_agency
     from engine.testing.samples import SampleSpec, make_report
 
     report = make_report(SampleSpec("青禾市人民政府办公室", 2022, seed=4))

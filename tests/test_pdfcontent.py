@@ -11,7 +11,7 @@ from pdfminer.pdfinterp import PDFContentParser
 from pdfminer.pdftypes import PDFStream
 from pdfminer.psparser import PSEOF
 
-from engine.readers.pdfcontent import FastContentParser
+from engine.readers.pdf.content import FastContentParser
 
 PIECES = [
     b"BT", b"ET", b"/F1 12 Tf", b"1 0 0 1 72.5 700 Tm", b"-.5", b"+3", b"1.2.3", b"4.", b".", b"-", b"(abc) Tj",

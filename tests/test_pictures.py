@@ -15,7 +15,7 @@ import pytest
 
 from engine.checker import Checker
 from engine.plugins import PluginHost
-from engine.readers.scan import ocr_ready
+from engine.readers.scan.reader import ocr_ready
 from engine.sources import collect
 
 ROOT = Path(__file__).resolve().parents[1]

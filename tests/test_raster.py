@@ -1,4 +1,4 @@
-"""Scanned pages straightened and their ruling lines found (engine.readers.raster), measured against the vector
+"""Scanned pages straightened and their ruling lines found (engine.readers.scan.raster), measured against the vector
 rulings of the PDF each scan was made from: the first step of reading scans."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ import pytest
 
 pytest.importorskip("PIL", reason="Pillow is not installed: scans cannot be made or read")
 
-from engine.readers import pdfguard, raster
-from engine.readers.pdf import _page_objects
-from engine.readers.pdfcontent import glyph_device
-from engine.readers.scan import RENDER_DPI
+from engine.readers.pdf import guard as pdfguard
+from engine.readers.pdf.content import glyph_device
+from engine.readers.pdf.reader import _page_objects
+from engine.readers.scan import raster
+from engine.readers.scan.reader import RENDER_DPI
 from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 from tests.conftest import ROOT
 

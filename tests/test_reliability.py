@@ -470,7 +470,7 @@ def test_parse_has_the_time_limit_too(tmp_path):
 
 def test_a_page_of_thousands_of_ruling_lines_is_refused_before_pairing_them():
     """Joining crossing lines costs their product: a page past MAX_RULINGS lines is too complex, at once."""
-    from engine.readers.grid import MAX_RULINGS, GridTooLarge, Segment, build_grids
+    from engine.readers.pipeline.grid import MAX_RULINGS, GridTooLarge, Segment, build_grids
 
     lines = [Segment(i % 2 == 0, 10.0 + 3 * (i // 2), 0.0, 50_000.0) for i in range(2 * MAX_RULINGS)]
     with pytest.raises(GridTooLarge) as refused:

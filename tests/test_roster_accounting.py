@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.readers.scan import ocr_ready
+from engine.readers.scan.reader import ocr_ready
 from engine.testing.roster_batch import write_batch
 
 

@@ -52,7 +52,7 @@ def test_the_same_seed_makes_the_same_scan():
 @pytest.fixture
 def no_tesseract(monkeypatch):
     """A machine without Tesseract: nothing named tesseract on the PATH."""
-    from engine.readers import tesseract
+    from engine.readers.scan import tesseract
 
     monkeypatch.setenv("PATH", "/nonexistent")
     tesseract.languages.cache_clear()

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from engine.errors import ErrorCode, ReadError
-from engine.readers.pdf import PdfReader
+from engine.readers.pdf.reader import PdfReader
 from engine.readers.sheet import SheetReader
 from engine.testing.sheets import report_xls, report_xlsx
 from tests.conftest import ROOT

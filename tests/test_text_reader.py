@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.model import Source
-from engine.readers.assemble import build_report
-from engine.readers.normalize import parse_cell
+from engine.readers.pipeline.assemble import build_report
+from engine.readers.pipeline.normalize import parse_cell
 from engine.readers.text import parse_text
 from engine.template import Template
 from engine.testing.render import render_text

@@ -289,7 +289,7 @@ def test_several_files_at_once_must_be_the_page_images_of_one_report(client):
 @pytest.mark.slow  # OCR
 def test_page_images_picked_at_once_are_checked_as_one_report(client):
     pytest.importorskip("PIL")
-    from engine.readers.scan import ocr_ready
+    from engine.readers.scan.reader import ocr_ready
 
     if not ocr_ready():
         pytest.skip("Tesseract with chi_sim and eng is not installed")
@@ -314,7 +314,7 @@ def test_page_images_picked_at_once_are_checked_as_one_report(client):
 @pytest.mark.slow  # OCR
 def test_a_saved_page_picked_with_its_pictures_is_read_with_them(client):
     """A clerk picks 报告.html and the pictures of its _files folder in one go: the tables in the pictures are read."""
-    from engine.readers.scan import ocr_ready
+    from engine.readers.scan.reader import ocr_ready
 
     if not ocr_ready():
         pytest.skip("Tesseract with chi_sim and eng is not installed")

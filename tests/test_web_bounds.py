@@ -260,7 +260,7 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
 def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
     """A clerk closes the tab while Tesseract reads the scan: within seconds no worker and no Tesseract is left, and
     the server's temporary folder is as empty as before."""
-    from engine.readers.scan import ocr_ready
+    from engine.readers.scan.reader import ocr_ready
     from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 
     if not ocr_ready():

@@ -60,7 +60,7 @@ def test_a_scan_of_rows_cut_by_page_breaks_reads_every_wrapped_figure(checker, t
     as one figure (its lines set side by side for the OCR), and its last line at the next page's top joins it.
     Before: 148–150 of 200 figures."""
     pytest.importorskip("PIL")
-    from engine.readers import tesseract
+    from engine.readers.scan import tesseract
 
     if not tesseract.available():
         pytest.skip("Tesseract with chi_sim is not installed here")

@@ -38,12 +38,12 @@ class Deferred:
 BUILT_IN = (
     Deferred("txt", (".txt", ".text", ".md"), "engine.readers.text", "TextReader"),
     Deferred("json", (".json",), "engine.readers.jsonreader", "JsonReader"),
-    Deferred("pdf", (".pdf",), "engine.readers.pdf", "PdfReader"),
+    Deferred("pdf", (".pdf",), "engine.readers.pdf.reader", "PdfReader"),
     Deferred("html", (".html", ".htm", ".shtml", ".xhtml"), "engine.readers.html", "HtmlReader"),
     Deferred("docx", (".docx",), "engine.readers.docx", "DocxReader"),
     Deferred("doc", (".doc", ".wps", ".rtf", ".odt"), "engine.readers.legacy", "LegacyWordReader"),
     Deferred("ofd", (".ofd",), "engine.readers.ofd", "OfdReader"),
-    Deferred("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "engine.readers.scan", "ImageReader"),
+    Deferred("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "engine.readers.scan.reader", "ImageReader"),
     Deferred("sheet", (".xlsx", ".xls", ".et", ".ods"), "engine.readers.sheet", "SheetReader"),
 )
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
-from engine.readers.assemble import build_report
 from engine.readers.base import bounded_member, make_source
-from engine.readers.blocks import parse_blocks
-from engine.readers.raw import Block
+from engine.readers.pipeline.assemble import build_report
+from engine.readers.pipeline.blocks import parse_blocks
+from engine.readers.pipeline.raw import Block
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"

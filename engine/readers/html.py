@@ -21,12 +21,12 @@ from engine.model import Report
 from engine.notes import note
 from engine.packs import unpack_saved
 from engine.readers import pictures
-from engine.readers.assemble import build_report
 from engine.readers.base import decode_report, make_source, text_encoding
-from engine.readers.blocks import parse_blocks
-from engine.readers.layout import find_title, match_heading, year_in
-from engine.readers.raw import Block
-from engine.readers.scan import ocr_ready
+from engine.readers.pipeline.assemble import build_report
+from engine.readers.pipeline.blocks import parse_blocks
+from engine.readers.pipeline.layout import find_title, match_heading, year_in
+from engine.readers.pipeline.raw import Block
+from engine.readers.scan.reader import ocr_ready
 
 SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
 VOID = {"br", "img", "meta", "hr", "input", "link", "area", "base", "col", "embed", "param", "source", "wbr"}

@@ -2,9 +2,10 @@
 
 Each page's text objects (`TextObject` → `TextCode` with X, Y and DeltaX, in millimetres from the object's
 `Boundary`, optionally through a `CTM`) become positioned characters, and its path objects (`PathObject` →
-`AbbreviatedData`: M, L, C …) ruling lines; both go to the same page builder as PDF (engine.readers.page), so tables,
-running headers and rows cut by page breaks read alike. Limits as for DOCX: members, each member's inflated size
-(counted as it comes out), all members together, XML nesting depth; no DTD or entity is accepted.
+`AbbreviatedData`: M, L, C …) ruling lines; both go to the same page builder as PDF
+(engine.readers.pipeline.page), so tables, running headers and rows cut by page breaks read alike. Limits as for
+DOCX: members, each member's inflated size (counted as it comes out), all members together, XML nesting depth; no
+DTD or entity is accepted.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from xml.etree import ElementTree as ET
 from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
-from engine.readers.assemble import build_report
 from engine.readers.base import bounded_member, make_source
-from engine.readers.blocks import parse_blocks
-from engine.readers.grid import Char, GridTooLarge, Segment, rect_segments
-from engine.readers.page import layout_page, stitch
-from engine.readers.pdfpages import MAX_PAGES, PageImage
-from engine.readers.raw import Block
+from engine.readers.pdf.pages import MAX_PAGES, PageImage
+from engine.readers.pipeline.assemble import build_report
+from engine.readers.pipeline.blocks import parse_blocks
+from engine.readers.pipeline.grid import Char, GridTooLarge, Segment, rect_segments
+from engine.readers.pipeline.page import layout_page, stitch
+from engine.readers.pipeline.raw import Block
 from engine.text import unify_radicals
 
 A4 = (210.0, 297.0)  # mm, when a document states no page area
@@ -344,7 +345,7 @@ class OfdReader:
 
 def _read_scanned(path: Path, data: bytes, images: list[bytes]) -> Report:
     """An OFD of page images (a scanned report): its pages read by OCR like a scanned PDF's."""
-    from engine.readers.scan import images_pages, ocr_ready, read_scan
+    from engine.readers.scan.reader import images_pages, ocr_ready, read_scan
 
     if not ocr_ready():
         raise ReadError(ErrorCode.no_text, "error.ofd-no-text")

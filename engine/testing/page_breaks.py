@@ -21,10 +21,10 @@ from itertools import pairwise
 from pathlib import Path
 
 from engine.model import Report
-from engine.readers.cut_rows import join_cut_row
 from engine.readers.ofd import laid_pages
-from engine.readers.pdf import pdf_pages
-from engine.readers.raw import Block
+from engine.readers.pdf.reader import pdf_pages
+from engine.readers.pipeline.cut_rows import join_cut_row
+from engine.readers.pipeline.raw import Block
 from engine.testing.fixtures import docx_to_pdf
 from engine.testing.formats import sample
 from engine.testing.render_docx import render_docx

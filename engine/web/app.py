@@ -32,7 +32,7 @@ from engine.checker import Checker
 from engine.i18n import Lang
 from engine.isolation import MB, run_isolated
 from engine.readers.ofd import page_svgs
-from engine.readers.pdfpages import PageImage, render_pages
+from engine.readers.pdf.pages import PageImage, render_pages
 from engine.result import FileResult, ResultDocument
 from engine.scratch import clear_orphans
 from engine.sources import Submission

@@ -23,7 +23,8 @@ MAX_UPLOAD = 20 * 1024 * 1024
 # The form parser keeps a file in memory up to this size before it writes it to a temporary file: above any upload
 # the page takes (MAX_UPLOAD, checked against Content-Length first), so no upload ever reaches the disk.
 MultiPartParser.spool_max_size = MAX_UPLOAD + 1024 * 1024
-MAX_FILES = 40  # page images of one report picked at once: as many pages as a scan may have (engine.readers.scan)
+# Page images of one report picked at once: as many pages as a scan may have (engine.readers.scan.reader).
+MAX_FILES = 40
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 ERRORS = {
     "too-large": Msg(

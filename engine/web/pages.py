@@ -11,7 +11,7 @@ from engine.i18n import Lang, Msg
 from engine.notes import in_language
 from engine.outputs.html_out import page
 from engine.outputs.rows import not_judged_parts
-from engine.readers.pdfpages import PageImage
+from engine.readers.pdf.pages import PageImage
 from engine.result import FileResult, ResultDocument, Status
 from engine.scoring import grade_label
 from engine.web import pictures, sheets

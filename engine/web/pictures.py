@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 
 from engine.model import Anchor
-from engine.readers.pdfpages import PageImage
+from engine.readers.pdf.pages import PageImage
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from html import escape
 from engine.i18n import Lang, Msg
 from engine.model import Anchor, Report
 from engine.outputs.html_out import SEVERITY, by_section, section_title, where
-from engine.readers.pdfpages import PageImage
+from engine.readers.pdf.pages import PageImage
 from engine.result import FileResult, FindingResult
 from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template, row_label
 from engine.template_en import english

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 
 from engine.model import Anchor, Cell, SectionKey
 from engine.notes import note
-from engine.readers.layout import match_heading
-from engine.readers.normalize import compact
-from engine.readers.placement import placed_rows
-from engine.readers.raw import Block, RawDocument, RawRow, RawSection
+from engine.readers.pipeline.layout import match_heading
+from engine.readers.pipeline.normalize import compact
+from engine.readers.pipeline.placement import placed_rows
+from engine.readers.pipeline.raw import Block, RawDocument, RawRow, RawSection
 from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
 from engine.text import is_traditional, simplified
 

@@ -204,7 +204,7 @@ def bounded_interpreter(manager: Any, device: Any) -> Any:
     """A page interpreter that counts Form XObjects: nesting depth and drawings per page."""
     from pdfminer.pdfinterp import PDFPageInterpreter
 
-    from engine.readers.pdfcontent import execute
+    from engine.readers.pdf.content import execute
 
     class BoundedInterpreter(PDFPageInterpreter):
         depth = 0
@@ -215,7 +215,7 @@ def bounded_interpreter(manager: Any, device: Any) -> Any:
             super().process_page(page)
 
         def execute(self, streams: Any) -> None:
-            execute(self, streams)  # engine.readers.pdfcontent: the same operators, tokenized faster
+            execute(self, streams)  # engine.readers.pdf.content: the same operators, tokenized faster
 
         def subinterp(self) -> Any:
             inner = super().subinterp()

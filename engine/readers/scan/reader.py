@@ -1,6 +1,6 @@
 """Scans: a PDF of page images (the stamped 盖章扫描件) and photos or scans saved as PNG, JPEG or TIFF.
 
-The pages are read by OCR (engine.readers.ocr) into characters and rulings, then go through the same page builder,
+The pages are read by OCR (engine.readers.scan.ocr) into characters and rulings, then go through the same page builder,
 page stitching and report assembly as a PDF's text. Every table cell read by OCR is marked in the model: its
 anchor says `source: "ocr"` and, for a figure, the reading's `confidence`. Without the `ocr` extra (Pillow) and
 Tesseract with its Chinese model, a scan gets `no-text` (a PDF) or `unsupported` (an image), and one sentence on
@@ -19,17 +19,17 @@ from engine.limits import current
 from engine.model import Report
 from engine.notes import note
 from engine.packs import unpack_pages
-from engine.readers.assemble import build_report
 from engine.readers.base import make_source
-from engine.readers.blocks import parse_blocks
-from engine.readers.grid import GridTooLarge
-from engine.readers.ocr_mend import label_hidden_rows, restore_agency, restore_headings
-from engine.readers.page import layout_page, stitch
+from engine.readers.pipeline.assemble import build_report
+from engine.readers.pipeline.blocks import parse_blocks
+from engine.readers.pipeline.grid import GridTooLarge
+from engine.readers.pipeline.page import layout_page, stitch
+from engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from engine.readers.ocr import ScannedPage
+    from engine.readers.scan.ocr import ScannedPage
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 RENDER_DPI = 200  # a PDF's page images are drawn at this resolution before they are read
@@ -62,7 +62,7 @@ def ocr_ready() -> bool:
         import PIL  # noqa: F401
     except ImportError:
         return False
-    from engine.readers.tesseract import available
+    from engine.readers.scan.tesseract import available
 
     return available()
 
@@ -104,7 +104,7 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
         def pages() -> Iterator[tuple[Image.Image, float]]:
             for number in range(count):
                 page = document[number]
-                # in colour: a red seal goes by its red channel (engine.readers.raster.ink)
+                # in colour: a red seal goes by its red channel (engine.readers.scan.raster.ink)
                 yield page.render(scale=scale).to_pil().convert("RGB"), RENDER_DPI
                 page.close()
 
@@ -188,8 +188,8 @@ def _frames(image: Image.Image) -> int:
 
 
 def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]], fmt: str, count: int) -> Report:
-    from engine.readers.ocr import read_pages
-    from engine.readers.tesseract import Deadline
+    from engine.readers.scan.ocr import read_pages
+    from engine.readers.scan.tesseract import Deadline
 
     try:  # a page whose image makes thousands of "rulings" is no report page
         scanned = read_pages(pages, Deadline(current().timeout * TIME_SHARE))
@@ -246,7 +246,7 @@ def _refuse_illegible(report: Report) -> None:
 def _page_notes(scanned: list[ScannedPage]) -> list[str]:
     """What was done to a page to read it: turned upright, cut from a photo's surround, straightened to the edge of
     what is corrected."""
-    from engine.readers.raster import COARSE_STEP, MAX_SKEW
+    from engine.readers.scan.raster import COARSE_STEP, MAX_SKEW
 
     notes = []
     for number, page in enumerate(scanned, start=1):

@@ -7,7 +7,7 @@ import re
 
 from engine.model import SectionKey
 from engine.organs import strip_markers
-from engine.readers.normalize import compact, label_key, squeeze
+from engine.readers.pipeline.normalize import compact, label_key, squeeze
 
 _HEADING = re.compile(r"^[#*>\s]*([一二三四五六])\s*([、.．]?)\s*(.+)$")
 # How headings begin; a numeral without 、 is only a heading when one of these follows it (extraction

@@ -12,10 +12,10 @@ import re
 from engine.errors import ErrorCode, ReadError
 from engine.model import Anchor, Placement, Report, Section, Source, Unplaced
 from engine.notes import note
-from engine.readers.layout import agency_from_title, date_at_end, find_title, period_year, year_in
-from engine.readers.normalize import compact
-from engine.readers.raw import RawDocument, RawSection
-from engine.readers.tables import (
+from engine.readers.pipeline.layout import agency_from_title, date_at_end, find_title, period_year, year_in
+from engine.readers.pipeline.normalize import compact
+from engine.readers.pipeline.raw import RawDocument, RawSection
+from engine.readers.pipeline.tables import (
     build_applications,
     build_proactive,
     build_review,

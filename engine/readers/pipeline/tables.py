@@ -2,7 +2,7 @@
 
 Readers differ in how they find a row (a text line run, a PDF grid row, an HTML <tr>), but once they hold a label
 and its values, the mapping is the same, so it lives here: which template row each row is comes from
-engine.readers.placement (signatures, then label likeness and order); here each row's values are laid onto the
+engine.readers.pipeline.placement (signatures, then label likeness and order); here each row's values are laid onto the
 template's columns, and what cannot be is said (notes, `unplaced`).
 """
 
@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from engine.model import Anchor, Cell, Table
 from engine.notes import note
-from engine.readers.normalize import count_with_unit, label_key, money_with_unit
-from engine.readers.placement import (
+from engine.readers.pipeline.normalize import count_with_unit, label_key, money_with_unit
+from engine.readers.pipeline.placement import (
     Placed,
     PlacedBy,
     placed_rows,
 )
-from engine.readers.raw import RawRow
+from engine.readers.pipeline.raw import RawRow
 from engine.template import (
     APPLICATION_COLUMNS,
     MONEY_CELLS,

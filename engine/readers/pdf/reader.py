@@ -1,7 +1,7 @@
 """PDF through pdfminer.six: one pass per file, no layout analysis, prose and tables from the same objects.
 
 Each page's characters and ruling lines are collected once (`PDFPageAggregator(laparams=None)`); tables are
-rebuilt from the rulings (engine.readers.grid); the remaining characters become text lines, so a table drawn
+rebuilt from the rulings (engine.readers.pipeline.grid); the remaining characters become text lines, so a table drawn
 without rulings still reads row by row. Pages become one stream of blocks; a table that runs onto the next
 page simply continues in the stream, and a row cut in two by the page break is joined again.
 """
@@ -16,11 +16,11 @@ from engine.errors import ErrorCode, ReadError
 from engine.limits import current
 from engine.model import Report
 from engine.notes import note
-from engine.readers import pdfguard
-from engine.readers.assemble import build_report
 from engine.readers.base import make_source
-from engine.readers.blocks import parse_blocks
-from engine.readers.grid import (
+from engine.readers.pdf import guard as pdfguard
+from engine.readers.pipeline.assemble import build_report
+from engine.readers.pipeline.blocks import parse_blocks
+from engine.readers.pipeline.grid import (
     MAX_CELLS,
     MAX_RULINGS,
     THIN,
@@ -29,8 +29,8 @@ from engine.readers.grid import (
     Segment,
     rect_segments,
 )
-from engine.readers.page import layout_page, stitch
-from engine.readers.raw import Block
+from engine.readers.pipeline.page import layout_page, stitch
+from engine.readers.pipeline.raw import Block
 from engine.text import unify_radicals
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class PdfReader:
     def read(self, path: Path, data: bytes) -> Report:
         blocks, pages, notes = pdf_blocks(data)
         if not any(b.compact for b in blocks):
-            from engine.readers.scan import read_scanned_pdf
+            from engine.readers.scan.reader import read_scanned_pdf
 
             return read_scanned_pdf(path, data)  # a scan: read by OCR where it is set up, else `no-text`
         doc = parse_blocks(blocks)
@@ -55,7 +55,7 @@ def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], lis
     """Characters, drawn rulings, and the edges of shaded (filled, unstroked) rectangles."""
     from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
 
-    from engine.readers.pdfcontent import Glyph
+    from engine.readers.pdf.content import Glyph
 
     chars: list[Char] = []
     rulings: list[Segment] = []
@@ -104,7 +104,7 @@ def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, l
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
-    from engine.readers.pdfcontent import glyph_device
+    from engine.readers.pdf.content import glyph_device
 
     limits = current()
     pdfguard.install()

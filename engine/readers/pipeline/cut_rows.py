@@ -1,4 +1,5 @@
-"""A table row cut in two by a page break, joined again (PDF, OFD and scans: what engine.readers.page stitches).
+"""A table row cut in two by a page break, joined again (PDF, OFD and scans: what engine.readers.pipeline.page
+stitches).
 
 Word, WPS and LibreOffice let a row break across pages: each cell's lines flow on, so a figure wrapped inside a
 narrow cell ("1000" / "00") or a label wrapped over lines ("（三）不" / "予公开") leaves its last lines at the top
@@ -16,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.readers.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
-from engine.readers.raw import Block, Box, Piece
+from engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
+from engine.readers.pipeline.raw import Block, Box, Piece
 
 _ITEM = re.compile(r"^\d+[.．、]")
 _SIGNATURES = APPLICATION_SIGNATURES + PROACTIVE_SIGNATURES

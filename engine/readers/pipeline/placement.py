@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from rapidfuzz.distance import Levenshtein
 
-from engine.readers.raw import RawRow
+from engine.readers.pipeline.raw import RawRow
 from engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
 from engine.text import label_key
 
