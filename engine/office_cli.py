@@ -106,9 +106,9 @@ def cmd_summary(args: argparse.Namespace, emit) -> int:
     lang = Lang(document.lang)
     suffix = args.out.suffix.lower()
     if suffix == ".docx":
-        from engine.outputs.summary_docx import render
+        from engine.outputs.circular_docx import render
     elif suffix in (".html", ".htm"):
-        from engine.outputs.summary_html import render
+        from engine.outputs.circular_html import render
     else:
         raise UsageError(engine_message("usage.summary-suffix", lang, path=args.out))
     emit(render(document, args.date or dt.date.today()), args.out)

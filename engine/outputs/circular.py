@@ -1,5 +1,5 @@
-"""What the office's circular (通报) says, gathered once from the result document; `summary_docx` and
-`summary_html` lay it out.
+"""What the office's circular (通报) says, gathered once from the result document; `circular_docx` and
+`circular_html` lay it out.
 
 Totals; who did not report (the roster) and who published late (NB401 failed); the grades; the ranking; the problems
 found most often, counted once per report, each with two quoted examples; and the batch by region and by kind where a
