@@ -27,8 +27,8 @@ from engine.checker import Checker
 from engine.errors import ReadError, UsageError
 from engine.i18n import Lang, engine_message
 from engine.limits import CEILINGS
-from engine.office_cli import add_parsers as add_office_parsers
-from engine.office_cli import cmd_letters, cmd_summary
+from engine.office_commands import add_parsers as add_office_parsers
+from engine.office_commands import cmd_letters, cmd_summary
 from engine.outputs import FORMATS
 from engine.plugins import PluginHost
 from engine.profile import Profile
