@@ -45,7 +45,7 @@ from engine.result import (
 from engine.roster import Roster, RosterOrgan
 from engine.rule import ActiveRule, CheckContext, CrossReportRule, Finding, Location
 from engine.scoring import SEVERITY_ORDER, rescore
-from engine.sources import NESTED_ARCHIVES, Submission
+from engine.submissions import NESTED_ARCHIVES, Submission
 from engine.symptoms import gather
 from engine.text import writable
 

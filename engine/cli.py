@@ -34,7 +34,7 @@ from engine.plugins import PluginHost
 from engine.profile import Profile
 from engine.result import Outline, ResultDocument
 from engine.roster import Roster
-from engine.sources import collect
+from engine.submissions import collect
 from engine.text import printable
 
 log = logging.getLogger("nianbao")

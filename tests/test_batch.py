@@ -294,7 +294,7 @@ def test_a_batch_written_through_a_store_on_disk_is_the_same_document(tmp_path, 
     from engine.batch.run import RunOptions, check_all
     from engine.checker import Checker
     from engine.plugins import PluginHost
-    from engine.sources import collect
+    from engine.submissions import collect
 
     write_batch(tmp_path / "batch", 12)
     subs = collect([tmp_path / "batch"])

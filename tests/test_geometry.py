@@ -161,7 +161,7 @@ def test_the_scanned_fixture_helpers_keep_their_shape():
 
 
 def test_numbered_page_images_in_one_folder_are_one_submission(tmp_path):
-    from engine.sources import collect
+    from engine.submissions import collect
 
     blank = Image.new("L", (20, 20), 255)
     names = ("水利局年报_1.png", "水利局年报_2.png", "水利局年报_10.png", "IMG_0001.jpg", "other.png", "p1.tif")
@@ -179,7 +179,7 @@ def test_numbered_page_images_in_one_folder_are_one_submission(tmp_path):
 
 
 def test_page_numbers_given_twice_are_not_guessed_into_one_report(tmp_path):
-    from engine.sources import collect
+    from engine.submissions import collect
 
     blank = Image.new("L", (20, 20), 255)
     for name in ("page1.png", "page01.png", "page2.png"):

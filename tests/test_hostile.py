@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.plugins import PluginHost
-from engine.sources import Submission
+from engine.submissions import Submission
 from engine.testing.hostile import CHECKED, write_hostile
 from tests.conftest import ROOT
 

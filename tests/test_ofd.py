@@ -150,7 +150,7 @@ def mangled(draw, page: str):
 def test_mangled_pages_get_a_result_or_an_error_code(checker, good, tmp_path_factory):
     """Whatever a page's XML says, the OFD reader answers with a report or an error code, and the rules run."""
     from engine.errors import ReadError
-    from engine.sources import Submission
+    from engine.submissions import Submission
 
     name = _page(good)
     page = good[name].decode("utf-8")

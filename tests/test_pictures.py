@@ -16,7 +16,7 @@ import pytest
 from engine.checker import Checker
 from engine.plugins import PluginHost
 from engine.readers.scan.reader import ocr_ready
-from engine.sources import collect
+from engine.submissions import collect
 
 ROOT = Path(__file__).resolve().parents[1]
 PATTERNS = ROOT / "tests" / "fixtures" / "patterns"

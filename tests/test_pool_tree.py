@@ -14,7 +14,7 @@ from engine.batch.pool import Pool, WorkerLimits
 from engine.checker import Checker
 from engine.plugins import PluginHost
 from engine.profile import Profile
-from engine.sources import Submission
+from engine.submissions import Submission
 from tests.conftest import alive
 
 pytestmark = pytest.mark.skipif(not tree.watchable(), reason="needs Linux /proc to watch a process tree")

@@ -7,7 +7,7 @@ from engine.batch.store import encode
 from engine.checker import Checker
 from engine.errors import ReadError
 from engine.result import FileError, Outline
-from engine.sources import Submission
+from engine.submissions import Submission
 
 # The result packed, what it leaves for the cross-report rules, its outline, its error, and what was read (for the
 # cache: the model as JSON, or why it could not be read).

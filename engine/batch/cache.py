@@ -32,7 +32,7 @@ from typing import Any
 
 from engine.across import Left, pack, unpack
 from engine.result import FileError, Outline
-from engine.sources import Submission, open_archive
+from engine.submissions import Submission, open_archive
 
 log = logging.getLogger(__name__)
 

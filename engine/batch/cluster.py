@@ -30,7 +30,7 @@ from engine.batch.remote import Setup, check_on_worker, held, installed
 from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError, UsageError
 from engine.i18n import Lang, engine_message
-from engine.sources import NESTED_ARCHIVES, Submission
+from engine.submissions import NESTED_ARCHIVES, Submission
 
 log = logging.getLogger(__name__)
 

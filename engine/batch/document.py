@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine.batch.store import Entry, Store, StoredResults, encode
 from engine.result import RESULT_SCHEMA_ID, FileResult, Outline, ResultDocument
-from engine.sources import Submission
+from engine.submissions import Submission
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from engine.batch.document import Chunks, NotADocument
 from engine.limits import ReadLimits
 from engine.model import Report
 from engine.result import RESULT_SCHEMA_ID
-from engine.sources import Submission, collect
+from engine.submissions import Submission, collect
 
 log = logging.getLogger(__name__)
 

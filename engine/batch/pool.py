@@ -32,7 +32,7 @@ from engine.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.isolation import MB, die_with_parent, limit_memory, statm
 from engine.scratch import clear_of
-from engine.sources import Submission
+from engine.submissions import Submission
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048

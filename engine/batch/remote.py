@@ -30,7 +30,7 @@ from engine.i18n import Lang
 from engine.plugins import ENTRY_POINT_GROUP, PluginHost
 from engine.profile import Profile
 from engine.roster import Roster
-from engine.sources import Submission
+from engine.submissions import Submission
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from engine.result import FileResult, HistorySummary, Outline, Review, RosterSum
 from engine.roster import summarize
 from engine.scoring import rescore
 from engine.scratch import clear_orphans
-from engine.sources import Submission
+from engine.submissions import Submission
 from engine.translation import say_again
 
 if TYPE_CHECKING:

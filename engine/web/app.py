@@ -35,7 +35,7 @@ from engine.readers.ofd import page_svgs
 from engine.readers.pdf.pages import PageImage, render_pages
 from engine.result import FileResult, ResultDocument
 from engine.scratch import clear_orphans
-from engine.sources import Submission
+from engine.submissions import Submission
 from engine.translation import translate
 from engine.web import jobs
 from engine.web.intake import ERRORS, LOOPBACK, Intake, SecurityHeaders, lang_of

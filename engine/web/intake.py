@@ -16,7 +16,7 @@ from engine.checker import unsupported
 from engine.i18n import Lang, Msg
 from engine.packs import pack_pages, pack_saved
 from engine.readers.sniff import sniff
-from engine.sources import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
+from engine.submissions import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
 from engine.web.pages import upload_page
 
 MAX_UPLOAD = 20 * 1024 * 1024

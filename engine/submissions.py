@@ -62,11 +62,11 @@ class Submission:
     refused: str | None = None  # an archive that cannot be opened or is too large, as a whole
     # The bytes themselves, for a file that never touches the disk (an upload to the web page); `file` names it.
     data: bytes | None = field(default=None, repr=False, compare=False)
-    # One report sent as numbered page images (engine.sources.grouped): each page's path, or member of the archive
+    # One report sent as numbered page images (engine.submissions.grouped): each page's path, or member of the archive
     # `file`, in page order; `file` and `member` are the first page's.
     pages: tuple[str, ...] = ()
-    # A portal page saved with its folder of pictures (engine.sources.saved_pages): each picture's path, or member of
-    # the archive `file`; `file` and `member` are the page's.
+    # A portal page saved with its folder of pictures (engine.submissions.saved_pages): each picture's path, or member
+    # of the archive `file`; `file` and `member` are the page's.
     files: tuple[str, ...] = ()
     # What an earlier run read of the same bytes (engine.batch.cache keeps it): the report model as JSON, or why it
     # could not be read (code, message key, parameters). With either, the checker reads nothing.
