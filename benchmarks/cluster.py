@@ -14,8 +14,6 @@ compared (equal, timings aside) before any figure is printed.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -27,28 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.crossyear import build  # noqa: E402
-
-
-def start_cluster(folder: Path, workers: int = 2, threads: int = 1) -> tuple[str, list[subprocess.Popen]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
-    file = folder / "scheduler.json"
-
-    def start(*args: str) -> subprocess.Popen:
-        command = [sys.executable, "-m", *args, "--no-dashboard"]
-        return subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)  # fmt: skip
-
-    processes = [start("distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file",
-                       str(file))]  # fmt: skip
-    while not file.is_file():
-        time.sleep(0.2)
-    address = json.loads(file.read_text())["address"]
-    processes += [start("distributed.cli.dask_worker", address, "--nthreads", str(threads)) for _ in range(workers)]
-    from distributed import Client
-
-    with Client(address, timeout=30) as client:
-        client.wait_for_workers(workers, timeout=120)
-    return address, processes
+from engine.testing.cluster import Loopback  # noqa: E402
 
 
 def check(folder: Path, output: Path, *extra: str) -> float:
@@ -75,22 +52,20 @@ def main() -> None:
     _, folder = build(reports)
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        address, processes = start_cluster(work)
+        cluster = Loopback(work, workers=2, threads=1)
         try:
-            check(folder, work / "warm.json", "--cluster", address)  # the workers import and build once
+            check(folder, work / "warm.json", "--cluster", cluster.address)  # the workers import and build once
             ratios = []
             for pair in range(pairs):
-                cluster = check(folder, work / "cluster.json", "--cluster", address)
+                remote = check(folder, work / "cluster.json", "--cluster", cluster.address)
                 local = check(folder, work / "local.json", "--jobs", "2")
                 if pair == 0 and comparable(work / "cluster.json") != comparable(work / "local.json"):
                     raise SystemExit("the cluster's results differ from the local pool's")
-                ratios.append(cluster / local)
-                print(f"pair {pair + 1}: cluster {cluster:6.1f} s, local pool {local:6.1f} s, ratio {ratios[-1]:.2f}")
+                ratios.append(remote / local)
+                print(f"pair {pair + 1}: cluster {remote:6.1f} s, local pool {local:6.1f} s, ratio {ratios[-1]:.2f}")
             print(f"{reports} reports, 2 workers × 1 thread vs --jobs 2: median ratio {statistics.median(ratios):.2f}")
         finally:
-            for process in processes:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            cluster.stop()
 
 
 if __name__ == "__main__":

@@ -88,6 +88,17 @@ class Submission:
         return self.file.as_posix() + (f"/{self.member}" if self.member else "")
 
     @property
+    def size(self) -> int:
+        """Its bytes as far as known without reading it: the bytes given, or the file's size on disk; 0 for an
+        archive's member or a file that is gone (for ordering work and bounding what is in flight)."""
+        if self.data is not None:
+            return len(self.data)
+        try:
+            return self.file.stat().st_size if self.member is None else 0
+        except OSError:
+            return 0
+
+    @property
     def suffix(self) -> str:
         return PurePosixPath(self.member).suffix.lower() if self.member else self.file.suffix.lower()
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.batch.tree import _children as children
+from engine.testing.cluster import Loopback
 from tests.conftest import ROOT, alive, descendants, nianbao_process
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra (Dask's distributed) is not installed")
@@ -49,54 +51,28 @@ def nianbao_rules():
 """
 
 
-class Loopback:
-    """A scheduler and workers on 127.0.0.1, started as `dask scheduler` and `dask worker` would be."""
+def checks_running(cluster: Loopback) -> set[int]:
+    """The processes the workers started besides Dask's own (a worker process, its resource tracker)."""
+    found = set()
+    for nanny in cluster.workers:
+        dask_own = set(children(nanny.pid))
+        for pid in descendants(nanny.pid):
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes() if alive(pid) else b""
+            if b"resource_tracker" not in cmdline and pid not in dask_own:
+                found.add(pid)
+    return found
 
-    def __init__(self, folder: Path, workers: int = 2, env: dict | None = None):
-        self.folder = folder
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
-                    **(env or {})}  # fmt: skip
-        file = folder / "scheduler.json"
-        self.scheduler = self._start("dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", file)
-        deadline = time.monotonic() + 60
-        while not file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        self.address = json.loads(file.read_text())["address"]
-        self.workers = [self._start("dask_worker", self.address, "--nthreads", "2") for _ in range(workers)]
-        with distributed.Client(self.address, timeout=30) as client:
-            client.wait_for_workers(workers, timeout=120)
 
-    def _start(self, command: str, *args) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", f"distributed.cli.{command}", *map(str, args), "--no-dashboard"],
-            cwd=self.folder, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,  # killed as a whole: the nanny, its worker and whatever the worker started
-        )  # fmt: skip
-
-    def kill(self, process: subprocess.Popen) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-
-    def checks_running(self) -> set[int]:
-        """The processes the workers started besides Dask's own (a worker process, its resource tracker)."""
-        found = set()
-        for nanny in self.workers:
-            for pid in descendants(nanny.pid):
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes() if alive(pid) else b""
-                if b"resource_tracker" not in cmdline and pid not in self._dask_processes(nanny.pid):
-                    found.add(pid)
-        return found
-
-    @staticmethod
-    def _dask_processes(nanny: int) -> set[int]:
-        from engine.batch.tree import _children
-
-        return set(_children(nanny))
-
-    def stop(self) -> None:
-        for process in [*self.workers, self.scheduler]:
-            self.kill(process)
+def _waiting_batch(folder: Path, count: int) -> tuple[Path, Path]:
+    """`count` copies of a sample report, and the waiting rule as a rule file (sent to the workers as text: they
+    share no disk here)."""
+    batch = folder / "batch"
+    batch.mkdir()
+    for i in range(count):
+        shutil.copy(ROOT / "reports" / "2020-nanyu-county.txt", batch / f"{i:02d}.txt")
+    rule = folder / "waits.py"
+    rule.write_text(WAITING_RULE, encoding="utf-8")
+    return batch, rule
 
 
 @pytest.fixture(scope="module")
@@ -176,18 +152,13 @@ def test_a_mixed_batch_on_the_cluster_equals_the_local_run(cluster, tmp_path):
     scans = [r for r in there["results"] if "扫描件" in r["source"]["path"]]
     assert len(scans) == (1 if shutil.which("tesseract") else 0)
     assert all(r["report"] and r["score"] is not None for r in scans)
-    assert len(cluster.checks_running()) <= 4  # one kept check process per worker thread at most: the hung one is gone
+    assert len(checks_running(cluster)) <= 4  # one kept check process per worker thread at most: the hung one is gone
 
 
 def test_a_worker_killed_mid_run_costs_no_file(tmp_path):
     loopback = Loopback(tmp_path, env={"NIANBAO_TEST_WAIT": "3"})  # 12 files of 3 s on 4 threads: 9 s at least
     try:
-        batch = tmp_path / "batch"
-        batch.mkdir()
-        for i in range(12):
-            shutil.copy(ROOT / "reports" / "2022-qinghe-natural-resources.txt", batch / f"{i:02d}.txt")
-        rule = tmp_path / "waits.py"
-        rule.write_text(WAITING_RULE, encoding="utf-8")  # sent to the workers as text: they share no disk here
+        batch, rule = _waiting_batch(tmp_path, 12)
         args = ["check", batch, "--plugin", rule, "--no-cache", "--format", "json", "--no-progress"]
         client = subprocess.Popen(
             [sys.executable, "-m", "engine.cli", *map(str, args), "--cluster", loopback.address],
@@ -232,27 +203,22 @@ def _worker_address(client, nanny_pid: int) -> str | None:
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
 def test_a_stopped_run_leaves_nothing_running_on_the_cluster(cluster, tmp_path, stop):
-    batch = tmp_path / "batch"
-    batch.mkdir()
-    for i in range(8):
-        shutil.copy(ROOT / "reports" / "2020-nanyu-county.txt", batch / f"{i}.txt")
-    rule = tmp_path / "waits.py"
-    rule.write_text(WAITING_RULE, encoding="utf-8")
+    batch, rule = _waiting_batch(tmp_path, 8)
     args = ["check", batch, "--plugin", rule, "--no-cache", "--no-progress", "--cluster", cluster.address]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    kept = cluster.checks_running()  # idle check processes an earlier run left (they exit after 10 s without work)
+    kept = checks_running(cluster)  # idle check processes an earlier run left (they exit after 10 s without work)
     client = subprocess.Popen([sys.executable, "-m", "engine.cli", *map(str, args)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(cluster.checks_running() - kept) < 4:
+    while time.monotonic() < deadline and len(checks_running(cluster) - kept) < 4:
         time.sleep(0.2)
-    assert len(cluster.checks_running() - kept) >= 4, "the checks never started"
+    assert len(checks_running(cluster) - kept) >= 4, "the checks never started"
     client.send_signal(stop)
     client.communicate(timeout=60)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and cluster.checks_running():
+    while time.monotonic() < deadline and checks_running(cluster):
         time.sleep(0.2)
-    left = cluster.checks_running()
+    left = checks_running(cluster)
     assert not left, _why(cluster, left)  # every check this run started is gone, and no idle one is left either
     with distributed.Client(cluster.address, timeout=30) as watcher:
         deadline = time.monotonic() + 30
@@ -299,12 +265,7 @@ def test_a_cluster_that_loses_every_worker_reports_the_files_left_and_ends(tmp_p
     monkeypatch.setattr(cluster_module, "SETTINGS", cluster_module.ClusterSettings(no_workers=3))
     loopback = Loopback(tmp_path, workers=1)
     try:
-        batch = tmp_path / "batch"
-        batch.mkdir()
-        for i in range(6):
-            shutil.copy(ROOT / "reports" / "2020-nanyu-county.txt", batch / f"{i}.txt")
-        rule = tmp_path / "waits.py"
-        rule.write_text(WAITING_RULE, encoding="utf-8")
+        batch, rule = _waiting_batch(tmp_path, 6)
         killer = threading.Timer(4, loopback.kill, [loopback.workers[0]])  # while its first files are checked
         killer.start()
         started = time.monotonic()

@@ -25,7 +25,7 @@ import sqlite3
 import stat
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -278,6 +278,22 @@ def _is_transient(exc: BaseException) -> bool:
     """A full disk, a lock or a read-only folder: the file itself is sound, so it is kept."""
     text = str(exc).lower()
     return any(w in text for w in ("full", "locked", "busy", "readonly", "read-only", "permission", "no space"))
+
+
+CODE_SUFFIXES = frozenset({".py", ".toml", ".json"})
+
+
+def code_digest(folders: Sequence[Path], files: Sequence[Path] = ()) -> str:
+    """A digest of the code in `folders` (each file by its name inside its folder and its bytes, so the same code
+    installed at another place gives the same digest) and of single `files` (by their bytes)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in CODE_SUFFIXES):
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    for path in sorted(files):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def run_key(*parts: object) -> str:

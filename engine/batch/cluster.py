@@ -222,7 +222,7 @@ class ClusterPool:
                 continue
             files.append((index, subs[index]))
             shipped.append(sent)
-            size += len(sent.data) if sent.data is not None else _size(sent)
+            size += sent.size
         return files, shipped, size
 
     def _take(self, client: Any, setup: Any, out: dict[Any, _Task], on_result: Callable[[int, Any], None]) -> None:
@@ -318,11 +318,3 @@ def _plain(found: Any) -> tuple:
         return version, digest, tuple(tuple(p) for p in plugins)
     except (TypeError, ValueError):
         return "?", f"{type(found).__name__}: {found}", ()
-
-
-def _size(sub: Submission) -> int:
-    """A file's size where its path is sent (a shared folder); 0 for an archive's member or one that is gone."""
-    try:
-        return sub.file.stat().st_size if sub.member is None else 0
-    except OSError:
-        return 0

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from engine import __version__
+from engine.batch.cache import code_digest
 from engine.batch.pool import FORK_LOCK, Pool, WorkerLimits
 from engine.checker import Checker, failed
 from engine.errors import ErrorCode, ReadError
@@ -39,19 +40,14 @@ log = logging.getLogger(__name__)
 def installed() -> tuple[str, str, tuple[tuple[str, str | None], ...]]:
     """What must match between the client and every worker: Nianbao's version, a digest of the engine's and the
     built-in rules' code, and the installed plugins (entry points) with their versions."""
-    digest = hashlib.sha256()
     folders = [Path(__file__).resolve().parents[1]]
     spec = importlib.util.find_spec("rules")
     folders += [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.suffix in {".py", ".toml", ".json"}):
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
     plugins = sorted(
         (ep.name, ep.dist.version if ep.dist else None)
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
     )
-    return __version__, digest.hexdigest(), tuple(plugins)
+    return __version__, code_digest(folders), tuple(plugins)
 
 
 def _rules_of(checker: Checker) -> tuple[tuple[str, str, str, float], ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import time
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 from engine import __version__
 from engine.across import AcrossOutcome, Left, attach, compare, leave
 from engine.batch.answer import Answer, checked
-from engine.batch.cache import Cache, run_key
+from engine.batch.cache import Cache, code_digest, run_key
 from engine.batch.contained_rules import contained
 from engine.batch.history import gather
 from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
@@ -67,12 +66,7 @@ def _code_digest(checker: Checker) -> str:
                 folders.add(path.parent)  # a module in a package leans on its siblings (rules/support.py)
             else:
                 files.add(path)
-    digest = hashlib.sha256()
-    for folder in sorted(folders):
-        files.update(p for p in folder.rglob("*") if p.suffix in {".py", ".toml", ".json"})
-    for path in sorted(files):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(sorted(folders), sorted(files))
 
 
 def _run_key(checker: Checker, options: RunOptions, lang: Lang | None = None, code: str | None = None) -> str:
@@ -108,13 +102,6 @@ def _open_cache(checker: Checker, options: RunOptions) -> Cache | None:
         log.warning("results cache %s unavailable, checking without it: %s", options.cache_dir, exc)
         return None
     return cache if cache.usable else None
-
-
-def _size(sub: Submission) -> int:
-    try:
-        return sub.file.stat().st_size if sub.member is None else 0
-    except OSError:
-        return 0
 
 
 @dataclass
@@ -252,7 +239,7 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
             log.debug("%d files read by an earlier run, checked again without reading", read_before)
 
         # Largest files first: the long ones start early and the small ones fill the gaps at the end.
-        todo.sort(key=lambda i: -_size(subs[i]))
+        todo.sort(key=lambda i: -subs[i].size)
         if todo:
             limits = WorkerLimits(options.timeout, options.memory_mb)
             work = partial(checked, keep_read=cache is not None)
