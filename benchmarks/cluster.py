@@ -29,7 +29,7 @@ from engine.testing.cluster import Loopback  # noqa: E402
 
 
 def check(folder: Path, output: Path, *extra: str) -> float:
-    command = [sys.executable, "-m", "engine.cli", "check", str(folder), "--no-cache", "--no-progress"]
+    command = [sys.executable, "-m", "engine.cli.main", "check", str(folder), "--no-cache", "--no-progress"]
     command += ["--format", "json", "--output", str(output), *extra]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -59,7 +59,9 @@ def build(organs: int) -> tuple[Path, Path]:
 def nianbao(*args: object) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "engine.cli", *map(str, args)], env=env, check=False, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "engine.cli.main", *map(str, args)], env=env, check=False, capture_output=True
+    )
     return time.perf_counter() - started
 
 

@@ -81,7 +81,7 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        args = [sys.executable, "-m", "engine.cli", "serve", "--port", str(self.port)]
+        args = [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(self.port)]
         args += ["--workers", str(workers)] if workers else []
         args += ["--queue", str(queue)] if queue else []
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(self.temp)}

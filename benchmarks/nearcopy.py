@@ -16,14 +16,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import CheckContext
-from engine.across import digested
+from engine.checking.crossreport import rule_digests
 from engine.testing.nearcopies import planted_batch
 from rules.crossreport import DuplicateText
 
 
 def _run(reports):
     rule = DuplicateText()
-    digests, context = digested(rule, reports, CheckContext())
+    digests, context = rule_digests(rule, reports, CheckContext())
     return rule.check_reports(digests, context)
 
 

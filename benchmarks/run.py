@@ -86,7 +86,7 @@ def nianbao_seconds(paths: list[Path], jobs: int, repeat: int = 3) -> float:
     command = [
         sys.executable,
         "-m",
-        "engine.cli",
+        "engine.cli.main",
         "check",
         *map(str, paths),
         "--jobs",
@@ -109,7 +109,7 @@ def nianbao_seconds(paths: list[Path], jobs: int, repeat: int = 3) -> float:
 def worker_peak_mb(path: Path) -> float:
     """Peak resident memory of the worker process that checks one report (the parent does not read it)."""
     code = (
-        "import resource, sys; from engine.cli import main; "
+        "import resource, sys; from engine.cli.main import main; "
         f"main(['check', {str(path)!r}, '--jobs', '1', '--no-cache', '--format', 'json', '--output', {os.devnull!r}]); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
@@ -119,8 +119,8 @@ def worker_peak_mb(path: Path) -> float:
 
 def per_second(paths: list[Path]) -> float:
     """Reports per second in one process, warm: the cost of reading and checking, without start-up."""
-    from engine.checker import Checker
-    from engine.plugins import PluginHost
+    from engine.checking.checker import Checker
+    from engine.checking.plugins import PluginHost
 
     checker = Checker(PluginHost.load())
     checker.check_file(paths[0])

@@ -1,5 +1,5 @@
 """The `nianbao` command's entry point: `--version` answered before anything else is loaded (a script asking which
-version is installed should not wait for every model to be built); every other command is engine.cli's."""
+version is installed should not wait for every model to be built); every other command is engine.cli.main's."""
 
 from __future__ import annotations
 
@@ -14,6 +14,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args == ["--version"]:
         print(f"nianbao {__version__}")
         return 0
-    from engine.cli import main as run
+    from engine.cli.main import main as run
 
     return run(args)

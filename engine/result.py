@@ -39,7 +39,7 @@ class Review(_Model):
 
 
 class Symptom(_Model):
-    """A finding said as part of another: the same wrong figure breaks this check too (engine.symptoms)."""
+    """A finding said as part of another: the same wrong figure breaks this check too (engine.checking.symptoms)."""
 
     rule: str
     key: str | None = None
@@ -61,7 +61,7 @@ class FindingResult(_Model):
     expected: Any = None
     actual: Any = None
     ceiling: str | None = None  # the highest grade the report may have with this finding
-    # Cells ("table:row:column") the finding rests on that OCR read with little confidence (engine.doubt).
+    # Cells ("table:row:column") the finding rests on that OCR read with little confidence (engine.checking.uncertain).
     doubtful_cells: list[str] | None = None
     # What the finding says is missing that OCR may not have read: "section.<key>", "<table>", "<table>.<row>"; or
     # the prose it holds against a table, read by OCR: "prose.<section>".
@@ -74,8 +74,8 @@ class FindingResult(_Model):
 
     @property
     def pending(self) -> bool:
-        """Whether the finding rests on what the reading may have got wrong (engine.doubt) and no reviewer has
-        confirmed it yet: it is shown as 待核实 and deducts nothing."""
+        """Whether the finding rests on what the reading may have got wrong (engine.checking.uncertain) and no reviewer
+        has confirmed it yet: it is shown as 待核实 and deducts nothing."""
         return bool(self.doubtful_cells or self.doubtful_parts) and not (self.review and self.review.status)
 
     @property

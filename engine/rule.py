@@ -101,7 +101,7 @@ class Finding(BaseModel):
     # section 五 or a statistical table is never 良好 or 优秀, spec/rules.md "Scoring").
     ceiling: str | None = None
     # Cells ("table:row:column") each with the value that alone would make the finding go away: where findings of
-    # several rules agree on one cell and its value, one wrong figure explains them all (engine.symptoms).
+    # several rules agree on one cell and its value, one wrong figure explains them all (engine.checking.symptoms).
     fixes: dict[str, float] | None = None
 
 

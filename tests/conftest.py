@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
+from engine.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -86,13 +86,13 @@ def run_json(run):
 def nianbao_process(
     *args, extra_path: Path | None = None, env: dict | None = None, **kwargs
 ) -> subprocess.CompletedProcess:
-    """`python -m engine.cli ARGS` in a process of its own (for what needs one: plugins installed elsewhere,
+    """`python -m engine.cli.main ARGS` in a process of its own (for what needs one: plugins installed elsewhere,
     process limits, killing); `env` adds to the environment."""
     paths = [str(p) for p in (extra_path, ROOT) if p]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(env or {})}
     kwargs.setdefault("timeout", 300)
     return subprocess.run(
-        [sys.executable, "-m", "engine.cli", *map(str, args)],
+        [sys.executable, "-m", "engine.cli.main", *map(str, args)],
         capture_output=True,
         text=True,
         env=env,

@@ -52,7 +52,7 @@ def test_an_interrupted_run_resumes_without_reading_again(tmp_path):
     args = ["check", folder, "--format", "json", "--jobs", "2", "--cache-dir", cache, "--plugin", PLUGINS / "slow.py"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", *map(str, args)],
+        [sys.executable, "-m", "engine.cli.main", *map(str, args)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -97,7 +97,7 @@ def test_progress_bar_shows_on_a_terminal(tmp_path):
     master, slave = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "check", str(folder), "--no-cache"],
+        [sys.executable, "-m", "engine.cli.main", "check", str(folder), "--no-cache"],
         stdout=subprocess.DEVNULL,
         stderr=slave,
         env=env,
@@ -205,7 +205,7 @@ def test_reviewed_findings_survive_reruns(tmp_path, run_json):
     assert marked["review"] == {"status": "dismissed", "reason": "已核实：表内另有说明", "reviewer": None}
     assert result["score"] > first["score"]
     html = tmp_path / "r.html"
-    from engine.cli import main
+    from engine.cli.main import main
 
     main(["check", str(report), "--review", str(review), "--format", "html", "--output", str(html)])
     assert "已排除" in html.read_text(encoding="utf-8")
@@ -292,8 +292,8 @@ def test_a_batch_written_through_a_store_on_disk_is_the_same_document(tmp_path, 
     results kept in memory; cross-report findings join the reports they name, located on their page and line."""
     from engine.batch import store
     from engine.batch.run import RunOptions, check_all
-    from engine.checker import Checker
-    from engine.plugins import PluginHost
+    from engine.checking.checker import Checker
+    from engine.checking.plugins import PluginHost
     from engine.submissions import collect
 
     write_batch(tmp_path / "batch", 12)
@@ -367,7 +367,7 @@ def test_a_second_run_with_another_profile_reads_no_file(tmp_path, run_json, run
     """Checked with the default profile and a cache, then with the evaluator's: no result can be reused (the
     profile shapes them), but no file is read again either (the reports' models are kept), and the results equal a
     fresh evaluator run's; a file that could not be read is not read again either."""
-    from engine.checker import Checker
+    from engine.checking.checker import Checker
 
     folder = _reports_and_a_broken_file(tmp_path)
     cache = tmp_path / "cache"

@@ -41,7 +41,7 @@ def server(tmp_path):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port)],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
@@ -101,8 +101,8 @@ def test_the_clerk_sees_each_mistake_outlined_on_the_own_pdf_page(server, tmp_pa
         pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
-    from engine.checker import Checker
-    from engine.plugins import PluginHost
+    from engine.checking.checker import Checker
+    from engine.checking.plugins import PluginHost
 
     pdf = ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.pdf"
     read = Checker(PluginHost.load(entry_points=False)).check_file(pdf)
@@ -161,7 +161,7 @@ def test_office_head_reads_the_rollups_on_a_phone_and_a_desk(tmp_path):
         pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
-    from engine.cli import main
+    from engine.cli.main import main
     from engine.testing.office import write_office
 
     expected = write_office(tmp_path / "office")
@@ -196,7 +196,7 @@ def test_the_overview_and_the_circular_read_on_a_desk_and_a_phone(tmp_path):
         pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
-    from engine.cli import main
+    from engine.cli.main import main
     from engine.testing.office import write_office
 
     expected = write_office(tmp_path / "office")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from engine.plugins import PluginHost
+from engine.checking.plugins import PluginHost
 from engine.rule import Severity
 from engine.scoring import grade, rule_penalty, score
 from tests.conftest import ROOT
@@ -131,7 +131,7 @@ def test_json_check_does_not_import_spreadsheet_or_web_libraries(tmp_path):
     import sys
 
     code = (
-        "import sys; from engine.cli import main; "
+        "import sys; from engine.cli.main import main; "
         f"main(['check', {str(CLEAN)!r}, '--format', 'json', '--no-cache', '--output', {str(tmp_path / 'o.json')!r}]); "
         "print(sorted(m for m in ('openpyxl', 'starlette', 'uvicorn', 'fastapi', 'multipart', 'pdfminer', 'lxml')"
         " if m in sys.modules))"
@@ -185,7 +185,7 @@ def test_no_section_five_or_no_table_grades_pass_at_best(run_json, tmp_path):
 
 def test_the_version_is_answered_before_anything_is_loaded(tmp_path):
     """`nianbao --version` (the installed command's entry point, engine.launch) builds no model and loads no reader;
-    every other command goes on to engine.cli; a plugin's `from engine import Rule` still works."""
+    every other command goes on to engine.cli.main; a plugin's `from engine import Rule` still works."""
     import subprocess
     import sys
 

@@ -161,7 +161,7 @@ def test_a_worker_killed_mid_run_costs_no_file(tmp_path):
         batch, rule = _waiting_batch(tmp_path, 12)
         args = ["check", batch, "--plugin", rule, "--no-cache", "--format", "json", "--no-progress"]
         client = subprocess.Popen(
-            [sys.executable, "-m", "engine.cli", *map(str, args), "--cluster", loopback.address],
+            [sys.executable, "-m", "engine.cli.main", *map(str, args), "--cluster", loopback.address],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         with distributed.Client(loopback.address, timeout=30) as watcher:
@@ -207,7 +207,7 @@ def test_a_stopped_run_leaves_nothing_running_on_the_cluster(cluster, tmp_path, 
     args = ["check", batch, "--plugin", rule, "--no-cache", "--no-progress", "--cluster", cluster.address]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     kept = checks_running(cluster)  # idle check processes an earlier run left (they exit after 10 s without work)
-    client = subprocess.Popen([sys.executable, "-m", "engine.cli", *map(str, args)], env=env,
+    client = subprocess.Popen([sys.executable, "-m", "engine.cli.main", *map(str, args)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(checks_running(cluster) - kept) < 4:

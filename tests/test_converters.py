@@ -104,7 +104,7 @@ def test_a_run_killed_mid_conversion_leaves_no_program_and_its_folder_goes_next_
     slow = _slow_odt(tmp_path / "slow.odt")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "check", str(slow), "--no-cache", "--timeout", "120"],
+        [sys.executable, "-m", "engine.cli.main", "check", str(slow), "--no-cache", "--timeout", "120"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -140,7 +140,7 @@ def test_a_scan_writes_nothing_to_disk(tmp_path):
     scan.write_bytes(scanned_pdf(scanned_pages(source, ScanSpec(dpi=200, skew=1.0, seed=2)), 200))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "check", str(scan), "--no-cache"],
+        [sys.executable, "-m", "engine.cli.main", "check", str(scan), "--no-cache"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     seen: set[str] = set()

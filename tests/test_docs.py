@@ -33,8 +33,8 @@ def test_worked_example_rule_file_and_cases(tmp_path, run):
 
 
 def test_docs_rules_md_is_generated_from_the_rules():
-    from engine.catalogue import records, render_markdown
-    from engine.plugins import PluginHost
+    from engine.checking.catalogue import records, render_markdown
+    from engine.checking.plugins import PluginHost
 
     expected = render_markdown(records(PluginHost.load(entry_points=False)))
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == expected, (
@@ -43,8 +43,8 @@ def test_docs_rules_md_is_generated_from_the_rules():
 
 
 def test_every_builtin_rule_documents_why_and_how_to_fix():
-    from engine.catalogue import doc_sections
-    from engine.plugins import PluginHost
+    from engine.checking.catalogue import doc_sections
+    from engine.checking.plugins import PluginHost
 
     for entry in PluginHost.load(entry_points=False).rules():
         parts = doc_sections(entry.cls.doc())
@@ -98,7 +98,7 @@ def test_rule_cases_pattern_that_matches_nothing_is_an_error(tmp_path):
 
 
 def test_every_builtin_rule_declares_its_category():
-    from engine.plugins import PluginHost
+    from engine.checking.plugins import PluginHost
     from engine.rule import Category
 
     for entry in PluginHost.load(entry_points=False).rules():

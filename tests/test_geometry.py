@@ -15,8 +15,8 @@ pytest.importorskip("PIL", reason="Pillow is not installed (the ocr extra)")
 
 from PIL import Image
 
-from engine.checker import Checker
-from engine.plugins import PluginHost
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
 from engine.readers.pdf.reader import PdfReader
 from engine.readers.scan import geometry, raster
 from engine.readers.scan.reader import ocr_ready

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.checker import Checker
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
 from engine.errors import ErrorCode, ReadError
-from engine.plugins import PluginHost
 from engine.submissions import Submission
 from engine.testing.hostile import CHECKED, write_hostile
 from tests.conftest import ROOT
@@ -28,7 +28,18 @@ def test_a_folder_of_bad_files(tmp_path):
     expected = write_hostile(folder)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "engine.cli", "check", str(folder), "--format", "json", "--no-cache", "--jobs", "2"],
+        [
+            sys.executable,
+            "-m",
+            "engine.cli.main",
+            "check",
+            str(folder),
+            "--format",
+            "json",
+            "--no-cache",
+            "--jobs",
+            "2",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -134,7 +145,7 @@ def test_limits_come_from_the_profile(tmp_path, run_json):
     code, doc = run_json(ROOT / "reports" / "2022-qinghe-natural-resources.txt", "--profile", profile)
     assert code == 2 and doc["results"][0]["error"]["code"] == "too-large"
     profile.write_text("[limits]\nfile_megabytes = 3\n", encoding="utf-8")
-    from engine.cli import main
+    from engine.cli.main import main
 
     assert main(["check", str(ROOT / "reports"), "--profile", str(profile)]) == 2  # an unknown limit: usage error
 

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from engine.checker import Checker
-from engine.plugins import PluginHost
-from engine.profile import Profile
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
+from engine.checking.profile import Profile
 from engine.readers.pipeline.raw import Block
 from tests.conftest import ROOT
 

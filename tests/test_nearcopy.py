@@ -4,7 +4,7 @@ proportion to the reports, not to their square."""
 from __future__ import annotations
 
 from engine import CheckContext
-from engine.across import digested
+from engine.checking.crossreport import rule_digests
 from engine.testing.nearcopies import planted_batch
 from rules.crossreport import DuplicateText
 from rules.nearcopy import BANDS, agreement, candidates, signature
@@ -12,7 +12,7 @@ from rules.nearcopy import BANDS, agreement, candidates, signature
 
 def _run(reports):
     rule = DuplicateText()
-    digests, context = digested(rule, reports, CheckContext())
+    digests, context = rule_digests(rule, reports, CheckContext())
     return rule.check_reports(digests, context)
 
 

@@ -368,8 +368,8 @@ def test_a_real_layout_scanned_in_colour_with_a_dense_seal_reads_the_figures_und
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import reading
 
-    from engine.checker import Checker
-    from engine.plugins import PluginHost
+    from engine.checking.checker import Checker
+    from engine.checking.plugins import PluginHost
 
     checker = Checker(PluginHost.load(entry_points=False))
     pdf = ROOT.parent / "shared" / "corpus" / "real" / "huaian_hongze_district_2023.pdf"

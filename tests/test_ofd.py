@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.checker import Checker
-from engine.plugins import PluginHost
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
 from engine.testing.render import render_text
 from engine.testing.render_ofd import ofd_bytes
 from engine.testing.samples import SampleSpec, make_report

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.roster import Roster
+from engine.office.roster import Roster
 from engine.testing.office import ORGANS, write_office
 from tests.conftest import ROOT
 

@@ -19,7 +19,7 @@ from docx import Document
 from engine.testing.office import write_office
 from tests.conftest import ROOT
 
-PROFILES = sorted((ROOT / "engine" / "profiles").glob("*.toml"))
+PROFILES = sorted((ROOT / "engine" / "checking" / "profiles").glob("*.toml"))
 
 
 def docx_text(path_or_stream) -> str:
@@ -35,7 +35,7 @@ def docx_text(path_or_stream) -> str:
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     """The office's year checked once, with one finding dismissed by a reviewer (the result document, its path)."""
-    from engine.cli import main
+    from engine.cli.main import main
 
     folder = tmp_path_factory.mktemp("office")
     expected = write_office(folder)
@@ -304,7 +304,7 @@ def test_small_things_an_office_meets(tmp_path, run):
 
 def test_every_message_of_a_built_in_rule_says_what_to_do():
     """A letter quotes the finding's message as "what is wrong and what to do": each one asks for something."""
-    from engine.plugins import PluginHost
+    from engine.checking.plugins import PluginHost
 
     for entry in PluginHost.load().rules():
         if entry.plugin.startswith("rules."):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.checker import Checker
-from engine.plugins import PluginHost
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
 from engine.readers.scan.reader import ocr_ready
 from engine.submissions import collect
 

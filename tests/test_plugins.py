@@ -129,8 +129,8 @@ def test_hook_implementations_get_the_arguments_they_name():
     gain parameters without breaking older plugins."""
     import pluggy
 
+    from engine.checking.plugins import PluginHost
     from engine.hookspecs import PROJECT, hookimpl
-    from engine.plugins import PluginHost
 
     spec = pluggy.HookspecMarker(PROJECT)
 

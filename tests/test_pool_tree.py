@@ -11,9 +11,9 @@ import pytest
 
 from engine.batch import tree
 from engine.batch.pool import Pool, WorkerLimits
-from engine.checker import Checker
-from engine.plugins import PluginHost
-from engine.profile import Profile
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
+from engine.checking.profile import Profile
 from engine.submissions import Submission
 from tests.conftest import alive
 

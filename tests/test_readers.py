@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.checker import Checker
-from engine.plugins import PluginHost
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
 from engine.schemas import REPORT, schema_errors
 from engine.testing.fixtures import FORMATS, PUBLISHED, truth
 from tests.conftest import CORPUS, ROOT
@@ -221,7 +221,7 @@ def test_each_built_in_reader_is_declared_as_its_class_declares_itself_and_loads
         cls = getattr(importlib.import_module(entry.module), entry.name)
         assert (entry.format, tuple(entry.suffixes)) == (cls.format, tuple(cls.suffixes)), entry.name
     code = (
-        "import sys; from engine.cli import main; "
+        "import sys; from engine.cli.main import main; "
         "main(['check', 'reports/2022-qinghe-natural-resources.txt', '--no-cache', '--jobs', '1', '--format', 'json',"
         " '--output', '/dev/null']); "
         "print(sorted(m for m in sys.modules if m.startswith('engine.readers.')))"

@@ -218,8 +218,8 @@ def test_no_home_folder_means_no_cache_and_a_warning(tmp_path, monkeypatch, capl
     run goes on; nothing is written to a folder named "~"."""
     from engine.batch import cache as cache_module
     from engine.batch.run import RunOptions, _open_cache
-    from engine.checker import Checker
-    from engine.plugins import PluginHost
+    from engine.checking.checker import Checker
+    from engine.checking.plugins import PluginHost
 
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     monkeypatch.setattr(cache_module.os.path, "expanduser", lambda path: path)
@@ -268,7 +268,7 @@ def test_killing_check_leaves_no_worker(tmp_path):
         (folder / f"r{i}.txt").write_bytes(GOOD.read_bytes())
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "check", str(folder), "--no-cache", "--jobs", "2",
+        [sys.executable, "-m", "engine.cli.main", "check", str(folder), "--no-cache", "--jobs", "2",
          "--plugin", str(PLUGINS / "slow.py"), "--format", "json"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -291,7 +291,7 @@ def test_ctrl_c_on_a_batch_ends_in_one_line_without_a_traceback(tmp_path):
         (folder / f"r{i}.pdf").write_bytes(pdf)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "check", str(folder), "--no-cache", "--jobs", "2",
+        [sys.executable, "-m", "engine.cli.main", "check", str(folder), "--no-cache", "--jobs", "2",
          "--format", "json", "--no-progress"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
@@ -320,7 +320,8 @@ def test_killing_serve_mid_check_leaves_no_worker_and_no_file(tmp_path):
     # The cross-report rule of the misbehaving plugin hangs: the check stays in its child process until killed.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp), "NIANBAO_MISBEHAVE": "cross-hang"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--plugin", str(PLUGINS / "misbehaving.py")],
+        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port),
+         "--plugin", str(PLUGINS / "misbehaving.py")],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/api/check"
@@ -413,7 +414,7 @@ def test_names_reach_the_terminal_without_control_characters(tmp_path):
 
 def test_closed_stdout_is_a_clear_error():
     closed = subprocess.run(
-        f"{sys.executable} -m engine.cli check {GOOD} --no-cache >&-",
+        f"{sys.executable} -m engine.cli.main check {GOOD} --no-cache >&-",
         shell=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=False, stderr=subprocess.PIPE,
         text=True, timeout=120, check=False,
     )  # fmt: skip

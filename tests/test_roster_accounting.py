@@ -16,7 +16,7 @@ from engine.testing.roster_batch import write_batch
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    from engine.cli import main
+    from engine.cli.main import main
 
     folder = tmp_path_factory.mktemp("office")
     expected = write_batch(folder, scan=ocr_ready())
@@ -128,7 +128,7 @@ def test_cross_year_findings_name_the_other_report_by_its_file_only(tmp_path):
     from docx import Document
     from openpyxl import load_workbook
 
-    from engine.cli import main
+    from engine.cli.main import main
     from engine.testing.office import write_office
 
     write_office(tmp_path)
@@ -177,7 +177,7 @@ def test_the_office_gives_the_publication_date_in_its_roster(tmp_path, run_json)
 def test_the_circular_is_dated_as_asked_and_its_english_reads(batch, tmp_path):
     from docx import Document
 
-    from engine.cli import main
+    from engine.cli.main import main
 
     folder, _ = batch
     document = str(folder / "doc.json")
@@ -196,7 +196,7 @@ def test_outputs_are_written_with_the_users_file_mode(batch, tmp_path):
     import os
     import stat
 
-    from engine.cli import main
+    from engine.cli.main import main
 
     folder, _ = batch
     old = os.umask(0o022)

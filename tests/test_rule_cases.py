@@ -15,7 +15,7 @@ def test_rule_case(case):
 
 
 def test_every_builtin_rule_has_passing_and_failing_cases():
-    from engine.plugins import PluginHost
+    from engine.checking.plugins import PluginHost
 
     builtin = {e.cls.id for e in PluginHost.load(entry_points=False).rules()}
     for rule in builtin:

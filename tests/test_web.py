@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from engine.checker import Checker
-from engine.plugins import PluginHost
-from engine.profile import Profile
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
+from engine.checking.profile import Profile
 from engine.schemas import RESULT, schema_errors
 from engine.web.app import create_app
 from tests.conftest import ROOT, SEED
@@ -127,7 +127,7 @@ def test_report_text_is_escaped_on_the_page(client, tmp_path):
 
 
 def test_serve_binds_to_this_computer_by_default():
-    from engine.cli import build_parser
+    from engine.cli.main import build_parser
 
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1"
@@ -156,7 +156,7 @@ def test_a_damaged_file_gets_one_plain_sentence_not_internals(client):
 
 
 def test_a_plugin_rule_with_cells_is_outlined_on_the_page_with_no_change_to_the_web():
-    from engine.checker import Checker as Checking
+    from engine.checking.checker import Checker as Checking
 
     host = PluginHost.load(extra=[str(ROOT / "tests" / "plugins" / "cell_rule.py")], entry_points=False)
     checker = Checking(host, Profile.default())

@@ -19,9 +19,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from engine.batch.tree import tree_resident
-from engine.checker import Checker
-from engine.plugins import PluginHost
-from engine.profile import Profile
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
+from engine.checking.profile import Profile
 from engine.testing import amplifiers as A
 from engine.testing.hostile import CHECKED, write_hostile
 from engine.web.app import create_app
@@ -131,7 +131,7 @@ def server(tmp_path):
     profile = tmp_path / "profile.toml"
     profile.write_text(f"[limits]\ntimeout = {TIMEOUT}\nworker_memory_mb = {MEMORY_MB}\n", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--profile", str(profile),
+        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port), "--profile", str(profile),
          "--workers", str(POOL), "--queue", str(QUEUE)],
         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
@@ -235,7 +235,7 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
     # The misbehaving plugin's cross-report rule hangs: the check stays in its child process until stopped.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_MISBEHAVE": "cross-hang"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port),
+        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port),
          "--plugin", str(ROOT / "tests" / "plugins" / "misbehaving.py")],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -275,7 +275,7 @@ def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
         port = s.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 

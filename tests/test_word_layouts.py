@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.checker import Checker
-from engine.plugins import PluginHost
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
 from engine.testing.fixtures import docx_to_pdf
 from engine.testing.measure import figures
 from engine.testing.word_template import fill_template

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from engine.across import Left
 from engine.batch.store import encode
-from engine.checker import Checker
+from engine.checking.checker import Checker
+from engine.checking.crossreport import ReportDigests
 from engine.errors import ReadError
 from engine.result import FileError, Outline
 from engine.submissions import Submission
 
 # The result packed, what it leaves for the cross-report rules, its outline, its error, and what was read (for the
 # cache: the model as JSON, or why it could not be read).
-Answer = tuple[bytes, Left | None, Outline, FileError | None, str | tuple[str, str, dict] | None]
+Answer = tuple[bytes, ReportDigests | None, Outline, FileError | None, str | tuple[str, str, dict] | None]
 
 
 def checked(checker: Checker, sub: Submission, keep_read: bool = False) -> Answer:
@@ -27,4 +27,4 @@ def checked(checker: Checker, sub: Submission, keep_read: bool = False) -> Answe
         return encode(result), None, Outline.of(result), result.error, read
     read_now = report.model_dump_json() if fresh else None
     checked = checker.checked_report(report)
-    return encode(checked.result), checked.left, Outline.of(checked.result), checked.result.error, read_now
+    return encode(checked.result), checked.digested, Outline.of(checked.result), checked.result.error, read_now

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.across import Left, pack, unpack
+from engine.checking.crossreport import ReportDigests, pack, unpack
 from engine.result import FileError, Outline
 from engine.submissions import Submission, open_archive
 
@@ -50,7 +50,7 @@ class Cache:
     path: Path
     run_key: str  # engine version, language, profile, rules and plugins of this run
     # The same run's keys in the other languages: a result kept in one is said again in this run's language rather
-    # than read again (engine.translation), as the messages are made from keys and parameters.
+    # than read again (engine.checking.translation), as the messages are made from keys and parameters.
     other_keys: tuple[str, ...] = ()
     # What shapes reading alone (the code and the limits): a file read once serves every profile, selection and
     # language, as its report model (or why it could not be read) is kept under this key.
@@ -131,7 +131,7 @@ class Cache:
     def _key(self, digest: str, run_key: str | None = None) -> str:
         return hashlib.sha256(f"{run_key or self.run_key}\0{digest}".encode()).hexdigest()
 
-    def get(self, digest: str) -> tuple[bytes, Left | None, Outline, bool] | None:
+    def get(self, digest: str) -> tuple[bytes, ReportDigests | None, Outline, bool] | None:
         """A stored result (packed as the run keeps it), what its report left, its outline, and whether it was kept
         in this run's language (else in another: the caller says it again); taken as stored, not validated again
         (it was a valid result when it was put)."""
@@ -141,10 +141,14 @@ class Cache:
                 return (*found, run_key == self.run_key)
         return None
 
-    def _get(self, key: str) -> tuple[bytes, Left | None, Outline] | None:
+    def _get(self, key: str) -> tuple[bytes, ReportDigests | None, Outline] | None:
         def valid(entry: Any) -> bool:
-            blob, left, outline = entry
-            return isinstance(blob, bytes) and isinstance(outline, Outline) and (left is None or isinstance(left, Left))
+            blob, digested, outline = entry
+            return (
+                isinstance(blob, bytes)
+                and isinstance(outline, Outline)
+                and (digested is None or isinstance(digested, ReportDigests))
+            )
 
         return self._unpacked(key, valid)
 
@@ -191,10 +195,12 @@ class Cache:
         mac = hmac.new(self.secret, packed, "sha256").digest()
         self._write("insert or replace into reads values (?, ?)", (self._key(digest, self.read_key), mac + packed))
 
-    def put(self, digest: str, blob: bytes, left: Left | None, outline: Outline, error: FileError | None) -> None:
+    def put(
+        self, digest: str, blob: bytes, digested: ReportDigests | None, outline: Outline, error: FileError | None
+    ) -> None:
         if error is not None and error.code == "timeout":
             return  # a timeout may not happen again: try the file next time
-        packed = pack((blob, left, outline))
+        packed = pack((blob, digested, outline))
         mac = hmac.new(self.secret, packed, "sha256").digest()
         self._write("insert or replace into entries values (?, ?)", (self._key(digest), mac + packed))
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from engine.batch.pool import WorkerLimits
 from engine.batch.remote import Setup, check_on_worker, held, installed
-from engine.checker import Checker
+from engine.checking.checker import Checker
 from engine.errors import ErrorCode, ReadError, UsageError
 from engine.i18n import Lang, engine_message
 from engine.submissions import NESTED_ARCHIVES, Submission

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from engine.across import AcrossOutcome, Containment
+from engine.checking.crossreport import Containment, CrossOutcome
 from engine.isolation import run_all_isolated
 
 
@@ -15,8 +15,8 @@ def contained(
 ) -> Containment:
     """Each rule in a child process of its own, `jobs` at a time (they are independent), each under `timeout`."""
 
-    def run(tasks: list[Callable[[], AcrossOutcome]]) -> list[AcrossOutcome]:
+    def run(tasks: list[Callable[[], CrossOutcome]]) -> list[CrossOutcome]:
         outcomes = run_all_isolated(tasks, timeout, memory_mb, cancel, jobs)
-        return [o.value if o.ok else AcrossOutcome(error=o.reason) for o in outcomes]
+        return [o.value if o.ok else CrossOutcome(error=o.reason) for o in outcomes]
 
     return run

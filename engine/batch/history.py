@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.across import Left
 from engine.batch.document import Chunks, NotADocument
 from engine.limits import ReadLimits
 from engine.model import Report
@@ -22,12 +22,14 @@ from engine.submissions import Submission, collect
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")  # what a report leaves for the cross-report rules (engine.checking.crossreport)
+
 
 def gather(
     paths: Iterable[str | Path],
     limits: ReadLimits,
-    leave: Callable[[Report], Left],
-    keep: Callable[[tuple[Left, float | None]], None],
+    leave: Callable[[Report], T],
+    keep: Callable[[tuple[T, float | None]], None],
 ) -> list[Submission]:
     """What each report found in a result document leaves (with the score it got then), given to `keep` a model at
     a time; returns the report files still to be read."""

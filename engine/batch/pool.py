@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from engine.batch import tree
-from engine.checker import Checker
+from engine.checking.checker import Checker
 from engine.errors import ErrorCode, ReadError
 from engine.isolation import MB, die_with_parent, limit_memory, statm
 from engine.scratch import clear_of
@@ -288,7 +288,7 @@ class Pool:
 
 def rebuild_checker(profile, plugins: list[str], lang) -> Checker:
     """The parent's checker, built again in a worker that was spawned rather than forked."""
-    from engine.plugins import PluginHost
+    from engine.checking.plugins import PluginHost
 
     return Checker(PluginHost.load(extra=plugins), profile, lang)
 

@@ -25,12 +25,12 @@ from pathlib import Path
 from engine import __version__
 from engine.batch.cache import code_digest
 from engine.batch.pool import FORK_LOCK, Pool, WorkerLimits
-from engine.checker import Checker, failed
+from engine.checking.checker import Checker, failed
+from engine.checking.plugins import ENTRY_POINT_GROUP, PluginHost
+from engine.checking.profile import Profile
 from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang
-from engine.plugins import ENTRY_POINT_GROUP, PluginHost
-from engine.profile import Profile
-from engine.roster import Roster
+from engine.office.roster import Roster
 from engine.submissions import Submission
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,9 @@ def installed() -> tuple[str, str, tuple[tuple[str, str | None], ...]]:
 
 
 def _rules_of(checker: Checker) -> tuple[tuple[str, str, str, float], ...]:
-    return tuple((r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.rules + checker.cross_rules)
+    return tuple(
+        (r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.ruleset.rules + checker.ruleset.cross_rules
+    )
 
 
 @dataclass(frozen=True)

@@ -11,27 +11,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine import __version__
-from engine.across import AcrossOutcome, Left, attach, compare, leave
 from engine.batch.answer import Answer, checked
 from engine.batch.cache import Cache, code_digest, run_key
 from engine.batch.contained_rules import contained
 from engine.batch.history import gather
 from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from engine.batch.progress import Progress
-from engine.batch.review import apply_review, load_review
 from engine.batch.store import Entry, Store, StoredResults, decode, encode
-from engine.checker import Checker
+from engine.checking.checker import Checker
+from engine.checking.crossreport import CrossOutcome, ReportDigests, attach, compare, digests_of
+from engine.checking.translation import say_again
 from engine.errors import ErrorCode, ReadError
 from engine.i18n import Lang
 from engine.isolation import run_isolated
 from engine.model import Report
+from engine.office.review import apply_review, load_review
+from engine.office.roster import summarize
 from engine.organs import previous_years
 from engine.result import FileResult, HistorySummary, Outline, Review, RosterSummary
-from engine.roster import summarize
 from engine.scoring import rescore
 from engine.scratch import clear_orphans
 from engine.submissions import Submission
-from engine.translation import say_again
 
 if TYPE_CHECKING:
     from engine.batch.cluster import ClusterPool
@@ -81,7 +81,7 @@ def _run_key(checker: Checker, options: RunOptions, lang: Lang | None = None, co
         profile.resolved_deadlines(),
         {c.value: (p.points, p.cap) for c, p in profile.categories.items()},
         profile.ceilings,
-        [(r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.rules + checker.cross_rules],
+        [(r.cls.id, r.plugin, r.severity.value, r.weight) for r in checker.ruleset.rules + checker.ruleset.cross_rules],
         [(p.name, p.version) for p in checker.host.plugins],
         options.timeout,
         options.memory_mb,
@@ -117,34 +117,41 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     given), then apply the review file.
 
     Nothing of a report stays in memory once its worker is done with it: its result goes to the run's store and
-    what the cross-report rules need of it (`engine.across.Left`) stays with its outline. A result the cross-report
-    rules found something in (or any, with a review file) is read back at once to take it in and be scored again;
-    the others take the rules' statuses when an output reads them."""
+    what the cross-report rules need of it (`engine.checking.crossreport.ReportDigests`) stays with its outline. A
+    result the cross-report rules found something in (or any, with a review file) is read back at once to take it in and
+    be scored again; the others take the rules' statuses when an output reads them."""
     decisions = load_review(options.review) if options.review else None  # a bad review file fails before any work
     clear_orphans()  # what a run killed as a whole left in the temporary folder
     store = Store()
-    earlier: list[tuple[Left, float | None]] = []
+    earlier: list[tuple[ReportDigests, float | None]] = []
     files: list[Submission] = []
     if options.history:
         files = gather(
             options.history,
             checker.limits,
-            lambda report: _left_alone(checker, report).stored(store.put),
+            lambda report: _earlier_digests(checker, report).stored(store.put),
             earlier.append,
         )
     started = time.monotonic()
     entries, cached = _check_each(checker, [*subs, *files], options, store)
     log.debug("%d files checked in %.1f s (%d from the cache)", len(entries), time.monotonic() - started, cached)
     done, read_before = entries[: len(subs)], entries[len(subs) :]
-    earlier += [(e.left, e.outline.score) for e in read_before if e.left is not None]
-    checked = [e for e in done if e.left is not None]
-    lefts = [e.left for e in checked if e.left is not None]
+    earlier += [(e.digested, e.outline.score) for e in read_before if e.digested is not None]
+    checked = [e for e in done if e.digested is not None]
+    all_digested = [e.digested for e in checked if e.digested is not None]
     finish = _Finish(checker, decisions)
-    if checker.cross_rules:
+    if checker.ruleset.cross_rules:
         contain = contained(options.cross_timeout, options.memory_mb, jobs=options.jobs or default_jobs())
         started = time.monotonic()
-        finish.outcomes = compare(checker, lefts, [left for left, _ in earlier], store.get, contain)
-        log.debug("cross-report rules over %d reports in %.1f s", len(lefts), time.monotonic() - started)
+        finish.outcomes = compare(
+            checker.ruleset,
+            checker.identities.pairing_keys,
+            all_digested,
+            [digested for digested, _ in earlier],
+            store.get,
+            contain,
+        )
+        log.debug("cross-report rules over %d reports in %.1f s", len(all_digested), time.monotonic() - started)
     found = {i for outcome in finish.outcomes for i in outcome.found}
     for slot, entry in enumerate(checked):
         entry.slot, entry.done = slot, not (finish.outcomes or decisions)
@@ -154,8 +161,8 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
             entry.ref, entry.outline, entry.done = store.put(encode(result)), Outline.of(result), True
     outcome = RunOutcome(StoredResults(store, sorted(done, key=lambda e: e.outline.path), finish), cached)
     if checker.roster is not None:
-        failed = [(e.outline.path, e.outline.code) for e in done if e.left is None]
-        outcome.roster = summarize(checker.roster, [left.brief for left in lefts], failed)
+        failed = [(e.outline.path, e.outline.code) for e in done if e.digested is None]
+        outcome.roster = summarize(checker.roster, [digested.brief for digested in all_digested], failed)
     if options.history:
         unreadable = sum(1 for e in read_before if e.outline.unreadable)
         outcome.history = _history_summary(checker, finish, checked, earlier, unreadable)
@@ -169,13 +176,13 @@ class _Finish:
 
     checker: Checker
     decisions: dict[str, Review] | None
-    outcomes: list[AcrossOutcome] = field(default_factory=list)
+    outcomes: list[CrossOutcome] = field(default_factory=list)
     previous: dict[int, float | None] = field(default_factory=dict)  # by slot
 
     def __call__(self, result: FileResult, entry: Entry) -> None:
         if not entry.done:
             if self.outcomes:
-                attach(self.checker, result, entry.slot, self.outcomes)
+                attach(self.checker.ruleset, result, entry.slot, self.outcomes)
             if self.decisions is not None:
                 apply_review([result], self.decisions)
             rescore(result, self.checker.profile.scoring)
@@ -183,10 +190,9 @@ class _Finish:
             result.previous_score = self.previous[entry.slot]
 
 
-def _left_alone(checker: Checker, report: Report) -> Left:
+def _earlier_digests(checker: Checker, report: Report) -> ReportDigests:
     """What an earlier year's report from a result document leaves (it is not checked again)."""
-    who = checker.identify(report)
-    return leave(checker, report, replace(checker.context(), organ=who.organ, deadline=who.deadline))
+    return digests_of(checker.ruleset, report, checker.context_of(report))
 
 
 def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, store: Store) -> tuple[list[Entry], int]:
@@ -197,8 +203,8 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
     digests: dict[int, str] = {}
     todo: list[int] = []
 
-    def enter(index: int, blob: bytes, left: Left | None, outline: Outline) -> None:
-        entries[index] = Entry(store.put(blob), outline, left.stored(store.put) if left is not None else None)
+    def enter(index: int, blob: bytes, digested: ReportDigests | None, outline: Outline) -> None:
+        entries[index] = Entry(store.put(blob), outline, digested.stored(store.put) if digested is not None else None)
         progress.advance(outline.unreadable)
 
     try:
@@ -206,13 +212,15 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
             digest = cache.digest(sub) if cache else None
             hit = cache.get(digest) if cache and digest else None
             if hit is not None:  # kept as it was stored, not validated again
-                blob, left, outline, own = hit
+                blob, digested, outline, own = hit
                 if not own and cache is not None and digest:  # kept in another language: said again, not read again
                     result = decode(blob, outline.path)
-                    say_again(checker, result)
+                    say_again(checker.ruleset, result)
                     blob = encode(result)
-                    cache.put(digest, blob, left, outline, result.error)
-                enter(i, blob, left.named(sub.name) if left is not None else None, replace(outline, path=sub.name))
+                    cache.put(digest, blob, digested, outline, result.error)
+                enter(
+                    i, blob, digested.named(sub.name) if digested is not None else None, replace(outline, path=sub.name)
+                )
             else:
                 todo.append(i)
                 if digest:
@@ -222,12 +230,12 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
             original = todo[index]
             if isinstance(answer, FileResult):  # a file the pool failed (timeout, crash)
                 answer = (encode(answer), None, Outline.of(answer), answer.error, None)
-            blob, left, outline, error, read = answer
+            blob, digested, outline, error, read = answer
             if cache and original in digests:
-                cache.put(digests[original], blob, left, outline, error)
+                cache.put(digests[original], blob, digested, outline, error)
                 if read is not None:
                     cache.put_read(digests[original], read)
-            enter(original, blob, left, outline)
+            enter(original, blob, digested, outline)
 
         read_before = 0
         for i in todo:  # read by an earlier run (another profile, selection or language): not read again
@@ -258,14 +266,18 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
 
 
 def _history_summary(
-    checker: Checker, finish: _Finish, checked: list[Entry], earlier: list[tuple[Left, float | None]], unreadable: int
+    checker: Checker,
+    finish: _Finish,
+    checked: list[Entry],
+    earlier: list[tuple[ReportDigests, float | None]],
+    unreadable: int,
 ) -> HistorySummary:
     """How many reports found last year's, and each one's score then (`previous_score`, for the year-over-year
     column)."""
-    everything = [*(e.left for e in checked if e.left is not None), *(left for left, _ in earlier)]
+    everything = [*(e.digested for e in checked if e.digested is not None), *(digested for digested, _ in earlier)]
     scores = [*(e.outline.score for e in checked), *(score for _, score in earlier)]
-    keys = checker.organ_keys([left.brief.agency for left in everything])
-    pairs = previous_years(keys, [left.brief.year for left in everything], len(checked))
+    keys = checker.identities.pairing_keys([digested.brief.agency for digested in everything])
+    pairs = previous_years(keys, [digested.brief.year for digested in everything], len(checked))
     finish.previous = {i: scores[j] for i, j in pairs.items()}
     return HistorySummary(reports=len(earlier), paired=len(pairs), unreadable=unreadable)
 

@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from engine.across import Left
+from engine.checking.crossreport import ReportDigests
 from engine.lazy import Lazy
 from engine.result import FileResult, Outline
 
@@ -105,7 +105,7 @@ class Entry:
 
     ref: int
     outline: Outline
-    left: Left | None
+    digested: ReportDigests | None
     slot: int = -1  # its place among the reports compared across (-1: not read)
     done: bool = True  # whether the stored result has taken what came after its check (else `finish` adds it)
 

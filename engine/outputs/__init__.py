@@ -18,10 +18,11 @@ from engine.result import ResultDocument
 class OutputFormat:
     name: str
     needs_file: bool = False  # binary or page-sized: written to --output, never to a terminal
+    home: str | None = None  # the module, where it is not engine.outputs.<name>_out (the office's documents)
 
     @property
     def module(self) -> str:
-        return f"engine.outputs.{self.name}_out"
+        return self.home or f"engine.outputs.{self.name}_out"
 
     def render(self, document: ResultDocument) -> str | bytes:
         return importlib.import_module(self.module).render(document)
@@ -43,6 +44,6 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("html", needs_file=True),
         OutputFormat("csv"),
         OutputFormat("xlsx", needs_file=True),
-        OutputFormat("letters", needs_file=True),  # a DOCX, or a zip of one per report
+        OutputFormat("letters", needs_file=True, home="engine.office.letters"),  # a DOCX, or a zip of one per report
     )
 }

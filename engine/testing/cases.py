@@ -40,10 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.checker import Checker
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
+from engine.checking.profile import Profile
 from engine.model import Report
-from engine.plugins import PluginHost
-from engine.profile import Profile
 from engine.result import FindingResult
 from engine.template import Template
 from engine.testing.samples import SampleSpec, make_report

@@ -313,7 +313,7 @@ def sample_reports() -> dict[str, Report]:
     clean_2019 = make_report(SampleSpec("南屿县人民政府", 2020, seed=7))
 
     errors = make_report(SampleSpec("白鹭市生态环境局", 2023, seed=23))
-    # Three wrong figures, each breaking several checks and said once (engine.symptoms):
+    # Three wrong figures, each breaking several checks and said once (engine.checking.symptoms):
     errors.applications["disclosed"]["natural_person"] += 2  # NB202 and NB203
     errors.applications["carried_forward"]["total"] += 1  # NB201, NB203 and the prose (NB206)
     errors.review_litigation["review"]["total"] += 1  # NB204 and the prose

@@ -28,7 +28,8 @@ from starlette.routing import Route
 from engine.batch import tree
 from engine.batch.contained_rules import contained
 from engine.batch.pool import Pool, WorkerLimits, default_jobs
-from engine.checker import Checker
+from engine.checking.checker import Checker
+from engine.checking.translation import translate
 from engine.i18n import Lang
 from engine.isolation import MB, run_isolated
 from engine.readers.ofd import page_svgs
@@ -36,7 +37,6 @@ from engine.readers.pdf.pages import PageImage, render_pages
 from engine.result import FileResult, ResultDocument
 from engine.scratch import clear_orphans
 from engine.submissions import Submission
-from engine.translation import translate
 from engine.web import jobs
 from engine.web.intake import ERRORS, LOOPBACK, Intake, SecurityHeaders, lang_of
 from engine.web.jobs import Job, likely_scan, scan_pages
@@ -206,7 +206,7 @@ class SelfCheck(Intake):
 
     def result(self, checked: tuple[ResultDocument, list[PageImage]], lang: Lang) -> HTMLResponse:
         document, images = checked
-        other = translate(self.checkers[next(each for each in Lang if each != lang)], document)
+        other = translate(self.checkers[next(each for each in Lang if each != lang)].ruleset, document)
         return HTMLResponse(result_page(document, lang, images, other))
 
     # --- long checks as jobs ----------------------------------------------------------------

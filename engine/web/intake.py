@@ -12,7 +12,7 @@ from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from engine.checker import unsupported
+from engine.checking.reading import unsupported
 from engine.i18n import Lang, Msg
 from engine.packs import pack_pages, pack_saved
 from engine.readers.sniff import sniff

@@ -151,7 +151,7 @@ def checked_html(document: ResultDocument, result: FileResult, lang: Lang) -> st
 
 
 def _downloads(document: ResultDocument, lang: Lang) -> str:
-    from engine.outputs.selfcheck_docx import self_check
+    from engine.office.selfcheck import self_check
 
     docx = base64.b64encode(self_check(document)).decode()
     data = base64.b64encode(document.to_json(indent=None).encode()).decode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from engine.outputs.circular import Circular, date_text, gather, joined, late_text, t, totals_text, year_text
+from engine.office.circular import Circular, date_text, gather, joined, late_text, t, totals_text, year_text
 from engine.outputs.docx_base import grid_table, new_document
 from engine.result import ResultDocument
 from engine.text import writable

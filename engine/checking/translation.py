@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from engine import scoring
-from engine.doubt import sentence
+from engine.checking.symptoms import one_cause
+from engine.checking.uncertain import sentence
 from engine.i18n import Lang, engine_message
 from engine.result import FileResult, ResultDocument
 from engine.rule import ActiveRule
-from engine.symptoms import one_cause
 
 
 class Speaker(Protocol):
-    """What saying a result in another language needs of a checker (engine.checker.Checker): its rules, its
-    language, and how it names a rule and says when it applies."""
+    """What saying a result in another language needs of a run's rules (engine.checking.ruleset.RuleSet): the rules,
+    the language, and how it names a rule and says when it applies."""
 
     rules: list[ActiveRule]
     cross_rules: list[ActiveRule]
@@ -28,37 +28,37 @@ class Speaker(Protocol):
     def applies_of(self, cls: type) -> str: ...
 
 
-def say_again(checker: Speaker, result: FileResult, classes: dict[str, type] | None = None) -> None:
+def say_again(ruleset: Speaker, result: FileResult, classes: dict[str, type] | None = None) -> None:
     """One result's messages said again, in place, in the checker's language: from their keys and parameters."""
     if classes is None:
-        classes = {r.cls.id: r.cls for r in [*checker.rules, *checker.cross_rules]}
+        classes = {r.cls.id: r.cls for r in [*ruleset.rules, *ruleset.cross_rules]}
     if result.error is not None and result.error.key:
-        result.error.message = engine_message(result.error.key, checker.lang, **result.error.params)
+        result.error.message = engine_message(result.error.key, ruleset.lang, **result.error.params)
     for f in result.findings:
         rule, _, key = (f.key or "").partition(".")
         msg = classes[rule].messages.get(key) if rule in classes else None  # type: ignore[attr-defined]
         if msg is not None:
-            f.message = msg.render(checker.lang, f.params)
+            f.message = msg.render(ruleset.lang, f.params)
             for symptom in f.symptoms or []:
                 rule_of, _, key_of = (symptom.key or "").partition(".")
                 said = classes[rule_of].messages.get(key_of) if rule_of in classes else None  # type: ignore[attr-defined]
                 if said is not None:
-                    symptom.message = said.render(checker.lang, symptom.params)
+                    symptom.message = said.render(ruleset.lang, symptom.params)
             if f.symptoms and f.fixes and result.report is not None:  # one wrong figure, several checks broken
                 (cell, value), *_ = f.fixes.items()
                 rules = [symptom.rule for symptom in f.symptoms]
-                f.message += " " + one_cause(result.report, cell, value, rules, checker.lang)
+                f.message += " " + one_cause(result.report, cell, value, rules, ruleset.lang)
             if (f.doubtful_cells or f.doubtful_parts) and result.report is not None:
-                f.message += " " + sentence(result.report, f.doubtful_cells or [], checker.lang, f.doubtful_parts)
+                f.message += " " + sentence(result.report, f.doubtful_cells or [], ruleset.lang, f.doubtful_parts)
 
 
-def translate(checker: Speaker, document: ResultDocument) -> ResultDocument:
+def translate(ruleset: Speaker, document: ResultDocument) -> ResultDocument:
     """The same results said in this checker's language: every message again from its key and parameters
     (rules' and plugins' own wording), the profile's titles and method too. Nothing is checked again."""
-    classes = {r.cls.id: r.cls for r in [*checker.rules, *checker.cross_rules]}
+    classes = {r.cls.id: r.cls for r in [*ruleset.rules, *ruleset.cross_rules]}
 
     def say(result: FileResult, *_: object) -> None:
-        say_again(checker, result, classes)
+        say_again(ruleset, result, classes)
 
     results: Sequence[FileResult]
     if hasattr(document.results, "finish"):  # a stored batch: each result said again as it is read back
@@ -78,15 +78,15 @@ def translate(checker: Speaker, document: ResultDocument) -> ResultDocument:
     # The document's own profile (its weights and categories), its words in this language.
     info = document.profile
     scheme = {c: scoring.CategoryPoints(v["points"], v["cap"]) for c, v in info.categories.items()}
-    titles = {rule: checker.title_of(classes[rule]) if rule in classes else t for rule, t in info.titles.items()}
-    applies = {rule: checker.applies_of(classes[rule]) if rule in classes else t for rule, t in info.applies.items()}
+    titles = {rule: ruleset.title_of(classes[rule]) if rule in classes else t for rule, t in info.titles.items()}
+    applies = {rule: ruleset.applies_of(classes[rule]) if rule in classes else t for rule, t in info.applies.items()}
     profile = info.model_copy(
         update={
             "titles": titles,
             "applies": applies,
-            "method": scoring.method(scoring.Scoring(scheme, info.ceilings), checker.lang),
+            "method": scoring.method(scoring.Scoring(scheme, info.ceilings), ruleset.lang),
         }
     )
-    translated = document.model_copy(update={"lang": checker.lang.value, "profile": profile})
+    translated = document.model_copy(update={"lang": ruleset.lang.value, "profile": profile})
     translated.results = results  # type: ignore[assignment]  # as they are: stored ones are read on demand
     return translated

@@ -11,8 +11,8 @@ reviewer = "王某"
 ```
 
 A dismissed finding stays in every output, marked, but no longer counts for the score or the exit code. A finding
-pending a check of the original (it rests on what OCR or a guessed row placement may have got wrong, engine.doubt)
-counts once a reviewer confirms it.
+pending a check of the original (it rests on what OCR or a guessed row placement may have got wrong,
+engine.checking.uncertain) counts once a reviewer confirms it.
 """
 
 from __future__ import annotations

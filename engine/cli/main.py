@@ -22,18 +22,18 @@ from pathlib import Path
 from engine import __version__
 from engine.batch.cache import DEFAULT_DIR as DEFAULT_CACHE
 from engine.batch.run import RunOptions, check_all, read_contained
-from engine.catalogue import records, render_json, render_markdown, render_text
-from engine.checker import Checker
+from engine.checking.catalogue import records, render_json, render_markdown, render_text
+from engine.checking.checker import Checker
+from engine.checking.plugins import PluginHost
+from engine.checking.profile import Profile
+from engine.cli.office import add_parsers as add_office_parsers
+from engine.cli.office import cmd_letters, cmd_summary
 from engine.errors import ReadError, UsageError
 from engine.i18n import Lang, engine_message
 from engine.limits import CEILINGS
-from engine.office_commands import add_parsers as add_office_parsers
-from engine.office_commands import cmd_letters, cmd_summary
+from engine.office.roster import Roster
 from engine.outputs import FORMATS
-from engine.plugins import PluginHost
-from engine.profile import Profile
 from engine.result import Outline, ResultDocument
-from engine.roster import Roster
 from engine.submissions import collect
 from engine.text import printable
 
@@ -290,7 +290,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     outcome = check_all(checker, files, options)
     document = checker.document(outcome.results, outcome.cached, outcome.roster, outcome.history)
     if args.format == "letters" and zipped:  # a zip was asked for, even of one letter
-        from engine.outputs.letters_out import bundle, default_dates, letters
+        from engine.office.letters import bundle, default_dates, letters
 
         _emit(bundle(letters(document, default_dates(document))), args.output)
     else:

@@ -2,8 +2,8 @@
 
 A run does not keep its reports: a province sends tens of thousands. Where each report is checked, every
 cross-report rule takes its `digest` of it (a few cells, a text, a signature), packed small, and the report leaves
-that with a `Brief` of who it is (`Left`). The rules then compare the digests, each rule somewhere safe (a batch
-runs each in a child process of its own), and their findings join each report's result when it is read back: there
+that with a `Brief` of who it is (`ReportDigests`). The rules then compare the digests, each rule somewhere safe (a
+batch runs each in a child process of its own), and their findings join each report's result when it is read back: there
 they are located against the report (page, line, printed labels), so a rule needs only keys to say where.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from engine.doubt import mark
+from engine.checking.uncertain import mark
 from engine.i18n import Lang, engine_message
 from engine.lazy import Lazy
 from engine.model import Report
@@ -26,13 +26,11 @@ from engine.template import TABLES, column_label, row_label
 
 
 class Runner(Protocol):
-    """What the cross-report phase needs of the run's checker (engine.checker.Checker)."""
+    """What the cross-report phase needs of the run's rules (engine.checking.ruleset.RuleSet)."""
 
     cross_rules: list[ActiveRule]
     profile: Any
     lang: Lang
-
-    def organ_keys(self, agencies: Sequence[str | None]) -> list[str | None]: ...
 
     def context(self) -> CheckContext: ...
 
@@ -46,7 +44,7 @@ Ref = bytes | int
 Fetch = Callable[[Any], bytes]
 # Runs each comparison somewhere safer than this process (engine.batch.contained_rules: a child process each, under a
 # time limit); one outcome per task, in order.
-Containment = Callable[[list[Callable[[], "AcrossOutcome"]]], list["AcrossOutcome"]]
+Containment = Callable[[list[Callable[[], "CrossOutcome"]]], list["CrossOutcome"]]
 
 
 def pack(value: Any) -> bytes:
@@ -63,7 +61,7 @@ def _same(ref: Any) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class Left:
+class ReportDigests:
     """What one report leaves for the cross-report rules: who it is, and per rule (in the checker's order) whether
     its `applies` declaration matches and its packed digest, or why making the digest failed (text)."""
 
@@ -71,16 +69,16 @@ class Left:
     applies: tuple[bool, ...]
     digests: tuple[Ref | str, ...]
 
-    def stored(self, put: Callable[[bytes], int]) -> Left:
+    def stored(self, put: Callable[[bytes], int]) -> ReportDigests:
         """The same, with each packed digest put away and only where it is kept."""
         return replace(self, digests=tuple(put(d) if isinstance(d, bytes) else d for d in self.digests))
 
-    def named(self, path: str) -> Left:
+    def named(self, path: str) -> ReportDigests:
         """The same report under another name (the same content submitted again)."""
         return self if self.brief.path == path else replace(self, brief=replace(self.brief, path=path))
 
 
-class Digests(Lazy[Any]):
+class RuleDigests(Lazy[Any]):
     """One rule's digests of many reports, unpacked on each access (a rule keeps what it needs)."""
 
     def __init__(self, refs: Sequence[Ref], fetch: Fetch = _same):
@@ -92,7 +90,7 @@ class Digests(Lazy[Any]):
 
 
 @dataclass
-class AcrossOutcome:
+class CrossOutcome:
     """What one cross-report rule made of a run: per report whether it applied and its findings, the reports it
     could not take (its digest of them failed, with why), or why the whole rule failed."""
 
@@ -102,10 +100,10 @@ class AcrossOutcome:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-def digested(
+def rule_digests(
     rule: Any, reports: Sequence[Report], context: CheckContext, history: Sequence[Report] = ()
 ) -> tuple[list[Any], CheckContext]:
-    """A cross-report rule's digests of `reports` and the context that goes with them (history digested too,
+    """A cross-report rule's digests of `reports` and the context that goes with them (history rule_digests too,
     who each report is), for calling the rule's `check_reports` directly (a test, a benchmark)."""
     context = replace(
         context,
@@ -116,50 +114,51 @@ def digested(
     return [rule.digest(r, context) for r in reports], context
 
 
-def leave(checker: Runner, report: Report, context: CheckContext) -> Left:
+def digests_of(rules: Runner, report: Report, context: CheckContext) -> ReportDigests:
     """Every cross-report rule's digest of one report (in the worker that checked it). A digest that fails costs
     that rule that report only."""
     applies: list[bool] = []
     digests: list[Ref | str] = []
-    for active in checker.cross_rules:
+    for active in rules.cross_rules:
         cls = active.cls
         try:
             applies.append(bool(cls.applies.matches_in(report, context)))
-            options = checker.profile.options.get(cls.id, {})
+            options = rules.profile.options.get(cls.id, {})
             digests.append(pack(cls().digest(report, replace(context, options=options))))  # type: ignore[attr-defined]
         except BaseException as exc:  # contained to the rule, as a crash in check() is
             log.debug("digest of cross-report rule %s failed", cls.id, exc_info=True)
             applies += [False] * (len(digests) + 1 - len(applies))
             digests.append(f"{type(exc).__name__}: {exc}")
-    return Left(Brief.of(report), tuple(applies), tuple(digests))
+    return ReportDigests(Brief.of(report), tuple(applies), tuple(digests))
 
 
 def compare(
-    checker: Runner,
-    batch: Sequence[Left],
-    history: Sequence[Left] = (),
+    rules: Runner,
+    pairing: Callable[[Sequence[str | None]], list[str | None]],
+    batch: Sequence[ReportDigests],
+    history: Sequence[ReportDigests] = (),
     fetch: Fetch = _same,
     contain: Containment | None = None,
-) -> list[AcrossOutcome]:
+) -> list[CrossOutcome]:
     """Every cross-report rule over the batch (with earlier years' reports to compare with): one outcome per rule."""
     everyone = [*batch, *history]
-    keys = checker.organ_keys([left.brief.agency for left in everyone])
+    keys = pairing([one.brief.agency for one in everyone])
     tasks = []
-    for k, active in enumerate(checker.cross_rules):
-        mine = [i for i, left in enumerate(batch) if not isinstance(left.digests[k], str)]
-        earlier = [j for j, left in enumerate(history) if not isinstance(left.digests[k], str)]
+    for k, active in enumerate(rules.cross_rules):
+        mine = [i for i, one in enumerate(batch) if not isinstance(one.digests[k], str)]
+        earlier = [j for j, one in enumerate(history) if not isinstance(one.digests[k], str)]
         chosen = [batch[i] for i in mine] + [history[j] for j in earlier]
         context = replace(
-            checker.context(),
-            options=checker.profile.options.get(active.cls.id, {}),
-            history=Digests([history[j].digests[k] for j in earlier], fetch),  # type: ignore[misc]
+            rules.context(),
+            options=rules.profile.options.get(active.cls.id, {}),
+            history=RuleDigests([history[j].digests[k] for j in earlier], fetch),  # type: ignore[misc]
             organ_keys=tuple(keys[i] for i in mine) + tuple(keys[len(batch) + j] for j in earlier),
-            briefs=tuple(left.brief for left in chosen),
+            briefs=tuple(one.brief for one in chosen),
             applies=tuple(batch[i].applies[k] for i in mine),
         )
-        reports = Digests([batch[i].digests[k] for i in mine], fetch)  # type: ignore[misc]
-        skipped = {i: str(left.digests[k]) for i, left in enumerate(batch) if isinstance(left.digests[k], str)}
-        tasks.append(_Task(checker, active, reports, context, mine, len(batch), skipped))
+        reports = RuleDigests([batch[i].digests[k] for i in mine], fetch)  # type: ignore[misc]
+        skipped = {i: str(one.digests[k]) for i, one in enumerate(batch) if isinstance(one.digests[k], str)}
+        tasks.append(_Task(rules, active, reports, context, mine, len(batch), skipped))
     if contain is not None:
         return contain(tasks)  # type: ignore[arg-type]
     return [task() for task in tasks]
@@ -169,51 +168,51 @@ def compare(
 class _Task:
     """One rule over the digests it could take; indices mapped back to the whole batch."""
 
-    checker: Runner
+    rules: Runner
     active: ActiveRule
-    reports: Digests
+    reports: RuleDigests
     context: CheckContext
     mine: list[int]
     size: int
     skipped: dict[int, str]
 
-    def __call__(self) -> AcrossOutcome:
+    def __call__(self) -> CrossOutcome:
         rule_id = self.active.cls.id
         try:
             rule = self.active.cls()
             applicable = [bool(a) for a in rule.applicable(self.reports, self.context)]  # type: ignore[attr-defined]
             found: dict[int, list[FindingResult]] = {}
             for index, finding in rule.check_reports(self.reports, self.context) or []:  # type: ignore[attr-defined]
-                made = self.checker.render(self.active, finding)
+                made = self.rules.render(self.active, finding)
                 made.fingerprint = fingerprint(self.context.briefs[index], made)
                 found.setdefault(self.mine[index], []).append(made)
         except BaseException as exc:  # contained to the rule, SystemExit and KeyboardInterrupt included
             log.debug("cross-report rule %s crashed", rule_id, exc_info=True)
-            return AcrossOutcome(error=f"{type(exc).__name__}: {exc}")
+            return CrossOutcome(error=f"{type(exc).__name__}: {exc}")
         whole = [False] * self.size
         for index, applies in zip(self.mine, applicable, strict=False):
             whole[index] = applies
-        return AcrossOutcome(whole, found, skipped=self.skipped)
+        return CrossOutcome(whole, found, skipped=self.skipped)
 
 
-def attach(checker: Runner, result: FileResult, index: int, outcomes: Sequence[AcrossOutcome]) -> None:
+def attach(rules: Runner, result: FileResult, index: int, outcomes: Sequence[CrossOutcome]) -> None:
     """The cross-report rules' findings and statuses for the batch's `index`-th report (not yet scored again)."""
     assert result.report is not None
-    for active, outcome in zip(checker.cross_rules, outcomes, strict=True):
+    for active, outcome in zip(rules.cross_rules, outcomes, strict=True):
         cls = active.cls
         base = {"rule": cls.id, "severity": active.severity, "weight": active.weight, "category": cls.category}
         failed = outcome.error or outcome.skipped.get(index)
         if failed is not None:
-            reason = engine_message("rule.crashed", checker.lang, reason=failed)
+            reason = engine_message("rule.crashed", rules.lang, reason=failed)
             result.rules.append(RuleResult(status=Status.error, reason=reason, **base))
             continue
         made = outcome.found.get(index, [])
         try:
             for finding in made:
                 locate(result.report, finding.location)
-                mark(result.report, finding, checker.lang)
+                mark(result.report, finding, rules.lang)
         except Exception as exc:  # placing the rule's findings is part of the rule: its failure is the rule's
-            reason = engine_message("rule.crashed", checker.lang, reason=f"{type(exc).__name__}: {exc}")
+            reason = engine_message("rule.crashed", rules.lang, reason=f"{type(exc).__name__}: {exc}")
             result.rules.append(RuleResult(status=Status.error, reason=reason, **base))
             continue
         result.findings.extend(made)

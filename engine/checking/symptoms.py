@@ -9,7 +9,7 @@ as its symptoms and takes their cells; the others cost nothing apart.
 
 from __future__ import annotations
 
-from engine.doubt import cell_key, sentence
+from engine.checking.uncertain import cell_key, sentence
 from engine.i18n import engine_message
 from engine.model import Report
 from engine.result import FindingResult, Symptom

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from engine.outputs.circular import date_text, gather, joined, late_text, t, totals_text, year_text
+from engine.office.circular import date_text, gather, joined, late_text, t, totals_text, year_text
 from engine.outputs.html_out import SCRIPT, cell, grade_chart, page, table
 from engine.result import ResultDocument
 

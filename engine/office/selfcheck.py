@@ -1,5 +1,5 @@
 """The clerk's self-check sheet (DOCX): what to fix before filing, where, in the clerk's words, for the organ
-itself. Not the office's feedback letter (engine.outputs.letters_out): no office, no reply date, no "经人工复核"."""
+itself. Not the office's feedback letter (engine.office.letters): no office, no reply date, no "经人工复核"."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 import io
 
 from engine.i18n import Lang, Msg
+from engine.office.letters import counting, findings_table, matters_table
 from engine.outputs.docx_base import new_document, xml_safe
-from engine.outputs.letters_out import counting, findings_table, matters_table
 from engine.outputs.rows import categories_of, category_parts, pending_matters
 from engine.result import ResultDocument
 from engine.scoring import grade_label

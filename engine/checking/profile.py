@@ -34,8 +34,8 @@ accuracy = { points = 15, cap = 10 }
 NB401 = "合格"
 ```
 
-With no profile given, `engine/profiles/default.toml` is used. `--profile evaluator` (a name, not a path) takes a
-shipped profile from `engine/profiles/` (docs/profiles.md).
+With no profile given, `engine/checking/profiles/default.toml` is used. `--profile evaluator` (a name, not a path) takes
+a shipped profile from `engine/checking/profiles/` (docs/profiles.md).
 
 Selection follows flake8: a rule runs when a `select` entry matches it (or `select` is empty), unless an
 `ignore` entry matches it at least as specifically (the longer prefix wins).

@@ -6,9 +6,9 @@ import json
 
 from pydantic import BaseModel
 
+from engine.checking.plugins import PluginHost
+from engine.checking.profile import Profile
 from engine.i18n import Lang, Msg
-from engine.plugins import PluginHost
-from engine.profile import Profile
 from engine.rule import Category
 
 

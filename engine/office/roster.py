@@ -164,6 +164,11 @@ class Roster:
             return Match(None, tuple(sorted(self.organs[i].name for i in closest)))
         return Match(self.organs[closest[0]], guessed=True)
 
+    def whose(self, agency: str | None, path: str, ocr: bool = False) -> Match:
+        """The organ a report belongs to: the one its printed name is (a near miss too where OCR read the name), or,
+        when it prints no name, the one its file's or folder's name names. Every run asks this one question."""
+        return self.named_in(path) if agency is None else self.match(agency, near=ocr)
+
     def named_in(self, path: str) -> Match:
         """The organ a file's name, else its folders' names, names (淮安市水利局2024年报.pdf, 报送/淮安市水利局/x.pdf):
         the longest organ name or alias found in it, when it is one organ's."""
@@ -305,9 +310,7 @@ def summarize(roster: Roster, reports: Iterable[Brief], unreadable: Iterable[tup
     guessed: set[str] = set()
     summary = RosterSummary(year=year, expected=len(roster.organs))
     for report in reports:
-        match = roster.match(report.agency, near=report.ocr)
-        if report.agency is None:  # no printed name found: the file's or folder's name says whose it is
-            match = roster.named_in(report.path)
+        match = roster.whose(report.agency, report.path, ocr=report.ocr)
         if match.organ is None:
             if match.candidates:
                 summary.ambiguous.append(Ambiguous(path=report.path, candidates=list(match.candidates)))
