@@ -328,14 +328,14 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "Exit code 2: {count} file(s) could not be read (see each file's message); the rest were checked.",
     ),
     "cli.letters": Msg("已写入 {count} 份反馈意见：{path}", "Wrote {count} feedback letter(s) to {path}"),
-    "cli.summary": Msg("已写入通报稿：{path}", "Wrote the circular draft to {path}"),
+    "cli.circular": Msg("已写入通报稿：{path}", "Wrote the circular draft to {path}"),
     "usage.result-unreadable": Msg("无法读取结果文件 {path}：{reason}", "Cannot read the result file {path}: {reason}"),
     "usage.result-too-large": Msg("结果文件 {path} 过大。", "The result file {path} is too large."),
     "usage.not-a-result": Msg(
         "{path} 不是 Nianbao 的结果文件。请先运行 nianbao check --format json --output 结果.json。",
         "{path} is not a Nianbao result document. Run nianbao check --format json --output result.json first.",
     ),
-    "usage.summary-suffix": Msg(
+    "usage.circular-suffix": Msg(
         "通报稿只能写成 .docx 或 .html 文件（{path}）。", "The circular is written as .docx or .html (not {path})."
     ),
     "usage.letters-zip": Msg(

@@ -205,7 +205,7 @@ def test_the_overview_and_the_circular_read_on_a_desk_and_a_phone(tmp_path):
     html, result, circular = tmp_path / "overview.html", tmp_path / "result.json", tmp_path / "通报.html"
     main(["check", str(folder / "reports"), *map(str, args), "--format", "html", "--output", str(html)])
     main(["check", str(folder / "reports"), *map(str, args), "--format", "json", "--output", str(result)])
-    main(["summary", str(result), "--out", str(circular)])
+    main(["circular", str(result), "--out", str(circular)])
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for name, path in (("overview", html), ("circular", circular)):

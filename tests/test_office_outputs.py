@@ -138,7 +138,7 @@ def _counting_by_rule(doc: dict) -> Counter:
 
 def test_the_circular_names_missing_and_late_organs_and_counts_the_top_problems(office, run):
     folder, expected, doc, result = office
-    code, _, _ = run("summary", result, "--out", folder / "通报.docx", "--office", "青禾市政务公开办")
+    code, _, _ = run("circular", result, "--out", folder / "通报.docx", "--office", "青禾市政务公开办")
     assert code == 0
     text = docx_text(folder / "通报.docx")
     assert "关于2024年度政府信息公开工作年度报告检查情况的通报" in text
@@ -160,13 +160,13 @@ def test_the_circular_names_missing_and_late_organs_and_counts_the_top_problems(
 
 def test_the_circular_as_a_page_escapes_and_says_the_same(office, run):
     folder, expected, _doc, result = office
-    code, _, _ = run("summary", result, "--out", folder / "通报.html")
+    code, _, _ = run("summary", result, "--out", folder / "通报.html")  # the specification's name for it
     page = (folder / "通报.html").read_text(encoding="utf-8")
     assert code == 0 and "<script>alert" not in page
     assert all(organ in page for organ in [*expected.missing, *expected.late])
-    code, _, err = run("summary", result, "--out", folder / "通报.pdf")
+    code, _, err = run("circular", result, "--out", folder / "通报.pdf")
     assert code == 2 and ".docx" in err
-    code, _, err = run("summary", ROOT / "README.md", "--out", folder / "x.html")
+    code, _, err = run("circular", ROOT / "README.md", "--out", folder / "x.html")
     assert code == 2 and "不是 Nianbao 的结果文件" in err and "Traceback" not in err
 
 
@@ -321,6 +321,6 @@ def test_letters_and_the_circular_in_english_say_the_findings_in_english(office,
     text = docx_text(next((folder / "en").glob(f"{counting['organ']}-*.docx")))
     assert "上年结转" not in text.split("cells:")[0]  # the sentences are English …
     assert "carried over" in text and "Table 3" in text  # … NB501's own English wording
-    code, _, _ = run("summary", result, "--out", folder / "en.html", "--lang", "en")
+    code, _, _ = run("circular", result, "--out", folder / "en.html", "--lang", "en")
     page = (folder / "en.html").read_text(encoding="utf-8")
     assert "The report was published after its deadline" in page and "年度报告发布晚于法定期限" not in page

@@ -498,12 +498,12 @@ def test_a_name_no_document_can_hold_costs_no_letter_and_no_report(tmp_path, run
     assert run("letters", tmp_path / "out.json", "--out", tmp_path / "letters")[0] == 0
     assert len(list((tmp_path / "letters").glob("*.docx"))) == 2
     for out in ("circular.docx", "circular.html"):
-        assert run("summary", tmp_path / "out.json", "--out", tmp_path / out)[0] == 0
+        assert run("circular", tmp_path / "out.json", "--out", tmp_path / out)[0] == 0
     # A result document written elsewhere, holding the same characters, gives its letters too.
     document["results"][0]["organ"] = "青禾市\x01自然资源局"
     (tmp_path / "foreign.json").write_text(json.dumps(document, ensure_ascii=True), encoding="ascii")
     assert run("letters", tmp_path / "foreign.json", "--out", tmp_path / "letters2")[0] == 0
-    assert run("summary", tmp_path / "foreign.json", "--out", tmp_path / "c2.docx")[0] == 0
+    assert run("circular", tmp_path / "foreign.json", "--out", tmp_path / "c2.docx")[0] == 0
 
 
 def test_a_readers_native_panic_costs_only_its_file(tmp_path, monkeypatch, run_json):

@@ -25,7 +25,7 @@ def batch(tmp_path_factory):
     main(["check", *args, "--format", "json", "--output", str(document)])
     main(["check", *args, "--format", "xlsx", "--output", str(folder / "overview.xlsx")])
     main(["check", *args, "--format", "html", "--output", str(folder / "overview.html")])
-    main(["summary", str(document), "--out", str(folder / "通报.docx")])
+    main(["circular", str(document), "--out", str(folder / "通报.docx")])
     main(["letters", str(document), "--out", str(folder / "letters")])
     return folder, expected
 
@@ -181,10 +181,10 @@ def test_the_circular_is_dated_as_asked_and_its_english_reads(batch, tmp_path):
 
     folder, _ = batch
     document = str(folder / "doc.json")
-    main(["summary", document, "--out", str(tmp_path / "zh.docx"), "--date", "2025-04-10"])
+    main(["circular", document, "--out", str(tmp_path / "zh.docx"), "--date", "2025-04-10"])
     text = "\n".join(p.text for p in Document(str(tmp_path / "zh.docx")).paragraphs)
     assert text.rstrip().endswith("2025年4月10日")
-    main(["summary", document, "--out", str(tmp_path / "en.html"), "--lang", "en", "--date", "2025-04-10"])
+    main(["circular", document, "--out", str(tmp_path / "en.html"), "--lang", "en", "--date", "2025-04-10"])
     page = (tmp_path / "en.html").read_text(encoding="utf-8")
     assert re.search(r"mean score [\d.]+\. 11 organ\(s\) were due to report; 3 did not\.", page)
     assert "2025-04-10" in page and "Filed but unreadable (1)" in page
@@ -201,7 +201,7 @@ def test_outputs_are_written_with_the_users_file_mode(batch, tmp_path):
     folder, _ = batch
     old = os.umask(0o022)
     try:
-        main(["summary", str(folder / "doc.json"), "--out", str(tmp_path / "通报.docx")])
+        main(["circular", str(folder / "doc.json"), "--out", str(tmp_path / "通报.docx")])
         main(["letters", str(folder / "doc.json"), "--out", str(tmp_path / "letters")])
     finally:
         os.umask(old)

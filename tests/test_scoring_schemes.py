@@ -107,7 +107,7 @@ def test_without_a_date_timeliness_is_not_judged_in_every_output(run, run_json, 
     run("letters", document, "--out", tmp_path / "letters")
     (letter,) = (tmp_path / "letters").glob("*.docx")
     assert said in "\n".join(p.text for p in Document(str(letter)).paragraphs)
-    run("summary", document, "--out", tmp_path / "circular.docx")
+    run("circular", document, "--out", tmp_path / "circular.docx")
     circular = "\n".join(p.text for p in Document(str(tmp_path / "circular.docx")).paragraphs)
     assert "未发现逾期发布的报告" not in circular
     assert "1 份报告无法判断是否逾期" in circular and "未能确定发布日期" in circular

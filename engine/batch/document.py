@@ -2,7 +2,7 @@
 
 `Chunks` reads the text in chunks and decodes the results array one value at a time; earlier years' history
 (engine.batch.history) takes the report models from it, and `read_document` puts every result into a run store
-for `nianbao letters` and `nianbao summary` to write from, one at a time.
+for `nianbao letters` and `nianbao circular` to write from, one at a time.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from engine.checking.checker import Checker
 from engine.checking.plugins import PluginHost
 from engine.checking.profile import Profile
 from engine.cli.office import add_parsers as add_office_parsers
-from engine.cli.office import cmd_letters, cmd_summary
+from engine.cli.office import cmd_circular, cmd_letters
 from engine.errors import ReadError, UsageError
 from engine.i18n import Lang, engine_message
 from engine.limits import CEILINGS
@@ -390,7 +390,8 @@ COMMANDS = {
     "rules": cmd_rules,
     "serve": cmd_serve,
     "letters": lambda args: cmd_letters(args, _emit),
-    "summary": lambda args: cmd_summary(args, _emit),
+    "circular": lambda args: cmd_circular(args, _emit),
+    "summary": lambda args: cmd_circular(args, _emit),
 }
 
 

@@ -1,4 +1,4 @@
-"""The office's commands after a check: `nianbao letters` and `nianbao summary`, both from a result document.
+"""The office's commands after a check: `nianbao letters` and `nianbao circular` (also called `summary`), both from a result document.
 
 They render what `nianbao check --format json` wrote, so an office can review findings (--review) first and write
 letters and the circular from the same result, without reading any report again.
@@ -37,11 +37,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     letters.add_argument("--reply-by", type=_date, default=None, help="answer by (default: date + reply_days)")
     _common(letters)
 
-    summary = sub.add_parser("summary", help="通报稿 / the circular draft (DOCX or HTML)")
-    summary.add_argument("result", type=Path, metavar="RESULT.json", help="from nianbao check --format json")
-    summary.add_argument("--out", type=Path, required=True, help="a file ending in .docx or .html")
-    summary.add_argument("--date", type=_date, default=None, help="the circular's date (default: today)")
-    _common(summary)
+    # `summary` is the specification's name for it, kept as another name of the same command.
+    circular = sub.add_parser("circular", aliases=["summary"], help="通报稿 / the circular draft (DOCX or HTML)")
+    circular.add_argument("result", type=Path, metavar="RESULT.json", help="from nianbao check --format json")
+    circular.add_argument("--out", type=Path, required=True, help="a file ending in .docx or .html")
+    circular.add_argument("--date", type=_date, default=None, help="the circular's date (default: today)")
+    _common(circular)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -101,7 +102,7 @@ def cmd_letters(args: argparse.Namespace, emit) -> int:
     return 0
 
 
-def cmd_summary(args: argparse.Namespace, emit) -> int:
+def cmd_circular(args: argparse.Namespace, emit) -> int:
     document = load_document(args.result, args)
     lang = Lang(document.lang)
     suffix = args.out.suffix.lower()
@@ -110,7 +111,7 @@ def cmd_summary(args: argparse.Namespace, emit) -> int:
     elif suffix in (".html", ".htm"):
         from engine.office.circular_html import render
     else:
-        raise UsageError(engine_message("usage.summary-suffix", lang, path=args.out))
+        raise UsageError(engine_message("usage.circular-suffix", lang, path=args.out))
     emit(render(document, args.date or dt.date.today()), args.out)
-    print(printable(engine_message("cli.summary", lang, path=args.out)), file=sys.stderr)
+    print(printable(engine_message("cli.circular", lang, path=args.out)), file=sys.stderr)
     return 0
