@@ -1,4 +1,5 @@
-"""The office's commands after a check: `nianbao letters` and `nianbao circular` (also called `summary`), both from a result document.
+"""The office's commands after a check: `nianbao letters` and `nianbao circular` (also called `summary`), both
+from a result document.
 
 They render what `nianbao check --format json` wrote, so an office can review findings (--review) first and write
 letters and the circular from the same result, without reading any report again.
