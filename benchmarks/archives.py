@@ -2,10 +2,11 @@
 
     python benchmarks/archives.py            # 10k, 30k and 100k members (writes them under benchmarks/data/)
 
-For each archive it times, in this process: listing the members a check would read (`engine.submissions.collect`),
-and reading every member once through the per-process open archive (what the workers do); then fits the growth
-exponent of each over the sizes. Before the archive was kept open, every member re-read the central directory:
-2,000 members took 15 s, 5,000 took 59 s (exponent 2), and 100,000 would have taken more than a day.
+For each archive it times, in this process: listing the members a check would read
+(`nianbao.engine.submissions.collect`), and reading every member once through the per-process open archive (what the
+workers do); then fits the growth exponent of each over the sizes. Before the archive was kept open, every member
+re-read the central directory: 2,000 members took 15 s, 5,000 took 59 s (exponent 2), and 100,000 would have taken
+more than a day.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.submissions import collect  # noqa: E402
+from nianbao.engine.submissions import collect  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 SIZES = (10_000, 30_000, 100_000)

@@ -24,12 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nianbao.engine.testing.cluster import Loopback  # noqa: E402
+
 from benchmarks.crossyear import build  # noqa: E402
-from engine.testing.cluster import Loopback  # noqa: E402
 
 
 def check(folder: Path, output: Path, *extra: str) -> float:
-    command = [sys.executable, "-m", "engine.cli.main", "check", str(folder), "--no-cache", "--no-progress"]
+    command = [sys.executable, "-m", "nianbao.engine.cli.main", "check", str(folder), "--no-cache", "--no-progress"]
     command += ["--format", "json", "--output", str(output), *extra]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)

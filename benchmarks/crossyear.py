@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.testing.office import _rewrite  # noqa: E402
-from engine.testing.render import render_text  # noqa: E402
-from engine.testing.samples import make_series  # noqa: E402
+from nianbao.engine.testing.office import _rewrite  # noqa: E402
+from nianbao.engine.testing.render import render_text  # noqa: E402
+from nianbao.engine.testing.samples import make_series  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "crossyear"
 PLACES = ("青禾市", "白鹭市", "南屿县", "云岭县", "东川市", "西岭县", "北湖市", "临江县")
@@ -60,7 +60,7 @@ def nianbao(*args: object) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "engine.cli.main", *map(str, args)], env=env, check=False, capture_output=True
+        [sys.executable, "-m", "nianbao.engine.cli.main", *map(str, args)], env=env, check=False, capture_output=True
     )
     return time.perf_counter() - started
 

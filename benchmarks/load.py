@@ -8,7 +8,7 @@ stops by itself. Measures each report's answer time (alone, then under load), th
 of the server's whole process tree (PSS: the pages a forked worker shares with the server counted once), and what
 is left after the answers: LibreOffice or Tesseract still running, files in the server's temporary folder. The
 reports are the real PDFs of ../shared/corpus/real when present, and ours; the scans are the real layouts' pages
-printed and scanned by engine.testing.scan, twenty pages each.
+printed and scanned by nianbao.engine.testing.scan, twenty pages each.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.batch import tree  # noqa: E402
-from engine.testing import amplifiers as A  # noqa: E402
+from nianbao.engine.batch import tree  # noqa: E402
+from nianbao.engine.testing import amplifiers as A  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "corpus" / "real"
 BOUNDARY = "nianbao-load"
@@ -49,7 +49,7 @@ def reports() -> list[tuple[str, bytes]]:
 
 def scan(pages: int = 20) -> bytes:
     """A scanned PDF of `pages` pages: a real report's pages (ours without the corpus), printed and scanned."""
-    from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+    from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 
     source = REAL / "huaian_city_2024.pdf"
     pdf = source.read_bytes() if source.is_file() else (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
@@ -81,7 +81,7 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        args = [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(self.port)]
+        args = [sys.executable, "-m", "nianbao.engine.cli.main", "serve", "--port", str(self.port)]
         args += ["--workers", str(workers)] if workers else []
         args += ["--queue", str(queue)] if queue else []
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(self.temp)}

@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import CheckContext
-from engine.checking.crossreport import rule_digests
-from engine.testing.nearcopies import planted_batch
-from rules.crossreport import DuplicateText
+from nianbao.engine import CheckContext
+from nianbao.engine.checking.crossreport import rule_digests
+from nianbao.engine.testing.nearcopies import planted_batch
+from nianbao.rules.crossreport import DuplicateText
 
 
 def _run(reports):

@@ -1,14 +1,15 @@
-"""Scans read by OCR (engine.readers.scan.ocr): how many table cells come out right, how many are flagged, how fast.
+"""Scans read by OCR (nianbao.engine.readers.scan.ocr): how many table cells come out right, how many are flagged,
+how fast.
 
     python benchmarks/ocr.py [--seeds N] [--modes grey,bilevel]
 
 Each PDF fixture of tests/fixtures and tests/fixtures/patterns (a Chromium-printed page with other fonts, money
-printed with its unit, 无 and 〇 cells, …) is scanned (engine.testing.scan: 150 and 200 dpi, 1–3° skew, speckle, blur, a
-red seal over the tables) in colour with N seeds, and once in grey and once in black and white (where the seal
+printed with its unit, 无 and 〇 cells, …) is scanned (nianbao.engine.testing.scan: 150 and 200 dpi, 1–3° skew, speckle,
+blur, a red seal over the tables) in colour with N seeds, and once in grey and once in black and white (where the seal
 prints dark over the figures); each scan is read page by page on one core. The truth of each cell is the
 text PDF's own reading: a cell is right when the scan's figure equals it. A wrong cell is `flagged` when its
-confidence is under LOW (engine.readers.scan.ocr); `unflagged` counts the wrong ones that are not, which are what a
-finding would rest on unwarned; `alarms` the right cells flagged all the same (a clerk checks them for nothing).
+confidence is under LOW (nianbao.engine.readers.scan.ocr); `unflagged` counts the wrong ones that are not, which are
+what a finding would rest on unwarned; `alarms` the right cells flagged all the same (a clerk checks them for nothing).
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 logging.getLogger("pdfminer").setLevel(logging.ERROR)  # the truth's reading of a Chromium PDF warns of its fonts
 
-from engine.readers.pdf.reader import PdfReader  # noqa: E402
-from engine.readers.pipeline.normalize import parse_cell  # noqa: E402
-from engine.readers.scan.ocr import LOW, read_pages  # noqa: E402
-from engine.readers.scan.reader import RENDER_DPI  # noqa: E402
-from engine.readers.scan.tesseract import Deadline  # noqa: E402
-from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf  # noqa: E402
+from nianbao.engine.readers.pdf.reader import PdfReader  # noqa: E402
+from nianbao.engine.readers.pipeline.normalize import parse_cell  # noqa: E402
+from nianbao.engine.readers.scan.ocr import LOW, read_pages  # noqa: E402
+from nianbao.engine.readers.scan.reader import RENDER_DPI  # noqa: E402
+from nianbao.engine.readers.scan.tesseract import Deadline  # noqa: E402
+from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf  # noqa: E402
 
 
 def truth_cells(pdf: Path) -> list[tuple[int, tuple[float, float, float, float], object, str]]:

@@ -1,4 +1,5 @@
-"""The clerk's page draws the PDF pages a report's findings point at (engine.readers.pdf.pages): how long a page takes.
+"""The clerk's page draws the PDF pages a report's findings point at (nianbao.engine.readers.pdf.pages): how long a
+page takes.
 
     python benchmarks/page_images.py
 
@@ -17,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.readers.pdf.pages import MAX_PAGES, render_pages  # noqa: E402
+from nianbao.engine.readers.pdf.pages import MAX_PAGES, render_pages  # noqa: E402
 
 
 def eight_pages() -> bytes:

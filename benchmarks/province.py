@@ -26,7 +26,7 @@ from benchmarks.crossyear import build
 # largest of its children (Linux reports kilobytes).
 _PROBE = """
 import resource, sys
-from engine.cli.main import main
+from nianbao.engine.cli.main import main
 code = main(sys.argv[1:])
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

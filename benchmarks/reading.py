@@ -11,8 +11,8 @@ exactly as `nianbao check` reads it, and is compared with the text PDF's own rea
 - placed: the truth's table cells (every cell of tables 二, 三 and 四 that holds a figure) found under the same
   template key with the same value;
 - wrong: cells found under their key with another value (a blank included);
-- wrong-unmarked: of those, the ones nothing warns of (engine.checking.uncertain: a confidence of LOW_CONFIDENCE or
-  more, in a row not placed by guess, not a blank read from a scan): what a finding would rest on unwarned;
+- wrong-unmarked: of those, the ones nothing warns of (nianbao.engine.checking.uncertain: a confidence of LOW_CONFIDENCE
+  or more, in a row not placed by guess, not a blank read from a scan): what a finding would rest on unwarned;
 - false: findings that count against the report (not pending a check of the original) that the text PDF does not
   have, by rule and message key and place;
 - refused: the scan was refused with a code (illegible, …) instead of being scored;
@@ -38,11 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from engine.checking.checker import Checker  # noqa: E402
-from engine.checking.plugins import PluginHost  # noqa: E402
-from engine.model import LOW_CONFIDENCE  # noqa: E402
-from engine.result import FileResult  # noqa: E402
-from engine.testing.measure import figures  # noqa: E402
+from nianbao.engine.checking.checker import Checker  # noqa: E402
+from nianbao.engine.checking.plugins import PluginHost  # noqa: E402
+from nianbao.engine.model import LOW_CONFIDENCE  # noqa: E402
+from nianbao.engine.result import FileResult  # noqa: E402
+from nianbao.engine.testing.measure import figures  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "corpus" / "real"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -194,7 +194,8 @@ def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, obj
             placed += 1
         elif got != "absent":
             anchor = report.cell_anchors.get(key)
-            # as engine.checking.uncertain marks it: a doubtful figure, a row placed by guess, a blank read from a scan
+            # as nianbao.engine.checking.uncertain marks it: a doubtful figure, a row placed by guess, a blank read from
+            # a scan
             marked = (
                 (anchor is not None and anchor.confidence is not None and anchor.confidence < LOW_CONFIDENCE)
                 or f"{table}.{row_key}" in report.placements

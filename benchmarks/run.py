@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.template import Template  # noqa: E402
-from engine.testing.fixtures import docx_to_pdf  # noqa: E402
-from engine.testing.render import render_text  # noqa: E402
-from engine.testing.render_html import render_html  # noqa: E402
-from engine.testing.samples import SampleSpec, make_report  # noqa: E402
+from nianbao.engine.template import Template  # noqa: E402
+from nianbao.engine.testing.fixtures import docx_to_pdf  # noqa: E402
+from nianbao.engine.testing.render import render_text  # noqa: E402
+from nianbao.engine.testing.render_html import render_html  # noqa: E402
+from nianbao.engine.testing.samples import SampleSpec, make_report  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 ORGANS = ["青禾市自然资源局", "南屿县人民政府", "白鹭市生态环境局", "云岭镇人民政府", "东川市教育局"]
@@ -48,7 +48,7 @@ def long_report(i: int):
 
 
 def build(count: int = 20) -> dict[str, list[Path]]:
-    from engine.testing.render_docx import render_docx
+    from nianbao.engine.testing.render_docx import render_docx
 
     sets: dict[str, list[Path]] = {"pdf": [], "html": [], "docx": [], "txt": []}
     for kind in sets:
@@ -86,7 +86,7 @@ def nianbao_seconds(paths: list[Path], jobs: int, repeat: int = 3) -> float:
     command = [
         sys.executable,
         "-m",
-        "engine.cli.main",
+        "nianbao.engine.cli.main",
         "check",
         *map(str, paths),
         "--jobs",
@@ -109,7 +109,7 @@ def nianbao_seconds(paths: list[Path], jobs: int, repeat: int = 3) -> float:
 def worker_peak_mb(path: Path) -> float:
     """Peak resident memory of the worker process that checks one report (the parent does not read it)."""
     code = (
-        "import resource, sys; from engine.cli.main import main; "
+        "import resource, sys; from nianbao.engine.cli.main import main; "
         f"main(['check', {str(path)!r}, '--jobs', '1', '--no-cache', '--format', 'json', '--output', {os.devnull!r}]); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
@@ -119,8 +119,8 @@ def worker_peak_mb(path: Path) -> float:
 
 def per_second(paths: list[Path]) -> float:
     """Reports per second in one process, warm: the cost of reading and checking, without start-up."""
-    from engine.checking.checker import Checker
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
 
     checker = Checker(PluginHost.load())
     checker.check_file(paths[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from engine.i18n import Lang, engine_message
+from nianbao.engine.i18n import Lang, engine_message
 
 
 class ErrorCode(StrEnum):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from engine.template_en import english
+from nianbao.engine.template_en import english
 
 log = logging.getLogger(__name__)
 

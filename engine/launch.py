@@ -1,12 +1,12 @@
 """The `nianbao` command's entry point: `--version` answered before anything else is loaded (a script asking which
-version is installed should not wait for every model to be built); every other command is engine.cli.main's."""
+version is installed should not wait for every model to be built); every other command is nianbao.engine.cli.main's."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 
-from engine import __version__
+from nianbao.engine import __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -14,6 +14,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args == ["--version"]:
         print(f"nianbao {__version__}")
         return 0
-    from engine.cli.main import main as run
+    from nianbao.engine.cli.main import main as run
 
     return run(args)

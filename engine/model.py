@@ -163,8 +163,8 @@ class Report(_Model):
     # Extension to the contract: a table or template row the reader found but could not lay onto the template's
     # columns (table 四 with 14 values for its 15 columns), keyed "<table>" or "<table>.<row>": what was read of it.
     unplaced: dict[str, Unplaced] = Field(default_factory=dict)
-    # Extension to the contract: table rows placed on the template by guess (engine.readers.pipeline.placement), keyed
-    # "<table>.<row>": the label as printed and how. A finding resting on such a row says so.
+    # Extension to the contract: table rows placed on the template by guess (nianbao.engine.readers.pipeline.placement),
+    # keyed "<table>.<row>": the label as printed and how. A finding resting on such a row says so.
     placements: dict[str, Placement] = Field(default_factory=dict)
 
     def section(self, key: SectionKey | str) -> Section | None:

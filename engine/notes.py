@@ -14,7 +14,7 @@ import string
 from functools import cache
 from typing import Any
 
-from engine.i18n import ENGINE_MESSAGES, Lang, Msg
+from nianbao.engine.i18n import ENGINE_MESSAGES, Lang, Msg
 
 NOTES: dict[str, Msg] = {
     "note.converted": Msg(

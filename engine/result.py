@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
+from nianbao.engine.model import Report
+from nianbao.engine.rule import Brief, Category, Location, Severity
 from pydantic import BaseModel, ConfigDict, Field
-
-from engine.model import Report
-from engine.rule import Brief, Category, Location, Severity
 
 RESULT_SCHEMA_ID = "nianbao/result/1"
 
@@ -39,7 +38,8 @@ class Review(_Model):
 
 
 class Symptom(_Model):
-    """A finding said as part of another: the same wrong figure breaks this check too (engine.checking.symptoms)."""
+    """A finding said as part of another: the same wrong figure breaks this check too
+    (nianbao.engine.checking.symptoms)."""
 
     rule: str
     key: str | None = None
@@ -61,7 +61,8 @@ class FindingResult(_Model):
     expected: Any = None
     actual: Any = None
     ceiling: str | None = None  # the highest grade the report may have with this finding
-    # Cells ("table:row:column") the finding rests on that OCR read with little confidence (engine.checking.uncertain).
+    # Cells ("table:row:column") the finding rests on that OCR read with little confidence
+    # (nianbao.engine.checking.uncertain).
     doubtful_cells: list[str] | None = None
     # What the finding says is missing that OCR may not have read: "section.<key>", "<table>", "<table>.<row>"; or
     # the prose it holds against a table, read by OCR: "prose.<section>".
@@ -74,8 +75,8 @@ class FindingResult(_Model):
 
     @property
     def pending(self) -> bool:
-        """Whether the finding rests on what the reading may have got wrong (engine.checking.uncertain) and no reviewer
-        has confirmed it yet: it is shown as 待核实 and deducts nothing."""
+        """Whether the finding rests on what the reading may have got wrong (nianbao.engine.checking.uncertain) and no
+        reviewer has confirmed it yet: it is shown as 待核实 and deducts nothing."""
         return bool(self.doubtful_cells or self.doubtful_parts) and not (self.review and self.review.status)
 
     @property
@@ -127,7 +128,7 @@ class FileResult(_Model):
     # Points kept per category, when the profile gives categories points (the evaluator profile does).
     # None for a category none of whose rules could run (`not_judged` says why): not judged is not full marks.
     category_scores: dict[Category, float | None] = Field(default_factory=dict)
-    # Categories none of whose rules could run on the report, each with why (engine.scoring.NOT_JUDGED's keys:
+    # Categories none of whose rules could run on the report, each with why (nianbao.engine.scoring.NOT_JUDGED's keys:
     # no-date, no-kind, no-history, crashed, not-applicable).
     not_judged: dict[Category, str] = Field(default_factory=dict)
     findings: list[FindingResult] = Field(default_factory=list)

@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.model import Report
+from nianbao.engine.organs import Organ, organ_of
+from nianbao.engine.text import file_name
 from pydantic import BaseModel, ConfigDict, Field
-
-from engine.i18n import Lang, Msg
-from engine.model import Report
-from engine.organs import Organ, organ_of
-from engine.text import file_name
 
 RULE_ID = re.compile(r"^[A-Z]{2,}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -101,7 +100,8 @@ class Finding(BaseModel):
     # section 五 or a statistical table is never 良好 or 优秀, spec/rules.md "Scoring").
     ceiling: str | None = None
     # Cells ("table:row:column") each with the value that alone would make the finding go away: where findings of
-    # several rules agree on one cell and its value, one wrong figure explains them all (engine.checking.symptoms).
+    # several rules agree on one cell and its value, one wrong figure explains them all
+    # (nianbao.engine.checking.symptoms).
     fixes: dict[str, float] | None = None
 
 

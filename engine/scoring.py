@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from engine.i18n import Lang, Msg
-from engine.result import FileResult, FindingResult, Status
-from engine.rule import Category, Severity
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.result import FileResult, FindingResult, Status
+from nianbao.engine.rule import Category, Severity
 
 SEVERITY_FACTOR: dict[Severity, float] = {Severity.error: 1.0, Severity.warning: 0.4, Severity.info: 0.0}
 FURTHER_FINDING = 0.25

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import DEFAULT as DEFAULT_LIMITS
-from engine.limits import ReadLimits
-from engine.packs import pack_pages, pack_saved
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import DEFAULT as DEFAULT_LIMITS
+from nianbao.engine.limits import ReadLimits
+from nianbao.engine.packs import pack_pages, pack_saved
 
 DEFAULT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".json")
 ARCHIVE_SUFFIXES = (".zip",)
@@ -62,14 +62,14 @@ class Submission:
     refused: str | None = None  # an archive that cannot be opened or is too large, as a whole
     # The bytes themselves, for a file that never touches the disk (an upload to the web page); `file` names it.
     data: bytes | None = field(default=None, repr=False, compare=False)
-    # One report sent as numbered page images (engine.submissions.grouped): each page's path, or member of the archive
-    # `file`, in page order; `file` and `member` are the first page's.
+    # One report sent as numbered page images (nianbao.engine.submissions.grouped): each page's path, or member of the
+    # archive `file`, in page order; `file` and `member` are the first page's.
     pages: tuple[str, ...] = ()
-    # A portal page saved with its folder of pictures (engine.submissions.saved_pages): each picture's path, or member
-    # of the archive `file`; `file` and `member` are the page's.
+    # A portal page saved with its folder of pictures (nianbao.engine.submissions.saved_pages): each picture's path, or
+    # member of the archive `file`; `file` and `member` are the page's.
     files: tuple[str, ...] = ()
-    # What an earlier run read of the same bytes (engine.batch.cache keeps it): the report model as JSON, or why it
-    # could not be read (code, message key, parameters). With either, the checker reads nothing.
+    # What an earlier run read of the same bytes (nianbao.engine.batch.cache keeps it): the report model as JSON, or why
+    # it could not be read (code, message key, parameters). With either, the checker reads nothing.
     read_before: str | tuple[str, str, dict] | None = field(default=None, repr=False, compare=False)
 
     @property

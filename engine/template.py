@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from engine.template_en import english
+from nianbao.engine.template_en import english
 
 
 class Template(StrEnum):

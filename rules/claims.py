@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine import Cell, Report
-from engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS
-from rules.support import NotANumber, total
+from nianbao.engine import Cell, Report
+from nianbao.engine.template import APPLICANT_COLUMNS, OUTCOME_GROUPS, REVIEW_COLUMNS
+from nianbao.rules.support import NotANumber, total
 
 NUM = r"(\d+|[零〇一二两三四五六七八九十百千]+)"
 UNIT = r"(?:件|个|条|宗|起|次|份)"

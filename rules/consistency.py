@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import accumulate
 
-from engine import (
+from nianbao.engine import (
     Category,
     CheckContext,
     Finding,
@@ -21,8 +21,8 @@ from engine import (
     compact,
     hookimpl,
 )
-from rules.claims import CLAIMS, HANDLED, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
-from rules.support import SENTENCE, NotANumber, section_location, tidy, value
+from nianbao.rules.claims import CLAIMS, HANDLED, RECEIVED, RECEIVED_AND_CARRIED, Claim, Topic, figure_of
+from nianbao.rules.support import SENTENCE, NotANumber, section_location, tidy, value
 
 # "其中…", "区政府办代表区政府受理…": the sentence states a part of the table's figure, not the whole.
 _PART = re.compile(r"其中|代表|本级")
@@ -71,8 +71,8 @@ class TextTableMismatch(Rule):
     whose subject is a part (其中, an office acting 代表 the organ, 本级) may state less than the table.
     `expected` is the table's figure, `actual` the prose's; the finding names the sentence's own line or page.
     A table figure written wrong that breaks the table's identities too is said once, in their finding
-    (engine.checking.symptoms). A 总计 left blank, or at 0 beside applicant figures (the column left unfilled, NB203),
-    is read as the sum of its row's columns: what the table does show.
+    (nianbao.engine.checking.symptoms). A 总计 left blank, or at 0 beside applicant figures (the column left unfilled,
+    NB203), is read as the sum of its row's columns: what the table does show.
 
     Not read as this year's applications: the organ's documents counted by disclosure attribute (依申请公开信息数182
     条, 不予公开信息数95条); a figure whose clause names another year or period (2024年… in a 2025 report, 较上年的81件,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.text import compact
-from rules.support import SENTENCE, prose, section_location
+from nianbao.engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from nianbao.engine.text import compact
+from nianbao.rules.support import SENTENCE, prose, section_location
 
 _NOTHING = re.compile(r"^(?:无|暂无|没有|无此项|本年度无|略)?$")
 

@@ -1,6 +1,6 @@
 """Rules across the reports of a batch: the same organ's previous year, and text copied between reports.
 
-An organ's reports are matched across years by its roster name or canonical name (rules.years) and the report
+An organ's reports are matched across years by its roster name or canonical name (nianbao.rules.years) and the report
 year; the previous year's report may be in the batch or among the history given with `--history`.
 """
 
@@ -11,7 +11,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from engine import (
+from nianbao.engine import (
     Applies,
     Brief,
     Category,
@@ -24,10 +24,10 @@ from engine import (
     Severity,
     hookimpl,
 )
-from engine.template import APPLICATION_COLUMNS
-from rules.nearcopy import Groups, agreement, candidates, chinese, hashed, jaccard, shingles, signature
-from rules.support import NotANumber, place, prose, tidy, value
-from rules.years import at, briefs, organ_keys, previous, previous_reports
+from nianbao.engine.template import APPLICATION_COLUMNS
+from nianbao.rules.nearcopy import Groups, agreement, candidates, chinese, hashed, jaccard, shingles, signature
+from nianbao.rules.support import NotANumber, place, prose, tidy, value
+from nianbao.rules.years import at, briefs, organ_keys, previous, previous_reports
 
 
 class CarryOverContinuity(CrossReportRule):
@@ -196,7 +196,7 @@ def _excuse(text: str) -> str | None:
 
 MIN_CHARS = 80
 THRESHOLD = 0.8
-ESTIMATE = 0.5  # signatures that agree less are not compared exactly (rules.nearcopy)
+ESTIMATE = 0.5  # signatures that agree less are not compared exactly (nianbao.rules.nearcopy)
 
 
 class DuplicateText(CrossReportRule):

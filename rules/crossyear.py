@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from engine import (
+from nianbao.engine import (
     Category,
     Cell,
     CheckContext,
@@ -23,10 +23,10 @@ from engine import (
     Severity,
     hookimpl,
 )
-from rules.nearcopy import chinese, shingles
-from rules.problems import ProblemsText, read_problems, rectification_unaccounted
-from rules.support import SENTENCE, NotANumber, place, value
-from rules.years import previous, previous_reports
+from nianbao.rules.nearcopy import chinese, shingles
+from nianbao.rules.problems import ProblemsText, read_problems, rectification_unaccounted
+from nianbao.rules.support import SENTENCE, NotANumber, place, value
+from nianbao.rules.years import previous, previous_reports
 
 PROSE = (SectionKey.overview, SectionKey.problems, SectionKey.other_matters)
 MIN_CHARS = 200  # a shorter text says too little to call it repeated

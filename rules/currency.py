@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from engine import (
+from nianbao.engine import (
     Applies,
     Category,
     CheckContext,
@@ -21,7 +21,7 @@ from engine import (
     compact,
     hookimpl,
 )
-from rules.support import section_location
+from nianbao.rules.support import section_location
 
 _OLD_TERM = r"(?<!行政)(?<!党内)规范性文件"
 _NOT_FIGURE = r"[^，,。；;：:\d]"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
-from engine import (
+from nianbao.engine import (
     Applies,
     Category,
     CheckContext,
@@ -22,8 +22,8 @@ from engine import (
     hookimpl,
     label_key,
 )
-from engine.text import simplified
-from rules.support import prose, section_location
+from nianbao.engine.text import simplified
+from nianbao.rules.support import prose, section_location
 
 # What a section 五 that says nothing writes, once its spaces and punctuation are gone: 无, /, 不涉及, 无此项内容,
 # 未发现(存在)问题 … (real reports use each of these).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from engine import Applies, Category, CheckContext, Finding, Location, Msg, Report, Rule, Severity, hookimpl
-from engine.organs import OrganType
+from nianbao.engine import Applies, Category, CheckContext, Finding, Location, Msg, Report, Rule, Severity, hookimpl
+from nianbao.engine.organs import OrganType
 
 DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "town": "03-31"}
 _KINDS = {

@@ -1,14 +1,14 @@
 """Structure rules: the six sections, the title, the template, the 统计期限 sentence (the tables' shape is NB105's,
-in rules.tableshape)."""
+in nianbao.rules.tableshape)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from engine import Category, CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.text import compact
-from rules.support import section_location
+from nianbao.engine import Category, CheckContext, Finding, Location, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from nianbao.engine.text import compact
+from nianbao.rules.support import section_location
 
 ORDER = list(SectionKey)
 

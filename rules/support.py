@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from engine import Cell, Location, Report
-from engine.template import column_label, row_label
-from engine.text import NIL_WORDS, compact
+from nianbao.engine import Cell, Location, Report
+from nianbao.engine.template import column_label, row_label
+from nianbao.engine.text import NIL_WORDS, compact
 
 # A sentence of prose: up to a full stop, a semicolon, a question or exclamation mark, or a line's end.
 SENTENCE = re.compile(r"[^。；;！!？?\n]+")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine import Category, CheckContext, Finding, Msg, Report, Rule, Severity, hookimpl
-from engine.template import (
+from nianbao.engine import Category, CheckContext, Finding, Msg, Report, Rule, Severity, hookimpl
+from nianbao.engine.template import (
     APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
     OUTCOME_GROUPS,
@@ -14,7 +14,7 @@ from engine.template import (
     outcome_rows,
     row_label,
 )
-from rules.support import NotANumber, balancing, cell_location, tidy, total, value
+from nianbao.rules.support import NotANumber, balancing, cell_location, tidy, total, value
 
 
 class ApplicationsBalance(Rule):
@@ -25,8 +25,8 @@ class ApplicationsBalance(Rule):
 
     How it decides: per column (自然人 … 总计), blank cells count as 0; a column holding text is skipped
     (NB205 reports the text). `expected` is the right-hand side, `actual` the left-hand side.
-    One wrong figure that breaks other checks too is said once with them (engine.checking.symptoms): each finding gives,
-    per cell, the value that alone would mend it (`fixes`).
+    One wrong figure that breaks other checks too is said once with them (nianbao.engine.checking.symptoms): each
+    finding gives, per cell, the value that alone would mend it (`fixes`).
 
     How to fix: recount the column. Usually one figure was copied wrongly, or carried-forward
     applications were left out of 结转下年度继续办理.
@@ -95,8 +95,8 @@ class ApplicationsOutcomeTotal(Rule):
 
     How it decides: blank cells count as 0; a column with text, or a table missing an outcome row
     (NB105's concern), is skipped. `expected` is the sum of the items, `actual` the printed total.
-    One wrong figure that breaks other checks too is said once with them (engine.checking.symptoms): each finding gives,
-    per cell, the value that alone would mend it (`fixes`).
+    One wrong figure that breaks other checks too is said once with them (nianbao.engine.checking.symptoms): each
+    finding gives, per cell, the value that alone would mend it (`fixes`).
 
     How to fix: an outcome was counted in two rows or in none. Recount, and remember that a partly
     disclosed answer counts only under （二）部分公开.
@@ -177,8 +177,8 @@ class ApplicationsRowTotal(Rule):
     How it decides: blank cells count as 0 (NB205 warns about them); a row with text is skipped.
     `expected` is the sum of the six columns, `actual` the printed 总计. When three or more rows have 总计 0 or blank
     beside applicant figures, the column was left unfilled: one finding lists all their cells.
-    One wrong figure that breaks other checks too is said once with them (engine.checking.symptoms): each finding gives,
-    per cell, the value that alone would mend it (`fixes`).
+    One wrong figure that breaks other checks too is said once with them (nianbao.engine.checking.symptoms): each
+    finding gives, per cell, the value that alone would mend it (`fixes`).
 
     How to fix: fill the applicant columns so that they add up to 总计, or correct 总计.
     """
@@ -261,8 +261,8 @@ class ReviewLitigationTotal(Rule):
 
     How it decides: blank cells count as 0; a group with text is skipped. `expected` is the sum of the
     four outcome columns, `actual` the printed 总计.
-    One wrong figure that breaks other checks too is said once with them (engine.checking.symptoms): each finding gives,
-    per cell, the value that alone would mend it (`fixes`).
+    One wrong figure that breaks other checks too is said once with them (nianbao.engine.checking.symptoms): each
+    finding gives, per cell, the value that alone would mend it (`fixes`).
 
     How to fix: recount the group; a case still open at year end belongs under 尚未审结.
     """

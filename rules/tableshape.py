@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine import Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.organs import OrganType
-from engine.template import (
+from nianbao.engine import Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from nianbao.engine.organs import OrganType
+from nianbao.engine.template import (
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
     PROACTIVE_ROWS,
@@ -17,8 +17,8 @@ from engine.template import (
     column_label,
     row_label,
 )
-from rules.structure import PASS
-from rules.support import cell_location, section_location
+from nianbao.rules.structure import PASS
+from nianbao.rules.support import cell_location, section_location
 
 _TABLE_NAMES = {
     SectionKey.proactive: ("表二", "Table 2"),

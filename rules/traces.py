@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.organs import guess, match_key, organs_like, short_name
-from engine.text import compact
-from rules.support import SENTENCE, section_location
+from nianbao.engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from nianbao.engine.organs import guess, match_key, organs_like, short_name
+from nianbao.engine.text import compact
+from nianbao.rules.support import SENTENCE, section_location
 
 # The date under a signature: 2024年1月17日, 二〇二四年一月十七日.
 _DATE_LINE = re.compile(

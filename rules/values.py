@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
-from engine.organs import Level
-from engine.template import MONEY_CELLS, SIGNED_COLUMNS, Template, column_label, row_label
-from rules.support import NIL_WORDS, cell_location
+from nianbao.engine import Applies, Category, CheckContext, Finding, Msg, Report, Rule, SectionKey, Severity, hookimpl
+from nianbao.engine.organs import Level
+from nianbao.engine.template import MONEY_CELLS, SIGNED_COLUMNS, Template, column_label, row_label
+from nianbao.rules.support import NIL_WORDS, cell_location
 
 # Which cells hold money and which may be negative, for either template when the template is unknown.
 _MONEY = {t: MONEY_CELLS[t] for t in Template} | {None: MONEY_CELLS[Template.T2019] | MONEY_CELLS[Template.T2021]}
@@ -305,7 +305,7 @@ class InForceWithinYear(Rule):
     ROWS = (("regulations", "规章"), ("normative_documents", "行政规范性文件"))
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
-        from rules.support import NotANumber, tidy, value
+        from nianbao.rules.support import NotANumber, tidy, value
 
         for row, label in self.ROWS:
             cells = report.proactive.get(row, {})

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from engine import Brief, CheckContext
-from engine.organs import pairing_keys, previous_years
+from nianbao.engine import Brief, CheckContext
+from nianbao.engine.organs import pairing_keys, previous_years
 
 
 def briefs(reports: Sequence[Any], context: CheckContext) -> Sequence[Brief]:

@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from engine.cli.main import main
+from nianbao.engine.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -86,13 +85,13 @@ def run_json(run):
 def nianbao_process(
     *args, extra_path: Path | None = None, env: dict | None = None, **kwargs
 ) -> subprocess.CompletedProcess:
-    """`python -m engine.cli.main ARGS` in a process of its own (for what needs one: plugins installed elsewhere,
-    process limits, killing); `env` adds to the environment."""
+    """`python -m nianbao.engine.cli.main ARGS` in a process of its own (for what needs one: plugins installed
+    elsewhere, process limits, killing); `env` adds to the environment."""
     paths = [str(p) for p in (extra_path, ROOT) if p]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(env or {})}
     kwargs.setdefault("timeout", 300)
     return subprocess.run(
-        [sys.executable, "-m", "engine.cli.main", *map(str, args)],
+        [sys.executable, "-m", "nianbao.engine.cli.main", *map(str, args)],
         capture_output=True,
         text=True,
         env=env,
@@ -105,8 +104,8 @@ def nianbao_process(
 
 
 def descendants(pid: int) -> set[int]:
-    """Every process `pid` started, still there (engine.batch.tree walks the same tree for the pool)."""
-    from engine.batch.tree import descendants as walk
+    """Every process `pid` started, still there (nianbao.engine.batch.tree walks the same tree for the pool)."""
+    from nianbao.engine.batch.tree import descendants as walk
 
     return set(walk(pid)[1:])
 

@@ -24,9 +24,10 @@ def _lint(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _copy_tree(tmp_path: Path) -> Path:
+    """engine/ and rules/ laid out as they install, nianbao/engine and nianbao/rules, with the contracts."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for package in ("engine", "rules"):
-        shutil.copytree(ROOT / package, tmp_path / package, ignore=ignore)
+        shutil.copytree(ROOT / package, tmp_path / "nianbao" / package, ignore=ignore)
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path
 
@@ -40,16 +41,16 @@ def test_the_contracts_hold():
 @pytest.mark.parametrize(
     ("module", "source", "contract"),
     [
-        ("rules/zz_reads_files.py", "from engine.readers.pdf.reader import PdfReader\n", "Rules see only"),
-        ("engine/readers/zz_runs_rules.py", "import rules.tables\n", "Readers turn a source"),
-        ("engine/template.py", "from engine.outputs.rows import ranked\n", "The core"),
-        ("engine/outputs/zz_rederives.py", "from rules.tables import ApplicationsBalance\n", "Outputs render"),
-        ("engine/batch/zz_cli.py", "from engine.cli.main import main\n", "The command line"),
+        ("rules/zz_reads_files.py", "from nianbao.engine.readers.pdf.reader import PdfReader\n", "Rules see only"),
+        ("engine/readers/zz_runs_rules.py", "import nianbao.rules.tables\n", "Readers turn a source"),
+        ("engine/template.py", "from nianbao.engine.outputs.rows import ranked\n", "The core"),
+        ("engine/outputs/zz_rederives.py", "from nianbao.rules.tables import ApplicationsBalance\n", "Outputs render"),
+        ("engine/batch/zz_cli.py", "from nianbao.engine.cli.main import main\n", "The command line"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(tmp_path, module, source, contract):
     root = _copy_tree(tmp_path)
-    target = root / module
+    target = root / "nianbao" / module
     before = target.read_text(encoding="utf-8") if target.exists() else ""  # a core module gains the import
     target.write_text(before + textwrap.dedent(source), encoding="utf-8")
     run = _lint(root)
@@ -100,7 +101,7 @@ def test_no_module_imports_itself_round_a_loop():
     module can be read knowing only what it imports."""
     import grimp
 
-    graph = grimp.build_graph("engine", "rules", exclude_type_checking_imports=False)
+    graph = grimp.build_graph("nianbao.engine", "nianbao.rules", exclude_type_checking_imports=False)
     assert _loops(graph) == []
 
 

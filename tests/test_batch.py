@@ -17,11 +17,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from nianbao.engine.batch.progress import Progress
+from nianbao.engine.i18n import Lang
+from nianbao.engine.schemas import RESULT, schema_errors
+from nianbao.engine.testing.samples import write_batch
 
-from engine.batch.progress import Progress
-from engine.i18n import Lang
-from engine.schemas import RESULT, schema_errors
-from engine.testing.samples import write_batch
 from tests.conftest import ROOT
 from tests.conftest import nianbao_process as nianbao
 
@@ -52,7 +52,7 @@ def test_an_interrupted_run_resumes_without_reading_again(tmp_path):
     args = ["check", folder, "--format", "json", "--jobs", "2", "--cache-dir", cache, "--plugin", PLUGINS / "slow.py"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", *map(str, args)],
+        [sys.executable, "-m", "nianbao.engine.cli.main", *map(str, args)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -97,7 +97,7 @@ def test_progress_bar_shows_on_a_terminal(tmp_path):
     master, slave = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "check", str(folder), "--no-cache"],
+        [sys.executable, "-m", "nianbao.engine.cli.main", "check", str(folder), "--no-cache"],
         stdout=subprocess.DEVNULL,
         stderr=slave,
         env=env,
@@ -205,15 +205,15 @@ def test_reviewed_findings_survive_reruns(tmp_path, run_json):
     assert marked["review"] == {"status": "dismissed", "reason": "已核实：表内另有说明", "reviewer": None}
     assert result["score"] > first["score"]
     html = tmp_path / "r.html"
-    from engine.cli.main import main
+    from nianbao.engine.cli.main import main
 
     main(["check", str(report), "--review", str(review), "--format", "html", "--output", str(html)])
     assert "已排除" in html.read_text(encoding="utf-8")
 
 
 def test_carry_over_pairs_across_years(tmp_path, run_json):
-    from engine.testing.render import render_text
-    from engine.testing.samples import make_series
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.samples import make_series
 
     first, second = make_series("白鹭市生态环境局", range(2022, 2024), seed=4)
     (tmp_path / "2022.txt").write_text(render_text(first), encoding="utf-8")
@@ -273,8 +273,8 @@ def test_a_cache_that_cannot_be_kept_does_not_stop_the_check(tmp_path, run_json)
 def test_the_run_store_gives_back_what_was_put_in_memory_on_disk_and_in_a_child(tmp_path):
     """A batch keeps its results and digests in the run's store: in memory up to a bound, then in an unnamed file
     (nothing left on disk); every byte comes back, also in a forked child (where the cross-report rules run)."""
-    from engine.batch.store import Store
-    from engine.isolation import run_isolated
+    from nianbao.engine.batch.store import Store
+    from nianbao.engine.isolation import run_isolated
 
     store = Store(spill=1000)
     pieces = [os.urandom(n) for n in (10, 600, 700, 5000, 0, 3)]
@@ -290,11 +290,11 @@ def test_the_run_store_gives_back_what_was_put_in_memory_on_disk_and_in_a_child(
 def test_a_batch_written_through_a_store_on_disk_is_the_same_document(tmp_path, monkeypatch):
     """Results read back from the store (here moved to its file after the first few) make the same document as
     results kept in memory; cross-report findings join the reports they name, located on their page and line."""
-    from engine.batch import store
-    from engine.batch.run import RunOptions, check_all
-    from engine.checking.checker import Checker
-    from engine.checking.plugins import PluginHost
-    from engine.submissions import collect
+    from nianbao.engine.batch import store
+    from nianbao.engine.batch.run import RunOptions, check_all
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
+    from nianbao.engine.submissions import collect
 
     write_batch(tmp_path / "batch", 12)
     subs = collect([tmp_path / "batch"])
@@ -313,8 +313,8 @@ def test_a_batch_written_through_a_store_on_disk_is_the_same_document(tmp_path, 
 def test_a_result_document_is_read_back_a_result_at_a_time_and_says_the_same(tmp_path, run):
     """`nianbao letters` and `summary` read a province's document into a run store, never whole: the results come
     back one at a time and the document says exactly what it said; a file that is not one is refused."""
-    from engine.batch.document import NotADocument, read_document
-    from engine.result import ResultDocument
+    from nianbao.engine.batch.document import NotADocument, read_document
+    from nianbao.engine.result import ResultDocument
 
     write_batch(tmp_path / "batch", 6)
     document = tmp_path / "result.json"
@@ -367,7 +367,7 @@ def test_a_second_run_with_another_profile_reads_no_file(tmp_path, run_json, run
     """Checked with the default profile and a cache, then with the evaluator's: no result can be reused (the
     profile shapes them), but no file is read again either (the reports' models are kept), and the results equal a
     fresh evaluator run's; a file that could not be read is not read again either."""
-    from engine.checking.checker import Checker
+    from nianbao.engine.checking.checker import Checker
 
     folder = _reports_and_a_broken_file(tmp_path)
     cache = tmp_path / "cache"

@@ -41,7 +41,7 @@ def server(tmp_path):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port)],
+        [sys.executable, "-m", "nianbao.engine.cli.main", "serve", "--port", str(port)],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
@@ -99,10 +99,9 @@ def test_the_clerk_sees_each_mistake_outlined_on_the_own_pdf_page(server, tmp_pa
     reader found; tapping a finding lights its cells only; on a phone the row labels stay after scrolling."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
     from playwright.sync_api import sync_playwright
-
-    from engine.checking.checker import Checker
-    from engine.checking.plugins import PluginHost
 
     pdf = ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.pdf"
     read = Checker(PluginHost.load(entry_points=False)).check_file(pdf)
@@ -159,10 +158,9 @@ def test_office_head_reads_the_rollups_on_a_phone_and_a_desk(tmp_path):
     the screen (it scrolls inside its own box, never the page sideways), and sorting a rollup works."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from nianbao.engine.cli.main import main
+    from nianbao.engine.testing.office import write_office
     from playwright.sync_api import sync_playwright
-
-    from engine.cli.main import main
-    from engine.testing.office import write_office
 
     expected = write_office(tmp_path / "office")
     html = tmp_path / "office.html"
@@ -194,10 +192,9 @@ def test_the_overview_and_the_circular_read_on_a_desk_and_a_phone(tmp_path):
     on a 390 px phone, rule ids carry their titles, and a click on an organ opens its findings."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from nianbao.engine.cli.main import main
+    from nianbao.engine.testing.office import write_office
     from playwright.sync_api import sync_playwright
-
-    from engine.cli.main import main
-    from engine.testing.office import write_office
 
     expected = write_office(tmp_path / "office")
     folder = tmp_path / "office"
@@ -352,7 +349,7 @@ def _overlap(a: list[float], b: list[float]) -> float:
 
 
 def _scanned(pdf: Path, tmp_path: Path) -> Path:
-    from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+    from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 
     out = tmp_path / f"scan-{pdf.name}"
     out.write_bytes(scanned_pdf(scanned_pages(pdf.read_bytes(), ScanSpec()), 200))
@@ -367,9 +364,8 @@ def test_outlines_numbers_and_crops_read_on_a_phone_and_a_desk(server, tmp_path,
     finding shows its cells in a crop of the page zoomed in."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from nianbao.engine.readers.scan.reader import ocr_ready
     from playwright.sync_api import sync_playwright
-
-    from engine.readers.scan.reader import ocr_ready
 
     pdf = ROOT / "tests" / "fixtures" / "patterns" / "identity-errors.pdf"
     if kind == "real":  # a real report whose findings rest on cells of its pages (洪泽区, 2023: table 4's sums)

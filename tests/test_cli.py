@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from engine.checking.plugins import PluginHost
-from engine.rule import Severity
-from engine.scoring import grade, rule_penalty, score
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.rule import Severity
+from nianbao.engine.scoring import grade, rule_penalty, score
+
 from tests.conftest import ROOT
 
 REPORTS = ROOT / "reports"
@@ -131,7 +132,7 @@ def test_json_check_does_not_import_spreadsheet_or_web_libraries(tmp_path):
     import sys
 
     code = (
-        "import sys; from engine.cli.main import main; "
+        "import sys; from nianbao.engine.cli.main import main; "
         f"main(['check', {str(CLEAN)!r}, '--format', 'json', '--no-cache', '--output', {str(tmp_path / 'o.json')!r}]); "
         "print(sorted(m for m in ('openpyxl', 'starlette', 'uvicorn', 'fastapi', 'multipart', 'pdfminer', 'lxml')"
         " if m in sys.modules))"
@@ -184,23 +185,24 @@ def test_no_section_five_or_no_table_grades_pass_at_best(run_json, tmp_path):
 
 
 def test_the_version_is_answered_before_anything_is_loaded(tmp_path):
-    """`nianbao --version` (the installed command's entry point, engine.launch) builds no model and loads no reader;
-    every other command goes on to engine.cli.main; a plugin's `from engine import Rule` still works."""
+    """`nianbao --version` (the installed command's entry point, nianbao.engine.launch) builds no model and loads no
+    reader; every other command goes on to nianbao.engine.cli.main; a plugin's `from nianbao.engine import Rule` still
+    works."""
     import subprocess
     import sys
 
     code = (
-        "import sys; from engine.launch import main; code = main(['--version']); "
-        "print(code, sorted(m for m in sys.modules if m.startswith('engine.') or m == 'pydantic'))"
+        "import sys; from nianbao.engine.launch import main; code = main(['--version']); "
+        "print(code, sorted(m for m in sys.modules if m.startswith('nianbao.engine.') or m == 'pydantic'))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
     ).stdout.splitlines()  # fmt: skip
-    assert out[0].startswith("nianbao ") and out[1] == "0 ['engine.launch']"
-    from engine import Rule, __version__
-    from engine.launch import main
-    from engine.rule import Rule as Defined
+    assert out[0].startswith("nianbao ") and out[1] == "0 ['nianbao.engine._aliases', 'nianbao.engine.launch']"
+    from nianbao.engine import Rule, __version__
+    from nianbao.engine.launch import main
+    from nianbao.engine.rule import Rule as Defined
 
     assert Rule is Defined and out[0] == f"nianbao {__version__}"
     assert main(["rules", "--format", "json"]) == 0

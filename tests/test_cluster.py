@@ -20,9 +20,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from nianbao.engine.batch.tree import _children as children
+from nianbao.engine.testing.cluster import Loopback
 
-from engine.batch.tree import _children as children
-from engine.testing.cluster import Loopback
 from tests.conftest import ROOT, alive, descendants, nianbao_process
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra (Dask's distributed) is not installed")
@@ -31,7 +31,7 @@ PLUGINS = ROOT / "tests" / "plugins"
 # A rule that waits on every report, so that a run is still going when a test kills a worker or the run itself.
 WAITING_RULE = """
 import os, time
-from engine import Rule, hookimpl
+from nianbao.engine import Rule, hookimpl
 
 class Waits(Rule):
     '''Waits on every report (a test fixture). How to fix: nothing to fix.'''
@@ -94,7 +94,7 @@ def _mixed_batch(folder: Path) -> Path:
         shutil.copy(ROOT / "tests" / "fixtures" / name, batch / name)
     members = {"机关/2022-qinghe.txt": (ROOT / "reports" / "2022-qinghe-natural-resources.txt").read_bytes()}
     if shutil.which("tesseract"):
-        from engine.testing.scan import ScanSpec, png, scanned_pages
+        from nianbao.engine.testing.scan import ScanSpec, png, scanned_pages
 
         pages = scanned_pages((ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes(), ScanSpec(dpi=200))
         members.update({f"扫描件/报告_{i}.png": png(page, 200) for i, page in enumerate(pages, 1)})
@@ -161,7 +161,7 @@ def test_a_worker_killed_mid_run_costs_no_file(tmp_path):
         batch, rule = _waiting_batch(tmp_path, 12)
         args = ["check", batch, "--plugin", rule, "--no-cache", "--format", "json", "--no-progress"]
         client = subprocess.Popen(
-            [sys.executable, "-m", "engine.cli.main", *map(str, args), "--cluster", loopback.address],
+            [sys.executable, "-m", "nianbao.engine.cli.main", *map(str, args), "--cluster", loopback.address],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         with distributed.Client(loopback.address, timeout=30) as watcher:
@@ -207,7 +207,7 @@ def test_a_stopped_run_leaves_nothing_running_on_the_cluster(cluster, tmp_path, 
     args = ["check", batch, "--plugin", rule, "--no-cache", "--no-progress", "--cluster", cluster.address]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     kept = checks_running(cluster)  # idle check processes an earlier run left (they exit after 10 s without work)
-    client = subprocess.Popen([sys.executable, "-m", "engine.cli.main", *map(str, args)], env=env,
+    client = subprocess.Popen([sys.executable, "-m", "nianbao.engine.cli.main", *map(str, args)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(checks_running(cluster) - kept) < 4:
@@ -247,8 +247,8 @@ def test_without_the_extra_the_cluster_option_names_it(tmp_path):
 def test_workers_with_another_nianbao_are_refused_before_anything_is_sent(tmp_path):
     other = tmp_path / "other"
     for package in ("engine", "rules"):
-        shutil.copytree(ROOT / package, other / package, ignore=shutil.ignore_patterns("__pycache__"))
-    with (other / "engine" / "__init__.py").open("a", encoding="utf-8") as changed:
+        shutil.copytree(ROOT / package, other / "nianbao" / package, ignore=shutil.ignore_patterns("__pycache__"))
+    with (other / "nianbao" / "engine" / "__init__.py").open("a", encoding="utf-8") as changed:
         changed.write("\n# a worker whose engine was changed by hand\n")
     loopback = Loopback(tmp_path, workers=1, env={"PYTHONPATH": str(other)})
     try:
@@ -260,7 +260,7 @@ def test_workers_with_another_nianbao_are_refused_before_anything_is_sent(tmp_pa
 
 
 def test_a_cluster_that_loses_every_worker_reports_the_files_left_and_ends(tmp_path, monkeypatch, run_json):
-    from engine.batch import cluster as cluster_module
+    from nianbao.engine.batch import cluster as cluster_module
 
     monkeypatch.setattr(cluster_module, "SETTINGS", cluster_module.ClusterSettings(no_workers=3))
     loopback = Loopback(tmp_path, workers=1)

@@ -1,14 +1,14 @@
 """Outside programs a reader runs (LibreOffice, Tesseract) are killed whole at their time limit: the program and
-whatever it started (engine.readers.command)."""
+whatever it started (nianbao.engine.readers.command)."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.readers.command import run_group
 
-from engine.errors import ErrorCode, ReadError
-from engine.readers.command import run_group
 from tests.conftest import alive
 
 

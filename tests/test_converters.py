@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+from nianbao.engine.readers.legacy import soffice
+from nianbao.engine.scratch import clear_orphans
+from nianbao.engine.testing.amplifiers import odt
 
-from engine.readers.legacy import soffice
-from engine.scratch import clear_orphans
-from engine.testing.amplifiers import odt
 from tests.conftest import ROOT, processes_with
 from tests.conftest import nianbao_process as nianbao
 
@@ -32,13 +32,13 @@ def _odt(path: Path, body: str) -> Path:
 
 def _slow_odt(path: Path, paragraphs: int = 150_000) -> Path:
     """A small .odt (tens of KB packed) whose many short paragraphs keep LibreOffice busy for several seconds (a long
-    table would be refused before conversion: engine.readers.legacy.refuse_long_tables)."""
+    table would be refused before conversion: nianbao.engine.readers.legacy.refuse_long_tables)."""
     return _odt(path, "<text:p>一二三四五六七八九十</text:p>" * paragraphs)
 
 
 @needs_libreoffice
 def test_a_table_longer_than_any_report_is_refused_before_conversion(tmp_path):
-    from engine.testing.amplifiers import big_table_odt
+    from nianbao.engine.testing.amplifiers import big_table_odt
 
     started = time.monotonic()
     run = nianbao("check", _write(tmp_path / "rows.odt", big_table_odt(20_000)), "--no-cache", "--format", "json")
@@ -104,7 +104,7 @@ def test_a_run_killed_mid_conversion_leaves_no_program_and_its_folder_goes_next_
     slow = _slow_odt(tmp_path / "slow.odt")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "check", str(slow), "--no-cache", "--timeout", "120"],
+        [sys.executable, "-m", "nianbao.engine.cli.main", "check", str(slow), "--no-cache", "--timeout", "120"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -128,8 +128,8 @@ def test_a_run_killed_mid_conversion_leaves_no_program_and_its_folder_goes_next_
 def test_a_scan_writes_nothing_to_disk(tmp_path):
     """A scan's pages and every cell crop go to Tesseract in memory: nothing appears in the temporary folder while
     the check runs, other than the run's own store of results."""
-    from engine.readers.scan.reader import ocr_ready
-    from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+    from nianbao.engine.readers.scan.reader import ocr_ready
+    from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 
     if not ocr_ready():
         pytest.skip("Tesseract with chi_sim and eng is not installed (apt install tesseract-ocr-chi-sim)")
@@ -140,7 +140,7 @@ def test_a_scan_writes_nothing_to_disk(tmp_path):
     scan.write_bytes(scanned_pdf(scanned_pages(source, ScanSpec(dpi=200, skew=1.0, seed=2)), 200))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "check", str(scan), "--no-cache"],
+        [sys.executable, "-m", "nianbao.engine.cli.main", "check", str(scan), "--no-cache"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     seen: set[str] = set()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
 
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
 from tests.conftest import CORPUS, SEED
 
 # Every 2021-template report of the corpus is silent on 工作要点 and 建议提案 in 六 (NB307, information).

@@ -7,7 +7,8 @@ import re
 import subprocess
 import sys
 
-from engine.testing.cases import load_rule_cases
+from nianbao.engine.testing.cases import load_rule_cases
+
 from tests.conftest import ROOT
 
 DOC = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
@@ -33,8 +34,8 @@ def test_worked_example_rule_file_and_cases(tmp_path, run):
 
 
 def test_docs_rules_md_is_generated_from_the_rules():
-    from engine.checking.catalogue import records, render_markdown
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.checking.catalogue import records, render_markdown
+    from nianbao.engine.checking.plugins import PluginHost
 
     expected = render_markdown(records(PluginHost.load(entry_points=False)))
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == expected, (
@@ -43,8 +44,8 @@ def test_docs_rules_md_is_generated_from_the_rules():
 
 
 def test_every_builtin_rule_documents_why_and_how_to_fix():
-    from engine.checking.catalogue import doc_sections
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.checking.catalogue import doc_sections
+    from nianbao.engine.checking.plugins import PluginHost
 
     for entry in PluginHost.load(entry_points=False).rules():
         parts = doc_sections(entry.cls.doc())
@@ -57,8 +58,8 @@ def test_batch_rule_example_loads_and_fires(tmp_path, run):
     plugin.write_text(_block("python", 2), encoding="utf-8")
     code, out, err = run("rules", "--plugin", plugin, "--format", "json")
     assert err == "" and "GD501" in {r["id"] for r in json.loads(out)}
-    from engine.testing.render import render_text
-    from engine.testing.samples import SampleSpec, make_report
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.samples import SampleSpec, make_report
 
     for name, agency, seed in (("a.txt", "青禾市自然资源局", 3), ("b.txt", "白鹭市生态环境局", 11)):
         report = make_report(SampleSpec(agency, 2022, seed=seed))
@@ -98,8 +99,8 @@ def test_rule_cases_pattern_that_matches_nothing_is_an_error(tmp_path):
 
 
 def test_every_builtin_rule_declares_its_category():
-    from engine.checking.plugins import PluginHost
-    from engine.rule import Category
+    from nianbao.engine.checking.plugins import PluginHost
+    from nianbao.engine.rule import Category
 
     for entry in PluginHost.load(entry_points=False).rules():
         assert Category(str(entry.cls.category)) is not Category.other, entry.cls.id

@@ -1,6 +1,6 @@
-"""A finding that rests on a figure OCR read with low confidence says so (engine.checking.uncertain): it names the cells
-in `doubtful_cells` and asks, in its message, to check them against the paper, in the chosen language. The report
-here is the 2021 PDF fixture's model with one total changed and its cell marked as a doubtful OCR reading, so no
+"""A finding that rests on a figure OCR read with low confidence says so (nianbao.engine.checking.uncertain): it names
+the cells in `doubtful_cells` and asks, in its message, to check them against the paper, in the chosen language. The
+report here is the 2021 PDF fixture's model with one total changed and its cell marked as a doubtful OCR reading, so no
 OCR engine is needed."""
 
 from __future__ import annotations

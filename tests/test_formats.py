@@ -10,9 +10,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from nianbao.engine.readers.legacy import soffice
+from nianbao.engine.readers.scan.reader import ocr_ready
 
-from engine.readers.legacy import soffice
-from engine.readers.scan.reader import ocr_ready
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"

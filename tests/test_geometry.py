@@ -1,8 +1,8 @@
-"""Page images as offices receive them (engine.readers.scan.geometry): a photo's page cut from a dark desk with its
-perspective undone and its light evened out, two pages on one sheet split, a tilt of up to 10° measured, pages fed
+"""Page images as offices receive them (nianbao.engine.readers.scan.geometry): a photo's page cut from a dark desk with
+its perspective undone and its light evened out, two pages on one sheet split, a tilt of up to 10° measured, pages fed
 sideways or upside down turned upright, and a scan too poor to judge refused as `illegible`, never scored.
 
-The pictures are made from our fixtures by engine.testing.scan; benchmarks/reading.py measures the same kinds on
+The pictures are made from our fixtures by nianbao.engine.testing.scan; benchmarks/reading.py measures the same kinds on
 real layouts distorted by poppler and ImageMagick."""
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import pytest
 
 pytest.importorskip("PIL", reason="Pillow is not installed (the ocr extra)")
 
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.readers.pdf.reader import PdfReader
+from nianbao.engine.readers.scan import geometry, raster
+from nianbao.engine.readers.scan.reader import ocr_ready
+from nianbao.engine.testing.scan import ScanSpec, photographed, scanned_pages, scanned_pdf, turned, two_up
 from PIL import Image
 
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.readers.pdf.reader import PdfReader
-from engine.readers.scan import geometry, raster
-from engine.readers.scan.reader import ocr_ready
-from engine.testing.scan import ScanSpec, photographed, scanned_pages, scanned_pdf, turned, two_up
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -161,7 +161,7 @@ def test_the_scanned_fixture_helpers_keep_their_shape():
 
 
 def test_numbered_page_images_in_one_folder_are_one_submission(tmp_path):
-    from engine.submissions import collect
+    from nianbao.engine.submissions import collect
 
     blank = Image.new("L", (20, 20), 255)
     names = ("水利局年报_1.png", "水利局年报_2.png", "水利局年报_10.png", "IMG_0001.jpg", "other.png", "p1.tif")
@@ -179,7 +179,7 @@ def test_numbered_page_images_in_one_folder_are_one_submission(tmp_path):
 
 
 def test_page_numbers_given_twice_are_not_guessed_into_one_report(tmp_path):
-    from engine.submissions import collect
+    from nianbao.engine.submissions import collect
 
     blank = Image.new("L", (20, 20), 255)
     for name in ("page1.png", "page01.png", "page2.png"):
@@ -208,14 +208,14 @@ def test_a_report_sent_as_numbered_page_images_is_read_as_one_report(pages, trut
         assert result["report"] is not None, result["error"]
         assert result["report"]["source"]["pages"] == 3
         model = Checker(PluginHost.load(entry_points=False)).check_file(FIXTURES / "2021-qinghe.pdf").report
-        from engine.model import Report
+        from nianbao.engine.model import Report
 
         assert _share(Report.model_validate(result["report"]), model) >= 0.98
 
 
 @needs_ocr
 def test_a_scanned_ofd_is_read_by_ocr_like_a_scanned_pdf(pages, truth, tmp_path):
-    from engine.testing.render_ofd import scanned_ofd
+    from nianbao.engine.testing.render_ofd import scanned_ofd
 
     jpegs = []
     for page in pages:
@@ -231,7 +231,7 @@ def test_a_scanned_ofd_is_read_by_ocr_like_a_scanned_pdf(pages, truth, tmp_path)
 
 
 def test_a_page_images_stated_resolution_is_checked_against_a_pages_size():
-    from engine.readers.scan.reader import page_dpi
+    from nianbao.engine.readers.scan.reader import page_dpi
 
     assert page_dpi((2480, 3508), (300, 300)) == 300  # A4 at 300 dpi, as stated
     assert round(page_dpi((2524, 3541), (762.0, 762.0))) == 305  # 300 per cm read as dpi: measured as A4

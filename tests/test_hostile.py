@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.submissions import Submission
+from nianbao.engine.testing.hostile import CHECKED, write_hostile
 
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.errors import ErrorCode, ReadError
-from engine.submissions import Submission
-from engine.testing.hostile import CHECKED, write_hostile
 from tests.conftest import ROOT
 
 CODES = {c.value for c in ErrorCode}
@@ -31,7 +31,7 @@ def test_a_folder_of_bad_files(tmp_path):
         [
             sys.executable,
             "-m",
-            "engine.cli.main",
+            "nianbao.engine.cli.main",
             "check",
             str(folder),
             "--format",
@@ -69,8 +69,8 @@ def test_a_folder_of_bad_files(tmp_path):
 
 
 def test_report_text_never_becomes_markup(tmp_path, run):
-    from engine.testing.render import render_text
-    from engine.testing.samples import SampleSpec, make_report
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.samples import SampleSpec, make_report
 
     report = make_report(SampleSpec("青禾市自然资源局", 2022, seed=2))
     report.title = "<img src=x onerror=alert(1)>青禾局2022年政府信息公开工作年度报告"
@@ -145,13 +145,13 @@ def test_limits_come_from_the_profile(tmp_path, run_json):
     code, doc = run_json(ROOT / "reports" / "2022-qinghe-natural-resources.txt", "--profile", profile)
     assert code == 2 and doc["results"][0]["error"]["code"] == "too-large"
     profile.write_text("[limits]\nfile_megabytes = 3\n", encoding="utf-8")
-    from engine.cli.main import main
+    from nianbao.engine.cli.main import main
 
     assert main(["check", str(ROOT / "reports"), "--profile", str(profile)]) == 2  # an unknown limit: usage error
 
 
 def test_scanned_pdf_message_says_what_to_do(checker, tmp_path):
-    from engine.testing.hostile import scanned_pdf
+    from nianbao.engine.testing.hostile import scanned_pdf
 
     path = tmp_path / "scan.pdf"
     path.write_bytes(scanned_pdf())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from nianbao.engine.schemas import REPORT, RESULT, load_schema, schema_errors
+from nianbao.engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, SUBTOTAL_ROWS
 
-from engine.schemas import REPORT, RESULT, load_schema, schema_errors
-from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, SUBTOTAL_ROWS
 from tests.conftest import ROOT
 
 REPORTS = sorted((ROOT / "reports").glob("*.txt"))
@@ -85,12 +85,12 @@ def test_a_broken_result_document_is_refused(run_json):
 
 
 def test_reports_folder_is_what_the_generator_makes(tmp_path):
-    from engine.testing.samples import write_samples
+    from nianbao.engine.testing.samples import write_samples
 
     for path in write_samples(tmp_path):
         committed = ROOT / "reports" / path.name
         assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
-            f"reports/{path.name} is stale: run python -m engine.testing.samples reports/"
+            f"reports/{path.name} is stale: run python -m nianbao.engine.testing.samples reports/"
         )
     assert sorted(p.name for p in (ROOT / "reports").iterdir()) == sorted(p.name for p in tmp_path.iterdir())
 
@@ -98,7 +98,7 @@ def test_reports_folder_is_what_the_generator_makes(tmp_path):
 def test_the_json_written_a_result_at_a_time_is_the_document_to_the_byte(tmp_path, run):
     """`--format json` streams the results (a batch's text never stands whole in memory); the file is exactly the
     document's own serialization, with and without a roster, and with no result at all."""
-    from engine.result import ResultDocument
+    from nianbao.engine.result import ResultDocument
 
     out = tmp_path / "r.json"
     run("check", ROOT / "reports", "--format", "json", "--output", out, "--no-cache")

@@ -1,16 +1,16 @@
 """Patterns met in real reports, each reproduced by a small document of our own in every format where it
-occurs (tests/fixtures/patterns, made by engine.testing.patterns): the finding, or its absence, asserted."""
+occurs (tests/fixtures/patterns, made by nianbao.engine.testing.patterns): the finding, or its absence, asserted."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 import pytest
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.readers.pipeline.raw import Block
 
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.readers.pipeline.raw import Block
 from tests.conftest import ROOT
 
 PATTERNS = ROOT / "tests" / "fixtures" / "patterns"
@@ -64,7 +64,7 @@ def test_a_table_four_short_of_a_column_is_said_unmatched_not_missing(checker, f
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_label_with_a_character_wrong_keeps_its_row_and_its_findings_wait_for_a_person(checker, fmt):
-    from engine.testing.patterns import label_typos
+    from nianbao.engine.testing.patterns import label_typos
 
     truth = label_typos()
     result = checker.check_file(PATTERNS / f"label-typos.{fmt}")
@@ -150,7 +150,7 @@ def test_a_portal_page_printed_by_a_browser_reads_as_the_page(checker):
     the navigation and metadata above a title that wraps, ideographs mapped to radicals (⻘, ⺠, ⾸⻚), and table
     rows cut by page breaks whose rest starts the next page without a top border. The PDF reads as the page does."""
     if not (PATTERNS / "browser-print.pdf").exists():
-        pytest.skip("made by engine.testing.patterns where chromium is installed")
+        pytest.skip("made by nianbao.engine.testing.patterns where chromium is installed")
     page = checker.check_file(PATTERNS / "browser-print.html")
     printed = checker.check_file(PATTERNS / "browser-print.pdf")
     assert (
@@ -175,7 +175,7 @@ def test_a_table_printed_with_double_borders_reads_every_cell(checker):
     for table in ("proactive", "applications", "review_litigation"):
         assert getattr(page.report, table) == getattr(truth.report, table), table
     if not (PATTERNS / "browser-double-ruled.pdf").exists():
-        pytest.skip("made by engine.testing.patterns where chromium is installed")
+        pytest.skip("made by nianbao.engine.testing.patterns where chromium is installed")
     printed = checker.check_file(PATTERNS / "browser-double-ruled.pdf")
     for table in ("proactive", "applications", "review_litigation"):
         assert getattr(printed.report, table) == getattr(truth.report, table), table
@@ -188,8 +188,8 @@ def test_a_row_cut_by_a_page_break_inside_a_wrapped_figure_reads_as_one_row(chec
     """A big organ's seven-digit counts wrap in the template's narrow columns; the page break falls inside such a
     row (LibreOffice's print of our DOCX; our OFD with rows that break across pages as Word's), so a figure's last
     line ("9" of "300000" / "9") and the cut label's rest stand at the top of the next page, in their columns;
-    table 四's figures stand alone, or their last lines, at a page's top (engine.testing.page_breaks). The PDFs read
-    193 and 181 of 200 figures before, with a false 'row missing' finding."""
+    table 四's figures stand alone, or their last lines, at a page's top (nianbao.engine.testing.page_breaks). The PDFs
+    read 193 and 181 of 200 figures before, with a false 'row missing' finding."""
     docx = checker.check_file(PATTERNS / f"{name}.docx")
     printed = checker.check_file(PATTERNS / f"{name}.{fmt}")
     assert printed.report.source.pages >= 3
@@ -202,7 +202,7 @@ def test_a_row_cut_by_a_page_break_inside_a_wrapped_figure_reads_as_one_row(chec
 def test_a_blank_row_at_a_page_foot_is_not_joined_to_the_next_pages_first_row():
     """行政处罚 left blank at the foot of a page and 行政强制 with its figure at the top of the next: two rows (they
     were read as one, "行政处罚行政强制", and the row 行政处罚 said missing). A cut row is still joined."""
-    from engine.readers.pipeline.cut_rows import join_cut_row
+    from nianbao.engine.readers.pipeline.cut_rows import join_cut_row
 
     box = [(0.1, 0.9, 0.3, 0.95), (0.3, 0.9, 0.9, 0.95)]
     top = [(0.1, 0.1, 0.3, 0.15), (0.3, 0.1, 0.9, 0.15)]
@@ -225,7 +225,7 @@ def test_a_row_whose_label_ocr_garbled_is_not_taken_for_the_rest_of_the_row_abov
     """A black-and-white 150 dpi scan: the first row of a page, its label garbled past every template label, holds
     fewer figures than the row above (a blank read). It is a row of its own: its figures do not continue the row
     above's one-digit figures, and its label opens with its number (joined, they made the scan illegible)."""
-    from engine.readers.pipeline.cut_rows import join_cut_row
+    from nianbao.engine.readers.pipeline.cut_rows import join_cut_row
 
     above = _row(["(怀)蕊", "1.去所关厌字得的关政府洁息", "1", "1", "0", "0", "10", "1", "9"], 1, 1)
     below = _row(["", "水提供", "沪有钢戌信息后娄站行判伟", "1", "0", "0", "", "0", "0", "11"], 0, 2)
@@ -253,14 +253,14 @@ def test_a_row_whose_label_ocr_garbled_is_not_taken_for_the_rest_of_the_row_abov
     ],
 )  # fmt: skip
 def test_the_title_is_found_below_navigation_and_across_lines(lines, title):
-    from engine.readers.pipeline.layout import find_title
+    from nianbao.engine.readers.pipeline.layout import find_title
 
     assert find_title(lines) == title
 
 
 def test_radicals_in_text_copied_from_a_pdf_read_as_ideographs(tmp_path, checker):
-    from engine.testing.render import render_text
-    from engine.testing.samples import SampleSpec, make_report
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.samples import SampleSpec, make_report
 
     report = make_report(SampleSpec("青禾市人民政府", 2022, seed=3))
     text = render_text(report, "pdf").replace("青", "⻘").replace("民", "⺠").replace("一", "⼀")
@@ -294,12 +294,12 @@ def test_two_broken_identities_are_two_findings_on_their_own_cells(checker, fmt)
 def test_headings_as_real_reports_print_them_and_reports_in_traditional_characters(checker, name, ext, tmp_path):
     """六、其他需报告的事项 (without 要) is section 六; a report mirrored in 繁體 is read as the same report in
     simplified characters (said in its notes): six sections, every cell, and no finding the plain report lacks."""
-    from engine.testing.formats import sample as _report
-    from engine.testing.render import render_text
+    from nianbao.engine.testing.formats import sample as _report
+    from nianbao.engine.testing.render import render_text
 
     path = PATTERNS / f"{name}.{ext}"
     if not path.exists():
-        pytest.skip("made by engine.testing.patterns where LibreOffice is installed")
+        pytest.skip("made by nianbao.engine.testing.patterns where LibreOffice is installed")
     (tmp_path / "plain.txt").write_text(render_text(_report(), "plain"), encoding="utf-8")
     truth = checker.check_file(tmp_path / "plain.txt")
     result = checker.check_file(path)
@@ -315,9 +315,9 @@ def test_headings_as_real_reports_print_them_and_reports_in_traditional_characte
 def test_a_count_and_an_amount_printed_with_their_units_both_read(checker, fmt, tmp_path):
     """政府集中采购 printed as "2笔" and "984361元" in one row: both read as their numbers, each unit said (NB205 asks
     for the number alone, NB208 for 万元), neither an error about text in a cell."""
-    from engine.testing.render import render_text
-    from engine.testing.render_html import render_html
-    from engine.testing.samples import SampleSpec, make_report
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.render_html import render_html
+    from nianbao.engine.testing.samples import SampleSpec, make_report
 
     report = make_report(SampleSpec("青禾市测试局", 2020, seed=3))
     report.proactive["procurement"] = {"count": "2笔", "amount": "984361元"}
@@ -334,7 +334,7 @@ def test_a_count_and_an_amount_printed_with_their_units_both_read(checker, fmt, 
 
 
 def _judgement_patterns() -> list[str]:
-    from engine.testing.judgement import JUDGEMENT_PATTERNS
+    from nianbao.engine.testing.judgement import JUDGEMENT_PATTERNS
 
     return list(JUDGEMENT_PATTERNS)
 
@@ -342,18 +342,18 @@ def _judgement_patterns() -> list[str]:
 @pytest.mark.parametrize("name", _judgement_patterns())
 @pytest.mark.parametrize("ext", ["txt", "html", "docx", "ofd", "pdf"])
 def test_each_judgement_pattern_gives_its_findings_and_no_others(checker, name, ext):
-    """Each judgement pattern (engine.testing.judgement.JUDGEMENT_PATTERNS: "答复N件" and "诉讼N件" against the
+    """Each judgement pattern (nianbao.engine.testing.judgement.JUDGEMENT_PATTERNS: "答复N件" and "诉讼N件" against the
     tables, 未发出收费通知 beside unpaid fee notices, the 2019 table's 规范性文件, last year's paragraph, another city's
     organ as the subject, documents counted by attribute, figures of other years, the organ as a reconsideration
     body, the paragraph's subject in its heading, empty and concrete section 五 forms, an organ in its first year,
     the 总计 column left at 0, a department without the 规章 row, a typo'd signature date, governments by their
     own naming rules) gives exactly its findings of the rules it is checked by, in every format, and no other
     error."""
-    from engine.testing.judgement import JUDGEMENT_PATTERNS
+    from nianbao.engine.testing.judgement import JUDGEMENT_PATTERNS
 
     path = PATTERNS / f"{name}.{ext}"
     if not path.exists():
-        pytest.skip("made by engine.testing.patterns where LibreOffice is installed")
+        pytest.skip("made by nianbao.engine.testing.patterns where LibreOffice is installed")
     _make, rules, wanted = JUDGEMENT_PATTERNS[name]
     result = checker.check_file(path)
     found = Counter(f.key for f in result.findings if f.rule in rules)

@@ -3,11 +3,11 @@ proportion to the reports, not to their square."""
 
 from __future__ import annotations
 
-from engine import CheckContext
-from engine.checking.crossreport import rule_digests
-from engine.testing.nearcopies import planted_batch
-from rules.crossreport import DuplicateText
-from rules.nearcopy import BANDS, agreement, candidates, signature
+from nianbao.engine import CheckContext
+from nianbao.engine.checking.crossreport import rule_digests
+from nianbao.engine.testing.nearcopies import planted_batch
+from nianbao.rules.crossreport import DuplicateText
+from nianbao.rules.nearcopy import BANDS, agreement, candidates, signature
 
 
 def _run(reports):
@@ -43,7 +43,7 @@ def test_similar_sets_agree_on_most_bins_and_different_ones_do_not():
 def test_a_pair_above_the_threshold_is_never_dropped_by_its_estimate():
     """Pairs at J = 0.8 (the rule's threshold) agree on well over half their bins, every time: the estimate that
     spares exact comparisons never hides a copy."""
-    from rules.crossreport import ESTIMATE
+    from nianbao.rules.crossreport import ESTIMATE
 
     for seed in range(200):
         base = {f"{seed}片段{i:04d}" for i in range(300)}

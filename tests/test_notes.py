@@ -7,9 +7,8 @@ import re
 import string
 
 import pytest
-
-from engine.i18n import Lang, engine_message
-from engine.notes import NOTES, in_language, note
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.notes import NOTES, in_language, note
 
 SAMPLE = {
     "table": "表三",

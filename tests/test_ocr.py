@@ -1,6 +1,6 @@
-"""Scans read by OCR (engine.readers.scan.reader, engine.readers.scan.ocr): our own PDFs printed, sealed and scanned
-(engine.testing.scan) come out as the text PDF's report, and every table cell is either read right or marked
-doubtful. Needs Pillow and Tesseract with its Chinese and English models (Debian: tesseract-ocr,
+"""Scans read by OCR (nianbao.engine.readers.scan.reader, nianbao.engine.readers.scan.ocr): our own PDFs printed, sealed
+and scanned (nianbao.engine.testing.scan) come out as the text PDF's report, and every table cell is either read right
+or marked doubtful. Needs Pillow and Tesseract with its Chinese and English models (Debian: tesseract-ocr,
 tesseract-ocr-chi-sim); the tests skip with that reason without them."""
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ import pytest
 
 pytest.importorskip("PIL", reason="Pillow is not installed (the ocr extra)")
 
-from engine.errors import ErrorCode, ReadError
-from engine.model import SectionKey
-from engine.readers.pdf.reader import PdfReader
-from engine.readers.pipeline.normalize import parse_cell
-from engine.readers.scan.ocr import LOW, read_pages
-from engine.readers.scan.reader import RENDER_DPI, ImageReader, ocr_ready
-from engine.readers.scan.tesseract import Deadline, read_images
-from engine.schemas import REPORT, schema_errors
-from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.model import SectionKey
+from nianbao.engine.readers.pdf.reader import PdfReader
+from nianbao.engine.readers.pipeline.normalize import parse_cell
+from nianbao.engine.readers.scan.ocr import LOW, read_pages
+from nianbao.engine.readers.scan.reader import RENDER_DPI, ImageReader, ocr_ready
+from nianbao.engine.readers.scan.tesseract import Deadline, read_images
+from nianbao.engine.schemas import REPORT, schema_errors
+from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -255,9 +256,9 @@ def test_a_scan_of_more_cells_than_any_report_is_refused_before_they_are_read():
     cells in seconds, naming the limit."""
     import time
 
-    from engine.readers.scan.ocr import MAX_SCAN_CELLS
-    from engine.readers.scan.reader import read_scanned_pdf
-    from engine.testing.amplifiers import grid_scan_pdf
+    from nianbao.engine.readers.scan.ocr import MAX_SCAN_CELLS
+    from nianbao.engine.readers.scan.reader import read_scanned_pdf
+    from nianbao.engine.testing.amplifiers import grid_scan_pdf
 
     started = time.monotonic()
     with pytest.raises(ReadError) as raised:
@@ -280,7 +281,7 @@ def test_preparing_pages_stops_at_the_deadline():
 def test_a_tiff_of_a_hundred_thousand_pages_is_refused_without_counting_them():
     import time
 
-    from engine.testing.amplifiers import many_frames_tiff
+    from nianbao.engine.testing.amplifiers import many_frames_tiff
 
     data = many_frames_tiff(100_000)
     started = time.monotonic()
@@ -295,8 +296,8 @@ def test_a_pdf_page_as_large_as_a_wall_is_refused_before_it_is_drawn():
     text: refused from its size, before a pixel is drawn; drawn for the clerk's page, it is drawn small."""
     import time
 
-    from engine.readers.pdf.pages import MAX_PIXELS, render_pages
-    from engine.testing import amplifiers as A
+    from nianbao.engine.readers.pdf.pages import MAX_PIXELS, render_pages
+    from nianbao.engine.testing import amplifiers as A
 
     data = A.pdf({**A._page("<< >>", size=(14400, 14400)), 4: A.stream(b"0 0 m 100 100 l S")})
     started = time.monotonic()
@@ -313,7 +314,7 @@ def test_a_tiny_png_of_a_huge_blank_page_costs_seconds_not_minutes():
     77–93 s and 3.4 GB across the process tree; now it is drawn to a page's size first, and found empty."""
     import time
 
-    from engine.testing.amplifiers import sparse_png
+    from nianbao.engine.testing.amplifiers import sparse_png
 
     data = sparse_png()
     assert len(data) < 20_000
@@ -331,10 +332,9 @@ def test_print_under_a_dense_red_seal_stays_ink_and_the_seal_goes():
     seal's own level, so the print stays ink and the seal is paper. A thin seal (multiplied) was and stays right."""
     import random
 
+    from nianbao.engine.readers.scan.raster import DARK, ink
+    from nianbao.engine.testing.scan import _sealed
     from PIL import Image, ImageDraw
-
-    from engine.readers.scan.raster import DARK, ink
-    from engine.testing.scan import _sealed
 
     page = Image.new("RGB", (600, 600), "white")
     ImageDraw.Draw(page).rectangle((280, 100, 320, 500), fill="black")  # print running through the seal's middle
@@ -367,9 +367,8 @@ def test_a_real_layout_scanned_in_colour_with_a_dense_seal_reads_the_figures_und
         pytest.skip("poppler-utils and imagemagick are not installed here")
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import reading
-
-    from engine.checking.checker import Checker
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
 
     checker = Checker(PluginHost.load(entry_points=False))
     pdf = ROOT.parent / "shared" / "corpus" / "real" / "huaian_hongze_district_2023.pdf"

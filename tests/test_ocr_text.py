@@ -1,17 +1,16 @@
 """What the scan reader mends in text OCR garbled, without Tesseract: a heading whose numeral was dropped, table 三
-rows whose labels a seal made unreadable (engine.readers.scan.mend, engine.readers.pipeline.tables.build_applications).
-The same mending on real scans is in tests/test_ocr.py."""
+rows whose labels a seal made unreadable (nianbao.engine.readers.scan.mend,
+nianbao.engine.readers.pipeline.tables.build_applications). The same mending on real scans is in tests/test_ocr.py."""
 
 from __future__ import annotations
 
 import pytest
-
-from engine.model import SectionKey
-from engine.readers.pipeline.blocks import parse_blocks
-from engine.readers.pipeline.raw import Block, RawRow
-from engine.readers.pipeline.tables import build_applications
-from engine.readers.scan.mend import label_hidden_rows, restore_headings
-from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, Template
+from nianbao.engine.model import SectionKey
+from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.raw import Block, RawRow
+from nianbao.engine.readers.pipeline.tables import build_applications
+from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_headings
+from nianbao.engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, Template
 
 
 def _blocks(*lines: str) -> list[Block]:
@@ -92,7 +91,7 @@ def test_rows_whose_label_a_seal_hid_keep_their_own_figures():
 
 
 def test_a_blank_fragment_of_a_split_cell_in_table_four_is_dropped_not_shifted():
-    from engine.readers.pipeline.tables import build_review
+    from nianbao.engine.readers.pipeline.tables import build_review
 
     truth = [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
     read = [*truth[:8], None, *truth[8:]]  # a stray line (a seal's ring) split 尚未审结's cell: a blank before its 1
@@ -102,7 +101,7 @@ def test_a_blank_fragment_of_a_split_cell_in_table_four_is_dropped_not_shifted()
 
 
 def test_a_scanned_table_four_with_a_figure_too_many_is_unplaced_not_shifted():
-    from engine.readers.pipeline.tables import build_review
+    from nianbao.engine.readers.pipeline.tables import build_review
 
     truth = [1, 0, 0, 1, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3]
     read = [*truth[:2], 1, *truth[2:]]  # a seal's mark read as a figure
@@ -139,7 +138,7 @@ def test_a_figure_standing_under_no_figure_column_is_left_out_not_shifted_into_t
     """A colour scan of 洪泽区 2024 with a seal: （七）总计's empty neighbour cell (the real table prints the label,
     then an empty cell, then the figures) read as "1", so the row had eight figures and went unplaced. The figure
     columns stand where the other rows' seven figures stand: the one under none of them is left out, said in notes."""
-    from engine.model import Anchor
+    from nianbao.engine.model import Anchor
 
     def row(key: str, values: list, first_x: float) -> RawRow:
         boxes = [(first_x + 0.08 * i, 0.5, first_x + 0.08 * (i + 1), 0.52) for i in range(len(values))]
@@ -223,7 +222,7 @@ def test_a_header_cell_read_as_a_figure_does_not_take_the_first_rows_place():
 
 
 def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
-    from engine.readers.scan.mend import restore_headings
+    from nianbao.engine.readers.scan.mend import restore_headings
 
     blocks = [Block(text="三、收到和处理政府信息公开申请情况"), Block(text="四、政府信息公开行政复议、1政放这情况"),
               Block(text="四、加强队伍建设，提升工作水平")]  # fmt: skip
@@ -234,7 +233,7 @@ def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
 
 
 def test_a_label_left_by_a_row_whose_figures_were_lost_does_not_take_the_next_rows_place():
-    from engine.readers.pipeline.tables import build_proactive
+    from nianbao.engine.readers.pipeline.tables import build_proactive
 
     glued = (
         "第二十条第（五）项 信息内容 本年处理决定数量 行政许可 "  # 行政许可's own figure lost
@@ -248,8 +247,8 @@ def test_a_label_left_by_a_row_whose_figures_were_lost_does_not_take_the_next_ro
 
 def test_an_organs_name_misread_in_the_title_is_put_right_by_the_prose():
     """OCR reads the title once and may garble the organ's name in it; the prose writes it again and again."""
-    from engine.readers.scan.mend import restore_agency
-    from engine.testing.samples import SampleSpec, make_report
+    from nianbao.engine.readers.scan.mend import restore_agency
+    from nianbao.engine.testing.samples import SampleSpec, make_report
 
     report = make_report(SampleSpec("青禾市人民政府办公室", 2022, seed=4))
     report.preface = "如对本报告有疑问，请与青禾市人民政府办公室联系。" + report.preface

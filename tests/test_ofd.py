@@ -9,12 +9,11 @@ import zipfile
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.testing.render import render_text
-from engine.testing.render_ofd import ofd_bytes
-from engine.testing.samples import SampleSpec, make_report
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.testing.render import render_text
+from nianbao.engine.testing.render_ofd import ofd_bytes
+from nianbao.engine.testing.samples import SampleSpec, make_report
 
 TABLES = ("proactive", "applications", "review_litigation")
 
@@ -97,12 +96,12 @@ def test_hostile_packages_are_refused_by_their_limits(tmp_path, checker, good):
 
 
 def test_too_many_members_is_too_large(tmp_path, checker, good):
-    from engine.limits import ReadLimits, using
+    from nianbao.engine.limits import ReadLimits, using
 
     crowded = _package({**good, **{f"Doc_0/Res/x{i}.xml": b"<x/>" for i in range(60)}})
     (tmp_path / "crowded.ofd").write_bytes(crowded)
     with using(ReadLimits(archive_members=40)):
-        from engine.readers.ofd import OfdReader
+        from nianbao.engine.readers.ofd import OfdReader
 
         with pytest.raises(Exception) as raised:
             OfdReader().read(tmp_path / "crowded.ofd", crowded)
@@ -149,8 +148,8 @@ def mangled(draw, page: str):
 
 def test_mangled_pages_get_a_result_or_an_error_code(checker, good, tmp_path_factory):
     """Whatever a page's XML says, the OFD reader answers with a report or an error code, and the rules run."""
-    from engine.errors import ReadError
-    from engine.submissions import Submission
+    from nianbao.engine.errors import ReadError
+    from nianbao.engine.submissions import Submission
 
     name = _page(good)
     page = good[name].decode("utf-8")
@@ -177,8 +176,8 @@ def test_a_page_of_a_million_characters_is_refused_before_they_are_placed(good):
     import time
     from pathlib import Path
 
-    from engine.errors import ErrorCode, ReadError
-    from engine.readers.ofd import OfdReader
+    from nianbao.engine.errors import ErrorCode, ReadError
+    from nianbao.engine.readers.ofd import OfdReader
 
     name = _page(good)
     count = 1_500_000

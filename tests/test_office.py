@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from nianbao.engine.office.roster import Roster
+from nianbao.engine.testing.office import ORGANS, write_office
 
-from engine.office.roster import Roster
-from engine.testing.office import ORGANS, write_office
 from tests.conftest import ROOT
 
 CROSS_YEAR = ("NB501", "NB502", "NB503", "NB504", "NB505", "NB506")

@@ -1,8 +1,8 @@
 """What the office sends out after a check: a feedback letter to each organ (DOCX), the circular (通报) draft (DOCX and
 HTML), scores per category under the evaluator profile, and spreadsheets and text an office head reads without help.
 
-The batch is the invented office year of engine.testing.office (a roster, last year's reports, late and missing organs
-planted); every DOCX is opened with python-docx and read back.
+The batch is the invented office year of nianbao.engine.testing.office (a roster, last year's reports, late and missing
+organs planted); every DOCX is opened with python-docx and read back.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections import Counter
 
 import pytest
 from docx import Document
+from nianbao.engine.testing.office import write_office
 
-from engine.testing.office import write_office
 from tests.conftest import ROOT
 
 PROFILES = sorted((ROOT / "engine" / "checking" / "profiles").glob("*.toml"))
@@ -35,7 +35,7 @@ def docx_text(path_or_stream) -> str:
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     """The office's year checked once, with one finding dismissed by a reviewer (the result document, its path)."""
-    from engine.cli.main import main
+    from nianbao.engine.cli.main import main
 
     folder = tmp_path_factory.mktemp("office")
     expected = write_office(folder)
@@ -191,8 +191,8 @@ def _no_table(report):
 def test_without_section_five_or_a_table_no_shipped_profile_grades_above_pass(
     tmp_path, run_json, profile, change, rule
 ):
-    from engine.testing.render import render_text
-    from engine.testing.samples import make_series
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.samples import make_series
 
     report = make_series("青禾市农业农村局", [2023], 7)[0]
     change(report)
@@ -279,8 +279,8 @@ def test_text_marks_dismissed_findings(office, run):
 
 def test_text_prints_the_general_heading_once(tmp_path, run):
     """The title (NB103) and the publication date (NB401) are both 整体: one heading."""
-    from engine.testing.render import render_text
-    from engine.testing.samples import make_series
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.samples import make_series
 
     report = make_series("青禾市水利局", [2023], 3)[0]
     report.title = "青禾市水利局2022年政府信息公开工作年度报告"  # the year before the one it reports
@@ -304,7 +304,7 @@ def test_small_things_an_office_meets(tmp_path, run):
 
 def test_every_message_of_a_built_in_rule_says_what_to_do():
     """A letter quotes the finding's message as "what is wrong and what to do": each one asks for something."""
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.checking.plugins import PluginHost
 
     for entry in PluginHost.load().rules():
         if entry.plugin.startswith("rules."):

@@ -1,10 +1,9 @@
-"""Organ identity and kind from printed names (engine.organs): the patterns real reports print."""
+"""Organ identity and kind from printed names (nianbao.engine.organs): the patterns real reports print."""
 
 from __future__ import annotations
 
 import pytest
-
-from engine.organs import Level, OrganType, guess, pairing_keys, short_name
+from nianbao.engine.organs import Level, OrganType, guess, pairing_keys, short_name
 
 KINDS = [
     ("淮安市洪泽区人民政府", OrganType.county_government, Level.county),

@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from nianbao.engine.readers.pdf.content import FastContentParser
 from pdfminer.pdfinterp import PDFContentParser
 from pdfminer.pdftypes import PDFStream
 from pdfminer.psparser import PSEOF
-
-from engine.readers.pdf.content import FastContentParser
 
 PIECES = [
     b"BT", b"ET", b"/F1 12 Tf", b"1 0 0 1 72.5 700 Tm", b"-.5", b"+3", b"1.2.3", b"4.", b".", b"-", b"(abc) Tj",

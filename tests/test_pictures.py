@@ -1,4 +1,4 @@
-"""Portal pages whose tables are published as pictures (engine.readers.pictures): the page saved with its _files
+"""Portal pages whose tables are published as pictures (nianbao.engine.readers.pictures): the page saved with its _files
 folder, a zip of both, pictures inside the page; the pictures made by a real browser from our page and from a real
 portal page of the corpus. Without the pictures the page is refused with a code that says what to send."""
 
@@ -12,11 +12,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.readers.scan.reader import ocr_ready
-from engine.submissions import collect
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.readers.scan.reader import ocr_ready
+from nianbao.engine.submissions import collect
 
 ROOT = Path(__file__).resolve().parents[1]
 PATTERNS = ROOT / "tests" / "fixtures" / "patterns"
@@ -46,7 +45,7 @@ def _cells(report) -> dict[str, object]:
 
 def _same_or_doubted(read, truth) -> list[str]:
     """Cells read wrong and not marked: a figure differs from the truth and its confidence is not low."""
-    from engine.model import LOW_CONFIDENCE
+    from nianbao.engine.model import LOW_CONFIDENCE
 
     got, wrong = _cells(read), []
     for key, value in _cells(truth).items():
@@ -150,7 +149,7 @@ def test_a_picture_beside_tables_of_text_is_no_reason_to_refuse(checker, tmp_pat
 @needs_ocr
 def test_a_real_portal_page_with_its_tables_as_pictures(checker, tmp_path):
     """A real portal page of the corpus, its tables photographed by Chromium as a portal would publish them."""
-    from engine.testing.pictures import browser, with_table_pictures
+    from nianbao.engine.testing.pictures import browser, with_table_pictures
 
     if not REAL.exists():
         pytest.skip("the real corpus (../shared/corpus/real) is not here")
@@ -167,7 +166,7 @@ def test_a_real_portal_page_with_its_tables_as_pictures(checker, tmp_path):
 
 
 def test_the_pack_keeps_names_and_bytes():
-    from engine.packs import pack_saved, unpack_saved
+    from nianbao.engine.packs import pack_saved, unpack_saved
 
     files = {"报告_files/image001.png": b"\x89PNG", "报告_files/a b.jpg": b""}
     assert unpack_saved(pack_saved(b"<html>", files)) == (b"<html>", files)

@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from nianbao.engine.batch import tree
+from nianbao.engine.batch.pool import Pool, WorkerLimits
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.submissions import Submission
 
-from engine.batch import tree
-from engine.batch.pool import Pool, WorkerLimits
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.submissions import Submission
 from tests.conftest import alive
 
 pytestmark = pytest.mark.skipif(not tree.watchable(), reason="needs Linux /proc to watch a process tree")
@@ -82,7 +82,7 @@ def test_a_long_check_gives_its_short_slot_to_the_next_one(monkeypatch):
     long one ends; a second long check does the same; scans never take the short slot."""
     import asyncio
 
-    from engine.web.lanes import Lanes
+    from nianbao.engine.web.lanes import Lanes
 
     monkeypatch.setattr(tree, "SETTINGS", tree.TreeSettings(lower_after=0.2))
 

@@ -1,5 +1,5 @@
-"""Scanned pages straightened and their ruling lines found (engine.readers.scan.raster), measured against the vector
-rulings of the PDF each scan was made from: the first step of reading scans."""
+"""Scanned pages straightened and their ruling lines found (nianbao.engine.readers.scan.raster), measured against the
+vector rulings of the PDF each scan was made from: the first step of reading scans."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import pytest
 
 pytest.importorskip("PIL", reason="Pillow is not installed: scans cannot be made or read")
 
-from engine.readers.pdf import guard as pdfguard
-from engine.readers.pdf.content import glyph_device
-from engine.readers.pdf.reader import _page_objects
-from engine.readers.scan import raster
-from engine.readers.scan.reader import RENDER_DPI
-from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+from nianbao.engine.readers.pdf import guard as pdfguard
+from nianbao.engine.readers.pdf.content import glyph_device
+from nianbao.engine.readers.pdf.reader import _page_objects
+from nianbao.engine.readers.scan import raster
+from nianbao.engine.readers.scan.reader import RENDER_DPI
+from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+
 from tests.conftest import ROOT
 
 SOURCE = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()

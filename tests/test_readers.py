@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.schemas import REPORT, schema_errors
+from nianbao.engine.testing.fixtures import FORMATS, PUBLISHED, truth
 
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.schemas import REPORT, schema_errors
-from engine.testing.fixtures import FORMATS, PUBLISHED, truth
 from tests.conftest import CORPUS, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -52,7 +52,7 @@ def test_fixture_reads_cell_exact(checker, name, fmt):
 
 
 def test_text_and_html_fixtures_are_what_the_generator_makes(tmp_path):
-    from engine.testing.fixtures import write_fixtures
+    from nianbao.engine.testing.fixtures import write_fixtures
 
     write_fixtures(tmp_path, pdf=False)
     for ext in ("txt", "html", "gbk.html"):
@@ -215,27 +215,32 @@ def test_each_built_in_reader_is_declared_as_its_class_declares_itself_and_loads
     import subprocess
     import sys
 
-    from engine.readers.builtin import BUILT_IN
+    from nianbao.engine.readers.builtin import BUILT_IN
 
     for entry in BUILT_IN:
         cls = getattr(importlib.import_module(entry.module), entry.name)
         assert (entry.format, tuple(entry.suffixes)) == (cls.format, tuple(cls.suffixes)), entry.name
     code = (
-        "import sys; from engine.cli.main import main; "
+        "import sys; from nianbao.engine.cli.main import main; "
         "main(['check', 'reports/2022-qinghe-natural-resources.txt', '--no-cache', '--jobs', '1', '--format', 'json',"
         " '--output', '/dev/null']); "
-        "print(sorted(m for m in sys.modules if m.startswith('engine.readers.')))"
+        "print(sorted(m for m in sys.modules if m.startswith('nianbao.engine.readers.')))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     loaded = out.strip().splitlines()[-1]
-    for heavy in ("engine.readers.ofd", "engine.readers.docx", "engine.readers.html", "engine.readers.legacy"):
+    for heavy in (
+        "nianbao.engine.readers.ofd",
+        "nianbao.engine.readers.docx",
+        "nianbao.engine.readers.html",
+        "nianbao.engine.readers.legacy",
+    ):
         assert f"'{heavy}'" not in loaded, heavy
 
 
 def test_section_six_is_found_when_a_character_of_its_heading_is_misread():
     """OCR reads 报 as 鬼 at times: 六、其他需要…的事项 still heads section 六 (and nothing else does)."""
-    from engine.model import SectionKey
-    from engine.readers.pipeline.layout import match_heading
+    from nianbao.engine.model import SectionKey
+    from nianbao.engine.readers.pipeline.layout import match_heading
 
     assert match_heading("六、其他需要鬼告的事项")[0] is SectionKey.other_matters
     assert match_heading("六、其他需要报告的事项")[0] is SectionKey.other_matters

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
+from nianbao.engine.outputs.rows import spreadsheet_safe
 
-from engine.outputs.rows import spreadsheet_safe
 from tests.conftest import ROOT, alive, descendants, processes_with
 from tests.conftest import nianbao_process as nianbao
 
@@ -216,10 +216,10 @@ def test_a_cache_key_others_can_read_turns_the_cache_off_and_a_damaged_one_is_re
 def test_no_home_folder_means_no_cache_and_a_warning(tmp_path, monkeypatch, caplog):
     """HOME unset with a uid that has no passwd entry (as in containers): no key can be kept, so no cache, and the
     run goes on; nothing is written to a folder named "~"."""
-    from engine.batch import cache as cache_module
-    from engine.batch.run import RunOptions, _open_cache
-    from engine.checking.checker import Checker
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.batch import cache as cache_module
+    from nianbao.engine.batch.run import RunOptions, _open_cache
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
 
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     monkeypatch.setattr(cache_module.os.path, "expanduser", lambda path: path)
@@ -268,7 +268,7 @@ def test_killing_check_leaves_no_worker(tmp_path):
         (folder / f"r{i}.txt").write_bytes(GOOD.read_bytes())
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "check", str(folder), "--no-cache", "--jobs", "2",
+        [sys.executable, "-m", "nianbao.engine.cli.main", "check", str(folder), "--no-cache", "--jobs", "2",
          "--plugin", str(PLUGINS / "slow.py"), "--format", "json"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -291,7 +291,7 @@ def test_ctrl_c_on_a_batch_ends_in_one_line_without_a_traceback(tmp_path):
         (folder / f"r{i}.pdf").write_bytes(pdf)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "check", str(folder), "--no-cache", "--jobs", "2",
+        [sys.executable, "-m", "nianbao.engine.cli.main", "check", str(folder), "--no-cache", "--jobs", "2",
          "--format", "json", "--no-progress"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
@@ -320,7 +320,7 @@ def test_killing_serve_mid_check_leaves_no_worker_and_no_file(tmp_path):
     # The cross-report rule of the misbehaving plugin hangs: the check stays in its child process until killed.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp), "NIANBAO_MISBEHAVE": "cross-hang"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port),
+        [sys.executable, "-m", "nianbao.engine.cli.main", "serve", "--port", str(port),
          "--plugin", str(PLUGINS / "misbehaving.py")],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -414,7 +414,7 @@ def test_names_reach_the_terminal_without_control_characters(tmp_path):
 
 def test_closed_stdout_is_a_clear_error():
     closed = subprocess.run(
-        f"{sys.executable} -m engine.cli.main check {GOOD} --no-cache >&-",
+        f"{sys.executable} -m nianbao.engine.cli.main check {GOOD} --no-cache >&-",
         shell=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=False, stderr=subprocess.PIPE,
         text=True, timeout=120, check=False,
     )  # fmt: skip
@@ -452,7 +452,7 @@ def test_archives_damaged_crowded_or_with_twins_say_why(tmp_path):
 
 
 def test_only_real_text_encodings_are_taken_from_a_page():
-    from engine.readers.html import decode_html
+    from nianbao.engine.readers.html import decode_html
 
     page = '<html><head><meta charset="unicode_escape"></head><body>\\u4e00 一、总体情况</body></html>'
     text, _ = decode_html(page.encode("utf-8"))
@@ -471,7 +471,7 @@ def test_parse_has_the_time_limit_too(tmp_path):
 
 def test_a_page_of_thousands_of_ruling_lines_is_refused_before_pairing_them():
     """Joining crossing lines costs their product: a page past MAX_RULINGS lines is too complex, at once."""
-    from engine.readers.pipeline.grid import MAX_RULINGS, GridTooLarge, Segment, build_grids
+    from nianbao.engine.readers.pipeline.grid import MAX_RULINGS, GridTooLarge, Segment, build_grids
 
     lines = [Segment(i % 2 == 0, 10.0 + 3 * (i // 2), 0.0, 50_000.0) for i in range(2 * MAX_RULINGS)]
     with pytest.raises(GridTooLarge) as refused:
@@ -509,7 +509,7 @@ def test_a_name_no_document_can_hold_costs_no_letter_and_no_report(tmp_path, run
 def test_a_readers_native_panic_costs_only_its_file(tmp_path, monkeypatch, run_json):
     """A spreadsheet library's panic (pyo3's PanicException is a BaseException, not an Exception) is that file's
     `unreadable`, said in one line; the rest of the batch is checked."""
-    from engine.readers import sheet
+    from nianbao.engine.readers import sheet
 
     class PanicException(BaseException):
         pass

@@ -1,6 +1,6 @@
-"""Who filed what, as an office's batch has it (engine.testing.roster_batch): a report of each format, an unreadable
-file, another year's report, an organ twice (its PDF and a scan of it), a file not on the roster, a name that fits
-two organs, organs that did not report. The JSON, the 名单核对 sheet, the HTML and the 通报 say each exactly; no
+"""Who filed what, as an office's batch has it (nianbao.engine.testing.roster_batch): a report of each format, an
+unreadable file, another year's report, an organ twice (its PDF and a scan of it), a file not on the roster, a name that
+fits two organs, organs that did not report. The JSON, the 名单核对 sheet, the HTML and the 通报 say each exactly; no
 letter or spreadsheet cell shows the office's paths or values a person cannot read."""
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
-
-from engine.readers.scan.reader import ocr_ready
-from engine.testing.roster_batch import write_batch
+from nianbao.engine.readers.scan.reader import ocr_ready
+from nianbao.engine.testing.roster_batch import write_batch
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    from engine.cli.main import main
+    from nianbao.engine.cli.main import main
 
     folder = tmp_path_factory.mktemp("office")
     expected = write_batch(folder, scan=ocr_ready())
@@ -126,10 +125,9 @@ def test_no_letter_or_cell_shows_a_path_or_an_internal_value(batch):
 def test_cross_year_findings_name_the_other_report_by_its_file_only(tmp_path):
     """NB501, NB503 and NB504 name last year's report: by its organ, year and file name, never the office's path."""
     from docx import Document
+    from nianbao.engine.cli.main import main
+    from nianbao.engine.testing.office import write_office
     from openpyxl import load_workbook
-
-    from engine.cli.main import main
-    from engine.testing.office import write_office
 
     write_office(tmp_path)
     args = [str(tmp_path / "reports"), "--roster", str(tmp_path / "roster.csv"), "--history", str(tmp_path / "history")]
@@ -153,8 +151,8 @@ def test_cross_year_findings_name_the_other_report_by_its_file_only(tmp_path):
 def test_the_office_gives_the_publication_date_in_its_roster(tmp_path, run_json):
     """A roster's 发布日期 column: NB401 judges lateness on the office's date, and says whose date it is; an organ
     without one (and a file that states none) is not judged, never on time."""
-    from engine.testing.render import render_text
-    from engine.testing.samples import SampleSpec, make_report
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.samples import SampleSpec, make_report
 
     for name, seed in (("青禾市教育局", 2), ("青禾市水利局", 3)):
         report = make_report(SampleSpec(name, 2022, seed=seed))
@@ -176,8 +174,7 @@ def test_the_office_gives_the_publication_date_in_its_roster(tmp_path, run_json)
 
 def test_the_circular_is_dated_as_asked_and_its_english_reads(batch, tmp_path):
     from docx import Document
-
-    from engine.cli.main import main
+    from nianbao.engine.cli.main import main
 
     folder, _ = batch
     document = str(folder / "doc.json")
@@ -196,7 +193,7 @@ def test_outputs_are_written_with_the_users_file_mode(batch, tmp_path):
     import os
     import stat
 
-    from engine.cli.main import main
+    from nianbao.engine.cli.main import main
 
     folder, _ = batch
     old = os.umask(0o022)
@@ -212,8 +209,8 @@ def test_outputs_are_written_with_the_users_file_mode(batch, tmp_path):
 def test_a_report_whose_organ_name_cannot_be_found_is_matched_by_its_file_name(tmp_path, run_json):
     """A report with no title and no organ's name in it (as a printed portal page can lose them): the file's name
     names a roster organ, which is taken for it as a guess and said so; it is not 未报送 and not 名单外."""
-    from engine.testing.render import render_text
-    from engine.testing.samples import SampleSpec, make_report
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.samples import SampleSpec, make_report
 
     text = render_text(make_report(SampleSpec("青禾市司法局", 2022, seed=8))).splitlines()
     path = tmp_path / "青禾市司法局2022年报.txt"

@@ -3,8 +3,7 @@
 from pathlib import Path
 
 import pytest
-
-from engine.testing.cases import load_rule_cases
+from nianbao.engine.testing.cases import load_rule_cases
 
 CASES = load_rule_cases(str(Path(__file__).parent / "rules" / "*" / "cases.json"))
 
@@ -15,7 +14,7 @@ def test_rule_case(case):
 
 
 def test_every_builtin_rule_has_passing_and_failing_cases():
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.checking.plugins import PluginHost
 
     builtin = {e.cls.id for e in PluginHost.load(entry_points=False).rules()}
     for rule in builtin:

@@ -1,5 +1,5 @@
-"""Scanned reports made from our own PDFs (engine.testing.scan): what an organ publishes when it prints, stamps and
-scans its report. Until an OCR path exists they are refused with one sentence of what to do, never misread."""
+"""Scanned reports made from our own PDFs (nianbao.engine.testing.scan): what an organ publishes when it prints, stamps
+and scans its report. Until an OCR path exists they are refused with one sentence of what to do, never misread."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 pytest.importorskip("PIL", reason="Pillow is not installed: the scanned fixtures cannot be made")
 
-from engine.testing.scan import ScanSpec, png, scanned_pages, scanned_pdf
+from nianbao.engine.testing.scan import ScanSpec, png, scanned_pages, scanned_pdf
+
 from tests.conftest import ROOT
 
 SOURCE = ROOT / "tests" / "fixtures" / "2021-qinghe.pdf"
@@ -52,7 +53,7 @@ def test_the_same_seed_makes_the_same_scan():
 @pytest.fixture
 def no_tesseract(monkeypatch):
     """A machine without Tesseract: nothing named tesseract on the PATH."""
-    from engine.readers.scan import tesseract
+    from nianbao.engine.readers.scan import tesseract
 
     monkeypatch.setenv("PATH", "/nonexistent")
     tesseract.languages.cache_clear()

@@ -1,6 +1,6 @@
 """Scores an evaluator would sign: the public schemes' example defects graded by both profiles as docs/profiles.md
-says (engine.testing.defects), categories that could not be judged said in every output, pending findings costing
-nothing and counted as one matter per doubtful figure, copies of last year found through the history alone."""
+says (nianbao.engine.testing.defects), categories that could not be judged said in every output, pending findings
+costing nothing and counted as one matter per doubtful figure, copies of last year found through the history alone."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from engine.testing.defects import DEFECTS, defect
+from nianbao.engine.testing.defects import DEFECTS, defect
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES_DOC = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")

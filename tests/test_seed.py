@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from engine.schemas import RESULT, schema_errors
+from nianbao.engine.schemas import RESULT, schema_errors
 
 
 def test_seed_reads_completely(run_json, seed_text):

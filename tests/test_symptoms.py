@@ -1,13 +1,12 @@
-"""One cause, many symptoms (engine.checking.symptoms): a wrong figure that breaks several checks is one finding,
-listing the checks it breaks and their cells, and costs once; independent defects stay apart."""
+"""One cause, many symptoms (nianbao.engine.checking.symptoms): a wrong figure that breaks several checks is one
+finding, listing the checks it breaks and their cells, and costs once; independent defects stay apart."""
 
 from __future__ import annotations
 
 import pytest
-
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.testing.cases import sample
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.testing.cases import sample
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
-from engine.model import Source
-from engine.readers.pipeline.assemble import build_report
-from engine.readers.pipeline.normalize import parse_cell
-from engine.readers.text import parse_text
-from engine.template import Template
-from engine.testing.render import render_text
-from engine.testing.samples import SampleSpec, make_report, sample_reports
+from nianbao.engine.model import Source
+from nianbao.engine.readers.pipeline.assemble import build_report
+from nianbao.engine.readers.pipeline.normalize import parse_cell
+from nianbao.engine.readers.text import parse_text
+from nianbao.engine.template import Template
+from nianbao.engine.testing.render import render_text
+from nianbao.engine.testing.samples import SampleSpec, make_report, sample_reports
 
 SPECS = [
     SampleSpec("青禾市自然资源局", 2022, seed=3),

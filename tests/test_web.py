@@ -7,13 +7,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.schemas import RESULT, schema_errors
+from nianbao.engine.web.app import create_app
 from starlette.testclient import TestClient
 
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.schemas import RESULT, schema_errors
-from engine.web.app import create_app
 from tests.conftest import ROOT, SEED
 
 REPORTS = ROOT / "reports"
@@ -127,7 +127,7 @@ def test_report_text_is_escaped_on_the_page(client, tmp_path):
 
 
 def test_serve_binds_to_this_computer_by_default():
-    from engine.cli.main import build_parser
+    from nianbao.engine.cli.main import build_parser
 
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1"
@@ -156,7 +156,7 @@ def test_a_damaged_file_gets_one_plain_sentence_not_internals(client):
 
 
 def test_a_plugin_rule_with_cells_is_outlined_on_the_page_with_no_change_to_the_web():
-    from engine.checking.checker import Checker as Checking
+    from nianbao.engine.checking.checker import Checker as Checking
 
     host = PluginHost.load(extra=[str(ROOT / "tests" / "plugins" / "cell_rule.py")], entry_points=False)
     checker = Checking(host, Profile.default())
@@ -289,13 +289,13 @@ def test_several_files_at_once_must_be_the_page_images_of_one_report(client):
 @pytest.mark.slow  # OCR
 def test_page_images_picked_at_once_are_checked_as_one_report(client):
     pytest.importorskip("PIL")
-    from engine.readers.scan.reader import ocr_ready
+    from nianbao.engine.readers.scan.reader import ocr_ready
 
     if not ocr_ready():
         pytest.skip("Tesseract with chi_sim and eng is not installed")
     import io
 
-    from engine.testing.scan import ScanSpec, scanned_pages
+    from nianbao.engine.testing.scan import ScanSpec, scanned_pages
 
     pdf = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
     pages = scanned_pages(pdf, ScanSpec(dpi=200, skew=1.0, seal_page=0, seed=5, mode="grey"))
@@ -314,7 +314,7 @@ def test_page_images_picked_at_once_are_checked_as_one_report(client):
 @pytest.mark.slow  # OCR
 def test_a_saved_page_picked_with_its_pictures_is_read_with_them(client):
     """A clerk picks 报告.html and the pictures of its _files folder in one go: the tables in the pictures are read."""
-    from engine.readers.scan.reader import ocr_ready
+    from nianbao.engine.readers.scan.reader import ocr_ready
 
     if not ocr_ready():
         pytest.skip("Tesseract with chi_sim and eng is not installed")

@@ -16,16 +16,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from nianbao.engine.batch.tree import tree_resident
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.testing import amplifiers as A
+from nianbao.engine.testing.hostile import CHECKED, write_hostile
+from nianbao.engine.web.app import create_app
+from nianbao.engine.web.intake import MAX_UPLOAD
 from starlette.testclient import TestClient
 
-from engine.batch.tree import tree_resident
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.testing import amplifiers as A
-from engine.testing.hostile import CHECKED, write_hostile
-from engine.web.app import create_app
-from engine.web.intake import MAX_UPLOAD
 from tests.conftest import ROOT, descendants
 
 GOOD = ROOT / "reports" / "2022-qinghe-natural-resources.txt"
@@ -131,7 +131,7 @@ def server(tmp_path):
     profile = tmp_path / "profile.toml"
     profile.write_text(f"[limits]\ntimeout = {TIMEOUT}\nworker_memory_mb = {MEMORY_MB}\n", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port), "--profile", str(profile),
+        [sys.executable, "-m", "nianbao.engine.cli.main", "serve", "--port", str(port), "--profile", str(profile),
          "--workers", str(POOL), "--queue", str(QUEUE)],
         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
@@ -235,7 +235,7 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
     # The misbehaving plugin's cross-report rule hangs: the check stays in its child process until stopped.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_MISBEHAVE": "cross-hang"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port),
+        [sys.executable, "-m", "nianbao.engine.cli.main", "serve", "--port", str(port),
          "--plugin", str(ROOT / "tests" / "plugins" / "misbehaving.py")],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -260,8 +260,8 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
 def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
     """A clerk closes the tab while Tesseract reads the scan: within seconds no worker and no Tesseract is left, and
     the server's temporary folder is as empty as before."""
-    from engine.readers.scan.reader import ocr_ready
-    from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+    from nianbao.engine.readers.scan.reader import ocr_ready
+    from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 
     if not ocr_ready():
         pytest.skip("Tesseract with chi_sim and eng is not installed (apt install tesseract-ocr-chi-sim)")
@@ -275,7 +275,7 @@ def test_a_scan_cancelled_while_tesseract_reads_it_leaves_nothing(tmp_path):
         port = s.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "serve", "--port", str(port)],
+        [sys.executable, "-m", "nianbao.engine.cli.main", "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -328,7 +328,7 @@ def test_scans_hold_at_most_half_the_slots_and_text_reports_go_on(monkeypatch):
     text report is answered in about its own check time, not after a scan; nothing is drawn for a text report."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from engine.web.app import SelfCheck
+    from nianbao.engine.web.app import SelfCheck
 
     original = SelfCheck.check
     drawn: list[str] = []
@@ -371,7 +371,7 @@ def test_scans_hold_at_most_half_the_slots_and_text_reports_go_on(monkeypatch):
 
 def _slow_scans(monkeypatch, seconds: float) -> list[str]:
     """Scans (PNG uploads) take `seconds`, stopping early when cancelled; returns how each ended."""
-    from engine.web.app import SelfCheck
+    from nianbao.engine.web.app import SelfCheck
 
     original = SelfCheck.check
     ended: list[str] = []
@@ -404,7 +404,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def test_a_scan_is_answered_at_once_and_its_result_fetched_by_its_link(monkeypatch):
     """A scan's upload answers at once with a page that refreshes itself (no script) and says how long it may take;
     the result comes under an unguessable link, stays a few minutes, then is gone."""
-    from engine.web import jobs as web
+    from nianbao.engine.web import jobs as web
 
     ended = _slow_scans(monkeypatch, 1.5)
     monkeypatch.setattr(web, "KEEP_RESULT", 1.0)
@@ -433,7 +433,7 @@ def test_a_scan_is_answered_at_once_and_its_result_fetched_by_its_link(monkeypat
 
 def test_a_scan_nobody_waits_for_is_stopped(monkeypatch):
     """A closed tab stops asking: the check is stopped and its slot given back."""
-    from engine.web import jobs as web
+    from nianbao.engine.web import jobs as web
 
     ended = _slow_scans(monkeypatch, 30)
     monkeypatch.setattr(web, "ABANDONED_AFTER", 1.0)

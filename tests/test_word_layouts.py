@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.testing.fixtures import docx_to_pdf
+from nianbao.engine.testing.measure import figures
+from nianbao.engine.testing.word_template import fill_template
 
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.testing.fixtures import docx_to_pdf
-from engine.testing.measure import figures
-from engine.testing.word_template import fill_template
 from tests.conftest import CORPUS, ROOT
 
 TEMPLATE = CORPUS / "template_2021_blank_format.docx"
@@ -60,11 +60,11 @@ def test_a_scan_of_rows_cut_by_page_breaks_reads_every_wrapped_figure(checker, t
     as one figure (its lines set side by side for the OCR), and its last line at the next page's top joins it.
     Before: 148–150 of 200 figures."""
     pytest.importorskip("PIL")
-    from engine.readers.scan import tesseract
+    from nianbao.engine.readers.scan import tesseract
 
     if not tesseract.available():
         pytest.skip("Tesseract with chi_sim is not installed here")
-    from engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+    from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 
     source = PATTERNS / f"{name}.pdf"
     truth = checker.check_file(source)

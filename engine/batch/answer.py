@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from engine.batch.store import encode
-from engine.checking.checker import Checker
-from engine.checking.crossreport import ReportDigests
-from engine.errors import ReadError
-from engine.result import FileError, Outline
-from engine.submissions import Submission
+from nianbao.engine.batch.store import encode
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.crossreport import ReportDigests
+from nianbao.engine.errors import ReadError
+from nianbao.engine.result import FileError, Outline
+from nianbao.engine.submissions import Submission
 
 # The result packed, what it leaves for the cross-report rules, its outline, its error, and what was read (for the
 # cache: the model as JSON, or why it could not be read).

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.checking.crossreport import ReportDigests, pack, unpack
-from engine.result import FileError, Outline
-from engine.submissions import Submission, open_archive
+from nianbao.engine.checking.crossreport import ReportDigests, pack, unpack
+from nianbao.engine.result import FileError, Outline
+from nianbao.engine.submissions import Submission, open_archive
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class Cache:
     path: Path
     run_key: str  # engine version, language, profile, rules and plugins of this run
     # The same run's keys in the other languages: a result kept in one is said again in this run's language rather
-    # than read again (engine.checking.translation), as the messages are made from keys and parameters.
+    # than read again (nianbao.engine.checking.translation), as the messages are made from keys and parameters.
     other_keys: tuple[str, ...] = ()
     # What shapes reading alone (the code and the limits): a file read once serves every profile, selection and
     # language, as its report model (or why it could not be read) is kept under this key.

@@ -1,5 +1,5 @@
 """Checking on a Dask cluster (`check --cluster tcp://HOST:8786`): each file's check is a task on the cluster's
-workers (engine.batch.remote), everything else stays on this machine.
+workers (nianbao.engine.batch.remote), everything else stays on this machine.
 
 This side reads each file within its limits and sends its bytes with the task, so workers need no shared disk
 (`shared`: the paths are sent instead, for folders every worker sees at the same place). The cache, the run's store,
@@ -10,7 +10,7 @@ holds a bounded number of files' bytes however large the batch. A Dask worker lo
 `kill -9`) is the scheduler's to handle: it gives the task to another worker, as often as its `allowed-failures`
 says (docs/cluster.md starts the scheduler with 1); after that the files are unreadable with why. With no worker
 at all for a while, or the scheduler gone, the files still out are unreadable with why: the run never hangs on the
-cluster. A cancelled run cancels its tasks, and the workers stop their checks (engine.batch.remote).
+cluster. A cancelled run cancels its tasks, and the workers stop their checks (nianbao.engine.batch.remote).
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from concurrent.futures import CancelledError
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from engine.batch.pool import WorkerLimits
-from engine.batch.remote import Setup, check_on_worker, held, installed
-from engine.checking.checker import Checker
-from engine.errors import ErrorCode, ReadError, UsageError
-from engine.i18n import Lang, engine_message
-from engine.submissions import NESTED_ARCHIVES, Submission
+from nianbao.engine.batch.pool import WorkerLimits
+from nianbao.engine.batch.remote import Setup, check_on_worker, held, installed
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.errors import ErrorCode, ReadError, UsageError
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.submissions import NESTED_ARCHIVES, Submission
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class _Task:
 
 @dataclass
 class ClusterPool:
-    """The cluster in place of engine.batch.pool.Pool: the same `run()`, each file a task on the cluster."""
+    """The cluster in place of nianbao.engine.batch.pool.Pool: the same `run()`, each file a task on the cluster."""
 
     checker: Checker
     address: str

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from engine.checking.crossreport import Containment, CrossOutcome
-from engine.isolation import run_all_isolated
+from nianbao.engine.checking.crossreport import Containment, CrossOutcome
+from nianbao.engine.isolation import run_all_isolated
 
 
 def contained(

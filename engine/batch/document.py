@@ -1,7 +1,7 @@
 """Result documents read a result at a time: a province's document (hundreds of MB) is never parsed whole.
 
 `Chunks` reads the text in chunks and decodes the results array one value at a time; earlier years' history
-(engine.batch.history) takes the report models from it, and `read_document` puts every result into a run store
+(nianbao.engine.batch.history) takes the report models from it, and `read_document` puts every result into a run store
 for `nianbao letters` and `nianbao circular` to write from, one at a time.
 """
 
@@ -13,9 +13,9 @@ import logging
 import re
 from pathlib import Path
 
-from engine.batch.store import Entry, Store, StoredResults, encode
-from engine.result import RESULT_SCHEMA_ID, FileResult, Outline, ResultDocument
-from engine.submissions import Submission
+from nianbao.engine.batch.store import Entry, Store, StoredResults, encode
+from nianbao.engine.result import RESULT_SCHEMA_ID, FileResult, Outline, ResultDocument
+from nianbao.engine.submissions import Submission
 
 log = logging.getLogger(__name__)
 

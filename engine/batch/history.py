@@ -12,17 +12,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from nianbao.engine.batch.document import Chunks, NotADocument
+from nianbao.engine.limits import ReadLimits
+from nianbao.engine.model import Report
+from nianbao.engine.result import RESULT_SCHEMA_ID
+from nianbao.engine.submissions import Submission, collect
 from pydantic import BaseModel, ConfigDict
-
-from engine.batch.document import Chunks, NotADocument
-from engine.limits import ReadLimits
-from engine.model import Report
-from engine.result import RESULT_SCHEMA_ID
-from engine.submissions import Submission, collect
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")  # what a report leaves for the cross-report rules (engine.checking.crossreport)
+T = TypeVar("T")  # what a report leaves for the cross-report rules (nianbao.engine.checking.crossreport)
 
 
 def gather(

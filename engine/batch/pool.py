@@ -27,12 +27,12 @@ from functools import partial
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from engine.batch import tree
-from engine.checking.checker import Checker
-from engine.errors import ErrorCode, ReadError
-from engine.isolation import MB, die_with_parent, limit_memory, statm
-from engine.scratch import clear_of
-from engine.submissions import Submission
+from nianbao.engine.batch import tree
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.isolation import MB, die_with_parent, limit_memory, statm
+from nianbao.engine.scratch import clear_of
+from nianbao.engine.submissions import Submission
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -53,7 +53,7 @@ class WorkerLimits:
     timeout: float = DEFAULT_TIMEOUT  # seconds per file
     memory_mb: int | None = DEFAULT_MEMORY_MB  # what a worker may allocate beyond what it inherits; None: no limit
     watch: bool = True  # measure each check's whole process tree against memory_mb, and lower long checks' priority
-    lower_after: float | None = None  # seconds before a check's priority is lowered; None: engine.batch.tree's
+    lower_after: float | None = None  # seconds before a check's priority is lowered; None: nianbao.engine.batch.tree's
     idle_exit: float | None = None  # seconds an idle worker waits for work before it exits; None: until told
 
 
@@ -226,8 +226,8 @@ class Pool:
         return idle_exit is not None and time.monotonic() - w.idle_since > idle_exit / 2
 
     def _watch(self, w: _Worker) -> ReadError | None:
-        """The check's whole tree measured (engine.batch.tree): the error that stops it when it holds more than the
-        memory limit together; a long check let run at a lower priority."""
+        """The check's whole tree measured (nianbao.engine.batch.tree): the error that stops it when it holds more than
+        the memory limit together; a long check let run at a lower priority."""
         if not self._watching:
             return None
         after = tree.SETTINGS.lower_after if self.limits.lower_after is None else self.limits.lower_after
@@ -288,7 +288,7 @@ class Pool:
 
 def rebuild_checker(profile, plugins: list[str], lang) -> Checker:
     """The parent's checker, built again in a worker that was spawned rather than forked."""
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.checking.plugins import PluginHost
 
     return Checker(PluginHost.load(extra=plugins), profile, lang)
 

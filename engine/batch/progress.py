@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from engine.i18n import Lang, Msg
+from nianbao.engine.i18n import Lang, Msg
 
 LINE = Msg(
     "检查 [{bar}] {done}/{total} · 无法读取 {failed} · 已用 {elapsed} · 剩余约 {left}",

@@ -1,7 +1,8 @@
-"""What runs on a Dask cluster's worker (engine.batch.cluster sends it): a few files' check, exactly as on one machine.
+"""What runs on a Dask cluster's worker (nianbao.engine.batch.cluster sends it): a few files' check, exactly as on one
+machine.
 
-Each worker thread keeps one check process (`engine.batch.pool.Pool` with one worker, kept between tasks): each file
-is checked there under its own time and memory limits, so a reader that hangs, crashes or grows costs its file and
+Each worker thread keeps one check process (`nianbao.engine.batch.pool.Pool` with one worker, kept between tasks): each
+file is checked there under its own time and memory limits, so a reader that hangs, crashes or grows costs its file and
 never the Dask worker. The run's checker is built once per worker from the run's `Setup` (one task's result, which
 every check task depends on), with the client's rule files sent as text; a worker whose rules come out different
 answers every file with `error.cluster-mismatch` rather than another score. A cancelled task (the run cancelled, the
@@ -22,16 +23,16 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from engine import __version__
-from engine.batch.cache import code_digest
-from engine.batch.pool import FORK_LOCK, Pool, WorkerLimits
-from engine.checking.checker import Checker, failed
-from engine.checking.plugins import ENTRY_POINT_GROUP, PluginHost
-from engine.checking.profile import Profile
-from engine.errors import ErrorCode, ReadError
-from engine.i18n import Lang
-from engine.office.roster import Roster
-from engine.submissions import Submission
+from nianbao.engine import __version__
+from nianbao.engine.batch.cache import code_digest
+from nianbao.engine.batch.pool import FORK_LOCK, Pool, WorkerLimits
+from nianbao.engine.checking.checker import Checker, failed
+from nianbao.engine.checking.plugins import ENTRY_POINT_GROUP, PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.i18n import Lang
+from nianbao.engine.office.roster import Roster
+from nianbao.engine.submissions import Submission
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def installed() -> tuple[str, str, tuple[tuple[str, str | None], ...]]:
     """What must match between the client and every worker: Nianbao's version, a digest of the engine's and the
     built-in rules' code, and the installed plugins (entry points) with their versions."""
     folders = [Path(__file__).resolve().parents[1]]
-    spec = importlib.util.find_spec("rules")
+    spec = importlib.util.find_spec("nianbao.rules")
     folders += [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
     plugins = sorted(
         (ep.name, ep.dist.version if ep.dist else None)
@@ -84,7 +85,8 @@ class Setup:
 
 
 def held(setup: Setup) -> Setup:
-    """The run's settings as a task's result (engine.batch.cluster submits it once; every check task depends on it)."""
+    """The run's settings as a task's result (nianbao.engine.batch.cluster submits it once; every check task depends
+    on it)."""
     return setup
 
 
@@ -147,7 +149,7 @@ def _pool_for(checker: Checker, setup: Setup) -> Pool:
 def _allow_children() -> None:
     """Let this Dask worker start the check's child process. A nanny starts its worker as a daemonic process, and
     multiprocessing refuses children to those lest they be orphaned when it exits; ours die with their parent
-    (`engine.isolation.die_with_parent`), which is what the rule protects. (Dask's own switch for this,
+    (`nianbao.engine.isolation.die_with_parent`), which is what the rule protects. (Dask's own switch for this,
     `distributed.worker.daemon = False`, is the worker's start-up setting, which a client cannot give.)"""
     config = getattr(mp.current_process(), "_config", None)
     if isinstance(config, dict) and config.get("daemon"):

@@ -10,31 +10,31 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine import __version__
-from engine.batch.answer import Answer, checked
-from engine.batch.cache import Cache, code_digest, run_key
-from engine.batch.contained_rules import contained
-from engine.batch.history import gather
-from engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
-from engine.batch.progress import Progress
-from engine.batch.store import Entry, Store, StoredResults, decode, encode
-from engine.checking.checker import Checker
-from engine.checking.crossreport import CrossOutcome, ReportDigests, attach, compare, digests_of
-from engine.checking.translation import say_again
-from engine.errors import ErrorCode, ReadError
-from engine.i18n import Lang
-from engine.isolation import run_isolated
-from engine.model import Report
-from engine.office.review import apply_review, load_review
-from engine.office.roster import summarize
-from engine.organs import previous_years
-from engine.result import FileResult, HistorySummary, Outline, Review, RosterSummary
-from engine.scoring import rescore
-from engine.scratch import clear_orphans
-from engine.submissions import Submission
+from nianbao.engine import __version__
+from nianbao.engine.batch.answer import Answer, checked
+from nianbao.engine.batch.cache import Cache, code_digest, run_key
+from nianbao.engine.batch.contained_rules import contained
+from nianbao.engine.batch.history import gather
+from nianbao.engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
+from nianbao.engine.batch.progress import Progress
+from nianbao.engine.batch.store import Entry, Store, StoredResults, decode, encode
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.crossreport import CrossOutcome, ReportDigests, attach, compare, digests_of
+from nianbao.engine.checking.translation import say_again
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.i18n import Lang
+from nianbao.engine.isolation import run_isolated
+from nianbao.engine.model import Report
+from nianbao.engine.office.review import apply_review, load_review
+from nianbao.engine.office.roster import summarize
+from nianbao.engine.organs import previous_years
+from nianbao.engine.result import FileResult, HistorySummary, Outline, Review, RosterSummary
+from nianbao.engine.scoring import rescore
+from nianbao.engine.scratch import clear_orphans
+from nianbao.engine.submissions import Submission
 
 if TYPE_CHECKING:
-    from engine.batch.cluster import ClusterPool
+    from nianbao.engine.batch.cluster import ClusterPool
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class RunOptions:
     review: Path | None = None
     cross_timeout: float = 600.0  # seconds each cross-report rule may take over the whole run
     history: list[str] = field(default_factory=list)  # earlier years' reports or result documents
-    cluster: str | None = None  # a Dask scheduler's address: each file is checked there (engine.batch.cluster)
+    cluster: str | None = None  # a Dask scheduler's address: each file is checked there (nianbao.engine.batch.cluster)
     cluster_shared: bool = False  # the cluster's workers see the paths as they are here: paths are sent, not bytes
 
 
@@ -117,9 +117,9 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     given), then apply the review file.
 
     Nothing of a report stays in memory once its worker is done with it: its result goes to the run's store and
-    what the cross-report rules need of it (`engine.checking.crossreport.ReportDigests`) stays with its outline. A
-    result the cross-report rules found something in (or any, with a review file) is read back at once to take it in and
-    be scored again; the others take the rules' statuses when an output reads them."""
+    what the cross-report rules need of it (`nianbao.engine.checking.crossreport.ReportDigests`) stays with its outline.
+    A result the cross-report rules found something in (or any, with a review file) is read back at once to take it in
+    and be scored again; the others take the rules' statuses when an output reads them."""
     decisions = load_review(options.review) if options.review else None  # a bad review file fails before any work
     clear_orphans()  # what a run killed as a whole left in the temporary folder
     store = Store()
@@ -252,7 +252,7 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
             limits = WorkerLimits(options.timeout, options.memory_mb)
             work = partial(checked, keep_read=cache is not None)
             if options.cluster:
-                from engine.batch.cluster import ClusterPool  # only a cluster run pays for importing it
+                from nianbao.engine.batch.cluster import ClusterPool  # only a cluster run pays for importing it
 
                 pool: Pool | ClusterPool = ClusterPool(checker, options.cluster, limits, work, options.cluster_shared)
             else:

@@ -14,9 +14,9 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from engine.checking.crossreport import ReportDigests
-from engine.lazy import Lazy
-from engine.result import FileResult, Outline
+from nianbao.engine.checking.crossreport import ReportDigests
+from nianbao.engine.lazy import Lazy
+from nianbao.engine.result import FileResult, Outline
 
 SPILL = 32 * 2**20  # bytes kept in memory before the store moves to a temporary file
 _SHIFT = 40  # a reference is offset << _SHIFT | length: files up to 2**24 TB, entries up to 1 TB

@@ -18,7 +18,7 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.isolation import statm
+from nianbao.engine.isolation import statm
 
 _PROC = Path("/proc")
 

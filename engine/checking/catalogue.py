@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.rule import Category
 from pydantic import BaseModel
-
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.i18n import Lang, Msg
-from engine.rule import Category
 
 
 class RuleRecord(BaseModel):

@@ -1,10 +1,10 @@
 """One run's checking: read a submission, find who wrote it, run the selected rules over its model, score it (stages
 1 → 2 → 3 for one file), and run the cross-report rules over what the reports leave.
 
-The parts live beside it: reading (engine.checking.reading), the rules and how they are said
-(engine.checking.ruleset), who a report is (engine.checking.identity), the cross-report phase
-(engine.checking.crossreport). A reader's failure becomes the file's error code; a rule's crash becomes that rule's
-`error` status. Nothing a report contains can make this raise.
+The parts live beside it: reading (nianbao.engine.checking.reading), the rules and how they are said
+(nianbao.engine.checking.ruleset), who a report is (nianbao.engine.checking.identity), the cross-report phase
+(nianbao.engine.checking.crossreport). A reader's failure becomes the file's error code; a rule's crash becomes that
+rule's `error` status. Nothing a report contains can make this raise.
 """
 
 from __future__ import annotations
@@ -13,19 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from engine import __version__
-from engine.checking.crossreport import Containment, ReportDigests, attach, compare, digests_of
-from engine.checking.identity import Identifier, Identity
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.checking.reading import read_submission
-from engine.checking.ruleset import RuleSet
-from engine.checking.symptoms import gather
-from engine.errors import ReadError
-from engine.i18n import Lang, engine_message
-from engine.model import Report
-from engine.office.roster import Roster
-from engine.result import (
+from nianbao.engine import __version__
+from nianbao.engine.checking.crossreport import Containment, ReportDigests, attach, compare, digests_of
+from nianbao.engine.checking.identity import Identifier, Identity
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.checking.reading import read_submission
+from nianbao.engine.checking.ruleset import RuleSet
+from nianbao.engine.checking.symptoms import gather
+from nianbao.engine.errors import ReadError
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.model import Report
+from nianbao.engine.office.roster import Roster
+from nianbao.engine.result import (
     FileError,
     FileResult,
     FindingResult,
@@ -39,9 +39,9 @@ from engine.result import (
     ToolInfo,
     summarize,
 )
-from engine.rule import CheckContext
-from engine.scoring import rescore
-from engine.submissions import Submission
+from nianbao.engine.rule import CheckContext
+from nianbao.engine.scoring import rescore
+from nianbao.engine.submissions import Submission
 
 
 def failed(name: str, err: ReadError, lang: Lang) -> FileResult:
@@ -152,9 +152,9 @@ class Checker:
         """Run the cross-report rules over every report read; their findings join the reports they name.
 
         For results held in memory (one upload, a rule's test cases); a batch keeps only what each report leaves
-        (engine.batch.run). `history` holds earlier years' reports, compared with but never checked. `contain`
-        runs each rule somewhere safer than this process (engine.batch.contained_rules: a child process under a time
-        limit), so that a rule that hangs or exits costs only itself."""
+        (nianbao.engine.batch.run). `history` holds earlier years' reports, compared with but never checked. `contain`
+        runs each rule somewhere safer than this process (nianbao.engine.batch.contained_rules: a child process under a
+        time limit), so that a rule that hangs or exits costs only itself."""
         if not self.ruleset.cross_rules:
             return
         checked = [r for r in results if r.report is not None]

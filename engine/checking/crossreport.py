@@ -16,17 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from engine.checking.uncertain import mark
-from engine.i18n import Lang, engine_message
-from engine.lazy import Lazy
-from engine.model import Report
-from engine.result import FileResult, FindingResult, RuleResult, Status, fingerprint
-from engine.rule import ActiveRule, Brief, CheckContext, Location
-from engine.template import TABLES, column_label, row_label
+from nianbao.engine.checking.uncertain import mark
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.lazy import Lazy
+from nianbao.engine.model import Report
+from nianbao.engine.result import FileResult, FindingResult, RuleResult, Status, fingerprint
+from nianbao.engine.rule import ActiveRule, Brief, CheckContext, Location
+from nianbao.engine.template import TABLES, column_label, row_label
 
 
 class Runner(Protocol):
-    """What the cross-report phase needs of the run's rules (engine.checking.ruleset.RuleSet)."""
+    """What the cross-report phase needs of the run's rules (nianbao.engine.checking.ruleset.RuleSet)."""
 
     cross_rules: list[ActiveRule]
     profile: Any
@@ -39,11 +39,11 @@ class Runner(Protocol):
 
 log = logging.getLogger(__name__)
 
-# A packed digest, or where a run's store keeps it (engine.batch.store).
+# A packed digest, or where a run's store keeps it (nianbao.engine.batch.store).
 Ref = bytes | int
 Fetch = Callable[[Any], bytes]
-# Runs each comparison somewhere safer than this process (engine.batch.contained_rules: a child process each, under a
-# time limit); one outcome per task, in order.
+# Runs each comparison somewhere safer than this process (nianbao.engine.batch.contained_rules: a child process each,
+# under a time limit); one outcome per task, in order.
 Containment = Callable[[list[Callable[[], "CrossOutcome"]]], list["CrossOutcome"]]
 
 

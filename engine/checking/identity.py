@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.i18n import Lang, engine_message
-from engine.model import Report
-from engine.office.roster import Roster, RosterOrgan
-from engine.organs import Organ, kind_label, organ_of, pairing_keys, region_of
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.model import Report
+from nianbao.engine.office.roster import Roster, RosterOrgan
+from nianbao.engine.organs import Organ, kind_label, organ_of, pairing_keys, region_of
 
 
 @dataclass(frozen=True)

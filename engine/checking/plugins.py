@@ -18,11 +18,10 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-
-from engine import hookspecs
-from engine.isolation import run_isolated
-from engine.reader import Reader
-from engine.rule import CrossReportRule, Rule
+from nianbao.engine import hookspecs
+from nianbao.engine.isolation import run_isolated
+from nianbao.engine.reader import Reader
+from nianbao.engine.rule import CrossReportRule, Rule
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +29,19 @@ ENTRY_POINT_GROUP = "nianbao"
 PLUGIN_IMPORT_TIMEOUT = 30.0  # seconds an outside plugin may take to import
 # Built-in readers and rule bundles: registered exactly as an outside plugin would be.
 BUILTIN_PLUGINS: tuple[str, ...] = (
-    "engine.readers.builtin",
-    "rules.structure",
-    "rules.tableshape",
-    "rules.traces",
-    "rules.tables",
-    "rules.values",
-    "rules.consistency",
-    "rules.content",
-    "rules.problems",
-    "rules.currency",
-    "rules.publication",
-    "rules.crossreport",
-    "rules.crossyear",
+    "nianbao.engine.readers.builtin",
+    "nianbao.rules.structure",
+    "nianbao.rules.tableshape",
+    "nianbao.rules.traces",
+    "nianbao.rules.tables",
+    "nianbao.rules.values",
+    "nianbao.rules.consistency",
+    "nianbao.rules.content",
+    "nianbao.rules.problems",
+    "nianbao.rules.currency",
+    "nianbao.rules.publication",
+    "nianbao.rules.crossreport",
+    "nianbao.rules.crossyear",
 )
 
 

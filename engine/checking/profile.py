@@ -50,12 +50,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import UsageError
-from engine.limits import ReadLimits, read_settings
-from engine.organs import OrganType
-from engine.result import Letterhead
-from engine.rule import Category, Rule, Severity
-from engine.scoring import GRADES, CategoryPoints, Scoring
+from nianbao.engine.errors import UsageError
+from nianbao.engine.limits import ReadLimits, read_settings
+from nianbao.engine.organs import OrganType
+from nianbao.engine.result import Letterhead
+from nianbao.engine.rule import Category, Rule, Severity
+from nianbao.engine.scoring import GRADES, CategoryPoints, Scoring
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"
 DEFAULT_PROFILE = SHIPPED / "default.toml"

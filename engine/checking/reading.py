@@ -8,15 +8,15 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.i18n import Lang, engine_message
-from engine.limits import ReadLimits, using
-from engine.model import Report
-from engine.notes import note as engine_note
-from engine.reader import Reader
-from engine.readers.sniff import sniff
-from engine.submissions import NESTED_ARCHIVES, Submission
-from engine.text import writable
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.limits import ReadLimits, using
+from nianbao.engine.model import Report
+from nianbao.engine.notes import note as engine_note
+from nianbao.engine.reader import Reader
+from nianbao.engine.readers.sniff import sniff
+from nianbao.engine.submissions import NESTED_ARCHIVES, Submission
+from nianbao.engine.text import writable
 
 log = logging.getLogger(__name__)
 

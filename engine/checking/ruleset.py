@@ -2,7 +2,7 @@
 
 It turns what a rule yields into a result's finding (its message said from the rule's keys), runs one rule over one
 report with its crash contained to it, and describes the rules for the result document. It knows no file and no
-organ: the checker (engine.checking.checker) gives it the report and the context.
+organ: the checker (nianbao.engine.checking.checker) gives it the report and the context.
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from engine import scoring
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.checking.uncertain import mark
-from engine.i18n import Lang, Msg, engine_message
-from engine.model import Report
-from engine.result import FindingResult, ProfileInfo, RuleResult, Status, fingerprint
-from engine.rule import ActiveRule, CheckContext, CrossReportRule, Finding, Location
-from engine.scoring import SEVERITY_ORDER
+from nianbao.engine import scoring
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.checking.uncertain import mark
+from nianbao.engine.i18n import Lang, Msg, engine_message
+from nianbao.engine.model import Report
+from nianbao.engine.result import FindingResult, ProfileInfo, RuleResult, Status, fingerprint
+from nianbao.engine.rule import ActiveRule, CheckContext, CrossReportRule, Finding, Location
+from nianbao.engine.scoring import SEVERITY_ORDER
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class RuleSet:
         declared keys, its severity at most the rule's."""
         cls = active.cls
         if not isinstance(finding, Finding):
-            raise TypeError(f"check() yielded {type(finding).__name__}, not engine.Finding")
+            raise TypeError(f"check() yielded {type(finding).__name__}, not nianbao.engine.Finding")
         if finding.key:
             msg: Msg | None = cls.messages.get(finding.key)
             if msg is None:

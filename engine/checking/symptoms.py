@@ -9,13 +9,13 @@ as its symptoms and takes their cells; the others cost nothing apart.
 
 from __future__ import annotations
 
-from engine.checking.uncertain import cell_key, sentence
-from engine.i18n import engine_message
-from engine.model import Report
-from engine.result import FindingResult, Symptom
-from engine.rule import Location, Severity
-from engine.scoring import SEVERITY_ORDER, finding_order
-from engine.template import column_label, row_label
+from nianbao.engine.checking.uncertain import cell_key, sentence
+from nianbao.engine.i18n import engine_message
+from nianbao.engine.model import Report
+from nianbao.engine.result import FindingResult, Symptom
+from nianbao.engine.rule import Location, Severity
+from nianbao.engine.scoring import SEVERITY_ORDER, finding_order
+from nianbao.engine.template import column_label, row_label
 
 
 def gather(report: Report, findings: list[FindingResult], lang: str) -> list[FindingResult]:

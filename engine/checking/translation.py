@@ -7,17 +7,17 @@ import copy
 from collections.abc import Sequence
 from typing import Protocol
 
-from engine import scoring
-from engine.checking.symptoms import one_cause
-from engine.checking.uncertain import sentence
-from engine.i18n import Lang, engine_message
-from engine.result import FileResult, ResultDocument
-from engine.rule import ActiveRule
+from nianbao.engine import scoring
+from nianbao.engine.checking.symptoms import one_cause
+from nianbao.engine.checking.uncertain import sentence
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.result import FileResult, ResultDocument
+from nianbao.engine.rule import ActiveRule
 
 
 class Speaker(Protocol):
-    """What saying a result in another language needs of a run's rules (engine.checking.ruleset.RuleSet): the rules,
-    the language, and how it names a rule and says when it applies."""
+    """What saying a result in another language needs of a run's rules (nianbao.engine.checking.ruleset.RuleSet): the
+    rules, the language, and how it names a rule and says when it applies."""
 
     rules: list[ActiveRule]
     cross_rules: list[ActiveRule]

@@ -3,22 +3,22 @@
 Four kinds of doubt, all known from the report model, none from the rule:
 - a figure OCR read with little confidence (`report.cell_anchors[...].confidence` under LOW_CONFIDENCE);
 - a row laid onto the template by its label's likeness to the template's or by its position, not by its own
-  words (`report.placements`, engine.readers.pipeline.placement);
+  words (`report.placements`, nianbao.engine.readers.pipeline.placement);
 - something the finding says is missing (a section, a table, a row, a column) in a report read by OCR
   (`report.source.reading`): there, not reading it is as likely as its absence;
 - the text of a scan a finding rests on: a sentence held against a table, words a content rule did not find, the
   title and dates (OCR read them too).
 The finding lists the cells in `doubtful_cells` and the rest in `doubtful_parts` ("section.<key>", "<table>",
 "<table>.<row>", "prose.<section>"), and its message ends with a sentence asking to check against the original. Such a
-finding is pending (engine.result.FindingResult.pending): it deducts nothing until a reviewer confirms it.
+finding is pending (nianbao.engine.result.FindingResult.pending): it deducts nothing until a reviewer confirms it.
 """
 
 from __future__ import annotations
 
-from engine.i18n import engine_message
-from engine.model import LOW_CONFIDENCE, Report
-from engine.result import FindingResult
-from engine.template import TABLES, column_label, row_label
+from nianbao.engine.i18n import engine_message
+from nianbao.engine.model import LOW_CONFIDENCE, Report
+from nianbao.engine.result import FindingResult
+from nianbao.engine.template import TABLES, column_label, row_label
 
 
 def cell_key(key: str) -> tuple[str, str, str]:

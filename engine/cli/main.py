@@ -19,23 +19,23 @@ from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from pathlib import Path
 
-from engine import __version__
-from engine.batch.cache import DEFAULT_DIR as DEFAULT_CACHE
-from engine.batch.run import RunOptions, check_all, read_contained
-from engine.checking.catalogue import records, render_json, render_markdown, render_text
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.cli.office import add_parsers as add_office_parsers
-from engine.cli.office import cmd_circular, cmd_letters
-from engine.errors import ReadError, UsageError
-from engine.i18n import Lang, engine_message
-from engine.limits import CEILINGS
-from engine.office.roster import Roster
-from engine.outputs import FORMATS
-from engine.result import Outline, ResultDocument
-from engine.submissions import collect
-from engine.text import printable
+from nianbao.engine import __version__
+from nianbao.engine.batch.cache import DEFAULT_DIR as DEFAULT_CACHE
+from nianbao.engine.batch.run import RunOptions, check_all, read_contained
+from nianbao.engine.checking.catalogue import records, render_json, render_markdown, render_text
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.cli.office import add_parsers as add_office_parsers
+from nianbao.engine.cli.office import cmd_circular, cmd_letters
+from nianbao.engine.errors import ReadError, UsageError
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.limits import CEILINGS
+from nianbao.engine.office.roster import Roster
+from nianbao.engine.outputs import FORMATS
+from nianbao.engine.result import Outline, ResultDocument
+from nianbao.engine.submissions import collect
+from nianbao.engine.text import printable
 
 log = logging.getLogger("nianbao")
 
@@ -272,7 +272,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         raise UsageError("--jobs 至少为 1 / --jobs must be at least 1")
     cluster = args.cluster or profile.cluster
     if cluster:
-        from engine.batch.cluster import require  # only a cluster run pays for importing it
+        from nianbao.engine.batch.cluster import require  # only a cluster run pays for importing it
 
         require(lang)
     options = RunOptions(
@@ -290,7 +290,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     outcome = check_all(checker, files, options)
     document = checker.document(outcome.results, outcome.cached, outcome.roster, outcome.history)
     if args.format == "letters" and zipped:  # a zip was asked for, even of one letter
-        from engine.office.letters import bundle, default_dates, letters
+        from nianbao.engine.office.letters import bundle, default_dates, letters
 
         _emit(bundle(letters(document, default_dates(document))), args.output)
     else:
@@ -363,8 +363,7 @@ def _port_free(host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> Exit:
     import uvicorn  # the web libraries load only for this command
-
-    from engine.web.app import clean_stale_uploads, create_app
+    from nianbao.engine.web.app import clean_stale_uploads, create_app
 
     _port_free(args.host, args.port)
     profile = _profile(args)

@@ -12,13 +12,13 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from engine.batch.document import NotADocument, read_document
-from engine.checking.profile import Profile
-from engine.checking.translation import translate
-from engine.errors import UsageError
-from engine.i18n import Lang, engine_message
-from engine.result import ResultDocument
-from engine.text import printable
+from nianbao.engine.batch.document import NotADocument, read_document
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.checking.translation import translate
+from nianbao.engine.errors import UsageError
+from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.result import ResultDocument
+from nianbao.engine.text import printable
 
 MAX_DOCUMENT_MB = 2048  # a result document of 10⁵ reports stays well under this
 
@@ -76,15 +76,15 @@ def load_document(path: Path, args: argparse.Namespace) -> ResultDocument:
 def _translated(document: ResultDocument, lang: Lang, args: argparse.Namespace) -> ResultDocument:
     """The document said in another language: each finding again from its message key (built-in rules and the
     installed plugins; a finding of a rule not found here keeps its wording)."""
-    from engine.checking.checker import Checker
-    from engine.checking.plugins import PluginHost
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
 
     profile = Profile.named(args.profile) if args.profile else Profile.default()
     return translate(Checker(PluginHost.load(), profile, lang).ruleset, document)
 
 
 def cmd_letters(args: argparse.Namespace, emit) -> int:
-    from engine.office.letters import LetterDates, bundle, default_dates, letters
+    from nianbao.engine.office.letters import LetterDates, bundle, default_dates, letters
 
     document = load_document(args.result, args)
     lang = Lang(document.lang)
@@ -108,9 +108,9 @@ def cmd_circular(args: argparse.Namespace, emit) -> int:
     lang = Lang(document.lang)
     suffix = args.out.suffix.lower()
     if suffix == ".docx":
-        from engine.office.circular_docx import render
+        from nianbao.engine.office.circular_docx import render
     elif suffix in (".html", ".htm"):
-        from engine.office.circular_html import render
+        from nianbao.engine.office.circular_html import render
     else:
         raise UsageError(engine_message("usage.circular-suffix", lang, path=args.out))
     emit(render(document, args.date or dt.date.today()), args.out)

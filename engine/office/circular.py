@@ -13,13 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.i18n import Lang, Msg
-from engine.outputs.accounting import account_sentences
-from engine.outputs.rollups import GROUPINGS, LATE_RULE, ROLLUP_COLUMNS, missing_rows, rollup_rows
-from engine.outputs.rows import file_name, ranked, ranks
-from engine.result import FileResult, Outline, ResultDocument
-from engine.rule import Category, Severity
-from engine.scoring import GRADES, NOT_JUDGED, grade_label
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.outputs.accounting import account_sentences
+from nianbao.engine.outputs.rollups import GROUPINGS, LATE_RULE, ROLLUP_COLUMNS, missing_rows, rollup_rows
+from nianbao.engine.outputs.rows import file_name, ranked, ranks
+from nianbao.engine.result import FileResult, Outline, ResultDocument
+from nianbao.engine.rule import Category, Severity
+from nianbao.engine.scoring import GRADES, NOT_JUDGED, grade_label
 
 TOP_PROBLEMS = 10
 EXAMPLES = 2
@@ -109,7 +109,8 @@ class Circular:
     expected: int  # organs on the roster (reports matched plus missing)
     missing: list[str]
     late: list[str]
-    # Reports whose lateness could not be judged, by why (engine.scoring.NOT_JUDGED's keys): never counted on time.
+    # Reports whose lateness could not be judged, by why (nianbao.engine.scoring.NOT_JUDGED's keys): never counted on
+    # time.
     undated: dict[str, int]
     grades: list[tuple[str, int]]  # (grade as the reader's language names it, count), best first; then unreadable
     ranking: list[tuple[int | None, str, float | None, str]]  # (rank, organ, score, grade)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from engine.office.circular import Circular, date_text, gather, joined, late_text, t, totals_text, year_text
-from engine.outputs.docx_base import grid_table, new_document
-from engine.result import ResultDocument
-from engine.text import writable
+from nianbao.engine.office.circular import Circular, date_text, gather, joined, late_text, t, totals_text, year_text
+from nianbao.engine.outputs.docx_base import grid_table, new_document
+from nianbao.engine.result import ResultDocument
+from nianbao.engine.text import writable
 
 BAR_CELLS = 20  # the longest bar, in blocks
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from engine.office.circular import date_text, gather, joined, late_text, t, totals_text, year_text
-from engine.outputs.html_out import SCRIPT, cell, grade_chart, page, table
-from engine.result import ResultDocument
+from nianbao.engine.office.circular import date_text, gather, joined, late_text, t, totals_text, year_text
+from nianbao.engine.outputs.html_out import SCRIPT, cell, grade_chart, page, table
+from nianbao.engine.result import ResultDocument
 
 
 def render(document: ResultDocument, written: dt.date | None = None) -> str:

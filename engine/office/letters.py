@@ -17,10 +17,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from engine.i18n import Lang, Msg
-from engine.outputs.accounting import unreadable_organs
-from engine.outputs.docx_base import grid_table, new_document, xml_safe
-from engine.outputs.rows import (
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.outputs.accounting import unreadable_organs
+from nianbao.engine.outputs.docx_base import grid_table, new_document, xml_safe
+from nianbao.engine.outputs.rows import (
     SEVERITY,
     by_section,
     categories_of,
@@ -31,10 +31,10 @@ from engine.outputs.rows import (
     section_title,
     shown_values,
 )
-from engine.result import FileResult, FindingResult, ResultDocument
-from engine.rule import Category
-from engine.scoring import grade_label
-from engine.text import file_name, xml_text
+from nianbao.engine.result import FileResult, FindingResult, ResultDocument
+from nianbao.engine.rule import Category
+from nianbao.engine.scoring import grade_label
+from nianbao.engine.text import file_name, xml_text
 
 UI: dict[str, Msg] = {
     "title": Msg(

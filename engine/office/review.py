@@ -1,4 +1,5 @@
-"""The review file: a reviewer's decisions that survive re-runs, by finding fingerprint (`engine.result.fingerprint`).
+"""The review file: a reviewer's decisions that survive re-runs, by finding fingerprint
+(`nianbao.engine.result.fingerprint`).
 
 The review file (TOML) lists decisions by fingerprint:
 
@@ -12,7 +13,7 @@ reviewer = "王某"
 
 A dismissed finding stays in every output, marked, but no longer counts for the score or the exit code. A finding
 pending a check of the original (it rests on what OCR or a guessed row placement may have got wrong,
-engine.checking.uncertain) counts once a reviewer confirms it.
+nianbao.engine.checking.uncertain) counts once a reviewer confirms it.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from engine.errors import UsageError
-from engine.limits import read_settings
-from engine.result import FileResult, Review
+from nianbao.engine.errors import UsageError
+from nianbao.engine.limits import read_settings
+from nianbao.engine.result import FileResult, Review
 
 
 def load_review(path: Path) -> dict[str, Review]:

@@ -13,7 +13,7 @@ A roster is a CSV (UTF-8 or GBK) or XLSX file with a header row:
 | 发布日期 | when the office saw its report go up, a full date (optional): NB401 judges lateness on it |
 
 A report is matched to one organ by its printed name: the name or an alias exactly (in the compared form of
-`engine.organs.match_key`, so 人民政府/政府 and 办公室/办 do not matter), else by the name without its region
+`nianbao.engine.organs.match_key`, so 人民政府/政府 and 办公室/办 do not matter), else by the name without its region
 prefix, and for a report read by OCR by a name one or two characters off one organ's and no other's (OCR reads 洪泽区
 as 洪译区: matched, and marked as a guess). A name that fits two organs is ambiguous and matched to none. A file that
 could not be read is matched by its file name, else its folder's, naming one organ (淮安市水利局2024年报.pdf), also
@@ -32,11 +32,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from engine.errors import UsageError
-from engine.limits import SETTINGS_BYTES
-from engine.organs import Organ, OrganType, guess, kind_label, match_key, short_name
-from engine.result import Ambiguous, MissingOrgan, RosterEntry, RosterSummary, UnreadableFile
-from engine.rule import Brief
+from nianbao.engine.errors import UsageError
+from nianbao.engine.limits import SETTINGS_BYTES
+from nianbao.engine.organs import Organ, OrganType, guess, kind_label, match_key, short_name
+from nianbao.engine.result import Ambiguous, MissingOrgan, RosterEntry, RosterSummary, UnreadableFile
+from nianbao.engine.rule import Brief
 
 HEADERS = {
     "name": ("机关名称", "名称", "单位名称", "organ", "name"),

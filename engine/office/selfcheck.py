@@ -1,18 +1,18 @@
 """The clerk's self-check sheet (DOCX): what to fix before filing, where, in the clerk's words, for the organ
-itself. Not the office's feedback letter (engine.office.letters): no office, no reply date, no "经人工复核"."""
+itself. Not the office's feedback letter (nianbao.engine.office.letters): no office, no reply date, no "经人工复核"."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 
-from engine.i18n import Lang, Msg
-from engine.office.letters import counting, findings_table, matters_table
-from engine.outputs.docx_base import new_document, xml_safe
-from engine.outputs.rows import categories_of, category_parts, pending_matters
-from engine.result import ResultDocument
-from engine.scoring import grade_label
-from engine.text import file_name
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.office.letters import counting, findings_table, matters_table
+from nianbao.engine.outputs.docx_base import new_document, xml_safe
+from nianbao.engine.outputs.rows import categories_of, category_parts, pending_matters
+from nianbao.engine.result import ResultDocument
+from nianbao.engine.scoring import grade_label
+from nianbao.engine.text import file_name
 
 UI: dict[str, Msg] = {
     "title": Msg("{organ}{year}政府信息公开工作年度报告自查清单", "Self-check of the {year}annual report of {organ}"),

@@ -1,6 +1,6 @@
 """Stage 3's documents: every output format, in one registry.
 
-Each format is a module `engine.outputs.<name>_out` with `render(document) -> str | bytes`; it renders the
+Each format is a module `nianbao.engine.outputs.<name>_out` with `render(document) -> str | bytes`; it renders the
 result document and decides nothing a rule decided. Modules load on demand, so a JSON run never imports the
 spreadsheet library.
 """
@@ -11,18 +11,18 @@ import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.result import ResultDocument
+from nianbao.engine.result import ResultDocument
 
 
 @dataclass(frozen=True)
 class OutputFormat:
     name: str
     needs_file: bool = False  # binary or page-sized: written to --output, never to a terminal
-    home: str | None = None  # the module, where it is not engine.outputs.<name>_out (the office's documents)
+    home: str | None = None  # the module, where it is not nianbao.engine.outputs.<name>_out (the office's documents)
 
     @property
     def module(self) -> str:
-        return self.home or f"engine.outputs.{self.name}_out"
+        return self.home or f"nianbao.engine.outputs.{self.name}_out"
 
     def render(self, document: ResultDocument) -> str | bytes:
         return importlib.import_module(self.module).render(document)
@@ -44,6 +44,8 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("html", needs_file=True),
         OutputFormat("csv"),
         OutputFormat("xlsx", needs_file=True),
-        OutputFormat("letters", needs_file=True, home="engine.office.letters"),  # a DOCX, or a zip of one per report
+        OutputFormat(
+            "letters", needs_file=True, home="nianbao.engine.office.letters"
+        ),  # a DOCX, or a zip of one per report
     )
 }

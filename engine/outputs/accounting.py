@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from engine.i18n import Lang, Msg
-from engine.outputs.rows import KIND_NAMES, file_name
-from engine.result import ResultDocument
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.outputs.rows import KIND_NAMES, file_name
+from nianbao.engine.result import ResultDocument
 
 ACCOUNT_COLUMNS: dict[str, Msg] = {
     "organ": Msg("机关", "organ"),

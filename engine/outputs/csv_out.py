@@ -6,9 +6,9 @@ import csv
 import io
 from collections.abc import Iterator
 
-from engine.i18n import Lang
-from engine.outputs.rows import headers, report_columns, report_rows, spreadsheet_safe
-from engine.result import ResultDocument
+from nianbao.engine.i18n import Lang
+from nianbao.engine.outputs.rows import headers, report_columns, report_rows, spreadsheet_safe
+from nianbao.engine.result import ResultDocument
 
 
 def render(document: ResultDocument) -> str:

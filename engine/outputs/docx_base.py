@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from nianbao.engine.text import writable
 from pydantic import BaseModel
-
-from engine.text import writable
 
 EAST_ASIAN = "SimSun"  # 宋体: on every Chinese Windows; WPS and LibreOffice substitute their own Song face
 

@@ -9,11 +9,11 @@ import base64
 import hashlib
 from html import escape
 
-from engine.i18n import Lang, Msg
-from engine.notes import in_language
-from engine.outputs.accounting import ACCOUNT_COLUMNS, account_rows
-from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
-from engine.outputs.rows import (
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.notes import in_language
+from nianbao.engine.outputs.accounting import ACCOUNT_COLUMNS, account_rows
+from nianbao.engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
+from nianbao.engine.outputs.rows import (
     REPORT_COLUMNS,
     REVIEW,
     SEVERITY,
@@ -27,8 +27,8 @@ from engine.outputs.rows import (
     report_rows,
     section_title,
 )
-from engine.result import FileResult, FindingResult, ResultDocument
-from engine.scoring import GRADES, grade_label
+from nianbao.engine.result import FileResult, FindingResult, ResultDocument
+from nianbao.engine.scoring import GRADES, grade_label
 
 UI = {
     "title": Msg("年报体检结果", "Nianbao results"),

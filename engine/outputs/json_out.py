@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.result import ResultDocument
+from nianbao.engine.result import ResultDocument
 
 
 def render(document: ResultDocument) -> str:

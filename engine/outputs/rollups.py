@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.i18n import Lang, Msg
-from engine.outputs.rows import KIND_NAMES
-from engine.result import FileResult, ResultDocument
-from engine.scoring import GRADES
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.outputs.rows import KIND_NAMES
+from nianbao.engine.result import FileResult, ResultDocument
+from nianbao.engine.scoring import GRADES
 
 LATE_RULE = "NB401"  # publication after the deadline: the office's first question
 TOP_RULES = 3

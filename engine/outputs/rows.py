@@ -9,15 +9,15 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from engine.i18n import Lang, Msg
-from engine.lazy import Lazy
-from engine.model import SectionKey
-from engine.result import FileResult, FindingResult, Outline, ResultDocument
-from engine.rule import Category, Severity
-from engine.scoring import NOT_JUDGED, NOT_JUDGED_LINE, grade_label
-from engine.template import column_label, row_label
-from engine.template_en import english
-from engine.text import file_name
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.lazy import Lazy
+from nianbao.engine.model import SectionKey
+from nianbao.engine.result import FileResult, FindingResult, Outline, ResultDocument
+from nianbao.engine.rule import Category, Severity
+from nianbao.engine.scoring import NOT_JUDGED, NOT_JUDGED_LINE, grade_label
+from nianbao.engine.template import column_label, row_label
+from nianbao.engine.template_en import english
+from nianbao.engine.text import file_name
 
 SCORED = tuple(c for c in Category if c is not Category.other)  # the categories evaluators score
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.i18n import Lang, Msg
-from engine.notes import in_language
-from engine.outputs.accounting import account_sentences
-from engine.outputs.rows import SEVERITY, by_section, category_parts, dismissed_note, pending_matters, section_title
-from engine.result import FileResult, FindingResult, ResultDocument, Status
-from engine.rule import Severity
-from engine.scoring import grade_label
-from engine.text import printable
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.notes import in_language
+from nianbao.engine.outputs.accounting import account_sentences
+from nianbao.engine.outputs.rows import (
+    SEVERITY,
+    by_section,
+    category_parts,
+    dismissed_note,
+    pending_matters,
+    section_title,
+)
+from nianbao.engine.result import FileResult, FindingResult, ResultDocument, Status
+from nianbao.engine.rule import Severity
+from nianbao.engine.scoring import grade_label
+from nianbao.engine.text import printable
 
 UI: dict[str, Msg] = {
     "header": Msg("{path}", "{path}"),

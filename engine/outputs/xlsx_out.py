@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import io
 
-from engine.i18n import Lang, Msg
-from engine.outputs.accounting import ACCOUNT_COLUMNS, account_rows
-from engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
-from engine.outputs.rows import FINDING_COLUMNS, finding_rows, headers, report_columns, report_rows, spreadsheet_safe
-from engine.result import ResultDocument
-from engine.text import xml_text
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.outputs.accounting import ACCOUNT_COLUMNS, account_rows
+from nianbao.engine.outputs.rollups import GROUPINGS, MISSING_COLUMNS, ROLLUP_COLUMNS, missing_rows, rollup_rows
+from nianbao.engine.outputs.rows import (
+    FINDING_COLUMNS,
+    finding_rows,
+    headers,
+    report_columns,
+    report_rows,
+    spreadsheet_safe,
+)
+from nianbao.engine.result import ResultDocument
+from nianbao.engine.text import xml_text
 
 # Characters that XML 1.0 (and so Excel) cannot hold; a report's text may contain them.
 SHEETS = {

@@ -1,4 +1,4 @@
-"""The helpers every reader shares. (`Reader` itself is `engine.reader.Reader`; importing it from here
+"""The helpers every reader shares. (`Reader` itself is `nianbao.engine.reader.Reader`; importing it from here
 still works, for plugins written against 0.1.)"""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.model import Source, SourceFormat
-from engine.notes import note
-from engine.reader import Reader
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.model import Source, SourceFormat
+from nianbao.engine.notes import note
+from nianbao.engine.reader import Reader
 
 __all__ = ["Reader", "decode_text", "make_source"]
 

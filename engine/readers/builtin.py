@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.hookspecs import hookimpl
-from engine.model import Report
+from nianbao.engine.hookspecs import hookimpl
+from nianbao.engine.model import Report
 
 
 @dataclass
@@ -36,15 +36,15 @@ class Deferred:
 
 
 BUILT_IN = (
-    Deferred("txt", (".txt", ".text", ".md"), "engine.readers.text", "TextReader"),
-    Deferred("json", (".json",), "engine.readers.jsonreader", "JsonReader"),
-    Deferred("pdf", (".pdf",), "engine.readers.pdf.reader", "PdfReader"),
-    Deferred("html", (".html", ".htm", ".shtml", ".xhtml"), "engine.readers.html", "HtmlReader"),
-    Deferred("docx", (".docx",), "engine.readers.docx", "DocxReader"),
-    Deferred("doc", (".doc", ".wps", ".rtf", ".odt"), "engine.readers.legacy", "LegacyWordReader"),
-    Deferred("ofd", (".ofd",), "engine.readers.ofd", "OfdReader"),
-    Deferred("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "engine.readers.scan.reader", "ImageReader"),
-    Deferred("sheet", (".xlsx", ".xls", ".et", ".ods"), "engine.readers.sheet", "SheetReader"),
+    Deferred("txt", (".txt", ".text", ".md"), "nianbao.engine.readers.text", "TextReader"),
+    Deferred("json", (".json",), "nianbao.engine.readers.jsonreader", "JsonReader"),
+    Deferred("pdf", (".pdf",), "nianbao.engine.readers.pdf.reader", "PdfReader"),
+    Deferred("html", (".html", ".htm", ".shtml", ".xhtml"), "nianbao.engine.readers.html", "HtmlReader"),
+    Deferred("docx", (".docx",), "nianbao.engine.readers.docx", "DocxReader"),
+    Deferred("doc", (".doc", ".wps", ".rtf", ".odt"), "nianbao.engine.readers.legacy", "LegacyWordReader"),
+    Deferred("ofd", (".ofd",), "nianbao.engine.readers.ofd", "OfdReader"),
+    Deferred("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "nianbao.engine.readers.scan.reader", "ImageReader"),
+    Deferred("sheet", (".xlsx", ".xls", ".et", ".ods"), "nianbao.engine.readers.sheet", "SheetReader"),
 )
 
 

@@ -14,7 +14,7 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
+from nianbao.engine.errors import ErrorCode, ReadError
 
 
 def run_group(

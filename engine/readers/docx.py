@@ -12,13 +12,13 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import current
-from engine.model import Report
-from engine.readers.base import bounded_member, make_source
-from engine.readers.pipeline.assemble import build_report
-from engine.readers.pipeline.blocks import parse_blocks
-from engine.readers.pipeline.raw import Block
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import current
+from nianbao.engine.model import Report
+from nianbao.engine.readers.base import bounded_member, make_source
+from nianbao.engine.readers.pipeline.assemble import build_report
+from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.raw import Block
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"

@@ -15,18 +15,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import current
-from engine.model import Report
-from engine.notes import note
-from engine.packs import unpack_saved
-from engine.readers import pictures
-from engine.readers.base import decode_report, make_source, text_encoding
-from engine.readers.pipeline.assemble import build_report
-from engine.readers.pipeline.blocks import parse_blocks
-from engine.readers.pipeline.layout import find_title, match_heading, year_in
-from engine.readers.pipeline.raw import Block
-from engine.readers.scan.reader import ocr_ready
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import current
+from nianbao.engine.model import Report
+from nianbao.engine.notes import note
+from nianbao.engine.packs import unpack_saved
+from nianbao.engine.readers import pictures
+from nianbao.engine.readers.base import decode_report, make_source, text_encoding
+from nianbao.engine.readers.pipeline.assemble import build_report
+from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.layout import find_title, match_heading, year_in
+from nianbao.engine.readers.pipeline.raw import Block
+from nianbao.engine.readers.scan.reader import ocr_ready
 
 SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
 VOID = {"br", "img", "meta", "hr", "input", "link", "area", "base", "col", "embed", "param", "source", "wbr"}

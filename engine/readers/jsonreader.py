@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.model import Report
-from engine.readers.base import decode_text, make_source
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.model import Report
+from nianbao.engine.readers.base import decode_text, make_source
 
 _MAX_SHOWN = 3
 # A report model holds a few hundred cells and a few dozen texts; a document with far more values is not a report
@@ -37,7 +37,7 @@ class JsonReader:
     suffixes = (".json",)
 
     def read(self, path: Path, data: bytes) -> Report:
-        from engine.schemas import REPORT, schema_errors  # jsonschema loads only when JSON is read
+        from nianbao.engine.schemas import REPORT, schema_errors  # jsonschema loads only when JSON is read
 
         try:
             document = json.loads(decode_text(data), parse_constant=_no_constant)

@@ -2,9 +2,9 @@
 
 Organs publish what their word processor saved; many still save Word 97 (.doc) or WPS (.wps). LibreOffice reads
 both faithfully, tables included, and is the one tool offices already have. It reads only files, so the conversion
-runs in a private folder (engine.scratch: removed on every way out) with a LibreOffice profile of its own (parallel
-workers never share one). The profile turns off fetching linked pictures and updating links, and where the system
-lets us the program runs with no network at all (a network namespace of its own): an upload never makes this
+runs in a private folder (nianbao.engine.scratch: removed on every way out) with a LibreOffice profile of its own
+(parallel workers never share one). The profile turns off fetching linked pictures and updating links, and where the
+system lets us the program runs with no network at all (a network namespace of its own): an upload never makes this
 computer fetch an address. LibreOffice's own program (soffice.bin) is run directly, in a process group of its own,
 killed whole when it runs past its share of the file's time limit and killed by the kernel when the worker that
 started it dies. Without LibreOffice the file gets `unsupported` with the advice to save it as DOCX or PDF.
@@ -20,15 +20,15 @@ import time
 import zipfile
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import current
-from engine.model import Report
-from engine.notes import note
-from engine.readers.base import bounded_member
-from engine.readers.command import offline, run_group
-from engine.readers.docx import DocxReader
-from engine.readers.sheet import MAX_ROWS
-from engine.scratch import scratch
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import current
+from nianbao.engine.model import Report
+from nianbao.engine.notes import note
+from nianbao.engine.readers.base import bounded_member
+from nianbao.engine.readers.command import offline, run_group
+from nianbao.engine.readers.docx import DocxReader
+from nianbao.engine.readers.sheet import MAX_ROWS
+from nianbao.engine.scratch import scratch
 
 SUFFIXES = (".doc", ".wps", ".rtf", ".odt")
 # The conversion may use this share of the file's time limit; the rest is for reading the DOCX and the rules, and

@@ -3,7 +3,7 @@
 Each page's text objects (`TextObject` → `TextCode` with X, Y and DeltaX, in millimetres from the object's
 `Boundary`, optionally through a `CTM`) become positioned characters, and its path objects (`PathObject` →
 `AbbreviatedData`: M, L, C …) ruling lines; both go to the same page builder as PDF
-(engine.readers.pipeline.page), so tables, running headers and rows cut by page breaks read alike. Limits as for
+(nianbao.engine.readers.pipeline.page), so tables, running headers and rows cut by page breaks read alike. Limits as for
 DOCX: members, each member's inflated size (counted as it comes out), all members together, XML nesting depth; no
 DTD or entity is accepted.
 """
@@ -17,17 +17,17 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import current
-from engine.model import Report
-from engine.readers.base import bounded_member, make_source
-from engine.readers.pdf.pages import MAX_PAGES, PageImage
-from engine.readers.pipeline.assemble import build_report
-from engine.readers.pipeline.blocks import parse_blocks
-from engine.readers.pipeline.grid import Char, GridTooLarge, Segment, rect_segments
-from engine.readers.pipeline.page import layout_page, stitch
-from engine.readers.pipeline.raw import Block
-from engine.text import unify_radicals
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import current
+from nianbao.engine.model import Report
+from nianbao.engine.readers.base import bounded_member, make_source
+from nianbao.engine.readers.pdf.pages import MAX_PAGES, PageImage
+from nianbao.engine.readers.pipeline.assemble import build_report
+from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, rect_segments
+from nianbao.engine.readers.pipeline.page import layout_page, stitch
+from nianbao.engine.readers.pipeline.raw import Block
+from nianbao.engine.text import unify_radicals
 
 A4 = (210.0, 297.0)  # mm, when a document states no page area
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -345,7 +345,7 @@ class OfdReader:
 
 def _read_scanned(path: Path, data: bytes, images: list[bytes]) -> Report:
     """An OFD of page images (a scanned report): its pages read by OCR like a scanned PDF's."""
-    from engine.readers.scan.reader import images_pages, ocr_ready, read_scan
+    from nianbao.engine.readers.scan.reader import images_pages, ocr_ready, read_scan
 
     if not ocr_ready():
         raise ReadError(ErrorCode.no_text, "error.ofd-no-text")

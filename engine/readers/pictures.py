@@ -1,10 +1,11 @@
 """Tables a portal published as pictures inside its page (a screenshot of the Word or Excel table): read in place.
 
-A page saved with its pictures arrives as one pack (engine.packs.pack_saved: 报告.html and its 报告_files folder);
+A page saved with its pictures arrives as one pack (nianbao.engine.packs.pack_saved: 报告.html and its 报告_files
+folder);
 a picture may also be inside the page itself (a `data:` address). Each picture in the article large enough to hold
-a table is read by OCR like a scan's page (engine.readers.scan.ocr), and its rows stand in the block stream where the
-picture stood, so the table is found under its section as if it were text. Its cells are marked as a scan's are
-(`source: "ocr"`, a figure with its confidence), so a finding that rests on a misread figure waits for a person.
+a table is read by OCR like a scan's page (nianbao.engine.readers.scan.ocr), and its rows stand in the block stream
+where the picture stood, so the table is found under its section as if it were text. Its cells are marked as a scan's
+are (`source: "ocr"`, a figure with its confidence), so a finding that rests on a misread figure waits for a person.
 
 When a table is missing and the article shows pictures that were not sent, the page is refused with a code that
 says what to send (`images-missing`): judging it would blame the report for pictures Nianbao never saw.
@@ -20,15 +21,14 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import current
-from engine.model import Report
-from engine.readers.pipeline.raw import Block
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import current
+from nianbao.engine.model import Report
+from nianbao.engine.readers.pipeline.raw import Block
 
 if TYPE_CHECKING:
+    from nianbao.engine.readers.scan.ocr import ScannedPage
     from PIL import Image
-
-    from engine.readers.scan.ocr import ScannedPage
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,10 @@ def resolve(src: str, files: dict[str, bytes]) -> bytes | None:
 def read_pictures(found: dict[str, bytes]) -> tuple[dict[str, list[Block]], list[ScannedPage]]:
     """Each picture large enough to be a table, read by OCR: its blocks by address (every block's `page` the
     picture's number among those read, from 1), and the pages as OCR read them, for `mark`."""
-    from engine.readers.pipeline.page import layout_page, stitch
-    from engine.readers.scan.ocr import read_pages
-    from engine.readers.scan.reader import TIME_SHARE
-    from engine.readers.scan.tesseract import Deadline
+    from nianbao.engine.readers.pipeline.page import layout_page, stitch
+    from nianbao.engine.readers.scan.ocr import read_pages
+    from nianbao.engine.readers.scan.reader import TIME_SHARE
+    from nianbao.engine.readers.scan.tesseract import Deadline
 
     chosen: list[tuple[str, Image.Image]] = []
     for src, data in found.items():  # decoded one by one, and no more than the cap (a page may show hundreds)
@@ -106,9 +106,8 @@ def _picture(data: bytes) -> Image.Image | None:
     """The picture decoded, or None when it is no picture or too small to hold a table."""
     from io import BytesIO
 
+    from nianbao.engine.readers.scan.reader import MAX_PIXELS
     from PIL import Image, UnidentifiedImageError
-
-    from engine.readers.scan.reader import MAX_PIXELS
 
     try:
         image = Image.open(BytesIO(data))
@@ -132,7 +131,7 @@ def _drawn(images: Iterator[Image.Image]) -> Iterator[tuple[Image.Image, float]]
 def mark(report: Report, scanned: list[ScannedPage]) -> None:
     """The cells read from pictures marked as a scan's (`source: "ocr"`, a figure's confidence), then let go of the
     picture's page and box: the report's pages are the web page's, where a picture has no page of its own."""
-    from engine.readers.scan.reader import cell_confidence
+    from nianbao.engine.readers.scan.reader import cell_confidence
 
     for anchor in report.cell_anchors.values():
         if anchor.page is None:
@@ -151,7 +150,7 @@ def refuse_unread(report: Report, unsent: list[str], found: dict[str, bytes], re
     if unsent:
         raise ReadError(ErrorCode.images_missing, count=len(unsent), folder=f"{stem}_files")
     if found and not read:
-        from engine.readers.scan.reader import ocr_ready
+        from nianbao.engine.readers.scan.reader import ocr_ready
 
         if not ocr_ready():
             raise ReadError(ErrorCode.unsupported, "error.needs-ocr", suffix="html")

@@ -14,16 +14,16 @@ import re
 from io import BytesIO
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.model import Report
-from engine.notes import note
-from engine.readers.base import make_source
-from engine.readers.pipeline.assemble import build_report
-from engine.readers.pipeline.blocks import parse_blocks
-from engine.readers.pipeline.layout import find_title, match_heading
-from engine.readers.pipeline.normalize import compact
-from engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
-from engine.readers.pipeline.raw import Block
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.model import Report
+from nianbao.engine.notes import note
+from nianbao.engine.readers.base import make_source
+from nianbao.engine.readers.pipeline.assemble import build_report
+from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.layout import find_title, match_heading
+from nianbao.engine.readers.pipeline.normalize import compact
+from nianbao.engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
+from nianbao.engine.readers.pipeline.raw import Block
 
 SUFFIXES = (".xlsx", ".xls", ".et", ".ods")
 MAX_ROWS = 2_000  # a report's three tables have about 60 rows

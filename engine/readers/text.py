@@ -2,7 +2,8 @@
 
 Headings come in any spacing; table labels are split over lines, or written one character per line;
 numbers follow their labels in row order; table headers are interleaved with labels. Each line is a block
-(engine.readers.pipeline.blocks); page-number lines such as "- 4 -" are dropped, since they would read as values.
+(nianbao.engine.readers.pipeline.blocks); page-number lines such as "- 4 -" are dropped, since they would read as
+values.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import current
-from engine.model import Report
-from engine.readers.base import decode_report, make_source
-from engine.readers.pipeline.assemble import build_report
-from engine.readers.pipeline.blocks import parse_blocks
-from engine.readers.pipeline.raw import Block, RawDocument
-from engine.text import unify_radicals
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import current
+from nianbao.engine.model import Report
+from nianbao.engine.readers.base import decode_report, make_source
+from nianbao.engine.readers.pipeline.assemble import build_report
+from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.raw import Block, RawDocument
+from nianbao.engine.text import unify_radicals
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－―]\s*\d{1,4}\s*[-—–－―]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 

@@ -1,7 +1,7 @@
 """Small files that cost much to read: the amplifiers of the reliability issue, written byte by byte.
 
-Each function returns the bytes of one file; `engine.testing.hostile` writes them next to the other bad files with
-the error code each must get. None of them needs a tool to make, and none is larger than a few hundred kilobytes.
+Each function returns the bytes of one file; `nianbao.engine.testing.hostile` writes them next to the other bad files
+with the error code each must get. None of them needs a tool to make, and none is larger than a few hundred kilobytes.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 import zipfile
 import zlib
 
-from engine.testing.samples import SampleSpec, make_report
+from nianbao.engine.testing.samples import SampleSpec, make_report
 
 
 def _body(objects: dict[int, bytes]) -> tuple[io.BytesIO, dict[int, int]]:
@@ -190,7 +190,7 @@ def lying_docx(megabytes: int = 64) -> bytes:
 def long_sentence_report(kilobytes: int = 1024) -> bytes:
     """A text report whose preface runs on for a megabyte without a full stop (regexes on report text)."""
     report = make_report(SampleSpec("白鹭市生态环境局", 2023, seed=5))
-    from engine.testing.render import render_text
+    from nianbao.engine.testing.render import render_text
 
     text = render_text(report)
     filler = "统计数据依据相关规定进行汇总" * (kilobytes * 1024 // 42)
@@ -199,7 +199,7 @@ def long_sentence_report(kilobytes: int = 1024) -> bytes:
 
 def long_claims_report(kilobytes: int = 1024) -> bytes:
     """A text report whose section 一 states figures for a megabyte without a full stop (the prose rules)."""
-    from engine.testing.render import render_text
+    from nianbao.engine.testing.render import render_text
 
     text = render_text(make_report(SampleSpec("白鹭市生态环境局", 2023, seed=5)))
     filler = "共收到政府信息公开申请12件其中予以公开3件" * (kilobytes * 1024 // 60)

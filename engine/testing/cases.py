@@ -24,7 +24,7 @@ gives (location fields by subset); the rule's findings must match the list one t
 Use from pytest:
 
 ```python
-from engine.testing.cases import load_rule_cases
+from nianbao.engine.testing.cases import load_rule_cases
 CASES = load_rule_cases("tests/rules/*/cases.json")
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_case(case):
@@ -40,13 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.checking.checker import Checker
-from engine.checking.plugins import PluginHost
-from engine.checking.profile import Profile
-from engine.model import Report
-from engine.result import FindingResult
-from engine.template import Template
-from engine.testing.samples import SampleSpec, make_report
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.plugins import PluginHost
+from nianbao.engine.checking.profile import Profile
+from nianbao.engine.model import Report
+from nianbao.engine.result import FindingResult
+from nianbao.engine.template import Template
+from nianbao.engine.testing.samples import SampleSpec, make_report
 
 SAMPLE_AGENCY = "青禾市测试局"
 

@@ -3,7 +3,7 @@ history an office gives with `--history`): late, republished from last year, cop
 failed table identity, section 五 missing, and no publication date. docs/profiles.md grades each by the schemes'
 arithmetic and by the profiles; tests/test_scoring_schemes.py holds the profiles to it.
 
-    python -m engine.testing.defects late /tmp/late    # writes /tmp/late/2023.json and /tmp/late/history/2022.json
+    python -m nianbao.engine.testing.defects late /tmp/late  # writes /tmp/late/2023.json, /tmp/late/history/2022.json
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from engine.model import Report, SectionKey
-from engine.testing.samples import SampleSpec, make_report, make_series
+from nianbao.engine.model import Report, SectionKey
+from nianbao.engine.testing.samples import SampleSpec, make_report, make_series
 
 AGENCY = "青禾市农业农村局"  # a department: its deadline is 01-31 of the year after
 OTHER = "青禾市林业局"

@@ -3,7 +3,7 @@
 The truth of each fixture is a report model (`truth(name)`); the files are printed from it. PDFs are made
 from the DOCX files by LibreOffice and committed, so tests need no LibreOffice.
 
-    python -m engine.testing.fixtures tests/fixtures     # rewrite them (the PDFs only where soffice exists)
+    python -m nianbao.engine.testing.fixtures tests/fixtures     # rewrite them (the PDFs only where soffice exists)
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine.model import Report
-from engine.testing.render import render_text
-from engine.testing.render_html import render_html
-from engine.testing.samples import SampleSpec, make_report
+from nianbao.engine.model import Report
+from nianbao.engine.testing.render import render_text
+from nianbao.engine.testing.render_html import render_html
+from nianbao.engine.testing.samples import SampleSpec, make_report
 
 PUBLISHED = {"2021-qinghe": dt.date(2023, 1, 20), "2019-nanyu": dt.date(2021, 3, 15)}
 FORMATS = ("txt", "html", "gbk.html", "docx", "pdf")
@@ -65,7 +65,7 @@ def docx_to_pdf(docx_files: list[Path], folder: Path) -> list[Path]:
 
 
 def write_fixtures(folder: Path, pdf: bool = True) -> list[Path]:
-    from engine.testing.render_docx import render_docx
+    from nianbao.engine.testing.render_docx import render_docx
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -83,7 +83,7 @@ def write_fixtures(folder: Path, pdf: bool = True) -> list[Path]:
 
 def write_case_documents(rules_folder: Path) -> list[Path]:
     """The small documents some rule cases start from (tests/rules/<ID>/), printed from a sample."""
-    from engine.testing.cases import sample
+    from nianbao.engine.testing.cases import sample
 
     text = render_text(sample("2021"))
     five, six = text.index("五、存在的主要问题及改进情况"), text.index("六、其他需要报告的事项")

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from engine.testing import amplifiers as A
+from nianbao.engine.testing import amplifiers as A
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -84,7 +84,7 @@ EXPECTED = {
     "bombs.zip/report.txt": "too-large",
     "climbs.zip/../../outside.txt": "unreadable",
     "nested.zip/inner.zip": "unsupported",
-    # The amplifiers (engine.testing.amplifiers): small files that cost much to read.
+    # The amplifiers (nianbao.engine.testing.amplifiers): small files that cost much to read.
     "cycle.pdf": "unreadable",
     "laughs.pdf": "too-large",
     "lzw.pdf": "too-large",

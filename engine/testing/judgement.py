@@ -1,6 +1,6 @@
 """Patterns of judgement: a sentence, a section or a table of a clean sample report changed the way real reports
 differ, each with the rules it is checked by and the findings it must give (none: the rules must stay silent on it),
-written in txt, html, docx, ofd and pdf by `write_judgement_patterns` (called by engine.testing.patterns)."""
+written in txt, html, docx, ofd and pdf by `write_judgement_patterns` (called by nianbao.engine.testing.patterns)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.model import Report
-from engine.testing.formats import AGENCY, pdfs_of, sample, write_formats
+from nianbao.engine.model import Report
+from nianbao.engine.testing.formats import AGENCY, pdfs_of, sample, write_formats
 
 
 def _say(report: Report, key: str, sentence: str) -> Report:

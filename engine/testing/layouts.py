@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.model import Cell, Report
-from engine.template import (
+from nianbao.engine.model import Cell, Report
+from nianbao.engine.template import (
     APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.model import Report
+from nianbao.engine.model import Report
 
 
 def figures(report: Report) -> dict[str, object]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from engine.model import Report, SectionKey
-from engine.testing.samples import SampleSpec, make_report
+from nianbao.engine.model import Report, SectionKey
+from nianbao.engine.testing.samples import SampleSpec, make_report
 
 # Common characters, so that texts look like Chinese prose to the rules, yet share almost no five-character piece.
 _CHARS = (

@@ -18,9 +18,9 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.model import Report, SectionKey
-from engine.testing.render import render_text
-from engine.testing.samples import _MEASURES, _OVERVIEW, _PROBLEMS, _detail, make_series
+from nianbao.engine.model import Report, SectionKey
+from nianbao.engine.testing.render import render_text
+from nianbao.engine.testing.samples import _MEASURES, _OVERVIEW, _PROBLEMS, _detail, make_series
 
 LAST, THIS = 2023, 2024
 

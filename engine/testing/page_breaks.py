@@ -4,11 +4,11 @@ A figure too long for its narrow cell wraps ("300000" over "9"); when the page e
 last lines go to the top of the next page in the same columns, while the cells that fit stay whole; table 四's
 figures can stand alone at the top of a page, their header left on the page before. Each document here is the
 sample report with its figures made large (a big organ's counts: every identity still holds), printed by
-LibreOffice from our DOCX, and as an OFD whose rows break across pages the same way (engine.testing.render_ofd), with
-as many empty lines before the tables as it takes for the page break to fall where the pattern needs it: the search
+LibreOffice from our DOCX, and as an OFD whose rows break across pages the same way (nianbao.engine.testing.render_ofd),
+with as many empty lines before the tables as it takes for the page break to fall where the pattern needs it: the search
 below tries each padding and keeps the first that gives the cut.
 
-    python -m engine.testing.page_breaks tests/fixtures/patterns
+    python -m nianbao.engine.testing.page_breaks tests/fixtures/patterns
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
-from engine.model import Report
-from engine.readers.ofd import laid_pages
-from engine.readers.pdf.reader import pdf_pages
-from engine.readers.pipeline.cut_rows import join_cut_row
-from engine.readers.pipeline.raw import Block
-from engine.testing.fixtures import docx_to_pdf
-from engine.testing.formats import sample
-from engine.testing.render_docx import render_docx
+from nianbao.engine.model import Report
+from nianbao.engine.readers.ofd import laid_pages
+from nianbao.engine.readers.pdf.reader import pdf_pages
+from nianbao.engine.readers.pipeline.cut_rows import join_cut_row
+from nianbao.engine.readers.pipeline.raw import Block
+from nianbao.engine.testing.fixtures import docx_to_pdf
+from nianbao.engine.testing.formats import sample
+from nianbao.engine.testing.render_docx import render_docx
 
 SCALE = 1_000_003  # seven-digit counts: wider than a table 三 or 四 column of the template (1.25 cm, 1.06 cm)
 MAX_PADDING = 30  # empty lines tried before the tables; a page holds about 40
@@ -100,7 +100,7 @@ PATTERNS: dict[str, Callable[[list[tuple[Block, Block]]], bool]] = {
 def write_page_break_patterns(folder: Path) -> list[Path]:
     """For each pattern, an OFD whose rows break across pages as Word's do (our writer), and, where LibreOffice is
     installed, the DOCX and its LibreOffice PDF."""
-    from engine.testing.render_ofd import ofd_bytes
+    from nianbao.engine.testing.render_ofd import ofd_bytes
 
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -3,9 +3,9 @@
 Each pattern is a sample report changed the way real reports differ (a cell that says 无, money printed with its
 unit, a title only in the page's <title>, a page marker before the title, the pre-2019 统计表…); the tests read
 every file back and assert the finding, or its absence. PDFs are made from the DOCX files by LibreOffice and
-committed, so the tests need no LibreOffice; OFD packages are written by engine.testing.render_ofd.
+committed, so the tests need no LibreOffice; OFD packages are written by nianbao.engine.testing.render_ofd.
 
-    python -m engine.testing.patterns tests/fixtures/patterns
+    python -m nianbao.engine.testing.patterns tests/fixtures/patterns
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.model import Report
-from engine.testing.formats import pdfs_of, sample, write_formats
-from engine.testing.judgement import write_judgement_patterns
-from engine.testing.pictures import browser as find_browser
-from engine.testing.pictures import with_table_pictures
-from engine.testing.render import render_text
-from engine.testing.render_html import render_html
+from nianbao.engine.model import Report
+from nianbao.engine.testing.formats import pdfs_of, sample, write_formats
+from nianbao.engine.testing.judgement import write_judgement_patterns
+from nianbao.engine.testing.pictures import browser as find_browser
+from nianbao.engine.testing.pictures import with_table_pictures
+from nianbao.engine.testing.render import render_text
+from nianbao.engine.testing.render_html import render_html
 
 
 def nil_cells() -> Report:
@@ -230,7 +230,7 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
         written.append(browser_print(double_ruled_page(), folder / "browser-double-ruled.pdf", browser))
     written += write_heading_patterns(folder, pdf)
     if pdf:  # rows cut by Word-layout page breaks (LibreOffice prints them; the padding is searched for)
-        from engine.testing.page_breaks import write_page_break_patterns
+        from nianbao.engine.testing.page_breaks import write_page_break_patterns
 
         written += write_page_break_patterns(folder)
     written += write_judgement_patterns(folder, pdf)

@@ -4,7 +4,7 @@ The pictures are made by a real browser (Debian's chromium, driven by Playwright
 of the page is photographed as the screen shows it (CSS pixels, 96 to the inch, antialiased), then the table is
 replaced in the page by an <img> of that picture. Pictures alternate PNG and JPEG, as portals publish both.
 
-    python -m engine.testing.pictures page.html target-folder
+    python -m nianbao.engine.testing.pictures page.html target-folder
 """
 
 from __future__ import annotations

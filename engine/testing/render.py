@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from engine.model import Cell, Report, SectionKey
-from engine.template import (
+from nianbao.engine.model import Cell, Report, SectionKey
+from nianbao.engine.template import (
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
     PROACTIVE_ROWS,
@@ -20,7 +20,7 @@ from engine.template import (
     SUBTOTAL_ROWS,
     Template,
 )
-from engine.testing.layouts import cell_text, review_columns
+from nianbao.engine.testing.layouts import cell_text, review_columns
 
 Layout = Literal["plain", "pdf"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.model import Report
-from engine.testing.layouts import Layout, placed, reading_order
+from nianbao.engine.model import Report
+from nianbao.engine.testing.layouts import Layout, placed, reading_order
 
 _WIDTHS_CM = {
     "proactive": [5.0, 3.6, 3.6, 3.6],

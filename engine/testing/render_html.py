@@ -7,8 +7,8 @@ import datetime as dt
 import re
 from html import escape
 
-from engine.model import Report
-from engine.testing.layouts import TABLE_LAYOUTS, Layout
+from nianbao.engine.model import Report
+from nianbao.engine.testing.layouts import TABLE_LAYOUTS, Layout
 
 
 def _table(layout: Layout) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from engine.model import Report
-from engine.testing.layouts import Layout, placed, reading_order
+from nianbao.engine.model import Report
+from nianbao.engine.testing.layouts import Layout, placed, reading_order
 
 PAGE_W, PAGE_H = 210.0, 297.0
 LEFT, TOP, BOTTOM = 20.0, 20.0, 277.0

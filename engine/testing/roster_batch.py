@@ -3,7 +3,7 @@ workbook of the tables, a scan), an unreadable file, another year's report, one 
 it), a file not on the roster, a name that fits two organs, and organs that did not report; with the roster. Tests
 hold the roster summary, the 名单核对 sheet, the HTML and the 通报 to it.
 
-    python -m engine.testing.roster_batch target-folder
+    python -m nianbao.engine.testing.roster_batch target-folder
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.testing.render import render_text
-from engine.testing.render_docx import render_docx
-from engine.testing.render_html import render_html
-from engine.testing.render_ofd import render_ofd
-from engine.testing.samples import SampleSpec, make_report
-from engine.testing.sheets import report_xlsx
+from nianbao.engine.testing.render import render_text
+from nianbao.engine.testing.render_docx import render_docx
+from nianbao.engine.testing.render_html import render_html
+from nianbao.engine.testing.render_ofd import render_ofd
+from nianbao.engine.testing.samples import SampleSpec, make_report
+from nianbao.engine.testing.sheets import report_xlsx
 
 YEAR = 2022
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
@@ -94,7 +94,7 @@ def write_batch(folder: Path, scan: bool = True) -> Expected:
     # The PDF's organ files a scan of it too (when Pillow is here to make one).
     if scan:
         try:
-            from engine.testing.scan import ScanSpec, scanned_pages
+            from nianbao.engine.testing.scan import ScanSpec, scanned_pages
         except ImportError:
             scan = False
     if scan:

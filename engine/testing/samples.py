@@ -1,9 +1,9 @@
 """Invented sample reports, made from a seed: a consistent report model with prose that matches it.
 
-The model is the truth; renderers (`engine.testing.render`) print it as a source file, and the tests
+The model is the truth; renderers (`nianbao.engine.testing.render`) print it as a source file, and the tests
 read that file back and compare with the model cell by cell. Organ names are invented.
 
-    python -m engine.testing.samples reports/     # regenerate the samples the main job runs on
+    python -m nianbao.engine.testing.samples reports/     # regenerate the samples the main job runs on
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from engine.model import Report, Section, SectionKey, Source, Table
-from engine.template import (
+from nianbao.engine.model import Report, Section, SectionKey, Source, Table
+from nianbao.engine.template import (
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
     OUTCOME_GROUPS,
@@ -313,7 +313,7 @@ def sample_reports() -> dict[str, Report]:
     clean_2019 = make_report(SampleSpec("南屿县人民政府", 2020, seed=7))
 
     errors = make_report(SampleSpec("白鹭市生态环境局", 2023, seed=23))
-    # Three wrong figures, each breaking several checks and said once (engine.checking.symptoms):
+    # Three wrong figures, each breaking several checks and said once (nianbao.engine.checking.symptoms):
     errors.applications["disclosed"]["natural_person"] += 2  # NB202 and NB203
     errors.applications["carried_forward"]["total"] += 1  # NB201, NB203 and the prose (NB206)
     errors.review_litigation["review"]["total"] += 1  # NB204 and the prose
@@ -331,7 +331,7 @@ def sample_reports() -> dict[str, Report]:
 
 
 def write_samples(folder: Path) -> list[Path]:
-    from engine.testing.render import render_text
+    from nianbao.engine.testing.render import render_text
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -366,8 +366,8 @@ def write_batch(
     folder: Path, count: int, seed: int = 1, formats: tuple[str, ...] = ("txt", "html", "json")
 ) -> list[Path]:
     """`count` reports of invented organs, two consecutive years each, in turn as the given formats."""
-    from engine.testing.render import render_text
-    from engine.testing.render_html import render_html
+    from nianbao.engine.testing.render import render_text
+    from nianbao.engine.testing.render_html import render_html
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -389,7 +389,7 @@ def write_batch(
             elif fmt == "json":
                 path.write_text(report.model_dump_json(by_alias=True), encoding="utf-8")
             elif fmt == "docx":
-                from engine.testing.render_docx import render_docx
+                from nianbao.engine.testing.render_docx import render_docx
 
                 render_docx(report, path)
             written.append(path)

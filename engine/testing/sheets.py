@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from engine.model import Report
-from engine.testing.layouts import placed, reading_order
+from nianbao.engine.model import Report
+from nianbao.engine.testing.layouts import placed, reading_order
 
 
 def _cells(report: Report) -> list[tuple[int, int, int, int, object]]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.model import Cell, Report
-from engine.template import (
+from nianbao.engine.model import Cell, Report
+from nianbao.engine.template import (
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
     MONEY_CELLS,

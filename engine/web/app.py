@@ -2,10 +2,10 @@
 
 An upload never touches the disk: its bytes go to a worker process (forked for the check, with the per-file time
 and memory limits) and are dropped with the answer. At most `workers` short checks run at once, short ones first
-(engine.web.lanes), and at most `queue` more wait or run long; a full queue answers 503 with `Retry-After`, and a
-check whose client went away is stopped. Requests must name this computer in `Host` when the server listens
+(nianbao.engine.web.lanes), and at most `queue` more wait or run long; a full queue answers 503 with `Retry-After`, and
+a check whose client went away is stopped. Requests must name this computer in `Host` when the server listens
 on loopback (no DNS rebinding), and uploads must come from the page itself (`Origin`), so another site the clerk
-visits cannot post files here (engine.web.intake). Every answer carries the security headers; every refusal is a
+visits cannot post files here (nianbao.engine.web.intake). Every answer carries the security headers; every refusal is a
 readable page (or JSON under /api/).
 """
 
@@ -19,30 +19,29 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from nianbao.engine.batch import tree
+from nianbao.engine.batch.contained_rules import contained
+from nianbao.engine.batch.pool import Pool, WorkerLimits, default_jobs
+from nianbao.engine.checking.checker import Checker
+from nianbao.engine.checking.translation import translate
+from nianbao.engine.i18n import Lang
+from nianbao.engine.isolation import MB, run_isolated
+from nianbao.engine.readers.ofd import page_svgs
+from nianbao.engine.readers.pdf.pages import PageImage, render_pages
+from nianbao.engine.result import FileResult, ResultDocument
+from nianbao.engine.scratch import clear_orphans
+from nianbao.engine.submissions import Submission
+from nianbao.engine.web import jobs
+from nianbao.engine.web.intake import ERRORS, LOOPBACK, Intake, SecurityHeaders, lang_of
+from nianbao.engine.web.jobs import Job, likely_scan, scan_pages
+from nianbao.engine.web.lanes import Lanes
+from nianbao.engine.web.pages import result_page, upload_page, waiting_page
+from nianbao.engine.web.sheets import pages_to_draw
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
-
-from engine.batch import tree
-from engine.batch.contained_rules import contained
-from engine.batch.pool import Pool, WorkerLimits, default_jobs
-from engine.checking.checker import Checker
-from engine.checking.translation import translate
-from engine.i18n import Lang
-from engine.isolation import MB, run_isolated
-from engine.readers.ofd import page_svgs
-from engine.readers.pdf.pages import PageImage, render_pages
-from engine.result import FileResult, ResultDocument
-from engine.scratch import clear_orphans
-from engine.submissions import Submission
-from engine.web import jobs
-from engine.web.intake import ERRORS, LOOPBACK, Intake, SecurityHeaders, lang_of
-from engine.web.jobs import Job, likely_scan, scan_pages
-from engine.web.lanes import Lanes
-from engine.web.pages import result_page, upload_page, waiting_page
-from engine.web.sheets import pages_to_draw
 
 HOLDING_EVERY = 0.25  # seconds between two measures of the service's memory
 
@@ -51,7 +50,7 @@ HOLDING_EVERY = 0.25  # seconds between two measures of the service's memory
 class ServeLimits:
     timeout: float = 60.0  # seconds per check
     memory_mb: int | None = 2048  # what one check's worker may allocate
-    workers: int = 0  # short checks at once (engine.web.lanes); 0: the core count
+    workers: int = 0  # short checks at once (nianbao.engine.web.lanes); 0: the core count
     queue: int = 0  # checks admitted beyond those, waiting or run long; 0: four per worker
     # No check is admitted while the service (server, workers, converters, OCR) holds more than this together: the
     # checks running go on, and each holds at most a few hundred MB more (a scan of 40 pages about 400), so the
@@ -109,8 +108,8 @@ class SelfCheck(Intake):
     ) -> tuple[ResultDocument, list[PageImage]] | Response | None:
         """The check and, with `draw`, the pages its findings point at: one admission, one slot for both (nothing
         drawn when there is nothing to draw), in the lanes that keep short checks ahead of long ones
-        (engine.web.lanes). `scan`: whether the upload is a scan, when the caller has told already. None when the
-        client went away first."""
+        (nianbao.engine.web.lanes). `scan`: whether the upload is a scan, when the caller has told already. None when
+        the client went away first."""
         scan = likely_scan(data, filename) if scan is None else scan
         if job is None:
             if self.full():
@@ -276,7 +275,7 @@ def clean_stale_uploads(folder: Path | None = None) -> int:
     import shutil
     import tempfile
 
-    removed = clear_orphans(folder)  # a killed server's converters' folders too (engine.scratch)
+    removed = clear_orphans(folder)  # a killed server's converters' folders too (nianbao.engine.scratch)
     for stale in Path(folder or tempfile.gettempdir()).glob("nianbao-upload-*"):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)

@@ -8,22 +8,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from nianbao.engine.checking.reading import unsupported
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.packs import pack_pages, pack_saved
+from nianbao.engine.readers.sniff import sniff
+from nianbao.engine.submissions import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
+from nianbao.engine.web.pages import upload_page
 from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-
-from engine.checking.reading import unsupported
-from engine.i18n import Lang, Msg
-from engine.packs import pack_pages, pack_saved
-from engine.readers.sniff import sniff
-from engine.submissions import HTML_SUFFIXES, PAGE_SUFFIXES, PICTURE_SUFFIXES, Submission, page_order
-from engine.web.pages import upload_page
 
 MAX_UPLOAD = 20 * 1024 * 1024
 # The form parser keeps a file in memory up to this size before it writes it to a temporary file: above any upload
 # the page takes (MAX_UPLOAD, checked against Content-Length first), so no upload ever reaches the disk.
 MultiPartParser.spool_max_size = MAX_UPLOAD + 1024 * 1024
-# Page images of one report picked at once: as many pages as a scan may have (engine.readers.scan.reader).
+# Page images of one report picked at once: as many pages as a scan may have (nianbao.engine.readers.scan.reader).
 MAX_FILES = 40
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 ERRORS = {
@@ -83,12 +82,12 @@ def lang_of(request: Request) -> Lang:
 
 
 class Intake:
-    """The door of the service (mixed into engine.web.app.SelfCheck): `suffixes` it reads, whether it listens on
+    """The door of the service (mixed into nianbao.engine.web.app.SelfCheck): `suffixes` it reads, whether it listens on
     `loopback_only`, and `limits` (the time a check may take, said on the upload page)."""
 
     suffixes: set[str]
     loopback_only: bool
-    limits: Any  # engine.web.app.ServeLimits
+    limits: Any  # nianbao.engine.web.app.ServeLimits
 
     async def receive(self, request: Request) -> tuple[bytes, str] | Response:
         """The uploaded file's bytes and name, or the refusal to answer with."""

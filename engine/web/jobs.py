@@ -13,11 +13,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.engine.i18n import Lang
+from nianbao.engine.readers.sniff import sniff
+from nianbao.engine.submissions import PICTURE_SUFFIXES
 from starlette.responses import Response
-
-from engine.i18n import Lang
-from engine.readers.sniff import sniff
-from engine.submissions import PICTURE_SUFFIXES
 
 # How long a finished scan's result waits for its clerk, and how long a running one goes on with no page asking
 # for it (the waiting page asks every REFRESH seconds; a closed tab stops asking).

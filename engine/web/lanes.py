@@ -1,12 +1,12 @@
 """Which checks run at once on the clerk's page: short ones first, long ones beside them, no one behind a scan.
 
 Every check starts in the *short* lane, as many at once as there are cores (`workers`). A check still running after
-a short check's time (engine.batch.tree: the pool then lowers its priority, so the kernel gives the cores to the
+a short check's time (nianbao.engine.batch.tree: the pool then lowers its priority, so the kernel gives the cores to the
 short ones first) leaves the short lane and gives its slot to the next clerk: a scan, a converter at work or a
 hostile file never keeps a half-second report waiting for more than that moment. A check that is long before it
 starts (a scan, told from its bytes) never takes a short slot, and scans run at most half as many at once as there
-are workers. How many checks run at all is bounded by the admission (engine.web.app: running and waiting together),
-so the long ones are bounded too, each under the memory limit.
+are workers. How many checks run at all is bounded by the admission (nianbao.engine.web.app: running and waiting
+together), so the long ones are bounded too, each under the memory limit.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from engine.batch import tree
+from nianbao.engine.batch import tree
 
 T = TypeVar("T")
 

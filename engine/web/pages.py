@@ -1,5 +1,5 @@
 """The self-check pages: the upload form and the result, in plain language, tables drawn with the cells of
-each failed identity highlighted. Every piece of report text is escaped (engine.outputs.html_out.page sets a
+each failed identity highlighted. Every piece of report text is escaped (nianbao.engine.outputs.html_out.page sets a
 Content-Security-Policy that lets no script run at all here)."""
 
 from __future__ import annotations
@@ -7,14 +7,14 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from engine.i18n import Lang, Msg
-from engine.notes import in_language
-from engine.outputs.html_out import page
-from engine.outputs.rows import not_judged_parts
-from engine.readers.pdf.pages import PageImage
-from engine.result import FileResult, ResultDocument, Status
-from engine.scoring import grade_label
-from engine.web import pictures, sheets
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.notes import in_language
+from nianbao.engine.outputs.html_out import page
+from nianbao.engine.outputs.rows import not_judged_parts
+from nianbao.engine.readers.pdf.pages import PageImage
+from nianbao.engine.result import FileResult, ResultDocument, Status
+from nianbao.engine.scoring import grade_label
+from nianbao.engine.web import pictures, sheets
 
 UI = {
     "title": Msg("年报体检 · 自查", "Nianbao self-check"),
@@ -151,7 +151,7 @@ def checked_html(document: ResultDocument, result: FileResult, lang: Lang) -> st
 
 
 def _downloads(document: ResultDocument, lang: Lang) -> str:
-    from engine.office.selfcheck import self_check
+    from nianbao.engine.office.selfcheck import self_check
 
     docx = base64.b64encode(self_check(document)).decode()
     data = base64.b64encode(document.to_json(indent=None).encode()).decode()

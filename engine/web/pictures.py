@@ -12,8 +12,8 @@ import base64
 from dataclasses import dataclass
 from html import escape
 
-from engine.model import Anchor
-from engine.readers.pdf.pages import PageImage
+from nianbao.engine.model import Anchor
+from nianbao.engine.readers.pdf.pages import PageImage
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from engine.i18n import Lang, Msg
-from engine.model import Anchor, Report
-from engine.outputs.html_out import SEVERITY, by_section, section_title, where
-from engine.readers.pdf.pages import PageImage
-from engine.result import FileResult, FindingResult
-from engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, Template, row_label
-from engine.template_en import english
-from engine.web import pictures
+from nianbao.engine.i18n import Lang, Msg
+from nianbao.engine.model import Anchor, Report
+from nianbao.engine.outputs.html_out import SEVERITY, by_section, section_title, where
+from nianbao.engine.readers.pdf.pages import PageImage
+from nianbao.engine.result import FileResult, FindingResult
+from nianbao.engine.template import (
+    APPLICATION_COLUMNS,
+    APPLICATION_ROWS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    Template,
+    row_label,
+)
+from nianbao.engine.template_en import english
+from nianbao.engine.web import pictures
 
 # Each finding's colour: white numbers on them stand out at 4.5:1 or more (WCAG AA), and neighbours differ in hue.
 PALETTE = ("#d62728", "#1f68c1", "#1e7a30", "#9333c4", "#b05a00", "#0b7482", "#b5236f", "#7a5230")

@@ -1,6 +1,6 @@
 """Local rules of an invented provincial office: installed as a package with an entry point."""
 
-from engine import Finding, Rule, hookimpl
+from nianbao.engine import Finding, Rule, hookimpl
 
 
 class TitleMentionsOffice(Rule):

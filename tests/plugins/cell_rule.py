@@ -1,8 +1,8 @@
 """A local rule that rests on table cells: 本年新收 总计 above 50 is "to explain". The web page outlines its cell
 with no change to the web code (location.cells is the only contract)."""
 
-from engine import Finding, Rule, hookimpl
-from engine.rule import Location
+from nianbao.engine import Finding, Rule, hookimpl
+from nianbao.engine.rule import Location
 
 
 class ManyApplications(Rule):

@@ -3,7 +3,7 @@
 import os
 import time
 
-from engine import hookimpl
+from nianbao.engine import hookimpl
 
 
 class Hangs:

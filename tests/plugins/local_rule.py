@@ -1,6 +1,6 @@
 """A local rule file, passed with --plugin: written against spec/interfaces.md only."""
 
-from engine import Finding, Rule, hookimpl
+from nianbao.engine import Finding, Rule, hookimpl
 
 
 class FeeStatementMentionsMeasure(Rule):

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from engine import CrossReportRule, Finding, Rule, hookimpl
+from nianbao.engine import CrossReportRule, Finding, Rule, hookimpl
 
 MODE = os.environ.get("NIANBAO_MISBEHAVE", "")
 _KEPT = []

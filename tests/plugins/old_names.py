@@ -1,7 +1,7 @@
-"""A cross-report rule written against the 0.1 names (BatchRule, check_batch, nianbao_batch_rules)."""
+"""A cross-report rule written against the 0.1 names (engine, BatchRule, check_batch, nianbao_batch_rules)."""
 
-from engine import BatchRule, Finding, hookimpl
-from engine.readers.base import Reader  # the 0.1 home of Reader
+from engine import BatchRule, Finding, hookimpl  # the 0.1 import name of nianbao.engine
+from engine.readers.base import Reader  # the 0.1 home of Reader, under the 0.1 name
 
 
 class SameTitle(BatchRule):

@@ -2,7 +2,7 @@
 
 import time
 
-from engine import Rule, hookimpl
+from nianbao.engine import Rule, hookimpl
 
 
 class Slow(Rule):

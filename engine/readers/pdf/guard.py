@@ -1,7 +1,7 @@
 """Bounds that pdfminer.six does not keep by itself, so that a small hostile PDF cannot take all memory or time.
 
 pdfminer has no hooks for these, so they are put in place once, at the module level of pdfminer's own modules
-(`install()`), and read the current file's limits (`engine.limits.current()`) at every call:
+(`install()`), and read the current file's limits (`nianbao.engine.limits.current()`) at every call:
 
 - every decoder that can amplify (Flate, LZW, RunLength) stops at `stream_mb` of output, and all the streams of one
   file together at `TOTAL_STREAMS` times that (twenty streams of 60 MB each are no report either);
@@ -19,7 +19,7 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from engine.limits import current
+from nianbao.engine.limits import current
 
 MAX_HOPS = 64
 MAX_CMAP_ENTRIES = 1 << 20
@@ -202,9 +202,8 @@ def install() -> None:
 
 def bounded_interpreter(manager: Any, device: Any) -> Any:
     """A page interpreter that counts Form XObjects: nesting depth and drawings per page."""
+    from nianbao.engine.readers.pdf.content import execute
     from pdfminer.pdfinterp import PDFPageInterpreter
-
-    from engine.readers.pdf.content import execute
 
     class BoundedInterpreter(PDFPageInterpreter):
         depth = 0
@@ -215,7 +214,7 @@ def bounded_interpreter(manager: Any, device: Any) -> Any:
             super().process_page(page)
 
         def execute(self, streams: Any) -> None:
-            execute(self, streams)  # engine.readers.pdf.content: the same operators, tokenized faster
+            execute(self, streams)  # nianbao.engine.readers.pdf.content: the same operators, tokenized faster
 
         def subinterp(self) -> Any:
             inner = super().subinterp()

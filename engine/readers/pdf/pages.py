@@ -2,7 +2,7 @@
 
 Grey PNGs (the outlines are drawn in colour over them), encoded here with zlib so no imaging library is needed.
 PDFium is a second parser of an uploaded file: callers run `render_pages` in a child process under the profile's
-time and memory limits (engine.isolation), never in the server itself.
+time and memory limits (nianbao.engine.isolation), never in the server itself.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """PDF through pdfminer.six: one pass per file, no layout analysis, prose and tables from the same objects.
 
 Each page's characters and ruling lines are collected once (`PDFPageAggregator(laparams=None)`); tables are
-rebuilt from the rulings (engine.readers.pipeline.grid); the remaining characters become text lines, so a table drawn
-without rulings still reads row by row. Pages become one stream of blocks; a table that runs onto the next
+rebuilt from the rulings (nianbao.engine.readers.pipeline.grid); the remaining characters become text lines, so a table
+drawn without rulings still reads row by row. Pages become one stream of blocks; a table that runs onto the next
 page simply continues in the stream, and a row cut in two by the page break is joined again.
 """
 
@@ -12,15 +12,15 @@ import io
 import logging
 from pathlib import Path
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import current
-from engine.model import Report
-from engine.notes import note
-from engine.readers.base import make_source
-from engine.readers.pdf import guard as pdfguard
-from engine.readers.pipeline.assemble import build_report
-from engine.readers.pipeline.blocks import parse_blocks
-from engine.readers.pipeline.grid import (
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import current
+from nianbao.engine.model import Report
+from nianbao.engine.notes import note
+from nianbao.engine.readers.base import make_source
+from nianbao.engine.readers.pdf import guard as pdfguard
+from nianbao.engine.readers.pipeline.assemble import build_report
+from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.grid import (
     MAX_CELLS,
     MAX_RULINGS,
     THIN,
@@ -29,9 +29,9 @@ from engine.readers.pipeline.grid import (
     Segment,
     rect_segments,
 )
-from engine.readers.pipeline.page import layout_page, stitch
-from engine.readers.pipeline.raw import Block
-from engine.text import unify_radicals
+from nianbao.engine.readers.pipeline.page import layout_page, stitch
+from nianbao.engine.readers.pipeline.raw import Block
+from nianbao.engine.text import unify_radicals
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class PdfReader:
     def read(self, path: Path, data: bytes) -> Report:
         blocks, pages, notes = pdf_blocks(data)
         if not any(b.compact for b in blocks):
-            from engine.readers.scan.reader import read_scanned_pdf
+            from nianbao.engine.readers.scan.reader import read_scanned_pdf
 
             return read_scanned_pdf(path, data)  # a scan: read by OCR where it is set up, else `no-text`
         doc = parse_blocks(blocks)
@@ -53,9 +53,8 @@ class PdfReader:
 
 def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], list[Segment]]:
     """Characters, drawn rulings, and the edges of shaded (filled, unstroked) rectangles."""
+    from nianbao.engine.readers.pdf.content import Glyph
     from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
-
-    from engine.readers.pdf.content import Glyph
 
     chars: list[Char] = []
     rulings: list[Segment] = []
@@ -98,13 +97,12 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
 
 def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, list[str]]:
     """Each page's blocks (with their margin keys) before the pages are stitched, the page count, and notes."""
+    from nianbao.engine.readers.pdf.content import glyph_device
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
-
-    from engine.readers.pdf.content import glyph_device
 
     limits = current()
     pdfguard.install()

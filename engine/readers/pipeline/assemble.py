@@ -9,19 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine.errors import ErrorCode, ReadError
-from engine.model import Anchor, Placement, Report, Section, Source, Unplaced
-from engine.notes import note
-from engine.readers.pipeline.layout import agency_from_title, date_at_end, find_title, period_year, year_in
-from engine.readers.pipeline.normalize import compact
-from engine.readers.pipeline.raw import RawDocument, RawSection
-from engine.readers.pipeline.tables import (
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.model import Anchor, Placement, Report, Section, Source, Unplaced
+from nianbao.engine.notes import note
+from nianbao.engine.readers.pipeline.layout import agency_from_title, date_at_end, find_title, period_year, year_in
+from nianbao.engine.readers.pipeline.normalize import compact
+from nianbao.engine.readers.pipeline.raw import RawDocument, RawSection
+from nianbao.engine.readers.pipeline.tables import (
     build_applications,
     build_proactive,
     build_review,
     decide_template,
 )
-from engine.template import Template
+from nianbao.engine.template import Template
 
 
 def _infer_template(report: Report) -> Template | None:

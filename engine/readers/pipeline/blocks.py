@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from engine.model import Anchor, Cell, SectionKey
-from engine.notes import note
-from engine.readers.pipeline.layout import match_heading
-from engine.readers.pipeline.normalize import compact
-from engine.readers.pipeline.placement import placed_rows
-from engine.readers.pipeline.raw import Block, RawDocument, RawRow, RawSection
-from engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
-from engine.text import is_traditional, simplified
+from nianbao.engine.model import Anchor, Cell, SectionKey
+from nianbao.engine.notes import note
+from nianbao.engine.readers.pipeline.layout import match_heading
+from nianbao.engine.readers.pipeline.normalize import compact
+from nianbao.engine.readers.pipeline.placement import placed_rows
+from nianbao.engine.readers.pipeline.raw import Block, RawDocument, RawRow, RawSection
+from nianbao.engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
+from nianbao.engine.text import is_traditional, simplified
 
 # --- tables inside a section ------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""A table row cut in two by a page break, joined again (PDF, OFD and scans: what engine.readers.pipeline.page
+"""A table row cut in two by a page break, joined again (PDF, OFD and scans: what nianbao.engine.readers.pipeline.page
 stitches).
 
 Word, WPS and LibreOffice let a row break across pages: each cell's lines flow on, so a figure wrapped inside a
@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
-from engine.readers.pipeline.raw import Block, Box, Piece
+from nianbao.engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
+from nianbao.engine.readers.pipeline.raw import Block, Box, Piece
 
 _ITEM = re.compile(r"^\d+[.．、]")
 _SIGNATURES = APPLICATION_SIGNATURES + PROACTIVE_SIGNATURES

@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from engine.readers.pipeline.normalize import is_value_token
+from nianbao.engine.readers.pipeline.normalize import is_value_token
 
 SNAP = 2.0  # borders drawn half a point apart (Word, WPS) are one border
 # Borders drawn twice a little further apart, with nothing between them, are one border too: a browser prints a

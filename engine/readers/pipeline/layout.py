@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine.model import SectionKey
-from engine.organs import strip_markers
-from engine.readers.pipeline.normalize import compact, label_key, squeeze
+from nianbao.engine.model import SectionKey
+from nianbao.engine.organs import strip_markers
+from nianbao.engine.readers.pipeline.normalize import compact, label_key, squeeze
 
 _HEADING = re.compile(r"^[#*>\s]*([一二三四五六])\s*([、.．]?)\s*(.+)$")
 # How headings begin; a numeral without 、 is only a heading when one of these follows it (extraction

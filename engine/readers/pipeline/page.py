@@ -1,6 +1,6 @@
 """A page of positioned characters and ruling lines as blocks, and pages stitched into one stream: what the PDF and
-OFD readers share (both give characters with their boxes and drawn lines; engine.readers.pipeline.grid rebuilds the
-tables).
+OFD readers share (both give characters with their boxes and drawn lines; nianbao.engine.readers.pipeline.grid rebuilds
+the tables).
 
 Per page: tables from the rulings, the other characters as lines, top to bottom; page numbers and browser stamps in
 the top and bottom bands dropped. Across pages: lines in those bands that recur on two pages or more (running headers
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from engine.readers.pipeline.cut_rows import join_cut_row
-from engine.readers.pipeline.grid import Char, Segment, build_grids, join_line
-from engine.readers.pipeline.normalize import compact
-from engine.readers.pipeline.raw import Block
+from nianbao.engine.readers.pipeline.cut_rows import join_cut_row
+from nianbao.engine.readers.pipeline.grid import Char, Segment, build_grids, join_line
+from nianbao.engine.readers.pipeline.normalize import compact
+from nianbao.engine.readers.pipeline.raw import Block
 
 MARGIN_TOP, MARGIN_BOTTOM = 0.07, 0.09  # page-number and running-header bands, as a share of the height
 
@@ -62,7 +62,7 @@ def layout_page(
 ) -> list[tuple[Block, str | None]]:
     """A page's lines and table rows, top to bottom; a line in the top or bottom band carries its margin key, so
     that the document can drop what repeats from page to page (running headers and footers). Raises GridTooLarge
-    (engine.readers.pipeline.grid) for a page too complex to pair its lines."""
+    (nianbao.engine.readers.pipeline.grid) for a page too complex to pair its lines."""
     grids, prose = build_grids(rulings, shading, chars)
     items: list[tuple[float, Block, str | None]] = []
     for top, text in _text_lines(prose):

@@ -20,11 +20,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nianbao.engine.readers.pipeline.raw import RawRow
+from nianbao.engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
+from nianbao.engine.text import label_key
 from rapidfuzz.distance import Levenshtein
-
-from engine.readers.pipeline.raw import RawRow
-from engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
-from engine.text import label_key
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三
 
 
 def leaves(label: str) -> list[str]:
-    """A template label (engine.template) as a row prints it nearest its values: without its group, with and
+    """A template label (nianbao.engine.template) as a row prints it nearest its values: without its group, with and
     without its numbering ("1属于国家秘密", "属于国家秘密"; the numbering tells the short ones apart: "七总计"). The
     template writes a row's group before a space ("（三）不予公开 1.属于国家秘密", "第二十条第（一）项 规章")."""
     own = label.rpartition(" ")[2]

@@ -11,8 +11,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from engine.model import Anchor, Cell, SectionKey
-from engine.readers.pipeline.normalize import NIL_WORDS, ZERO_WORDS, compact, is_value_token, nfkc, parse_cell, squeeze
+from nianbao.engine.model import Anchor, Cell, SectionKey
+from nianbao.engine.readers.pipeline.normalize import (
+    NIL_WORDS,
+    ZERO_WORDS,
+    compact,
+    is_value_token,
+    nfkc,
+    parse_cell,
+    squeeze,
+)
 
 # "1.属于国家秘密", "3、其他": an item number opening a label, not a value.
 _ITEM_MARKER = re.compile(r"^\d+\s*[.．、]\s*\D")
@@ -113,7 +121,9 @@ class RawDocument:
     """A format-neutral reading of a report, before mapping to the model."""
 
     head: list[str] = field(default_factory=list)  # lines before the first heading
-    ocr: bool = False  # read from a scan: a table row's label may be garbled (engine.readers.pipeline.tables, by_order)
+    ocr: bool = (
+        False  # read from a scan: a table row's label may be garbled (nianbao.engine.readers.pipeline.tables, by_order)
+    )
     sections: list[RawSection] = field(default_factory=list)
     proactive_rows: list[RawRow] = field(default_factory=list)
     application_rows: list[RawRow] = field(default_factory=list)

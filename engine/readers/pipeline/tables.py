@@ -2,8 +2,8 @@
 
 Readers differ in how they find a row (a text line run, a PDF grid row, an HTML <tr>), but once they hold a label
 and its values, the mapping is the same, so it lives here: which template row each row is comes from
-engine.readers.pipeline.placement (signatures, then label likeness and order); here each row's values are laid onto the
-template's columns, and what cannot be is said (notes, `unplaced`).
+nianbao.engine.readers.pipeline.placement (signatures, then label likeness and order); here each row's values are laid
+onto the template's columns, and what cannot be is said (notes, `unplaced`).
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.model import Anchor, Cell, Table
-from engine.notes import note
-from engine.readers.pipeline.normalize import count_with_unit, label_key, money_with_unit
-from engine.readers.pipeline.placement import (
+from nianbao.engine.model import Anchor, Cell, Table
+from nianbao.engine.notes import note
+from nianbao.engine.readers.pipeline.normalize import count_with_unit, label_key, money_with_unit
+from nianbao.engine.readers.pipeline.placement import (
     Placed,
     PlacedBy,
     placed_rows,
 )
-from engine.readers.pipeline.raw import RawRow
-from engine.template import (
+from nianbao.engine.readers.pipeline.raw import RawRow
+from nianbao.engine.template import (
     APPLICATION_COLUMNS,
     MONEY_CELLS,
     PROACTIVE_ROWS,

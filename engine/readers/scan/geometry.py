@@ -2,8 +2,8 @@
 perspective undone (a phone photo), its light evened out, a low-resolution black-and-white page drawn again at 300
 dpi, turned upright (fed at 90°, 180° or 270°), and two pages on one sheet split.
 
-Tilt within ±10° is measured later, with the rulings (engine.readers.scan.raster.skew). Everything here works on a
-thumbnail and touches the full image only to cut, warp or turn it once. No numpy: the few sums run over bytes.
+Tilt within ±10° is measured later, with the rulings (nianbao.engine.readers.scan.raster.skew). Everything here works on
+a thumbnail and touches the full image only to cut, warp or turn it once. No numpy: the few sums run over bytes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from engine.readers.scan.tesseract import Deadline, Orientation, orientation
+from nianbao.engine.readers.scan.tesseract import Deadline, Orientation, orientation
 
 if TYPE_CHECKING:
     from PIL import Image

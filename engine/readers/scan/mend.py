@@ -16,11 +16,11 @@ this way, so only the scan reader asks for it.
 
 from __future__ import annotations
 
-from engine.model import Report, SectionKey
-from engine.notes import note
-from engine.readers.pipeline.layout import match_heading
-from engine.readers.pipeline.normalize import compact
-from engine.readers.pipeline.raw import Block
+from nianbao.engine.model import Report, SectionKey
+from nianbao.engine.notes import note
+from nianbao.engine.readers.pipeline.layout import match_heading
+from nianbao.engine.readers.pipeline.normalize import compact
+from nianbao.engine.readers.pipeline.raw import Block
 
 # Each section's heading words after its numeral: the 2021 format's (SectionKey.heading), and the variants real
 # reports print (../shared/domain.md §2.1).
@@ -125,7 +125,7 @@ def label_hidden_rows(blocks: list[Block]) -> None:
         if figures and len(pieces) == len(values) == figures + 1:
             block.cells = [UNREAD_LABEL, *block.cells[1:]]
             values = values[1:]
-        figures = len(values)  # a grid row's values are the cells that end it (engine.readers.pipeline.raw)
+        figures = len(values)  # a grid row's values are the cells that end it (nianbao.engine.readers.pipeline.raw)
 
 
 # An organ's name misread in the title by at most this share of its characters is put right by the name as the

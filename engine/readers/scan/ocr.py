@@ -1,7 +1,7 @@
 """Scanned pages read by OCR into what the PDF reader gives: positioned characters and ruling lines.
 
-Each page is straightened and its ruling lines found (engine.readers.scan.raster). The grid those lines make gives the
-table cells, and each cell is read on its own:
+Each page is straightened and its ruling lines found (nianbao.engine.readers.scan.raster). The grid those lines make
+gives the table cells, and each cell is read on its own:
 - every cell once with the Chinese model, which tells the label cells from the figures;
 - each figure three times with the English model, at two ink thresholds and two glyph heights.
 
@@ -11,7 +11,7 @@ figure the readings disagree on is read again at four more settings, and stays m
 Why per cell: read as a whole page, Tesseract drops a lone 0 between two rulings, which is most of a report's
 cells. Why no digit whitelist: with the LSTM models it makes Tesseract return nothing for a lone digit. The prose is
 read once, with the tables blanked out. Then everything goes to the same page builder as a PDF's characters
-(engine.readers.pipeline.page).
+(nianbao.engine.readers.pipeline.page).
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from engine.model import LOW_CONFIDENCE
-from engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
-from engine.readers.scan.geometry import Upright, evened, found_page, halves, reduced, turned, upsampled
-from engine.readers.scan.raster import ink, rulings, skew, straightened
-from engine.readers.scan.speck import Glyphs, edge_ink, glyphs
-from engine.readers.scan.tesseract import Deadline, Word, read_images
-from engine.text import NIL_WORDS
+from nianbao.engine.model import LOW_CONFIDENCE
+from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
+from nianbao.engine.readers.scan.geometry import Upright, evened, found_page, halves, reduced, turned, upsampled
+from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
+from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs
+from nianbao.engine.readers.scan.tesseract import Deadline, Word, read_images
+from nianbao.engine.text import NIL_WORDS
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -128,9 +128,9 @@ def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -
 
 
 def _found(image: Image.Image, dpi: float) -> tuple[Image.Image, float, bool]:
-    """The page in grey without its seal (engine.readers.scan.raster.ink), cut from a photo's dark surround with its
-    perspective undone and its resolution taken from its width, its lighting evened out
-    (engine.readers.scan.geometry)."""
+    """The page in grey without its seal (nianbao.engine.readers.scan.raster.ink), cut from a photo's dark surround with
+    its perspective undone and its resolution taken from its width, its lighting evened out
+    (nianbao.engine.readers.scan.geometry)."""
     image, dpi = reduced(image, dpi)
     grey = ink(image)
     found = found_page(grey)

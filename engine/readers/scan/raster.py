@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.readers.pipeline.grid import Segment
+from nianbao.engine.readers.pipeline.grid import Segment
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -1,7 +1,7 @@
 """Scans: a PDF of page images (the stamped 盖章扫描件) and photos or scans saved as PNG, JPEG or TIFF.
 
-The pages are read by OCR (engine.readers.scan.ocr) into characters and rulings, then go through the same page builder,
-page stitching and report assembly as a PDF's text. Every table cell read by OCR is marked in the model: its
+The pages are read by OCR (nianbao.engine.readers.scan.ocr) into characters and rulings, then go through the same page
+builder, page stitching and report assembly as a PDF's text. Every table cell read by OCR is marked in the model: its
 anchor says `source: "ocr"` and, for a figure, the reading's `confidence`. Without the `ocr` extra (Pillow) and
 Tesseract with its Chinese model, a scan gets `no-text` (a PDF) or `unsupported` (an image), and one sentence on
 what to install or submit instead.
@@ -14,22 +14,21 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.errors import ErrorCode, ReadError
-from engine.limits import current
-from engine.model import Report
-from engine.notes import note
-from engine.packs import unpack_pages
-from engine.readers.base import make_source
-from engine.readers.pipeline.assemble import build_report
-from engine.readers.pipeline.blocks import parse_blocks
-from engine.readers.pipeline.grid import GridTooLarge
-from engine.readers.pipeline.page import layout_page, stitch
-from engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.limits import current
+from nianbao.engine.model import Report
+from nianbao.engine.notes import note
+from nianbao.engine.packs import unpack_pages
+from nianbao.engine.readers.base import make_source
+from nianbao.engine.readers.pipeline.assemble import build_report
+from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.grid import GridTooLarge
+from nianbao.engine.readers.pipeline.page import layout_page, stitch
+from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
 
 if TYPE_CHECKING:
+    from nianbao.engine.readers.scan.ocr import ScannedPage
     from PIL import Image
-
-    from engine.readers.scan.ocr import ScannedPage
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 RENDER_DPI = 200  # a PDF's page images are drawn at this resolution before they are read
@@ -62,7 +61,7 @@ def ocr_ready() -> bool:
         import PIL  # noqa: F401
     except ImportError:
         return False
-    from engine.readers.scan.tesseract import available
+    from nianbao.engine.readers.scan.tesseract import available
 
     return available()
 
@@ -104,7 +103,7 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
         def pages() -> Iterator[tuple[Image.Image, float]]:
             for number in range(count):
                 page = document[number]
-                # in colour: a red seal goes by its red channel (engine.readers.scan.raster.ink)
+                # in colour: a red seal goes by its red channel (nianbao.engine.readers.scan.raster.ink)
                 yield page.render(scale=scale).to_pil().convert("RGB"), RENDER_DPI
                 page.close()
 
@@ -188,8 +187,8 @@ def _frames(image: Image.Image) -> int:
 
 
 def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]], fmt: str, count: int) -> Report:
-    from engine.readers.scan.ocr import read_pages
-    from engine.readers.scan.tesseract import Deadline
+    from nianbao.engine.readers.scan.ocr import read_pages
+    from nianbao.engine.readers.scan.tesseract import Deadline
 
     try:  # a page whose image makes thousands of "rulings" is no report page
         scanned = read_pages(pages, Deadline(current().timeout * TIME_SHARE))
@@ -227,7 +226,7 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
 
 
 def _expected_rows(template: str | None) -> int:
-    from engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
+    from nianbao.engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
 
     chosen = Template(template) if template else Template.T2021
     return len(APPLICATION_ROWS[chosen]) + len(PROACTIVE_ROWS[chosen])
@@ -246,7 +245,7 @@ def _refuse_illegible(report: Report) -> None:
 def _page_notes(scanned: list[ScannedPage]) -> list[str]:
     """What was done to a page to read it: turned upright, cut from a photo's surround, straightened to the edge of
     what is corrected."""
-    from engine.readers.scan.raster import COARSE_STEP, MAX_SKEW
+    from nianbao.engine.readers.scan.raster import COARSE_STEP, MAX_SKEW
 
     notes = []
     for number, page in enumerate(scanned, start=1):

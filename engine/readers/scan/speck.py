@@ -70,7 +70,7 @@ def _blots(data: bytearray, width: int, height: int) -> list[_Blot]:
 class Glyphs:
     image: Image.Image
     # The reading may be wrong: a flat mark near the figure's left was not taken for a minus sign (the sign may be
-    # lost), or a seal stained the cell (engine.readers.scan.ocr).
+    # lost), or a seal stained the cell (nianbao.engine.readers.scan.ocr).
     doubt: bool = False
     # A minus sign stood before the digits. It is left out of the image: scaled with the digits, a hyphen is a speck
     # Tesseract skips.
@@ -102,7 +102,7 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
     # painting-out missed by a pixel or two; no printed glyph stands that close to its cell's border).
     # A seal's ring, star or lettering printed black (a grey or black-and-white scan has no red channel to drop it
     # by) may hide a digit or join it: thick ink across the edge, or a thick blot larger than any printed figure.
-    # The figure is then read at a darker threshold, and doubted (engine.readers.scan.ocr).
+    # The figure is then read at a darker threshold, and doubted (nianbao.engine.readers.scan.ocr).
     blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
     stained = any(not thin(b) and (b.edge or long(b)) for b in every)
     dust = max(3, round((DUST_MM / 25.4 * dpi) ** 2))

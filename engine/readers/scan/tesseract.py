@@ -20,8 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.errors import ErrorCode, ReadError
-from engine.readers.command import run_group
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.readers.command import run_group
 
 if TYPE_CHECKING:
     from PIL import Image
