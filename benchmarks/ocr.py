@@ -8,8 +8,9 @@ printed with its unit, 无 and 〇 cells, …) is scanned (nianbao.engine.testin
 blur, a red seal over the tables) in colour with N seeds, and once in grey and once in black and white (where the seal
 prints dark over the figures); each scan is read page by page on one core. The truth of each cell is the
 text PDF's own reading: a cell is right when the scan's figure equals it. A wrong cell is `flagged` when its
-confidence is under LOW (nianbao.engine.readers.scan.ocr); `unflagged` counts the wrong ones that are not, which are
-what a finding would rest on unwarned; `alarms` the right cells flagged all the same (a clerk checks them for nothing).
+confidence is under the settings' `cells.low` (nianbao.engine.readers.scan.settings); `unflagged` counts the wrong ones
+that are not, which are what a finding would rest on unwarned; `alarms` the right cells flagged all the same (a
+clerk checks them for nothing).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)  # the truth's reading of 
 
 from nianbao.engine.readers.pdf.reader import PdfReader  # noqa: E402
 from nianbao.engine.readers.pipeline.normalize import parse_cell  # noqa: E402
-from nianbao.engine.readers.scan.ocr import LOW, read_pages  # noqa: E402
-from nianbao.engine.readers.scan.reader import RENDER_DPI  # noqa: E402
+from nianbao.engine.readers.scan.ocr import read_pages  # noqa: E402
+from nianbao.engine.readers.scan.settings import SETTINGS  # noqa: E402
 from nianbao.engine.readers.scan.tesseract import Deadline  # noqa: E402
 from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf  # noqa: E402
 
@@ -51,9 +52,8 @@ def measure(pdf: Path, dpi: int, seed: int, mode: str) -> tuple[int, int, int, i
     spec = ScanSpec(dpi=dpi, skew=1.0 + seed % 3, seed=seed, mode=mode)
     scan = scanned_pdf(scanned_pages(pdf.read_bytes(), spec), dpi)
     document = pdfium.PdfDocument(scan)
-    pages = [
-        (document[i].render(scale=RENDER_DPI / 72).to_pil().convert("RGB"), RENDER_DPI) for i in range(len(document))
-    ]
+    drawn = SETTINGS.pages.render_dpi
+    pages = [(document[i].render(scale=drawn / 72).to_pil().convert("RGB"), drawn) for i in range(len(document))]
     started = time.perf_counter()
     read = read_pages(pages, Deadline(600))
     seconds = time.perf_counter() - started
@@ -67,8 +67,8 @@ def measure(pdf: Path, dpi: int, seed: int, mode: str) -> tuple[int, int, int, i
         got = parse_cell(cell.text) if cell else None
         if got == value:
             right += 1
-            alarms += cell is not None and cell.confidence is not None and cell.confidence < LOW
-        elif cell is not None and cell.confidence is not None and cell.confidence < LOW:
+            alarms += cell is not None and cell.confidence is not None and cell.confidence < SETTINGS.cells.low
+        elif cell is not None and cell.confidence is not None and cell.confidence < SETTINGS.cells.low:
             flagged += 1
         else:
             unflagged += 1

@@ -8,6 +8,7 @@ real layouts distorted by poppler and ImageMagick."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from nianbao.engine.checking.plugins import PluginHost
 from nianbao.engine.readers.pdf.reader import PdfReader
 from nianbao.engine.readers.scan import geometry, raster
 from nianbao.engine.readers.scan.reader import ocr_ready
+from nianbao.engine.readers.scan.settings import tuned
 from nianbao.engine.testing.scan import ScanSpec, photographed, scanned_pages, scanned_pdf, turned, two_up
 from PIL import Image
 
@@ -80,7 +82,7 @@ def test_a_tilt_of_up_to_ten_degrees_is_measured(pages, angle):
 
 
 def test_a_page_on_its_side_is_told_from_an_upright_one(pages):
-    settings = geometry.SETTINGS
+    settings = tuned().geometry
     prose = pages[0].convert("L")
     assert geometry._profile_change(prose, settings) >= settings.upright
     assert geometry._profile_change(turned(prose, 90), settings) <= settings.sideways
@@ -255,3 +257,20 @@ def test_a_long_strip_of_black_and_white_is_not_drawn_four_times_larger():
     strip = Image.new("L", (1800, 30000), 255)
     drawn, dpi = geometry.upsampled(strip, 150)
     assert drawn is strip and dpi == 150
+
+
+def test_the_scan_settings_in_force_are_the_ones_read():
+    """The tuned numbers live in one settings object (nianbao.engine.readers.scan.settings): a page-count limit put
+    in force for a block is the one a scanned PDF is refused by, and the default is back after it."""
+    from dataclasses import replace
+
+    from nianbao.engine.errors import ErrorCode, ReadError
+    from nianbao.engine.readers.scan.reader import read_scanned_pdf
+    from nianbao.engine.readers.scan.settings import SETTINGS, tuning
+    from nianbao.engine.testing.amplifiers import grid_scan_pdf
+
+    scan = grid_scan_pdf(pages=3, lines=4)
+    with tuning(replace(SETTINGS, pages=replace(SETTINGS.pages, max_pages=2))), pytest.raises(ReadError) as raised:
+        read_scanned_pdf(Path("three.pdf"), scan)
+    assert raised.value.code is ErrorCode.too_large and raised.value.params["limit"] == "2 pages"
+    assert tuned() is SETTINGS

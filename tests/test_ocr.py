@@ -19,8 +19,9 @@ from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.model import SectionKey
 from nianbao.engine.readers.pdf.reader import PdfReader
 from nianbao.engine.readers.pipeline.normalize import parse_cell
-from nianbao.engine.readers.scan.ocr import LOW, read_pages
-from nianbao.engine.readers.scan.reader import RENDER_DPI, ImageReader, ocr_ready
+from nianbao.engine.readers.scan.ocr import read_pages
+from nianbao.engine.readers.scan.reader import ImageReader, ocr_ready
+from nianbao.engine.readers.scan.settings import SETTINGS
 from nianbao.engine.readers.scan.tesseract import Deadline, read_images
 from nianbao.engine.schemas import REPORT, schema_errors
 from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
@@ -68,7 +69,10 @@ def _cells_read(scan):
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(scan.read_bytes())
-    pages = [(document[i].render(scale=RENDER_DPI / 72).to_pil(), RENDER_DPI) for i in range(len(document))]
+    pages = [
+        (document[i].render(scale=SETTINGS.pages.render_dpi / 72).to_pil(), SETTINGS.pages.render_dpi)
+        for i in range(len(document))
+    ]
     return read_pages(pages, Deadline(300))
 
 
@@ -94,7 +98,7 @@ def test_every_figure_is_read_right_or_marked_doubtful(scanned):
     assert figures > 150
     # In grey the seal prints dark over the figures: those it covers are read at a darker threshold, and doubted.
     assert right / figures >= (0.995 if mode == "colour" else 0.97), wrong
-    assert all(confidence is not None and confidence < LOW for *_, confidence in wrong), wrong
+    assert all(confidence is not None and confidence < SETTINGS.cells.low for *_, confidence in wrong), wrong
     if "2019" in pdf.name:
         assert signed >= 1  # a change from the year before, read with its minus sign
 
@@ -117,7 +121,7 @@ def test_a_scanned_pdf_reads_as_the_report_it_was_printed_from(scanned, run):
     for key, value in template_cells.items():
         table, row, column = key.split(":")
         right += model[table].get(row, {}).get(column) == value
-        doubtful += (anchors.get(key, {}).get("confidence") or 1) < LOW
+        doubtful += (anchors.get(key, {}).get("confidence") or 1) < SETTINGS.cells.low
         # a row read short is not laid out; the check says so, and to look at the original
         doubtful += model["unplaced"].get(f"{table}.{row}", {}).get("source") == "ocr"
     # in grey, a seal over table 三 hides a few figures and can cost a row: each is doubted or said unplaced
@@ -126,7 +130,7 @@ def test_a_scanned_pdf_reads_as_the_report_it_was_printed_from(scanned, run):
     # a money amount's decimal point, a change's sign: read right or marked doubtful
     for column, value in truth.proactive["fees"].items():
         anchor = anchors.get(f"proactive:fees:{column}") or {}
-        assert model["proactive"]["fees"].get(column) == value or (anchor.get("confidence") or 0) < LOW
+        assert model["proactive"]["fees"].get(column) == value or (anchor.get("confidence") or 0) < SETTINGS.cells.low
     assert any("OCR" in note for note in model["notes"])
 
 
@@ -256,14 +260,13 @@ def test_a_scan_of_more_cells_than_any_report_is_refused_before_they_are_read():
     cells in seconds, naming the limit."""
     import time
 
-    from nianbao.engine.readers.scan.ocr import MAX_SCAN_CELLS
     from nianbao.engine.readers.scan.reader import read_scanned_pdf
     from nianbao.engine.testing.amplifiers import grid_scan_pdf
 
     started = time.monotonic()
     with pytest.raises(ReadError) as raised:
         read_scanned_pdf(Path("grid.pdf"), grid_scan_pdf(pages=40, lines=140))
-    assert raised.value.code is ErrorCode.too_large and raised.value.params["limit"] == MAX_SCAN_CELLS
+    assert raised.value.code is ErrorCode.too_large and raised.value.params["limit"] == SETTINGS.cells.max_cells
     assert time.monotonic() - started < 30
 
 
@@ -332,7 +335,9 @@ def test_print_under_a_dense_red_seal_stays_ink_and_the_seal_goes():
     seal's own level, so the print stays ink and the seal is paper. A thin seal (multiplied) was and stays right."""
     import random
 
-    from nianbao.engine.readers.scan.raster import DARK, ink
+    from nianbao.engine.readers.scan.raster import ink
+
+    DARK = SETTINGS.raster.dark
     from nianbao.engine.testing.scan import _sealed
     from PIL import Image, ImageDraw
 

@@ -13,11 +13,12 @@ from nianbao.engine.readers.pdf import guard as pdfguard
 from nianbao.engine.readers.pdf.content import glyph_device
 from nianbao.engine.readers.pdf.reader import _page_objects
 from nianbao.engine.readers.scan import raster
-from nianbao.engine.readers.scan.reader import RENDER_DPI
+from nianbao.engine.readers.scan.settings import SETTINGS
 from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
 
 from tests.conftest import ROOT
 
+RENDER_DPI = SETTINGS.pages.render_dpi
 SOURCE = (ROOT / "tests" / "fixtures" / "2021-qinghe.pdf").read_bytes()
 # Table 四 of this one has a 30 pt wide cell whose lower ruling a 150 dpi scan lays across two rows of pixels
 ORGAN_ZONE = (ROOT / "tests" / "fixtures" / "patterns" / "organ-zone.pdf").read_bytes()

@@ -83,7 +83,7 @@ def read_pictures(found: dict[str, bytes]) -> tuple[dict[str, list[Block]], list
     picture's number among those read, from 1), and the pages as OCR read them, for `mark`."""
     from nianbao.engine.readers.pipeline.page import layout_page, stitch
     from nianbao.engine.readers.scan.ocr import read_pages
-    from nianbao.engine.readers.scan.reader import TIME_SHARE
+    from nianbao.engine.readers.scan.settings import tuned
     from nianbao.engine.readers.scan.tesseract import Deadline
 
     chosen: list[tuple[str, Image.Image]] = []
@@ -94,7 +94,7 @@ def read_pictures(found: dict[str, bytes]) -> tuple[dict[str, list[Block]], list
                 break
     if not chosen:
         return {}, []
-    scanned = read_pages(_drawn(image for _, image in chosen), Deadline(current().timeout * TIME_SHARE))
+    scanned = read_pages(_drawn(image for _, image in chosen), Deadline(current().timeout * tuned().pages.time_share))
     blocks: dict[str, list[Block]] = {}
     for number, ((src, _), page) in enumerate(zip(chosen, scanned, strict=True), start=1):
         laid = layout_page(page.chars, page.rulings, [], page.width, page.height, number)
@@ -106,13 +106,13 @@ def _picture(data: bytes) -> Image.Image | None:
     """The picture decoded, or None when it is no picture or too small to hold a table."""
     from io import BytesIO
 
-    from nianbao.engine.readers.scan.reader import MAX_PIXELS
+    from nianbao.engine.readers.scan.settings import tuned
     from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(BytesIO(data))
         width, height = image.size
-        if width < SETTINGS.min_width or height < SETTINGS.min_height or width * height > MAX_PIXELS:
+        if width < SETTINGS.min_width or height < SETTINGS.min_height or width * height > tuned().pages.max_pixels:
             return None
         return image.convert("RGB")
     except (Image.DecompressionBombError, UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):

@@ -13,60 +13,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from nianbao.engine.readers.scan.settings import GeometrySettings, tuned
 from nianbao.engine.readers.scan.tesseract import Deadline, Orientation, orientation
 
 if TYPE_CHECKING:
     from PIL import Image
-
-
-@dataclass(frozen=True)
-class GeometrySettings:
-    """The tuned numbers of page geometry, each with its reason."""
-
-    # A grey level under this is dark: ink, or a table top around a photographed page (paper is over 180).
-    dark: int = 110
-    # The frame is a dark surround when over this share of its edge band is dark (a scan's margin is white; a page
-    # laid on a desk and photographed leaves the desk along every edge).
-    surround_share: float = 0.5
-    edge_band: float = 0.04  # the band along the frame's edges looked at, as a share of its sides
-    search_side: int = 240  # the page is looked for on a thumbnail this long: a page corner within 0.5 % is enough
-    # A page found must fill this much of the frame, or it is no page (a dark photo, a dark-bound booklet).
-    min_page_share: float = 0.25
-    # The long side of the image given to Tesseract's orientation model: about 150 dpi for an A4 page. At 100 dpi
-    # its calls on the small print of a LibreOffice page were guesses (confidence under 2, or wrong); at 66 dpi
-    # table pages give it too few characters.
-    osd_side: int = 1700
-    osd_confidence: float = 2.0  # Tesseract's own scale: under it the call is a guess
-    # A sideways page's own call overrides the document's only past this (our real table pages: 3–4, either way; a
-    # page of prose: 15–30).
-    alone: float = 10.0
-    stack_pages: int = 2  # upright pages asked for the stack's turn, until one answers surely
-    # Sideways pages asked one by one (a quarter of a second each); the others go by their vote. A report's landscape
-    # table pages are a few, and a stack fed sideways is fed one way; asking each of 40 pages of a ruled grid took 10 s.
-    sideways_pages: int = 10
-    # A black-and-white scan under this resolution is drawn again at it, smoothed, before it is read: its strokes
-    # are a pixel or two wide and break apart at 150–200 dpi, where the same page at 300 dpi reads whole.
-    bilevel_dpi: float = 300.0
-    # A page scanned (or said to be) finer than this is read at about bilevel_dpi, reduced by a whole factor first:
-    # Tesseract reads 300 dpi best, and a 16 KB PNG "at 940 dpi" took 870 MB and 5 s at its own resolution.
-    max_dpi: float = 450.0
-    bilevel_share: float = 0.98  # pure black and white make at least this share of a bilevel page's pixels
-    # A page is never drawn larger than this many pixels (an A3 page at 300 dpi is 17 million): a long strip of a
-    # "page" is read as it is, not amplified fourfold.
-    max_pixels: int = 40_000_000
-    # A photo's light falls off toward its corners: when the paper's brightness varies by more than this many grey
-    # levels across the page, the page is evened out (divided by its paper) before it is read.
-    uneven: int = 40
-    # Text lines run across an upright page: its row profile changes from line to gap much more than its column
-    # profile does (1.3–12 on real pages, 0.08–0.8 turned on its side). Between the two, ask the model.
-    upright: float = 1.2
-    sideways: float = 0.85
-    two_up: float = 1.2  # a sheet this much wider than tall may hold two pages side by side (A4 landscape: 1.41)
-    gutter: float = 0.012  # the blank band between two pages on one sheet, as a share of its width, at least
-    a4_width_in: float = 8.27  # a photographed page's resolution is taken from its width as A4
-
-
-SETTINGS = GeometrySettings()
 
 
 def _profile_change(grey: Image.Image, settings: GeometrySettings) -> float:
@@ -74,8 +25,8 @@ def _profile_change(grey: Image.Image, settings: GeometrySettings) -> float:
     from PIL import Image as PILImage
 
     small = grey.copy()
-    small.thumbnail((600, 600))
-    dark = small.point(lambda v: 255 if v < 160 else 0)
+    small.thumbnail((settings.profile_side, settings.profile_side))
+    dark = small.point(lambda v: 255 if v < settings.profile_ink else 0)
 
     def change(image: PILImage.Image) -> float:
         width = image.size[0]
@@ -108,9 +59,9 @@ class Upright:
     own, and the sure answers vote for 90° or 270°: a page decides alone only when the model is very sure of it
     (a table page gives the model few characters, and its answer may be the opposite turn)."""
 
-    def __init__(self, deadline: Deadline, settings: GeometrySettings = SETTINGS) -> None:
+    def __init__(self, deadline: Deadline, settings: GeometrySettings | None = None) -> None:
         self.deadline = deadline
-        self.settings = settings
+        self.settings = settings or tuned().geometry
 
     def _ask(self, grey: Image.Image, before: int = 0) -> Orientation | None:
         """The model's sure answer for the page turned `before` degrees first (a page on its side is asked turned
@@ -157,25 +108,26 @@ class Upright:
         return [usual if turn is None else turn for turn in out]
 
 
-def halves(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> list[Image.Image]:
+def halves(grey: Image.Image, settings: GeometrySettings | None = None) -> list[Image.Image]:
     """Two pages printed on one landscape sheet, left then right, split at the blank band between them; else the
     sheet as it is."""
+    settings = settings or tuned().geometry
     from PIL import Image as PILImage
 
     width, height = grey.size
     if width < height * settings.two_up:
         return [grey]
     small = grey.copy()
-    small.thumbnail((800, 800))
-    dark = small.point(lambda v: 255 if v < 160 else 0)
+    small.thumbnail((settings.gutter_side, settings.gutter_side))
+    dark = small.point(lambda v: 255 if v < settings.profile_ink else 0)
     w, h = dark.size
     # ink per column (a row of the sheet turned on its side): a column is blank when almost no pixel of it is ink
     data = dark.transpose(PILImage.Transpose.ROTATE_90).tobytes()
     columns = [data.count(255, i, i + h) for i in range(0, len(data), h)][::-1]
-    blank = [c <= h * 0.004 for c in columns]
+    blank = [c <= h * settings.blank_column for c in columns]
     best: tuple[int, int] | None = None
-    x = int(w * 0.4)
-    while x < int(w * 0.6):
+    x, stop = (int(w * share) for share in settings.gutter_span)
+    while x < stop:
         if blank[x]:
             start = x
             while x < w and blank[x]:
@@ -197,9 +149,10 @@ class Found:
     dpi: float
 
 
-def found_page(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> Found | None:
+def found_page(grey: Image.Image, settings: GeometrySettings | None = None) -> Found | None:
     """The page photographed on a dark surround, cut out with its perspective undone; None when the frame's edges
     are not dark (a scan, or a photo on a light surround, is read as it is)."""
+    settings = settings or tuned().geometry
     small = grey.copy()
     small.thumbnail((settings.search_side, settings.search_side))
     w, h = small.size
@@ -286,15 +239,18 @@ def _coefficients(
     return tuple(rows[i][n] / rows[i][i] for i in range(n))
 
 
-def evened(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> Image.Image:
+def evened(grey: Image.Image, settings: GeometrySettings | None = None) -> Image.Image:
     """The page with its lighting evened out when it varies (a photo's light falling off toward the corners): each
     pixel divided by the paper's brightness around it, estimated on a small copy with the ink taken away (the
     brightest pixel near each point), so that paper is white everywhere and ink keeps its contrast."""
+    settings = settings or tuned().geometry
     from PIL import ImageFilter, ImageMath
 
     width, height = grey.size
     small = grey.resize((max(1, width // 8), max(1, height // 8)), resample=3)  # BOX: an average
-    paper = small.filter(ImageFilter.MaxFilter(9)).filter(ImageFilter.GaussianBlur(6))
+    paper = small.filter(ImageFilter.MaxFilter(settings.paper_window)).filter(
+        ImageFilter.GaussianBlur(settings.paper_blur)
+    )
     low, high = paper.getextrema()
     if high - low < settings.uneven:
         return grey
@@ -303,9 +259,10 @@ def evened(grey: Image.Image, settings: GeometrySettings = SETTINGS) -> Image.Im
     return even.convert("L")
 
 
-def reduced(image: Image.Image, dpi: float, settings: GeometrySettings = SETTINGS) -> tuple[Image.Image, float]:
+def reduced(image: Image.Image, dpi: float, settings: GeometrySettings | None = None) -> tuple[Image.Image, float]:
     """A page finer than `max_dpi` reduced by the whole factor that brings it nearest `bilevel_dpi` (averaging the
     pixels, which smooths a black-and-white page into grey); any other page as it is."""
+    settings = settings or tuned().geometry
     if dpi <= settings.max_dpi:
         return image, dpi
     factor = max(2, round(dpi / settings.bilevel_dpi))
@@ -314,9 +271,10 @@ def reduced(image: Image.Image, dpi: float, settings: GeometrySettings = SETTING
     return image.reduce(factor), dpi / factor
 
 
-def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings = SETTINGS) -> tuple[Image.Image, float]:
+def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings | None = None) -> tuple[Image.Image, float]:
     """A black-and-white page under `bilevel_dpi`, drawn again at it with its edges smoothed (grey, as a scanner's
     grey mode would give); any other page as it is."""
+    settings = settings or tuned().geometry
     from PIL import Image as PILImage
     from PIL import ImageFilter
 

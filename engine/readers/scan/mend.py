@@ -21,6 +21,7 @@ from nianbao.engine.notes import note
 from nianbao.engine.readers.pipeline.layout import match_heading
 from nianbao.engine.readers.pipeline.normalize import compact
 from nianbao.engine.readers.pipeline.raw import Block
+from nianbao.engine.readers.scan.settings import tuned
 
 # Each section's heading words after its numeral: the 2021 format's (SectionKey.heading), and the variants real
 # reports print (../shared/domain.md §2.1).
@@ -33,16 +34,8 @@ _VARIANTS: dict[SectionKey, tuple[str, ...]] = {
 }
 _WORDS = {key: (key.heading.split("、", 1)[1], *_VARIANTS.get(key, ())) for key in SectionKey}
 _JUNK = "“”\"'‘’、.．,，·:：;；|"  # what OCR leaves where the numeral stood
-_SHARE = 2 / 3  # of a heading's words a line must keep
-_SHORTEST = 6  # characters: 总体情况 alone is too common a phrase to be taken without its numeral
-# A line with a section's numeral whose words are this alike to the heading's (one minus the edit distance over the
-# length) is that heading: a seal over a heading garbles 3–5 of its 17 characters (0.7–0.8); a sentence that starts
-# with the numeral (四、加强…) is under 0.4 alike to any heading.
-LIKE = 0.6
 # Table 四's header names both of these; no other table's header does.
 _REVIEW_HEADER = ("行政复议", "行政诉讼")
-# A line this short left where a heading stood is what a seal left of it ("aa的"); a longer one is prose kept as it is.
-SHORT_GARBLE = 8
 
 
 def restore_headings(blocks: list[Block]) -> list[str]:
@@ -53,7 +46,7 @@ def restore_headings(blocks: list[Block]) -> list[str]:
         if block.cells is not None:
             continue
         text = block.compact.lstrip(_JUNK)
-        if len(text) < _SHORTEST or match_heading(block.text):
+        if len(text) < tuned().mend.shortest or match_heading(block.text):
             continue
         garbled = _garbled(text, found)
         if garbled is not None:
@@ -63,7 +56,9 @@ def restore_headings(blocks: list[Block]) -> list[str]:
             found.add(key)
             continue
         for key in SectionKey:
-            words = next((w for w in _WORDS[key] if w.endswith(text) and len(text) >= _SHARE * len(w)), None)
+            words = next(
+                (w for w in _WORDS[key] if w.endswith(text) and len(text) >= tuned().mend.share * len(w)), None
+            )
             if key in found or words is None:
                 continue
             heading = f"{key.numeral}、{words}"
@@ -88,7 +83,7 @@ def _heading_before_review_table(blocks: list[Block]) -> list[str]:
         return []
     heading = SectionKey.review_litigation.heading
     before = blocks[start - 1]
-    if before.cells is None and len(before.compact) <= SHORT_GARBLE:
+    if before.cells is None and len(before.compact) <= tuned().mend.short_garble:
         read, before.text = before.text.strip(), heading
     else:
         read = ""
@@ -105,7 +100,7 @@ def _garbled(text: str, found: set[SectionKey]) -> tuple[SectionKey, str] | None
             continue
         rest = text[2:]
         for words in _WORDS[key]:
-            if Levenshtein.normalized_similarity(rest, words) >= LIKE:
+            if Levenshtein.normalized_similarity(rest, words) >= tuned().mend.like:
                 return key, f"{key.numeral}、{words}"
     return None
 
@@ -128,12 +123,6 @@ def label_hidden_rows(blocks: list[Block]) -> None:
         figures = len(values)  # a grid row's values are the cells that end it (nianbao.engine.readers.pipeline.raw)
 
 
-# An organ's name misread in the title by at most this share of its characters is put right by the name as the
-# prose writes it, when the prose writes one form at least twice (a title is read once; the name recurs).
-NAME_EDITS = 0.2
-NAME_VOTES = 2
-
-
 def restore_agency(report: Report) -> str | None:
     """The organ's name as the prose writes it, when OCR misread it in the title ("育禾店人民政府办公室" for the
     prose's five "青禾市人民政府办公室"): set on the report, and the note that says so returned."""
@@ -145,9 +134,9 @@ def restore_agency(report: Report) -> str | None:
     if not agency:
         return None
     text = compact(report.preface + "".join(s.text for s in report.sections))
-    if text.count(agency) >= NAME_VOTES:
+    if text.count(agency) >= tuned().mend.name_votes:
         return None
-    n, most = len(agency), max(1, int(len(agency) * NAME_EDITS))
+    n, most = len(agency), max(1, int(len(agency) * tuned().mend.name_edits))
     votes: Counter[str] = Counter()
     for at in range(len(text) - n + 1):
         window = text[at : at + n]
@@ -157,7 +146,7 @@ def restore_agency(report: Report) -> str | None:
     if not votes:
         return None
     name, count = votes.most_common(1)[0]
-    if count < NAME_VOTES or name == agency:
+    if count < tuned().mend.name_votes or name == agency:
         return None
     if report.title:
         report.title = report.title.replace(agency, name)

@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from nianbao.engine.model import LOW_CONFIDENCE
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
 from nianbao.engine.readers.scan.geometry import Upright, evened, found_page, halves, reduced, turned, upsampled
 from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
+from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs
 from nianbao.engine.readers.scan.tesseract import Deadline, Word, read_images
 from nianbao.engine.text import NIL_WORDS
@@ -33,26 +33,11 @@ from nianbao.engine.text import NIL_WORDS
 if TYPE_CHECKING:
     from PIL import Image
 
-# (ink threshold, glyph height in px) of the three readings of a figure
-READINGS = ((160, 32), (160, 40), (200, 32))
-AGAIN = ((140, 36), (180, 36), (180, 48), (200, 40))  # further settings for a figure the first three disagree on
-LOW = LOW_CONFIDENCE  # a figure read with less confidence than this is marked doubtful
-RULE_WIDTH_MM = 0.6  # a ruling as scanned, blur included: what is painted out
-# Cells a scanned document may hold: each is cropped and read (a few milliseconds a reading, up to seven readings).
-# The templates' three tables are read as about 300 cells (278–295 on our fixtures and a real report, scanned);
-# more than thirteen times that is no report.
-MAX_SCAN_CELLS = 4_000
-DOUBT = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
 _FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
 _DASH = re.compile(r"[-—－–/\\]+")
 # What the Chinese model makes of full-width brackets: angle brackets, which a report's names never hold.
 _BRACKETS = str.maketrans({"〈": "（", "〉": "）"})
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
-SEAL_THRESHOLDS = (140, 110, 90, 70)  # darker ink thresholds tried in turn on a cell a seal stains
-DARK_SEAL = 120  # a seal that stays at thresholds above this printed dark: what it covers is doubted
-PAPER = 180  # grey above this is paper, or what the red channel leaves of a seal
-LABEL_DPI = 200  # cells are read by the Chinese model at this resolution at least
-PROSE_DPI = 200  # and the prose at this one: a 150 dpi scan is scaled up first (more made it worse)
 
 
 @dataclass
@@ -104,14 +89,15 @@ def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -
         deadline.check()
         for page in _prepare(grey, dpi, turn, photo):
             cells += len(page.cells)
-            if cells > MAX_SCAN_CELLS:  # each cell is read: refused before the first is, not after the time is up
-                raise GridTooLarge(cells, limit=MAX_SCAN_CELLS)
+            most = tuned().cells.max_cells
+            if cells > most:  # each cell is read: refused before the first is, not after the time is up
+                raise GridTooLarge(cells, limit=most)
             prepared.append(page)
     _read_cells(prepared, deadline)
     prose = _read_prose(prepared, deadline)
     out = []
     for page, words in zip(prepared, prose, strict=True):
-        scale = 72 / page.dpi
+        scale = POINTS_PER_INCH / page.dpi
         chars = _line_chars(words, scale)
         for cell in page.cells:
             if cell.text:
@@ -161,7 +147,8 @@ def _unruled(grey: Image.Image, lines: list[Segment], dpi: float) -> Image.Image
 
     page = grey.copy() if grey.mode == "L" else grey.convert("L")
     draw = ImageDraw.Draw(page)
-    px, width = dpi / 72, max(3, round(dpi * RULE_WIDTH_MM / 25.4))
+    s = tuned().cells
+    px, width = dpi / POINTS_PER_INCH, max(s.min_rule_px, round(pixels(s.rule_width_mm, dpi)))
     for line in lines:
         if line.horizontal:
             draw.line((line.start * px, line.pos * px, line.end * px, line.pos * px), fill=255, width=width)
@@ -172,7 +159,7 @@ def _unruled(grey: Image.Image, lines: list[Segment], dpi: float) -> Image.Image
 
 def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
     """A cell's inside, in pixels of the straightened page without its rulings."""
-    px = page.dpi / 72
+    px = page.dpi / POINTS_PER_INCH
     x0, top, x1, bottom = box
     left, upper = round(x0 * px) + 1, round(top * px) + 1
     return page.unruled.crop((left, upper, max(left + 1, round(x1 * px) - 1), max(upper + 1, round(bottom * px) - 1)))
@@ -198,9 +185,10 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
         ideographs = len(_IDEOGRAPH.findall(text))
         if ideographs < 2 or len(text) <= 3 or (ideographs < 3 and any(ch.isdigit() for ch in text)):
             figures.append((page, cell))
-    weak = _read_figures(figures, READINGS, deadline, {})
+    s = tuned().cells
+    weak = _read_figures(figures, s.readings, deadline, {})
     # A figure the first readings did not agree on is read again at more settings, and all its readings vote.
-    _read_figures(weak, READINGS + AGAIN, deadline, {id(cell): cell for _, cell in weak})
+    _read_figures(weak, s.readings + s.again, deadline, {id(cell): cell for _, cell in weak})
 
 
 def _read_figures(
@@ -210,7 +198,8 @@ def _read_figures(
     again: dict[int, ReadCell],
 ) -> list[tuple[_Page, ReadCell]]:
     """Each figure cell read at every (threshold, height) setting of `settings` and its reading voted on; the
-    figures whose vote stays under LOW returned (on a second round, `again`, nothing is)."""
+    figures whose vote stays under the settings' `low` returned (on a second round, `again`, nothing is)."""
+    tuned_cells = tuned().cells
     images = []
     placed: list[list[int | None]] = []  # each figure's readings: which image each is (None: no ink at that setting)
     doubted: list[bool] = []  # a mark by the figure that may be a lost minus sign
@@ -250,16 +239,20 @@ def _read_figures(
         cell.text, cell.confidence = _vote(readings, chinese)
         if _DASH.fullmatch(chinese):  # a dash, unless the figure readings find a figure (then doubtful)
             if cell.text:
-                cell.confidence = min(cell.confidence, DOUBT)
+                cell.confidence = min(cell.confidence, tuned_cells.doubt)
             else:  # a dash; one stained by a seal may be a figure hidden
                 cell.text, cell.confidence = chinese, (0.0 if doubt else None)
             continue
         if doubt:
-            cell.confidence = min(cell.confidence, DOUBT)
-        elif cell.confidence < LOW and not again:
+            cell.confidence = min(cell.confidence, tuned_cells.doubt)
+        elif cell.confidence < tuned_cells.low and not again:
             cell.text = chinese  # read again from what the Chinese model said
             weak.append((page, cell))
-        elif cell.confidence < LOW and len(_IDEOGRAPH.findall(chinese)) >= 2 and not any(c.isdigit() for c in chinese):
+        elif (
+            cell.confidence < tuned_cells.low
+            and len(_IDEOGRAPH.findall(chinese)) >= 2
+            and not any(c.isdigit() for c in chinese)
+        ):
             cell.text, cell.confidence = chinese, None  # a short label ("合计"), not a figure read poorly
     return weak
 
@@ -272,13 +265,14 @@ def _unstained(crop: Image.Image, dpi: float, threshold: int, height: int) -> Gl
     # None: blank, or every blot runs across the edge (a seal joined to the figure): then look darker too
     if (variant is None and not edge_ink(crop, dpi, threshold)) or (variant is not None and not variant.stained):
         return variant
-    for darker in SEAL_THRESHOLDS:
+    s = tuned().cells
+    for darker in s.seal_thresholds:
         clean = glyphs(crop, dpi, darker, height) if darker < threshold else None
         if clean is not None and not clean.stained:
-            if darker >= DARK_SEAL:
+            if darker >= s.dark_seal:
                 return clean
             # A dark seal breaks up into specks just below its own grey: the darkest threshold reads cleanest.
-            darkest = glyphs(crop, dpi, SEAL_THRESHOLDS[-1], height)
+            darkest = glyphs(crop, dpi, s.seal_thresholds[-1], height)
             return replace(darkest if darkest is not None and not darkest.stained else clean, doubt=True)
     return variant
 
@@ -304,7 +298,7 @@ def _label_image(crop: Image.Image, dpi: float) -> Image.Image:
     characters), at LABEL_DPI at least, on a white margin."""
     from PIL import ImageOps
 
-    return ImageOps.expand(_at_least(_cleared(crop), dpi, LABEL_DPI), border=16, fill=255)
+    return ImageOps.expand(_at_least(_cleared(crop), dpi, tuned().cells.label_dpi), border=16, fill=255)
 
 
 def _cleared(image: Image.Image) -> Image.Image:
@@ -312,13 +306,13 @@ def _cleared(image: Image.Image) -> Image.Image:
     character's strokes, which are wider at 150 dpi and up)."""
     from PIL import ImageFilter
 
-    return image.point(lambda v: 255 if v > PAPER else v).filter(ImageFilter.MedianFilter(3))
+    return image.point(lambda v: 255 if v > tuned().cells.paper else v).filter(ImageFilter.MedianFilter(3))
 
 
 def _at_least(image: Image.Image, dpi: float, wanted: float) -> Image.Image:
     from PIL import Image
 
-    if dpi >= wanted * 0.95:
+    if dpi >= wanted * tuned().cells.dpi_slack:
         return image
     factor = wanted / dpi
     return image.resize((round(image.size[0] * factor), round(image.size[1] * factor)), Image.Resampling.LANCZOS)
@@ -332,11 +326,11 @@ def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
     for page in pages:
         blanked = _cleared(page.unruled)
         draw = ImageDraw.Draw(blanked)
-        px = page.dpi / 72
+        px = page.dpi / POINTS_PER_INCH
         for cell in page.cells:
             x0, top, x1, bottom = cell.box
             draw.rectangle((x0 * px - 3, top * px - 3, x1 * px + 3, bottom * px + 3), fill=255)
-        images.append(_at_least(blanked, page.dpi, PROSE_DPI))
+        images.append(_at_least(blanked, page.dpi, tuned().cells.prose_dpi))
     words = [replace(w, text=w.text.translate(_BRACKETS)) for w in read_images(images, "chi_sim", 3, deadline)]
     out: list[list[Word]] = [[] for _ in pages]
     for word in words:

@@ -12,44 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Segment
+from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 
 if TYPE_CHECKING:
     from PIL import Image
-
-DARK = 160  # grey levels below this are ink
-# Degrees either way a scan may be tilted: a page fed askew by a sheet feeder or laid by hand on a flatbed reaches
-# 5–8°; past 10° a person would scan it again. Searched at COARSE_STEP, then at FINE_STEP around the best.
-MAX_SKEW = 10.0
-COARSE_STEP = 0.5  # a text line's profile still peaks within half a degree of its angle on a 800 px thumbnail
-FINE_STEP = 0.05
-RULE_MM = 8.0  # a run of ink at least this long is a ruling, not a body-text character's stroke (for titles, LONG_MM)
-# A shorter vertical run is a ruling when both its ends meet horizontal rulings: the sides of one table row that a
-# page break left alone at the top of a page (a row is 6–8 mm tall). A title's stroke ends in white.
-SHORT_MM = 4.0
-MEET_MM = 0.5
-# A run shorter than LONG_MM must also be thin: a large bold title's strokes reach 8 mm but are 0.6–0.9 mm thick,
-# a table's rulings 0.1–0.3 mm (a thick outer border is long).
-LONG_MM = 15.0
-THIN_MM = 0.5
-# Pieces of one ruling parted by at most this are one ruling: a seal's ring (1–2 mm wide, crossing at a slant)
-# erases the ruling under it in the red channel. No table leaves a gap this short in a line: a row is 4.5 mm tall
-# at least, so a line that stops for a merged cell stops for a row or more.
-SEAL_GAP_MM = 3.0
-SAME_LINE_PX = 1.5  # pieces this close across are on one line (a line's middle wanders by a pixel)
-# A pixel is the seal's when its red exceeds its green by this much (black print, paper and grey shading have
-# none; a red seal 150–190).
-SEAL_CHROMA = 60
-SEAL_PIXELS = 2_000  # fewer such pixels than a small seal's ring holds: no seal to look under
-# How steeply the red channel is stretched under the seal: print the seal covers stands 30–40 levels darker than
-# the seal's own ink, which this makes 90–120 darker, as dark as print is elsewhere.
-SEAL_STRETCH = 3.0
-# Print's black core: red under this with no seal's colour. A dull red pixel this near one (px, odd) is the edge of
-# black print under a thin seal, not print showing through a dense one.
-SEAL_BLACK = 100
-SEAL_EDGE_PX = 5
 
 
 def ink(page: Image.Image) -> Image.Image:
@@ -59,41 +29,45 @@ def ink(page: Image.Image) -> Image.Image:
     anti-aliased edges a dull red, and dividing by the seal's own red gives the print back as it was. A dense seal is
     laid over the print: a black stroke shows through only as a red duller than the seal's (180 against 220), with no
     black core anywhere, and in the red channel both are light; there the red channel is stretched from the seal's
-    own level down (SEAL_STRETCH), so the print reads as ink and the seal as paper. Which a dull red pixel is, is told
-    by black beside it."""
+    own level down (`seal_stretch`, nianbao.engine.readers.scan.settings), so the print reads as ink and the seal as
+    paper. Which a dull red pixel is, is told by black beside it."""
     if page.mode != "RGB":
         return page.convert("L")
     from PIL import Image, ImageChops, ImageFilter
 
+    s = tuned().raster
     red, green, _ = page.split()
     chroma = ImageChops.subtract(red, green)
-    seal = chroma.point(lambda v: 255 if v > SEAL_CHROMA else 0)
+    seal = chroma.point(lambda v: 255 if v > s.seal_chroma else 0)
     counts = red.histogram(mask=seal)
     total = sum(counts)
-    if total < SEAL_PIXELS:
+    if total < s.seal_pixels:
         return red
     level, seen = 0, 0
     while seen < total / 2:  # the seal's own ink: the median red of its pixels (most of a seal lies on paper)
         seen += counts[level]
         level += 1
     black = ImageChops.multiply(
-        red.point(lambda v: 255 if v < SEAL_BLACK else 0), chroma.point(lambda v: 255 if v <= SEAL_CHROMA else 0)
+        red.point(lambda v: 255 if v < s.seal_black else 0), chroma.point(lambda v: 255 if v <= s.seal_chroma else 0)
     )
-    near_black = black.filter(ImageFilter.MaxFilter(SEAL_EDGE_PX))
+    near_black = black.filter(ImageFilter.MaxFilter(s.seal_edge_px))
     divided = red.point(lambda v: min(255, round(v * 255 / max(level, 1))))
-    stretched = red.point(lambda v: max(0, min(255, round(255 - (level - v) * SEAL_STRETCH))))
+    stretched = red.point(lambda v: max(0, min(255, round(255 - (level - v) * s.seal_stretch))))
     under = Image.composite(divided, stretched, near_black)
     return Image.composite(under, red, seal)
 
 
-def skew(page: Image.Image, limit: float = MAX_SKEW) -> float:
+def skew(page: Image.Image, limit: float | None = None) -> float:
     """The page's tilt in degrees (counter-clockwise positive, as `Image.rotate` takes it): the angle whose row
-    profile of ink is most uneven, searched coarsely over ±limit, then finely around the best."""
+    profile of ink is most uneven, searched coarsely over ±limit (the settings' `max_skew`), then finely around the
+    best."""
     from PIL import Image
 
+    s = tuned().raster
+    limit = s.max_skew if limit is None else limit
     small = page.convert("L")
-    small.thumbnail((800, 800))
-    dark = small.point(lambda v: 255 if v < DARK else 0)
+    small.thumbnail((s.skew_side, s.skew_side))
+    dark = small.point(lambda v: 255 if v < s.dark else 0)
 
     def unevenness(angle: float) -> float:
         turned = dark.rotate(-angle, resample=Image.Resampling.NEAREST, fillcolor=0)
@@ -102,10 +76,10 @@ def skew(page: Image.Image, limit: float = MAX_SKEW) -> float:
         sums = [data.count(255, i, i + width) for i in range(0, len(data), width)]
         return sum(s * s for s in sums)
 
-    steps = round(limit / COARSE_STEP)
-    coarse = max((i * COARSE_STEP for i in range(-steps, steps + 1)), key=unevenness)
-    fine = round(COARSE_STEP / FINE_STEP)
-    angles = [coarse + i * FINE_STEP for i in range(-fine, fine + 1) if abs(coarse + i * FINE_STEP) <= limit]
+    steps = round(limit / s.coarse_step)
+    coarse = max((i * s.coarse_step for i in range(-steps, steps + 1)), key=unevenness)
+    fine = round(s.coarse_step / s.fine_step)
+    angles = [coarse + i * s.fine_step for i in range(-fine, fine + 1) if abs(coarse + i * s.fine_step) <= limit]
     return round(max(angles, key=unevenness), 2)
 
 
@@ -117,17 +91,18 @@ def straightened(page: Image.Image, angle: float) -> Image.Image:
 
 def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     """The ruling lines of a straightened grey page, in points from the top left (as a PDF page's): each run of ink
-    of at least RULE_MM, runs on neighbouring rows (a line's thickness) joined into one."""
+    of at least `rule_mm`, runs on neighbouring rows (a line's thickness) joined into one."""
     from PIL import Image
 
-    dark = page.point(lambda v: 255 if v < DARK else 0)
+    s = tuned().raster
+    dark = page.point(lambda v: 255 if v < s.dark else 0)
     upright = dark.transpose(Image.Transpose.TRANSPOSE)
-    shortest = max(8, round(RULE_MM / 25.4 * dpi))
-    short = max(6, round(SHORT_MM / 25.4 * dpi))
-    meet = MEET_MM / 25.4 * dpi
-    long, thin = LONG_MM / 25.4 * dpi, max(2.0, THIN_MM / 25.4 * dpi)
-    scale = 72 / dpi
-    gap = SEAL_GAP_MM / 25.4 * dpi
+    shortest = max(s.min_rule_px, round(pixels(s.rule_mm, dpi)))
+    short = max(s.min_short_px, round(pixels(s.short_mm, dpi)))
+    meet = pixels(s.meet_mm, dpi)
+    long, thin = pixels(s.long_mm, dpi), max(s.min_thin_px, pixels(s.thin_mm, dpi))
+    scale = POINTS_PER_INCH / dpi
+    gap = pixels(s.seal_gap_mm, dpi)
 
     def ruled(line: tuple[float, int, int, int]) -> bool:  # long, or thin: a ruling, not a stroke of large type
         return line[2] - line[1] >= long or line[3] <= thin
@@ -154,7 +129,7 @@ def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[t
 
     A thin ruling that a scan lays across two rows of pixels is grey in each, and light specks break both rows into
     pieces shorter than a ruling; the two rows together are whole. Only a line at least `long` is taken from the
-    joined rows, in place of the pieces it covers: joined, the strokes of a line of text make runs of RULE_MM."""
+    joined rows, in place of the pieces it covers: joined, the strokes of a line of text make runs of `rule_mm`."""
     from PIL import ImageChops
 
     below = dark.crop((0, 1, dark.size[0], dark.size[1] + 1))  # shifted up one row, the last row blank
@@ -177,9 +152,10 @@ def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[t
 def _bridged(lines: list[tuple[float, int, int, int]], gap: float) -> list[tuple[float, int, int, int]]:
     """Pieces of one line parted by a short gap joined: where a seal's stroke crosses a ruling, the red channel
     (or a darker threshold) erases the ruling under it, and the two cells on either side would run into one."""
+    same_line = tuned().raster.same_line_px
     clusters: list[list[tuple[float, int, int, int]]] = []
     for line in sorted(lines):
-        if clusters and line[0] - clusters[-1][0][0] <= SAME_LINE_PX:
+        if clusters and line[0] - clusters[-1][0][0] <= same_line:
             clusters[-1].append(line)
         else:
             clusters.append([line])
@@ -203,21 +179,24 @@ def _meets(across: list[tuple[float, int, int]], x: float, y: float, slack: floa
 
 
 def _runs(image: Image.Image, shortest: int) -> Iterator[tuple[int, int, int]]:
-    """(row, start, end) of every run of ink at least `shortest` long, across gaps of up to `GAP` pixels (the light
+    """(row, start, end) of every run of ink at least `shortest` long, across gaps of up to `gap` pixels (the light
     specks of a scan)."""
+    s = tuned().raster
+    run = _run_of_ink(s.gap)
     width = image.size[0]
     data = image.tobytes()
     for row, offset in enumerate(range(0, len(data), width)):
-        for m in _RUN.finditer(data, offset, offset + width):
+        for m in run.finditer(data, offset, offset + width):
             length = m.end() - m.start()
             # A ruling is ink nearly all along; characters' strokes bridged across their gaps are not.
-            if length >= shortest and data.count(255, m.start(), m.end()) >= FILL * length:
+            if length >= shortest and data.count(255, m.start(), m.end()) >= s.fill * length:
                 yield row, m.start() - offset, m.end() - offset
 
 
-GAP = 2  # pixels of a light speck a ruling is read across
-FILL = 0.95
-_RUN = re.compile(rb"\xff(?:\x00{0,%d}\xff)*" % GAP)
+@cache
+def _run_of_ink(gap: int) -> re.Pattern[bytes]:
+    """Ink (255) bytes, across up to `gap` light (0) ones."""
+    return re.compile(rb"\xff(?:\x00{0,%d}\xff)*" % gap)
 
 
 @dataclass
@@ -249,7 +228,7 @@ def _spans(image: Image.Image, shortest: int, dpi: float) -> list[tuple[int, int
         open_lines = still
     done += open_lines
     lines, arcs = [], []
-    arc_px = ARC_MM / 25.4 * dpi
+    arc_px = pixels(tuned().raster.arc_mm, dpi)
     for line in done:
         if line.end - line.start >= arc_px or not _arc(line):
             lines.append((line.first, line.last, line.start, line.end))
@@ -261,19 +240,13 @@ def _spans(image: Image.Image, shortest: int, dpi: float) -> list[tuple[int, int
     return [line for line in lines if not any(_beside(line, arc) for arc in arcs)]
 
 
-ARC_ROWS = 3  # a line of more rows than this is tested for being an arc
-STRAIGHT = 0.85  # share of its longest row that three in four of a ruling's rows run (a speck may shorten one)
-ALONE = 2.0  # rows this many times longer than the others in an arc are a ruling through it
-NESTED = 0.75  # an arc's deepest row runs this share of it at least (inside the ring the rows split in two)
-ARC_MM = 30.0  # a seal's ring (42 mm across) makes arcs this long at most; a longer line is never taken for one
-
-
 def _core(arc: _Span) -> tuple[int, int, int, int] | None:
     """A ruling the ring ran into: the rows far longer than all the others (first, last, start, end), if any."""
     inked = _inked(arc)
     longest = max(inked.values())
-    core = [row for row, ink in inked.items() if ink >= STRAIGHT * longest]
-    if any(ink > longest / ALONE for row, ink in inked.items() if row not in core):
+    s = tuned().raster
+    core = [row for row, ink in inked.items() if ink >= s.straight * longest]
+    if any(ink > longest / s.alone for row, ink in inked.items() if row not in core):
         return None
     runs = [run for run in arc.runs if run[0] in core]
     return min(core), max(core), min(start for _, start, _ in runs), max(end for *_, end in runs)
@@ -298,5 +271,6 @@ def _arc(line: _Span) -> bool:
     little tilted also has short rows, but side by side, none as long as the whole.)"""
     lengths = sorted(_inked(line).values())
     longest = lengths[-1]
-    nested = longest >= NESTED * (line.end - line.start)
-    return len(lengths) > ARC_ROWS and nested and lengths[len(lengths) // 4] < STRAIGHT * longest
+    s = tuned().raster
+    nested = longest >= s.nested * (line.end - line.start)
+    return len(lengths) > s.arc_rows and nested and lengths[len(lengths) // 4] < s.straight * longest

@@ -25,33 +25,13 @@ from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.grid import GridTooLarge
 from nianbao.engine.readers.pipeline.page import layout_page, stitch
 from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
+from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
 
 if TYPE_CHECKING:
     from nianbao.engine.readers.scan.ocr import ScannedPage
     from PIL import Image
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
-RENDER_DPI = 200  # a PDF's page images are drawn at this resolution before they are read
-DEFAULT_DPI = 200  # an image that states no resolution is taken to be a scan at this one
-# A report page's short side in inches: A5 is 5.8, A4 8.27, A3 11.7. A page image whose stated resolution puts it
-# outside this is measured again as A4 (A4_INCHES across).
-PAGE_INCHES = (5.0, 12.0)
-A4_INCHES = 8.27
-# A report is 5–15 pages; a scan of more is read at about 4 s a page, past the file's time limit, so it is refused
-# before any page is read.
-MAX_PAGES = 40
-MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million; more is not a page
-# The OCR may use this share of the file's time limit; the rest is for the rules.
-TIME_SHARE = 0.8
-# A scan is read well enough to be judged when at least this share of the template's rows of tables 二 and 三 were
-# placed and at least MIN_SECTIONS of the six headings found. Under it, what OCR could not read outweighs what it
-# read, and every finding would be about the reading rather than the report (a photo on a dark desk read 1 of 572
-# cells, a single page of a report holds one or two sections): such a scan is refused (`illegible`), never scored.
-MIN_ROWS_SHARE = 0.5
-MIN_SECTIONS = 3
-# A scan with no section and no table is `not-a-report` only when OCR read this many ideographs of it (a page of
-# prose holds 600–900); with fewer, it is `illegible`.
-NOT_A_REPORT_TEXT = 300
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -90,21 +70,23 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
     document = pdfium.PdfDocument(data)
     try:
         count = len(document)
-        if count > MAX_PAGES:
-            raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
+        if count > tuned().pages.max_pages:
+            raise ReadError(
+                ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{tuned().pages.max_pages} pages"
+            )
 
-        scale = RENDER_DPI / 72
+        scale = tuned().pages.render_dpi / POINTS_PER_INCH
         for number in range(count):  # every page's size before the first is drawn: a page as large as a wall is no
             width, height = document.get_page_size(number)  # report page, and drawn it would take gigabytes
-            if width * height * scale * scale > MAX_PIXELS:
+            if width * height * scale * scale > tuned().pages.max_pixels:
                 size = f"{width * scale:,.0f}×{height * scale:,.0f} pixels"
-                raise ReadError(ErrorCode.too_large, size=size, limit=f"{MAX_PIXELS:,} pixels")
+                raise ReadError(ErrorCode.too_large, size=size, limit=f"{tuned().pages.max_pixels:,} pixels")
 
         def pages() -> Iterator[tuple[Image.Image, float]]:
             for number in range(count):
                 page = document[number]
                 # in colour: a red seal goes by its red channel (nianbao.engine.readers.scan.raster.ink)
-                yield page.render(scale=scale).to_pil().convert("RGB"), RENDER_DPI
+                yield page.render(scale=scale).to_pil().convert("RGB"), tuned().pages.render_dpi
                 page.close()
 
         return read_scan(path, data, pages(), "pdf", count)
@@ -114,16 +96,18 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
 
 def page_dpi(size: tuple[int, int], stated: object) -> float:
     """The resolution of a page image: as the file states it, unless that would make the page's short side
-    narrower or wider than a report page can be (PAGE_INCHES: a resolution written in the wrong unit, 300 per cm
+    narrower or wider than a report page can be (`page_inches`: a resolution written in the wrong unit, 300 per cm
     read as 762 dpi, or none at all); then the page is taken to be A4 across."""
+    s = tuned().pages
     try:
-        dpi = float(stated[0]) if isinstance(stated, tuple) and stated[0] else DEFAULT_DPI  # type: ignore[index]
+        dpi = float(stated[0]) if isinstance(stated, tuple) and stated[0] else s.default_dpi  # type: ignore[index]
     except (TypeError, ValueError):
-        dpi = DEFAULT_DPI
+        dpi = s.default_dpi
     short = min(size)
-    low, high = PAGE_INCHES
-    if not 50 <= dpi <= 1200 or not low <= short / dpi <= high:
-        return max(50.0, min(1200.0, short / A4_INCHES))
+    low, high = s.page_inches
+    least, most = s.dpi_range
+    if not least <= dpi <= most or not low <= short / dpi <= high:
+        return max(least, min(most, short / s.a4_inches))
     return dpi
 
 
@@ -131,8 +115,8 @@ def images_pages(images: list[bytes]) -> tuple[int, Iterator[tuple[Image.Image, 
     """The pages of several images in turn (numbered page images, a scanned OFD's pictures), bounded together."""
     opened = [_image_pages(image) for image in images]
     count = sum(n for n, _ in opened)
-    if count > MAX_PAGES:
-        raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{MAX_PAGES} pages")
+    if count > tuned().pages.max_pages:
+        raise ReadError(ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{tuned().pages.max_pages} pages")
     return count, (page for _, frames in opened for page in frames)
 
 
@@ -144,7 +128,11 @@ def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]
 
     def failed(exc: Exception) -> ReadError:
         if isinstance(exc, Image.DecompressionBombError):
-            return ReadError(ErrorCode.too_large, size=f"> {MAX_PIXELS:,} pixels", limit=f"{MAX_PIXELS:,} pixels")
+            return ReadError(
+                ErrorCode.too_large,
+                size=f"> {tuned().pages.max_pixels:,} pixels",
+                limit=f"{tuned().pages.max_pixels:,} pixels",
+            )
         return ReadError(ErrorCode.unreadable, detail=f"not an image: {exc}")
 
     errors = (Image.DecompressionBombError, UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError)
@@ -153,15 +141,21 @@ def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]
         count = _frames(image)
     except errors as exc:
         raise failed(exc) from None
-    if count > MAX_PAGES:
-        raise ReadError(ErrorCode.too_large, size=f"> {MAX_PAGES} scanned pages", limit=f"{MAX_PAGES} pages")
+    if count > tuned().pages.max_pages:
+        raise ReadError(
+            ErrorCode.too_large,
+            size=f"> {tuned().pages.max_pages} scanned pages",
+            limit=f"{tuned().pages.max_pages} pages",
+        )
 
     def pages() -> Iterator[tuple[Image.Image, float]]:
         try:
             for frame in ImageSequence.Iterator(image):
-                if frame.size[0] * frame.size[1] > MAX_PIXELS:  # known from the header, before any pixel is decoded
+                if (
+                    frame.size[0] * frame.size[1] > tuned().pages.max_pixels
+                ):  # known from the header, before any pixel is decoded
                     raise ReadError(ErrorCode.too_large, size=f"{frame.size[0]}×{frame.size[1]} pixels",
-                                    limit=f"{MAX_PIXELS:,} pixels")  # fmt: skip
+                                    limit=f"{tuned().pages.max_pixels:,} pixels")  # fmt: skip
                 yield on_paper(frame), page_dpi(frame.size, frame.info.get("dpi"))
         except errors as exc:
             raise failed(exc) from None
@@ -170,14 +164,14 @@ def _image_pages(data: bytes) -> tuple[int, Iterator[tuple[Image.Image, float]]]
 
 
 def _frames(image: Image.Image) -> int:
-    """How many frames (pages) an image holds, counted no further than MAX_PAGES + 1: Pillow's own count walks
+    """How many frames (pages) an image holds, counted no further than `max_pages` + 1: Pillow's own count walks
     every frame, and a small TIFF can chain hundreds of thousands. (Pillow's count after a failed seek is wrong,
     so the frames are counted by seeking each in turn.)"""
     if not getattr(image, "is_animated", False):
         return 1
     count = 1
     try:
-        while count <= MAX_PAGES:
+        while count <= tuned().pages.max_pages:
             image.seek(count)
             count += 1
     except EOFError:
@@ -191,7 +185,7 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
     from nianbao.engine.readers.scan.tesseract import Deadline
 
     try:  # a page whose image makes thousands of "rulings" is no report page
-        scanned = read_pages(pages, Deadline(current().timeout * TIME_SHARE))
+        scanned = read_pages(pages, Deadline(current().timeout * tuned().pages.time_share))
         laid = [
             layout_page(page.chars, page.rulings, [], page.width, page.height, number)
             for number, page in enumerate(scanned, start=1)
@@ -212,7 +206,10 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
         report = build_report(doc, make_source(path, data, fmt, pages=count))  # type: ignore[arg-type]
     except ReadError as exc:
         # Little text read and no section: as likely a report OCR could not read as no report at all.
-        if exc.code is ErrorCode.not_a_report and len(_IDEOGRAPH.findall(doc.full_text)) < NOT_A_REPORT_TEXT:
+        if (
+            exc.code is ErrorCode.not_a_report
+            and len(_IDEOGRAPH.findall(doc.full_text)) < tuned().pages.not_a_report_text
+        ):
             raise ReadError(ErrorCode.illegible, rows=0, expected=_expected_rows(None), sections=0) from None
         raise
     report.source.reading = "ocr"
@@ -233,27 +230,27 @@ def _expected_rows(template: str | None) -> int:
 
 
 def _refuse_illegible(report: Report) -> None:
-    """`illegible` when too little of the template was read to judge the report (MIN_ROWS_SHARE, MIN_SECTIONS)."""
+    """`illegible` when too little of the template was read to judge the report (`min_rows_share`, `min_sections`)."""
     rows = sum(
         1 for table in ("proactive", "applications") for key in report.table(table) if not key.startswith("extra.")
     )
     expected = _expected_rows(report.template)
-    if rows < expected * MIN_ROWS_SHARE or len(report.sections) < MIN_SECTIONS:
+    s = tuned().pages
+    if rows < expected * s.min_rows_share or len(report.sections) < s.min_sections:
         raise ReadError(ErrorCode.illegible, rows=rows, expected=expected, sections=len(report.sections))
 
 
 def _page_notes(scanned: list[ScannedPage]) -> list[str]:
     """What was done to a page to read it: turned upright, cut from a photo's surround, straightened to the edge of
     what is corrected."""
-    from nianbao.engine.readers.scan.raster import COARSE_STEP, MAX_SKEW
-
+    edge = tuned().raster.max_skew - tuned().raster.coarse_step  # the steepest tilt straightened, near enough
     notes = []
     for number, page in enumerate(scanned, start=1):
         if page.turn:
             notes.append(note("note.page-turned", page=number, turn=page.turn))
         if page.photo:
             notes.append(note("note.page-photo", page=number))
-        if abs(page.angle) > MAX_SKEW - COARSE_STEP:
+        if abs(page.angle) > edge:
             notes.append(note("note.page-tilted", page=number, angle=f"{abs(page.angle):.1f}"))
     return notes
 

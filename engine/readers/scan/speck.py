@@ -13,21 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nianbao.engine.readers.scan.settings import pixels, tuned
+
 if TYPE_CHECKING:
     from PIL import Image
-
-DUST = 0.12  # a blot under this share of the biggest blot's ink is dust
-DUST_MM = 0.25  # and a blot under this square is dust whatever the others
-GLYPH_MM = 1.0  # a printed figure is at least this tall (a 10.5 pt digit is 2.6 mm)
-STAIN_MM = 4.5  # and no wider or taller than this (a 14 pt digit is 3.5 mm; two digits blurred into one, 3 mm wide)
-# A blot is on a line of its own below another when a gap of this share of its height parts them: the lines of a
-# figure wrapped in its cell stand apart by the leading (about 0.4 of a digit's height), while a glyph a poor scan
-# broke in two (the loops of an 8) leaves a pixel or two between its pieces.
-LINE_GAP = 0.2
-# The lines of a wrapped figure are lines of digits of one size: each line and each glyph in it at least this share
-# of the tallest line's height (a 1 is as tall as a 0), and the leading between them at most LINE_LEADING of a line.
-LINE_HEIGHTS = 0.8
-LINE_LEADING = 1.0
 
 
 @dataclass
@@ -87,7 +76,7 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
         return None
     data = bytearray(crop.point(lambda v: 255 if v > threshold else 0).tobytes())
     every = _blots(data, width, tall)
-    stub, stain = _stub(dpi), STAIN_MM / 25.4 * dpi
+    stub, stain = _stub(dpi), pixels(tuned().speck.stain_mm, dpi)
 
     def thin(b: _Blot) -> bool:
         return min(b.right - b.left, b.bottom - b.top) <= stub
@@ -105,13 +94,14 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
     # The figure is then read at a darker threshold, and doubted (nianbao.engine.readers.scan.ocr).
     blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
     stained = any(not thin(b) and (b.edge or long(b)) for b in every)
-    dust = max(3, round((DUST_MM / 25.4 * dpi) ** 2))
+    s = tuned().speck
+    dust = max(s.min_dust_px, round(pixels(s.dust_mm, dpi) ** 2))
     if not blots:
         return None
     biggest = max(blots, key=lambda b: len(b.pixels))
-    if len(biggest.pixels) < dust or max(b.bottom - b.top for b in blots) + 1 < GLYPH_MM / 25.4 * dpi:
+    if len(biggest.pixels) < dust or max(b.bottom - b.top for b in blots) + 1 < pixels(s.glyph_mm, dpi):
         return None  # dust only: no blot is as tall as the smallest printed figure
-    floor = max(dust, DUST * len(biggest.pixels))
+    floor = max(dust, s.dust * len(biggest.pixels))
     tall_enough = 0.5 * (biggest.bottom - biggest.top)
     kept = [b for b in blots if len(b.pixels) >= floor and b.bottom - b.top >= tall_enough]
     small = [b for b in blots if b not in kept and len(b.pixels) >= 2]
@@ -136,9 +126,10 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
 
 def _lines(blots: list[_Blot]) -> list[list[_Blot]]:
     """The figure's blots by line, top to bottom: a blot starting a clear gap below the line above starts a line."""
+    gap = tuned().speck.line_gap
     lines: list[list[_Blot]] = []
     for blot in sorted(blots, key=lambda b: b.top):
-        if lines and blot.top - max(b.bottom for b in lines[-1]) < LINE_GAP * (blot.bottom - blot.top + 1):
+        if lines and blot.top - max(b.bottom for b in lines[-1]) < gap * (blot.bottom - blot.top + 1):
             lines[-1].append(blot)
         else:
             lines.append([blot])
@@ -146,18 +137,19 @@ def _lines(blots: list[_Blot]) -> list[list[_Blot]]:
 
 
 def _wrapped(lines: list[list[_Blot]]) -> bool:
-    """Whether lines of ink are a figure's wrapped lines: lines of glyphs of one height (within LINE_HEIGHTS of the
-    tallest line), each as tall as its line, parted by a leading (at most LINE_LEADING of a line's height). A seal's
+    """Whether lines of ink are a figure's wrapped lines: lines of glyphs of one height (within `line_heights` of the
+    tallest line), each as tall as its line, parted by a leading (at most `line_leading` of a line's height). A seal's
     fragments above or below a figure, or a glyph a poor scan broke apart, are none of these."""
+    s = tuned().speck
     heights = [max(b.bottom for b in line) - min(b.top for b in line) + 1 for line in lines]
     tallest = max(heights)
-    if min(heights) < LINE_HEIGHTS * tallest:
+    if min(heights) < s.line_heights * tallest:
         return False
     for line, height in zip(lines, heights, strict=True):
-        if any(b.bottom - b.top + 1 < LINE_HEIGHTS * height for b in line):
+        if any(b.bottom - b.top + 1 < s.line_heights * height for b in line):
             return False
     for above, below, height in zip(lines, lines[1:], heights, strict=False):
-        if min(b.top for b in below) - max(b.bottom for b in above) > LINE_LEADING * height:
+        if min(b.top for b in below) - max(b.bottom for b in above) > s.line_leading * height:
             return False
     return True
 
@@ -194,13 +186,14 @@ def _marks(digits: list[_Blot], small: list[_Blot]) -> tuple[list[_Blot], _Blot 
     left, right = min(b.left for b in digits), max(b.right for b in digits)
     top, bottom = min(b.top for b in digits), max(b.bottom for b in digits)
     middle, tall = (top + bottom) / 2, bottom - top
+    s = tuned().speck
     points = [b for b in small if left < b.left and b.right < right and b.top > middle and b.bottom <= bottom + 1]
     dashes = [
         b
         for b in small
-        if left - tall * 0.8 <= b.right < left
-        and b.right - b.left + 1 >= max(1.3 * _thickness(b), 0.2 * tall)  # blurred, a hyphen is fat
-        and abs((b.top + b.bottom) / 2 - middle) <= 0.3 * tall
+        if left - tall * s.minus_reach <= b.right < left
+        and b.right - b.left + 1 >= max(s.minus_fat * _thickness(b), s.minus_width * tall)  # blurred, a hyphen is fat
+        and abs((b.top + b.bottom) / 2 - middle) <= s.minus_centre * tall
     ]
     return points, max(dashes, key=lambda b: b.right, default=None)
 
@@ -210,10 +203,11 @@ def _dash_left(kept: list[_Blot], left_out: list[_Blot]) -> bool:
     left = min(b.left for b in kept)
     top, bottom = min(b.top for b in kept), max(b.bottom for b in kept)
     middle, tall = (top + bottom) / 2, bottom - top
+    s = tuned().speck
     return any(
         left - tall <= b.right < left
-        and b.right - b.left + 1 >= max(1.2 * _thickness(b), 0.15 * tall)  # not a speck
-        and abs((b.top + b.bottom) / 2 - middle) <= 0.3 * tall
+        and b.right - b.left + 1 >= max(s.dash_fat * _thickness(b), s.dash_width * tall)  # not a speck
+        and abs((b.top + b.bottom) / 2 - middle) <= s.minus_centre * tall
         for b in left_out
     )
 
@@ -235,4 +229,5 @@ def edge_ink(crop: Image.Image, dpi: float, threshold: int) -> bool:
 
 def _stub(dpi: float) -> int:
     """The thickest a ruling's stub left at a cell's edge is, in pixels (half a millimetre)."""
-    return max(3, round(dpi / 50))
+    s = tuned().speck
+    return max(s.min_stub_px, round(dpi / s.stub_per_inch))

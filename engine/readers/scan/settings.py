@@ -1,0 +1,274 @@
+"""Every tuned number of the scan path in one object, each with its reason.
+
+A scan is read by measuring things on images: what grey is ink, how long a run of ink is a ruling, what blot is dust,
+how many readings a figure gets. Each such number was set by measurement on scans of real layouts (the reasons say
+which); they live here, grouped by the step that uses them, rather than inline. `tuned()` gives the settings in force
+and `tuning(settings)` puts others in force for a `with` block (a benchmark trading readings against accuracy, a
+test): a worker reads one file at a time, so the settings are the process's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from nianbao.engine.model import LOW_CONFIDENCE
+
+MM_PER_INCH = 25.4
+POINTS_PER_INCH = 72.0
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """Pages as they arrive (nianbao.engine.readers.scan.reader)."""
+
+    render_dpi: float = 200  # a PDF's page images are drawn at this resolution before they are read
+    default_dpi: float = 200  # an image that states no resolution is taken to be a scan at this one
+    # A report page's short side in inches: A5 is 5.8, A4 8.27, A3 11.7. A page image whose stated resolution puts it
+    # outside this is measured again as A4 (a4_inches across).
+    page_inches: tuple[float, float] = (5.0, 12.0)
+    a4_inches: float = 8.27
+    # A stated resolution outside this is a mistake of the scanner's software (a fax's 72 dpi "at 762", none at all).
+    dpi_range: tuple[float, float] = (50.0, 1200.0)
+    # A report is 5–15 pages; a scan of more is read at about 4 s a page, past the file's time limit, so it is refused
+    # before any page is read.
+    max_pages: int = 40
+    max_pixels: int = 60_000_000  # an A4 page at 600 dpi is 35 million; more is not a page
+    time_share: float = 0.8  # of the file's time limit, what the OCR may use; the rest is for the rules
+    # A scan is read well enough to be judged when at least this share of the template's rows of tables 二 and 三 were
+    # placed and at least min_sections of the six headings found. Under it, what OCR could not read outweighs what it
+    # read, and every finding would be about the reading rather than the report (a photo on a dark desk read 1 of 572
+    # cells, a single page of a report holds one or two sections): such a scan is refused (`illegible`), never scored.
+    min_rows_share: float = 0.5
+    min_sections: int = 3
+    # A scan with no section and no table is `not-a-report` only when OCR read this many ideographs of it (a page of
+    # prose holds 600–900); with fewer, it is `illegible`.
+    not_a_report_text: int = 300
+
+
+@dataclass(frozen=True)
+class GeometrySettings:
+    """Page geometry (nianbao.engine.readers.scan.geometry): the page found, upright, evened out, split."""
+
+    # A grey level under this is dark: ink, or a table top around a photographed page (paper is over 180).
+    dark: int = 110
+    # The frame is a dark surround when over this share of its edge band is dark (a scan's margin is white; a page
+    # laid on a desk and photographed leaves the desk along every edge).
+    surround_share: float = 0.5
+    edge_band: float = 0.04  # the band along the frame's edges looked at, as a share of its sides
+    search_side: int = 240  # the page is looked for on a thumbnail this long: a page corner within 0.5 % is enough
+    # A page found must fill this much of the frame, or it is no page (a dark photo, a dark-bound booklet).
+    min_page_share: float = 0.25
+    # The long side of the image given to Tesseract's orientation model: about 150 dpi for an A4 page. At 100 dpi
+    # its calls on the small print of a LibreOffice page were guesses (confidence under 2, or wrong); at 66 dpi
+    # table pages give it too few characters.
+    osd_side: int = 1700
+    osd_confidence: float = 2.0  # Tesseract's own scale: under it the call is a guess
+    # A sideways page's own call overrides the document's only past this (our real table pages: 3–4, either way; a
+    # page of prose: 15–30).
+    alone: float = 10.0
+    stack_pages: int = 2  # upright pages asked for the stack's turn, until one answers surely
+    # Sideways pages asked one by one (a quarter of a second each); the others go by their vote. A report's landscape
+    # table pages are a few, and a stack fed sideways is fed one way; asking each of 40 pages of a ruled grid took 10 s.
+    sideways_pages: int = 10
+    # A black-and-white scan under this resolution is drawn again at it, smoothed, before it is read: its strokes
+    # are a pixel or two wide and break apart at 150–200 dpi, where the same page at 300 dpi reads whole.
+    bilevel_dpi: float = 300.0
+    # A page scanned (or said to be) finer than this is read at about bilevel_dpi, reduced by a whole factor first:
+    # Tesseract reads 300 dpi best, and a 16 KB PNG "at 940 dpi" took 870 MB and 5 s at its own resolution.
+    max_dpi: float = 450.0
+    bilevel_share: float = 0.98  # pure black and white make at least this share of a bilevel page's pixels
+    # A page is never drawn larger than this many pixels (an A3 page at 300 dpi is 17 million): a long strip of a
+    # "page" is read as it is, not amplified fourfold.
+    max_pixels: int = 40_000_000
+    # A photo's light falls off toward its corners: when the paper's brightness varies by more than this many grey
+    # levels across the page, the page is evened out (divided by its paper) before it is read.
+    uneven: int = 40
+    # The paper's brightness is estimated on an eighth-size copy: the brightest pixel within this window (wider than
+    # a character's stroke there, so ink is taken away), then blurred by this radius (a lamp's fall-off is smooth).
+    paper_window: int = 9
+    paper_blur: float = 6.0
+    # Text lines run across an upright page: its row profile changes from line to gap much more than its column
+    # profile does (1.3–12 on real pages, 0.08–0.8 turned on its side). Between the two, ask the model. The profiles
+    # are taken on a thumbnail this long, of the pixels darker than profile_ink.
+    upright: float = 1.2
+    sideways: float = 0.85
+    profile_side: int = 600
+    profile_ink: int = 160
+    two_up: float = 1.2  # a sheet this much wider than tall may hold two pages side by side (A4 landscape: 1.41)
+    gutter: float = 0.012  # the blank band between two pages on one sheet, as a share of its width, at least
+    # The band is looked for in the middle fifth of the sheet either side of its centre (a two-up sheet's pages are
+    # equal), on a thumbnail this long; a column is blank when at most this share of its pixels is ink (specks).
+    gutter_span: tuple[float, float] = (0.4, 0.6)
+    gutter_side: int = 800
+    blank_column: float = 0.004
+    a4_width_in: float = 8.27  # a photographed page's resolution is taken from its width as A4
+
+
+@dataclass(frozen=True)
+class RasterSettings:
+    """The page's rulings and tilt (nianbao.engine.readers.scan.raster)."""
+
+    dark: int = 160  # grey levels below this are ink
+    # Degrees either way a scan may be tilted: a page fed askew by a sheet feeder or laid by hand on a flatbed reaches
+    # 5–8°; past 10° a person would scan it again. Searched at coarse_step, then at fine_step around the best.
+    max_skew: float = 10.0
+    coarse_step: float = 0.5  # a text line's profile still peaks within half a degree of its angle on the thumbnail
+    fine_step: float = 0.05
+    skew_side: int = 800  # the thumbnail the tilt is measured on
+    # A run of ink at least this long is a ruling, not a body-text character's stroke (for titles, long_mm); never
+    # fewer than min_rule_px pixels (at 50 dpi 8 mm is 16).
+    rule_mm: float = 8.0
+    min_rule_px: int = 8
+    # A shorter vertical run is a ruling when both its ends meet horizontal rulings: the sides of one table row that a
+    # page break left alone at the top of a page (a row is 6–8 mm tall). A title's stroke ends in white.
+    short_mm: float = 4.0
+    min_short_px: int = 6
+    meet_mm: float = 0.5
+    # A run shorter than long_mm must also be thin: a large bold title's strokes reach 8 mm but are 0.6–0.9 mm thick,
+    # a table's rulings 0.1–0.3 mm (a thick outer border is long). Never thinner than min_thin_px (two pixels: a
+    # ruling at a slant covers two).
+    long_mm: float = 15.0
+    thin_mm: float = 0.5
+    min_thin_px: float = 2.0
+    # Pieces of one ruling parted by at most this are one ruling: a seal's ring (1–2 mm wide, crossing at a slant)
+    # erases the ruling under it in the red channel. No table leaves a gap this short in a line: a row is 4.5 mm tall
+    # at least, so a line that stops for a merged cell stops for a row or more.
+    seal_gap_mm: float = 3.0
+    same_line_px: float = 1.5  # pieces this close across are on one line (a line's middle wanders by a pixel)
+    # A pixel is the seal's when its red exceeds its green by this much (black print, paper and grey shading have
+    # none; a red seal 150–190).
+    seal_chroma: int = 60
+    seal_pixels: int = 2_000  # fewer such pixels than a small seal's ring holds: no seal to look under
+    # How steeply the red channel is stretched under the seal: print the seal covers stands 30–40 levels darker than
+    # the seal's own ink, which this makes 90–120 darker, as dark as print is elsewhere.
+    seal_stretch: float = 3.0
+    # Print's black core: red under this with no seal's colour. A dull red pixel this near one (px, odd) is the edge of
+    # black print under a thin seal, not print showing through a dense one.
+    seal_black: int = 100
+    seal_edge_px: int = 5
+    gap: int = 2  # pixels of a light speck a ruling is read across
+    fill: float = 0.95  # of a ruling's length, at least this is ink (a dashed or dotted line is no ruling)
+    arc_rows: int = 3  # a line of more rows than this is tested for being an arc
+    straight: float = (
+        0.85  # share of its longest row that three in four of a ruling's rows run (a speck may shorten one)
+    )
+    alone: float = 2.0  # rows this many times longer than the others in an arc are a ruling through it
+    nested: float = 0.75  # an arc's deepest row runs this share of it at least (inside the ring the rows split in two)
+    arc_mm: float = (
+        30.0  # a seal's ring (42 mm across) makes arcs this long at most; a longer line is never taken for one
+    )
+
+
+@dataclass(frozen=True)
+class CellSettings:
+    """Each table cell read on its own (nianbao.engine.readers.scan.ocr)."""
+
+    # (ink threshold, glyph height in px) of the three readings of a figure
+    readings: tuple[tuple[int, int], ...] = ((160, 32), (160, 40), (200, 32))
+    # further settings for a figure the first three disagree on
+    again: tuple[tuple[int, int], ...] = ((140, 36), (180, 36), (180, 48), (200, 40))
+    low: float = LOW_CONFIDENCE  # a figure read with less confidence than this is marked doubtful
+    # A ruling as scanned, blur included: what is painted out of a cell's crop (never under min_rule_px pixels).
+    rule_width_mm: float = 0.6
+    min_rule_px: int = 3
+    # Cells a scanned document may hold: each is cropped and read (a few milliseconds a reading, up to seven
+    # readings). The templates' three tables are read as about 300 cells (278–295 on our fixtures and a real report,
+    # scanned); more than thirteen times that is no report.
+    max_cells: int = 4_000
+    doubt: float = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
+    seal_thresholds: tuple[int, ...] = (140, 110, 90, 70)  # darker ink thresholds tried in turn on a cell a seal stains
+    dark_seal: int = 120  # a seal that stays at thresholds above this printed dark: what it covers is doubted
+    paper: int = 180  # grey above this is paper, or what the red channel leaves of a seal
+    label_dpi: float = 200  # cells are read by the Chinese model at this resolution at least
+    prose_dpi: float = 200  # and the prose at this one: a 150 dpi scan is scaled up first (more made it worse)
+    # A page within this share of the resolution wanted is read as it is: scaling by a few per cent only blurs it.
+    dpi_slack: float = 0.95
+
+
+@dataclass(frozen=True)
+class SpeckSettings:
+    """A cell's ink told from dust, ruling stubs and a seal's stain (nianbao.engine.readers.scan.speck)."""
+
+    dust: float = 0.12  # a blot under this share of the biggest blot's ink is dust
+    dust_mm: float = 0.25  # and a blot under this square is dust whatever the others (never under min_dust_px)
+    min_dust_px: int = 3
+    glyph_mm: float = 1.0  # a printed figure is at least this tall (a 10.5 pt digit is 2.6 mm)
+    # and no wider or taller than this (a 14 pt digit is 3.5 mm; two digits blurred into one, 3 mm wide)
+    stain_mm: float = 4.5
+    # A blot is on a line of its own below another when a gap of this share of its height parts them: the lines of a
+    # figure wrapped in its cell stand apart by the leading (about 0.4 of a digit's height), while a glyph a poor scan
+    # broke in two (the loops of an 8) leaves a pixel or two between its pieces.
+    line_gap: float = 0.2
+    # The lines of a wrapped figure are lines of digits of one size: each line and each glyph in it at least this share
+    # of the tallest line's height (a 1 is as tall as a 0), and the leading between them at most line_leading of a line.
+    line_heights: float = 0.8
+    line_leading: float = 1.0
+    # A ruling's stub left at a cell's edge is at most half a millimetre thick: dpi / stub_per_inch pixels, at least
+    # min_stub_px.
+    stub_per_inch: float = 50.0
+    min_stub_px: int = 3
+    # A minus sign stands before the digits within this share of their height, at their middle (within minus_centre of
+    # their height), at least minus_fat times as wide as it is thick (blurred, a hyphen is fat) and minus_width of the
+    # digits' height wide. A mark that is not a speck there (dash_fat, dash_width) but was not taken for a minus makes
+    # the figure doubted.
+    minus_reach: float = 0.8
+    minus_fat: float = 1.3
+    minus_width: float = 0.2
+    minus_centre: float = 0.3
+    dash_fat: float = 1.2
+    dash_width: float = 0.15
+
+
+@dataclass(frozen=True)
+class MendSettings:
+    """What OCR misread of a report's words, mended (nianbao.engine.readers.scan.mend)."""
+
+    share: float = 2 / 3  # of a heading's words a line must keep
+    shortest: int = 6  # characters: 总体情况 alone is too common a phrase to be taken without its numeral
+    # A line with a section's numeral whose words are this alike to the heading's (one minus the edit distance over the
+    # length) is that heading: a seal over a heading garbles 3–5 of its 17 characters (0.7–0.8); a sentence that starts
+    # with the numeral (四、加强…) is under 0.4 alike to any heading.
+    like: float = 0.6
+    # A line this short left where a heading stood is what a seal left of it ("aa的"); a longer one is prose kept.
+    short_garble: int = 8
+    # An organ's name misread in the title by at most this share of its characters is put right by the name as the
+    # prose writes it, when the prose writes one form at least name_votes times (a title is read once; the name recurs).
+    name_edits: float = 0.2
+    name_votes: int = 2
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    pages: PageSettings = field(default_factory=PageSettings)
+    geometry: GeometrySettings = field(default_factory=GeometrySettings)
+    raster: RasterSettings = field(default_factory=RasterSettings)
+    cells: CellSettings = field(default_factory=CellSettings)
+    speck: SpeckSettings = field(default_factory=SpeckSettings)
+    mend: MendSettings = field(default_factory=MendSettings)
+
+
+SETTINGS = ScanSettings()
+_in_force = SETTINGS
+
+
+def tuned() -> ScanSettings:
+    """The settings in force."""
+    return _in_force
+
+
+@contextmanager
+def tuning(settings: ScanSettings) -> Iterator[None]:
+    """`settings` in force for the block (then those before)."""
+    global _in_force
+    before, _in_force = _in_force, settings
+    try:
+        yield
+    finally:
+        _in_force = before
+
+
+def pixels(mm: float, dpi: float) -> float:
+    """A length on paper in pixels at `dpi`."""
+    return mm / MM_PER_INCH * dpi
