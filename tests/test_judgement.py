@@ -253,7 +253,7 @@ def test_a_row_whose_label_ocr_garbled_is_not_taken_for_the_rest_of_the_row_abov
     ],
 )  # fmt: skip
 def test_the_title_is_found_below_navigation_and_across_lines(lines, title):
-    from nianbao.engine.readers.pipeline.layout import find_title
+    from nianbao.engine.readers.pipeline.landmarks import find_title
 
     assert find_title(lines) == title
 

@@ -1,14 +1,15 @@
 """What the scan reader mends in text OCR garbled, without Tesseract: a heading whose numeral was dropped, table 三
 rows whose labels a seal made unreadable (nianbao.engine.readers.scan.mend,
-nianbao.engine.readers.pipeline.tables.build_applications). The same mending on real scans is in tests/test_ocr.py."""
+nianbao.engine.readers.pipeline.onto_template.build_applications). The same mending on real scans is in
+tests/test_ocr.py."""
 
 from __future__ import annotations
 
 import pytest
 from nianbao.engine.model import SectionKey
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
+from nianbao.engine.readers.pipeline.onto_template import build_applications
 from nianbao.engine.readers.pipeline.raw import Block, RawRow
-from nianbao.engine.readers.pipeline.tables import build_applications
 from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_headings
 from nianbao.engine.template import APPLICATION_COLUMNS, APPLICATION_ROWS, Template
 
@@ -91,7 +92,7 @@ def test_rows_whose_label_a_seal_hid_keep_their_own_figures():
 
 
 def test_a_blank_fragment_of_a_split_cell_in_table_four_is_dropped_not_shifted():
-    from nianbao.engine.readers.pipeline.tables import build_review
+    from nianbao.engine.readers.pipeline.onto_template import build_review
 
     truth = [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
     read = [*truth[:8], None, *truth[8:]]  # a stray line (a seal's ring) split 尚未审结's cell: a blank before its 1
@@ -101,7 +102,7 @@ def test_a_blank_fragment_of_a_split_cell_in_table_four_is_dropped_not_shifted()
 
 
 def test_a_scanned_table_four_with_a_figure_too_many_is_unplaced_not_shifted():
-    from nianbao.engine.readers.pipeline.tables import build_review
+    from nianbao.engine.readers.pipeline.onto_template import build_review
 
     truth = [1, 0, 0, 1, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3]
     read = [*truth[:2], 1, *truth[2:]]  # a seal's mark read as a figure
@@ -233,7 +234,7 @@ def test_a_heading_a_seal_garbled_but_that_keeps_its_numeral_is_found():
 
 
 def test_a_label_left_by_a_row_whose_figures_were_lost_does_not_take_the_next_rows_place():
-    from nianbao.engine.readers.pipeline.tables import build_proactive
+    from nianbao.engine.readers.pipeline.onto_template import build_proactive
 
     glued = (
         "第二十条第（五）项 信息内容 本年处理决定数量 行政许可 "  # 行政许可's own figure lost

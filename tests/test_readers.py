@@ -240,7 +240,7 @@ def test_each_built_in_reader_is_declared_as_its_class_declares_itself_and_loads
 def test_section_six_is_found_when_a_character_of_its_heading_is_misread():
     """OCR reads 报 as 鬼 at times: 六、其他需要…的事项 still heads section 六 (and nothing else does)."""
     from nianbao.engine.model import SectionKey
-    from nianbao.engine.readers.pipeline.layout import match_heading
+    from nianbao.engine.readers.pipeline.landmarks import match_heading
 
     assert match_heading("六、其他需要鬼告的事项")[0] is SectionKey.other_matters
     assert match_heading("六、其他需要报告的事项")[0] is SectionKey.other_matters

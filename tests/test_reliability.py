@@ -509,7 +509,7 @@ def test_a_name_no_document_can_hold_costs_no_letter_and_no_report(tmp_path, run
 def test_a_readers_native_panic_costs_only_its_file(tmp_path, monkeypatch, run_json):
     """A spreadsheet library's panic (pyo3's PanicException is a BaseException, not an Exception) is that file's
     `unreadable`, said in one line; the rest of the batch is checked."""
-    from nianbao.engine.readers import sheet
+    from nianbao.engine.readers import workbook
 
     class PanicException(BaseException):
         pass
@@ -517,7 +517,7 @@ def test_a_readers_native_panic_costs_only_its_file(tmp_path, monkeypatch, run_j
     def panic(self, path, data):
         raise PanicException("called `Option::unwrap()` on a `None` value")
 
-    monkeypatch.setattr(sheet.SheetReader, "read", panic)
+    monkeypatch.setattr(workbook.SheetReader, "read", panic)
     (tmp_path / "broken.ods").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     (tmp_path / "good.txt").write_bytes(GOOD.read_bytes())
     _code, doc = run_json(tmp_path, "--no-cache", "--jobs", "1")

@@ -6,7 +6,7 @@ import pytest
 from nianbao.engine.model import Source
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.normalize import parse_cell
-from nianbao.engine.readers.text import parse_text
+from nianbao.engine.readers.plaintext import parse_text
 from nianbao.engine.template import Template
 from nianbao.engine.testing.render import render_text
 from nianbao.engine.testing.samples import SampleSpec, make_report, sample_reports

@@ -36,7 +36,7 @@ class Deferred:
 
 
 BUILT_IN = (
-    Deferred("txt", (".txt", ".text", ".md"), "nianbao.engine.readers.text", "TextReader"),
+    Deferred("txt", (".txt", ".text", ".md"), "nianbao.engine.readers.plaintext", "TextReader"),
     Deferred("json", (".json",), "nianbao.engine.readers.jsonreader", "JsonReader"),
     Deferred("pdf", (".pdf",), "nianbao.engine.readers.pdf.reader", "PdfReader"),
     Deferred("html", (".html", ".htm", ".shtml", ".xhtml"), "nianbao.engine.readers.html", "HtmlReader"),
@@ -44,7 +44,7 @@ BUILT_IN = (
     Deferred("doc", (".doc", ".wps", ".rtf", ".odt"), "nianbao.engine.readers.legacy", "LegacyWordReader"),
     Deferred("ofd", (".ofd",), "nianbao.engine.readers.ofd", "OfdReader"),
     Deferred("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "nianbao.engine.readers.scan.reader", "ImageReader"),
-    Deferred("sheet", (".xlsx", ".xls", ".et", ".ods"), "nianbao.engine.readers.sheet", "SheetReader"),
+    Deferred("sheet", (".xlsx", ".xls", ".et", ".ods"), "nianbao.engine.readers.workbook", "SheetReader"),
 )
 
 

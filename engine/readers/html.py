@@ -24,7 +24,7 @@ from nianbao.engine.readers import pictures
 from nianbao.engine.readers.base import decode_report, make_source, text_encoding
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
-from nianbao.engine.readers.pipeline.layout import find_title, match_heading, year_in
+from nianbao.engine.readers.pipeline.landmarks import find_title, match_heading, year_in
 from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.readers.scan.reader import ocr_ready
 

@@ -27,7 +27,7 @@ from nianbao.engine.notes import note
 from nianbao.engine.readers.base import bounded_member
 from nianbao.engine.readers.command import offline, run_group
 from nianbao.engine.readers.docx import DocxReader
-from nianbao.engine.readers.sheet import MAX_ROWS
+from nianbao.engine.readers.workbook import MAX_ROWS
 from nianbao.engine.scratch import scratch
 
 SUFFIXES = (".doc", ".wps", ".rtf", ".odt")

@@ -3,8 +3,8 @@
 Each page's text objects (`TextObject` → `TextCode` with X, Y and DeltaX, in millimetres from the object's
 `Boundary`, optionally through a `CTM`) become positioned characters, and its path objects (`PathObject` →
 `AbbreviatedData`: M, L, C …) ruling lines; both go to the same page builder as PDF
-(nianbao.engine.readers.pipeline.page), so tables, running headers and rows cut by page breaks read alike. Limits as for
-DOCX: members, each member's inflated size (counted as it comes out), all members together, XML nesting depth; no
+(nianbao.engine.readers.pipeline.positioned), so tables, running headers and rows cut by page breaks read alike. Limits
+as for DOCX: members, each member's inflated size (counted as it comes out), all members together, XML nesting depth; no
 DTD or entity is accepted.
 """
 
@@ -25,7 +25,7 @@ from nianbao.engine.readers.pdf.pages import MAX_PAGES, PageImage
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, rect_segments
-from nianbao.engine.readers.pipeline.page import layout_page, stitch
+from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
 from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.text import unify_radicals
 

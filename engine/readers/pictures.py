@@ -81,7 +81,7 @@ def resolve(src: str, files: dict[str, bytes]) -> bytes | None:
 def read_pictures(found: dict[str, bytes]) -> tuple[dict[str, list[Block]], list[ScannedPage]]:
     """Each picture large enough to be a table, read by OCR: its blocks by address (every block's `page` the
     picture's number among those read, from 1), and the pages as OCR read them, for `mark`."""
-    from nianbao.engine.readers.pipeline.page import layout_page, stitch
+    from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
     from nianbao.engine.readers.scan.ocr import read_pages
     from nianbao.engine.readers.scan.settings import tuned
     from nianbao.engine.readers.scan.tesseract import Deadline

@@ -19,7 +19,7 @@ from nianbao.engine.testing.render_docx import render_docx
 from nianbao.engine.testing.render_html import render_html
 from nianbao.engine.testing.render_ofd import render_ofd
 from nianbao.engine.testing.samples import SampleSpec, make_report
-from nianbao.engine.testing.sheets import report_xlsx
+from nianbao.engine.testing.workbooks import report_xlsx
 
 YEAR = 2022
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"

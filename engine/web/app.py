@@ -35,8 +35,8 @@ from nianbao.engine.web import jobs
 from nianbao.engine.web.intake import ERRORS, LOOPBACK, Intake, SecurityHeaders, lang_of
 from nianbao.engine.web.jobs import Job, likely_scan, scan_pages
 from nianbao.engine.web.lanes import Lanes
+from nianbao.engine.web.marked import pages_to_draw
 from nianbao.engine.web.pages import result_page, upload_page, waiting_page
-from nianbao.engine.web.sheets import pages_to_draw
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request

@@ -14,7 +14,7 @@ from nianbao.engine.outputs.rows import not_judged_parts
 from nianbao.engine.readers.pdf.pages import PageImage
 from nianbao.engine.result import FileResult, ResultDocument, Status
 from nianbao.engine.scoring import grade_label
-from nianbao.engine.web import pictures, sheets
+from nianbao.engine.web import marked, pictures
 
 UI = {
     "title": Msg("年报体检 · 自查", "Nianbao self-check"),
@@ -179,23 +179,23 @@ def _result_body(document: ResultDocument, lang: Lang, images: list[PageImage], 
     report = result.report
     assert report is not None
     grade = grade_label(result.grade, lang)
-    items = sheets.numbered(result)
+    items = marked.numbered(result)
     notes = ""
     if report.notes:
         said = "".join(f"<li>{escape(in_language(n, lang))}</li>" for n in report.notes)
         notes = f"<h3>{_t('notes', lang)}</h3><ul>{said}</ul>"
-    findings = sheets.findings_list(result, items, lang, p, images) if items else f"<p>{_t('clean', lang)}</p>"
-    drawn = sheets.sheets(result, items, images, lang, p)
+    findings = marked.findings_list(result, items, lang, p, images) if items else f"<p>{_t('clean', lang)}</p>"
+    drawn = marked.sheets(result, items, images, lang, p)
     css = escape(result.grade or "")
     return (
-        f"{sheets.style(items, p)}<h1>{_t('title', lang)}</h1>"
+        f"{marked.style(items, p)}<h1>{_t('title', lang)}</h1>"
         f'<p>{name}<br><span id="{ids["meta"]}">{_meta(result, lang)}</span></p>'
         f'<p>{_t("score", lang)} <span class="big g-{css}" id="{ids["score"]}">{result.score:.1f}</span> '
         f'<span class="big g-{css}" id="{ids["grade"]}">{escape(grade)}</span></p>'
         + "".join(f'<p class="not-judged">{escape(part)}</p>' for part in not_judged_parts(result, lang))
         + f"{_downloads(document, lang)}<h2>{_t('findings', lang)}</h2>{findings}"
         + (f"<h2>{_t('pages', lang)}</h2>{drawn}" if drawn else "")
-        + f"<h2>{_t('tables', lang)}</h2>{sheets.tables(result, items, lang)}"
+        + f"<h2>{_t('tables', lang)}</h2>{marked.tables(result, items, lang)}"
         f"{checked_html(document, result, lang)}{notes}"
     )
 

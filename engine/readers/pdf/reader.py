@@ -29,7 +29,7 @@ from nianbao.engine.readers.pipeline.grid import (
     Segment,
     rect_segments,
 )
-from nianbao.engine.readers.pipeline.page import layout_page, stitch
+from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
 from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.text import unify_radicals
 

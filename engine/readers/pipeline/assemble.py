@@ -12,15 +12,15 @@ import re
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.model import Anchor, Placement, Report, Section, Source, Unplaced
 from nianbao.engine.notes import note
-from nianbao.engine.readers.pipeline.layout import agency_from_title, date_at_end, find_title, period_year, year_in
+from nianbao.engine.readers.pipeline.landmarks import agency_from_title, date_at_end, find_title, period_year, year_in
 from nianbao.engine.readers.pipeline.normalize import compact
-from nianbao.engine.readers.pipeline.raw import RawDocument, RawSection
-from nianbao.engine.readers.pipeline.tables import (
+from nianbao.engine.readers.pipeline.onto_template import (
     build_applications,
     build_proactive,
     build_review,
     decide_template,
 )
+from nianbao.engine.readers.pipeline.raw import RawDocument, RawSection
 from nianbao.engine.template import Template
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from nianbao.engine.model import Anchor, Cell, SectionKey
 from nianbao.engine.notes import note
-from nianbao.engine.readers.pipeline.layout import match_heading
+from nianbao.engine.readers.pipeline.landmarks import match_heading
 from nianbao.engine.readers.pipeline.normalize import compact
 from nianbao.engine.readers.pipeline.placement import placed_rows
 from nianbao.engine.readers.pipeline.raw import Block, RawDocument, RawRow, RawSection

@@ -1,5 +1,5 @@
-"""A table row cut in two by a page break, joined again (PDF, OFD and scans: what nianbao.engine.readers.pipeline.page
-stitches).
+"""A table row cut in two by a page break, joined again (PDF, OFD and scans: what
+nianbao.engine.readers.pipeline.positioned stitches).
 
 Word, WPS and LibreOffice let a row break across pages: each cell's lines flow on, so a figure wrapped inside a
 narrow cell ("1000" / "00") or a label wrapped over lines ("（三）不" / "予公开") leaves its last lines at the top

@@ -121,9 +121,8 @@ class RawDocument:
     """A format-neutral reading of a report, before mapping to the model."""
 
     head: list[str] = field(default_factory=list)  # lines before the first heading
-    ocr: bool = (
-        False  # read from a scan: a table row's label may be garbled (nianbao.engine.readers.pipeline.tables, by_order)
-    )
+    # read from a scan: a table row's label may be garbled (nianbao.engine.readers.pipeline.onto_template, by_order)
+    ocr: bool = False
     sections: list[RawSection] = field(default_factory=list)
     proactive_rows: list[RawRow] = field(default_factory=list)
     application_rows: list[RawRow] = field(default_factory=list)

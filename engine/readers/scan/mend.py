@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from nianbao.engine.model import Report, SectionKey
 from nianbao.engine.notes import note
-from nianbao.engine.readers.pipeline.layout import match_heading
+from nianbao.engine.readers.pipeline.landmarks import match_heading
 from nianbao.engine.readers.pipeline.normalize import compact
 from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.readers.scan.settings import tuned

@@ -11,7 +11,7 @@ figure the readings disagree on is read again at four more settings, and stays m
 Why per cell: read as a whole page, Tesseract drops a lone 0 between two rulings, which is most of a report's
 cells. Why no digit whitelist: with the LSTM models it makes Tesseract return nothing for a lone digit. The prose is
 read once, with the tables blanked out. Then everything goes to the same page builder as a PDF's characters
-(nianbao.engine.readers.pipeline.page).
+(nianbao.engine.readers.pipeline.positioned).
 """
 
 from __future__ import annotations

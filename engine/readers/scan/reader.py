@@ -23,7 +23,7 @@ from nianbao.engine.readers.base import make_source
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.grid import GridTooLarge
-from nianbao.engine.readers.pipeline.page import layout_page, stitch
+from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
 from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
 

@@ -20,7 +20,7 @@ from nianbao.engine.notes import note
 from nianbao.engine.readers.base import make_source
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
-from nianbao.engine.readers.pipeline.layout import find_title, match_heading
+from nianbao.engine.readers.pipeline.landmarks import find_title, match_heading
 from nianbao.engine.readers.pipeline.normalize import compact
 from nianbao.engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
 from nianbao.engine.readers.pipeline.raw import Block

@@ -1,6 +1,6 @@
-"""Tables sent as a workbook (nianbao.engine.readers.sheet): the statistical tables some organs attach as .xlsx, .xls,
-.et or .ods. Our own reports' tables written as a workbook the way the templates lay them out (merged cells merged,
-figures as numbers; nianbao.engine.testing.sheets) read back cell for cell."""
+"""Tables sent as a workbook (nianbao.engine.readers.workbook): the statistical tables some organs attach as .xlsx,
+.xls, .et or .ods. Our own reports' tables written as a workbook the way the templates lay them out (merged cells
+merged, figures as numbers; nianbao.engine.testing.workbooks) read back cell for cell."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import json
 import pytest
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.readers.pdf.reader import PdfReader
-from nianbao.engine.readers.sheet import SheetReader
-from nianbao.engine.testing.sheets import report_xls, report_xlsx
+from nianbao.engine.readers.workbook import SheetReader
+from nianbao.engine.testing.workbooks import report_xls, report_xlsx
 
 from tests.conftest import ROOT
 
