@@ -36,6 +36,8 @@ MOVED = {
     "outputs.circular_docx": "office.circular_docx",
     "outputs.circular_html": "office.circular_html",
     "outputs.selfcheck_docx": "office.selfcheck",
+    "readers.text": "readers.plaintext",
+    "readers.sheet": "readers.workbook",
 }
 
 
