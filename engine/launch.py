@@ -3,6 +3,7 @@ version is installed should not wait for every model to be built); every other c
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +15,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args == ["--version"]:
         print(f"nianbao {__version__}")
         return 0
-    from nianbao.engine.cli.main import main as run
-
+    # Importing builds tens of thousands of objects that all live to the end (models, compiled patterns, rule classes):
+    # the collector would walk them again and again for nothing. It is off while the command's code loads, and what
+    # was loaded is then set aside from its later walks (forked workers share those pages untouched, too).
+    gc.disable()
+    try:
+        from nianbao.engine.cli.main import main as run
+    finally:
+        gc.freeze()
+        gc.enable()
     return run(args)

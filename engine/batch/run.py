@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -15,6 +16,7 @@ from nianbao.engine.batch.answer import Answer, checked
 from nianbao.engine.batch.cache import Cache, code_digest, run_key
 from nianbao.engine.batch.contained_rules import contained
 from nianbao.engine.batch.history import gather
+from nianbao.engine.batch.in_process import check_here, compare_here
 from nianbao.engine.batch.pool import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Pool, WorkerLimits, default_jobs
 from nianbao.engine.batch.progress import Progress
 from nianbao.engine.batch.store import Entry, Store, StoredResults, decode, encode
@@ -141,7 +143,10 @@ def check_all(checker: Checker, subs: list[Submission], options: RunOptions) -> 
     all_digested = [e.digested for e in checked if e.digested is not None]
     finish = _Finish(checker, decisions)
     if checker.ruleset.cross_rules:
-        contain = contained(options.cross_timeout, options.memory_mb, jobs=options.jobs or default_jobs())
+        here = compare_here(checker, len(all_digested) + len(earlier))
+        contain = (
+            None if here else contained(options.cross_timeout, options.memory_mb, jobs=options.jobs or default_jobs())
+        )
         started = time.monotonic()
         finish.outcomes = compare(
             checker.ruleset,
@@ -188,6 +193,17 @@ class _Finish:
             rescore(result, self.checker.profile.scoring)
         if entry.slot in self.previous:
             result.previous_score = self.previous[entry.slot]
+
+
+def _here(checker: Checker, sub: Submission, work: Callable[[Checker, Submission], Answer]) -> Answer | FileResult:
+    """One submission checked in this process (nianbao.engine.batch.in_process): a failure the reader and the rules
+    do not contain themselves costs the file, as a worker's death would."""
+    try:
+        return work(checker, sub)
+    except Exception as exc:
+        log.debug("checking %s in process failed", sub.name, exc_info=True)
+        error = ReadError(ErrorCode.unreadable, detail=f"{type(exc).__name__}: {exc}")
+        return checker.failed(sub.name, error)
 
 
 def _earlier_digests(checker: Checker, report: Report) -> ReportDigests:
@@ -251,13 +267,18 @@ def _check_each(checker: Checker, subs: list[Submission], options: RunOptions, s
         if todo:
             limits = WorkerLimits(options.timeout, options.memory_mb)
             work = partial(checked, keep_read=cache is not None)
-            if options.cluster:
-                from nianbao.engine.batch.cluster import ClusterPool  # only a cluster run pays for importing it
-
-                pool: Pool | ClusterPool = ClusterPool(checker, options.cluster, limits, work, options.cluster_shared)
+            if not options.cluster and check_here(checker, [subs[i] for i in todo]):
+                deliver(0, _here(checker, subs[todo[0]], work))
             else:
-                pool = Pool(checker, options.jobs or default_jobs(), limits, work=work)
-            pool.run([subs[i] for i in todo], deliver)
+                if options.cluster:
+                    from nianbao.engine.batch.cluster import ClusterPool  # only a cluster run pays for importing it
+
+                    pool: Pool | ClusterPool = ClusterPool(
+                        checker, options.cluster, limits, work, options.cluster_shared
+                    )
+                else:
+                    pool = Pool(checker, options.jobs or default_jobs(), limits, work=work)
+                pool.run([subs[i] for i in todo], deliver)
     finally:
         progress.close()
         if cache:
