@@ -1,6 +1,6 @@
 """The whole reading pipeline measured against truth, on scans and photos made by tools that are not ours.
 
-    python benchmarks/reading.py [--sources real,fixtures] [--kinds grey200,seal200,...] [--out results.md]
+    python benchmarks/reading.py [--sources real,fixtures] [--kinds grey200,seal200,...] [--tuning default|...]
 
 Each source is a text-layer PDF: the real reports of ../shared/corpus/real (real layouts; skipped when absent) and
 our own fixtures. Its pages are drawn by poppler's `pdftoppm` and distorted by ImageMagick's `convert` (neither is
@@ -16,7 +16,10 @@ exactly as `nianbao check` reads it, and is compared with the text PDF's own rea
 - false: findings that count against the report (not pending a check of the original) that the text PDF does not
   have, by rule and message key and place;
 - refused: the scan was refused with a code (illegible, …) instead of being scored;
-- s/page: wall seconds a page on one core (OMP_THREAD_LIMIT=1).
+- s/page: wall seconds a page on one core (OMP_THREAD_LIMIT=1); in the summary, CPU seconds a page, Tesseract's included.
+
+`--tuning` reads with other scan settings in force (nianbao.engine.readers.scan.settings; TUNINGS below): the
+trade-off of readings against accuracy and seconds.
 
 Needs poppler-utils and imagemagick (Debian packages) and the ocr extra with Tesseract.
 """
@@ -26,12 +29,13 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +45,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 from nianbao.engine.checking.checker import Checker  # noqa: E402
 from nianbao.engine.checking.plugins import PluginHost  # noqa: E402
 from nianbao.engine.model import LOW_CONFIDENCE  # noqa: E402
+from nianbao.engine.readers.scan.settings import SETTINGS, ScanSettings, tuning  # noqa: E402
 from nianbao.engine.result import FileResult  # noqa: E402
 from nianbao.engine.testing.measure import figures  # noqa: E402
 
@@ -59,6 +64,20 @@ class Kind:
     bilevel: bool = False
     seal: bool = False
     two_up: bool = False
+
+
+def _cells(**changes: object) -> ScanSettings:
+    return replace(SETTINGS, cells=replace(SETTINGS.cells, **changes))
+
+
+# Other settings of the cell readings, for the trade-off: fewer first readings of each figure (those that disagree
+# are read again at the further settings in any case), or no further readings at all.
+TUNINGS = {
+    "default": SETTINGS,
+    "two-readings": _cells(readings=SETTINGS.cells.readings[::2]),
+    "no-again": _cells(again=()),
+    "two-readings-no-again": _cells(readings=SETTINGS.cells.readings[::2], again=()),
+}
 
 
 def _skewed(angle: float) -> tuple[str, ...]:
@@ -170,17 +189,26 @@ def _counted(result: FileResult) -> set[tuple]:
     return {(f.rule, f.key, f.location.section, f.location.row, f.location.column) for f in result.findings if f.counts}
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the programs it ran (Tesseract)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, object]:
     truth = checker.check_file(pdf)
     assert truth.report is not None
     want = figures(truth.report)
     with tempfile.TemporaryDirectory() as tmp:
         scanned = scan(pdf, kind, Path(tmp), seed)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         result = checker.check_file(scanned)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     pages = truth.report.source.pages or 1
-    row = {"source": pdf.stem, "kind": kind.name, "cells": len(want), "s/page": round(seconds / pages, 1)}
+    row = {
+        "source": pdf.stem, "kind": kind.name, "cells": len(want), "s/page": round(seconds / pages, 1),
+        "pages": pages, "cpu": cpu,
+    }  # fmt: skip
     if result.report is None:
         refused = result.error.code if result.error else "?"
         return {**row, "placed": 0, "wrong": 0, "wrong-unmarked": 0, "false": 0, "refused": refused}
@@ -212,6 +240,7 @@ def main() -> None:
     parser.add_argument("--sources", default="real,fixtures")
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tuning", default="default", choices=TUNINGS)
     args = parser.parse_args()
     for tool in ("pdftoppm", "convert", "identify", "tesseract"):
         if not shutil.which(tool):
@@ -222,20 +251,22 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name in args.kinds.split(","):
         for pdf in sources(set(args.sources.split(","))):
-            r = measure(checker, pdf, KINDS[name], args.seed)
+            with tuning(TUNINGS[args.tuning]):
+                r = measure(checker, pdf, KINDS[name], args.seed)
             rows.append(r)
             share = 100 * r["placed"] / r["cells"] if r["cells"] else 0  # type: ignore[operator]
             print(f"| {r['source']} | {r['kind']} | {r['cells']} | {r['placed']} | {share:.1f} | {r['wrong']} | "
                   f"{r['wrong-unmarked']} | {r['false']} | {r['refused']} | {r['s/page']} |", flush=True)  # fmt: skip
-    print("\n| kind | cells | placed % | wrong-unmarked | false | refused |")
-    print("|---|---|---|---|---|---|")
+    print("\n| kind | cells | placed % | wrong-unmarked | false | refused | CPU s/page |")
+    print("|---|---|---|---|---|---|---|")
     for name in args.kinds.split(","):
         mine = [r for r in rows if r["kind"] == name]
         cells = sum(r["cells"] for r in mine)  # type: ignore[misc]
         placed = sum(r["placed"] for r in mine)  # type: ignore[misc]
         print(f"| {name} | {cells} | {100 * placed / max(cells, 1):.1f} | "
               f"{sum(r['wrong-unmarked'] for r in mine)} | {sum(r['false'] for r in mine)} | "  # type: ignore[misc]
-              f"{sum(1 for r in mine if r['refused'])}/{len(mine)} |")  # fmt: skip
+              f"{sum(1 for r in mine if r['refused'])}/{len(mine)} | "
+              f"{sum(r['cpu'] for r in mine) / max(sum(r['pages'] for r in mine), 1):.2f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

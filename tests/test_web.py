@@ -370,3 +370,31 @@ def test_the_english_page_holds_no_chinese_but_the_reports_own(client, path):
     ]
     quoted = [line for line in leftover if not re.search(r"[\u4e00-\u9fff]", re.sub(r"'[^']*'|“[^”]*”", "", line))]
     assert [line for line in leftover if line not in quoted] == []
+
+
+def test_the_same_upload_again_is_not_read_again(monkeypatch):
+    """The page keeps each upload's report model (nianbao.engine.web.kept): the same file uploaded again is checked
+    without being read, with the same findings; a file that differs by one byte is read."""
+    from nianbao.engine.readers import plaintext
+
+    app = create_app(Checker(PluginHost.load(entry_points=False), Profile.default()), timeout=30)
+    report = REPORTS / "2022-qinghe-natural-resources.txt"
+    data = report.read_bytes()
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        first = c.post("/api/check", files={"file": (report.name, data)}).json()
+        assert len(app.state.service.kept) == 1
+
+        def read_again(self, path, data):
+            raise AssertionError("read again")
+
+        monkeypatch.setattr(plaintext.TextReader, "read", read_again)  # a worker forked from here inherits it
+        again = c.post("/api/check?lang=en", files={"file": ("copy.txt", data)}).json()
+        changed = c.post("/api/check", files={"file": (report.name, data + b"\n")}).json()
+    said = [(f["rule"], f["key"], f["params"]) for f in first["results"][0]["findings"]]
+    assert again["results"][0]["error"] is None and again["results"][0]["source"]["path"] == "copy.txt"
+    assert [(f["rule"], f["key"], f["params"]) for f in again["results"][0]["findings"]] == said
+    assert again["results"][0]["score"] == first["results"][0]["score"]
+    assert (
+        changed["results"][0]["error"]["code"] == "unreadable"
+        and "read again" in changed["results"][0]["error"]["detail"]
+    )

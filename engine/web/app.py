@@ -17,11 +17,14 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from nianbao.engine.batch import tree
+from nianbao.engine.batch.answer import Answer, checked
 from nianbao.engine.batch.contained_rules import contained
 from nianbao.engine.batch.pool import Pool, WorkerLimits, default_jobs
+from nianbao.engine.batch.store import decode
 from nianbao.engine.checking.checker import Checker
 from nianbao.engine.checking.translation import translate
 from nianbao.engine.i18n import Lang
@@ -34,6 +37,7 @@ from nianbao.engine.submissions import Submission
 from nianbao.engine.web import jobs
 from nianbao.engine.web.intake import ERRORS, LOOPBACK, Intake, SecurityHeaders, lang_of
 from nianbao.engine.web.jobs import Job, likely_scan, scan_pages
+from nianbao.engine.web.kept import KeptModels
 from nianbao.engine.web.lanes import Lanes
 from nianbao.engine.web.marked import pages_to_draw
 from nianbao.engine.web.pages import result_page, upload_page, waiting_page
@@ -74,6 +78,7 @@ class SelfCheck(Intake):
         profile = replace(checker.profile, limits=replace(checker.profile.limits, timeout=limits.timeout))
         self.checkers = {lang: Checker(checker.host, profile, lang, checker.roster) for lang in Lang}
         self.jobs: dict[str, Job] = {}
+        self.kept = KeptModels()
         self.limits = limits
         self.worker_limits = WorkerLimits(timeout=limits.timeout, memory_mb=limits.memory_mb)
         self.suffixes = set(checker.host.readers())  # every ending a reader takes, plugins' included
@@ -91,9 +96,21 @@ class SelfCheck(Intake):
         results: list[FileResult] = []
         # a scan is long from the start: it yields the cores to other clerks' reports at once, not after 2 s
         limits = replace(self.worker_limits, lower_after=0.0) if scan else self.worker_limits
-        pool = Pool(checker, 1, limits)
-        if not pool.run([Submission(Path(filename), data=data)], lambda _i, r: results.append(r), cancel):
+        key = self.kept.key(data, filename)
+        before = self.kept.get(key)  # read before: the same upload again, its model kept (nianbao.engine.web.kept)
+        answers: list[Answer | FileResult] = []
+        pool = Pool(checker, 1, limits, work=partial(checked, keep_read=before is None))
+        sub = Submission(Path(filename), data=data, read_before=before)
+        if not pool.run([sub], lambda _i, answer: answers.append(answer), cancel):
             return None
+        for answer in answers:
+            if isinstance(answer, FileResult):  # the worker failed it (its time, its memory)
+                results.append(answer)
+                continue
+            blob, _, outline, _, read = answer
+            results.append(decode(blob, outline.path))
+            if isinstance(read, str):
+                self.kept.put(key, read)
         checker.check_across(results, contained(self.limits.timeout, self.limits.memory_mb, cancel))
         return None if cancel.is_set() else checker.document(results)
 
@@ -302,4 +319,5 @@ def create_app(
         ]
     )
     app.add_middleware(SecurityHeaders)
+    app.state.service = service  # what it holds (the kept models, the jobs), for whoever runs it to look at
     return app
