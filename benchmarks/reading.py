@@ -16,7 +16,8 @@ exactly as `nianbao check` reads it, and is compared with the text PDF's own rea
 - false: findings that count against the report (not pending a check of the original) that the text PDF does not
   have, by rule and message key and place;
 - refused: the scan was refused with a code (illegible, …) instead of being scored;
-- s/page: wall seconds a page on one core (OMP_THREAD_LIMIT=1); in the summary, CPU seconds a page, Tesseract's included.
+- s/page: wall seconds a page on one core (OMP_THREAD_LIMIT=1); in the summary, CPU seconds a page (Tesseract's
+  included).
 
 `--tuning` reads with other scan settings in force (nianbao.engine.readers.scan.settings; TUNINGS below): the
 trade-off of readings against accuracy and seconds.
