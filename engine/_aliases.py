@@ -18,7 +18,7 @@ from types import ModuleType
 
 OLD = {"engine": "nianbao.engine", "rules": "nianbao.rules"}
 
-# The modules 0.2 moved into folders: their 0.1 names, under `engine.`.
+# Every module 0.2 moved or renamed: its 0.1 name, under `engine.` (tests/test_packaging.py holds this to 0.1's tree).
 MOVED = {
     "checker": "checking.checker",
     "catalogue": "checking.catalogue",
@@ -38,6 +38,36 @@ MOVED = {
     "outputs.selfcheck_docx": "office.selfcheck",
     "readers.text": "readers.plaintext",
     "readers.sheet": "readers.workbook",
+    "sources": "submissions",
+    "cli": "cli.main",  # a module in 0.1, a folder now: `from engine.cli import main` still finds the command
+    "batch.across": "batch.contained_rules",
+    "office_cli": "cli.office",
+    "outputs.summary_docx": "office.circular_docx",
+    "outputs.summary_html": "office.circular_html",
+    "testing.sheets": "testing.workbooks",
+    "web.sheets": "web.marked",
+    # readers/ in 0.1 was flat: its PDF internals, OCR and shared pipeline now have folders of their own
+    "readers.pdf": "readers.pdf.reader",
+    "readers.pdfcontent": "readers.pdf.content",
+    "readers.pdfguard": "readers.pdf.guard",
+    "readers.pdfpages": "readers.pdf.pages",
+    "readers.scan": "readers.scan.reader",
+    "readers.geometry": "readers.scan.geometry",
+    "readers.ocr": "readers.scan.ocr",
+    "readers.ocr_mend": "readers.scan.mend",
+    "readers.raster": "readers.scan.raster",
+    "readers.speck": "readers.scan.speck",
+    "readers.tesseract": "readers.scan.tesseract",
+    "readers.assemble": "readers.pipeline.assemble",
+    "readers.blocks": "readers.pipeline.blocks",
+    "readers.cut_rows": "readers.pipeline.cut_rows",
+    "readers.grid": "readers.pipeline.grid",
+    "readers.layout": "readers.pipeline.landmarks",
+    "readers.normalize": "readers.pipeline.normalize",
+    "readers.page": "readers.pipeline.positioned",
+    "readers.placement": "readers.pipeline.placement",
+    "readers.raw": "readers.pipeline.raw",
+    "readers.tables": "readers.pipeline.onto_template",
 }
 
 
