@@ -24,8 +24,9 @@ from nianbao.engine import (
     Severity,
     hookimpl,
 )
+from nianbao.engine.groups import Groups
 from nianbao.engine.template import APPLICATION_COLUMNS
-from nianbao.rules.nearcopy import Groups, agreement, candidates, chinese, hashed, jaccard, shingles, signature
+from nianbao.rules.nearcopy import agreement, candidates, chinese, hashed, jaccard, shingles, signature
 from nianbao.rules.support import NotANumber, place, prose, tidy, value
 from nianbao.rules.years import at, briefs, organ_keys, previous, previous_reports
 
@@ -267,7 +268,7 @@ class DuplicateText(CrossReportRule):
                     owners.append(i)
                     pieces.append(hashed(shingles(text)))
                     signatures.append(signature(pieces[-1]))
-            groups = Groups.of(len(owners))
+            groups = Groups(len(owners))
             best: dict[int, tuple[float, int]] = {}  # report -> (score, the other report) of its closest copy
             last_year: set[int] = set()  # reports that reuse the same organ's earlier section
             for a, b in candidates(signatures):

@@ -25,7 +25,6 @@ import struct
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 SHINGLE = 5  # characters per piece: long enough to be specific to a text, short enough to survive small edits
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
@@ -108,31 +107,3 @@ def candidates(signatures: list[bytes]) -> Iterator[tuple[int, int]]:
                 if (a, b) not in seen:
                     seen.add((a, b))
                     yield a, b
-
-
-@dataclass
-class Groups:
-    """Texts joined by verified near-copies (union-find): how many share each text."""
-
-    parent: list[int]
-
-    @classmethod
-    def of(cls, count: int) -> Groups:
-        return cls(list(range(count)))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def sizes(self) -> dict[int, int]:
-        counts: dict[int, int] = defaultdict(int)
-        for i in range(len(self.parent)):
-            counts[self.find(i)] += 1
-        return counts

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from nianbao.engine.groups import Groups
 from nianbao.engine.readers.pipeline.normalize import is_value_token
 
 SNAP = 2.0  # borders drawn half a point apart (Word, WPS) are one border
@@ -156,22 +157,6 @@ def _close_open_ends(segments: list[Segment]) -> list[Segment]:
     return _merge(segments + added) if added else segments
 
 
-class _Union:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _touch(h: Segment, v: Segment) -> bool:
     return h.start - SNAP <= v.pos <= h.end + SNAP and v.start - SNAP <= h.pos <= v.end + SNAP
 
@@ -180,7 +165,7 @@ def _tables(segments: list[Segment]) -> list[list[Segment]]:
     hs = [s for s in segments if s.horizontal]
     vs = sorted((s for s in segments if not s.horizontal), key=lambda s: s.pos)
     at = [v.pos for v in vs]
-    union = _Union(len(hs) + len(vs))
+    union = Groups(len(hs) + len(vs))
     for i, h in enumerate(hs):
         # Only the verticals standing within the horizontal's span can touch it.
         for j in range(bisect_left(at, h.start - SNAP), bisect_right(at, h.end + SNAP)):
@@ -318,7 +303,7 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
         if nr * nc > MAX_CELLS:
             raise GridTooLarge(nr * nc)
         h_lines, v_lines = _by_line(hs, ys), _by_line(vs, xs)
-        union = _Union(nr * nc)
+        union = Groups(nr * nc)
         for r in range(nr):
             mid_y = (ys[r] + ys[r + 1]) / 2
             for c in range(nc):
