@@ -14,28 +14,16 @@ import pickle
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
+from nianbao.engine.checking.ruleset import RuleSet
 from nianbao.engine.checking.uncertain import mark
-from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.i18n import engine_message
 from nianbao.engine.lazy import Lazy
 from nianbao.engine.model import Report
 from nianbao.engine.result import FileResult, FindingResult, RuleResult, Status, fingerprint
 from nianbao.engine.rule import ActiveRule, Brief, CheckContext, Location
 from nianbao.engine.template import TABLES, column_label, row_label
-
-
-class Runner(Protocol):
-    """What the cross-report phase needs of the run's rules (nianbao.engine.checking.ruleset.RuleSet)."""
-
-    cross_rules: list[ActiveRule]
-    profile: Any
-    lang: Lang
-
-    def context(self) -> CheckContext: ...
-
-    def render(self, active: ActiveRule, finding: Any) -> FindingResult: ...
-
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +102,7 @@ def rule_digests(
     return [rule.digest(r, context) for r in reports], context
 
 
-def digests_of(rules: Runner, report: Report, context: CheckContext) -> ReportDigests:
+def digests_of(rules: RuleSet, report: Report, context: CheckContext) -> ReportDigests:
     """Every cross-report rule's digest of one report (in the worker that checked it). A digest that fails costs
     that rule that report only."""
     applies: list[bool] = []
@@ -133,7 +121,7 @@ def digests_of(rules: Runner, report: Report, context: CheckContext) -> ReportDi
 
 
 def compare(
-    rules: Runner,
+    rules: RuleSet,
     pairing: Callable[[Sequence[str | None]], list[str | None]],
     batch: Sequence[ReportDigests],
     history: Sequence[ReportDigests] = (),
@@ -168,7 +156,7 @@ def compare(
 class _Task:
     """One rule over the digests it could take; indices mapped back to the whole batch."""
 
-    rules: Runner
+    rules: RuleSet
     active: ActiveRule
     reports: RuleDigests
     context: CheckContext
@@ -195,7 +183,7 @@ class _Task:
         return CrossOutcome(whole, found, skipped=self.skipped)
 
 
-def attach(rules: Runner, result: FileResult, index: int, outcomes: Sequence[CrossOutcome]) -> None:
+def attach(rules: RuleSet, result: FileResult, index: int, outcomes: Sequence[CrossOutcome]) -> None:
     """The cross-report rules' findings and statuses for the batch's `index`-th report (not yet scored again)."""
     assert result.report is not None
     for active, outcome in zip(rules.cross_rules, outcomes, strict=True):

@@ -5,30 +5,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import Protocol
 
 from nianbao.engine import scoring
+from nianbao.engine.checking.ruleset import RuleSet
 from nianbao.engine.checking.symptoms import one_cause
 from nianbao.engine.checking.uncertain import sentence
-from nianbao.engine.i18n import Lang, engine_message
+from nianbao.engine.i18n import engine_message
 from nianbao.engine.result import FileResult, ResultDocument
-from nianbao.engine.rule import ActiveRule
 
 
-class Speaker(Protocol):
-    """What saying a result in another language needs of a run's rules (nianbao.engine.checking.ruleset.RuleSet): the
-    rules, the language, and how it names a rule and says when it applies."""
-
-    rules: list[ActiveRule]
-    cross_rules: list[ActiveRule]
-    lang: Lang
-
-    def title_of(self, cls: type) -> str: ...
-
-    def applies_of(self, cls: type) -> str: ...
-
-
-def say_again(ruleset: Speaker, result: FileResult, classes: dict[str, type] | None = None) -> None:
+def say_again(ruleset: RuleSet, result: FileResult, classes: dict[str, type] | None = None) -> None:
     """One result's messages said again, in place, in the checker's language: from their keys and parameters."""
     if classes is None:
         classes = {r.cls.id: r.cls for r in [*ruleset.rules, *ruleset.cross_rules]}
@@ -52,7 +38,7 @@ def say_again(ruleset: Speaker, result: FileResult, classes: dict[str, type] | N
                 f.message += " " + sentence(result.report, f.doubtful_cells or [], ruleset.lang, f.doubtful_parts)
 
 
-def translate(ruleset: Speaker, document: ResultDocument) -> ResultDocument:
+def translate(ruleset: RuleSet, document: ResultDocument) -> ResultDocument:
     """The same results said in this checker's language: every message again from its key and parameters
     (rules' and plugins' own wording), the profile's titles and method too. Nothing is checked again."""
     classes = {r.cls.id: r.cls for r in [*ruleset.rules, *ruleset.cross_rules]}
