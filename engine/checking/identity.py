@@ -30,6 +30,12 @@ def _on_roster(known: RosterOrgan) -> Identity:
     return Identity(organ, known.name, region, kind_label(organ.type), known.deadline, known.published)
 
 
+def _note(report: Report, note: str) -> None:
+    """Said once on the report, however often it is asked who wrote it (its check, then the cross-report rules)."""
+    if note not in report.notes:
+        report.notes.append(note)
+
+
 @dataclass(frozen=True)
 class Identifier:
     """Matches reports to organs for one run: its roster (if any) and the profile's organ type."""
@@ -46,13 +52,13 @@ class Identifier:
             match = self.roster.whose(agency, path, ocr=report.source.reading == "ocr")
             if match.organ is not None:
                 if agency is None:
-                    report.notes.append(engine_message("roster.by-file", Lang.zh, organ=match.organ.name))
+                    _note(report, engine_message("roster.by-file", Lang.zh, organ=match.organ.name))
                 elif match.guessed:
-                    report.notes.append(engine_message("roster.near", Lang.zh, name=agency, organ=match.organ.name))
+                    _note(report, engine_message("roster.near", Lang.zh, name=agency, organ=match.organ.name))
                 return _on_roster(match.organ)
             if match.candidates and agency is not None:
                 candidates = "、".join(match.candidates)
-                report.notes.append(engine_message("roster.ambiguous", Lang.zh, name=agency, candidates=candidates))
+                _note(report, engine_message("roster.ambiguous", Lang.zh, name=agency, candidates=candidates))
         organ = organ_of(report.agency, self.organ_type)
         if organ is None:
             return Identity(None, None, None, None, None)
