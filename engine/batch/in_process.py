@@ -49,5 +49,6 @@ def check_here(checker: Checker, subs: Sequence[Submission]) -> bool:
 
 def compare_here(checker: Checker, reports: int) -> bool:
     """Whether the cross-report rules may run in this process: over one report at most (nothing to compare it with,
-    so each rule only says it does not apply) and built-in rules only."""
+    so each rule only says it does not apply) and built-in rules only. A run of one report asks, and so does each
+    upload to the clerk's page."""
     return reports <= 1 and builtin_only(checker)
