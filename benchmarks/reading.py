@@ -78,6 +78,8 @@ TUNINGS = {
     "two-readings": _cells(readings=SETTINGS.cells.readings[::2]),
     "no-again": _cells(again=()),
     "two-readings-no-again": _cells(readings=SETTINGS.cells.readings[::2], again=()),
+    "no-invert": _cells(invert=False),
+    "two-readings-no-invert": _cells(readings=SETTINGS.cells.readings[::2], invert=False),
 }
 
 
@@ -196,6 +198,55 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+# Where a page's CPU time goes: each Tesseract pass (told by its model and page mode), and the Python steps timed
+# by wrapping them (finding the page, evening its light and taking out a seal; turning, straightening, rulings).
+PASSES = {("osd", "0"): "orientation", ("chi_sim", "6"): "labels", ("eng", "7"): "figures", ("chi_sim", "3"): "prose"}
+STEPS = {"_found": "page found", "_prepare": "straightened, rulings"}
+PHASES = ("orientation", "labels", "figures", "prose", "page found", "straightened, rulings", "crops, specks, rest")
+
+
+class Phases:
+    """CPU seconds by phase while in force: each Tesseract run's, and the wrapped Python steps' own."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(PHASES, 0.0)
+
+    def __enter__(self) -> Phases:
+        import nianbao.engine.readers.scan.ocr as ocr
+        import nianbao.engine.readers.scan.tesseract as tesseract
+
+        self._kept = [(tesseract, "_run", tesseract._run)] + [(ocr, name, getattr(ocr, name)) for name in STEPS]
+        run = tesseract._run
+
+        def timed_run(args: list[str], *rest: object, **named: object) -> str:
+            lang = args[args.index("-l") + 1] if "-l" in args else "?"
+            psm = args[args.index("--psm") + 1] if "--psm" in args else "?"
+            before = _cpu()
+            try:
+                return run(args, *rest, **named)  # type: ignore[arg-type]
+            finally:
+                self.seconds[PASSES.get((lang, psm), "crops, specks, rest")] += _cpu() - before
+
+        tesseract._run = timed_run  # type: ignore[assignment]
+        for name, phase in STEPS.items():
+            setattr(ocr, name, self._step(getattr(ocr, name), phase))
+        return self
+
+    def _step(self, func, phase: str):  # type: ignore[no-untyped-def]
+        def timed(*args, **named):  # type: ignore[no-untyped-def]
+            before = _cpu()
+            try:
+                return func(*args, **named)
+            finally:
+                self.seconds[phase] += _cpu() - before
+
+        return timed
+
+    def __exit__(self, *exc: object) -> None:
+        for module, name, original in self._kept:
+            setattr(module, name, original)
+
+
 def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, object]:
     truth = checker.check_file(pdf)
     assert truth.report is not None
@@ -203,12 +254,15 @@ def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, obj
     with tempfile.TemporaryDirectory() as tmp:
         scanned = scan(pdf, kind, Path(tmp), seed)
         started, cpu = time.perf_counter(), _cpu()
-        result = checker.check_file(scanned)
+        with Phases() as phases:
+            result = checker.check_file(scanned)
         seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     pages = truth.report.source.pages or 1
+    spent = phases.seconds
+    spent["crops, specks, rest"] += cpu - sum(spent.values())
     row = {
         "source": pdf.stem, "kind": kind.name, "cells": len(want), "s/page": round(seconds / pages, 1),
-        "pages": pages, "cpu": cpu,
+        "pages": pages, "cpu": cpu, "phases": spent,
     }  # fmt: skip
     if result.report is None:
         refused = result.error.code if result.error else "?"
@@ -268,6 +322,14 @@ def main() -> None:
               f"{sum(r['wrong-unmarked'] for r in mine)} | {sum(r['false'] for r in mine)} | "  # type: ignore[misc]
               f"{sum(1 for r in mine if r['refused'])}/{len(mine)} | "
               f"{sum(r['cpu'] for r in mine) / max(sum(r['pages'] for r in mine), 1):.2f} |")  # fmt: skip
+    print("\nCPU seconds a page by phase:\n")
+    print("| kind | " + " | ".join(PHASES) + " |")
+    print("|---|" + "---|" * len(PHASES))
+    for name in args.kinds.split(","):
+        mine = [r for r in rows if r["kind"] == name]
+        pages = max(sum(r["pages"] for r in mine), 1)  # type: ignore[misc]
+        spent = [sum(r["phases"][p] for r in mine) / pages for p in PHASES]  # type: ignore[index]
+        print(f"| {name} | " + " | ".join(f"{v:.2f}" for v in spent) + " |")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,18 @@ def unify_radicals(text: str) -> str:
 
 
 def nfkc(text: str) -> str:
+    if text.isascii():  # ASCII is its own normal form
+        return text
+    return _nfkc_short(text) if len(text) <= _SHORT else unicodedata.normalize("NFKC", text)
+
+
+# A cell or a label is normalised again by every step that looks at it, in report after report: short texts are
+# kept (a few hundred kinds recur), a paragraph is not.
+_SHORT = 48
+
+
+@lru_cache(maxsize=1 << 14)
+def _nfkc_short(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 

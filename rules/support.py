@@ -22,6 +22,8 @@ class NotANumber(Exception):
 
 
 def value(cell: Cell) -> float:
+    if type(cell) is int:  # most cells: at once
+        return cell
     if cell is None or (isinstance(cell, str) and cell.strip() in NIL_WORDS):
         return 0
     if isinstance(cell, bool) or not isinstance(cell, int | float):

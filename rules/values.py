@@ -76,13 +76,14 @@ class CellValue(Rule):
     ROWS_PER_TABLE = 3  # more rows with blanks than this: one finding for the table
 
     def check(self, report: Report, context: CheckContext) -> Iterator[Finding]:
+        template = Template(report.template) if report.template else None
         for section, zh, en in self.TABLES:
             names = {"table": zh, "table_en": en}
             blank_rows: dict[str, list[str]] = {}
             for row_key, row in report.table(section.value).items():
                 for col_key, cell in row.items():
-                    kind = self._problem(cell, row_key, col_key, report.template)
-                    unit = report.units.get(f"{section.value}.{row_key}.{col_key}")
+                    kind = self._problem(cell, row_key, col_key, template)
+                    unit = report.units.get(f"{section.value}.{row_key}.{col_key}") if report.units else None
                     if kind is None and unit and unit not in ("元", "万元"):  # money's unit is NB208's
                         finding = self._cell_finding(report, section, names, row_key, col_key, "unit")
                         finding.params["unit"] = unit
@@ -144,12 +145,11 @@ class CellValue(Rule):
         )
 
     @staticmethod
-    def _problem(cell: object, row: str, column: str, template: str | None) -> str | None:
+    def _problem(cell: object, row: str, column: str, tpl: Template | None) -> str | None:
         if cell is None or (isinstance(cell, str) and cell.strip() in NIL_WORDS):
             return "blank"
         if isinstance(cell, str):
             return "text"
-        tpl = Template(template) if template else None
         money = (row, column) in _MONEY[tpl]
         if cell < 0 and column not in _SIGNED[tpl]:
             return "negative"

@@ -15,6 +15,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from pathlib import Path
@@ -262,7 +263,9 @@ def cmd_check(args: argparse.Namespace) -> Exit:
     host = _load([*profile.plugins, *args.plugin], lang, profile)
     roster_path = args.roster or (Path(profile.roster) if profile.roster else None)
     checker = Checker(host, profile, lang, Roster.load(roster_path) if roster_path else None)
+    started = time.monotonic()
     files = collect(args.paths, limits=profile.limits)
+    log.debug("%d files listed in %.1f s", len(files), time.monotonic() - started)
     if not files:
         raise UsageError("没有找到可检查的文件 / no report files found in: " + ", ".join(args.paths))
     zipped = args.output is not None and args.output.suffix.lower() == ".zip"
@@ -288,6 +291,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         history=[*profile.history, *args.history],
     )
     outcome = check_all(checker, files, options)
+    started = time.monotonic()
     document = checker.document(outcome.results, outcome.cached, outcome.roster, outcome.history)
     if args.format == "letters" and zipped:  # a zip was asked for, even of one letter
         from nianbao.engine.office.letters import bundle, default_dates, letters
@@ -295,6 +299,7 @@ def cmd_check(args: argparse.Namespace) -> Exit:
         _emit(bundle(letters(document, default_dates(document))), args.output)
     else:
         _emit(output.chunks(document), args.output)
+    log.debug("the %s output written in %.1f s", args.format, time.monotonic() - started)
     code = exit_code(document, args.fail_under)
     _tell(document, args.output, code, args.fail_under, lang)
     return code

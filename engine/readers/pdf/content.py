@@ -32,17 +32,21 @@ from pdfminer.psparser import (
     literal_name,
 )
 
-# One token at a time, as pdfminer's PSBaseParser cuts them (whitespace as Python's \s; \0 skipped).
+# One token at a time, as pdfminer's PSBaseParser cuts them (whitespace as Python's \s; \0 skipped), with the
+# whitespace and comments before it: one match a token, not two (possessive, so that no space or piece of a comment
+# is given back to be matched as a token of its own).
 _TOKEN = re.compile(
     rb"""
-    (?P<space>[\s\x00]+|%[^\r\n]*)
-  | (?P<number>[-+][0-9]*(?:\.[0-9]*)?|[0-9]+(?:\.[0-9]*)?|\.[0-9]*)
+    (?:[\s\x00]++|%[^\r\n]*+)*+
+    (?:
+    (?P<number>[-+][0-9]*(?:\.[0-9]*)?|[0-9]+(?:\.[0-9]*)?|\.[0-9]*)
   | (?P<name>/[^#/%\[\]()<>{}\s]*(?:\#[^/%\[\]()<>{}\s]*)*)
   | (?P<keyword>[A-Za-z][^#/%\[\]()<>{}\s]*)
   | (?P<dict><<|>>)
   | (?P<hex><[0-9a-fA-F\s]*>?)
   | (?P<string>\()
   | (?P<other>.)
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -55,6 +59,10 @@ _ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", 
 _ESCAPES |= {ord("("): b"(", ord(")"): b")", ord("\\"): b"\\"}
 _KEYWORDS: dict[bytes, Any] = {b"true": True, b"false": False}
 _EOL_END = re.compile(rb"(\r\n|[\r\n])$")
+# Keywords the parser's stacks act on (arrays, dictionaries, procedures, inline images); any other goes straight out.
+_STRUCTURE = frozenset(
+    (KEYWORD_ARRAY_BEGIN, KEYWORD_ARRAY_END, KEYWORD_DICT_BEGIN, KEYWORD_DICT_END, KEYWORD_PROC_BEGIN, KEYWORD_PROC_END)
+) | frozenset((PDFContentParser.KEYWORD_BI, PDFContentParser.KEYWORD_ID))
 
 
 def _number(text: bytes) -> int | float | None:
@@ -123,11 +131,9 @@ class FastContentParser(PDFContentParser):
             m = _TOKEN.match(data, self.at)
             if m is None:
                 raise PSEOF("end of the content stream")
-            start, self.at = m.start(), m.end()
             kind = m.lastgroup
+            start, self.at = m.start(kind), m.end()  # type: ignore[arg-type]
             text = m.group(kind)  # type: ignore[arg-type]
-            if kind == "space":
-                continue
             if kind == "keyword":
                 return start, _KEYWORDS[text] if text in _KEYWORDS else KWD(text)
             if kind == "number":
@@ -156,6 +162,8 @@ class FastContentParser(PDFContentParser):
         operators one at a time, arrays and dictionaries whole."""
         while not self.results:
             pos, token = self.nexttoken()
+            if not self.context and (not isinstance(token, PSKeyword) or token not in _STRUCTURE):
+                return pos, token  # an operand or an operator outside any array: what the stacks would give back
             if isinstance(token, PSKeyword):
                 if token is KEYWORD_ARRAY_BEGIN:
                     self.start_type(pos, "a")

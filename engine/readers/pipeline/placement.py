@@ -51,6 +51,9 @@ class PlacementSettings:
     # .similarity): a report of one template asks about a few hundred different pairs; a batch of reports from
     # many producers a few thousand more each. Some tens of thousands are a few megabytes.
     kept_pairs: int = 1 << 15
+    # Printed labels whose signature match is kept, per table (`_signed`): the same few hundred labels recur in
+    # report after report, and each match runs thirty patterns over the label.
+    kept_labels: int = 1 << 13
 
 
 SETTINGS = PlacementSettings()
@@ -270,6 +273,12 @@ def _signature(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> tup
     return (best[2], len(text) - best[0]) if best else None
 
 
+@lru_cache(maxsize=SETTINGS.kept_labels)
+def _signed(label: str, table: str) -> tuple[str, int] | None:
+    """`_signature` of a label among one table's signatures, kept."""
+    return _signature(label, APPLICATION_SIGNATURES if table == "applications" else PROACTIVE_SIGNATURES)
+
+
 def _order(rows_by_template) -> list[str]:
     """The template's row keys in printed order, both templates merged (the 2019 （六）其他处理 before the 2021
     （六）1–3), and each key's leaf labels."""
@@ -305,13 +314,13 @@ _PROACTIVE_LEAVES = _leaves([row for rows in PROACTIVE_ROWS.values() for row in 
 
 def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[Placed]:
     """Each row's template key: signatures first, then likeness and order (`place_rows`)."""
-    signatures, order, texts, alternatives = (
-        (APPLICATION_SIGNATURES, _APPLICATION_ORDER, _APPLICATION_LEAVES, _APPLICATION_ALTERNATIVES)
+    order, texts, alternatives = (
+        (_APPLICATION_ORDER, _APPLICATION_LEAVES, _APPLICATION_ALTERNATIVES)
         if table == "applications"
-        else (PROACTIVE_SIGNATURES, _PROACTIVE_ORDER, _PROACTIVE_LEAVES, {})
+        else (_PROACTIVE_ORDER, _PROACTIVE_LEAVES, {})
     )
     labels = [row.label for row in rows]
-    found = [_signature(label, signatures) if row.values else None for label, row in zip(labels, rows, strict=True)]
+    found = [_signed(label, table) if row.values else None for label, row in zip(labels, rows, strict=True)]
     signed = [f[0] if f else None for f in found]
     # A signature with words after it may have matched a label glued before the row's own (a row whose figures were
     # lost leaves its label to the next): when the label's end is another template row's, the signature is not

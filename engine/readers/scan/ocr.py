@@ -167,7 +167,8 @@ def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
 
 def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
     every = [(page, cell) for page in pages for cell in page.cells if cell.box[2] > cell.box[0]]
-    labels = read_images([_label_image(_crop(p, c.box), p.dpi) for p, c in every], "chi_sim", 6, deadline)
+    crops = [_label_image(_crop(p, c.box), p.dpi) for p, c in every]
+    labels = read_images(crops, "chi_sim", 6, deadline, invert=tuned().cells.invert)
     said: dict[int, list[Word]] = {}
     for word in labels:
         said.setdefault(word.image, []).append(word)
@@ -220,7 +221,7 @@ def _read_figures(
         doubted.append(doubt)
         signed.append([variant is not None and variant.minus for variant in kept_variants])
     by_image: dict[int, list[Word]] = {}
-    for word in read_images(images, "eng", 7, deadline):
+    for word in read_images(images, "eng", 7, deadline, invert=tuned_cells.invert):
         by_image.setdefault(word.image, []).append(word)
     weak = []
     for (page, cell), where, doubt, minus in zip(figures, placed, doubted, signed, strict=True):
@@ -331,7 +332,8 @@ def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
             x0, top, x1, bottom = cell.box
             draw.rectangle((x0 * px - 3, top * px - 3, x1 * px + 3, bottom * px + 3), fill=255)
         images.append(_at_least(blanked, page.dpi, tuned().cells.prose_dpi))
-    words = [replace(w, text=w.text.translate(_BRACKETS)) for w in read_images(images, "chi_sim", 3, deadline)]
+    read = read_images(images, "chi_sim", 3, deadline, invert=tuned().cells.invert)
+    words = [replace(w, text=w.text.translate(_BRACKETS)) for w in read]
     out: list[list[Word]] = [[] for _ in pages]
     for word in words:
         if 0 <= word.image < len(out):

@@ -185,6 +185,9 @@ class CellSettings:
     prose_dpi: float = 200  # and the prose at this one: a 150 dpi scan is scaled up first (more made it worse)
     # A page within this share of the resolution wanted is read as it is: scaling by a few per cent only blurs it.
     dpi_slack: float = 0.95
+    # Tesseract reads a line again inverted (white on black) when its first reading is unsure. Printed reports have
+    # no such lines; see docs/benchmarks.md for what leaving it out gains and costs.
+    invert: bool = True
 
 
 @dataclass(frozen=True)

@@ -74,16 +74,20 @@ class Deadline:
             raise ReadError(ErrorCode.timeout, seconds=f"{self.seconds:g}")
 
 
-def read_images(images: list[Image.Image], lang: str, psm: int, deadline: Deadline) -> list[Word]:
+def read_images(
+    images: list[Image.Image], lang: str, psm: int, deadline: Deadline, *, invert: bool = True
+) -> list[Word]:
     """Every word Tesseract finds in each image, in one run. The images go to Tesseract on its standard input as the
-    pages of one TIFF, held in memory: nothing of the report is written to disk (a cell's crop is a piece of it)."""
+    pages of one TIFF, held in memory: nothing of the report is written to disk (a cell's crop is a piece of it).
+    `invert`: an unsure line is read again inverted (Tesseract's default)."""
     if not images:
         return []
     buffer = io.BytesIO()
     first, *rest = (_plain(image) for image in images)
     first.save(buffer, format="TIFF", save_all=True, append_images=rest, compression="packbits")
-    out = _run(["tesseract", "stdin", "-", "-l", lang, "--psm", str(psm), "tsv"], None, deadline, buffer.getvalue())
-    return _words(out)
+    options = [] if invert else ["-c", "tessedit_do_invert=0"]
+    args = ["tesseract", "stdin", "-", "-l", lang, "--psm", str(psm), *options, "tsv"]
+    return _words(_run(args, None, deadline, buffer.getvalue()))
 
 
 def _plain(image: Image.Image) -> Image.Image:
