@@ -71,15 +71,16 @@ def _cells(**changes: object) -> ScanSettings:
     return replace(SETTINGS, cells=replace(SETTINGS.cells, **changes))
 
 
-# Other settings of the cell readings, for the trade-off: fewer first readings of each figure (those that disagree
-# are read again at the further settings in any case), or no further readings at all.
+# Other settings of the cell readings, for the trade-off: more first readings of each figure (those that disagree
+# are read again at the further settings in any case), Tesseract's inverted second reading of an unsure line, or no
+# further readings at all.
+THREE = ((160, 32), (160, 40), (200, 32))  # the first readings of each figure before 2026-12-05
 TUNINGS = {
     "default": SETTINGS,
-    "two-readings": _cells(readings=SETTINGS.cells.readings[::2]),
+    "three-readings-invert": _cells(readings=THREE, invert=True),  # the default before 2026-12-05
+    "three-readings": _cells(readings=THREE),
+    "invert": _cells(invert=True),
     "no-again": _cells(again=()),
-    "two-readings-no-again": _cells(readings=SETTINGS.cells.readings[::2], again=()),
-    "no-invert": _cells(invert=False),
-    "two-readings-no-invert": _cells(readings=SETTINGS.cells.readings[::2], invert=False),
 }
 
 

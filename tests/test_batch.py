@@ -45,6 +45,25 @@ def test_a_hanging_or_crashing_file_costs_only_itself(tmp_path, run_json):
     assert schema_errors(doc, RESULT) == []
 
 
+def test_files_handed_to_a_worker_together_cost_only_themselves_when_one_hangs_or_crashes(tmp_path, run_json):
+    """Many small files wait, so each worker is handed several at once (nianbao.engine.batch.pool.HANDING): a file
+    that hangs or kills its worker among them costs only itself, and the files handed with it are checked by the
+    next worker."""
+    folder = tmp_path / "in"
+    write_batch(folder, 90)
+    sizes = sorted((p.stat().st_size for p in folder.iterdir()), reverse=True)
+    for name, size in (("stuck.hang", sizes[20]), ("fatal.crash", sizes[30]), ("second.crash", sizes[31])):
+        (folder / name).write_text("x" * size, encoding="utf-8")  # dispatched among the reports, not after them
+    code, doc = run_json(folder, "--plugin", PLUGINS / "hostile.py", "--timeout", "3", "--jobs", "2")
+    assert code == 2
+    errors = {Path(r["source"]["path"]).name: r["error"] for r in doc["results"] if r["error"]}
+    assert errors.keys() == {"stuck.hang", "fatal.crash", "second.crash"}
+    assert errors["stuck.hang"]["code"] == "timeout"
+    assert errors["fatal.crash"]["code"] == errors["second.crash"]["code"] == "unreadable"
+    assert doc["summary"]["files"] == 93 and doc["summary"]["checked"] == 90
+    assert len({r["source"]["path"] for r in doc["results"]}) == 93
+
+
 def test_an_interrupted_run_resumes_without_reading_again(tmp_path):
     folder = tmp_path / "in"
     write_batch(folder, 120)

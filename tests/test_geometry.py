@@ -92,6 +92,9 @@ def test_a_page_on_its_side_is_told_from_an_upright_one(pages):
 
 def _read(tmp_path, images, name="scan.pdf"):
     path = tmp_path / name
+    # Copies: Pillow keeps what an image was last saved with, and an image once appended to another's PDF brings
+    # those pages along when it is saved first itself.
+    images = [image.copy() for image in images]
     out = io.BytesIO()
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=200)
     path.write_bytes(out.getvalue())
@@ -121,6 +124,26 @@ def test_a_stack_fed_upside_down_or_sideways_is_read_as_if_upright(pages, truth,
     assert result.report is not None, result.error
     assert _share(result.report, truth) >= 0.98
     assert any("顺时针转" in note for note in result.report.notes)
+
+
+@needs_ocr
+@pytest.mark.parametrize("sideways", [False, True])
+def test_a_table_page_is_asked_about_only_when_its_grid_does_not_read_upright(
+    pages, truth, tmp_path, monkeypatch, sideways
+):
+    """Upright, the tables' page's cells are wide: it goes the stack's way and the orientation model is asked about
+    the first page alone. Fed on its side among upright pages, its cells stand tall: it is asked about and turned."""
+    asked = []
+    ask = geometry.orientation
+    monkeypatch.setattr(
+        geometry, "orientation", lambda image, deadline: asked.append(image.size) or ask(image, deadline)
+    )
+    stack = [pages[0], turned(pages[1], 90) if sideways else pages[1], pages[2]]
+    result = _read(tmp_path, stack)
+    assert result.report is not None, result.error
+    assert _share(result.report, truth) >= 0.98
+    if not sideways:
+        assert len(asked) == 1
 
 
 @needs_ocr

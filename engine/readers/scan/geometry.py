@@ -9,6 +9,7 @@ a thumbnail and touches the full image only to cut, warp or turn it once. No num
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -63,29 +64,57 @@ class Upright:
         self.deadline = deadline
         self.settings = settings or tuned().geometry
 
-    def _ask(self, grey: Image.Image, before: int = 0) -> Orientation | None:
-        """The model's sure answer for the page turned `before` degrees first (a page on its side is asked turned
+    def _ask(self, grey: Image.Image, before: int = 0, sure: bool = True) -> Orientation | None:
+        """The model's answer for the page turned `before` degrees first (a page on its side is asked turned
         upright-or-upside-down, where the model reads text lines as it was trained to), as a turn of the page as
-        given."""
+        given; unless `sure` is False, only a sure answer."""
         small = turned(grey, before) if before else grey.copy()  # thumbnail() shrinks in place
         small.thumbnail((self.settings.osd_side, self.settings.osd_side))
         found = orientation(small, self.deadline)
-        if found is None or found.confidence < self.settings.osd_confidence:
+        if found is None or (sure and found.confidence < self.settings.osd_confidence):
             return None
         return Orientation((found.turn + before) % 360, found.confidence)
 
-    def turns(self, greys: list[Image.Image]) -> list[int]:
+    def _side(self, grey: Image.Image) -> int | None:
+        """Which side a page its grid shows lying on its side lies on: the model asked of the page as given (on a
+        table page it tells 90° from 270° more surely than asked of the page turned), then turned, unless the first
+        answer was sure. The grid has settled that the page lies on its side: of the two sides, the one the answers
+        lean to, however unsure (a table page gives the model few characters)."""
+        leaning: Counter[int] = Counter()
+        for before in (0, 90):
+            answer = self._ask(grey, before, sure=False)
+            if answer is not None and answer.turn in (90, 270):
+                if answer.confidence >= self.settings.osd_confidence:
+                    return answer.turn
+                leaning[answer.turn] += answer.confidence
+        return leaning.most_common(1)[0][0] if leaning else None
+
+    def turns(self, greys: list[Image.Image], cells_at: Callable[[int, int], float | None] | None = None) -> list[int]:
+        """Each page's turn. `cells_at(index, turn)`, when given, is how much wider than tall the cells of a page's
+        grid are at that turn (None: too few cells to say). A page whose lines run both ways (a table page) is then
+        told by its grid at the stack's turn: wide cells, it goes the stack's way unasked; tall cells, it lies on its
+        side, and the model only says which side."""
         s = self.settings
         ratios = [_profile_change(grey, s) for grey in greys]
-        stack = 0
+        stack, sure = 0, False
         for index in [i for i, r in enumerate(ratios) if r >= s.upright][: s.stack_pages]:
             answer = self._ask(greys[index])
             if answer is not None and answer.turn in (0, 180):
-                stack = answer.turn
+                stack, sure = answer.turn, True
                 break
-        asked = {
-            i: self._ask(greys[i], 90) for i in [i for i, r in enumerate(ratios) if r < s.upright][: s.sideways_pages]
-        }
+        settled: dict[int, int] = {}
+        asked: dict[int, Orientation | None] = {}
+        for i in [i for i, r in enumerate(ratios) if r < s.upright]:
+            self.deadline.check()
+            aspect = cells_at(i, stack) if sure and cells_at is not None and ratios[i] > s.sideways else None
+            if aspect is not None and aspect >= s.wide_cells:
+                settled[i] = stack
+            elif aspect is not None and aspect <= 1 / s.wide_cells:
+                side = self._side(greys[i])
+                if side is not None:
+                    settled[i] = side
+            elif len(asked) < s.sideways_pages:
+                asked[i] = self._ask(greys[i], 90)
         votes: Counter[int] = Counter()
         for answer in asked.values():
             if answer is not None and answer.turn in (90, 270):
@@ -94,7 +123,9 @@ class Upright:
         out: list[int | None] = []
         for index, ratio in enumerate(ratios):
             answer = asked.get(index)
-            if ratio >= s.upright:
+            if index in settled:
+                out.append(settled[index])
+            elif ratio >= s.upright:
                 out.append(stack)
             elif answer is None:
                 out.append(sideways if sideways is not None and ratio <= s.sideways else None)

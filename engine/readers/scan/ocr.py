@@ -82,12 +82,20 @@ def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -
     for image, dpi in pages:
         deadline.check()  # preparing a page runs no program that would stop at the deadline itself
         found.append(_found(image, dpi))
-    turns = Upright(deadline).turns([grey for grey, _, _ in found])
+    ready: dict[int, tuple[int, list[_Page]]] = {}  # pages made ready to tell their turn: not made ready again
+
+    def cells_at(index: int, turn: int) -> float | None:
+        grey, dpi, photo = found[index]
+        ready[index] = (turn, _prepare(grey, dpi, turn, photo))
+        return _cell_aspect(ready[index][1])
+
+    turns = Upright(deadline).turns([grey for grey, _, _ in found], cells_at)
     prepared: list[_Page] = []
     cells = 0
-    for (grey, dpi, photo), turn in zip(found, turns, strict=True):
+    for index, ((grey, dpi, photo), turn) in enumerate(zip(found, turns, strict=True)):
         deadline.check()
-        for page in _prepare(grey, dpi, turn, photo):
+        made = ready.pop(index, None)
+        for page in made[1] if made is not None and made[0] == turn else _prepare(grey, dpi, turn, photo):
             cells += len(page.cells)
             most = tuned().cells.max_cells
             if cells > most:  # each cell is read: refused before the first is, not after the time is up
@@ -138,6 +146,13 @@ def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Pag
         cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]
         out.append(_Page(_unruled(half, lines, dpi), dpi, angle, lines, cells, turn, photo))
     return out
+
+
+def _cell_aspect(pages: list[_Page]) -> float | None:
+    """How much wider than tall the pages' grid cells are (the median), when they are enough to say
+    (tuned().geometry.grid_cells)."""
+    aspects = sorted((x1 - x0) / (y1 - y0) for p in pages for x0, y0, x1, y1 in (c.box for c in p.cells) if y1 > y0)
+    return aspects[len(aspects) // 2] if len(aspects) >= tuned().geometry.grid_cells else None
 
 
 def _unruled(grey: Image.Image, lines: list[Segment], dpi: float) -> Image.Image:

@@ -69,6 +69,14 @@ class GeometrySettings:
     # page of prose: 15–30).
     alone: float = 10.0
     stack_pages: int = 2  # upright pages asked for the stack's turn, until one answers surely
+    # A page between `sideways` and `upright` (a table page: its rulings run both ways) is told by its grid made
+    # ready at the stack's turn, when it holds at least `grid_cells` cells: their median `wide_cells` times wider than
+    # tall, it stands upright and goes the stack's way without asking the model (0.6 CPU s a page, as much as reading
+    # the page's figures); that many times taller than wide, it lies on its side and the model only says which.
+    # The templates' tables printed upright are 1.25–1.6 (a Word layout with figures wrapped in narrow columns 0.95:
+    # asked as before), on their side 0.6–0.8 (that layout 1.05).
+    wide_cells: float = 1.2
+    grid_cells: int = 40
     # Sideways pages asked one by one (a quarter of a second each); the others go by their vote. A report's landscape
     # table pages are a few, and a stack fed sideways is fed one way; asking each of 40 pages of a ruled grid took 10 s.
     sideways_pages: int = 10
@@ -165,9 +173,11 @@ class RasterSettings:
 class CellSettings:
     """Each table cell read on its own (nianbao.engine.readers.scan.ocr)."""
 
-    # (ink threshold, glyph height in px) of the three readings of a figure
-    readings: tuple[tuple[int, int], ...] = ((160, 32), (160, 40), (200, 32))
-    # further settings for a figure the first three disagree on
+    # (ink threshold, glyph height in px) of the first readings of a figure. A third (160, 40) between these two
+    # changed one figure in a thousand either way on scans of real layouts and cost 4–7 % of a page's CPU time
+    # (docs/benchmarks.md, "Readings against accuracy and seconds").
+    readings: tuple[tuple[int, int], ...] = ((160, 32), (200, 32))
+    # further settings for a figure the first readings disagree on
     again: tuple[tuple[int, int], ...] = ((140, 36), (180, 36), (180, 48), (200, 40))
     low: float = LOW_CONFIDENCE  # a figure read with less confidence than this is marked doubtful
     # A ruling as scanned, blur included: what is painted out of a cell's crop (never under min_rule_px pixels).
@@ -186,8 +196,8 @@ class CellSettings:
     # A page within this share of the resolution wanted is read as it is: scaling by a few per cent only blurs it.
     dpi_slack: float = 0.95
     # Tesseract reads a line again inverted (white on black) when its first reading is unsure. Printed reports have
-    # no such lines; see docs/benchmarks.md for what leaving it out gains and costs.
-    invert: bool = True
+    # no such lines: reading them again took 3–5 % of a page's CPU time for the same figures within one in a thousand.
+    invert: bool = False
 
 
 @dataclass(frozen=True)

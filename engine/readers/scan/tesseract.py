@@ -95,6 +95,8 @@ def _plain(image: Image.Image) -> Image.Image:
     if image.mode not in ("1", "L", "RGB"):
         image = image.convert("RGB")
     image.info.pop("dpi", None)
+    # Pillow keeps what an image was last saved with: one saved before with others appended would bring them along.
+    image.encoderinfo = {}
     return image
 
 
