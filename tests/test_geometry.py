@@ -84,10 +84,10 @@ def test_a_tilt_of_up_to_ten_degrees_is_measured(pages, angle):
 def test_a_page_on_its_side_is_told_from_an_upright_one(pages):
     settings = tuned().geometry
     prose = pages[0].convert("L")
-    assert geometry._profile_change(prose, settings) >= settings.upright
-    assert geometry._profile_change(turned(prose, 90), settings) <= settings.sideways
+    assert geometry.line_ratio(prose, settings) >= settings.upright
+    assert geometry.line_ratio(turned(prose, 90), settings) <= settings.sideways
     # a page of tables has lines both ways: not called sideways (the orientation model is asked)
-    assert geometry._profile_change(pages[1].convert("L"), settings) > settings.sideways
+    assert geometry.line_ratio(pages[1].convert("L"), settings) > settings.sideways
 
 
 def _read(tmp_path, images, name="scan.pdf"):

@@ -277,6 +277,8 @@ def glyph_device(manager: Any) -> Any:
     from pdfminer.pdffont import PDFUnicodeNotDefined
 
     class GlyphAggregator(PDFPageAggregator):
+        cids: dict[tuple[Any, int], tuple[str, float]]  # each font's character and width, by character id
+
         def render_char(
             self,
             matrix: Any,
@@ -288,11 +290,15 @@ def glyph_device(manager: Any) -> Any:
             ncs: Any,
             graphicstate: Any,
         ) -> float:
-            try:
-                text = font.to_unichr(cid)
-            except PDFUnicodeNotDefined:
-                text = self.handle_undefined_char(font, cid)
-            adv = font.char_width(cid) * fontsize * scaling
+            known = self.cids.get((font, cid))
+            if known is None:  # a document prints the same few thousand characters again and again
+                try:
+                    text = font.to_unichr(cid)
+                except PDFUnicodeNotDefined:
+                    text = self.handle_undefined_char(font, cid)
+                known = self.cids[(font, cid)] = (text, font.char_width(cid))
+            text, width = known
+            adv = width * fontsize * scaling
             if font.is_vertical():
                 vx, vy = font.char_disp(cid)
                 vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
@@ -307,4 +313,6 @@ def glyph_device(manager: Any) -> Any:
             self.cur_item.add(Glyph(min(xs), min(ys), max(xs), max(ys), text))
             return adv
 
-    return GlyphAggregator(manager, laparams=None)
+    device = GlyphAggregator(manager, laparams=None)
+    device.cids = {}
+    return device

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
 
-def _profile_change(grey: Image.Image, settings: GeometrySettings) -> float:
+def line_ratio(grey: Image.Image, settings: GeometrySettings) -> float:
     """How much more the row profile of a page's ink changes from row to row than its column profile does."""
     from PIL import Image as PILImage
 
@@ -50,6 +51,13 @@ def turned(grey: Image.Image, turn: int) -> Image.Image:
         270: PILImage.Transpose.ROTATE_90,
     }
     return grey.transpose(transposes[turn]) if turn in transposes else grey
+
+
+class Standing(Enum):
+    """How a page made ready at a turn stands, by what can be measured without the model."""
+
+    upright = "upright"  # or upside down: the model's answer for the stack tells which
+    side = "side"
 
 
 class Upright:
@@ -89,13 +97,15 @@ class Upright:
                 leaning[answer.turn] += answer.confidence
         return leaning.most_common(1)[0][0] if leaning else None
 
-    def turns(self, greys: list[Image.Image], cells_at: Callable[[int, int], float | None] | None = None) -> list[int]:
-        """Each page's turn. `cells_at(index, turn)`, when given, is how much wider than tall the cells of a page's
-        grid are at that turn (None: too few cells to say). A page whose lines run both ways (a table page) is then
-        told by its grid at the stack's turn: wide cells, it goes the stack's way unasked; tall cells, it lies on its
-        side, and the model only says which side."""
+    def turns(
+        self, greys: list[Image.Image], standing_at: Callable[[int, int], Standing | None] | None = None
+    ) -> list[int]:
+        """Each page's turn. `standing_at(index, turn)`, when given, says how a page stands when made ready at that
+        turn (its grid's cells, or its text lines once straightened): a page whose lines run both ways, or too
+        tilted to tell, is then told at the stack's turn. Upright, it goes the stack's way unasked; on its side, the
+        model only says which side."""
         s = self.settings
-        ratios = [_profile_change(grey, s) for grey in greys]
+        ratios = [line_ratio(grey, s) for grey in greys]
         stack, sure = 0, False
         for index in [i for i, r in enumerate(ratios) if r >= s.upright][: s.stack_pages]:
             answer = self._ask(greys[index])
@@ -106,10 +116,10 @@ class Upright:
         asked: dict[int, Orientation | None] = {}
         for i in [i for i, r in enumerate(ratios) if r < s.upright]:
             self.deadline.check()
-            aspect = cells_at(i, stack) if sure and cells_at is not None and ratios[i] > s.sideways else None
-            if aspect is not None and aspect >= s.wide_cells:
+            standing = standing_at(i, stack) if sure and standing_at is not None and ratios[i] > s.sideways else None
+            if standing is Standing.upright:
                 settled[i] = stack
-            elif aspect is not None and aspect <= 1 / s.wide_cells:
+            elif standing is Standing.side:
                 side = self._side(greys[i])
                 if side is not None:
                     settled[i] = side

@@ -23,7 +23,17 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
-from nianbao.engine.readers.scan.geometry import Upright, evened, found_page, halves, reduced, turned, upsampled
+from nianbao.engine.readers.scan.geometry import (
+    Standing,
+    Upright,
+    evened,
+    found_page,
+    halves,
+    line_ratio,
+    reduced,
+    turned,
+    upsampled,
+)
 from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs
@@ -84,12 +94,12 @@ def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -
         found.append(_found(image, dpi))
     ready: dict[int, tuple[int, list[_Page]]] = {}  # pages made ready to tell their turn: not made ready again
 
-    def cells_at(index: int, turn: int) -> float | None:
+    def standing_at(index: int, turn: int) -> Standing | None:
         grey, dpi, photo = found[index]
         ready[index] = (turn, _prepare(grey, dpi, turn, photo))
-        return _cell_aspect(ready[index][1])
+        return _standing(ready[index][1])
 
-    turns = Upright(deadline).turns([grey for grey, _, _ in found], cells_at)
+    turns = Upright(deadline).turns([grey for grey, _, _ in found], standing_at)
     prepared: list[_Page] = []
     cells = 0
     for index, ((grey, dpi, photo), turn) in enumerate(zip(found, turns, strict=True)):
@@ -148,11 +158,18 @@ def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Pag
     return out
 
 
-def _cell_aspect(pages: list[_Page]) -> float | None:
-    """How much wider than tall the pages' grid cells are (the median), when they are enough to say
-    (tuned().geometry.grid_cells)."""
+def _standing(pages: list[_Page]) -> Standing | None:
+    """How pages made ready at a turn stand: by their grid's cells, when they are enough to say (how much wider than
+    tall, the median: tuned().geometry.grid_cells, wide_cells); else by their text lines, straightened and with the
+    rulings painted out (a tilt smears the lines' profile: a page of prose tilted 5° may not tell before)."""
+    s = tuned().geometry
     aspects = sorted((x1 - x0) / (y1 - y0) for p in pages for x0, y0, x1, y1 in (c.box for c in p.cells) if y1 > y0)
-    return aspects[len(aspects) // 2] if len(aspects) >= tuned().geometry.grid_cells else None
+    if len(aspects) >= s.grid_cells:
+        aspect = aspects[len(aspects) // 2]
+        return Standing.upright if aspect >= s.wide_cells else Standing.side if aspect <= 1 / s.wide_cells else None
+    if pages and all(line_ratio(page.unruled, s) >= s.upright for page in pages):
+        return Standing.upright
+    return None
 
 
 def _unruled(grey: Image.Image, lines: list[Segment], dpi: float) -> Image.Image:
