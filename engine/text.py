@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 # Words written into a count cell for "none": readers keep them as printed, rules read them as 0.
 NIL_WORDS = frozenset({"无", "没有", "空", "暂无"})
@@ -74,19 +78,36 @@ def unify_radicals(text: str) -> str:
     return text.translate(_RADICALS)
 
 
+# A cell or a label is looked at again by every step, in report after report: what is worked out from a short text
+# is kept (a few hundred kinds recur; a template row's label as printed runs to 110 characters), from a longer one
+# not (a paragraph; a hostile file's megabyte "cell"). Tens of thousands kept are a few megabytes.
+SHORT_TEXT = 128
+
+
+def kept_when_short(maxsize: int) -> Callable[[Callable[[Any], _T]], Callable[[Any], _T]]:
+    """A function of one text (or None) whose answers for short texts are kept, up to `maxsize` of them."""
+
+    def wrap(func: Callable[[Any], _T]) -> Callable[[Any], _T]:
+        kept = lru_cache(maxsize=maxsize)(func)
+
+        @wraps(func)
+        def answer(text: Any) -> _T:
+            return kept(text) if text is None or len(text) <= SHORT_TEXT else func(text)
+
+        return answer
+
+    return wrap
+
+
 def nfkc(text: str) -> str:
     if text.isascii():  # ASCII is its own normal form
         return text
-    return _nfkc_short(text) if len(text) <= _SHORT else unicodedata.normalize("NFKC", text)
-
-
-# A cell or a label is normalised again by every step that looks at it, in report after report: short texts are
-# kept (a few hundred kinds recur), a paragraph is not.
-_SHORT = 48
+    # kept_when_short, written out: the commonest call of a check, one frame less
+    return _kept_nfkc(text) if len(text) <= SHORT_TEXT else unicodedata.normalize("NFKC", text)
 
 
 @lru_cache(maxsize=1 << 14)
-def _nfkc_short(text: str) -> str:
+def _kept_nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 

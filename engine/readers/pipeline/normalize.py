@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from nianbao.engine.model import Cell
-from nianbao.engine.text import NIL_WORDS, compact, label_key, nfkc, squeeze
+from nianbao.engine.text import NIL_WORDS, compact, kept_when_short, label_key, nfkc, squeeze
 
 __all__ = ["NIL_WORDS", "compact", "label_key", "nfkc", "parse_cell", "squeeze"]
 
@@ -22,14 +21,14 @@ MONEY_UNIT = re.compile(r"^([-−]?\d+(?:,\d{3})*(?:\.\d+)?)(万元|元|万)$")
 
 
 # Both are asked about the same few hundred cell texts in report after report: the answers are kept.
-@lru_cache(maxsize=1 << 13)
+@kept_when_short(1 << 13)
 def is_value_token(piece: str) -> bool:
     """Whether a whitespace-separated piece of a table line is a cell value rather than label text."""
     p = nfkc(piece).strip()
     return bool(NUMBER.match(p) or NUMBER_WITH_UNIT.match(p) or DASH.match(p) or p in NIL_WORDS or p in ZERO_WORDS)
 
 
-@lru_cache(maxsize=1 << 13)
+@kept_when_short(1 << 13)
 def parse_cell(raw: str | None) -> Cell:
     """Turn printed cell text into a model cell: int, float, None (blank or dash) or the text itself."""
     if raw is None:

@@ -17,13 +17,14 @@ its placed neighbours. Rows placed by similarity or position are guesses and are
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
 from nianbao.engine.readers.pipeline.raw import RawRow
 from nianbao.engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
-from nianbao.engine.text import label_key
+from nianbao.engine.text import SHORT_TEXT, label_key
 from rapidfuzz.distance import Levenshtein
 
 
@@ -89,10 +90,21 @@ def leaves(label: str) -> list[str]:
 
 # A worker reads report after report printed from the same template: the same printed labels meet the same template
 # leaves again and again (a thousand generated reports asked 280,000 times about 468 pairs), and each answer costs up
-# to a few dozen edit distances. Kept, the answers cost a look-up: the check of a small report took half the time.
-@lru_cache(maxsize=SETTINGS.kept_pairs)
+# to a few dozen edit distances. Kept, the answers cost a look-up: the check of a small report took half the time
+# (for a short label only: a hostile file's long labels are compared afresh and never held).
 def similarity(label: str, template_leaf: str, settings: PlacementSettings = SETTINGS) -> float:
     """How alike the end of a printed label is to a template row's leaf label (0–1)."""
+    return _alike(label, settings)(label, template_leaf)
+
+
+def _alike(label: str, settings: PlacementSettings) -> Callable[[str, str], float]:
+    """`similarity` for one label against many leaves: kept, or worked out afresh (the choice made once)."""
+    if settings is SETTINGS and len(label) <= SHORT_TEXT:
+        return _kept_similarity
+    return lambda label, leaf: _similarity(label, leaf, settings)
+
+
+def _similarity(label: str, template_leaf: str, settings: PlacementSettings) -> float:
     text = label_key(label)
     size = len(template_leaf)
     if size < settings.min_length or len(text) < settings.min_length:
@@ -107,6 +119,11 @@ def similarity(label: str, template_leaf: str, settings: PlacementSettings = SET
     return best
 
 
+@lru_cache(maxsize=SETTINGS.kept_pairs)
+def _kept_similarity(label: str, template_leaf: str) -> float:
+    return _similarity(label, template_leaf, SETTINGS)
+
+
 def _align(
     labels: list[str], keys: list[str], leaves: dict[str, list[str]], settings: PlacementSettings
 ) -> dict[int, int]:
@@ -115,8 +132,9 @@ def _align(
     m, n = len(labels), len(keys)
     score = [[0.0] * n for _ in range(m)]
     for i, label in enumerate(labels):
+        alike = _alike(label, settings)
         for j, key in enumerate(keys):
-            s = max((similarity(label, text, settings) for text in leaves.get(key, ())), default=0.0)
+            s = max((alike(label, text) for text in leaves.get(key, ())), default=0.0)
             score[i][j] = s if s >= settings.min_similarity else 0.0
     best = [[0.0] * (n + 1) for _ in range(m + 1)]
     for i in range(m - 1, -1, -1):
@@ -273,9 +291,15 @@ def _signature(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> tup
     return (best[2], len(text) - best[0]) if best else None
 
 
-@lru_cache(maxsize=SETTINGS.kept_labels)
 def _signed(label: str, table: str) -> tuple[str, int] | None:
-    """`_signature` of a label among one table's signatures, kept."""
+    """`_signature` of a label among one table's signatures, kept for a short label."""
+    if len(label) <= SHORT_TEXT:
+        return _kept_signature(label, table)
+    return _signature(label, APPLICATION_SIGNATURES if table == "applications" else PROACTIVE_SIGNATURES)
+
+
+@lru_cache(maxsize=SETTINGS.kept_labels)
+def _kept_signature(label: str, table: str) -> tuple[str, int] | None:
     return _signature(label, APPLICATION_SIGNATURES if table == "applications" else PROACTIVE_SIGNATURES)
 
 
@@ -334,8 +358,9 @@ def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[
 
 def _ends_as_another(label: str, key: str, texts: dict[str, list[str]], signed: list[str | None]) -> bool:
     """Whether the label's end is most like another template row's label, one no other row's signature names."""
+    like = _alike(label, SETTINGS)
     alike, other = max(
-        ((similarity(label, text), other) for other, variants in texts.items() for text in variants),
+        ((like(label, text), other) for other, variants in texts.items() for text in variants),
         default=(0.0, ""),
     )
     return alike >= SETTINGS.min_similarity and other != key and other not in signed
