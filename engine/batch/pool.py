@@ -47,8 +47,8 @@ class HandingSettings:
     """How many files a worker is handed at once."""
 
     # A small report is checked in a few milliseconds, and between two files handed one at a time the worker waits
-    # for the parent to take the answer and send the next: at 100,000 reports a fifth of the workers' time. Handed a
-    # few at once, it answers each and goes straight on.
+    # for the parent to take the answer and send the next. Handed a few at once, it answers each and goes straight
+    # on: 1,000 small reports in 0.94× the time (docs/benchmarks.md).
     together: int = 8
     small: int = 256 * 1024  # bytes: files this small are handed together (a scan or a long PDF one at a time)
     # Only while this many times `together` files per worker still wait: at the end of a run each file goes to
