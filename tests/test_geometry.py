@@ -127,18 +127,19 @@ def test_a_stack_fed_upside_down_or_sideways_is_read_as_if_upright(pages, truth,
 
 
 @needs_ocr
-@pytest.mark.parametrize("sideways", [False, True])
+@pytest.mark.parametrize(("sideways", "turn"), [((), 0), ((1,), 90), ((1,), 270), ((1, 2), 90), ((1, 2), 270)])
 def test_a_table_page_is_asked_about_only_when_its_grid_does_not_read_upright(
-    pages, truth, tmp_path, monkeypatch, sideways
+    pages, truth, tmp_path, monkeypatch, sideways, turn
 ):
-    """Upright, the tables' page's cells are wide: it goes the stack's way and the orientation model is asked about
-    the first page alone. Fed on its side among upright pages, its cells stand tall: it is asked about and turned."""
+    """Upright, the tables' pages' cells are wide: they go the stack's way and the orientation model is asked about
+    the first page alone. Fed on their side among upright pages (either side; one, or two where the model is unsure
+    of the second: the side the first was found on decides it), they are asked about and turned."""
     asked = []
     ask = geometry.orientation
     monkeypatch.setattr(
         geometry, "orientation", lambda image, deadline: asked.append(image.size) or ask(image, deadline)
     )
-    stack = [pages[0], turned(pages[1], 90) if sideways else pages[1], pages[2]]
+    stack = [turned(page, turn) if i in sideways else page for i, page in enumerate(pages)]
     result = _read(tmp_path, stack)
     assert result.report is not None, result.error
     assert _share(result.report, truth) >= 0.98

@@ -83,7 +83,7 @@ class Upright:
             return None
         return Orientation((found.turn + before) % 360, found.confidence)
 
-    def _side(self, grey: Image.Image) -> int | None:
+    def _side(self, grey: Image.Image) -> Orientation | None:
         """Which side a page its grid shows lying on its side lies on: the model asked of the page as given (on a
         table page it tells 90° from 270° more surely than asked of the page turned), then turned, unless the first
         answer was sure. The grid has settled that the page lies on its side: of the two sides, the one the answers
@@ -93,9 +93,9 @@ class Upright:
             answer = self._ask(grey, before, sure=False)
             if answer is not None and answer.turn in (90, 270):
                 if answer.confidence >= self.settings.osd_confidence:
-                    return answer.turn
+                    return answer
                 leaning[answer.turn] += answer.confidence
-        return leaning.most_common(1)[0][0] if leaning else None
+        return Orientation(*leaning.most_common(1)[0]) if leaning else None
 
     def turns(
         self, greys: list[Image.Image], standing_at: Callable[[int, int], Standing | None] | None = None
@@ -122,7 +122,8 @@ class Upright:
             elif standing is Standing.side:
                 side = self._side(greys[i])
                 if side is not None:
-                    settled[i] = side
+                    settled[i] = side.turn
+                    asked[i] = side  # its side is a vote for the pages on their side the model was unsure of
             elif len(asked) < s.sideways_pages:
                 asked[i] = self._ask(greys[i], 90)
         votes: Counter[int] = Counter()
