@@ -165,10 +165,11 @@ def test_a_worker_killed_mid_run_costs_no_file(tmp_path):
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         with distributed.Client(loopback.address, timeout=30) as watcher:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not any(watcher.processing().values()):
+            deadline, running = time.monotonic() + 60, {}
+            while time.monotonic() < deadline and not any(running.values()):
                 time.sleep(0.1)
-            busy = [address for address, keys in watcher.processing().items() if keys]
+                running = watcher.processing()
+            busy = [address for address, keys in running.items() if keys]  # as seen: asked again, it may have moved on
             if not busy:
                 client.kill()
                 pytest.fail(f"no file was ever running: {client.communicate()[1][-2000:]}")

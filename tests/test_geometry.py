@@ -277,6 +277,48 @@ def test_a_low_resolution_black_and_white_page_is_drawn_again_smoothed(pages):
     assert geometry.upsampled(bilevel, 300)[1] == 300
 
 
+def test_a_black_and_white_pages_lone_specks_are_dropped_and_its_strokes_thickened():
+    """At 150 dpi a thin type's strokes are a pixel or two wide: thickened, a 0 broken into "( )" closes again; a
+    speck alone is dropped first, or thickening would make it a blot."""
+    from PIL import ImageDraw
+
+    page = Image.new("L", (200, 100), 255)
+    draw = ImageDraw.Draw(page)
+    draw.line((40, 20, 40, 60), fill=0)  # a stroke one pixel wide
+    draw.line((42, 20, 42, 60), fill=0)  # and another, a pixel of paper between: a broken glyph
+    page.putpixel((150, 50), 0)  # a speck alone
+    drawn, dpi = geometry.upsampled(page, 150)
+    assert dpi == 300 and drawn.crop((290, 90, 310, 110)).getextrema()[0] > 200  # the speck is gone
+    thick = geometry.thickened(drawn)
+    assert thick.crop((82, 60, 84, 100)).getextrema()[1] < 128  # the gap between the strokes is closed
+    assert drawn.crop((82, 60, 84, 100)).getextrema()[1] > 128  # it was open
+    assert sum(thick.histogram()[:128]) > sum(drawn.histogram()[:128])
+
+
+def test_a_digit_broken_apart_is_doubted_and_a_minus_sign_kept_apart_from_thickening():
+    """A light black-and-white scan may lose the bar of a 4: its diagonal left out, the 1 that is left reads as
+    confidently as a 1 (9487 read 9187). A piece that tall within the figure doubts the reading. A minus sign stands
+    apart from the digits: thickened, it joins them, so a figure with a mark before it is read as scanned."""
+    from nianbao.engine.readers.scan.speck import glyphs
+    from PIL import ImageDraw
+
+    def crop(*strokes: tuple[int, int, int, int], width: int = 3) -> Image.Image:
+        image = Image.new("L", (160, 60), 255)
+        draw = ImageDraw.Draw(image)
+        for stroke in strokes:
+            draw.line(stroke, fill=0, width=width)
+        return image
+
+    nine, one = (60, 12, 60, 48), (80, 12, 80, 48)  # digits, as strokes
+    assert not glyphs(crop(nine, one), 300, 160, 32).broken
+    assert glyphs(crop(nine, one, (67, 34, 76, 21)), 300, 160, 32).broken  # "9/1": the 4's diagonal, left out
+    point = crop(nine, one, (69, 46, 71, 46))  # a decimal point stays below the middle
+    assert not glyphs(point, 300, 160, 32).broken
+    minus = crop(nine, one, (46, 30, 55, 30))
+    assert glyphs(minus, 300, 160, 32).minus
+    assert not glyphs(geometry.thickened(geometry.thickened(minus)), 300, 160, 32).minus  # joined to the 1
+
+
 def test_a_long_strip_of_black_and_white_is_not_drawn_four_times_larger():
     strip = Image.new("L", (1800, 30000), 255)
     drawn, dpi = geometry.upsampled(strip, 150)

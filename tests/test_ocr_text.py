@@ -71,6 +71,48 @@ def test_garbled_rows_are_not_guessed_when_their_number_does_not_fit_the_gap():
     assert "withheld.security_stability" not in built.table and "withheld.internal_affairs" not in built.table
 
 
+def _read(labels: dict[str, str], template: Template = Template.T2021) -> list[RawRow]:
+    """Table 三 as a scan read it: the template's rows, some labels as OCR garbled them."""
+    return [RawRow(labels.get(line.key, line.label), [0, 0, 0, 0, 0, 0, 0]) for line in APPLICATION_ROWS[template]]
+
+
+# 洪泽区 2023 scanned black and white at 150 dpi, as Tesseract read rows of table 三 (benchmarks/reading.py, bw150)
+GARBLED = {
+    "withheld.administrative_inquiry": "8.册于行政在训末于",
+    "unavailable.not_held": "(出)》无法提供].本机关不条提利大政府舍各",
+    "unavailable.needs_creation": "2.冯有现成全有现成信息而里荔行币行刊作",
+    "unavailable.unclear_after_correction": "3和仆下后由请内容簿不朋地",
+    "not_processed.petition_complaint": "(所)不子处下].倍访茶报投诉英让请",
+    "not_processed.duplicate": "2.上人复中请",
+    "not_processed.publication": "3.些求提代会才出皮物",
+    "not_processed.excessive": "4.左平当理由天生肥复申请",
+}
+
+
+def test_a_garbled_label_ending_like_another_item_is_not_taken_for_it_against_its_printed_number():
+    """The label "4.左平当理由天生肥复申请" (4.无正当理由大量反复申请) ends as 2.重复申请 does: taken for it, the
+    eight rows from 8.属于行政查询事项 on no longer fitted their gap and all went unplaced (58 figures of 186 lost).
+    Its own number says it is item 4: the eight are placed in order."""
+    built = build_applications(_read(GARBLED), by_order=True)
+    assert not [k for k in built.table if k.startswith("extra.")]
+    assert set(GARBLED) <= set(built.table)
+    assert built.guessed["applications.not_processed.excessive"][0] == GARBLED["not_processed.excessive"]  # a guess
+    # without its number the label's end decides, as before: a likeness is all there is
+    unnumbered = build_applications(_read({**GARBLED, "not_processed.excessive": "左平当理由天生肥复申请"}), True)
+    assert "not_processed.duplicate" in unnumbered.table and "extra.2.上人复中请" in unnumbered.table
+
+
+@pytest.mark.parametrize("template", [Template.T2019, Template.T2021])
+def test_garbled_other_and_total_rows_are_placed_in_the_order_of_the_template_they_fit(template):
+    """（六）其他处理 and （七）总计 read "{信)基他处岩" and "《L)名计": two rows where the 2019 template prints two
+    and the 2021 template four (its （六） in three). Two rows fit the 2019 rows only; four the 2021 rows only."""
+    other = [line.key for line in APPLICATION_ROWS[template] if line.key.startswith("other")]
+    garbled = dict(zip([*other, "total"], ["{信)基他处岩", "《L)名计", "3.基化", "《L)名计"], strict=False))
+    built = build_applications(_read(garbled, template), by_order=True)
+    assert not [k for k in built.table if k.startswith("extra.")], built.table.keys()
+    assert {*other, "total"} <= set(built.table)
+
+
 def test_rows_whose_label_a_seal_hid_keep_their_own_figures():
     grid = [
         ["三、收到和处理政府信息公开申请情况"],

@@ -124,16 +124,34 @@ def _kept_similarity(label: str, template_leaf: str) -> float:
     return _similarity(label, template_leaf, SETTINGS)
 
 
+# An item's numbering as printed before its words ("4.", "2、"): the last one in the label, its group's coming first.
+_ITEM_NUMBER = re.compile(r"(?<!\d)(\d{1,2})\s*[.．、]")
+
+
+def item_number(label: str) -> str | None:
+    """The numbering of the item a label names ("（五）不予处理 4.无正当理由…" → "4"), if it prints one."""
+    found = _ITEM_NUMBER.findall(label)
+    return found[-1] if found else None
+
+
 def _align(
-    labels: list[str], keys: list[str], leaves: dict[str, list[str]], settings: PlacementSettings
+    labels: list[str],
+    keys: list[str],
+    leaves: dict[str, list[str]],
+    settings: PlacementSettings,
+    numbers: dict[str, str] | None = None,
 ) -> dict[int, int]:
     """The order-keeping assignment of labels to keys with the largest total similarity (pairs under the
-    threshold not taken): {label index: key index}."""
+    threshold not taken, nor a label printing another item's number than the key's): {label index: key index}."""
     m, n = len(labels), len(keys)
+    numbers = numbers or {}
     score = [[0.0] * n for _ in range(m)]
     for i, label in enumerate(labels):
         alike = _alike(label, settings)
+        printed = item_number(label)
         for j, key in enumerate(keys):
+            if printed and numbers.get(key, printed) != printed:
+                continue  # "4.左平当理由天生肥复申请" ends like 重复申请, but 重复申请 is item 2
             s = max((alike(label, text) for text in leaves.get(key, ())), default=0.0)
             score[i][j] = s if s >= settings.min_similarity else 0.0
     best = [[0.0] * (n + 1) for _ in range(m + 1)]
@@ -197,24 +215,39 @@ def place_rows(
     alternatives: dict[str, tuple[str, ...]] | None = None,
     by_order: bool = False,
     settings: PlacementSettings = SETTINGS,
+    numbers: dict[str, str] | None = None,
 ) -> list[Placed]:
     """Each row's template key: `signed` as the signatures matched; the rest aligned by similarity within the gaps
     the signed rows leave, then (`by_order`, labels read by OCR) by position where a gap leaves one choice.
-    `alternatives`: template rows that stand for others (one template's row for the other's), never both."""
+    `alternatives`: template rows that stand for others (one template's row for the other's), never both.
+    `numbers`: each template row's item numbering; a label printing another is not matched to it by likeness."""
     alternatives = alternatives or {}
     placed = [Placed(key, PlacedBy.signature) if key else Placed(None) for key in signed]
     for run, free in _gaps(placed, has_values, order, alternatives):
         if not free:
             continue
-        pairs = _align([labels[i] for i in run], free, leaves, settings)
+        pairs = _align([labels[i] for i in run], free, leaves, settings, numbers)
         for i, j in pairs.items():
             placed[run[i]] = Placed(free[j], PlacedBy.similarity)
     if by_order:
         for run, free in _gaps(placed, has_values, order, alternatives):
-            if run and len(run) == len(free) and free:
-                for index, key in zip(run, free, strict=True):
+            fits = [keys for keys in _either(free, alternatives) if len(keys) == len(run)]
+            if run and len(fits) == 1:
+                for index, key in zip(run, fits[0], strict=True):
                     placed[index] = Placed(key, PlacedBy.order)
     return placed
+
+
+def _either(free: list[str], alternatives: dict[str, tuple[str, ...]]) -> list[list[str]]:
+    """The template rows a gap may hold: all that are free, and those of each template alone where the gap holds
+    rows that stand for one another (a report prints the 2019 （六）其他处理 or the 2021 （六）1–3, never both)."""
+    out = [free]
+    for key in free:
+        others = set(alternatives.get(key, ())).intersection(free)
+        kept = [k for k in free if k not in others]
+        if others and kept not in out:
+            out.append(kept)
+    return out
 
 
 # --- which template row a printed row is ----------------------------------------------------------
@@ -330,18 +363,24 @@ _OTHER_2021 = tuple(line.key for line in APPLICATION_ROWS[Template.T2021] if lin
 _APPLICATION_ALTERNATIVES = {"other": _OTHER_2021, **dict.fromkeys(_OTHER_2021, ("other",))}
 
 
+def _numbers(lines) -> dict[str, str]:
+    """Each template row's item numbering, where its label prints one."""
+    return {line.key: number for line in lines if (number := item_number(line.label.rpartition(" ")[2]))}
+
+
 _APPLICATION_ORDER = _order(APPLICATION_ROWS)
 _APPLICATION_LEAVES = _leaves([line for rows in APPLICATION_ROWS.values() for line in rows])
+_APPLICATION_NUMBERS = _numbers([line for rows in APPLICATION_ROWS.values() for line in rows])
 _PROACTIVE_ORDER = _order(PROACTIVE_ROWS)
 _PROACTIVE_LEAVES = _leaves([row for rows in PROACTIVE_ROWS.values() for row in rows])
 
 
 def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[Placed]:
     """Each row's template key: signatures first, then likeness and order (`place_rows`)."""
-    order, texts, alternatives = (
-        (_APPLICATION_ORDER, _APPLICATION_LEAVES, _APPLICATION_ALTERNATIVES)
+    order, texts, alternatives, numbers = (
+        (_APPLICATION_ORDER, _APPLICATION_LEAVES, _APPLICATION_ALTERNATIVES, _APPLICATION_NUMBERS)
         if table == "applications"
-        else (_PROACTIVE_ORDER, _PROACTIVE_LEAVES, {})
+        else (_PROACTIVE_ORDER, _PROACTIVE_LEAVES, {}, {})
     )
     labels = [row.label for row in rows]
     found = [_signed(label, table) if row.values else None for label, row in zip(labels, rows, strict=True)]
@@ -353,7 +392,7 @@ def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[
         if f is not None and f[1] >= SETTINGS.trailing_words and _ends_as_another(label, f[0], texts, signed):
             signed[index] = None
     has_values = [bool(row.values) for row in rows]
-    return place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order)
+    return place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order, numbers=numbers)
 
 
 def _ends_as_another(label: str, key: str, texts: dict[str, list[str]], signed: list[str | None]) -> bool:

@@ -315,7 +315,8 @@ def reduced(image: Image.Image, dpi: float, settings: GeometrySettings | None = 
 
 def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings | None = None) -> tuple[Image.Image, float]:
     """A black-and-white page under `bilevel_dpi`, drawn again at it with its edges smoothed (grey, as a scanner's
-    grey mode would give); any other page as it is."""
+    grey mode would give) and without its lone black pixels (a speck a thickening would make a blot); any other page
+    as it is."""
     settings = settings or tuned().geometry
     from PIL import Image as PILImage
     from PIL import ImageFilter
@@ -329,5 +330,21 @@ def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings | None =
     size = (round(grey.size[0] * scale), round(grey.size[1] * scale))
     if size[0] * size[1] > settings.max_pixels:
         return grey, dpi
-    smooth = grey.filter(ImageFilter.GaussianBlur(0.5)).resize(size, resample=PILImage.Resampling.LANCZOS)
-    return smooth, settings.bilevel_dpi
+    from PIL import ImageChops
+
+    # A pixel is alone when the 3×3 square around it holds no other ink: 255 / 9 = 28 for itself, 56 with one more.
+    ink = grey.point(lambda v: 255 if v < 128 else 0)
+    alone = ink.filter(ImageFilter.Kernel((3, 3), [1] * 9, scale=9)).point(lambda v: 255 if v < 42 else 0)
+    grey = ImageChops.lighter(grey, ImageChops.multiply(alone, ink))
+    smooth = grey.filter(ImageFilter.GaussianBlur(settings.bilevel_blur))
+    return smooth.resize(size, resample=PILImage.Resampling.LANCZOS), settings.bilevel_dpi
+
+
+def thickened(grey: Image.Image, settings: GeometrySettings | None = None) -> Image.Image:
+    """A page drawn again from black and white (`upsampled`) with its strokes a pixel thicker each way."""
+    from PIL import ImageFilter
+
+    settings = settings or tuned().geometry
+    if settings.bilevel_thicken < 2:
+        return grey
+    return grey.filter(ImageFilter.MinFilter(settings.bilevel_thicken))  # each pixel the darkest around it

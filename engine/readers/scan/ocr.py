@@ -31,6 +31,7 @@ from nianbao.engine.readers.scan.geometry import (
     halves,
     line_ratio,
     reduced,
+    thickened,
     turned,
     upsampled,
 )
@@ -69,6 +70,8 @@ class ScannedPage:
     cells: list[ReadCell] = field(default_factory=list)
     turn: int = 0  # the clockwise turn it was made upright by
     photo: bool = False  # cut from a dark surround, its perspective undone
+    # drawn again from black and white (geometry.upsampled): its words are read thickened (geometry.thickened)
+    bilevel: bool = False
 
 
 @dataclass
@@ -83,6 +86,8 @@ class _Page:
     cells: list[ReadCell]
     turn: int = 0  # the clockwise turn it was made upright by
     photo: bool = False  # cut from a dark surround, its perspective undone
+    # drawn again from black and white (geometry.upsampled): its words are read thickened (geometry.thickened)
+    bilevel: bool = False
 
 
 def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -> list[ScannedPage]:
@@ -147,14 +152,15 @@ def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Pag
     """A page made ready to read: a low-resolution black-and-white page drawn at 300 dpi, turned upright, split when
     it holds two pages, each straightened and its rulings found."""
     out = []
-    grey, dpi = upsampled(grey, dpi)  # here, not before: every page is held until all are turned, at its own size
+    grey, drawn = upsampled(grey, dpi)  # here, not before: every page is held until all are turned, at its own size
+    bilevel, dpi = drawn != dpi, drawn
     for half in halves(turned(grey, turn)):
         angle = skew(half)
         half = straightened(half, angle)
         lines = rulings(half, dpi)
         grids, _ = build_grids(lines, [], [])
         cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]
-        out.append(_Page(_unruled(half, lines, dpi), dpi, angle, lines, cells, turn, photo))
+        out.append(_Page(_unruled(half, lines, dpi), dpi, angle, lines, cells, turn, photo, bilevel))
     return out
 
 
@@ -189,6 +195,12 @@ def _unruled(grey: Image.Image, lines: list[Segment], dpi: float) -> Image.Image
     return page
 
 
+def _words(page: _Page, image: Image.Image) -> Image.Image:
+    """What the Chinese model reads of a page or a crop of it: a black-and-white page's print thickened, once its
+    rulings are painted out (thickened before, a tight table's print would join them)."""
+    return thickened(image) if page.bilevel else image
+
+
 def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
     """A cell's inside, in pixels of the straightened page without its rulings."""
     px = page.dpi / POINTS_PER_INCH
@@ -199,7 +211,7 @@ def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
 
 def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
     every = [(page, cell) for page in pages for cell in page.cells if cell.box[2] > cell.box[0]]
-    crops = [_label_image(_crop(p, c.box), p.dpi) for p, c in every]
+    crops = [_label_image(_words(p, _crop(p, c.box)), p.dpi) for p, c in every]
     labels = read_images(crops, "chi_sim", 6, deadline, invert=tuned().cells.invert)
     said: dict[int, list[Word]] = {}
     for word in labels:
@@ -236,27 +248,35 @@ def _read_figures(
     images = []
     placed: list[list[int | None]] = []  # each figure's readings: which image each is (None: no ink at that setting)
     doubted: list[bool] = []  # a mark by the figure that may be a lost minus sign
+    broke: list[bool] = []  # a piece of a digit left out (Glyphs.broken)
     signed: list[list[bool]] = []  # each reading: a minus sign found before the digits (and left out of the image)
     for page, cell in figures:
         crop = _crop(page, cell.box)
+        thick = thickened(crop) if page.bilevel else None
         where: list[int | None] = []
-        doubt = False
+        doubt = broken = False
         kept_variants = []
         for threshold, height in settings:
             variant = _unstained(crop, page.dpi, threshold, height)
+            # A black-and-white page's figures are read thickened, their broken strokes joined; but a minus sign
+            # thickened may join the digits and be lost, so a figure with a mark before it is read as it is.
+            if thick is not None and (variant is None or not (variant.minus or variant.doubt)):
+                variant = _unstained(thick, page.dpi, threshold, height)
             kept_variants.append(variant)
             where.append(None if variant is None else len(images))
             if variant is not None:
                 images.append(variant.image)
                 doubt = doubt or variant.doubt or variant.stained
+                broken = broken or variant.broken
         placed.append(where)
         doubted.append(doubt)
+        broke.append(broken)
         signed.append([variant is not None and variant.minus for variant in kept_variants])
     by_image: dict[int, list[Word]] = {}
     for word in read_images(images, "eng", 7, deadline, invert=tuned_cells.invert):
         by_image.setdefault(word.image, []).append(word)
     weak = []
-    for (page, cell), where, doubt, minus in zip(figures, placed, doubted, signed, strict=True):
+    for (page, cell), where, doubt, minus, broken in zip(figures, placed, doubted, signed, broke, strict=True):
         if all(index is None for index in where):  # no glyph at any setting: a blank cell, unless ink is cut off
             cut = edge_ink(_crop(page, cell.box), page.dpi, settings[0][0])
             dash = _DASH.fullmatch(cell.text)  # a dash is too flat to be a glyph: the cell says what it says
@@ -276,9 +296,9 @@ def _read_figures(
             else:  # a dash; one stained by a seal may be a figure hidden
                 cell.text, cell.confidence = chinese, (0.0 if doubt else None)
             continue
-        if doubt:
+        if doubt or (broken and again):
             cell.confidence = min(cell.confidence, tuned_cells.doubt)
-        elif cell.confidence < tuned_cells.low and not again:
+        elif (cell.confidence < tuned_cells.low or broken) and not again:  # a broken digit: more settings may join it
             cell.text = chinese  # read again from what the Chinese model said
             weak.append((page, cell))
         elif (
@@ -357,7 +377,7 @@ def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
 
     images = []
     for page in pages:
-        blanked = _cleared(page.unruled)
+        blanked = _cleared(_words(page, page.unruled))
         draw = ImageDraw.Draw(blanked)
         px = page.dpi / POINTS_PER_INCH
         for cell in page.cells:

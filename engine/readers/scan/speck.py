@@ -66,6 +66,9 @@ class Glyphs:
     minus: bool = False
     # Ink no figure makes lies in the cell at this threshold: a seal printed dark (see glyphs).
     stained: bool = False
+    # A piece of ink within the figure, too small to be a digit and no decimal point, was left out: a digit broken
+    # apart (a 4 whose bar a light scan lost reads 1), so the reading may be wrong.
+    broken: bool = False
 
 
 def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs | None:
@@ -112,16 +115,18 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
     # read, each with its own decimal point; a minus sign can only open the first.
     parts = []
     minus = None
-    doubt = False
+    doubt = broken = False
     for number, line in enumerate(lines):
         top, bottom = min(b.top for b in line), max(b.bottom for b in line)
         near = [b for b in small if top <= (b.top + b.bottom) / 2 <= bottom]
         points, sign = _marks(line, near)
+        left_out = [b for b in near if b not in points and b is not sign]
         if number == 0:
             minus = sign
-            doubt = _dash_left(line, [b for b in near if b not in points and b is not sign])
+            doubt = _dash_left(line, left_out)
+        broken = broken or _pieces_within(line, left_out)
         parts.append(line + points)
-    return Glyphs(_canvas(parts, width, tall, height), doubt, minus is not None, stained)
+    return Glyphs(_canvas(parts, width, tall, height), doubt, minus is not None, stained, broken)
 
 
 def _lines(blots: list[_Blot]) -> list[list[_Blot]]:
@@ -208,6 +213,19 @@ def _dash_left(kept: list[_Blot], left_out: list[_Blot]) -> bool:
         left - tall <= b.right < left
         and b.right - b.left + 1 >= max(s.dash_fat * _thickness(b), s.dash_width * tall)  # not a speck
         and abs((b.top + b.bottom) / 2 - middle) <= s.minus_centre * tall
+        for b in left_out
+    )
+
+
+def _pieces_within(kept: list[_Blot], left_out: list[_Blot]) -> bool:
+    """Whether a blot left out stands within the figure, across its middle, and is a fair share of its height: a
+    piece of a digit, not dust, a comma below the line or a point."""
+    left, right = min(b.left for b in kept), max(b.right for b in kept)
+    top, bottom = min(b.top for b in kept), max(b.bottom for b in kept)
+    middle, tall = (top + bottom) / 2, bottom - top + 1
+    share = tuned().speck.piece
+    return any(
+        left <= (b.left + b.right) / 2 <= right and b.top <= middle <= b.bottom and b.bottom - b.top + 1 >= share * tall
         for b in left_out
     )
 
