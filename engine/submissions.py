@@ -53,7 +53,7 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     return archive
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Submission:
     """One report to check: a file, or a member of a .zip archive (`member` set)."""
 

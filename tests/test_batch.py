@@ -318,10 +318,10 @@ def test_a_batch_written_through_a_store_on_disk_is_the_same_document(tmp_path, 
     write_batch(tmp_path / "batch", 12)
     subs = collect([tmp_path / "batch"])
     checker = Checker(PluginHost.load(entry_points=False))
-    in_memory = checker.document(check_all(checker, subs, RunOptions(jobs=2, progress=False)).results)
+    in_memory = checker.document(check_all(checker, list(subs), RunOptions(jobs=2, progress=False)).results)
     monkeypatch.setattr(store, "SPILL", 2000)
-    spilled = check_all(checker, subs, RunOptions(jobs=2, progress=False))
-    assert spilled.results.store.fd is not None
+    spilled = check_all(checker, handed := list(subs), RunOptions(jobs=2, progress=False))
+    assert spilled.results.store.fd is not None and handed == []  # the run let go of the submissions once checked
     on_disk = checker.document(spilled.results)
     assert "".join(on_disk.json_chunks()) == "".join(in_memory.json_chunks())
     alone = [checker.check_file(Path(sub.name)) for sub in subs]

@@ -34,6 +34,22 @@ def test_a_heading_that_lost_its_numeral_is_a_heading_again():
 @pytest.mark.parametrize(
     "line",
     [
+        "上|、 收到和处理政府信息公开申请情况",  # our fixture scanned black and white at 300 dpi: 三 read "上|"
+        "收到和处理政府信息公开申请情况上|",  # a ruling's stub read after the words
+    ],
+)
+def test_a_heading_whose_numeral_ocr_misread_is_a_heading_again(line):
+    blocks = _blocks("二、主动公开政府信息情况", "行政事业性收费 19.93", line, "四、政府信息公开行政复议、行政诉讼情况")
+    notes = restore_headings(blocks)
+    assert blocks[2].text == "三、收到和处理政府信息公开申请情况" and len(notes) == 1
+    assert SectionKey.applications in [s.key for s in parse_blocks(blocks).sections]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "本年度收到和处理政府信息公开申请情况",  # the words, after others: a sentence
+        "收到和处理政府信息公开申请情况如下：",  # and before others
         "行政诉讼情况",  # too little of the heading to say which
         "本年度政府信息公开行政复议、行政诉讼情况良好。",  # a sentence that holds the words
         "总体情况",  # a common phrase: never a heading without its numeral

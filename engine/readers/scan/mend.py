@@ -56,9 +56,7 @@ def restore_headings(blocks: list[Block]) -> list[str]:
             found.add(key)
             continue
         for key in SectionKey:
-            words = next(
-                (w for w in _WORDS[key] if w.endswith(text) and len(text) >= tuned().mend.share * len(w)), None
-            )
+            words = next((w for w in _WORDS[key] if _rest_of(w, text)), None)
             if key in found or words is None:
                 continue
             heading = f"{key.numeral}、{words}"
@@ -69,6 +67,18 @@ def restore_headings(blocks: list[Block]) -> list[str]:
     if SectionKey.review_litigation not in found:
         notes += _heading_before_review_table(blocks)
     return notes
+
+
+def _rest_of(words: str, text: str) -> bool:
+    """Whether a line is the end of a heading's words, at least `share` of them: as read, or without a character or
+    two OCR made of its numeral (三 read "上|") or of a ruling's stub after it."""
+    s = tuned().mend
+    for head in range(s.stray + 1):
+        for tail in range(s.stray + 1 - head):
+            rest = text[head : len(text) - tail].strip(_JUNK)
+            if rest and words.endswith(rest) and len(rest) >= s.share * len(words):
+                return True
+    return False
 
 
 def _heading_before_review_table(blocks: list[Block]) -> list[str]:

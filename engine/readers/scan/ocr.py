@@ -70,8 +70,6 @@ class ScannedPage:
     cells: list[ReadCell] = field(default_factory=list)
     turn: int = 0  # the clockwise turn it was made upright by
     photo: bool = False  # cut from a dark surround, its perspective undone
-    # drawn again from black and white (geometry.upsampled): its words are read thickened (geometry.thickened)
-    bilevel: bool = False
 
 
 @dataclass

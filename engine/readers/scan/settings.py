@@ -252,6 +252,10 @@ class MendSettings:
 
     share: float = 2 / 3  # of a heading's words a line must keep
     shortest: int = 6  # characters: 总体情况 alone is too common a phrase to be taken without its numeral
+    # Characters before or after a heading's words (both together) that may be what OCR made of its numeral (三 read
+    # "上|") or of a ruling's stub; a sentence that runs on past the words ("…情况良好") or starts before them
+    # ("本年度…") holds more.
+    stray: int = 2
     # A line with a section's numeral whose words are this alike to the heading's (one minus the edit distance over the
     # length) is that heading: a seal over a heading garbles 3–5 of its 17 characters (0.7–0.8); a sentence that starts
     # with the numeral (四、加强…) is under 0.4 alike to any heading.
