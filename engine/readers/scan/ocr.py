@@ -250,16 +250,16 @@ def _read_figures(
     signed: list[list[bool]] = []  # each reading: a minus sign found before the digits (and left out of the image)
     for page, cell in figures:
         crop = _crop(page, cell.box)
-        thick = thickened(crop) if page.bilevel else None
+        if page.bilevel:
+            # A black-and-white page's figures are read thickened, their broken strokes joined; but a minus sign
+            # thickened may join the digits and be lost, so a figure with a mark before it is read as it is.
+            first = _unstained(crop, page.dpi, *settings[0])
+            crop = crop if first is not None and (first.minus or first.doubt) else thickened(crop)
         where: list[int | None] = []
         doubt = broken = False
         kept_variants = []
         for threshold, height in settings:
             variant = _unstained(crop, page.dpi, threshold, height)
-            # A black-and-white page's figures are read thickened, their broken strokes joined; but a minus sign
-            # thickened may join the digits and be lost, so a figure with a mark before it is read as it is.
-            if thick is not None and (variant is None or not (variant.minus or variant.doubt)):
-                variant = _unstained(thick, page.dpi, threshold, height)
             kept_variants.append(variant)
             where.append(None if variant is None else len(images))
             if variant is not None:
