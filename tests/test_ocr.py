@@ -386,11 +386,18 @@ def test_a_real_layout_scanned_in_colour_with_a_dense_seal_reads_the_figures_und
     not (ROOT.parent / "shared" / "corpus" / "real" / "huaian_hongze_district_2023.pdf").exists(),
     reason="the real corpus (../shared) is absent",
 )
-def test_a_real_layout_scanned_black_and_white_at_150_dpi_keeps_its_rows():
-    """洪泽区 2023 drawn by poppler and thresholded by ImageMagick at 150 dpi (a Group 4 TIFF), as benchmarks/reading.py
-    does it: its thin type breaks apart (a 0 as "( )"), the labels of table 三 came out garbled, one was taken for
-    another item's, and 128 of 186 figures were placed. Strokes thickened once the rulings are painted out, a label's
-    own item number heeded and the rows under （六） fitted to either template's: all but a figure or two."""
+@pytest.mark.parametrize(
+    ("source", "kind", "placed"),
+    [
+        # Thresholded by ImageMagick at 150 dpi (a Group 4 TIFF), its thin type breaks apart (a 0 as "( )"), the labels
+        # of table 三 came out garbled, one was taken for another item's: 128 of 186 figures were placed. Strokes
+        # thickened once the rulings are painted out, a label's own item number heeded and the rows under （六）
+        # fitted to either template's: all but a figure or two.
+        ("huaian_hongze_district_2023", "bw150", 182),
+    ],
+)
+def test_a_real_layout_scanned_badly_keeps_its_rows(source, kind, placed):
+    """As benchmarks/reading.py makes them: the real report drawn by poppler and distorted by ImageMagick."""
     import shutil
     import sys
 
@@ -402,7 +409,7 @@ def test_a_real_layout_scanned_black_and_white_at_150_dpi_keeps_its_rows():
     from nianbao.engine.checking.plugins import PluginHost
 
     checker = Checker(PluginHost.load(entry_points=False))
-    pdf = ROOT.parent / "shared" / "corpus" / "real" / "huaian_hongze_district_2023.pdf"
-    measured = reading.measure(checker, pdf, reading.KINDS["bw150"], 1)
-    assert measured["cells"] == 186 and measured["placed"] >= 182
+    pdf = ROOT.parent / "shared" / "corpus" / "real" / f"{source}.pdf"
+    measured = reading.measure(checker, pdf, reading.KINDS[kind], 1)
+    assert measured["placed"] >= placed, measured
     assert measured["wrong-unmarked"] == measured["false"] == 0
