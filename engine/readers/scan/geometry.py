@@ -73,16 +73,23 @@ class Upright:
         self.deadline = deadline
         self.settings = settings or tuned().geometry
 
-    def _ask(self, grey: Image.Image, before: int = 0, sure: bool = True) -> Orientation | None:
+    def _ask(self, grey: Image.Image, before: int = 0, sure: bool = True, tilt: float = 0.0) -> Orientation | None:
         """The model's answer for the page turned `before` degrees first (a page on its side is asked turned
         upright-or-upside-down, where the model reads text lines as it was trained to), as a turn of the page as
-        given; unless `sure` is False, only a sure answer."""
-        small = turned(grey, before) if before else grey.copy()  # thumbnail() shrinks in place
-        small.thumbnail((self.settings.osd_side, self.settings.osd_side))
+        given; unless `sure` is False, only a sure answer. A page measured `tilt` degrees askew is asked straight."""
+        from nianbao.engine.readers.scan.raster import straightened
+
+        small = straightened(self._small(grey, before), tilt)
         found = orientation(small, self.deadline)
         if found is None or (sure and found.confidence < self.settings.osd_confidence):
             return None
         return Orientation((found.turn + before) % 360, found.confidence)
+
+    def _small(self, grey: Image.Image, before: int = 0) -> Image.Image:
+        """The page turned `before` degrees, at the size the orientation model is asked at."""
+        small = turned(grey, before) if before else grey.copy()  # thumbnail() shrinks in place
+        small.thumbnail((self.settings.osd_side, self.settings.osd_side))
+        return small
 
     def _side(self, grey: Image.Image) -> Orientation | None:
         """Which side a page its grid shows lying on its side lies on: the model asked of the page as given (on a
@@ -107,22 +114,23 @@ class Upright:
         model only says which side."""
         s = self.settings
         ratios = [line_ratio(grey, s) for grey in greys]
-        straight: dict[int, Image.Image] = {}
+        tilts: dict[int, float] = {}
         if not any(r >= s.upright for r in ratios):
             # A tilt smears the lines' profile: a prose page tilted 5° measures as one on its side (0.7), and the
-            # model asked of it said so too. With no page upright, the pages are measured again straightened (a
-            # fifth of a second a page), unless the first few stay on their side: a stack fed sideways.
+            # model asked of it said so too. With no page upright, the pages are measured again straightened (on the
+            # model's thumbnail; only the tilt is kept), unless the first few stay on their side: a stack fed sideways.
             from nianbao.engine.readers.scan.raster import skew, straightened
 
             for i in range(len(greys)):
                 if i == s.stack_pages and not any(r >= s.upright for r in ratios[:i]):
                     break
                 self.deadline.check()
-                straight[i] = straightened(greys[i], skew(greys[i]))
-                ratios[i] = line_ratio(straight[i], s)
+                small = self._small(greys[i])
+                tilts[i] = skew(small)
+                ratios[i] = line_ratio(straightened(small, tilts[i]), s)
         stack, sure = 0, False
         for index in [i for i, r in enumerate(ratios) if r >= s.upright][: s.stack_pages]:
-            answer = self._ask(straight.get(index, greys[index]))
+            answer = self._ask(greys[index], tilt=tilts.get(index, 0.0))
             if answer is not None and answer.turn in (0, 180):
                 stack, sure = answer.turn, True
                 break
