@@ -17,7 +17,7 @@ pytest.importorskip("PIL", reason="Pillow is not installed (the ocr extra)")
 from nianbao.engine.checking.checker import Checker
 from nianbao.engine.checking.plugins import PluginHost
 from nianbao.engine.readers.pdf.reader import PdfReader
-from nianbao.engine.readers.scan import geometry, raster
+from nianbao.engine.readers.scan import geometry, raster, surround
 from nianbao.engine.readers.scan.reader import ocr_ready
 from nianbao.engine.readers.scan.settings import tuned
 from nianbao.engine.testing.scan import ScanSpec, photographed, scanned_pages, scanned_pdf, turned, two_up
@@ -38,10 +38,11 @@ def pages():
     return scanned_pages(pdf, ScanSpec(dpi=200, skew=0.0, seal_page=0, seed=3, mode="grey"))
 
 
-def test_a_photo_on_a_dark_desk_is_cut_out_with_its_perspective_undone(pages):
+@pytest.mark.parametrize("desk", [35, 120, 200, 225])
+def test_a_photo_on_a_desk_dark_or_pale_is_cut_out_with_its_perspective_undone(pages, desk):
     page = pages[1]
-    photo = photographed(page, surround=35, seed=4)
-    found = geometry.found_page(raster.ink(photo))
+    photo = photographed(page, surround=desk, seed=4)
+    found = surround.found_page(raster.ink(photo))
     assert found is not None
     width, height = found.image.size
     assert abs(width - page.size[0]) < page.size[0] * 0.03 and abs(height - page.size[1]) < page.size[1] * 0.03
@@ -51,17 +52,49 @@ def test_a_photo_on_a_dark_desk_is_cut_out_with_its_perspective_undone(pages):
 
 
 def test_a_scan_with_white_margins_is_not_cut(pages):
-    assert geometry.found_page(raster.ink(pages[1])) is None
+    assert surround.found_page(raster.ink(pages[1])) is None
+
+
+@pytest.mark.parametrize("name", ["image002.jpg", "image003.png", "image004.jpg"])
+def test_a_picture_of_a_table_is_not_taken_for_a_photo(name):
+    """A portal's table picture starts on its own ruling or paper: no surround steps up to it, nothing is cut."""
+    picture = Image.open(ROOT / "tests" / "fixtures" / "patterns" / "table-pictures_files" / name)
+    assert surround.found_page(raster.ink(picture)) is None
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3, 5), (12, 12), (40, 9)])
+def test_a_tiny_picture_on_a_pale_ground_is_no_page(size):
+    """Too few lines to fit a side through: nothing is cut, and nothing fails."""
+    picture = Image.new("L", size, 170)
+    picture.paste(250, (size[0] // 4, size[1] // 4, size[0] * 3 // 4 + 1, size[1] * 3 // 4 + 1))
+    assert surround.found_page(picture) is None
+
+
+def test_a_page_framed_by_a_grey_band_on_one_side_only_is_not_cut(pages):
+    """A grey band along one edge (a scanner's lid showing past a short page) is no surround on every side."""
+    page = raster.ink(pages[1]).copy()
+    page.paste(170, (0, 0, page.size[0] // 10, page.size[1]))
+    assert surround.found_page(page) is None
 
 
 def test_light_falling_off_toward_the_corners_is_evened_out(pages):
-    photo = raster.ink(photographed(pages[1], surround=235, seed=2))  # a light desk: nothing to cut
-    assert geometry.found_page(photo) is None
+    photo = raster.ink(photographed(pages[1], surround=235, seed=2))
     even = geometry.evened(photo)
     corner = even.crop((0, 0, even.size[0] // 8, even.size[1] // 8))
     assert corner.getextrema()[0] > 160  # the darkened paper in the corner reads as paper, not ink
     flat = raster.ink(pages[1])
     assert geometry.evened(flat) is flat  # an evenly lit scan is left as it is
+
+
+def test_a_page_photographed_in_dim_light_is_brought_to_white(pages):
+    """Paper at 160 all over is even, but as dark as the ink thresholds: it is evened out all the same."""
+    page = raster.ink(pages[1])
+    dim = page.point(lambda v: v * 160 // 255)
+
+    def white(image: Image.Image) -> float:
+        return sum(image.histogram()[231:]) / (image.size[0] * image.size[1])
+
+    assert white(dim) == 0 and white(geometry.evened(dim)) > 0.97 * white(page)
 
 
 def test_two_pages_on_one_sheet_are_split_at_the_gutter(pages):

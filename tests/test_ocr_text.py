@@ -46,8 +46,24 @@ def test_a_heading_whose_numeral_ocr_misread_is_a_heading_again(line):
 
 
 @pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("二、主动公开政人中全", "二、主动公开政府信息情况"),  # a seal over the end of our 2019 fixture's heading, grey
+        ("四、政府信息公开行政复议、1政放这情况", "四、政府信息公开行政复议、行政诉讼情况"),  # over its middle
+        ("三、收到和处理政府信息公开中请清", "三、收到和处理政府信息公开申请情况"),
+    ],
+)
+def test_a_heading_a_seal_garbled_keeps_its_numeral_and_is_a_heading_again(line, heading):
+    blocks = _blocks("一、总体情况", "本机关认真贯彻条例。", line, "第二十条第（一）项")
+    notes = restore_headings(blocks)
+    assert blocks[2].text == heading and len(notes) == 1
+
+
+@pytest.mark.parametrize(
     "line",
     [
+        "二、主动公开工作方面，本机关坚持以公开为常态。",  # a sentence with the numeral that starts like the heading
+        "三、收到群众来信",  # too little of any heading
         "本年度收到和处理政府信息公开申请情况",  # the words, after others: a sentence
         "收到和处理政府信息公开申请情况如下：",  # and before others
         "行政诉讼情况",  # too little of the heading to say which

@@ -86,3 +86,29 @@ def test_a_tilted_sealed_scan_is_straightened_and_every_ruling_found_and_nothing
 def test_an_upright_clean_page_has_no_tilt():
     page = scanned_pages(SOURCE, ScanSpec(dpi=150, skew=0.0, noise=0.0, seed=1))[1]
     assert abs(raster.skew(raster.ink(page))) <= 0.15  # as close as a tilted one is measured
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        [(299, 0.0, 0.5), (303, 0.5, 1.0)],  # leaning left: its upper half a pixel left, its lower a pixel right
+        [(303, 0.0, 0.5), (299, 0.5, 1.0)],  # leaning right
+        [(303, 0.0, 0.3), (299, 0.3, 0.7), (303, 0.7, 1.0)],  # bowed: its middle a pixel left of its ends
+    ],
+)
+def test_a_ruling_a_scan_jogged_a_pixel_is_still_a_ruling(pieces):
+    """A column ruling four pixels thick whose edges jog a pixel along it (a black-and-white page tilted and drawn
+    again: its rows short on both sides of its whole middle ones) is a ruling, not the arc of a seal's ring."""
+    from PIL import Image, ImageDraw
+
+    dpi, top, bottom = 300, 100, 260
+    page = Image.new("L", (600, 400), 255)
+    draw = ImageDraw.Draw(page)
+    for y in (top, bottom):
+        draw.rectangle((50, y, 550, y + 2), fill=0)
+    draw.rectangle((300, top, 302, bottom), fill=0)
+    for x, start, end in pieces:
+        draw.rectangle((x, top + start * (bottom - top), x, top + end * (bottom - top)), fill=0)
+    found = [r for r in raster.rulings(page, dpi) if not r.horizontal]
+    assert len(found) == 1 and abs(found[0].pos * dpi / 72 - 301) <= 1
+    assert found[0].start <= top * 72 / dpi + 1 and found[0].end >= bottom * 72 / dpi - 1

@@ -143,7 +143,7 @@ def photographed(page: Image.Image, surround: int = 40, seed: int = 0) -> Image.
         (left + width + rng.uniform(-0.03, 0.03) * width, top + height + rng.uniform(-0.03, 0.03) * height),
         (left + rng.uniform(-0.03, 0.03) * width, top + height + rng.uniform(-0.03, 0.03) * height),
     ]
-    from nianbao.engine.readers.scan.geometry import _coefficients
+    from nianbao.engine.readers.scan.surround import _coefficients
 
     # the frame's pixel (x, y) shows the page's pixel the inverse map gives: solve frame → page
     coefficients = _coefficients([(0, 0), (width, 0), (width, height), (0, height)], 0, 0, corners)

@@ -1,5 +1,5 @@
-"""Page images as offices receive them, made into upright pages: the page cut from a dark surround with its
-perspective undone (a phone photo), its light evened out, a low-resolution black-and-white page drawn again at 300
+"""Page images as offices receive them, made into upright pages (once a photo's page is cut from its surround,
+nianbao.engine.readers.scan.surround): its light evened out, a low-resolution black-and-white page drawn again at 300
 dpi, turned upright (fed at 90°, 180° or 270°), and two pages on one sheet split.
 
 Tilt within ±10° is measured later, with the rulings (nianbao.engine.readers.scan.raster.skew); here only when no page
@@ -9,9 +9,8 @@ cut, warp or turn it once. No numpy: the few sums run over bytes.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -205,108 +204,11 @@ def halves(grey: Image.Image, settings: GeometrySettings | None = None) -> list[
     return [grey.crop((0, 0, cut, height)), grey.crop((cut, 0, width, height))]
 
 
-@dataclass(frozen=True)
-class Found:
-    """A page cut from its surround: the page image and its resolution taken from its width as A4."""
-
-    image: Image.Image
-    dpi: float
-
-
-def found_page(grey: Image.Image, settings: GeometrySettings | None = None) -> Found | None:
-    """The page photographed on a dark surround, cut out with its perspective undone; None when the frame's edges
-    are not dark (a scan, or a photo on a light surround, is read as it is)."""
-    settings = settings or tuned().geometry
-    small = grey.copy()
-    small.thumbnail((settings.search_side, settings.search_side))
-    w, h = small.size
-    data = small.tobytes()
-    band_x, band_y = max(1, int(w * settings.edge_band)), max(1, int(h * settings.edge_band))
-    edge = [
-        data[y * w + x]
-        for y in range(h)
-        for x in range(w)
-        if x < band_x or x >= w - band_x or y < band_y or y >= h - band_y
-    ]
-    if sum(v < settings.dark for v in edge) < len(edge) * settings.surround_share:
-        return None
-    corners = _corners(data, w, h, settings)
-    if corners is None:
-        return None
-    scale_x, scale_y = grey.size[0] / w, grey.size[1] / h
-    quad = [(x * scale_x, y * scale_y) for x, y in corners]
-    width = round((_distance(quad[0], quad[1]) + _distance(quad[3], quad[2])) / 2)
-    height = round((_distance(quad[0], quad[3]) + _distance(quad[1], quad[2])) / 2)
-    if width < 100 or height < 100:
-        return None
-    from PIL import Image as PILImage
-
-    page = grey.transform(
-        (width, height), PILImage.Transform.PERSPECTIVE, _coefficients(quad, width, height), PILImage.Resampling.BICUBIC
-    )
-    return Found(page, min(width, height) / settings.a4_width_in)
-
-
-def _corners(data: bytes, w: int, h: int, settings: GeometrySettings) -> list[tuple[float, float]] | None:
-    """The four corners (top left, top right, bottom right, bottom left) of the largest bright region."""
-    bright = bytearray(1 if v >= settings.dark else 0 for v in data)
-    seen = bytearray(len(bright))
-    best: list[int] = []
-    for start in range(len(bright)):
-        if not bright[start] or seen[start]:
-            continue
-        region, queue = [], deque([start])
-        seen[start] = 1
-        while queue:
-            i = queue.popleft()
-            region.append(i)
-            x, y = i % w, i // w
-            for j, ok in ((i - 1, x > 0), (i + 1, x < w - 1), (i - w, y > 0), (i + w, y < h - 1)):
-                if ok and bright[j] and not seen[j]:
-                    seen[j] = 1
-                    queue.append(j)
-        if len(region) > len(best):
-            best = region
-    if len(best) < w * h * settings.min_page_share:
-        return None
-    points = [(i % w + 0.5, i // w + 0.5) for i in best]
-    return [
-        min(points, key=lambda p: p[0] + p[1]),
-        max(points, key=lambda p: p[0] - p[1]),
-        max(points, key=lambda p: p[0] + p[1]),
-        max(points, key=lambda p: p[1] - p[0]),
-    ]
-
-
-def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
-
-
-def _coefficients(
-    quad: list[tuple[float, float]], width: int, height: int, target: list[tuple[float, float]] | None = None
-) -> tuple[float, ...]:
-    """PIL's perspective coefficients taking the output rectangle's corners (or `target`'s) to the quadrilateral's:
-    eight linear equations, solved by Gaussian elimination."""
-    target = target or [(0, 0), (width, 0), (width, height), (0, height)]
-    rows: list[list[float]] = []
-    for (x, y), (u, v) in zip(target, quad, strict=True):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y, u])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y, v])
-    n = 8
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(rows[r][col]))
-        rows[col], rows[pivot] = rows[pivot], rows[col]
-        for r in range(n):
-            if r != col and rows[col][col]:
-                factor = rows[r][col] / rows[col][col]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
-    return tuple(rows[i][n] / rows[i][i] for i in range(n))
-
-
 def evened(grey: Image.Image, settings: GeometrySettings | None = None) -> Image.Image:
-    """The page with its lighting evened out when it varies (a photo's light falling off toward the corners): each
-    pixel divided by the paper's brightness around it, estimated on a small copy with the ink taken away (the
-    brightest pixel near each point), so that paper is white everywhere and ink keeps its contrast."""
+    """The page with its lighting evened out when it varies (a photo's light falling off toward the corners) or is
+    dim (a photo taken in poor light): each pixel divided by the paper's brightness around it, estimated on a small
+    copy with the ink taken away (the brightest pixel near each point), so that paper is white everywhere and ink
+    keeps its contrast."""
     settings = settings or tuned().geometry
     from PIL import ImageFilter, ImageMath
 
@@ -316,7 +218,7 @@ def evened(grey: Image.Image, settings: GeometrySettings | None = None) -> Image
         ImageFilter.GaussianBlur(settings.paper_blur)
     )
     low, high = paper.getextrema()
-    if high - low < settings.uneven:
+    if high - low < settings.uneven and low >= settings.dim:
         return grey
     paper = paper.resize(grey.size, resample=2)  # BILINEAR
     even = ImageMath.lambda_eval(lambda a: a["page"] * 255.0 / (a["paper"] + 1.0), page=grey, paper=paper)

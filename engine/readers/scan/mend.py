@@ -6,7 +6,8 @@ this way, so only the scan reader asks for it.
   line is no heading, the section is reported missing and its table runs into the one before. A line that is the
   end of a known heading's words (at least two thirds of them), when the document has no heading for that section,
   is taken for that heading. So is a line that keeps its numeral ("四、") and whose words are mostly the heading's
-  (a seal over its end: "四、政府信息公开行政复议、1政放这情况"), at least LIKE alike.
+  (a seal over its end: "四、政府信息公开行政复议、1政放这情况"), at least LIKE alike, or that keeps the first half of
+  a short heading's words and runs no longer ("二、主动公开政人中全").
 - A table row whose label a seal hid. Its cells all read as values, one more than the row above has figures: the
   first is its label, blank or garbled into a figure ("3人人"). Parsed as it is, the row's figures would run on into
   the row above. It gets a label of its own, one that names no row ("…"): the table builder then places it by where
@@ -102,15 +103,17 @@ def _heading_before_review_table(blocks: list[Block]) -> list[str]:
 
 
 def _garbled(text: str, found: set[SectionKey]) -> tuple[SectionKey, str] | None:
-    """The missing section whose numeral starts the line and whose heading its words are LIKE alike to."""
+    """The missing section whose numeral starts the line and whose heading its words are LIKE alike to, or keep
+    the first half of (a seal over the end of a short heading), no longer than they are."""
     from rapidfuzz.distance import Levenshtein
 
     for key in SectionKey:
         if key in found or not text.startswith(f"{key.numeral}、"):
             continue
-        rest = text[2:]
+        rest, s = text[2:], tuned().mend
         for words in _WORDS[key]:
-            if Levenshtein.normalized_similarity(rest, words) >= tuned().mend.like:
+            kept = rest.startswith(words[: max(1, round(len(words) * s.lead))]) and len(rest) <= len(words) + s.stray
+            if kept or Levenshtein.normalized_similarity(rest, words) >= s.like:
                 return key, f"{key.numeral}、{words}"
     return None
 

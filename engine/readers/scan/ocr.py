@@ -27,7 +27,6 @@ from nianbao.engine.readers.scan.geometry import (
     Standing,
     Upright,
     evened,
-    found_page,
     halves,
     line_ratio,
     reduced,
@@ -38,6 +37,7 @@ from nianbao.engine.readers.scan.geometry import (
 from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs
+from nianbao.engine.readers.scan.surround import found_page
 from nianbao.engine.readers.scan.tesseract import Deadline, Word, read_images
 from nianbao.engine.text import NIL_WORDS
 
@@ -69,7 +69,7 @@ class ScannedPage:
     angle: float  # the tilt it was straightened by, in degrees
     cells: list[ReadCell] = field(default_factory=list)
     turn: int = 0  # the clockwise turn it was made upright by
-    photo: bool = False  # cut from a dark surround, its perspective undone
+    photo: bool = False  # cut from its surround, its perspective undone
 
 
 @dataclass
@@ -83,7 +83,7 @@ class _Page:
     rulings: list[Segment]
     cells: list[ReadCell]
     turn: int = 0  # the clockwise turn it was made upright by
-    photo: bool = False  # cut from a dark surround, its perspective undone
+    photo: bool = False  # cut from its surround, its perspective undone
     # drawn again from black and white (geometry.upsampled): its words are read thickened (geometry.thickened)
     bilevel: bool = False
 
@@ -135,9 +135,9 @@ def read_pages(pages: Iterable[tuple[Image.Image, float]], deadline: Deadline) -
 
 
 def _found(image: Image.Image, dpi: float) -> tuple[Image.Image, float, bool]:
-    """The page in grey without its seal (nianbao.engine.readers.scan.raster.ink), cut from a photo's dark surround with
-    its perspective undone and its resolution taken from its width, its lighting evened out
-    (nianbao.engine.readers.scan.geometry)."""
+    """The page in grey without its seal (nianbao.engine.readers.scan.raster.ink), cut from a photo's surround with
+    its perspective undone and its resolution taken from its width (nianbao.engine.readers.scan.surround), its
+    lighting evened out (nianbao.engine.readers.scan.geometry)."""
     image, dpi = reduced(image, dpi)
     grey = ink(image)
     found = found_page(grey)
@@ -322,9 +322,10 @@ def _unstained(crop: Image.Image, dpi: float, threshold: int, height: int) -> Gl
         if clean is not None and not clean.stained:
             if darker >= s.dark_seal:
                 return clean
-            # A dark seal breaks up into specks just below its own grey: the darkest threshold reads cleanest.
-            darkest = glyphs(crop, dpi, s.seal_thresholds[-1], height)
-            return replace(darkest if darkest is not None and not darkest.stained else clean, doubt=True)
+            # Not at a darker threshold still: print under a dark seal may stand just under the seal's own grey,
+            # and a figure the seal's ring crosses lost that part there (a 0 read as "U": grey scans with a seal
+            # 95.6 → 96.7 % of figures placed on real layouts, every figure read wrong still doubted).
+            return replace(clean, doubt=True)
     return variant
 
 

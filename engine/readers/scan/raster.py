@@ -229,8 +229,9 @@ def _spans(image: Image.Image, shortest: int, dpi: float) -> list[tuple[int, int
     done += open_lines
     lines, arcs = [], []
     arc_px = pixels(tuned().raster.arc_mm, dpi)
+    thin = max(tuned().raster.min_thin_px, pixels(tuned().raster.thin_mm, dpi))
     for line in done:
-        if line.end - line.start >= arc_px or not _arc(line):
+        if line.end - line.start >= arc_px or not _arc(line, thin):
             lines.append((line.first, line.last, line.start, line.end))
             continue
         arcs.append(line)
@@ -266,11 +267,20 @@ def _beside(line: tuple[int, int, int, int], arc: _Span) -> bool:
     return start < arc.end and end > arc.start and (0 < arc.first - last <= 2 or 0 < first - arc.last <= 2)
 
 
-def _arc(line: _Span) -> bool:
+def _arc(line: _Span, thin: float) -> bool:
     """An arc's rows are nested, each deeper one longer, the deepest as long as the whole. (A straight line a
-    little tilted also has short rows, but side by side, none as long as the whole.)"""
-    lengths = sorted(_inked(line).values())
+    little tilted also has short rows, but side by side, none as long as the whole; or, no thicker than a ruling
+    (`thin` rows), whole rows in its middle and short ones on both sides of them, where it leans or a scan's steps
+    jog it a pixel. A seal's stroke is three times as thick, and the rows beyond its middle split around the ring.)"""
+    inked = _inked(line)
+    lengths = sorted(inked.values())
     longest = lengths[-1]
     s = tuned().raster
     nested = longest >= s.nested * (line.end - line.start)
-    return len(lengths) > s.arc_rows and nested and lengths[len(lengths) // 4] < s.straight * longest
+    if not (len(lengths) > s.arc_rows and nested and lengths[len(lengths) // 4] < s.straight * longest):
+        return False
+    if line.last - line.first + 1 > thin:
+        return True
+    short = [row for row, ink in inked.items() if ink < s.straight * longest]
+    whole = [row for row in inked if row not in short]
+    return not (min(short) < min(whole) and max(short) > max(whole))

@@ -48,6 +48,30 @@ class PageSettings:
 
 
 @dataclass(frozen=True)
+class SurroundSettings:
+    """A page photographed on a pale surround (nianbao.engine.readers.scan.surround): each side's edge, where the
+    surround steps up to paper along the page's middle rows and columns, on the search thumbnail (240 pixels long)."""
+
+    # Paper stands 20–60 levels over a pale desk or cloth, and a lamp's fall-off darkens both alike: a step of 12 over
+    # two thumbnail pixels is an edge, while the fall-off itself changes under a level a pixel.
+    step: int = 12
+    reach: int = 2
+    # A line that meets this dark a pixel before stepping up started on print (a table picture's ruling) or a dark
+    # desk (found by its bright region instead, geometry.dark).
+    darkest: int = 80
+    # The edge lies this far in at least (a share of the side: 3.6 thumbnail pixels): a picture of a table steps up
+    # from its own ruling a pixel or two in, and is no photo of a page.
+    margin: float = 0.015
+    middle: tuple[float, float] = (0.2, 0.8)  # the lines looked along: a corner's lines may miss the page
+    # Of those lines, at least this share show an edge and lie within `fit` pixels of the line fitted through them
+    # (print near the edge or a shadow throws a few off); a side leaning more than `slope` (17°) is no page's edge.
+    found: float = 0.6
+    fit: float = 2.0
+    slope: float = 0.3
+    least: int = 8  # and never fewer lines than this: a thumbnail of a tiny image has too few to fit a side through
+
+
+@dataclass(frozen=True)
 class GeometrySettings:
     """Page geometry (nianbao.engine.readers.scan.geometry): the page found, upright, evened out, split."""
 
@@ -101,6 +125,10 @@ class GeometrySettings:
     # A photo's light falls off toward its corners: when the paper's brightness varies by more than this many grey
     # levels across the page, the page is evened out (divided by its paper) before it is read.
     uneven: int = 40
+    # Paper darker than this anywhere is evened out too, even when its light is even: the ink thresholds (160 and
+    # under) stand well below white paper, and a page photographed in dim light has paper at 150–180 (a photo on a
+    # dark desk placed 108 of 186 figures, whole table pages read as ink).
+    dim: int = 200
     # The paper's brightness is estimated on an eighth-size copy: the brightest pixel within this window (wider than
     # a character's stroke there, so ink is taken away), then blurred by this radius (a lamp's fall-off is smooth).
     paper_window: int = 9
@@ -120,6 +148,7 @@ class GeometrySettings:
     gutter_side: int = 800
     blank_column: float = 0.004
     a4_width_in: float = 8.27  # a photographed page's resolution is taken from its width as A4
+    surround: SurroundSettings = field(default_factory=SurroundSettings)  # a pale surround
 
 
 @dataclass(frozen=True)
@@ -260,6 +289,9 @@ class MendSettings:
     # length) is that heading: a seal over a heading garbles 3–5 of its 17 characters (0.7–0.8); a sentence that starts
     # with the numeral (四、加强…) is under 0.4 alike to any heading.
     like: float = 0.6
+    # So is one that keeps the first `lead` of its heading's words and runs no longer than they do (stray aside): a
+    # seal over a short heading's end leaves it under `like` ("二、主动公开政人中全": 0.5), a sentence runs on.
+    lead: float = 0.5
     # A line this short left where a heading stood is what a seal left of it ("aa的"); a longer one is prose kept.
     short_garble: int = 8
     # An organ's name misread in the title by at most this share of its characters is put right by the name as the
