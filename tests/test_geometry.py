@@ -38,11 +38,13 @@ def pages():
     return scanned_pages(pdf, ScanSpec(dpi=200, skew=0.0, seal_page=0, seed=3, mode="grey"))
 
 
-@pytest.mark.parametrize("desk", [35, 120, 200, 225])
+# grey desks dark to pale, a brown one (dark in blue), and a pink one: as light as paper in the red channel a colour
+# page is read in
+@pytest.mark.parametrize("desk", [35, 120, 200, 225, (150, 100, 60), (250, 175, 160)])
 def test_a_photo_on_a_desk_dark_or_pale_is_cut_out_with_its_perspective_undone(pages, desk):
     page = pages[1]
     photo = photographed(page, surround=desk, seed=4)
-    found = surround.found_page(raster.ink(photo))
+    found = surround.found_page(raster.ink(photo), colour=photo)
     assert found is not None
     width, height = found.image.size
     assert abs(width - page.size[0]) < page.size[0] * 0.03 and abs(height - page.size[1]) < page.size[1] * 0.03

@@ -128,13 +128,14 @@ def two_up(left: Image.Image, right: Image.Image, gutter_mm: float = 12, dpi: in
     return sheet
 
 
-def photographed(page: Image.Image, surround: int = 40, seed: int = 0) -> Image.Image:
-    """The page photographed from above on a desk of grey level `surround`: smaller than the frame, its corners
-    pulled a few per cent (perspective), and the light falling off toward the frame's corners."""
+def photographed(page: Image.Image, surround: int | tuple[int, int, int] = 40, seed: int = 0) -> Image.Image:
+    """The page photographed from above on a desk of grey level `surround` (or of that colour): smaller than the
+    frame, its corners pulled a few per cent (perspective), and the light falling off toward the frame's corners."""
     rng = random.Random(seed)
     width, height = page.size
     frame_w, frame_h = round(width * 1.25), round(height * 1.2)
-    photo = Image.new("RGB", (frame_w, frame_h), (surround,) * 3)
+    desk = surround if isinstance(surround, tuple) else (surround, surround, surround)
+    photo = Image.new("RGB", (frame_w, frame_h), desk)
     left, top = (frame_w - width) // 2, (frame_h - height) // 2
     # where each corner of the page lands in the frame (top left, top right, bottom right, bottom left)
     corners = [
@@ -147,7 +148,6 @@ def photographed(page: Image.Image, surround: int = 40, seed: int = 0) -> Image.
 
     # the frame's pixel (x, y) shows the page's pixel the inverse map gives: solve frame → page
     coefficients = _coefficients([(0, 0), (width, 0), (width, height), (0, height)], 0, 0, corners)
-    desk = (surround, surround, surround)
     warped = page.convert("RGB").transform(
         (frame_w, frame_h), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC, fillcolor=desk
     )

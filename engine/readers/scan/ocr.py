@@ -140,7 +140,7 @@ def _found(image: Image.Image, dpi: float) -> tuple[Image.Image, float, bool]:
     lighting evened out (nianbao.engine.readers.scan.geometry)."""
     image, dpi = reduced(image, dpi)
     grey = ink(image)
-    found = found_page(grey)
+    found = found_page(grey, colour=image)
     if found is not None:
         grey, dpi = found.image, found.dpi
     return evened(grey), dpi, found is not None

@@ -24,27 +24,26 @@ class Found:
     dpi: float
 
 
-def found_page(grey: Image.Image, settings: GeometrySettings | None = None) -> Found | None:
-    """The page photographed on a surround, cut out with its perspective undone; None when no surround is found
-    around it (a scan's margins are white, a picture of a table starts on its paper or its ruling)."""
+def found_page(
+    grey: Image.Image, settings: GeometrySettings | None = None, colour: Image.Image | None = None
+) -> Found | None:
+    """The page photographed on a surround, cut out of `grey` with its perspective undone; None when no surround is
+    found around it (a scan's margins are white, a picture of a table starts on its paper or its ruling). Looked for
+    in `grey`, then in the darkest of `colour`'s channels when there is one: paper is white in each, and a desk of
+    any colour is dark in one (a pink desk is as light as paper in red, the channel `grey` keeps of a colour page to
+    drop its seal; in a JPEG the other channels are drawn at half size, so red places the edges better)."""
     settings = settings or tuned().geometry
-    small = grey.copy()
-    small.thumbnail((settings.search_side, settings.search_side))
-    w, h = small.size
-    data = small.tobytes()
-    band_x, band_y = max(1, int(w * settings.edge_band)), max(1, int(h * settings.edge_band))
-    edge = [
-        data[y * w + x]
-        for y in range(h)
-        for x in range(w)
-        if x < band_x or x >= w - band_x or y < band_y or y >= h - band_y
-    ]
-    if sum(v < settings.dark for v in edge) >= len(edge) * settings.surround_share:
-        corners = _corners(data, w, h, settings)
-    else:
-        corners = _light_corners(data, w, h, settings)
-    if corners is None:
+    found = _found_corners(grey, settings)
+    if found is None and colour is not None and colour.mode == "RGB" and colour.size == grey.size:
+        from PIL import ImageChops
+
+        small = colour.copy()  # made small first: a colour scan with white margins comes here on every page
+        small.thumbnail((settings.search_side, settings.search_side))
+        red, green, blue = small.split()
+        found = _found_corners(ImageChops.darker(ImageChops.darker(red, green), blue), settings)
+    if found is None:
         return None
+    corners, (w, h) = found
     scale_x, scale_y = grey.size[0] / w, grey.size[1] / h
     quad = [(x * scale_x, y * scale_y) for x, y in corners]
     width = round((_distance(quad[0], quad[1]) + _distance(quad[3], quad[2])) / 2)
@@ -57,6 +56,30 @@ def found_page(grey: Image.Image, settings: GeometrySettings | None = None) -> F
         (width, height), PILImage.Transform.PERSPECTIVE, _coefficients(quad, width, height), PILImage.Resampling.BICUBIC
     )
     return Found(page, min(width, height) / settings.a4_width_in)
+
+
+def _found_corners(
+    image: Image.Image, settings: GeometrySettings
+) -> tuple[list[tuple[float, float]], tuple[int, int]] | None:
+    """The page's corners on a thumbnail of `image`, and the thumbnail's size. Each side's edge where it steps up
+    to paper is the surer (a line fitted through it); on a desk as dark as print no line steps up from it, and the
+    page is the largest bright region."""
+    small = image.copy()
+    small.thumbnail((settings.search_side, settings.search_side))
+    w, h = small.size
+    data = small.tobytes()
+    corners = _light_corners(data, w, h, settings)
+    if corners is None:
+        band_x, band_y = max(1, int(w * settings.edge_band)), max(1, int(h * settings.edge_band))
+        edge = [
+            data[y * w + x]
+            for y in range(h)
+            for x in range(w)
+            if x < band_x or x >= w - band_x or y < band_y or y >= h - band_y
+        ]
+        if sum(v < settings.dark for v in edge) >= len(edge) * settings.surround_share:
+            corners = _corners(data, w, h, settings)
+    return None if corners is None else (corners, (w, h))
 
 
 def _corners(data: bytes, w: int, h: int, settings: GeometrySettings) -> list[tuple[float, float]] | None:
