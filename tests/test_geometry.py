@@ -369,6 +369,34 @@ def test_a_digit_broken_apart_is_doubted_and_a_minus_sign_kept_apart_from_thicke
     assert not glyphs(geometry.thickened(geometry.thickened(minus)), 300, 160, 32).minus  # joined to the 1
 
 
+def test_a_seals_ring_clear_of_the_figure_leaves_it_read_as_it_is():
+    """A grey scan's seal is ink at a figure's threshold. Where its ring crosses only the far end of a wide cell
+    (洪泽区 2023's fee, 7730.28, two centimetres from the ring), the figure was read at a darker threshold all the
+    same, its thin 3 dropped (770.28, doubted). A ring that clear of the figure is left out and the figure read as
+    it is; a ring near it, or a cell holding nothing but the ring, is still a stain (read darker, doubted)."""
+    from nianbao.engine.readers.scan.speck import glyphs
+    from PIL import ImageDraw
+
+    def cell(ring_right: int | None, digits: bool = True) -> Image.Image:
+        image = Image.new("L", (790, 98), 250)
+        draw = ImageDraw.Draw(image)
+        if ring_right is not None:  # a ring 40 mm across at 200 dpi, its right edge at ring_right
+            draw.ellipse((ring_right - 315, -110, ring_right, 205), outline=95, width=7)
+        if digits:
+            for x in (350, 372, 394):
+                draw.line((x, 37, x, 62), fill=20, width=3)
+        return image
+
+    clean = glyphs(cell(None), 200, 160, 32)
+    far = glyphs(cell(170), 200, 160, 32)
+    assert clean is not None and far is not None and not clean.stained
+    assert not far.stained and far.image.tobytes() == clean.image.tobytes()
+    near = glyphs(cell(320), 200, 160, 32)  # 30 px, under 4 mm, from the figure: the ring's lettering stands there
+    assert near is not None and near.stained
+    alone = glyphs(cell(170, digits=False), 200, 160, 32)  # a figure may lie under the ring itself
+    assert alone is None or alone.stained
+
+
 def test_a_long_strip_of_black_and_white_is_not_drawn_four_times_larger():
     strip = Image.new("L", (1800, 30000), 255)
     drawn, dpi = geometry.upsampled(strip, 150)

@@ -247,6 +247,10 @@ class SpeckSettings:
     glyph_mm: float = 1.0  # a printed figure is at least this tall (a 10.5 pt digit is 2.6 mm)
     # and no wider or taller than this (a 14 pt digit is 3.5 mm; two digits blurred into one, 3 mm wide)
     stain_mm: float = 4.5
+    # A seal's ink (a ring across the cell's edge, a blot larger than any figure) this far from the figure at least
+    # leaves the figure whole: it is read at the cell's own threshold, undoubted. A seal's lettering stands 2–5 mm
+    # inside its ring, so a figure it could be taken for is nearer than this to the ring.
+    stain_clear_mm: float = 8.0
     # A blot is on a line of its own below another when a gap of this share of its height parts them: the lines of a
     # figure wrapped in its cell stand apart by the leading (about 0.4 of a digit's height), while a glyph a poor scan
     # broke in two (the loops of an 8) leaves a pixel or two between its pieces.

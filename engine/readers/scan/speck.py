@@ -64,7 +64,7 @@ class Glyphs:
     # A minus sign stood before the digits. It is left out of the image: scaled with the digits, a hyphen is a speck
     # Tesseract skips.
     minus: bool = False
-    # Ink no figure makes lies in the cell at this threshold: a seal printed dark (see glyphs).
+    # Ink no figure makes lies near the figure at this threshold: a seal printed dark (see glyphs, _near).
     stained: bool = False
     # A piece of ink within the figure, too small to be a digit and no decimal point, was left out: a digit broken
     # apart (a 4 whose bar a light scan lost reads 1), so the reading may be wrong.
@@ -94,19 +94,24 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
     # painting-out missed by a pixel or two; no printed glyph stands that close to its cell's border).
     # A seal's ring, star or lettering printed black (a grey or black-and-white scan has no red channel to drop it
     # by) may hide a digit or join it: thick ink across the edge, or a thick blot larger than any printed figure.
-    # The figure is then read at a darker threshold, and doubted (nianbao.engine.readers.scan.ocr).
+    # The figure is then read at a darker threshold, and doubted (nianbao.engine.readers.scan.ocr), unless the seal
+    # lies clear of a figure that stands whole beside it (_near).
     blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
-    stained = any(not thin(b) and (b.edge or long(b)) for b in every)
+    stains = [b for b in every if not thin(b) and (b.edge or long(b))]
     s = tuned().speck
     dust = max(s.min_dust_px, round(pixels(s.dust_mm, dpi) ** 2))
-    if not blots:
+    kept = _figure(blots, dust, pixels(s.glyph_mm, dpi))
+    stained = bool(stains)
+    seal = {id(b) for b in stains}
+    if stains and kept is not None and any(id(b) in seal for b in kept):
+        unsealed = [b for b in blots if id(b) not in seal]
+        rest = _figure(unsealed, dust, pixels(s.glyph_mm, dpi))
+        if rest is not None and not _near(stains, rest, pixels(s.stain_clear_mm, dpi)):
+            blots, kept, stained = unsealed, rest, False
+    elif stains and kept is not None:
+        stained = _near(stains, kept, pixels(s.stain_clear_mm, dpi))
+    if kept is None:
         return None
-    biggest = max(blots, key=lambda b: len(b.pixels))
-    if len(biggest.pixels) < dust or max(b.bottom - b.top for b in blots) + 1 < pixels(s.glyph_mm, dpi):
-        return None  # dust only: no blot is as tall as the smallest printed figure
-    floor = max(dust, s.dust * len(biggest.pixels))
-    tall_enough = 0.5 * (biggest.bottom - biggest.top)
-    kept = [b for b in blots if len(b.pixels) >= floor and b.bottom - b.top >= tall_enough]
     small = [b for b in blots if b not in kept and len(b.pixels) >= 2]
     lines = _lines(kept)
     if len(lines) > 1 and not _wrapped(lines):
@@ -127,6 +132,31 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
         broken = broken or _pieces_within(line, left_out)
         parts.append(line + points)
     return Glyphs(_canvas(parts, width, tall, height), doubt, minus is not None, stained, broken)
+
+
+def _figure(blots: list[_Blot], dust: int, glyph: float) -> list[_Blot] | None:
+    """The blots that make the figure: those near the biggest's ink and at least half its height; None when all are
+    dust (no blot as tall as the smallest printed figure)."""
+    if not blots:
+        return None
+    biggest = max(blots, key=lambda b: len(b.pixels))
+    if len(biggest.pixels) < dust or max(b.bottom - b.top for b in blots) + 1 < glyph:
+        return None
+    floor = max(dust, tuned().speck.dust * len(biggest.pixels))
+    tall_enough = 0.5 * (biggest.bottom - biggest.top)
+    return [b for b in blots if len(b.pixels) >= floor and b.bottom - b.top >= tall_enough]
+
+
+def _near(stains: list[_Blot], kept: list[_Blot], clear: float) -> bool:
+    """Whether a seal's ink comes within `clear` pixels of the figure: a ring that only crosses the far end of a wide
+    cell hides nothing of it, and the figure is read as it is (read darker, its thin strokes broke: 7730.28 as
+    770.28). Lettering inside a ring lies within a few millimetres of it, so a figure the ring's text stands by
+    stays stained."""
+    left, right = min(b.left for b in kept), max(b.right for b in kept)
+    top, bottom = min(b.top for b in kept), max(b.bottom for b in kept)
+    return any(
+        max(b.left - right, left - b.right) < clear and max(b.top - bottom, top - b.bottom) < clear for b in stains
+    )
 
 
 def _lines(blots: list[_Blot]) -> list[list[_Blot]]:

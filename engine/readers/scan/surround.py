@@ -115,36 +115,28 @@ def _corners(data: bytes, w: int, h: int, settings: GeometrySettings) -> list[tu
 
 def _light_corners(data: bytes, w: int, h: int, settings: GeometrySettings) -> list[tuple[float, float]] | None:
     """The corners of a page on a surround lighter than print and darker than paper (a pale desk, a grey cloth):
-    where each side's edge points (_edge_points) lie on a straight line, the corners where those lines cross."""
+    where each side's edge points (_side) lie on a straight line, the corners where those lines cross. A side that
+    shows no edge ends the search (a scan's white margin shows none: its columns are never built)."""
     s = settings.surround
     rows = [data[y * w : (y + 1) * w] for y in range(h)]
-    columns = [bytes(data[y * w + x] for y in range(h)) for x in range(w)]
     left = _side(rows, s, w)
-    right = _side([r[::-1] for r in rows], s, w)
-    top = _side(columns, s, h)
-    bottom = _side([c[::-1] for c in columns], s, h)
-    if None in (left, right, top, bottom):
+    right = _side([r[::-1] for r in rows], s, w) if left else None
+    if left is None or right is None:
         return None
-    assert left and right and top and bottom
+    columns = [bytes(data[y * w + x] for y in range(h)) for x in range(w)]
+    top = _side(columns, s, h)
+    bottom = _side([c[::-1] for c in columns], s, h) if top else None
+    if top is None or bottom is None:
+        return None
     # each side as x = a·y + b (left, right) or y = a·x + b (top, bottom), in the thumbnail's pixels
-    lines = {
-        "left": left,
-        "right": (-right[0], w - right[1]),
-        "top": top,
-        "bottom": (-bottom[0], h - bottom[1]),
-    }
+    right, bottom = (-right[0], w - right[1]), (-bottom[0], h - bottom[1])
 
     def cross(upright: tuple[float, float], level: tuple[float, float]) -> tuple[float, float]:
         (a, b), (c, d) = upright, level  # x = a·y + b, y = c·x + d
         y = (c * b + d) / (1 - a * c)
         return a * y + b, y
 
-    corners = [
-        cross(lines["left"], lines["top"]),
-        cross(lines["right"], lines["top"]),
-        cross(lines["right"], lines["bottom"]),
-        cross(lines["left"], lines["bottom"]),
-    ]
+    corners = [cross(left, top), cross(right, top), cross(right, bottom), cross(left, bottom)]
     width = (_distance(corners[0], corners[1]) + _distance(corners[3], corners[2])) / 2
     height = (_distance(corners[0], corners[3]) + _distance(corners[1], corners[2])) / 2
     if width * height < w * h * settings.min_page_share:
