@@ -5,7 +5,8 @@
 It builds a fixed set with the project's own generator (both templates; PDF, HTML, DOCX, TXT), then measures
 in one run:
   (a) pdfminer.six `extract_text` alone over the PDFs (in this process, after a warm-up),
-  (b) `nianbao check --jobs 1` over the same PDFs (the whole command, start-up included),
+  (b) `nianbao check --jobs 1` over the same PDFs (the whole command, start-up included), and in one warm process
+      reading and checking them with PDFium's text and with pdfminer's, each against (a), in turn,
   (c) the whole mixed set with 1 and with 2 workers,
   (d) peak memory of a worker checking one 10-page report,
   (e) HTML and text reports per second per core,
@@ -106,6 +107,42 @@ def nianbao_seconds(paths: list[Path], jobs: int, repeat: int = 3) -> float:
     return statistics.median(times)
 
 
+def in_process_ratios(pdfs: list[Path], rounds: int = 3) -> tuple[float, float]:
+    """Reading and checking the PDFs in one warm process, with PDFium's text (the default) and with pdfminer's,
+    each as a share of `extract_text`'s time over them: the three timed in turn, round after round, medians."""
+    import dataclasses
+
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
+    from nianbao.engine.readers.pdf import reader
+    from pdfminer.high_level import extract_text
+
+    checker = Checker(PluginHost.load())
+    default = reader.SETTINGS
+
+    def timed(work) -> float:
+        start = time.perf_counter()
+        for pdf in pdfs:
+            work(pdf)
+        return time.perf_counter() - start
+
+    def check(pdfium: bool) -> float:
+        reader.SETTINGS = dataclasses.replace(default, pdfium=pdfium)
+        return timed(checker.check_file)
+
+    try:
+        timed(extract_text), check(True), check(False)  # warm-up: imports, CMaps, fonts
+        base, pdfium, pdfminer = [], [], []
+        for _ in range(rounds):
+            base.append(timed(extract_text))
+            pdfium.append(check(True))
+            pdfminer.append(check(False))
+    finally:
+        reader.SETTINGS = default
+    middle = statistics.median(base)
+    return statistics.median(pdfium) / middle, statistics.median(pdfminer) / middle
+
+
 def worker_peak_mb(path: Path) -> float:
     """Peak resident memory of the worker process that checks one report (the parent does not read it)."""
     code = (
@@ -144,6 +181,7 @@ def main() -> None:
             pages.append(sum(1 for _ in PDFPage.get_pages(fh)))
     base = extract_text_seconds(pdfs)
     ours = nianbao_seconds(pdfs, jobs=1)
+    warm_pdfium, warm_pdfminer = in_process_ratios(pdfs)
     one = nianbao_seconds(mixed, jobs=1)
     two = nianbao_seconds(mixed, jobs=2)
     ten_pages = max(pdfs, key=lambda p: pages[pdfs.index(p)])
@@ -157,6 +195,8 @@ def main() -> None:
     )
     print(f"(a) pdfminer extract_text over the PDFs:      {base:6.2f} s")
     print(f"(b) nianbao check --jobs 1 over the PDFs:     {ours:6.2f} s   ratio {ours / base:.2f}x (goal <= 0.9x)")
+    print(f"    in one process, PDFium's text:           {warm_pdfium:6.2f}x (a)   (goal <= 0.3x)")
+    print(f"    in one process, pdfminer's text:         {warm_pdfminer:6.2f}x (a)")
     print(f"(c) mixed set, 1 worker:                     {one:6.2f} s")
     print(f"    mixed set, 2 workers:                    {two:6.2f} s   speed-up {one / two:.2f}x (goal >= 1.7x)")
     print(f"(d) peak memory of a worker, {pages[pdfs.index(ten_pages)]}-page PDF: {peak:6.1f} MB (goal < 150 MB)")

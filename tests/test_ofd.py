@@ -39,6 +39,20 @@ def test_every_cell_is_read_exactly_and_judged_as_the_text_is(tmp_path, checker,
     assert read.findings and read.report.cell_anchors  # every table cell placed on its page
 
 
+def test_text_drawn_twice_to_look_bold_is_read_once(tmp_path, checker):
+    """Every text object drawn again a quarter point to the right (bold by hand, with a font that has no bold face):
+    each character was read twice over ("2024" as "22002244"); it is read once, every cell as without."""
+    truth = make_report(SampleSpec("青禾市人民政府办公室（青禾市政务服务管理局）", 2023, seed=7))
+    (tmp_path / "bold.ofd").write_bytes(ofd_bytes(truth, overdrawn=True))
+    (tmp_path / "plain.ofd").write_bytes(ofd_bytes(truth))
+    read, once = checker.check_file(tmp_path / "bold.ofd"), checker.check_file(tmp_path / "plain.ofd")
+    assert read.error is None
+    for table in TABLES:
+        assert getattr(read.report, table) == getattr(truth, table), table
+    assert [s.text for s in read.report.sections] == [s.text for s in once.report.sections]
+    assert (read.report.title, read.report.agency) == (once.report.title, once.report.agency)
+
+
 def _package(members: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:

@@ -34,7 +34,8 @@ class _Page:
 
 
 class _Writer:
-    def __init__(self, split_rows: bool = False) -> None:
+    def __init__(self, split_rows: bool = False, overdrawn: bool = False) -> None:
+        self.overdrawn = overdrawn
         self.pages: list[_Page] = [_Page([])]
         self.y = TOP
         self.next_id = 10
@@ -54,12 +55,13 @@ class _Writer:
             return
         width = size * len(text)
         deltas = f"g {len(text) - 1} {size:g}" if len(text) > 1 else ""
-        (page or self.pages[-1]).objects.append(
-            f'<ofd:TextObject ID="{self._id()}" Boundary="{x:.2f} {baseline - size:.2f} {width:.2f} {size * 1.2:.2f}" '
-            f'Font="4" Size="{size:g}"><ofd:TextCode X="0" Y="{size:g}"'
-            + (f' DeltaX="{deltas}"' if deltas else "")
-            + f">{escape(text)}</ofd:TextCode></ofd:TextObject>"
-        )
+        for shift in (0.0, 0.25) if self.overdrawn else (0.0,):  # drawn again a hair to the right: bold by hand
+            (page or self.pages[-1]).objects.append(
+                f'<ofd:TextObject ID="{self._id()}" Boundary="{x + shift:.2f} {baseline - size:.2f} {width:.2f} '
+                f'{size * 1.2:.2f}" Font="4" Size="{size:g}"><ofd:TextCode X="0" Y="{size:g}"'
+                + (f' DeltaX="{deltas}"' if deltas else "")
+                + f">{escape(text)}</ofd:TextCode></ofd:TextObject>"
+            )
 
     def rect(self, page: _Page, x: float, y: float, w: float, h: float, sides: str = "tblr") -> None:
         steps = {
@@ -165,14 +167,15 @@ def _document_xml(pages: int) -> str:
     )
 
 
-def ofd_bytes(report: Report, *, split_rows: bool = False, padding: int = 0) -> bytes:
+def ofd_bytes(report: Report, *, split_rows: bool = False, padding: int = 0, overdrawn: bool = False) -> bytes:
     """The report as an OFD package; with `split_rows`, a table row the page's end cuts breaks across pages (its
-    cells' lines flow on), and `padding` empty lines before the text move the page breaks."""
-    return _package(_laid_out(report, split_rows, padding))
+    cells' lines flow on), `padding` empty lines before the text move the page breaks, and with `overdrawn` every
+    text is drawn twice a quarter point apart, as a producer makes text bold with a font that has no bold face."""
+    return _package(_laid_out(report, split_rows, padding, overdrawn))
 
 
-def _laid_out(report: Report, split_rows: bool, padding: int) -> _Writer:
-    writer = _Writer(split_rows)
+def _laid_out(report: Report, split_rows: bool, padding: int, overdrawn: bool = False) -> _Writer:
+    writer = _Writer(split_rows, overdrawn)
     for _ in range(padding):
         writer.paragraph("")
     for item in reading_order(report):

@@ -1,7 +1,9 @@
-"""PDF through pdfminer.six: one pass per file, no layout analysis, prose and tables from the same objects.
+"""PDF: one pass per file, no layout analysis, prose and tables from the same objects.
 
-Each page's characters and ruling lines are collected once (`PDFPageAggregator(laparams=None)`); tables are
-rebuilt from the rulings (nianbao.engine.readers.pipeline.grid); the remaining characters become text lines, so a table
+Each page's characters and ruling lines are collected once: by PDFium where the file is plain (what a word processor
+or a browser prints: nianbao.engine.readers.pdf.plain, .pdfium_text), else by pdfminer.six
+(`PDFPageAggregator(laparams=None)`) under its guard. Both give the same characters and lines. Tables are rebuilt
+from the rulings (nianbao.engine.readers.pipeline.grid); the remaining characters become text lines, so a table
 drawn without rulings still reads row by row. Pages become one stream of blocks; a table that runs onto the next
 page simply continues in the stream, and a row cut in two by the page break is joined again.
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from nianbao.engine.errors import ErrorCode, ReadError
@@ -34,6 +38,17 @@ from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.text import unify_radicals
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    # A plain PDF's characters and lines are read by PDFium: the same blocks as pdfminer.six gives on every PDF of
+    # the tests, the benchmarks and ../shared/corpus, in about half its time (benchmarks/run.py, "(b) in one
+    # process"). Off, every PDF is read by pdfminer, as before 2026-12-06.
+    pdfium: bool = True
+
+
+SETTINGS = PdfSettings()
 
 
 class PdfReader:
@@ -80,8 +95,14 @@ def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], lis
 
 def _page_blocks(layout, page_no: int) -> list[tuple[Block, str | None]]:
     chars, rulings, shading = _page_objects(layout, layout.height)
+    return _laid(chars, rulings, shading, layout.width, layout.height, page_no)
+
+
+def _laid(
+    chars: list[Char], rulings: list[Segment], shading: list[Segment], width: float, height: float, page_no: int
+) -> list[tuple[Block, str | None]]:
     try:
-        return layout_page(chars, rulings, shading, layout.width, layout.height, page_no)
+        return layout_page(chars, rulings, shading, width, height, page_no)
     except GridTooLarge as exc:
         what, what_zh, limit = (
             ("ruling lines", "表格线", MAX_RULINGS) if exc.lines else ("table cells", "表格单元格", MAX_CELLS)
@@ -105,6 +126,15 @@ def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, l
     from pdfminer.psparser import PSException
 
     limits = current()
+    # PDFium is not thread-safe: where files are checked in threads (a Dask worker's, nianbao.engine.batch.cluster),
+    # pdfminer reads them. Nianbao's own workers, and the clerk's page's readers, are processes.
+    alone = threading.current_thread() is threading.main_thread()
+    try:
+        laid = _by_pdfium(data, limits.pdf_pages) if SETTINGS.pdfium and alone else None
+    except pdfguard.PdfTooLarge as exc:
+        raise ReadError(ErrorCode.too_large, exc.key, **exc.params) from None
+    if laid is not None:
+        return laid, len(laid), []
     pdfguard.install()
     pdfguard.start_file()
     manager = PDFResourceManager()
@@ -145,3 +175,22 @@ def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, l
     if pages == 0:
         raise ReadError(ErrorCode.unreadable, detail="no pages")
     return pages_read, pages, notes
+
+
+def _by_pdfium(data: bytes, max_pages: int) -> list[list[tuple[Block, str | None]]] | None:
+    """Each page's blocks read by PDFium; None where pdfminer is to read the file: not plain, more pages than the
+    limit (pdfminer reads up to it and says so), one PDFium cannot open (pdfminer says why, or reads what it can of a
+    damaged file), or no text on any page (a scan, or contents a broken reference hides: pdfminer tells which)."""
+    from nianbao.engine.readers.pdf.pdfium_text import pdfium_pages
+    from nianbao.engine.readers.pdf.plain import plain
+    from pypdfium2 import PdfiumError
+
+    if not plain(data):
+        return None
+    try:
+        pages = pdfium_pages(data, max_pages)
+    except (PdfiumError, AttributeError):  # PDFium cannot open it, or an older PDFium lacks a call of its text API
+        return None
+    if pages is None or not any(page.chars for page in pages):
+        return None
+    return [_laid(p.chars, p.rulings, p.shading, p.width, p.height, n) for n, p in enumerate(pages, start=1)]

@@ -1,0 +1,114 @@
+"""PDFium reads a plain PDF's characters and lines as pdfminer.six does (nianbao.engine.readers.pdf.pdfium_text),
+and every PDF it should not be given is read by pdfminer under its guard (nianbao.engine.readers.pdf.plain)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from nianbao.engine.readers.pdf import reader
+from nianbao.engine.readers.pdf.plain import plain
+from nianbao.engine.testing import amplifiers, pdf_layouts
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+OURS = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.pdf") if "hostile" not in p.parts)
+REAL = sorted(CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
+
+
+def _blocks(data: bytes, pdfium: bool, monkeypatch: pytest.MonkeyPatch) -> list:
+    monkeypatch.setattr(reader, "SETTINGS", dataclasses.replace(reader.SETTINGS, pdfium=pdfium))
+    laid, _, _ = reader.pdf_pages(data)
+    return laid
+
+
+@pytest.mark.parametrize("path", OURS + REAL, ids=lambda p: p.name)
+def test_every_pdf_we_hold_reads_the_same_through_pdfium(path: Path, monkeypatch):
+    """Word, LibreOffice and Chromium prints, our fixtures and the real reports (vertical labels in a font scaled
+    down by the text matrix included): the same blocks, cell for cell and box for box, as pdfminer gives; and every
+    one but Chromium's prints (which mark ligatures with /ActualText) is read by PDFium."""
+    data = path.read_bytes()
+    by_pdfium = reader._by_pdfium(data, 500)
+    assert (by_pdfium is None) == path.name.startswith("browser-")
+    assert _blocks(data, True, monkeypatch) == _blocks(data, False, monkeypatch)
+
+
+def test_the_real_corpus_is_held_when_it_is_here():
+    if not CORPUS.is_dir():
+        pytest.skip("the real corpus (../shared) is absent")
+    assert len(REAL) >= 3
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pdf_layouts.rotated_page_pdf,  # /Rotate 90, the media box away from the origin
+        pdf_layouts.watermark_pdf,  # text at a slant: each box through the whole matrix
+        pdf_layouts.hyphen_pdf,  # PDFium marks a line-ending hyphen: a hyphen again
+    ],
+)
+def test_what_producers_do_to_a_page_reads_the_same_through_pdfium(make, monkeypatch):
+    data = make()
+    assert plain(data) and reader._by_pdfium(data, 500) is not None
+    laid = _blocks(data, True, monkeypatch)
+    assert laid == _blocks(data, False, monkeypatch)
+    cells = [block.cells for page in laid for block, _ in page if block.cells]
+    assert [c[-2:] for c in cells] == [[label, figure] for label, figure in pdf_layouts.ROWS] or make in (
+        pdf_layouts.rotated_page_pdf,  # turned, its rows are columns
+    )
+
+
+def test_a_heading_drawn_twice_to_look_bold_is_read_once_either_way(monkeypatch):
+    """A 2024 drawn twice a hair apart: PDFium's text page drops the second drawing, and the page builder drops it
+    from pdfminer's characters (which read "22002244" before)."""
+    data = pdf_layouts.fake_bold_pdf()
+    assert reader._by_pdfium(data, 500) is not None
+    laid = _blocks(data, True, monkeypatch)
+    assert laid == _blocks(data, False, monkeypatch)
+    assert "2024" in [block.text for page in laid for block, _ in page]
+
+
+def test_a_vertical_label_pdfium_cannot_measure_is_read_by_pdfminer(monkeypatch):
+    """A vertical font that is not embedded has no glyph widths for PDFium, whose text page then leaves the label
+    out: such a file is handed back, and the label is read."""
+    data = pdf_layouts.vertical_label_pdf()
+    assert plain(data) and reader._by_pdfium(data, 500) is None
+    first = next(block for page in _blocks(data, True, monkeypatch) for block, _ in page if block.cells)
+    assert first.cells[0].replace("\n", "") == pdf_layouts.LABEL
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pdf_layouts.form_pdf,
+        pdf_layouts.twice_compressed_pdf,
+        pdf_layouts.actual_text_pdf,
+        amplifiers.xobject_laughs_pdf,
+        amplifiers.lzw_bomb_pdf,
+        amplifiers.runlength_bomb_pdf,
+        amplifiers.tounicode_bomb_pdf,
+        amplifiers.object_stream_pdf,
+        amplifiers.many_streams_pdf,
+    ],
+)
+def test_what_pdfminer_must_bound_never_reaches_pdfium(make):
+    """PDFium keeps no bounds: a Form XObject, a filter other than Flate once, a stream or all of them inflating
+    past the limits, a CMap mapping billions of codes go to pdfminer and its guard; and so does /ActualText, whose
+    characters PDFium's text page sets all at the run's start."""
+    assert not plain(make())
+
+
+def test_a_content_stream_inflating_past_the_limit_is_not_plain():
+    from nianbao.engine.testing.hostile import pdf_bomb
+
+    assert not plain(pdf_bomb(80))
+    assert plain(pdf_bomb(1))
+
+
+def test_what_pdfium_is_not_given_reads_the_same_either_way(monkeypatch):
+    for make in (pdf_layouts.form_pdf, pdf_layouts.twice_compressed_pdf, pdf_layouts.actual_text_pdf):
+        data = make()
+        laid = _blocks(data, True, monkeypatch)
+        assert laid == _blocks(data, False, monkeypatch)
+        assert [b.cells[-1] for page in laid for b, _ in page if b.cells] == [f for _, f in pdf_layouts.ROWS]
