@@ -112,3 +112,19 @@ def test_what_pdfium_is_not_given_reads_the_same_either_way(monkeypatch):
         laid = _blocks(data, True, monkeypatch)
         assert laid == _blocks(data, False, monkeypatch)
         assert [b.cells[-1] for page in laid for b, _ in page if b.cells] == [f for _, f in pdf_layouts.ROWS]
+
+
+def test_a_cmap_code_broken_across_lines_is_measured_not_a_crash():
+    """A producer that wraps long lines may break a CMap's hexadecimal code: it is read as one code (it raised)."""
+    cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 beginbfrange <00\n01> <00\n20> <0041> endbfrange"
+    font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>"
+    resources = f"/Resources << /Font << /F1 {font} >> >>"
+    page = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] {resources} /Contents 4 0 R >>"
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: page.encode(),
+        4: amplifiers.stream(b"BT /F1 12 Tf 72 720 Td (A) Tj ET"),
+        5: amplifiers.stream(cmap),
+    }
+    assert plain(amplifiers.pdf(objects))

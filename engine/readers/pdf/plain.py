@@ -1,4 +1,4 @@
-"""Whether a PDF is plain enough for PDFium to read its text: what a word processor or a browser prints.
+"""Whether a PDF is plain enough for PDFium to read its text: what a word processor prints.
 
 PDFium keeps none of the bounds pdfminer.six is held to here (nianbao.engine.readers.pdf.guard): a content stream
 that inflates to 400 MB it inflates, and Form XObjects that draw each other ten times over, eight deep, it draws
@@ -100,7 +100,12 @@ def _cmap_fits(data: bytes) -> bool:
     codes = 0
     for block in _RANGES.finditer(data):
         for low, high in _RANGE.findall(block.group(1)):
-            codes += int(high.replace(b" ", b"") or b"0", 16) - int(low.replace(b" ", b"") or b"0", 16) + 1
+            codes += _code(high) - _code(low) + 1
             if codes > MAX_CMAP_ENTRIES:
                 return False
     return True
+
+
+def _code(digits: bytes) -> int:
+    """A CMap's hexadecimal code, whitespace (a line break within it too) left out."""
+    return int(b"".join(digits.split()) or b"0", 16)
