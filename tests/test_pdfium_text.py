@@ -128,3 +128,23 @@ def test_a_cmap_code_broken_across_lines_is_measured_not_a_crash():
         5: amplifiers.stream(cmap),
     }
     assert plain(amplifiers.pdf(objects))
+
+
+def test_pdfs_read_and_drawn_in_threads_at_once_read_as_alone():
+    """A Dask worker checks files in threads: PDFium, which must never run two calls at once, reads and draws them
+    one call at a time, and every thread gets what a file read alone gives (before the lock, threads fell back to
+    pdfminer, and drawing a scan's pages in two threads at once could corrupt the process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from nianbao.engine.readers.pdf.pages import render_pages
+
+    files = [path.read_bytes() for path in OURS if not path.name.startswith("browser-")][:4]
+
+    def read_and_draw(data: bytes) -> tuple:
+        return reader._by_pdfium(data, 500), render_pages(data, [1])
+
+    alone = [read_and_draw(data) for data in files]
+    with ThreadPoolExecutor(6) as pool:
+        together = list(pool.map(lambda k: read_and_draw(files[k % 4]), range(24)))
+    assert all(blocks is not None and drawn for blocks, drawn in alone)
+    assert together == [alone[k % 4] for k in range(24)]

@@ -11,6 +11,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from nianbao.engine.readers.pdfium import PDFIUM
+
 MAX_PAGES = 6  # pages drawn for one report: the ones its findings point at, first ones first
 SCALE = 1.4  # 72 dpi × 1.4 ≈ 100 dpi: table figures stay legible on a phone
 # A page is drawn smaller when it would be larger than this (an A3 page at SCALE is 2 million pixels): a page as
@@ -42,28 +44,29 @@ def render_pages(data: bytes, pages: list[int], scale: float = SCALE) -> list[Pa
     """The given pages (1-based; those the PDF has, at most MAX_PAGES) as grey PNGs."""
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(data)
-    try:
-        images = []
-        for number in sorted(set(pages))[:MAX_PAGES]:
-            if not 1 <= number <= len(document):
-                continue
-            page = document[number - 1]
-            width, height = page.get_size()
-            fit = min(scale, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
-            bitmap = page.render(scale=fit, grayscale=True)
-            channels = bitmap.n_channels
-            raw = bytes(bitmap.buffer)
-            if channels != 1:  # a build that ignores the grey request: keep one channel of each pixel
-                raw = raw[::channels]
-                stride = bitmap.stride // channels
-            else:
-                stride = bitmap.stride
-            images.append(
-                PageImage(number, png_grey(raw, bitmap.width, bitmap.height, stride), bitmap.width, bitmap.height)
-            )
-            bitmap.close()
-            page.close()
-        return images
-    finally:
-        document.close()
+    with PDFIUM:  # a call to PDFium at a time (nianbao.engine.readers.pdfium)
+        document = pdfium.PdfDocument(data)
+        try:
+            images = []
+            for number in sorted(set(pages))[:MAX_PAGES]:
+                if not 1 <= number <= len(document):
+                    continue
+                page = document[number - 1]
+                width, height = page.get_size()
+                fit = min(scale, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
+                bitmap = page.render(scale=fit, grayscale=True)
+                channels = bitmap.n_channels
+                raw = bytes(bitmap.buffer)
+                if channels != 1:  # a build that ignores the grey request: keep one channel of each pixel
+                    raw = raw[::channels]
+                    stride = bitmap.stride // channels
+                else:
+                    stride = bitmap.stride
+                images.append(
+                    PageImage(number, png_grey(raw, bitmap.width, bitmap.height, stride), bitmap.width, bitmap.height)
+                )
+                bitmap.close()
+                page.close()
+            return images
+        finally:
+            document.close()

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from nianbao.engine.readers.pipeline.grid import THIN, Char, Segment, rect_segments
 from nianbao.engine.text import unify_radicals
+from pdfminer.utils import apply_matrix_pt, mult_matrix
 
-Matrix = tuple[float, float, float, float, float, float]
+Matrix = tuple[float, float, float, float, float, float]  # as pdfminer.utils composes and applies them
 
 
 @dataclass(frozen=True)
@@ -79,24 +80,6 @@ def pdfium_pages(data: bytes, max_pages: int) -> list[PageObjects] | None:
         document.close()
 
 
-def _mult(m: Matrix, n: Matrix) -> Matrix:
-    a0, b0, c0, d0, e0, f0 = m
-    a1, b1, c1, d1, e1, f1 = n
-    return (
-        a0 * a1 + b0 * c1,
-        a0 * b1 + b0 * d1,
-        c0 * a1 + d0 * c1,
-        c0 * b1 + d0 * d1,
-        e0 * a1 + f0 * c1 + e1,
-        e0 * b1 + f0 * d1 + f1,
-    )
-
-
-def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = m
-    return a * x + c * y + e, b * x + d * y + f
-
-
 def _page_frame(page) -> tuple[Matrix, float, float]:
     """pdfminer's page matrix (the media box's corner at the origin, /Rotate applied) and the page's size in it."""
     x0, y0, x1, y1 = page.get_mediabox()
@@ -110,7 +93,7 @@ def _page_frame(page) -> tuple[Matrix, float, float]:
         ctm = (0, 1, -1, 0, y1, -x0)
     else:
         ctm = (1, 0, 0, 1, -x0, -y0)
-    (px0, py0), (px1, py1) = _apply(ctm, x0, y0), _apply(ctm, x1, y1)
+    (px0, py0), (px1, py1) = apply_matrix_pt(ctm, (x0, y0)), apply_matrix_pt(ctm, (x1, y1))
     return ctm, abs(px1 - px0), abs(py1 - py0)
 
 
@@ -139,6 +122,7 @@ def _calls() -> _Calls:
     return _CALLS[0]
 
 
+_VERTICAL = 1.5  # ems: a loose box wider than this is a vertical font's, unscaled by the text matrix
 _NO_WIDTH = 0.01  # PDFium's kSizeEpsilon: a text object narrower than this is left out of its text page
 
 
@@ -160,10 +144,9 @@ def _chars(textpage, ctm: Matrix, height: float) -> list[Char]:
     text_object, loose_box, origin = calls.text_object, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
     box, x, y = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     box_ref, x_ref, y_ref, handle = ctypes.byref(box), ctypes.byref(x), ctypes.byref(y), textpage
-    runs: dict[int, tuple[_Run, tuple[float, ...] | None]] = {}
+    runs: dict[int, tuple[_Run, tuple[float, float, float, float] | None]] = {}
     descents: dict[int, float] = {}
     plain_page = ctm[:4] == (1, 0, 0, 1)
-    shift_x, flip = ctm[4], height - ctm[5]
     out: list[Char] = []
     for index, (char, shown) in enumerate(zip(text, unify_radicals(text), strict=True)):
         if not char.strip():  # PDFium's own spaces and line ends, and the document's blanks
@@ -177,18 +160,21 @@ def _chars(textpage, ctm: Matrix, height: float) -> list[Char]:
             origin(handle, index, x_ref, y_ref)
             if plain_page and run.upright and abs(x.value - box.left) < _NO_WIDTH:
                 # An upright run on an unrotated page (nearly every character): its loose boxes start at their
-                # characters' origins and stand as far above their baselines, so each box is four sums (one call to
-                # PDFium a character fewer). A font without ascent and descent has glyph boxes instead: not so.
-                fast = _offsets(run, x.value - box.left + shift_x, flip - (y.value - box.bottom))
+                # characters' origins and stand as far above their baselines, so each box is its first
+                # character's, shifted (one call to PDFium a character fewer). A font without ascent and descent
+                # has glyph boxes instead: not so.
+                first = _char(run, box, x.value, y.value, ctm, height, shown)
+                fast = (first.x0 - box.left, first.top + box.bottom, first.bottom + box.bottom, run.size * run.a)
             known = runs[key] = (run, fast)
         run, fast = known
         if fast is None:
             origin(handle, index, x_ref, y_ref)
             out.append(_char(run, box, x.value, y.value, ctm, height, shown))
             continue
-        across, top, bottom, wide, em = fast
+        across, top, bottom, em = fast
         left, width = box.left + across, box.right - box.left
-        out.append(Char(left, top - box.bottom, left + (em if width > wide else width), bottom - box.bottom, shown))
+        wide = width > _VERTICAL * em  # a vertical font's box: one em, as `_char` says
+        out.append(Char(left, top - box.bottom, left + (em if wide else width), bottom - box.bottom, shown))
     return out
 
 
@@ -207,13 +193,6 @@ def _run(textpage, index: int, obj: int, calls: _Calls, descents: dict[int, floa
     return _Run(matrix.a, matrix.b, matrix.c, matrix.d, raw.FPDFText_GetFontSize(textpage, index), descent)
 
 
-def _offsets(run: _Run, across: float, up: float) -> tuple[float, float, float, float, float]:
-    """What turns an upright run's loose box into pdfminer's: the shift across; the top and the bottom above the
-    loose box's bottom; the width over which the box is a vertical font's (one em, as `_char` says) and that em."""
-    low = run.descent * run.size
-    return across, up - run.d * (low + run.size), up - run.d * low, 1.5 * run.size * run.a, run.size * run.a
-
-
 def _char(run: _Run, box, x: float, y: float, ctm: Matrix, height: float, text: str) -> Char:
     """The character's box as pdfminer computes it: its advance across (PDFium's loose box is that wide), from the
     baseline plus the font's descent up one font size, through the text object's matrix and the page's."""
@@ -223,12 +202,12 @@ def _char(run: _Run, box, x: float, y: float, ctm: Matrix, height: float, text: 
         advance = width / run.a
     else:
         advance = (width * width + (box.top - box.bottom) ** 2) ** 0.5 / max(abs(run.a) + abs(run.b), 1e-9)
-    if advance > 1.5 * size:  # a vertical font's box, which PDFium leaves unscaled by the matrix: one em
+    if advance > _VERTICAL * size:  # a vertical font's box, which PDFium leaves unscaled by the matrix: one em
         advance = size
     low = run.descent * size
     xs, ys = [], []
     for bx, by in ((0.0, low), (advance, low), (advance, low + size), (0.0, low + size)):
-        px, py = _apply(ctm, run.a * bx + run.c * by + x, run.b * bx + run.d * by + y)
+        px, py = apply_matrix_pt(ctm, (run.a * bx + run.c * by + x, run.b * bx + run.d * by + y))
         xs.append(px)
         ys.append(py)
     return Char(min(xs), height - max(ys), max(xs), height - min(ys), text)
@@ -270,7 +249,7 @@ def _drawn(page, textpage, ctm: Matrix, height: float) -> tuple[list[Segment], l
             raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(px), ctypes.byref(py))
             # PDFium keeps points in single precision; pdfminer in double. Rounded to a thousandth of a point, both
             # give the same boxes (content streams print three decimals at most).
-            x, y = _apply(outer, px.value, py.value)
+            x, y = apply_matrix_pt(outer, (px.value, py.value))
             point = (round(x, 3), round(y, 3))
             if kind == raw.FPDF_SEGMENT_MOVETO:
                 if shape:
@@ -308,7 +287,7 @@ def _drawn(page, textpage, ctm: Matrix, height: float) -> tuple[list[Segment], l
             if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
                 continue
             raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-            inner = _mult((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+            inner = mult_matrix((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
             if kind == raw.FPDF_PAGEOBJ_FORM:
                 walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, inner)
             else:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from nianbao.engine.model import Report
 from nianbao.engine.notes import note
 from nianbao.engine.readers.base import make_source
 from nianbao.engine.readers.pdf import guard as pdfguard
+from nianbao.engine.readers.pdfium import PDFIUM
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.grid import (
@@ -126,11 +126,8 @@ def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, l
     from pdfminer.psparser import PSException
 
     limits = current()
-    # PDFium is not thread-safe: where files are checked in threads (a Dask worker's, nianbao.engine.batch.cluster),
-    # pdfminer reads them. Nianbao's own workers, and the clerk's page's readers, are processes.
-    alone = threading.current_thread() is threading.main_thread()
     try:
-        laid = _by_pdfium(data, limits.pdf_pages) if SETTINGS.pdfium and alone else None
+        laid = _by_pdfium(data, limits.pdf_pages) if SETTINGS.pdfium else None
     except pdfguard.PdfTooLarge as exc:
         raise ReadError(ErrorCode.too_large, exc.key, **exc.params) from None
     if laid is not None:
@@ -188,7 +185,8 @@ def _by_pdfium(data: bytes, max_pages: int) -> list[list[tuple[Block, str | None
     if not plain(data):
         return None
     try:
-        pages = pdfium_pages(data, max_pages)
+        with PDFIUM:  # a Dask worker checks files in threads (nianbao.engine.readers.pdfium)
+            pages = pdfium_pages(data, max_pages)
     except (PdfiumError, AttributeError):  # PDFium cannot open it, or an older PDFium lacks a call of its text API
         return None
     if pages is None or not any(page.chars for page in pages):

@@ -20,6 +20,7 @@ from nianbao.engine.model import Report
 from nianbao.engine.notes import note
 from nianbao.engine.packs import unpack_pages
 from nianbao.engine.readers.base import make_source
+from nianbao.engine.readers.pdfium import PDFIUM
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.grid import GridTooLarge
@@ -67,31 +68,39 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
         raise ReadError(ErrorCode.no_text)
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(data)
+    with PDFIUM:  # each call to PDFium holds it (nianbao.engine.readers.pdfium); OCR runs outside it
+        document = pdfium.PdfDocument(data)
     try:
-        count = len(document)
+        with PDFIUM:
+            count = len(document)
+            sizes = [document.get_page_size(number) for number in range(min(count, tuned().pages.max_pages))]
         if count > tuned().pages.max_pages:
             raise ReadError(
                 ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{tuned().pages.max_pages} pages"
             )
 
         scale = tuned().pages.render_dpi / POINTS_PER_INCH
-        for number in range(count):  # every page's size before the first is drawn: a page as large as a wall is no
-            width, height = document.get_page_size(number)  # report page, and drawn it would take gigabytes
-            if width * height * scale * scale > tuned().pages.max_pixels:
+        for width, height in sizes:  # every page's size before the first is drawn: a page as large as a wall is no
+            if width * height * scale * scale > tuned().pages.max_pixels:  # report page, and would take gigabytes
                 size = f"{width * scale:,.0f}×{height * scale:,.0f} pixels"
                 raise ReadError(ErrorCode.too_large, size=size, limit=f"{tuned().pages.max_pixels:,} pixels")
 
         def pages() -> Iterator[tuple[Image.Image, float]]:
             for number in range(count):
-                page = document[number]
-                # in colour: a red seal goes by its red channel (nianbao.engine.readers.scan.raster.ink)
-                yield page.render(scale=scale).to_pil().convert("RGB"), tuned().pages.render_dpi
-                page.close()
+                with PDFIUM:
+                    page = document[number]
+                    bitmap = page.render(scale=scale)
+                    # in colour: a red seal goes by its red channel (nianbao.engine.readers.scan.raster.ink); a copy,
+                    # so the bitmap is closed here
+                    image = bitmap.to_pil().convert("RGB")
+                    bitmap.close()
+                    page.close()
+                yield image, tuned().pages.render_dpi
 
         return read_scan(path, data, pages(), "pdf", count)
     finally:
-        document.close()
+        with PDFIUM:
+            document.close()
 
 
 def page_dpi(size: tuple[int, int], stated: object) -> float:
