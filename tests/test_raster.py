@@ -112,3 +112,32 @@ def test_a_ruling_a_scan_jogged_a_pixel_is_still_a_ruling(pieces):
     found = [r for r in raster.rulings(page, dpi) if not r.horizontal]
     assert len(found) == 1 and abs(found[0].pos * dpi / 72 - 301) <= 1
     assert found[0].start <= top * 72 / dpi + 1 and found[0].end >= bottom * 72 / dpi - 1
+
+
+@pytest.mark.parametrize(
+    ("thick", "edge", "ruling"),
+    [
+        (3, 0.5, True),  # a 1-point ruling at 200 dpi: three whole columns, a fourth along half its length
+        (3, 0.0, True),
+        (5, 0.0, False),  # a title's stroke, 0.6 mm: as thick all along
+    ],
+)
+def test_a_ruling_one_row_high_is_as_thick_as_its_ink_not_its_widest_row(thick, edge, ruling):
+    """A column ruling one table row high (shorter than the length that makes any line a ruling) must be thin. A
+    ruling blurred or leaning into one more column of pixels along part of its length is no thicker for it: under a
+    seal's star that cut it at both its ends, 洪泽区 2023's fee row lost the ruling between its label and its figure
+    and read as one cell. A stroke as thick as a title's all along is no ruling."""
+    from PIL import Image, ImageDraw
+
+    dpi, top, bottom, x = 200, 100, 200, 300  # 12.7 mm: a row, under long_mm
+    page = Image.new("L", (600, 300), 255)
+    draw = ImageDraw.Draw(page)
+    for y in (top, bottom):
+        draw.rectangle((50, y, 550, y + 2), fill=0)
+    draw.rectangle(
+        (x, top + 6, x + thick - 1, bottom - 6), fill=0
+    )  # parted from the rows' rulings, as the star left it
+    if edge:
+        draw.rectangle((x + thick, top + 6, x + thick, top + 6 + edge * (bottom - top - 12)), fill=0)
+    found = [r for r in raster.rulings(page, dpi) if not r.horizontal]
+    assert bool(found) is ruling

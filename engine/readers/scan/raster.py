@@ -104,7 +104,7 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     scale = POINTS_PER_INCH / dpi
     gap = pixels(s.seal_gap_mm, dpi)
 
-    def ruled(line: tuple[float, int, int, int]) -> bool:  # long, or thin: a ruling, not a stroke of large type
+    def ruled(line: tuple[float, int, int, float]) -> bool:  # long, or thin: a ruling, not a stroke of large type
         return line[2] - line[1] >= long or line[3] <= thin
 
     # Only what is a ruling on its own is bridged: strokes of a heading's large type, joined, would pass as one.
@@ -123,7 +123,7 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     ]
 
 
-def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[tuple[float, int, int, int]]:
+def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[tuple[float, int, int, float]]:
     """The lines of `dark` (_spans: each at its middle row, with its thickness), and the long ones found again with
     each row's ink joined to the next row's.
 
@@ -134,13 +134,11 @@ def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[t
 
     below = dark.crop((0, 1, dark.size[0], dark.size[1] + 1))  # shifted up one row, the last row blank
     joined = [
-        ((first + last + 1) / 2, start, end, last - first)  # its middle half a row lower, one row less thick
-        for first, last, start, end in _spans(ImageChops.lighter(dark, below), shortest, dpi)
+        ((first + last + 1) / 2, start, end, thick - 1)  # its middle half a row lower, one row less thick
+        for first, last, start, end, thick in _spans(ImageChops.lighter(dark, below), shortest, dpi)
         if end - start >= long
     ]
-    single = [
-        ((first + last) / 2, start, end, last - first + 1) for first, last, start, end in _spans(dark, shortest, dpi)
-    ]
+    single = [((first + last) / 2, start, end, thick) for first, last, start, end, thick in _spans(dark, shortest, dpi)]
     kept = [
         line
         for line in single
@@ -149,17 +147,17 @@ def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[t
     return sorted(kept + joined)
 
 
-def _bridged(lines: list[tuple[float, int, int, int]], gap: float) -> list[tuple[float, int, int, int]]:
+def _bridged(lines: list[tuple[float, int, int, float]], gap: float) -> list[tuple[float, int, int, float]]:
     """Pieces of one line parted by a short gap joined: where a seal's stroke crosses a ruling, the red channel
     (or a darker threshold) erases the ruling under it, and the two cells on either side would run into one."""
     same_line = tuned().raster.same_line_px
-    clusters: list[list[tuple[float, int, int, int]]] = []
+    clusters: list[list[tuple[float, int, int, float]]] = []
     for line in sorted(lines):
         if clusters and line[0] - clusters[-1][0][0] <= same_line:
             clusters[-1].append(line)
         else:
             clusters.append([line])
-    out: list[tuple[float, int, int, int]] = []
+    out: list[tuple[float, int, int, float]] = []
     for cluster in clusters:
         cluster.sort(key=lambda line: line[1])
         kept = [cluster[0]]
@@ -208,10 +206,14 @@ class _Span:
     runs: list[tuple[int, int, int]]  # each row's run: row, start, end
 
 
-def _spans(image: Image.Image, shortest: int, dpi: float) -> list[tuple[int, int, int, int]]:
-    """Runs on neighbouring rows that overlap joined into one line: (first row, last row, start, end). An arc is no
-    ruling: the top of a seal's ring printed dark, whose rows grow longer the deeper they lie in its stroke; nor are
-    the rows a speck cut from it. A ruling the ring touches is kept, without the ring."""
+def _spans(image: Image.Image, shortest: int, dpi: float) -> list[tuple[int, int, int, int, float]]:
+    """Runs on neighbouring rows that overlap joined into one line: (first row, last row, start, end, thickness). An
+    arc is no ruling: the top of a seal's ring printed dark, whose rows grow longer the deeper they lie in its
+    stroke; nor are the rows a speck cut from it. A ruling the ring touches is kept, without the ring.
+
+    A line's thickness is its ink over its length, not its rows: a ruling blurred or leaning across one more row of
+    pixels along part of its length (a 1-point ruling at 200 dpi: three whole rows and half a fourth) is no thicker
+    for it, while a title's stroke is as thick all along."""
     open_lines: list[_Span] = []
     done: list[_Span] = []
     for row, start, end in _runs(image, shortest):
@@ -232,7 +234,7 @@ def _spans(image: Image.Image, shortest: int, dpi: float) -> list[tuple[int, int
     thin = max(tuned().raster.min_thin_px, pixels(tuned().raster.thin_mm, dpi))
     for line in done:
         if line.end - line.start >= arc_px or not _arc(line, thin):
-            lines.append((line.first, line.last, line.start, line.end))
+            lines.append((line.first, line.last, line.start, line.end, _thickness(line.runs)))
             continue
         arcs.append(line)
         core = _core(line)
@@ -241,8 +243,14 @@ def _spans(image: Image.Image, shortest: int, dpi: float) -> list[tuple[int, int
     return [line for line in lines if not any(_beside(line, arc) for arc in arcs)]
 
 
-def _core(arc: _Span) -> tuple[int, int, int, int] | None:
-    """A ruling the ring ran into: the rows far longer than all the others (first, last, start, end), if any."""
+def _thickness(runs: list[tuple[int, int, int]]) -> float:
+    start, end = min(run[1] for run in runs), max(run[2] for run in runs)
+    return sum(b - a for _, a, b in runs) / max(end - start, 1)
+
+
+def _core(arc: _Span) -> tuple[int, int, int, int, float] | None:
+    """A ruling the ring ran into: the rows far longer than all the others (first, last, start, end, thickness), if
+    any."""
     inked = _inked(arc)
     longest = max(inked.values())
     s = tuned().raster
@@ -250,7 +258,7 @@ def _core(arc: _Span) -> tuple[int, int, int, int] | None:
     if any(ink > longest / s.alone for row, ink in inked.items() if row not in core):
         return None
     runs = [run for run in arc.runs if run[0] in core]
-    return min(core), max(core), min(start for _, start, _ in runs), max(end for *_, end in runs)
+    return min(core), max(core), min(start for _, start, _ in runs), max(end for *_, end in runs), _thickness(runs)
 
 
 def _inked(line: _Span) -> dict[int, int]:
@@ -261,9 +269,9 @@ def _inked(line: _Span) -> dict[int, int]:
     return inked
 
 
-def _beside(line: tuple[int, int, int, int], arc: _Span) -> bool:
+def _beside(line: tuple[int, int, int, int, float], arc: _Span) -> bool:
     """Whether a line lies along an arc, a row or two off its edge (a speck cut it from the arc)."""
-    first, last, start, end = line
+    first, last, start, end, _ = line
     return start < arc.end and end > arc.start and (0 < arc.first - last <= 2 or 0 < first - arc.last <= 2)
 
 
