@@ -3,10 +3,11 @@
 Each page is straightened and its ruling lines found (nianbao.engine.readers.scan.raster). The grid those lines make
 gives the table cells, and each cell is read on its own:
 - every cell once with the Chinese model, which tells the label cells from the figures;
-- each figure three times with the English model, at two ink thresholds and two glyph heights.
+- each figure twice with the English model, at two ink thresholds.
 
-The reading most of the three agree on is the figure. Its confidence is that agreement times Tesseract's own: a
-figure the readings disagree on is read again at four more settings, and stays marked doubtful if they still do.
+The reading most of them agree on is the figure. Its confidence is that agreement times Tesseract's own: a figure
+the readings disagree on is read again at four more settings; if they still disagree, the document's own digits may
+choose between them (nianbao.engine.readers.scan.votes, .font), else it stays marked doubtful.
 
 Why per cell: read as a whole page, Tesseract drops a lone 0 between two rulings, which is most of a report's
 cells. Why no digit whitelist: with the LSTM models it makes Tesseract return nothing for a lone digit. The prose is
@@ -17,12 +18,12 @@ read once, with the tables blanked out. Then everything goes to the same page bu
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
+from nianbao.engine.readers.scan.font import Shape
 from nianbao.engine.readers.scan.geometry import (
     Standing,
     Upright,
@@ -39,16 +40,14 @@ from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs
 from nianbao.engine.readers.scan.surround import found_page
 from nianbao.engine.readers.scan.tesseract import Deadline, Word, read_images
-from nianbao.engine.text import NIL_WORDS
+from nianbao.engine.readers.scan.votes import IDEOGRAPH, by_font, said, vote
 
 if TYPE_CHECKING:
     from PIL import Image
 
-_FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
 _DASH = re.compile(r"[-—－–/\\]+")
 # What the Chinese model makes of full-width brackets: angle brackets, which a report's names never hold.
 _BRACKETS = str.maketrans({"〈": "（", "〉": "）"})
-_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -58,6 +57,9 @@ class ReadCell:
     box: tuple[float, float, float, float]
     text: str
     confidence: float | None = None
+    # a figure's glyphs (nianbao.engine.readers.scan.font) and the figures Tesseract's readings of it gave
+    shapes: tuple[Shape, ...] = ()
+    readings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -225,13 +227,14 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
         # or with three characters at most, may hold one (a short label's readings hold no figure and it stays).
         # A dash too: under a seal the Chinese model may take a figure for one ("/" for a leaning 1, "-" for a 0).
         # And digits among two ideographs at most: figures a seal blurred into strokes ("3轿”一2"), not a label.
-        ideographs = len(_IDEOGRAPH.findall(text))
+        ideographs = len(IDEOGRAPH.findall(text))
         if ideographs < 2 or len(text) <= 3 or (ideographs < 3 and any(ch.isdigit() for ch in text)):
             figures.append((page, cell))
     s = tuned().cells
     weak = _read_figures(figures, s.readings, deadline, {})
     # A figure the first readings did not agree on is read again at more settings, and all its readings vote.
     _read_figures(weak, s.readings + s.again, deadline, {id(cell): cell for _, cell in weak})
+    by_font([cell for page, cell in figures if not page.bilevel])
 
 
 def _read_figures(
@@ -243,6 +246,7 @@ def _read_figures(
     """Each figure cell read at every (threshold, height) setting of `settings` and its reading voted on; the
     figures whose vote stays under the settings' `low` returned (on a second round, `again`, nothing is)."""
     tuned_cells = tuned().cells
+    lightest = max(tuned_cells.readings)  # the first readings' lightest threshold: the fullest glyphs
     images = []
     placed: list[list[int | None]] = []  # each figure's readings: which image each is (None: no ink at that setting)
     doubted: list[bool] = []  # a mark by the figure that may be a lost minus sign
@@ -259,8 +263,11 @@ def _read_figures(
         doubt = broken = False
         kept_variants = []
         for threshold, height in settings:
-            variant = _unstained(crop, page.dpi, threshold, height)
+            shaped = (threshold, height) == lightest and not page.bilevel  # for the document's font
+            variant = _unstained(crop, page.dpi, threshold, height, shaped)
             kept_variants.append(variant)
+            if shaped:
+                cell.shapes = variant.shapes if variant is not None else ()
             where.append(None if variant is None else len(images))
             if variant is not None:
                 images.append(variant.image)
@@ -287,8 +294,12 @@ def _read_figures(
             text = "-" + text.lstrip("-") if negative else text
             readings.append((text, min((w.confidence for w in words), default=0.0)))
         chinese = cell.text
-        cell.text, cell.confidence = _vote(readings, chinese)
+        cell.text, cell.confidence = vote(readings, chinese)
+        cell.readings = said(readings, chinese)
+        if doubt or broken:  # a mark that may be a lost sign, a seal, a broken digit: no glyph to judge by
+            cell.shapes = ()
         if _DASH.fullmatch(chinese):  # a dash, unless the figure readings find a figure (then doubtful)
+            cell.shapes = ()  # a dash or a figure is for a person to tell, not the font
             if cell.text:
                 cell.confidence = min(cell.confidence, tuned_cells.doubt)
             else:  # a dash; one stained by a seal may be a figure hidden
@@ -301,24 +312,24 @@ def _read_figures(
             weak.append((page, cell))
         elif (
             cell.confidence < tuned_cells.low
-            and len(_IDEOGRAPH.findall(chinese)) >= 2
+            and len(IDEOGRAPH.findall(chinese)) >= 2
             and not any(c.isdigit() for c in chinese)
         ):
             cell.text, cell.confidence = chinese, None  # a short label ("合计"), not a figure read poorly
     return weak
 
 
-def _unstained(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs | None:
+def _unstained(crop: Image.Image, dpi: float, threshold: int, height: int, shaped: bool = False) -> Glyphs | None:
     """The cell's glyphs at `threshold`; where a seal stains the cell, at the first darker threshold that leaves the
     seal out (black print stays black under a seal, the seal's grey drops out). A seal gone only at a dark threshold
     printed dark, and may have hidden part of a figure: that reading is doubted."""
-    variant = glyphs(crop, dpi, threshold, height)
+    variant = glyphs(crop, dpi, threshold, height, shaped)
     # None: blank, or every blot runs across the edge (a seal joined to the figure): then look darker too
     if (variant is None and not edge_ink(crop, dpi, threshold)) or (variant is not None and not variant.stained):
         return variant
     s = tuned().cells
     for darker in s.seal_thresholds:
-        clean = glyphs(crop, dpi, darker, height) if darker < threshold else None
+        clean = glyphs(crop, dpi, darker, height, shaped) if darker < threshold else None
         if clean is not None and not clean.stained:
             if darker >= s.dark_seal:
                 return clean
@@ -327,22 +338,6 @@ def _unstained(crop: Image.Image, dpi: float, threshold: int, height: int) -> Gl
             # 95.6 → 96.7 % of figures placed on real layouts, every figure read wrong still doubted).
             return replace(clean, doubt=True)
     return variant
-
-
-def _vote(readings: list[tuple[str, float]], chinese: str) -> tuple[str, float]:
-    """The figure most readings agree on, and how far to trust it: Tesseract's own confidence, times the share of
-    the figures read that agree, squared (a reading that is no figure at all, "Q" for a 0, contradicts nothing; a figure
-    read otherwise even once does), halved when
-    only one reading found it."""
-    figures = [(text, conf) for text, conf in readings if _FIGURE.fullmatch(text)]
-    if not figures:  # no figure: a short label, 无, or a figure unread (flagged: a lone "的" is no label but a blur)
-        words = len(_IDEOGRAPH.findall(chinese)) >= 2 or chinese in NIL_WORDS or _FIGURE.fullmatch(chinese)
-        return (chinese if words else ""), 0.0
-    counts = Counter(text for text, _ in figures)
-    best, agreeing = counts.most_common(1)[0]
-    confs = [conf for text, conf in figures if text == best]
-    trust = sum(confs) / len(confs) * (agreeing / len(figures)) ** 2 * min(1.0, agreeing / 2)
-    return best, round(trust, 3)
 
 
 def _label_image(crop: Image.Image, dpi: float) -> Image.Image:

@@ -280,6 +280,29 @@ class SpeckSettings:
 
 
 @dataclass(frozen=True)
+class FontSettings:
+    """The document's own digits as the judge of a figure Tesseract's readings disagree on
+    (nianbao.engine.readers.scan.font)."""
+
+    size: tuple[int, int] = (10, 16)  # pixels a glyph is compared at, across and down: a digit's strokes stay apart
+    blur: float = 1.0  # pixels of the grid: a glyph a pixel off, or a stroke a pixel thicker, is near its digit still
+    sure: float = 0.9  # a figure read at least this surely teaches the font its glyphs
+    samples: int = 3  # a digit the font has fewer glyphs of is not known: a figure holding it is not judged
+    kept: int = 40  # glyphs of a digit kept at most: a report's hundreds of zeros would only cost time
+    near: int = 3  # a glyph's distance to a digit: the mean of its distances to the digit's this many nearest glyphs
+    # A glyph is a digit when it lies within `reach` times that digit's own spread (how far the digit's glyphs lie
+    # from its others, at the `spread` quantile), and the next nearest digit lies `margin` times as far at least; its
+    # width over height within `aspect` of the digit's (two digits run into one are wider).
+    reach: float = 1.6
+    spread: float = 0.9
+    margin: float = 1.4
+    aspect: float = 0.25
+    # What a figure the font reads as one of Tesseract's readings is trusted: no longer doubted
+    # (nianbao.engine.model.LOW_CONFIDENCE), but less than readings that agreed.
+    trust: float = 0.85
+
+
+@dataclass(frozen=True)
 class MendSettings:
     """What OCR misread of a report's words, mended (nianbao.engine.readers.scan.mend)."""
 
@@ -311,6 +334,7 @@ class ScanSettings:
     raster: RasterSettings = field(default_factory=RasterSettings)
     cells: CellSettings = field(default_factory=CellSettings)
     speck: SpeckSettings = field(default_factory=SpeckSettings)
+    font: FontSettings = field(default_factory=FontSettings)
     mend: MendSettings = field(default_factory=MendSettings)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nianbao.engine.readers.scan.font import Shape, shape
 from nianbao.engine.readers.scan.settings import pixels, tuned
 
 if TYPE_CHECKING:
@@ -69,10 +70,14 @@ class Glyphs:
     # A piece of ink within the figure, too small to be a digit and no decimal point, was left out: a digit broken
     # apart (a 4 whose bar a light scan lost reads 1), so the reading may be wrong.
     broken: bool = False
+    # Each glyph's shape, left to right, for the document's own font to judge (nianbao.engine.readers.scan.font);
+    # empty unless the figure is one line of whole digits alone (no point, no sign, nothing doubted or left out).
+    shapes: tuple[Shape, ...] = ()
 
 
-def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs | None:
-    """The crop's glyphs, clean, scaled to `height` px on a white canvas; None when the cell holds no ink."""
+def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int, shaped: bool = False) -> Glyphs | None:
+    """The crop's glyphs, clean, scaled to `height` px on a white canvas (and each glyph's shape, when `shaped`);
+    None when the cell holds no ink."""
 
     width, tall = crop.size
     if width < 3 or tall < 3:
@@ -131,7 +136,9 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int) -> Glyphs
             doubt = _dash_left(line, left_out)
         broken = broken or _pieces_within(line, left_out)
         parts.append(line + points)
-    return Glyphs(_canvas(parts, width, tall, height), doubt, minus is not None, stained, broken)
+    whole = shaped and len(parts) == 1 and parts[0] == lines[0] and not (doubt or stained or broken or minus)
+    shapes = tuple(shape(crop, (b.left, b.top, b.right, b.bottom)) for b in lines[0]) if whole else ()
+    return Glyphs(_canvas(parts, width, tall, height), doubt, minus is not None, stained, broken, shapes)
 
 
 def _figure(blots: list[_Blot], dust: int, glyph: float) -> list[_Blot] | None:

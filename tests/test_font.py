@@ -1,0 +1,93 @@
+"""The document's own digits choose between Tesseract's readings of a figure (nianbao.engine.readers.scan.font):
+digits printed in one typeface, a pixel off, blurred and speckled as a scan leaves them."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+pytest.importorskip("PIL", reason="Pillow is not installed: scans cannot be made or read")
+
+from nianbao.engine.readers.scan.font import Font, Shape, shape
+from nianbao.engine.readers.scan.speck import glyphs
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+DPI = 200
+
+
+def _printed(text: str, rng: random.Random) -> Image.Image:
+    """`text` as a cell of a grey scan holds it: 7-point digits (15 px tall), placed a fraction of a pixel off,
+    blurred, speckled."""
+    font = ImageFont.load_default(size=20)
+    cell = Image.new("L", (24 + 12 * len(text), 40), 235)
+    ImageDraw.Draw(cell).text((12 + rng.random(), 8 + rng.random()), text, font=font, fill=40)
+    cell = cell.filter(ImageFilter.GaussianBlur(0.4 + 0.3 * rng.random()))
+    return cell.point(lambda v: max(0, min(255, v + rng.randint(-12, 12))))
+
+
+def _shapes(text: str, rng: random.Random) -> tuple[Shape, ...]:
+    found = glyphs(_printed(text, rng), DPI, 200, 32, shaped=True)
+    assert found is not None
+    return found.shapes
+
+
+def _font(figures: str, rng: random.Random) -> Font:
+    return Font.learned((figure, _shapes(figure, rng)) for figure in figures.split() * 4)
+
+
+def test_a_figure_whose_readings_disagree_is_the_one_its_glyphs_spell():
+    """A 5 read as 3 at one threshold (淮安市 2024's 53, read "33", "53", "43"): the glyphs of the figures read surely
+    say which."""
+    rng = random.Random(1)
+    font = _font("1023 4567 89 5301 2468", rng)
+    assert font.read(_shapes("53", rng), ["33", "53", "43"]) == "53"
+    assert font.read(_shapes("105", rng), ["165", "105", "103"]) == "105"
+    assert font.read(_shapes("1", rng), ["1", "l", "]"]) == "1"
+
+
+def test_the_font_never_reads_what_no_reading_said():
+    rng = random.Random(2)
+    font = _font("1023 4567 89 5301 2468", rng)
+    assert font.read(_shapes("53", rng), ["33", "43"]) is None
+    assert font.read(_shapes("53", rng), ["533"]) is None  # no reading of as many digits
+
+
+def test_a_digit_the_font_has_not_learned_leaves_the_figure_to_a_person():
+    """No 9 read surely in the document: a 9 read as 0 or 9 is not judged, though its nearest known digit is 0."""
+    rng = random.Random(3)
+    font = _font("1023 4567 8 5301 2468", rng)
+    assert "9" not in font.digits
+    assert font.read(_shapes("9", rng), ["0", "9"]) is None
+
+
+def test_two_digits_run_into_one_glyph_are_not_judged():
+    rng = random.Random(4)
+    font = _font("1023 4567 89 5301 2468", rng)
+    wide = _shapes("0", rng)[0]
+    assert font.read((Shape(wide.pixels, wide.aspect * 2),), ["0", "8"]) is None
+
+
+def test_a_figure_with_a_decimal_point_has_no_glyphs_to_judge():
+    """Money keeps Tesseract's vote: which glyph a point stands after is not held with the glyphs."""
+    rng = random.Random(5)
+    assert _shapes("96171.6", rng) == ()
+    assert _shapes("9617", rng) != ()
+
+
+def test_a_glyph_is_held_as_scanned_grey_within_its_box():
+    crop = _printed("7", random.Random(6))
+    found = glyphs(crop, DPI, 200, 32, shaped=True)
+    assert found is not None and len(found.shapes) == 1
+    assert shape(crop, (0, 0, crop.width - 1, crop.height - 1)).aspect == crop.width / crop.height
+
+
+def test_a_one_read_only_as_a_letter_is_a_one_when_the_font_says_so():
+    """Thin 1s that the English model read as "]", "l" or "!" and the Chinese one as 上 (淮安市 2024, grey, 200 dpi:
+    five cells left blank and doubted): a letter that looks like a digit says which digit may stand there."""
+    from nianbao.engine.readers.scan.votes import said
+
+    rng = random.Random(7)
+    font = _font("1023 4567 89 5301 2468 11", rng)
+    assert font.read(_shapes("1", rng), said([("]", 0.5), ("l", 0.4), ("!", 0.0)], "上")) == "1"
+    assert font.read(_shapes("7", rng), said([("]", 0.5), ("l", 0.4)], "上")) is None
