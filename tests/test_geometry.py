@@ -397,6 +397,29 @@ def test_a_seals_ring_clear_of_the_figure_leaves_it_read_as_it_is():
     assert alone is None or alone.stained
 
 
+@pytest.mark.parametrize(("ring", "threshold", "doubted"), [(150, 140, False), (130, 110, True)])
+def test_under_a_grey_seal_a_figure_is_read_at_the_first_threshold_that_leaves_the_ring_out(ring, threshold, doubted):
+    """A grey scan's ring crossing a figure is ink at the cell's threshold. The figure is read at the first darker
+    threshold that leaves the ring out, not the darkest, which would cut the thin strokes the ring's grey does not
+    reach (a 0 read as "U"); a ring gone only below `dark_seal` printed dark and may hide a stroke: doubted."""
+    from nianbao.engine.readers.scan.ocr import _unstained
+    from nianbao.engine.readers.scan.speck import glyphs
+    from PIL import ImageDraw
+
+    image = Image.new("L", (300, 98), 250)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((150, -110, 465, 205), outline=ring, width=7)  # its left arc crosses the cell near the figure
+    for x in (110, 132):
+        draw.line((x, 37, x, 62), fill=20, width=3)
+    draw.line((154, 37, 154, 62), fill=100, width=3)  # a thin stroke, scanned lighter: gone at the darkest thresholds
+    read = _unstained(image, 200, 160, 32)
+    at = glyphs(image, 200, threshold, 32)
+    darkest = glyphs(image, 200, 70, 32)
+    assert read is not None and at is not None and darkest is not None
+    assert not read.stained and read.doubt is doubted
+    assert read.image.tobytes() == at.image.tobytes() != darkest.image.tobytes()
+
+
 def test_a_long_strip_of_black_and_white_is_not_drawn_four_times_larger():
     strip = Image.new("L", (1800, 30000), 255)
     drawn, dpi = geometry.upsampled(strip, 150)
