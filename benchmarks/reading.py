@@ -5,7 +5,12 @@
 Each source is a text-layer PDF: the real reports of ../shared/corpus/real (real layouts; skipped when absent) and
 our own fixtures. Its pages are drawn by poppler's `pdftoppm` and distorted by ImageMagick's `convert` (neither is
 what Nianbao reads with), as an office's scanner or a phone makes them (KINDS below), and packed as the file an
-organ sends: a PDF of JPEG pages, or a Group 4 TIFF for black and white. Each scan goes through `Checker.check_file`,
+organ sends: a PDF of JPEG pages, or a Group 4 TIFF for black and white. Other kinds are PDFs whose text layer
+does not hold what their pages show (nianbao.engine.readers.pdf.shown): a scan made searchable by Tesseract's own PDF
+writer (the page a picture, the words drawn invisible over it), the text drawn as outlines by Ghostscript
+(`-dNoOutputFonts`: no text at all), the fonts' character maps unnamed (glyphs without Unicode), and every second
+page put in as its scan among the printed ones (poppler's `pdfseparate` and `pdfunite`). Each scan goes through
+`Checker.check_file`,
 exactly as `nianbao check` reads it, and is compared with the text PDF's own reading:
 
 - placed: the truth's table cells (every cell of tables 二, 三 and 四 that holds a figure) found under the same
@@ -65,6 +70,8 @@ class Kind:
     bilevel: bool = False
     seal: bool = False
     two_up: bool = False
+    # a PDF made otherwise than as pictures alone: "searchable", "outlined", "unmapped" or "mixed" (see above)
+    made: str = ""
 
 
 def _cells(**changes: object) -> ScanSettings:
@@ -114,6 +121,10 @@ KINDS = {
         Kind("two-up", 200, options=NOISE, two_up=True),
         Kind("photo-light", 150, gray=False, options=PHOTO),
         Kind("photo-dark", 150, gray=False, options=PHOTO),
+        Kind("searchable", 200, options=(*_skewed(0.4), *NOISE), made="searchable"),
+        Kind("outlined", 0, made="outlined"),
+        Kind("unmapped", 0, made="unmapped"),
+        Kind("mixed", 200, options=(*_skewed(0.4), *NOISE), made="mixed"),
     )
 }
 
@@ -143,9 +154,17 @@ def _seal(page: Path, rng: random.Random) -> None:
 
 def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
     """The PDF as `kind` makes it: pages drawn by pdftoppm, distorted by convert (its noise seeded, so a run can be
-    repeated), packed as a PDF of JPEG pages or a Group 4 TIFF."""
+    repeated), packed as a PDF of JPEG pages or a Group 4 TIFF; or made otherwise (`Kind.made`)."""
     from PIL import Image
 
+    if kind.made == "outlined":
+        target = folder / "outlined.pdf"
+        subprocess.run(["gs", "-q", "-o", str(target), "-sDEVICE=pdfwrite", "-dNoOutputFonts", str(pdf)], check=True)
+        return target
+    if kind.made == "unmapped":  # the same length: every offset of the file holds
+        target = folder / "unmapped.pdf"
+        target.write_bytes(pdf.read_bytes().replace(b"/ToUnicode", b"/ToUnicodX"))
+        return target
     rng = random.Random(seed)
     subprocess.run(["pdftoppm", "-r", str(kind.dpi), "-png", str(pdf), str(folder / "p")], check=True)
     pages = sorted(folder.glob("p-*.png"))
@@ -183,6 +202,21 @@ def scan(pdf: Path, kind: Kind, folder: Path, seed: int) -> Path:
         subprocess.run(["convert", *map(str, out), "-compress", "Group4", "-units", "PixelsPerInch",
                         "-density", str(kind.dpi), str(target)], check=True)  # fmt: skip
         return target
+    if kind.made == "searchable":
+        (folder / "pages.txt").write_text("".join(f"{p}\n" for p in out))
+        subprocess.run(["tesseract", str(folder / "pages.txt"), str(folder / "searchable"), "-l", "chi_sim", "pdf"],
+                       check=True, capture_output=True)  # fmt: skip
+        return folder / "searchable.pdf"
+    if kind.made == "mixed":  # every second page its scan, the others printed
+        subprocess.run(["pdfseparate", str(pdf), str(folder / "t-%03d.pdf")], check=True)
+        parts = []
+        for n, page in enumerate(out, start=1):
+            part = folder / f"t-{n:03}.pdf"
+            if n % 2 == 0:
+                Image.open(page).save(part, resolution=kind.dpi)
+            parts.append(str(part))
+        subprocess.run(["pdfunite", *parts, str(folder / "mixed.pdf")], check=True)
+        return folder / "mixed.pdf"
     images = [Image.open(p) for p in out]
     target = folder / "scan.pdf"
     images[0].save(target, save_all=True, append_images=images[1:], resolution=kind.dpi)
@@ -298,9 +332,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--tuning", default="default", choices=TUNINGS)
     args = parser.parse_args()
-    for tool in ("pdftoppm", "convert", "identify", "tesseract"):
+    for tool in ("pdftoppm", "pdfseparate", "pdfunite", "convert", "identify", "tesseract", "gs"):
         if not shutil.which(tool):
-            sys.exit(f"{tool} is missing: apt-get install poppler-utils imagemagick tesseract-ocr-chi-sim")
+            sys.exit(f"{tool} is missing: apt-get install poppler-utils imagemagick tesseract-ocr-chi-sim ghostscript")
     checker = Checker(PluginHost.load(entry_points=False))
     rows = []
     print("| source | kind | cells | placed | % | wrong | wrong-unmarked | false | refused | s/page |")

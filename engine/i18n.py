@@ -106,6 +106,14 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "PDF 文件已加密，无法读取。请提交未加密的 PDF。",
         "The PDF is encrypted and cannot be read. Submit an unencrypted PDF.",
     ),
+    "error.pages-no-text": Msg(
+        "PDF 第 {pages} 页的内容是图片（扫描页、以图片粘贴的表格，或文字无法提取），文字层里没有。"
+        "请提交由 Word/WPS 直接导出的 PDF；如需识别这些页，请安装 OCR 组件"
+        "（pip install 'nianbao[ocr]' 及 tesseract-ocr、tesseract-ocr-chi-sim）。",
+        "Page(s) {pages} of the PDF show what its text layer does not hold (scanned pages, tables pasted as pictures, "
+        "or text that cannot be extracted). Submit the PDF exported from Word/WPS; to read these pages, install the "
+        "OCR extra (pip install 'nianbao[ocr]' with tesseract-ocr and tesseract-ocr-chi-sim).",
+    ),
     "error.no-text": Msg(
         "PDF 没有文字层（可能是扫描件）。请提交由 Word/WPS 直接导出的 PDF；如需识别扫描件，请安装 OCR 组件"
         "（pip install 'nianbao[ocr]' 及 tesseract-ocr、tesseract-ocr-chi-sim）。",

@@ -77,6 +77,9 @@ class Source(_Model):
     # Extension to the contract: "ocr" when the text and figures were recognised in page images (a scan or a
     # photo), so that what was not read is never taken for what the report lacks.
     reading: Literal["ocr"] | None = None
+    # Extension: the pages read by OCR when the others were read from the PDF's text layer (a scanned page among
+    # printed ones, a table pasted as a picture: nianbao.engine.readers.pdf.shown); None when every page was, or none.
+    ocr_pages: list[int] | None = None
 
 
 # A figure read by OCR with less confidence than this is doubtful: marked on the clerk's page, named in findings.

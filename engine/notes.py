@@ -125,6 +125,20 @@ NOTES: dict[str, Msg] = {
         "This report is a scan: its text and figures were read by OCR. Cells read with low confidence are marked; "
         "check them against the original.",
     ),
+    "note.pages-ocr": Msg(
+        "PDF 第 {pages} 页的内容是图片或无法提取的文字（扫描页、以图片粘贴的表格、隐藏的识别文字或缺少字符映射的"
+        "字体），已按图像经 OCR 识别；依据这些页内容的结论和“缺少”某部分的结论请对照原件核对。",
+        "Page(s) {pages} of the PDF show pictures or text that cannot be extracted (scanned pages, tables pasted as "
+        "pictures, another program's hidden OCR text, or fonts without a character map); they were read from their "
+        "images by OCR. Check the findings that rest on them, and any finding that something is missing, against "
+        "the original.",
+    ),
+    "note.text-layer-unread": Msg(
+        "PDF 的文字层与页面显示的内容不符（字体缺少字符映射，复制出来是乱码；或是扫描件上隐藏的识别文字），"
+        "已按页面图像经 OCR 识别。",
+        "The PDF's text layer does not hold what its pages show (fonts without a character map, which copy out as "
+        "garbage, or another program's hidden OCR text over a scan); its pages were read from their images by OCR.",
+    ),
     "note.page-turned": Msg(
         "第 {page} 页图像方向不正，已顺时针转 {turn}° 后识别。",
         "Page {page} was not upright and was turned {turn}° clockwise before it was read.",
@@ -150,6 +164,11 @@ NOTES: dict[str, Msg] = {
         "网页中的 {count} 张图片经 OCR 识别（表格以图片发布）；置信度较低的单元格已标出，请对照原件核对。",
         "{count} pictures on the web page were read by OCR (the tables are published as pictures). Cells read with "
         "low confidence are marked; check them against the original.",
+    ),
+    "note.document-pictures-read": Msg(
+        "文档中的 {count} 张图片经 OCR 识别（表格以图片粘贴）；置信度较低的单元格已标出，请对照原件核对。",
+        "{count} pictures in the document were read by OCR (tables pasted as pictures). Cells read with low "
+        "confidence are marked; check them against the original.",
     ),
     "note.pdf-truncated": Msg(
         "PDF 在第 {pages} 页之后损坏，只读取了前 {pages} 页。",

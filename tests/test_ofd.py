@@ -39,6 +39,21 @@ def test_every_cell_is_read_exactly_and_judged_as_the_text_is(tmp_path, checker,
     assert read.findings and read.report.cell_anchors  # every table cell placed on its page
 
 
+def test_a_tight_table_whose_rows_are_under_5_mm_reads_every_cell(tmp_path, checker, monkeypatch):
+    """Rows 4.8 mm high (0.6 mm padding, a 3.6 mm line; a dense table 三): laid out in millimetres, two borders under
+    5 units apart were one doubled border, and each row ran into the next."""
+    from nianbao.engine.testing import render_ofd
+
+    monkeypatch.setattr(render_ofd, "PAD", 0.6)
+    monkeypatch.setattr(render_ofd, "CELL_LINE", 3.6)
+    truth = make_report(SampleSpec("青禾市人民政府办公室（青禾市政务服务管理局）", 2023, seed=7))
+    (tmp_path / "r.ofd").write_bytes(ofd_bytes(truth))
+    read = checker.check_file(tmp_path / "r.ofd")
+    assert read.error is None
+    for table in TABLES:
+        assert getattr(read.report, table) == getattr(truth, table), table
+
+
 def test_text_drawn_twice_to_look_bold_is_read_once(tmp_path, checker):
     """Every text object drawn again a quarter point to the right (bold by hand, with a font that has no bold face):
     each character was read twice over ("2024" as "22002244"); it is read once, every cell as without."""

@@ -8,6 +8,8 @@ Four kinds of doubt, all known from the report model, none from the rule:
   (`report.source.reading`): there, not reading it is as likely as its absence;
 - the text of a scan a finding rests on: a sentence held against a table, words a content rule did not find, the
   title and dates (OCR read them too).
+A PDF with some pages read by OCR and the others from its text layer (`report.source.ocr_pages`) doubts what it
+says is missing as a scan does, and a section's text or a table only when it stands on such a page.
 The finding lists the cells in `doubtful_cells` and the rest in `doubtful_parts` ("section.<key>", "<table>",
 "<table>.<row>", "prose.<section>"), and its message ends with a sentence asking to check against the original. Such a
 finding is pending (nianbao.engine.result.FindingResult.pending): it deducts nothing until a reviewer confirms it.
@@ -59,8 +61,9 @@ def doubtful(report: Report, finding: FindingResult) -> list[str]:
 
 
 def by_ocr(report: Report, table: str) -> bool:
-    """Whether the table was read by OCR: the report is a scan, or the table was a picture in a web page."""
-    if report.source.reading == "ocr":
+    """Whether the table was read by OCR: the report is a scan, or the table was a picture (in a web page or a
+    document) or on a page read by OCR."""
+    if report.source.reading == "ocr" and not report.source.ocr_pages:
         return True
     return any(a.source == "ocr" for key, a in report.cell_anchors.items() if key.startswith(f"{table}:"))
 
@@ -91,13 +94,25 @@ def prose(report: Report, finding: FindingResult) -> list[str]:
     dates): a sentence held against a table (a figure of the text may be misread as a table's may), or words a
     content rule looked for and did not find (OCR may have garbled them)."""
     location = finding.location
-    if report.source.reading != "ocr":
+    if report.source.reading != "ocr" or _from_text_layer(report, location.section):
         return []
     if location.section and location.table not in (None, location.section):
         return [f"prose.{location.section}"]
     if location.cells or (location.section in TABLES and location.row):
         return []  # the table's own figures: doubted one by one, by their confidence
     return [f"prose.{location.section}" if location.section else "prose"]
+
+
+def _from_text_layer(report: Report, section: str | None) -> bool:
+    """Whether a section's text was read from the PDF's text layer, every line of it, when only some pages were read
+    by OCR (not the report's title and dates: where they stand is not kept)."""
+    pages = report.source.ocr_pages
+    if not pages or not section:
+        return False
+    found = next((s for s in report.sections if s.key == section), None)
+    if found is None or not found.lines:
+        return False
+    return all(line.page is not None and line.page not in pages for line in found.lines)
 
 
 def mark(report: Report, finding: FindingResult, lang: str) -> None:

@@ -4,6 +4,11 @@ Read with the standard library (zipfile, ElementTree): merged cells need the raw
 merged horizontally (w:gridSpan) is one cell; a cell that continues a vertical merge (w:vMerge without
 "restart") does not start in its row and is left out, so each row lists the cells that start in it, as the
 block stream expects.
+
+A picture in the body as large as a table (a table pasted as a screenshot; a seal or a logo is smaller:
+nianbao.engine.readers.pdf.shown) is read by OCR where OCR is set up, as a web page's is
+(nianbao.engine.readers.pictures): its rows stand in the block stream where it stands, its cells marked as a
+scan's.
 """
 
 from __future__ import annotations
@@ -15,12 +20,23 @@ from pathlib import Path
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.limits import current
 from nianbao.engine.model import Report
+from nianbao.engine.notes import note
+from nianbao.engine.readers import pictures
 from nianbao.engine.readers.base import bounded_member, make_source
+from nianbao.engine.readers.pdf.shown import SETTINGS as SHOWN
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.raw import Block
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+_EMU = 914400 / 72  # English metric units to the point
+_TWIPS = 20  # to the point
+A4_WIDTH = 595.3  # points, when the document states no page size
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -35,6 +51,30 @@ def _text(element) -> str:
         elif node.tag in (W + "br", W + "cr") or (node.tag == W + "p" and parts):
             parts.append("\n")
     return "".join(parts).strip()
+
+
+def _pictures(element, page_width: float) -> list[str]:
+    """The relationship ids of the pictures a paragraph shows as large as a table, in order (DrawingML, sized by
+    its extent; VML in older documents, taken whatever its size)."""
+    s = SHOWN
+    ids = []
+    size: tuple[float, float] | None = None
+    for node in element.iter():
+        if node.tag == _EXTENT:
+            try:
+                size = (int(node.get("cx", "0")) / _EMU, int(node.get("cy", "0")) / _EMU)
+            except ValueError:
+                size = None
+            continue
+        rid = node.get(_R + "embed") if node.tag == _BLIP else node.get(_R + "id") if node.tag == _VML_IMAGE else None
+        small = (
+            node.tag == _BLIP
+            and size is not None
+            and (size[0] < s.picture_width * page_width or size[1] < s.picture_height)
+        )
+        if rid and not small:
+            ids.append(rid)
+    return ids
 
 
 def _starts_here(cell) -> bool:
@@ -53,7 +93,9 @@ def _body_items(body):
                 yield from _body_items(content)
 
 
-def docx_blocks(data: bytes) -> list[Block]:
+def _blocks(data: bytes, read: dict[str, list[Block]]) -> tuple[list[Block], list[str]]:
+    """The body as blocks, and the relationship ids of the pictures it shows, in order; a picture read by OCR
+    (`read`, by its relationship id) stands where it is."""
     from xml.etree import ElementTree as ET
 
     try:
@@ -71,17 +113,51 @@ def docx_blocks(data: bytes) -> list[Block]:
     if body is None:
         raise ReadError(ErrorCode.unreadable, detail="document.xml has no body")
     blocks: list[Block] = []
+    shown: list[str] = []
+    size = body.find(f"{W}sectPr/{W}pgSz")
+    try:
+        page_width = int(size.get(W + "w", "")) / _TWIPS if size is not None else A4_WIDTH
+    except ValueError:
+        page_width = A4_WIDTH
     for item in _body_items(body):
         if item.tag == W + "p":
             text = _text(item)
             for line in text.split("\n"):
                 if line.strip():
                     blocks.append(Block(text=line))
+            for rid in _pictures(item, page_width):
+                shown.append(rid)
+                blocks.extend(read.get(rid, []))
             continue
         for row in item.findall(W + "tr"):
             cells = [_text(tc) for tc in row.findall(W + "tc") if _starts_here(tc)]
             blocks.append(Block(cells=cells))
-    return blocks
+    return blocks, list(dict.fromkeys(shown))
+
+
+def _media(data: bytes, ids: list[str]) -> dict[str, bytes]:
+    """The pictures' files by relationship id (word/_rels/document.xml.rels), each bounded as a member is; a picture
+    linked from outside the document, or missing, is left out."""
+    from xml.etree import ElementTree as ET
+
+    limit = int(current().markup_mb * 2**20)
+    found: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            rels = ET.fromstring(bounded_member(archive, archive.getinfo("word/_rels/document.xml.rels"), limit))
+            targets = {r.get("Id"): r for r in rels.iter(_RELS)}
+            for rid in ids[: pictures.SETTINGS.max_pictures * 4]:
+                rel = targets.get(rid)
+                if rel is None or rel.get("TargetMode") == "External":
+                    continue
+                name = "word/" + (rel.get("Target") or "").lstrip("/").removeprefix("word/")
+                try:
+                    found[rid] = bounded_member(archive, archive.getinfo(name), limit)
+                except (KeyError, ReadError):  # missing, or larger than a document's picture is
+                    continue
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
+        return found
+    return found
 
 
 class DocxReader:
@@ -91,4 +167,18 @@ class DocxReader:
     def read(self, path: Path, data: bytes) -> Report:
         if data[:4] == OLE_MAGIC:  # the checker sends a Word 97 file named .docx to the .doc reader (sniff)
             raise ReadError(ErrorCode.unreadable, detail="an old .doc or a password-protected file, not a DOCX")
-        return build_report(parse_blocks(docx_blocks(data)), make_source(path, data, "docx"))
+        blocks, shown = _blocks(data, {})
+        from nianbao.engine.readers.scan.reader import ocr_ready
+
+        found = _media(data, shown) if shown else {}
+        read, scanned = pictures.read_pictures(found) if found and ocr_ready() else ({}, [])
+        if read:
+            blocks, _ = _blocks(data, read)
+        doc = parse_blocks(blocks)
+        doc.ocr = bool(read)
+        report = build_report(doc, make_source(path, data, "docx"))
+        pictures.refuse_unread(report, [], found, bool(read), path.stem)
+        if read:
+            pictures.mark(report, scanned)
+            report.notes.append(note("note.document-pictures-read", count=len(read)))
+        return report

@@ -4,24 +4,34 @@ Each page's text objects (`TextObject` → `TextCode` with X, Y and DeltaX, in m
 `Boundary`, optionally through a `CTM`) become positioned characters, and its path objects (`PathObject` →
 `AbbreviatedData`: M, L, C …) ruling lines; both go to the same page builder as PDF
 (nianbao.engine.readers.pipeline.positioned), so tables, running headers and rows cut by page breaks read alike. Limits
-as for DOCX: members, each member's inflated size (counted as it comes out), all members together, XML nesting depth; no
-DTD or entity is accepted.
+as for DOCX (nianbao.engine.readers.ofd_package).
+
+Pictures (`ImageObject`) are read by OCR where the text does not hold what they show: every page of a scanned OFD,
+and in a printed one a scanned page or a table pasted as a picture (as large as a table, no text over it:
+nianbao.engine.readers.pdf.shown), set where it stands on its page.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
+from dataclasses import dataclass
 from html import escape
-from io import BytesIO
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
 
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.limits import current
 from nianbao.engine.model import Report
-from nianbao.engine.readers.base import bounded_member, make_source
+from nianbao.engine.notes import note
+from nianbao.engine.readers.base import make_source
+from nianbao.engine.readers.ofd_package import NUMBER as _NUMBER
+from nianbao.engine.readers.ofd_package import Package as _Package
+from nianbao.engine.readers.ofd_package import children as _children
+from nianbao.engine.readers.ofd_package import local as _local
+from nianbao.engine.readers.ofd_package import numbers as _numbers
+from nianbao.engine.readers.ofd_package import resolve as _resolve
 from nianbao.engine.readers.pdf.pages import MAX_PAGES, PageImage
+from nianbao.engine.readers.pdf.shown import bare
+from nianbao.engine.readers.pictures import Placed, read_placed
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, rect_segments
@@ -30,107 +40,11 @@ from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.text import unify_radicals
 
 A4 = (210.0, 297.0)  # mm, when a document states no page area
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+POINTS_PER_MM = 72 / 25.4
 FLAT = 0.3  # mm: a path step this close to horizontal or vertical is a ruling
 # Characters on one page: a dense A4 page of small print holds about 4,000. A few kilobytes of packed XML can hold
 # millions, each a glyph to lay out.
 MAX_PAGE_CHARS = 40_000
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _children(element: ET.Element, name: str) -> list[ET.Element]:
-    return [e for e in element.iter() if _local(e.tag) == name]
-
-
-def _numbers(text: str | None) -> list[float]:
-    return [float(n) for n in _NUMBER.findall(text or "")]
-
-
-class _Package:
-    """The OFD's members, read under the limits."""
-
-    def __init__(self, data: bytes):
-        limits = current()
-        self.member_limit = int(limits.markup_mb * 1024 * 1024)
-        self.total_limit = int(limits.archive_mb * 1024 * 1024)
-        self.read_so_far = 0
-        self.depth = limits.html_depth
-        try:
-            self.archive = zipfile.ZipFile(BytesIO(data))
-            infos = self.archive.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-            raise ReadError(ErrorCode.unreadable, detail=f"not a valid OFD (zip): {exc}") from None
-        if len(infos) > limits.archive_members:
-            raise ReadError(ErrorCode.too_large, size=f"{len(infos)} members", limit=str(limits.archive_members))
-        self.names = {PurePosixPath(i.filename.lstrip("/")).as_posix(): i for i in infos}
-
-    def xml(self, name: str) -> ET.Element:
-        info = self.names.get(PurePosixPath(name.lstrip("/")).as_posix())
-        if info is None:
-            raise ReadError(ErrorCode.unreadable, detail=f"OFD member missing: {name}")
-        try:
-            data = bounded_member(self.archive, info, self.member_limit)
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-            raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name}: {exc}") from None
-        self.read_so_far += len(data)
-        if self.read_so_far > self.total_limit:
-            raise ReadError(ErrorCode.too_large, size=f"> {_mb(self.total_limit)}", limit=_mb(self.total_limit))
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name} declares a DTD or entities")
-        return self._parse(name, data)
-
-    def raw(self, name: str) -> bytes:
-        """A member's bytes (a page image), under the same bounds as the XML members."""
-        info = self.names.get(PurePosixPath(name.lstrip("/")).as_posix())
-        if info is None:
-            raise ReadError(ErrorCode.unreadable, detail=f"OFD member missing: {name}")
-        try:
-            data = bounded_member(self.archive, info, current().file_bytes)
-        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-            raise ReadError(ErrorCode.unreadable, detail=f"OFD member {name}: {exc}") from None
-        self.read_so_far += len(data)
-        if self.read_so_far > self.total_limit:
-            raise ReadError(ErrorCode.too_large, size=f"> {_mb(self.total_limit)}", limit=_mb(self.total_limit))
-        return data
-
-    def _parse(self, name: str, data: bytes) -> ET.Element:
-        depth = 0
-        root = None
-        try:
-            for event, element in ET.iterparse(BytesIO(data), events=("start", "end")):
-                if event == "start":
-                    depth += 1
-                    root = element if root is None else root
-                    if depth > self.depth:
-                        raise ReadError(ErrorCode.too_large, "error.ofd-too-deep", depth=self.depth)
-                else:
-                    depth -= 1
-        except ET.ParseError as exc:
-            raise ReadError(ErrorCode.unreadable, detail=f"damaged OFD member {name}: {exc}") from None
-        if root is None:
-            raise ReadError(ErrorCode.unreadable, detail=f"empty OFD member {name}")
-        return root
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:g} MB"
-
-
-def _resolve(base: str, location: str) -> str:
-    """A member named relative to the member that names it (or to the package root when it starts with /)."""
-    if location.startswith("/"):
-        return location.lstrip("/")
-    parts: list[str] = []
-    for part in (PurePosixPath(base).parent / location).parts:
-        if part == "..":
-            if parts:
-                parts.pop()
-        elif part not in (".", ""):
-            parts.append(part)
-    return "/".join(parts)
 
 
 def _box(element: ET.Element | None) -> tuple[float, float] | None:
@@ -255,8 +169,21 @@ def _step(p, q, bx, by, m) -> list[Segment]:
     return []
 
 
-def ofd_pages(data: bytes) -> list[tuple[list[Char], list[Segment], list[Segment], float, float]]:
-    """Every page's characters, rulings, shading edges, width and height (mm), in document order."""
+@dataclass
+class OfdPage:
+    """A page's characters, rulings, shading edges, width and height (mm), and its pictures: each one's box (x0,
+    top, x1, bottom, mm) and the resource it shows."""
+
+    chars: list[Char]
+    rulings: list[Segment]
+    shading: list[Segment]
+    width: float
+    height: float
+    pictures: list[tuple[tuple[float, float, float, float], str]]
+
+
+def ofd_pages(data: bytes) -> list[OfdPage]:
+    """Every page, in document order."""
     package = _Package(data)
     root = package.xml("OFD.xml")
     doc_root = next((e.text.strip() for e in _children(root, "DocRoot") if e.text), None)
@@ -277,6 +204,7 @@ def ofd_pages(data: bytes) -> list[tuple[list[Char], list[Segment], list[Segment
         chars: list[Char] = []
         rulings: list[Segment] = []
         shading: list[Segment] = []
+        pictures: list[tuple[tuple[float, float, float, float], str]] = []
         for obj in content.iter():
             kind = _local(obj.tag)
             if kind == "TextObject":
@@ -284,7 +212,11 @@ def ofd_pages(data: bytes) -> list[tuple[list[Char], list[Segment], list[Segment
             elif kind == "PathObject":
                 segments, filled = _path_segments(obj)
                 (shading if filled else rulings).extend(segments)
-        pages.append((chars, rulings, shading, width, height))
+            elif kind == "ImageObject":
+                box = _numbers(obj.get("Boundary"))
+                x, y, w, h = box if len(box) == 4 else (0.0, 0.0, 0.0, 0.0)
+                pictures.append(((x, y, x + w, y + h), obj.get("ResourceID", "")))
+        pages.append(OfdPage(chars, rulings, shading, width, height, pictures))
     if not pages:
         raise ReadError(ErrorCode.unreadable, detail="OFD has no pages")
     return pages
@@ -294,9 +226,10 @@ def page_svgs(data: bytes, pages: list[int]) -> list[PageImage]:
     """The given pages (1-based) drawn as SVG from their own characters and ruling lines, for the clerk's page to
     outline cells on (there is no OFD renderer to lean on). Every character is escaped."""
     drawn = []
-    for number, (chars, rulings, _shading, width, height) in enumerate(ofd_pages(data), start=1):
+    for number, page in enumerate(ofd_pages(data), start=1):
         if number not in pages or len(drawn) >= MAX_PAGES:
             continue
+        chars, rulings, width, height = page.chars, page.rulings, page.width, page.height
         lines = "".join(
             f'<line x1="{s.start:.2f}" y1="{s.pos:.2f}" x2="{s.end:.2f}" y2="{s.pos:.2f}"/>'
             if s.horizontal
@@ -318,14 +251,25 @@ def page_svgs(data: bytes, pages: list[int]) -> list[PageImage]:
 
 def laid_pages(data: bytes) -> list[list[tuple[Block, str | None]]]:
     """Each page's blocks (with their margin keys) before the pages are stitched."""
-    laid = []
-    for number, (chars, rulings, shading, width, height) in enumerate(ofd_pages(data), start=1):
-        try:
-            laid.append(layout_page(chars, rulings, shading, width, height, number))
-        except GridTooLarge as exc:
-            what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
-            raise ReadError(ErrorCode.too_large, "error.ofd-too-complex", what=what, what_zh=what_zh) from exc
-    return laid
+    return [_laid(page, number) for number, page in enumerate(ofd_pages(data), start=1)]
+
+
+def _laid(page: OfdPage, number: int, placed: list[Placed] | None = None) -> list[tuple[Block, str | None]]:
+    """The page laid out, with the pictures read by OCR (`placed`) set where they stand. In points: the page
+    builder's lengths are a PDF's (a doubled border is two lines under 5 pt apart; in millimetres a table's 4.6 mm
+    row would be one)."""
+    k = POINTS_PER_MM
+    placed = placed or []
+    chars = [Char(c.x0 * k, c.top * k, c.x1 * k, c.bottom * k, c.text) for c in page.chars]
+    chars += [Char(c.x0 * k, c.top * k, c.x1 * k, c.bottom * k, c.text) for p in placed for c in p.chars]
+    rulings = [Segment(s.horizontal, s.pos * k, s.start * k, s.end * k) for s in page.rulings]
+    rulings += [Segment(s.horizontal, s.pos * k, s.start * k, s.end * k) for p in placed for s in p.rulings]
+    shading = [Segment(s.horizontal, s.pos * k, s.start * k, s.end * k) for s in page.shading]
+    try:
+        return layout_page(chars, rulings, shading, page.width * k, page.height * k, number)
+    except GridTooLarge as exc:
+        what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
+        raise ReadError(ErrorCode.too_large, "error.ofd-too-complex", what=what, what_zh=what_zh) from exc
 
 
 class OfdReader:
@@ -333,14 +277,64 @@ class OfdReader:
     suffixes = (".ofd",)
 
     def read(self, path: Path, data: bytes) -> Report:
-        laid = laid_pages(data)
+        pages = ofd_pages(data)
+        laid = [_laid(page, number) for number, page in enumerate(pages, start=1)]
         blocks = stitch(laid)
         if not any(b.compact for b in blocks):
             images = page_images(data)
             if not images:
                 raise ReadError(ErrorCode.no_text, "error.ofd-no-text")
             return _read_scanned(path, data, images)
+        points = 72 / 25.4
+        chosen = {
+            number: [page.pictures[i] for i in found]
+            for number, page in enumerate(pages, start=1)
+            if page.pictures and (found := bare(page.chars, [p for p, _ in page.pictures], page.width, scale=points))
+        }
+        if chosen:
+            return _read_pictured(path, data, pages, chosen)
         return build_report(parse_blocks(blocks), make_source(path, data, "ofd", pages=len(laid)))
+
+
+def _read_pictured(
+    path: Path, data: bytes, pages: list[OfdPage], chosen: dict[int, list[tuple[tuple[float, ...], str]]]
+) -> Report:
+    """A printed OFD with pages that show pictures its text lacks (`chosen`: by page number, each picture's box and
+    resource): the pictures read by OCR and set where they stand, the report marked as a PDF's with pages read so
+    is (nianbao.engine.readers.scan.reader.read_pdf_pages)."""
+    from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_headings
+    from nianbao.engine.readers.scan.reader import ocr_ready
+
+    numbers = sorted(chosen)
+    shown = "、".join(str(n) for n in numbers)
+    if not ocr_ready():
+        raise ReadError(ErrorCode.no_text, "error.pages-no-text", pages=shown, count=len(numbers))
+    package, files = _resources(data)
+    found = [(n, box, package.raw(files[rid])) for n in numbers for box, rid in chosen[n] if rid in files]
+    placed = read_placed([(image, box) for _, box, image in found], per_inch=25.4)
+    on_page: dict[int, list[Placed]] = {}
+    for (number, _, _), picture in zip(found, placed, strict=True):
+        if picture is not None:
+            on_page.setdefault(number, []).append(picture)
+    laid = [_laid(page, number, on_page.get(number, [])) for number, page in enumerate(pages, start=1)]
+    blocks = stitch(laid)
+    restored = restore_headings(blocks)
+    label_hidden_rows(blocks)
+    doc = parse_blocks(blocks)
+    doc.notes += restored
+    doc.ocr = True
+    report = build_report(doc, make_source(path, data, "ofd", pages=len(laid)))
+    report.source.reading, report.source.ocr_pages = "ocr", numbers
+    for anchor in report.cell_anchors.values():
+        if anchor.page in on_page and anchor.box is not None:
+            page = pages[anchor.page - 1]
+            x = (anchor.box[0] + anchor.box[2]) / 2 * page.width
+            y = (anchor.box[1] + anchor.box[3]) / 2 * page.height
+            for picture in on_page[anchor.page]:
+                if picture.holds(x, y):
+                    anchor.source, anchor.confidence = "ocr", picture.confidence(x, y)
+    report.notes.append(note("note.pages-ocr", pages=shown, count=len(numbers)))
+    return report
 
 
 def _read_scanned(path: Path, data: bytes, images: list[bytes]) -> Report:
@@ -353,16 +347,15 @@ def _read_scanned(path: Path, data: bytes, images: list[bytes]) -> Report:
     return read_scan(path, data, pages, "ofd", count)
 
 
-def page_images(data: bytes) -> list[bytes]:
-    """The largest picture of each page (`ImageObject` → `MultiMedia` resource → its file), in page order: what a
-    scanned OFD holds instead of text. Bounded as every member is."""
+def _resources(data: bytes) -> tuple[_Package, dict[str, str]]:
+    """The package, and the member of each picture resource (`MultiMedia`) by its ID."""
     package = _Package(data)
+    files: dict[str, str] = {}
     root = package.xml("OFD.xml")
     doc_root = next((e.text.strip() for e in _children(root, "DocRoot") if e.text), None)
     if not doc_root:
-        return []
+        return package, files
     document = package.xml(doc_root)
-    files: dict[str, str] = {}
     for common in _children(document, "CommonData"):
         for res in [*_children(common, "DocumentRes"), *_children(common, "PublicRes")]:
             if not res.text:
@@ -376,19 +369,16 @@ def page_images(data: bytes) -> list[bytes]:
                     file = next((m.text.strip() for m in medium if _local(m.tag) == "MediaFile" and m.text), None)
                     if file:
                         files[medium.get("ID", "")] = _resolve(f"{folder}/_", file)
+    return package, files
+
+
+def page_images(data: bytes) -> list[bytes]:
+    """The largest picture of each page (`ImageObject` → `MultiMedia` resource → its file), in page order: what a
+    scanned OFD holds instead of text. Bounded as every member is."""
+    package, files = _resources(data)
     out = []
-    for page in _children(document, "Page"):
-        location = page.get("BaseLoc")
-        if not location:
-            continue
-        content = package.xml(_resolve(doc_root, location))
-        best: tuple[float, str] | None = None
-        for obj in content.iter():
-            if _local(obj.tag) == "ImageObject" and obj.get("ResourceID") in files:
-                box = _numbers(obj.get("Boundary"))
-                area = box[2] * box[3] if len(box) == 4 else 0.0
-                if best is None or area > best[0]:
-                    best = (area, files[obj.get("ResourceID", "")])
-        if best is not None:
-            out.append(package.raw(best[1]))
+    for page in ofd_pages(data):
+        shown = [((b[2] - b[0]) * (b[3] - b[1]), files[rid]) for b, rid in page.pictures if rid in files]
+        if shown:
+            out.append(package.raw(max(shown)[1]))
     return out

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from nianbao.engine.errors import ErrorCode, ReadError
-from nianbao.engine.limits import current
 from nianbao.engine.model import Report
+from nianbao.engine.readers.pipeline.grid import Char, Segment
 from nianbao.engine.readers.pipeline.raw import Block
 
 if TYPE_CHECKING:
@@ -82,9 +82,7 @@ def read_pictures(found: dict[str, bytes]) -> tuple[dict[str, list[Block]], list
     """Each picture large enough to be a table, read by OCR: its blocks by address (every block's `page` the
     picture's number among those read, from 1), and the pages as OCR read them, for `mark`."""
     from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
-    from nianbao.engine.readers.scan.ocr import read_pages
-    from nianbao.engine.readers.scan.settings import tuned
-    from nianbao.engine.readers.scan.tesseract import Deadline
+    from nianbao.engine.readers.scan.reader import ocr_pages
 
     chosen: list[tuple[str, Image.Image]] = []
     for src, data in found.items():  # decoded one by one, and no more than the cap (a page may show hundreds)
@@ -94,7 +92,7 @@ def read_pictures(found: dict[str, bytes]) -> tuple[dict[str, list[Block]], list
                 break
     if not chosen:
         return {}, []
-    scanned = read_pages(_drawn(image for _, image in chosen), Deadline(current().timeout * tuned().pages.time_share))
+    scanned = ocr_pages(_drawn(image for _, image in chosen))
     blocks: dict[str, list[Block]] = {}
     for number, ((src, _), page) in enumerate(zip(chosen, scanned, strict=True), start=1):
         laid = layout_page(page.chars, page.rulings, [], page.width, page.height, number)
@@ -102,10 +100,73 @@ def read_pictures(found: dict[str, bytes]) -> tuple[dict[str, list[Block]], list
     return blocks, scanned
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A picture on a document's page, read by OCR and set where it stands: its characters and rulings in the page's
+    own units, its box there (x0, top, x1, bottom), and the page as OCR read it (for each cell's confidence)."""
+
+    chars: list[Char]
+    rulings: list[Segment]
+    box: tuple[float, float, float, float]
+    page: ScannedPage
+
+    def holds(self, x: float, y: float) -> bool:
+        x0, top, x1, bottom = self.box
+        return x0 <= x <= x1 and top <= y <= bottom
+
+    def confidence(self, x: float, y: float) -> float | None:
+        """The confidence of the figure read at (x, y) of the document's page, if a cell was read there."""
+        from nianbao.engine.readers.scan.reader import cell_confidence
+
+        x0, top, x1, bottom = self.box
+        fx, fy = (x - x0) / max(x1 - x0, 1e-9), (y - top) / max(bottom - top, 1e-9)
+        return cell_confidence(self.page, (fx, fy, fx, fy))
+
+
+def read_placed(found: list[tuple[bytes, tuple[float, float, float, float]]], per_inch: float) -> list[Placed | None]:
+    """Each picture (its bytes, and its box on its page in the page's units, `per_inch` of them to the inch) large
+    enough to be a table, read by OCR (at `read_dpi` at least: a screenshot pasted in is 96 dpi) and set in its box;
+    None for one that is no picture, too small, or past `max_pictures`."""
+    from nianbao.engine.readers.scan.reader import ocr_pages
+    from PIL import Image
+
+    chosen: list[tuple[int, Image.Image, float, tuple[float, float, float, float]]] = []
+    for index, (data, box) in enumerate(found[: SETTINGS.max_pictures]):
+        if (image := _picture(data)) is None or box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        dpi = image.size[0] / ((box[2] - box[0]) / per_inch)
+        if dpi < SETTINGS.read_dpi:
+            factor = SETTINGS.read_dpi / dpi
+            image = image.resize(
+                (round(image.size[0] * factor), round(image.size[1] * factor)), Image.Resampling.LANCZOS
+            )
+            dpi = SETTINGS.read_dpi
+        chosen.append((index, image, dpi, box))
+    out: list[Placed | None] = [None] * len(found)
+    if not chosen:
+        return out
+    scanned = ocr_pages((image, dpi) for _, image, dpi, _ in chosen)
+    for (index, _, _, box), page in zip(chosen, scanned, strict=True):
+        x0, top, x1, bottom = box
+        sx, sy = (x1 - x0) / page.width, (bottom - top) / page.height
+        chars = [
+            Char(x0 + c.x0 * sx, top + c.top * sy, x0 + c.x1 * sx, top + c.bottom * sy, c.text) for c in page.chars
+        ]
+        rulings = [
+            Segment(True, top + s.pos * sy, x0 + s.start * sx, x0 + s.end * sx)
+            if s.horizontal
+            else Segment(False, x0 + s.pos * sx, top + s.start * sy, top + s.end * sy)
+            for s in page.rulings
+        ]
+        out[index] = Placed(chars, rulings, box, page)
+    return out
+
+
 def _picture(data: bytes) -> Image.Image | None:
     """The picture decoded, or None when it is no picture or too small to hold a table."""
     from io import BytesIO
 
+    from nianbao.engine.readers.scan.reader import of_print
     from nianbao.engine.readers.scan.settings import tuned
     from PIL import Image, UnidentifiedImageError
 
@@ -114,7 +175,8 @@ def _picture(data: bytes) -> Image.Image | None:
         width, height = image.size
         if width < SETTINGS.min_width or height < SETTINGS.min_height or width * height > tuned().pages.max_pixels:
             return None
-        return image.convert("RGB")
+        image = image.convert("RGB")
+        return image if of_print(image) else None  # a photograph holds no table
     except (Image.DecompressionBombError, UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         return None
 

@@ -271,13 +271,28 @@ class Glyph:
         return self.text
 
 
+_UNSEEN = (3, 7)  # text render modes that draw nothing: invisible, and a clipping path only
+
+
 def glyph_device(manager: Any) -> Any:
-    """pdfminer's page aggregator (no layout analysis) making `Glyph`s: the box is computed as LTChar computes it."""
+    """pdfminer's page aggregator (no layout analysis) making `Glyph`s: the box is computed as LTChar computes it.
+    A character drawn invisible, or whose font gives no Unicode, makes none: the page's `hidden` and `unmapped`
+    count them (nianbao.engine.readers.pdf.shown)."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdffont import PDFUnicodeNotDefined
 
     class GlyphAggregator(PDFPageAggregator):
-        cids: dict[tuple[Any, int], tuple[str, float]]  # each font's character and width, by character id
+        cids: dict[tuple[Any, int], tuple[str | None, float]]  # each font's character and width, by character id
+        hidden = unmapped = 0
+        unseen = False  # the string being drawn is drawn invisible
+
+        def begin_page(self, page: Any, ctm: Any) -> None:
+            self.hidden = self.unmapped = 0
+            super().begin_page(page, ctm)
+
+        def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+            self.unseen = textstate.render in _UNSEEN
+            super().render_string(textstate, seq, ncs, graphicstate)
 
         def render_char(
             self,
@@ -293,12 +308,18 @@ def glyph_device(manager: Any) -> Any:
             known = self.cids.get((font, cid))
             if known is None:  # a document prints the same few thousand characters again and again
                 try:
-                    text = font.to_unichr(cid)
+                    text: str | None = font.to_unichr(cid)
                 except PDFUnicodeNotDefined:
-                    text = self.handle_undefined_char(font, cid)
+                    text = None  # its font's number for the glyph, no character
                 known = self.cids[(font, cid)] = (text, font.char_width(cid))
             text, width = known
             adv = width * fontsize * scaling
+            if self.unseen:
+                self.hidden += 1
+                return adv
+            if text is None:
+                self.unmapped += 1
+                return adv
             if font.is_vertical():
                 vx, vy = font.char_disp(cid)
                 vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001

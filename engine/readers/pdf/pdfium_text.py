@@ -9,6 +9,8 @@ path is cut into subpaths and each is a line, a rectangle or a curve as pdfminer
 blocks on every PDF of the tests, the benchmarks and ../shared/corpus (tests/test_pdfium_text.py).
 
 Only a plain PDF comes here (nianbao.engine.readers.pdf.plain): pdfminer keeps its bounds for everything else.
+Characters drawn invisible and characters without Unicode are left out, and counted, as pictures are noted: whether
+the page shows what its text layer lacks (nianbao.engine.readers.pdf.shown).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 
+from nianbao.engine.readers.pdf import shown as seen
+from nianbao.engine.readers.pdf.shown import Box, Shown
 from nianbao.engine.readers.pipeline.grid import THIN, Char, Segment, rect_segments
 from nianbao.engine.text import unify_radicals
 from pdfminer.utils import apply_matrix_pt, mult_matrix
@@ -30,6 +34,7 @@ class PageObjects:
     shading: list[Segment]  # the edges of filled, unstroked rectangles
     width: float
     height: float
+    shown: Shown
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class _Run:
     d: float
     size: float
     descent: float
+    hidden: bool = False  # drawn invisible (render mode 3) or as a clip only (7)
 
     @property
     def upright(self) -> bool:
@@ -71,7 +77,10 @@ def pdfium_pages(data: bytes, max_pages: int) -> list[PageObjects] | None:
                 drawn = _drawn(page, textpage, ctm, height)
                 if drawn is None:
                     return None
-                out.append(PageObjects(_chars(textpage, ctm, height), *drawn, width, height))
+                rulings, shading, pictures, curves = drawn
+                chars, hidden, unmapped = _chars(textpage, ctm, height)
+                what = seen.shown(chars, pictures, width, hidden, unmapped, curves)
+                out.append(PageObjects(chars, rulings, shading, width, height, what))
             finally:
                 raw.FPDFText_ClosePage(textpage)
                 page.close()
@@ -111,6 +120,7 @@ class _Calls:
         self.text_object = declared(raw.FPDFText_GetTextObject, address, address, number)
         self.font = declared(raw.FPDFTextObj_GetFont, address, address)
         self.descent = declared(raw.FPDFFont_GetDescent, number, address, real, ctypes.POINTER(real))
+        self.render_mode = declared(raw.FPDFTextObj_GetTextRenderMode, number, address)
 
 
 _CALLS: list[_Calls] = []
@@ -126,7 +136,11 @@ _VERTICAL = 1.5  # ems: a loose box wider than this is a vertical font's, unscal
 _NO_WIDTH = 0.01  # PDFium's kSizeEpsilon: a text object narrower than this is left out of its text page
 
 
-def _chars(textpage, ctm: Matrix, height: float) -> list[Char]:
+_UNSEEN = (3, 7)  # text render modes that draw nothing: invisible, and a clipping path only
+
+
+def _chars(textpage, ctm: Matrix, height: float) -> tuple[list[Char], int, int]:
+    """The characters shown, with their Unicode; and how many were drawn invisible, and how many have no Unicode."""
     import pypdfium2.raw as raw
 
     count = raw.FPDFText_CountChars(textpage)
@@ -147,7 +161,9 @@ def _chars(textpage, ctm: Matrix, height: float) -> list[Char]:
     runs: dict[int, tuple[_Run, tuple[float, float, float, float] | None]] = {}
     descents: dict[int, float] = {}
     plain_page = ctm[:4] == (1, 0, 0, 1)
+    unmapped_error = raw.FPDFText_HasUnicodeMapError
     out: list[Char] = []
+    hidden = unmapped = 0
     for index, (char, shown) in enumerate(zip(text, unify_radicals(text), strict=True)):
         if not char.strip():  # PDFium's own spaces and line ends, and the document's blanks
             continue
@@ -167,6 +183,12 @@ def _chars(textpage, ctm: Matrix, height: float) -> list[Char]:
                 fast = (first.x0 - box.left, first.top + box.bottom, first.bottom + box.bottom, run.size * run.a)
             known = runs[key] = (run, fast)
         run, fast = known
+        if run.hidden:
+            hidden += 1
+            continue
+        if unmapped_error(handle, index) == 1:  # its font's number for the glyph, no character
+            unmapped += 1
+            continue
         if fast is None:
             origin(handle, index, x_ref, y_ref)
             out.append(_char(run, box, x.value, y.value, ctm, height, shown))
@@ -175,7 +197,7 @@ def _chars(textpage, ctm: Matrix, height: float) -> list[Char]:
         left, width = box.left + across, box.right - box.left
         wide = width > _VERTICAL * em  # a vertical font's box: one em, as `_char` says
         out.append(Char(left, top - box.bottom, left + (em if wide else width), bottom - box.bottom, shown))
-    return out
+    return out, hidden, unmapped
 
 
 def _run(textpage, index: int, obj: int, calls: _Calls, descents: dict[int, float]) -> _Run:
@@ -190,7 +212,9 @@ def _run(textpage, index: int, obj: int, calls: _Calls, descents: dict[int, floa
         value = ctypes.c_float()
         found = font and calls.descent(font, 1000.0, ctypes.byref(value))
         descent = descents[font or 0] = value.value / 1000.0 if found else 0.0
-    return _Run(matrix.a, matrix.b, matrix.c, matrix.d, raw.FPDFText_GetFontSize(textpage, index), descent)
+    hidden = bool(obj) and calls.render_mode(obj) in _UNSEEN
+    size = raw.FPDFText_GetFontSize(textpage, index)
+    return _Run(matrix.a, matrix.b, matrix.c, matrix.d, size, descent, hidden)
 
 
 def _char(run: _Run, box, x: float, y: float, ctm: Matrix, height: float, text: str) -> Char:
@@ -213,26 +237,31 @@ def _char(run: _Run, box, x: float, y: float, ctm: Matrix, height: float, text: 
     return Char(min(xs), height - max(ys), max(xs), height - min(ys), text)
 
 
-def _drawn(page, textpage, ctm: Matrix, height: float) -> tuple[list[Segment], list[Segment]] | None:
-    """The page's drawn lines (`rulings`) and the edges of filled rectangles (`shading`), Form XObjects included;
-    None when the text page leaves a text object out (its glyphs have no width)."""
+def _drawn(page, textpage, ctm: Matrix, height: float) -> tuple[list[Segment], list[Segment], list[Box], int] | None:
+    """The page's drawn lines (`rulings`), the edges of filled rectangles (`shading`), the boxes of its pictures and
+    how many curves it draws, Form XObjects included; None when the text page leaves a text object out (its glyphs
+    have no width)."""
     import pypdfium2.raw as raw
 
     hidden = False
+    curves = 0
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     rulings: list[Segment] = []
     shading: list[Segment] = []
+    pictures: list[Box] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     matrix = raw.FS_MATRIX()
     px, py = ctypes.c_float(), ctypes.c_float()
 
     def paint(shape: str, points: list[tuple[float, float]], stroked: bool) -> None:
+        nonlocal curves
         # as pdfminer's PDFPageAggregator.paint_path: a redundant lineto before the closing h dropped, "ml" a line
         if len(shape) > 3 and shape.endswith("lh") and points[-2] == points[0]:
             shape, points = shape[:-2] + "h", points[:-2] + points[-1:]
         line = shape in ("ml", "mlh")
         if not line and len(points) > 5:
-            return  # a curve (a seal's ring, a rounded corner): no ruling, as the PDF reader has it
+            curves += 1
+            return  # a curve (a seal's ring, a rounded corner, a glyph drawn as an outline): no ruling
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         thin = min(x1 - x0, y1 - y0) <= THIN
@@ -276,7 +305,14 @@ def _drawn(page, textpage, ctm: Matrix, height: float) -> tuple[list[Segment], l
         raw.FPDFPageObj_GetBounds(obj, *map(ctypes.byref, (left, bottom, right, top)))
         return abs(right.value - left.value) < _NO_WIDTH <= abs(top.value - bottom.value)
 
-    def walk(count, get, parent, outer: Matrix) -> None:
+    def picture(obj, outer: Matrix) -> None:
+        """The picture's box on the page: its bounds (in its form's space) through the forms it stands in."""
+        raw.FPDFPageObj_GetBounds(obj, *map(ctypes.byref, (left, bottom, right, top)))
+        corners = [apply_matrix_pt(outer, (x, y)) for x in (left.value, right.value) for y in (bottom.value, top.value)]
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        pictures.append((min(xs), height - max(ys), max(xs), height - min(ys)))
+
+    def walk(count, get, parent, outer: Matrix, form: Matrix | None) -> None:
         nonlocal hidden
         for number in range(count(parent)):
             obj = get(parent, number)
@@ -284,14 +320,17 @@ def _drawn(page, textpage, ctm: Matrix, height: float) -> tuple[list[Segment], l
             if kind == raw.FPDF_PAGEOBJ_TEXT:
                 hidden = hidden or unseen(obj)
                 continue
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                picture(obj, form or ctm)
+                continue
             if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
                 continue
             raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
             inner = mult_matrix((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
             if kind == raw.FPDF_PAGEOBJ_FORM:
-                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, inner)
+                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, inner, inner)
             else:
                 path(obj, inner)
 
-    walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, ctm)
-    return None if hidden else (rulings, shading)
+    walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, ctm, None)
+    return None if hidden else (rulings, shading, pictures, curves)

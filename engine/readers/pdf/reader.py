@@ -6,6 +6,10 @@ or a browser prints: nianbao.engine.readers.pdf.plain, .pdfium_text), else by pd
 from the rulings (nianbao.engine.readers.pipeline.grid); the remaining characters become text lines, so a table
 drawn without rulings still reads row by row. Pages become one stream of blocks; a table that runs onto the next
 page simply continues in the stream, and a row cut in two by the page break is joined again.
+
+A page that shows what its text layer lacks (a scanned page, a table pasted as a picture, text drawn invisible over
+a scan, glyphs without Unicode: nianbao.engine.readers.pdf.shown) is read from its image by OCR; when every page with
+anything on it is so, the PDF is read as a scan.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from nianbao.engine.model import Report
 from nianbao.engine.notes import note
 from nianbao.engine.readers.base import make_source
 from nianbao.engine.readers.pdf import guard as pdfguard
+from nianbao.engine.readers.pdf.shown import Box, Shown, shown
 from nianbao.engine.readers.pdfium import PDFIUM
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
@@ -56,26 +61,65 @@ class PdfReader:
     suffixes = (".pdf",)
 
     def read(self, path: Path, data: bytes) -> Report:
-        blocks, pages, notes = pdf_blocks(data)
-        if not any(b.compact for b in blocks):
+        read = pdf_read(data)
+        blocks = stitch(read.laid)
+        unread = [number for number, seen in enumerate(read.shown, start=1) if seen.unread]
+        if not any(b.compact for b in blocks) or (unread and all(s.unread or not s.chars for s in read.shown)):
             from nianbao.engine.readers.scan.reader import read_scanned_pdf
 
-            return read_scanned_pdf(path, data)  # a scan: read by OCR where it is set up, else `no-text`
+            # a scan, or nothing the text layer holds worth keeping: read by OCR where it is set up, else `no-text`
+            report = read_scanned_pdf(path, data)
+            if any(s.hidden or s.unmapped for s in read.shown):
+                report.notes.insert(0, note("note.text-layer-unread"))
+            return report
+        beside = {n: list(read.shown[n - 1].bare) for n in unread if read.shown[n - 1].beside_text}
+        if beside:
+            from nianbao.engine.readers.scan.reader import ocr_ready, printed_pictures
+
+            # pictures beside the text: print is read, a photograph is not; without OCR, the text is read as it is
+            # and a table missing is refused below, as a web page's pictures are
+            printed = printed_pictures(data, beside) if ocr_ready() else set()
+            unread = [n for n in unread if n not in beside or n in printed]
+        if unread:
+            from nianbao.engine.readers.scan.reader import read_pdf_pages
+
+            return read_pdf_pages(path, data, read.laid, unread, read.notes)
         doc = parse_blocks(blocks)
-        doc.notes += notes
-        return build_report(doc, make_source(path, data, "pdf", pages=pages))
+        doc.notes += read.notes
+        report = build_report(doc, make_source(path, data, "pdf", pages=read.pages))
+        if beside and not all(report.table(t) for t in ("proactive", "applications", "review_litigation")):
+            from nianbao.engine.readers.scan.reader import ocr_ready
+
+            if not ocr_ready():  # the table may be one of the pictures: what cannot be read is not the report's fault
+                pages = "、".join(str(n) for n in beside)
+                raise ReadError(ErrorCode.no_text, "error.pages-no-text", pages=pages, count=len(beside))
+        return report
 
 
-def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], list[Segment]]:
-    """Characters, drawn rulings, and the edges of shaded (filled, unstroked) rectangles."""
+@dataclass(frozen=True)
+class PdfPages:
+    """A PDF's pages as its text layer gives them."""
+
+    laid: list[list[tuple[Block, str | None]]]  # each page's blocks (with their margin keys), not yet stitched
+    pages: int
+    notes: list[str]  # what could not be read
+    shown: list[Shown]  # each page: what its text layer left out, and whether it is to be read from its image
+
+
+def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], list[Segment], list[Box], int]:
+    """Characters, drawn rulings, the edges of shaded (filled, unstroked) rectangles, pictures' boxes, and how many
+    curves are drawn (a seal's ring, glyphs drawn as outlines)."""
     from nianbao.engine.readers.pdf.content import Glyph
-    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
+    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect
 
     chars: list[Char] = []
     rulings: list[Segment] = []
     shading: list[Segment] = []
+    pictures: list[Box] = []
+    curves = 0
 
     def walk(items) -> None:
+        nonlocal curves
         for obj in items:
             if isinstance(obj, Glyph | LTChar):
                 text = unify_radicals(obj.get_text())
@@ -86,16 +130,21 @@ def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], lis
                 edges = rect_segments(obj.x0, height - obj.y1, obj.x1, height - obj.y0)
                 thin = min(obj.width, obj.height) <= THIN
                 (rulings if obj.stroke or thin or isinstance(obj, LTLine) else shading).extend(edges)
+            elif isinstance(obj, LTCurve):
+                curves += 1
+            elif isinstance(obj, LTImage):
+                pictures.append((obj.x0, height - obj.y1, obj.x1, height - obj.y0))
             elif isinstance(obj, LTFigure):
                 walk(obj)
 
     walk(layout)
-    return chars, rulings, shading
+    return chars, rulings, shading, pictures, curves
 
 
-def _page_blocks(layout, page_no: int) -> list[tuple[Block, str | None]]:
-    chars, rulings, shading = _page_objects(layout, layout.height)
-    return _laid(chars, rulings, shading, layout.width, layout.height, page_no)
+def _page_blocks(layout, page_no: int, hidden: int, unmapped: int) -> tuple[list[tuple[Block, str | None]], Shown]:
+    chars, rulings, shading, pictures, curves = _page_objects(layout, layout.height)
+    seen = shown(chars, pictures, layout.width, hidden, unmapped, curves)
+    return _laid(chars, rulings, shading, layout.width, layout.height, page_no), seen
 
 
 def _laid(
@@ -110,14 +159,14 @@ def _laid(
         raise pdfguard.PdfTooLarge("error.pdf-too-complex", what=what, what_zh=what_zh, limit=limit) from exc
 
 
-def pdf_blocks(data: bytes) -> tuple[list[Block], int, list[str]]:
-    """The blocks of every page in reading order, the page count, and notes on what could not be read."""
-    laid, pages, notes = pdf_pages(data)
-    return stitch(laid), pages, notes
-
-
 def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, list[str]]:
     """Each page's blocks (with their margin keys) before the pages are stitched, the page count, and notes."""
+    read = pdf_read(data)
+    return read.laid, read.pages, read.notes
+
+
+def pdf_read(data: bytes) -> PdfPages:
+    """The PDF's pages as its text layer gives them: by PDFium where the file is plain, else by pdfminer.six."""
     from nianbao.engine.readers.pdf.content import glyph_device
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFResourceManager
@@ -131,13 +180,14 @@ def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, l
     except pdfguard.PdfTooLarge as exc:
         raise ReadError(ErrorCode.too_large, exc.key, **exc.params) from None
     if laid is not None:
-        return laid, len(laid), []
+        return PdfPages([page for page, _ in laid], len(laid), [], [seen for _, seen in laid])
     pdfguard.install()
     pdfguard.start_file()
     manager = PDFResourceManager()
     device = glyph_device(manager)
     interpreter = pdfguard.bounded_interpreter(manager, device)
     pages_read: list[list[tuple[Block, str | None]]] = []
+    seen: list[Shown] = []
     notes: list[str] = []
     pages = 0
     try:
@@ -147,7 +197,9 @@ def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, l
                     ErrorCode.too_large, size=f"> {limits.pdf_pages} pages", limit=f"{limits.pdf_pages} pages"
                 )
             interpreter.process_page(page)
-            pages_read.append(_page_blocks(device.get_result(), page_no))
+            page_read, page_seen = _page_blocks(device.get_result(), page_no, device.hidden, device.unmapped)
+            pages_read.append(page_read)
+            seen.append(page_seen)
             pages = page_no
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ReadError(ErrorCode.encrypted) from None
@@ -171,13 +223,14 @@ def pdf_pages(data: bytes) -> tuple[list[list[tuple[Block, str | None]]], int, l
         notes.append(note("note.pdf-truncated", pages=pages))
     if pages == 0:
         raise ReadError(ErrorCode.unreadable, detail="no pages")
-    return pages_read, pages, notes
+    return PdfPages(pages_read, pages, notes, seen)
 
 
-def _by_pdfium(data: bytes, max_pages: int) -> list[list[tuple[Block, str | None]]] | None:
-    """Each page's blocks read by PDFium; None where pdfminer is to read the file: not plain, more pages than the
-    limit (pdfminer reads up to it and says so), one PDFium cannot open (pdfminer says why, or reads what it can of a
-    damaged file), or no text on any page (a scan, or contents a broken reference hides: pdfminer tells which)."""
+def _by_pdfium(data: bytes, max_pages: int) -> list[tuple[list[tuple[Block, str | None]], Shown]] | None:
+    """Each page's blocks read by PDFium, and what it shows; None where pdfminer is to read the file: not plain, more
+    pages than the limit (pdfminer reads up to it and says so), one PDFium cannot open (pdfminer says why, or reads
+    what it can of a damaged file), or no text on any page (a scan, or contents a broken reference hides: pdfminer
+    tells which)."""
     from nianbao.engine.readers.pdf.pdfium_text import pdfium_pages
     from nianbao.engine.readers.pdf.plain import plain
     from pypdfium2 import PdfiumError
@@ -191,4 +244,4 @@ def _by_pdfium(data: bytes, max_pages: int) -> list[list[tuple[Block, str | None
         return None
     if pages is None or not any(page.chars for page in pages):
         return None
-    return [_laid(p.chars, p.rulings, p.shading, p.width, p.height, n) for n, p in enumerate(pages, start=1)]
+    return [(_laid(p.chars, p.rulings, p.shading, p.width, p.height, n), p.shown) for n, p in enumerate(pages, 1)]

@@ -10,9 +10,9 @@ what to install or submit instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.limits import current
@@ -25,6 +25,7 @@ from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.grid import GridTooLarge
 from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
+from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from nianbao.engine.readers.scan.ocr import ScannedPage
     from PIL import Image
 
+_T = TypeVar("_T")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
@@ -66,27 +68,105 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
     """A PDF without a text layer, read by OCR; `no-text` (with the install hint) when OCR is not set up here."""
     if not ocr_ready():
         raise ReadError(ErrorCode.no_text)
+    return _drawn_pdf(data, None, lambda count, pages: read_scan(path, data, pages, "pdf", count))
+
+
+def of_print(image: Image.Image) -> bool:
+    """Whether a picture is of print (a table, a page) rather than a photograph: mostly paper (`PageSettings`)."""
+    s = tuned().pages
+    small = image.convert("L")
+    small.thumbnail((s.look_pixels, s.look_pixels))
+    counts = small.histogram()
+    total, seen, brightest = sum(counts), 0, 255
+    for level in range(256):  # the 95th percentile: the paper's own level, bright or dim
+        seen += counts[level]
+        if seen >= 0.95 * total:
+            brightest = level
+            break
+    return sum(counts[max(0, brightest - s.paper_span) :]) >= s.print_share * max(total, 1)
+
+
+def printed_pictures(data: bytes, pictures: dict[int, list[tuple[float, float, float, float]]]) -> set[int]:
+    """The pages (from 1) of `pictures` (each one's box on its page: x0, top, x1, bottom, points) at least one of whose
+    pictures is of print, seen on the page drawn small."""
+    scale = tuned().pages.look_pixels / 8.27 / POINTS_PER_INCH  # an A4 page's width in look_pixels
+
+    def seen(count: int, pages: Iterator[tuple[Image.Image, float]]) -> set[int]:
+        out = set()
+        for number, (image, _) in zip(sorted(pictures), pages, strict=True):
+            for x0, top, x1, bottom in pictures[number]:
+                crop = image.crop((round(x0 * scale), round(top * scale), round(x1 * scale), round(bottom * scale)))
+                if crop.size[0] and crop.size[1] and of_print(crop):
+                    out.add(number)
+        return out
+
+    return _drawn_pdf(data, sorted(pictures), seen, dpi=scale * POINTS_PER_INCH)
+
+
+def read_pdf_pages(
+    path: Path, data: bytes, laid: list[list[tuple[Block, str | None]]], numbers: list[int], notes: list[str]
+) -> Report:
+    """A PDF whose text layer gave `laid`, except on the pages `numbers` (from 1), which show what it lacks (a scanned
+    page among printed ones, a table pasted as a picture, glyphs without Unicode: nianbao.engine.readers.pdf.shown):
+    those read from their images by OCR, and the report marked as read by OCR (a section or row found missing may be
+    on them, unread). `no-text`, naming the pages, when OCR is not set up here."""
+    if not ocr_ready():
+        shown = "、".join(str(n) for n in numbers)
+        raise ReadError(ErrorCode.no_text, "error.pages-no-text", pages=shown, count=len(numbers))
+    scanned = _drawn_pdf(data, numbers, lambda count, pages: ocr_pages(pages))
+    laid = list(laid)
+    for number, page in zip(numbers, scanned, strict=True):
+        laid[number - 1] = _laid(page, number)
+    blocks = stitch(laid)
+    restored = restore_headings(blocks)
+    label_hidden_rows(blocks)
+    doc = parse_blocks(blocks)
+    doc.notes += notes + restored
+    doc.ocr = True
+    report = build_report(doc, make_source(path, data, "pdf", pages=len(laid)))
+    report.source.reading, report.source.ocr_pages = "ocr", list(numbers)
+    by_number = dict(zip(numbers, scanned, strict=True))
+    for anchor in report.cell_anchors.values():
+        if anchor.page in by_number:
+            anchor.source = "ocr"
+            if anchor.box is not None:
+                anchor.confidence = cell_confidence(by_number[anchor.page], anchor.box)
+    report.notes += _page_notes(scanned, numbers)
+    report.notes.append(note("note.pages-ocr", pages="、".join(str(n) for n in numbers), count=len(numbers)))
+    return report
+
+
+def _drawn_pdf(
+    data: bytes,
+    numbers: list[int] | None,
+    read: Callable[[int, Iterator[tuple[Image.Image, float]]], _T],
+    dpi: float | None = None,
+) -> _T:
+    """`read(count, pages)` given the PDF's pages (those `numbers`, from 1, or all) drawn one by one at the scan's
+    resolution (or `dpi`); `too-large` before the first is drawn when they are too many or one is too large."""
     import pypdfium2 as pdfium
 
     with PDFIUM:  # each call to PDFium holds it (nianbao.engine.readers.pdfium); OCR runs outside it
         document = pdfium.PdfDocument(data)
     try:
         with PDFIUM:
-            count = len(document)
-            sizes = [document.get_page_size(number) for number in range(min(count, tuned().pages.max_pages))]
+            wanted = [n - 1 for n in numbers] if numbers is not None else list(range(len(document)))
+            count = len(wanted)
+            sizes = [document.get_page_size(number) for number in wanted[: tuned().pages.max_pages]]
         if count > tuned().pages.max_pages:
             raise ReadError(
                 ErrorCode.too_large, size=f"{count} scanned pages", limit=f"{tuned().pages.max_pages} pages"
             )
 
-        scale = tuned().pages.render_dpi / POINTS_PER_INCH
+        drawn_dpi = dpi or tuned().pages.render_dpi
+        scale = drawn_dpi / POINTS_PER_INCH
         for width, height in sizes:  # every page's size before the first is drawn: a page as large as a wall is no
             if width * height * scale * scale > tuned().pages.max_pixels:  # report page, and would take gigabytes
                 size = f"{width * scale:,.0f}×{height * scale:,.0f} pixels"
                 raise ReadError(ErrorCode.too_large, size=size, limit=f"{tuned().pages.max_pixels:,} pixels")
 
         def pages() -> Iterator[tuple[Image.Image, float]]:
-            for number in range(count):
+            for number in wanted:
                 with PDFIUM:
                     page = document[number]
                     bitmap = page.render(scale=scale)
@@ -95,9 +175,9 @@ def read_scanned_pdf(path: Path, data: bytes) -> Report:
                     image = bitmap.to_pil().convert("RGB")
                     bitmap.close()
                     page.close()
-                yield image, tuned().pages.render_dpi
+                yield image, drawn_dpi
 
-        return read_scan(path, data, pages(), "pdf", count)
+        return read(count, pages())
     finally:
         with PDFIUM:
             document.close()
@@ -189,21 +269,21 @@ def _frames(image: Image.Image) -> int:
     return count
 
 
-def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]], fmt: str, count: int) -> Report:
+def ocr_pages(pages: Iterable[tuple[Image.Image, float]]) -> list[ScannedPage]:
+    """Each (image, dpi) page read by OCR within the file's share of time for it; `too-large` for a page whose image
+    makes thousands of "rulings" or cells (no report page)."""
     from nianbao.engine.readers.scan.ocr import read_pages
     from nianbao.engine.readers.scan.tesseract import Deadline
 
-    try:  # a page whose image makes thousands of "rulings" is no report page
-        scanned = read_pages(pages, Deadline(current().timeout * tuned().pages.time_share))
-        laid = [
-            layout_page(page.chars, page.rulings, [], page.width, page.height, number)
-            for number, page in enumerate(scanned, start=1)
-        ]
+    try:
+        return read_pages(pages, Deadline(current().timeout * tuned().pages.time_share))
     except GridTooLarge as exc:
-        what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
-        limit = exc.limit
-        raise ReadError(ErrorCode.too_large, "error.pdf-too-complex", what=what, what_zh=what_zh, limit=limit) from exc
-    blocks = stitch(laid)
+        raise _too_complex(exc) from exc
+
+
+def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]], fmt: str, count: int) -> Report:
+    scanned = ocr_pages(pages)
+    blocks = stitch([_laid(page, number) for number, page in enumerate(scanned, start=1)])
     if not any(b.compact for b in blocks):
         raise ReadError(ErrorCode.no_text, "error.scan-no-text")
     restored = restore_headings(blocks)
@@ -231,6 +311,18 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
     return report
 
 
+def _laid(page: ScannedPage, number: int) -> list[tuple[Block, str | None]]:
+    try:  # a page whose image makes thousands of "rulings" is no report page
+        return layout_page(page.chars, page.rulings, [], page.width, page.height, number)
+    except GridTooLarge as exc:
+        raise _too_complex(exc) from exc
+
+
+def _too_complex(exc: GridTooLarge) -> ReadError:
+    what, what_zh = ("ruling lines", "表格线") if exc.lines else ("table cells", "表格单元格")
+    return ReadError(ErrorCode.too_large, "error.pdf-too-complex", what=what, what_zh=what_zh, limit=exc.limit)
+
+
 def _expected_rows(template: str | None) -> int:
     from nianbao.engine.template import APPLICATION_ROWS, PROACTIVE_ROWS, Template
 
@@ -249,12 +341,12 @@ def _refuse_illegible(report: Report) -> None:
         raise ReadError(ErrorCode.illegible, rows=rows, expected=expected, sections=len(report.sections))
 
 
-def _page_notes(scanned: list[ScannedPage]) -> list[str]:
+def _page_notes(scanned: list[ScannedPage], numbers: list[int] | None = None) -> list[str]:
     """What was done to a page to read it: turned upright, cut from a photo's surround, straightened to the edge of
-    what is corrected."""
+    what is corrected. `numbers`: the pages' numbers in the document, when not 1, 2, …"""
     edge = tuned().raster.max_skew - tuned().raster.coarse_step  # the steepest tilt straightened, near enough
     notes = []
-    for number, page in enumerate(scanned, start=1):
+    for number, page in zip(numbers or range(1, len(scanned) + 1), scanned, strict=True):
         if page.turn:
             notes.append(note("note.page-turned", page=number, turn=page.turn))
         if page.photo:

@@ -45,6 +45,14 @@ class PageSettings:
     # A scan with no section and no table is `not-a-report` only when OCR read this many ideographs of it (a page of
     # prose holds 600–900); with fewer, it is `illegible`.
     not_a_report_text: int = 300
+    # A picture among a document's text is print (a table pasted as a picture, a scanned page) when at least this
+    # share of it is paper: within `paper_span` grey levels of its own brightest (its 95th percentile; a page
+    # photographed in dim light has paper at 150–180), on a thumbnail of `look_pixels` a side. A table's picture is
+    # 0.77 paper, a scanned page 0.9; a photograph of people or a building a fifth to a third (passed over, the text
+    # around it kept).
+    paper_span: int = 40
+    print_share: float = 0.5
+    look_pixels: int = 300
 
 
 @dataclass(frozen=True)
