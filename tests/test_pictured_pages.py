@@ -339,10 +339,12 @@ def test_a_seal_sized_picture_in_a_word_document_is_not_read_as_a_table():
 @needs_ocr
 def test_an_ofd_with_a_table_pasted_as_a_picture_reads_it_in_place():
     """Our fixture as an OFD with table 四 taken out and its screenshot put where it stood (an `ImageObject`, its
-    picture a resource of the document): read by OCR in place, under its section, marked as a scan's."""
+    picture a resource of the document): read by OCR in place, under its section, marked as a scan's. A photograph
+    put there instead is passed over."""
     from nianbao.engine.readers.ofd import OfdReader, ofd_pages
     from nianbao.engine.testing.pictured import ofd_band_pictured
     from nianbao.engine.testing.render_ofd import ofd_bytes
+    from PIL import Image
 
     ofd = ofd_bytes(_read(QINGHE.read_bytes()))
     truth = OfdReader().read(Path("r.ofd"), ofd)
@@ -354,6 +356,9 @@ def test_an_ofd_with_a_table_pasted_as_a_picture_reads_it_in_place():
     top, bottom = _widened([(s.start, s.end) for s in page.rulings if not s.horizontal], top, bottom)
     columns = [s.pos for s in page.rulings if not s.horizontal and top <= (s.start + s.end) / 2 <= bottom]
     band = (min(columns) - 0.5, top - 0.5, max(columns) + 0.5, bottom + 0.5)
+    photo = Image.linear_gradient("L").resize((600, 200)).point(lambda v: 40 + v * 150 // 255).convert("RGB")
+    beside = OfdReader().read(Path("r.ofd"), ofd_band_pictured(ofd, number, band, photo))
+    assert beside.source.reading is None and not any("OCR" in n for n in beside.notes)  # a photograph: passed over
     report = OfdReader().read(Path("r.ofd"), ofd_band_pictured(ofd, number, band, _screenshot("review_litigation")))
     assert report.source.reading == "ocr" and report.source.ocr_pages == [number]
     assert report.table("review_litigation")
@@ -361,3 +366,20 @@ def test_an_ofd_with_a_table_pasted_as_a_picture_reads_it_in_place():
     assert not any(a.source for k, a in report.cell_anchors.items() if not k.startswith("review_litigation:"))
     assert not _wrong_unmarked(truth, report)
     assert _placed(truth, report) >= 0.99
+
+
+def test_without_ocr_an_ofd_whose_table_is_a_picture_names_the_page(monkeypatch):
+    from nianbao.engine.readers.ofd import OfdReader, ofd_pages
+    from nianbao.engine.testing.pictured import ofd_band_pictured
+    from nianbao.engine.testing.render_ofd import ofd_bytes
+
+    ofd = ofd_bytes(_read(QINGHE.read_bytes()))
+    truth = OfdReader().read(Path("r.ofd"), ofd)
+    number = min(a.page for k, a in truth.cell_anchors.items() if k.startswith("review_litigation:") and a.page)
+    page = ofd_pages(ofd)[number - 1]
+    top = min(a.box[1] for k, a in truth.cell_anchors.items() if k.startswith("review_litigation:")) * page.height
+    made = ofd_band_pictured(ofd, number, (20, top - 15, 190, top + 10), _screenshot("review_litigation"))
+    monkeypatch.setattr(scan_reader, "ocr_ready", lambda: False)
+    with pytest.raises(ReadError) as raised:
+        OfdReader().read(Path("r.ofd"), made)
+    assert raised.value.key == "error.pages-no-text" and str(number) in raised.value.message("zh")

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.limits import current
-from nianbao.engine.model import Report
+from nianbao.engine.model import Report, Source
 from nianbao.engine.notes import note
 from nianbao.engine.readers.base import make_source
 from nianbao.engine.readers.ofd_package import NUMBER as _NUMBER
@@ -30,6 +30,7 @@ from nianbao.engine.readers.ofd_package import local as _local
 from nianbao.engine.readers.ofd_package import numbers as _numbers
 from nianbao.engine.readers.ofd_package import resolve as _resolve
 from nianbao.engine.readers.pdf.pages import MAX_PAGES, PageImage
+from nianbao.engine.readers.pdf.shown import SETTINGS as SHOWN
 from nianbao.engine.readers.pdf.shown import bare
 from nianbao.engine.readers.pictures import Placed, read_placed
 from nianbao.engine.readers.pipeline.assemble import build_report
@@ -285,11 +286,11 @@ class OfdReader:
             if not images:
                 raise ReadError(ErrorCode.no_text, "error.ofd-no-text")
             return _read_scanned(path, data, images)
-        points = 72 / 25.4
         chosen = {
             number: [page.pictures[i] for i in found]
             for number, page in enumerate(pages, start=1)
-            if page.pictures and (found := bare(page.chars, [p for p, _ in page.pictures], page.width, scale=points))
+            if page.pictures
+            and (found := bare(page.chars, [p for p, _ in page.pictures], page.width, scale=POINTS_PER_MM))
         }
         if chosen:
             return _read_pictured(path, data, pages, chosen)
@@ -300,22 +301,32 @@ def _read_pictured(
     path: Path, data: bytes, pages: list[OfdPage], chosen: dict[int, list[tuple[tuple[float, ...], str]]]
 ) -> Report:
     """A printed OFD with pages that show pictures its text lacks (`chosen`: by page number, each picture's box and
-    resource): the pictures read by OCR and set where they stand, the report marked as a PDF's with pages read so
-    is (nianbao.engine.readers.scan.reader.read_pdf_pages)."""
+    resource): the pictures of print read by OCR and set where they stand (a photograph is passed over), the report
+    marked as a PDF's with pages read so is (nianbao.engine.readers.scan.reader.read_pdf_pages). Without OCR, the
+    text as it is, unless a page has no text of its own or a table is missing: `no-text`, naming the pages."""
     from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_headings
     from nianbao.engine.readers.scan.reader import ocr_ready
 
-    numbers = sorted(chosen)
-    shown = "、".join(str(n) for n in numbers)
-    if not ocr_ready():
-        raise ReadError(ErrorCode.no_text, "error.pages-no-text", pages=shown, count=len(numbers))
-    package, files = _resources(data)
-    found = [(n, box, package.raw(files[rid])) for n in numbers for box, rid in chosen[n] if rid in files]
-    placed = read_placed([(image, box) for _, box, image in found], per_inch=25.4)
     on_page: dict[int, list[Placed]] = {}
-    for (number, _, _), picture in zip(found, placed, strict=True):
-        if picture is not None:
-            on_page.setdefault(number, []).append(picture)
+    if ocr_ready():
+        package, files = _resources(data)
+        found = [(n, box, package.raw(files[rid])) for n in sorted(chosen) for box, rid in chosen[n] if rid in files]
+        placed = read_placed([(image, box) for _, box, image in found], per_inch=25.4)
+        for (number, _, _), picture in zip(found, placed, strict=True):
+            if picture is not None:
+                on_page.setdefault(number, []).append(picture)
+    if not on_page:  # photographs only, or no OCR here
+        report = build_report(
+            parse_blocks(stitch([_laid(p, n) for n, p in enumerate(pages, 1)])), _source(path, data, pages)
+        )
+        textless = any(len(pages[n - 1].chars) <= SHOWN.covered for n in chosen)
+        missing = not all(report.table(t) for t in ("proactive", "applications", "review_litigation"))
+        if not ocr_ready() and (textless or missing):
+            shown = "、".join(str(n) for n in sorted(chosen))
+            raise ReadError(ErrorCode.no_text, "error.pages-no-text", pages=shown, count=len(chosen))
+        return report
+    numbers = sorted(on_page)
+    shown = "、".join(str(n) for n in numbers)
     laid = [_laid(page, number, on_page.get(number, [])) for number, page in enumerate(pages, start=1)]
     blocks = stitch(laid)
     restored = restore_headings(blocks)
@@ -323,7 +334,7 @@ def _read_pictured(
     doc = parse_blocks(blocks)
     doc.notes += restored
     doc.ocr = True
-    report = build_report(doc, make_source(path, data, "ofd", pages=len(laid)))
+    report = build_report(doc, _source(path, data, pages))
     report.source.reading, report.source.ocr_pages = "ocr", numbers
     for anchor in report.cell_anchors.values():
         if anchor.page in on_page and anchor.box is not None:
@@ -335,6 +346,10 @@ def _read_pictured(
                     anchor.source, anchor.confidence = "ocr", picture.confidence(x, y)
     report.notes.append(note("note.pages-ocr", pages=shown, count=len(numbers)))
     return report
+
+
+def _source(path: Path, data: bytes, pages: list[OfdPage]) -> Source:
+    return make_source(path, data, "ofd", pages=len(pages))
 
 
 def _read_scanned(path: Path, data: bytes, images: list[bytes]) -> Report:
