@@ -84,6 +84,14 @@ def test_a_page_is_read_from_its_image_when_it_shows_what_its_text_lacks(picture
     assert shown(_chars(chars), pictures, 595.0, unmapped=unmapped_count).unread is unread
 
 
+def test_a_letterhead_above_the_first_pages_text_is_no_table():
+    """A picture above all the first page's text (红头) is a letterhead; the same above a later page's text may be a
+    table's part carried over from the page before."""
+    letterhead, text = (60, 5, 550, 68), _chars(300, y=100)
+    assert not shown(text, [letterhead], 595.0, first=True).unread
+    assert shown(text, [letterhead], 595.0).unread
+
+
 def test_a_picture_with_a_few_characters_over_it_is_still_unread_text():
     box = (60, 90, 540, 500)
     assert shown(_chars(SETTINGS.covered), [box], 595.0).unread
@@ -97,14 +105,14 @@ needs_gs = pytest.mark.skipif(not shutil.which("gs"), reason="Ghostscript is not
 KINDS = ["scanned-page", "unmapped", "table-picture", pytest.param("outlined-page", marks=needs_gs)]
 
 
-@pytest.mark.parametrize("made", [*KINDS, "watermark", "seal"])
+@pytest.mark.parametrize("made", [*KINDS, "watermark", "seal", "letterhead"])
 def test_pdfium_and_pdfminer_tell_the_same_pages_unread(made, monkeypatch):
     data = _made(made)
     by_pdfium = [s.unread for s in pdf_read(data).shown]
     monkeypatch.setattr(pdf_reader, "SETTINGS", pdf_reader.PdfSettings(pdfium=False))
     by_pdfminer = [s.unread for s in pdf_read(data).shown]
     assert by_pdfium == by_pdfminer
-    assert any(by_pdfium) is (made not in ("watermark", "seal"))
+    assert any(by_pdfium) is (made not in ("watermark", "seal", "letterhead"))
 
 
 def _made(kind: str) -> bytes:
@@ -121,6 +129,8 @@ def _made(kind: str) -> bytes:
         return outlined_pages(data, {min(_pages_of(truth, "applications"))})
     if kind == "watermark":
         return with_picture(data, 1, (0, 0, 612, 792), behind=True)
+    if kind == "letterhead":
+        return with_picture(data, 1, (60, 4, 550, 70), behind=False)
     return with_picture(data, min(_pages_of(truth, "applications")), (380, 300, 500, 420), behind=False)
 
 
@@ -164,9 +174,9 @@ def test_without_ocr_pages_shown_as_pictures_are_named_with_what_to_send(kind, m
     assert pages in raised.value.message("zh") and "OCR" in raised.value.message("en")
 
 
-def test_a_picture_behind_the_text_or_a_seals_picture_leave_the_text_as_it_is():
+def test_a_picture_behind_the_text_a_seals_picture_or_a_letterhead_leave_the_text_as_it_is():
     truth = _read(QINGHE.read_bytes())
-    for kind in ("watermark", "seal"):
+    for kind in ("watermark", "seal", "letterhead"):
         report = _read(_made(kind))
         assert report.source.reading is None
         assert figures(report) == figures(truth)

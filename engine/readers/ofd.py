@@ -290,7 +290,7 @@ class OfdReader:
             number: [page.pictures[i] for i in found]
             for number, page in enumerate(pages, start=1)
             if page.pictures
-            and (found := bare(page.chars, [p for p, _ in page.pictures], page.width, scale=POINTS_PER_MM))
+            and (found := bare(page.chars, [p for p, _ in page.pictures], page.width, POINTS_PER_MM, number == 1))
         }
         if chosen:
             return _read_pictured(path, data, pages, chosen)

@@ -79,7 +79,7 @@ def pdfium_pages(data: bytes, max_pages: int) -> list[PageObjects] | None:
                     return None
                 rulings, shading, pictures, curves = drawn
                 chars, hidden, unmapped = _chars(textpage, ctm, height)
-                what = seen.shown(chars, pictures, width, hidden, unmapped, curves)
+                what = seen.shown(chars, pictures, width, hidden, unmapped, curves, first=index == 0)
                 out.append(PageObjects(chars, rulings, shading, width, height, what))
             finally:
                 raw.FPDFText_ClosePage(textpage)

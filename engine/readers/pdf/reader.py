@@ -143,7 +143,7 @@ def _page_objects(layout, height: float) -> tuple[list[Char], list[Segment], lis
 
 def _page_blocks(layout, page_no: int, hidden: int, unmapped: int) -> tuple[list[tuple[Block, str | None]], Shown]:
     chars, rulings, shading, pictures, curves = _page_objects(layout, layout.height)
-    seen = shown(chars, pictures, layout.width, hidden, unmapped, curves)
+    seen = shown(chars, pictures, layout.width, hidden, unmapped, curves, first=page_no == 1)
     return _laid(chars, rulings, shading, layout.width, layout.height, page_no), seen
 
 

@@ -76,20 +76,31 @@ class Shown:
 
 
 def shown(
-    chars: list[Char], pictures: list[Box], width: float, hidden: int = 0, unmapped: int = 0, curves: int = 0
+    chars: list[Char],
+    pictures: list[Box],
+    width: float,
+    hidden: int = 0,
+    unmapped: int = 0,
+    curves: int = 0,
+    first: bool = False,
 ) -> Shown:
-    """A page's `Shown`, from the characters it shows, its pictures' boxes and how many curves it draws."""
-    found = tuple(pictures[i] for i in bare(chars, pictures, width))
+    """A page's `Shown`, from the characters it shows, its pictures' boxes and how many curves it draws; `first`:
+    the document's first page."""
+    found = tuple(pictures[i] for i in bare(chars, pictures, width, first=first))
     return Shown(len(chars), hidden, unmapped, found, curves)
 
 
-def bare(chars: list[Char], pictures: list[Box], width: float, scale: float = 1.0) -> list[int]:
+def bare(chars: list[Char], pictures: list[Box], width: float, scale: float = 1.0, first: bool = False) -> list[int]:
     """Which of a page's pictures are as large as a table with no text over them (their indexes). `scale`: points
-    to the page's unit (72 / 25.4 for an OFD's millimetres)."""
+    to the page's unit (72 / 25.4 for an OFD's millimetres). On the `first` page, a picture above all its text is a
+    letterhead (红头), no table: a table never stands before the title."""
     s = SETTINGS
     out = []
+    highest = min((c.top for c in chars), default=None)
     for index, (x0, top, x1, bottom) in enumerate(pictures):
         if x1 - x0 < s.picture_width * width or (bottom - top) * scale < s.picture_height:
+            continue
+        if first and highest is not None and bottom <= highest + 1:
             continue
         if sum(1 for c in chars if x0 <= c.cx <= x1 and top <= c.cy <= bottom) <= s.covered:
             out.append(index)
