@@ -1,9 +1,11 @@
-"""PDFs whose text layer does not hold what their pages show, made from a text PDF as offices receive them
-(nianbao.engine.readers.pdf.shown): pages put in as pictures (a scanned page among printed ones), a table pasted as
-a picture, fonts that map their glyphs to no Unicode, and, for contrast, a picture behind the text (a watermark)
-and a seal's picture over it, which leave the text layer as it is.
+"""Documents whose text does not hold what their pages show, made from a text original as offices receive them
+(nianbao.engine.readers.pdf.shown): in a PDF, pages put in as pictures (a scanned page among printed ones), a table
+pasted as a picture, fonts that map their glyphs to no Unicode, pages drawn as outlines (by Ghostscript); a table
+pasted as a picture into a Word document or an OFD; and, for contrast, pictures that leave the text as it is: one
+behind the text (a watermark), a seal's, a letterhead above the first page's text, a photograph.
 
-Made with PDFium (pypdfium2, a dependency already): pages drawn, pictures put in as JPEG, objects taken out.
+Made with PDFium (pypdfium2, a dependency already: pages drawn, pictures put in as JPEG, objects taken out) and the
+standard library's zip and XML for Word and OFD packages.
 """
 
 from __future__ import annotations
@@ -56,7 +58,6 @@ def _picture(document, page, image, box: tuple[float, float, float, float], behi
 def scanned_pages(pdf: bytes, numbers: set[int], dpi: int = _DPI) -> bytes:
     """The PDF with the pages `numbers` (from 1) drawn at `dpi` and put back as pictures only: what a scanned page
     put in among printed ones is."""
-
     document = _document(pdf)
     try:
         for number in sorted(numbers):
