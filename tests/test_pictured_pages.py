@@ -393,3 +393,16 @@ def test_without_ocr_an_ofd_whose_table_is_a_picture_names_the_page(monkeypatch)
     with pytest.raises(ReadError) as raised:
         OfdReader().read(Path("r.ofd"), made)
     assert raised.value.key == "error.pages-no-text" and str(number) in raised.value.message("zh")
+
+
+def test_a_word_documents_pictures_are_held_within_a_bound(monkeypatch):
+    """The pictures of one document are read up to a few members' worth together, no further."""
+    from nianbao.engine.readers import docx as docx_reader
+    from nianbao.engine.testing.pictured import docx_table_pictured
+
+    docx = (FIXTURES / "2021-qinghe.docx").read_bytes()
+    made = docx_table_pictured(docx, "行政复议", _screenshot("review_litigation"))
+    _, shown = docx_reader._blocks(made, {})
+    assert set(docx_reader._media(made, shown)) == set(shown)
+    monkeypatch.setattr(docx_reader, "_PICTURES_MEMBERS", 0)
+    assert docx_reader._media(made, shown) == {}

@@ -38,6 +38,9 @@ _VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# The pictures of one document held at once, in members' worth (markup_mb each): a table's screenshot is under a
+# megabyte, a scanned page a few; a document of hundreds of large pictures is not held whole.
+_PICTURES_MEMBERS = 4
 
 
 def _text(element) -> str:
@@ -136,11 +139,13 @@ def _blocks(data: bytes, read: dict[str, list[Block]]) -> tuple[list[Block], lis
 
 
 def _media(data: bytes, ids: list[str]) -> dict[str, bytes]:
-    """The pictures' files by relationship id (word/_rels/document.xml.rels), each bounded as a member is; a picture
-    linked from outside the document, or missing, is left out."""
+    """The pictures' files by relationship id (word/_rels/document.xml.rels), each bounded as a member is and all
+    together to `_PICTURES_MEMBERS` members' worth (a document of many large pictures is held no further); a
+    picture linked from outside the document, or missing, is left out."""
     from xml.etree import ElementTree as ET
 
     limit = int(current().markup_mb * 2**20)
+    room = _PICTURES_MEMBERS * limit
     found: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
@@ -152,9 +157,10 @@ def _media(data: bytes, ids: list[str]) -> dict[str, bytes]:
                     continue
                 name = "word/" + (rel.get("Target") or "").lstrip("/").removeprefix("word/")
                 try:
-                    found[rid] = bounded_member(archive, archive.getinfo(name), limit)
-                except (KeyError, ReadError):  # missing, or larger than a document's picture is
+                    found[rid] = bounded_member(archive, archive.getinfo(name), min(limit, room))
+                except (KeyError, ReadError):  # missing, or larger than a document's picture is (or room is left)
                     continue
+                room -= len(found[rid])
     except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
         return found
     return found
