@@ -88,6 +88,8 @@ TUNINGS = {
     "three-readings": _cells(readings=THREE),
     "invert": _cells(invert=True),
     "no-again": _cells(again=()),
+    # the prose and the labels by Tesseract's Chinese model, as before the line recogniser (2026-12-06)
+    "tesseract-words": replace(SETTINGS, lines=replace(SETTINGS.lines, recogniser=False)),
 }
 
 
@@ -237,7 +239,10 @@ def _cpu() -> float:
 # by wrapping them (finding the page, evening its light and taking out a seal; turning, straightening, rulings).
 PASSES = {("osd", "0"): "orientation", ("chi_sim", "6"): "labels", ("eng", "7"): "figures", ("chi_sim", "3"): "prose"}
 STEPS = {"_found": "page found", "_prepare": "straightened, rulings"}
-PHASES = ("orientation", "labels", "figures", "prose", "page found", "straightened, rulings", "crops, specks, rest")
+PHASES = (
+    "orientation", "labels", "figures", "prose", "recogniser (prose, labels)", "page found", "straightened, rulings",
+    "crops, specks, rest",
+)  # fmt: skip
 
 
 class Phases:
@@ -248,9 +253,11 @@ class Phases:
 
     def __enter__(self) -> Phases:
         import nianbao.engine.readers.scan.ocr as ocr
+        import nianbao.engine.readers.scan.recogniser as recogniser
         import nianbao.engine.readers.scan.tesseract as tesseract
 
-        self._kept = [(tesseract, "_run", tesseract._run)] + [(ocr, name, getattr(ocr, name)) for name in STEPS]
+        self._kept = [(tesseract, "_run", tesseract._run), (recogniser, "read_lines", recogniser.read_lines)]
+        self._kept += [(ocr, name, getattr(ocr, name)) for name in STEPS]
         run = tesseract._run
 
         def timed_run(args: list[str], *rest: object, **named: object) -> str:
@@ -265,6 +272,7 @@ class Phases:
         tesseract._run = timed_run  # type: ignore[assignment]
         for name, phase in STEPS.items():
             setattr(ocr, name, self._step(getattr(ocr, name), phase))
+        recogniser.read_lines = self._step(recogniser.read_lines, "recogniser (prose, labels)")
         return self
 
     def _step(self, func, phase: str):  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
+from nianbao.engine.readers.scan import recogniser
 from nianbao.engine.readers.scan.font import Shape
 from nianbao.engine.readers.scan.geometry import (
     Standing,
@@ -35,6 +36,7 @@ from nianbao.engine.readers.scan.geometry import (
     turned,
     upsampled,
 )
+from nianbao.engine.readers.scan.prose import BRACKETS, at_least, by_lines, read_prose
 from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs
@@ -46,8 +48,6 @@ if TYPE_CHECKING:
     from PIL import Image
 
 _DASH = re.compile(r"[-—－–/\\]+")
-# What the Chinese model makes of full-width brackets: angle brackets, which a report's names never hold.
-_BRACKETS = str.maketrans({"〈": "（", "〉": "）"})
 
 
 @dataclass
@@ -211,17 +211,20 @@ def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
 
 def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
     every = [(page, cell) for page in pages for cell in page.cells if cell.box[2] > cell.box[0]]
-    crops = [_label_image(_words(p, _crop(p, c.box)), p.dpi) for p, c in every]
-    labels = read_images(crops, "chi_sim", 6, deadline, invert=tuned().cells.invert)
     said: dict[int, list[Word]] = {}
-    for word in labels:
-        said.setdefault(word.image, []).append(word)
+    if recogniser.available():
+        crops = [(_cleared(_words(p, _crop(p, c.box))), p.dpi) for p, c in every]
+        said = dict(enumerate(by_lines(crops, deadline)))
+    else:
+        crops_ = [_label_image(_words(p, _crop(p, c.box)), p.dpi) for p, c in every]
+        for word in read_images(crops_, "chi_sim", 6, deadline, invert=tuned().cells.invert):
+            said.setdefault(word.image, []).append(word)
     figures = []
     for index, (page, cell) in enumerate(every):
         lines: dict[tuple[int, int, int], list[str]] = {}
         for word in said.get(index, []):
             lines.setdefault(word.line, []).append(word.text)
-        text = "".join("".join(parts) for _, parts in sorted(lines.items())).translate(_BRACKETS)
+        text = "".join("".join(parts) for _, parts in sorted(lines.items())).translate(BRACKETS)
         cell.text = text
         # The Chinese model reads a lone figure as "5D", "6S" or even "了工" at times: a cell without two ideographs,
         # or with three characters at most, may hold one (a short label's readings hold no figure and it stays).
@@ -345,7 +348,7 @@ def _label_image(crop: Image.Image, dpi: float) -> Image.Image:
     characters), at LABEL_DPI at least, on a white margin."""
     from PIL import ImageOps
 
-    return ImageOps.expand(_at_least(_cleared(crop), dpi, tuned().cells.label_dpi), border=16, fill=255)
+    return ImageOps.expand(at_least(_cleared(crop), dpi, tuned().cells.label_dpi), border=16, fill=255)
 
 
 def _cleared(image: Image.Image) -> Image.Image:
@@ -356,20 +359,11 @@ def _cleared(image: Image.Image) -> Image.Image:
     return image.point(lambda v: 255 if v > tuned().cells.paper else v).filter(ImageFilter.MedianFilter(3))
 
 
-def _at_least(image: Image.Image, dpi: float, wanted: float) -> Image.Image:
-    from PIL import Image
-
-    if dpi >= wanted * tuned().cells.dpi_slack:
-        return image
-    factor = wanted / dpi
-    return image.resize((round(image.size[0] * factor), round(image.size[1] * factor)), Image.Resampling.LANCZOS)
-
-
 def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
-    """Each page's words outside the tables: the tables and rulings painted out, the rest read as a page."""
+    """Each page's words outside the tables: the tables and rulings painted out, the rest read as prose."""
     from PIL import ImageDraw
 
-    images = []
+    blanked_pages = []
     for page in pages:
         blanked = _cleared(_words(page, page.unruled))
         draw = ImageDraw.Draw(blanked)
@@ -377,19 +371,8 @@ def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
         for cell in page.cells:
             x0, top, x1, bottom = cell.box
             draw.rectangle((x0 * px - 3, top * px - 3, x1 * px + 3, bottom * px + 3), fill=255)
-        images.append(_at_least(blanked, page.dpi, tuned().cells.prose_dpi))
-    read = read_images(images, "chi_sim", 3, deadline, invert=tuned().cells.invert)
-    words = [replace(w, text=w.text.translate(_BRACKETS)) for w in read]
-    out: list[list[Word]] = [[] for _ in pages]
-    for word in words:
-        if 0 <= word.image < len(out):
-            page = pages[word.image]
-            factor = images[word.image].size[0] / page.unruled.size[0]
-            if factor != 1:  # back to the page's own pixels
-                word = replace(word, left=round(word.left / factor), top=round(word.top / factor),
-                               width=round(word.width / factor), height=round(word.height / factor))  # fmt: skip
-            out[word.image].append(word)
-    return out
+        blanked_pages.append((blanked, page.dpi))
+    return read_prose(blanked_pages, deadline)
 
 
 def _line_chars(words: list[Word], scale: float) -> list[Char]:

@@ -246,6 +246,36 @@ class CellSettings:
 
 
 @dataclass(frozen=True)
+class LineSettings:
+    """A page's prose: its lines found (nianbao.engine.readers.scan.textlines) and read by PP-OCR's line recogniser
+    (nianbao.engine.readers.scan.recogniser)."""
+
+    # Read the prose and the tables' labels by the line recogniser where it is installed; off, by Tesseract's Chinese
+    # model as before it (benchmarks/reading.py --tuning tesseract-words: the same scans, for the trade-off).
+    recogniser: bool = True
+    # The height a line is read at. The model was taught at 48; at 32, about a 12-point line's own height at 200 dpi,
+    # the real reports' prose read with one character in a thousand more wrong at half the CPU time (one line's
+    # cost grows with its height squared).
+    height: int = 32
+    widest: int = 4_000  # pixels at that height: a line as long as 125 characters is squeezed, never held larger
+    # Lines read together, padded to the widest of them (they go sorted by width). The time is the same at 1–8; the
+    # memory is not: four lines of 1,500 pixels hold 175 MB at the peak, eight 250 MB.
+    batch: int = 4
+    ink: int = 180  # grey under this is ink (as the cells' `paper`)
+    row_ink: int = 2  # a row with fewer inked pixels is paper (a speck the median left)
+    join_mm: float = 0.4  # rows of ink parted by less are one line (a character's parts: 二, 三, the dots of 江)
+    shortest_mm: float = 1.0  # a band of ink lower than this is no line (a ruling's remnant, a stroke of dust)
+    # A band this many times as tall as the page's usual band may be two lines run together (a title at 22 points
+    # stands 1.4 times as tall as 16-point prose, and stays whole)
+    tall: float = 1.7
+    # and is parted where a row holds under this share of the band's usual row's ink: the gap between the lines (a
+    # browser's title at twice the prose's size is as tall as two lines, and its rows are all ink).
+    valley: float = 0.2
+    gap: float = 2.5  # a gap of this many line heights parts a line into pieces read apart
+    pad: float = 0.1  # of the line's height: the paper kept around it (0.2 lost a 1 of "711" in a real report)
+
+
+@dataclass(frozen=True)
 class SpeckSettings:
     """A cell's ink told from dust, ruling stubs and a seal's stain (nianbao.engine.readers.scan.speck)."""
 
@@ -341,6 +371,7 @@ class ScanSettings:
     geometry: GeometrySettings = field(default_factory=GeometrySettings)
     raster: RasterSettings = field(default_factory=RasterSettings)
     cells: CellSettings = field(default_factory=CellSettings)
+    lines: LineSettings = field(default_factory=LineSettings)
     speck: SpeckSettings = field(default_factory=SpeckSettings)
     font: FontSettings = field(default_factory=FontSettings)
     mend: MendSettings = field(default_factory=MendSettings)

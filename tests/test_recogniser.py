@@ -1,0 +1,160 @@
+"""The scans' prose and table labels read by PP-OCR's line recogniser (nianbao.engine.readers.scan.recogniser), its
+lines found by their ink (nianbao.engine.readers.scan.textlines); Tesseract when the recogniser is not installed
+(nianbao.engine.readers.scan.prose). The whole scan read through it is in tests/test_ocr.py and
+benchmarks/reading.py."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from nianbao.engine.errors import ErrorCode, ReadError
+from nianbao.engine.readers.pdf.reader import PdfReader
+from nianbao.engine.readers.scan import prose, recogniser
+from nianbao.engine.readers.scan.tesseract import Deadline
+from nianbao.engine.readers.scan.tesseract import available as tesseract_available
+from nianbao.engine.readers.scan.textlines import crop, text_lines
+
+FIXTURES = Path(__file__).parent / "fixtures"
+needs_recogniser = pytest.mark.skipif(not recogniser.available(), reason="the ocr extra's recogniser is not installed")
+
+
+def _prose(pdf: Path, number: int, dpi: int = 200):
+    """A page of our fixture down to the heading before its first table, drawn in grey; and its text there, as the
+    text layer has it."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf.read_bytes())
+    try:
+        page = document[number]
+        text = page.get_textpage()
+        heading = "二、主动公开政府信息情况"
+        index, count = text.search(heading).get_next()
+        bottom = min(text.get_charbox(i)[1] for i in range(index, index + count))
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        cut = round((page.get_height() - bottom + 4) * dpi / 72)
+        truth = text.get_text_range()
+        return image.crop((0, 0, image.size[0], cut)), truth[: truth.index(heading) + len(heading)]
+    finally:
+        document.close()
+
+
+def _ideographs(text: str) -> Counter[str]:
+    return Counter(re.findall(r"[\u4e00-\u9fff]", text))
+
+
+def _numbers(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\d+", text.replace(",", "")))
+
+
+@needs_recogniser
+def test_a_page_of_prose_is_read_line_by_line_with_every_number():
+    page, truth = _prose(FIXTURES / "2021-qinghe.pdf", 0)
+    lines = text_lines(page, 200)
+    read = recogniser.read_lines([crop(page, line)[0] for line in lines], Deadline(60))
+    text = "\n".join(line.text for line in read)
+    # every line of the text layer's prose has a line of ink; the lines run top to bottom
+    assert len(lines) >= 15 and [line.top for line in lines] == sorted(line.top for line in lines)
+    got, wanted = _ideographs(text), _ideographs(truth)
+    assert sum((got & wanted).values()) >= 0.98 * sum(wanted.values())
+    assert _numbers(truth) - _numbers(text) == Counter()  # the prose's figures are what prose rules compare
+    for line, found in zip(read, lines, strict=True):  # each character placed along its line, in order
+        assert list(line.centres) == sorted(line.centres)
+        assert all(0 <= centre <= found.right - found.left + found.height for centre in line.centres)
+
+
+@needs_recogniser
+def test_two_lines_run_together_are_parted_a_large_title_is_not_and_a_far_piece_is_read_apart():
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_path = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+    if not Path(font_path).is_file():
+        pytest.skip("no Chinese font to draw with")
+    prose, title = ImageFont.truetype(font_path, 44), ImageFont.truetype(font_path, 88)
+    page = Image.new("L", (1600, 700), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((60, 20), "青禾市人民政府办公室", font=title, fill=0)  # twice the prose's size, as a browser prints h1
+    draw.text((60, 160), "政府信息公开工作年度报告", font=prose, fill=0)
+    draw.text((1300, 160), "单位：件", font=prose, fill=0)  # far to the right: a piece of its own
+    draw.text((60, 230), "主动公开政府信息情况", font=prose, fill=0)
+    draw.text((60, 300), "收到和处理政府信息公开申请情况", font=prose, fill=0)
+    draw.text((60, 342), "政府信息公开行政复议情况", font=prose, fill=0)  # its glyphs touch the line above's
+    lines = text_lines(page, 200)
+    read = [r.text for r in recogniser.read_lines([crop(page, line)[0] for line in lines], Deadline(60))]
+    assert read == [
+        "青禾市人民政府办公室", "政府信息公开工作年度报告", "单位：件", "主动公开政府信息情况",
+        "收到和处理政府信息公开申请情况", "政府信息公开行政复议情况",
+    ]  # fmt: skip
+
+
+def test_the_greedy_reading_drops_repeats_and_blanks_and_places_each_character():
+    pytest.importorskip("numpy")
+    import numpy as np
+
+    characters = ("", "1", "7", " ")
+    columns = [0, 2, 2, 0, 1, 0, 1, 1, 3, 2]  # blank, 7 7, blank, 1, blank, 1 1, space, 7
+    probabilities = np.full((len(columns), len(characters)), 0.01, dtype=np.float32)
+    for column, index in enumerate(columns):
+        probabilities[column, index] = 0.9
+    line = recogniser._decoded(probabilities, characters, 8.0)
+    assert line.text == "7117"  # a blank parts the two 1s; the space is left out
+    assert line.centres == (16.0, 36.0, 56.0, 76.0)  # the middle of the columns each held, 8 px a column
+    assert all(abs(c - 0.9) < 1e-6 for c in line.confidences)
+
+
+@needs_recogniser
+def test_reading_lines_past_the_deadline_is_a_timeout():
+    page, _ = _prose(FIXTURES / "2021-qinghe.pdf", 0)
+    images = [crop(page, line)[0] for line in text_lines(page, 200)]
+    with pytest.raises(ReadError) as caught:
+        recogniser.read_lines(images, Deadline(0))
+    assert caught.value.code == ErrorCode.timeout
+
+
+def test_without_the_recogniser_the_prose_is_read_by_tesseract(monkeypatch):
+    if not tesseract_available():
+        pytest.skip("Tesseract with its Chinese model is not installed")
+    monkeypatch.setattr(recogniser, "available", lambda: False)
+    monkeypatch.setattr(recogniser, "read_lines", lambda *a: pytest.fail("the recogniser was asked"))
+    page, _ = _prose(FIXTURES / "2021-qinghe.pdf", 0)
+    words = prose.read_prose([(page, 200)], Deadline(120))[0]
+    text = "".join(word.text for word in words)
+    assert "总体情况" in text and "主动公开政府信息情况" in text
+
+
+def test_a_missing_model_leaves_the_recogniser_unavailable(monkeypatch):
+    import importlib.util
+
+    recogniser._model.cache_clear()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    try:
+        assert not recogniser.available()
+    finally:
+        monkeypatch.undo()
+        recogniser._model.cache_clear()
+
+
+@pytest.mark.slow
+@needs_recogniser
+def test_a_report_page_printed_and_scanned_reads_its_headings_by_the_recogniser(monkeypatch):
+    """The whole scan path: the prose and the labels come from the recogniser, the figures still from Tesseract."""
+    if not tesseract_available():
+        pytest.skip("Tesseract with its Chinese model is not installed")
+    from nianbao.engine.testing.scan import ScanSpec, scanned_pages, scanned_pdf
+
+    asked = []
+    read_lines = recogniser.read_lines
+
+    def counted(images, deadline):
+        asked.append(len(images))
+        return read_lines(images, deadline)
+
+    monkeypatch.setattr(recogniser, "read_lines", counted)
+    pdf = FIXTURES / "2021-qinghe.pdf"
+    scan = scanned_pdf(scanned_pages(pdf.read_bytes(), ScanSpec(dpi=200, skew=1.0, seed=3)), 200)
+    report = PdfReader().read(Path("scan.pdf"), scan)
+    assert asked and report.source.reading == "ocr"
+    printed = PdfReader().read(pdf, pdf.read_bytes())
+    assert [section.key for section in report.sections] == [section.key for section in printed.sections]
