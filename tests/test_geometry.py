@@ -181,14 +181,23 @@ def test_a_stack_fed_askew_is_turned_as_straight(tilt, turn):
 def test_a_table_page_is_asked_about_only_when_its_grid_does_not_read_upright(
     pages, truth, tmp_path, monkeypatch, sideways, turn
 ):
-    """Upright, the tables' pages' cells are wide: they go the stack's way and the orientation model is asked about
-    the first page alone. Fed on their side among upright pages (either side; one, or two where the model is unsure
-    of the second: the side the first was found on decides it), they are asked about and turned."""
+    """Upright, the tables' pages' cells are wide: they go the stack's way and the first page alone is asked about
+    (by the direction classifier of its lines, or the orientation model where that is unsure). Fed on their side
+    among upright pages (either side; one, or two where the model is unsure of the second: the side the first was
+    found on decides it), they are asked about and turned."""
     asked = []
-    ask = geometry.orientation
+    ask, by_lines = geometry.orientation, geometry.Upright._by_lines
+
+    def told(upright, *args, **named):
+        answer = by_lines(upright, *args, **named)
+        if answer is not None:
+            asked.append(answer)
+        return answer
+
     monkeypatch.setattr(
         geometry, "orientation", lambda image, deadline: asked.append(image.size) or ask(image, deadline)
     )
+    monkeypatch.setattr(geometry.Upright, "_by_lines", told)
     stack = [turned(page, turn) if i in sideways else page for i, page in enumerate(pages)]
     result = _read(tmp_path, stack)
     assert result.report is not None, result.error

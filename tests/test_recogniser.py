@@ -127,13 +127,20 @@ def test_without_the_recogniser_the_prose_is_read_by_tesseract(monkeypatch):
 def test_a_missing_model_leaves_the_recogniser_unavailable(monkeypatch):
     import importlib.util
 
-    recogniser._model.cache_clear()
+    def forget() -> None:
+        recogniser._session.cache_clear()
+        recogniser._model.cache_clear()
+
+    forget()
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
     try:
         assert not recogniser.available()
+        from PIL import Image
+
+        assert recogniser.upside_down([Image.new("L", (300, 32), 255)], Deadline(60)) is None
     finally:
         monkeypatch.undo()
-        recogniser._model.cache_clear()
+        forget()
 
 
 @pytest.mark.slow
@@ -158,3 +165,30 @@ def test_a_report_page_printed_and_scanned_reads_its_headings_by_the_recogniser(
     assert asked and report.source.reading == "ocr"
     printed = PdfReader().read(pdf, pdf.read_bytes())
     assert [section.key for section in report.sections] == [section.key for section in printed.sections]
+
+
+@needs_recogniser
+@pytest.mark.parametrize("turn", [0, 180, 90, 270])
+def test_a_stack_of_prose_pages_is_turned_by_the_direction_of_its_lines_without_the_orientation_model(
+    monkeypatch, turn
+):
+    """Pages fed upside down or on their side are told by PP-OCR's direction classifier over their longest lines
+    (0.03 s a page); Tesseract's orientation model (0.3–0.6 s) is not asked."""
+    from nianbao.engine.readers.scan import geometry
+
+    monkeypatch.setattr(geometry, "orientation", lambda *a: pytest.fail("the orientation model was asked"))
+    page, _ = _prose(FIXTURES / "2021-qinghe.pdf", 0)
+    stack = [geometry.turned(page, turn)] * 2
+    assert geometry.Upright(Deadline(60)).turns(stack) == [(360 - turn) % 360] * 2
+
+
+@needs_recogniser
+def test_lines_that_do_not_tell_their_direction_leave_the_page_to_the_orientation_model(monkeypatch):
+    from nianbao.engine.readers.scan import geometry
+
+    asked = []
+    monkeypatch.setattr(recogniser, "upside_down", lambda images, deadline: [0.5] * len(images))
+    monkeypatch.setattr(geometry, "orientation", lambda image, deadline: asked.append(1) or None)
+    page, _ = _prose(FIXTURES / "2021-qinghe.pdf", 0)
+    geometry.Upright(Deadline(60)).turns([page])
+    assert asked

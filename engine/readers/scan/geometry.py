@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from nianbao.engine.readers.scan.settings import GeometrySettings, tuned
 from nianbao.engine.readers.scan.tesseract import Deadline, Orientation, orientation
 
+A4_WIDTH_INCHES = 8.27
+
 if TYPE_CHECKING:
     from PIL import Image
 
@@ -63,10 +65,12 @@ class Standing(Enum):
 class Upright:
     """The clockwise turn that makes each page of one document upright, decided over the document: pages of one
     stack are fed the same way. A page whose text lines run across it is upright or upside down: the first such
-    pages are asked of Tesseract's orientation model until one answers surely, and that answer turns them all (a
-    stack fed upside down). A page whose lines run down it (fed sideways, or a landscape table page) is asked on its
-    own, and the sure answers vote for 90° or 270°: a page decides alone only when the model is very sure of it
-    (a table page gives the model few characters, and its answer may be the opposite turn)."""
+    pages are asked until one answers surely, and that answer turns them all (a stack fed upside down). Asked means:
+    PP-OCR's direction classifier over the page's longest text lines where the line recogniser is installed and the
+    lines agree, else Tesseract's orientation model (ten times its cost). A page whose lines run down it (fed
+    sideways, or a landscape table page) is asked on its own, and the sure answers vote for 90° or 270°: a page
+    decides alone only when very surely told (a table page gives the model few characters, and its answer may be the
+    opposite turn)."""
 
     def __init__(self, deadline: Deadline, settings: GeometrySettings | None = None) -> None:
         self.deadline = deadline
@@ -84,6 +88,37 @@ class Upright:
             return None
         return Orientation((found.turn + before) % 360, found.confidence)
 
+    def _by_lines(self, grey: Image.Image, tilt: float = 0.0, before: int = 0) -> Orientation | None:
+        """The turn of a page whose lines run across it (after turning it `before` degrees), told by its longest text
+        lines through the direction classifier (nianbao.engine.readers.scan.recogniser) when it is sure; else None."""
+        from nianbao.engine.readers.scan import recogniser
+        from nianbao.engine.readers.scan.raster import straightened
+        from nianbao.engine.readers.scan.textlines import crop, text_lines
+
+        s = self.settings
+        if not recogniser.available():
+            return None
+        page = straightened(turned(grey, before) if before else grey, tilt)
+        dpi = page.size[0] / A4_WIDTH_INCHES  # near enough for the lines' millimetres
+        found = text_lines(page, dpi)
+        heights = sorted(line.height for line in found)
+        usual = heights[len(heights) // 2] if heights else 0
+        # a line of text, not a table's block of rows and rulings (ink in every row, taken for one tall line)
+        lines = [line for line in found if line.height <= s.lines_tallest * usual]
+        lines = sorted(lines, key=lambda line: line.left - line.right)[: s.lines_asked]
+        if len(lines) < s.lines_least:
+            return None
+        shares = recogniser.upside_down([crop(page, line)[0] for line in lines], self.deadline)
+        if not shares:
+            return None
+        share = sum(shares) / len(shares)
+        # A sure answer weighs as much as a very sure answer of the orientation model (its own scale), alone.
+        if share < s.lines_sure:
+            return Orientation(before % 360, s.alone)
+        if share > 1 - s.lines_sure:
+            return Orientation((before + 180) % 360, s.alone)
+        return None
+
     def _small(self, grey: Image.Image, before: int = 0) -> Image.Image:
         """The page turned `before` degrees, at the size the orientation model is asked at."""
         small = turned(grey, before) if before else grey.copy()  # thumbnail() shrinks in place
@@ -95,6 +130,9 @@ class Upright:
         table page it tells 90° from 270° more surely than asked of the page turned), then turned, unless the first
         answer was sure. The grid has settled that the page lies on its side: of the two sides, the one the answers
         lean to, however unsure (a table page gives the model few characters)."""
+        by_lines = self._by_lines(grey, before=90)
+        if by_lines is not None:
+            return by_lines
         leaning: Counter[int] = Counter()
         for before in (0, 90):
             answer = self._ask(grey, before, sure=False)
@@ -129,7 +167,8 @@ class Upright:
                 ratios[i] = line_ratio(straightened(small, tilts[i]), s)
         stack, sure = 0, False
         for index in [i for i, r in enumerate(ratios) if r >= s.upright][: s.stack_pages]:
-            answer = self._ask(greys[index], tilt=tilts.get(index, 0.0))
+            answer = self._by_lines(greys[index], tilts.get(index, 0.0))
+            answer = answer or self._ask(greys[index], tilt=tilts.get(index, 0.0))
             if answer is not None and answer.turn in (0, 180):
                 stack, sure = answer.turn, True
                 break
@@ -146,7 +185,7 @@ class Upright:
                     settled[i] = side.turn
                     asked[i] = side  # its side is a vote for the pages on their side the model was unsure of
             elif len(asked) < s.sideways_pages:
-                asked[i] = self._ask(greys[i], 90)
+                asked[i] = self._by_lines(greys[i], before=90) or self._ask(greys[i], 90)
         votes: Counter[int] = Counter()
         for answer in asked.values():
             if answer is not None and answer.turn in (90, 270):

@@ -1,18 +1,21 @@
-"""PP-OCRv4's text-line recogniser, run by ONNX Runtime in this process: what reads a scan's prose.
+"""PP-OCR's line models, run by ONNX Runtime in this process: PP-OCRv4's text-line recogniser, which reads a scan's
+words (its prose and its tables' labels), and the direction classifier, which tells a line upright from upside down.
 
-Why it and not Tesseract's Chinese model for the prose: on the real reports' pages it reads the lines with fewer
-mistakes (Tesseract's "纺" for 编, "$5500" for 5500, "21人个" for 21个) in a third of the CPU time, and it gives
-each character's place along its line. The model ships inside the `rapidocr_onnxruntime` wheel (the `ocr` extra);
-only its file is read, the package is never imported (it would bring OpenCV in). Nothing is downloaded.
+Why the recogniser and not Tesseract's Chinese model for the words: on the real reports' pages it reads the lines
+with fewer mistakes (Tesseract's "纺" for 编, "$5500" for 5500, "21人个" for 21个) in about half the CPU time, and it
+gives each character's place along its line (benchmarks/words.py). The models ship inside the
+`rapidocr_onnxruntime` wheel (the `ocr` extra); only their files are read, the package is never imported (it would
+bring OpenCV in). Nothing is downloaded.
 
 One thread, no thread pool of ONNX Runtime's own: a batch already runs one worker per core, and the time a file
 takes is then its own. Without the wheel (or on a Python it does not install on) `available()` is false and the
-prose is read by Tesseract as before (nianbao.engine.readers.scan.ocr).
+words are read by Tesseract as before (nianbao.engine.readers.scan.prose), the pages turned by its orientation model.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,7 +28,9 @@ if TYPE_CHECKING:
     from PIL import Image
 
 MODEL = "ch_PP-OCRv4_rec_infer.onnx"
+DIRECTION = "ch_ppocr_mobile_v2.0_cls_infer.onnx"  # PP-OCR's line direction classifier: upright or upside down
 PACKAGE = "rapidocr_onnxruntime"
+DIRECTION_SIZE = (48, 192)  # the classifier's input, height and width
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,8 @@ class Line:
 
 
 @cache
-def _model() -> tuple[Any, tuple[str, ...]] | None:
-    """The session and its characters (index 0 is CTC's blank, the last a space), or None when not installed."""
+def _session(name: str) -> Any | None:
+    """An ONNX Runtime session of one model file of the wheel, or None when it is not installed."""
     try:
         import onnxruntime
     except ImportError:
@@ -48,7 +53,7 @@ def _model() -> tuple[Any, tuple[str, ...]] | None:
     spec = importlib.util.find_spec(PACKAGE)  # finds the package without importing it
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "models" / MODEL
+    path = Path(next(iter(spec.submodule_search_locations))) / "models" / name
     if not path.is_file():
         return None
     options = onnxruntime.SessionOptions()
@@ -57,8 +62,16 @@ def _model() -> tuple[Any, tuple[str, ...]] | None:
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3  # its warnings about the model's shapes are no user's business
     try:
-        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    except Exception:  # a broken install: the prose is read by Tesseract instead
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception:  # a broken install: the words are read by Tesseract instead
+        return None
+
+
+@cache
+def _model() -> tuple[Any, tuple[str, ...]] | None:
+    """The recogniser's session and its characters (index 0 is CTC's blank, the last a space), or None."""
+    session = _session(MODEL)
+    if session is None:
         return None
     listed = session.get_modelmeta().custom_metadata_map.get("character", "")
     return session, ("", *listed.splitlines(), " ")
@@ -96,6 +109,28 @@ def read_lines(images: list[Image.Image], deadline: Deadline) -> list[Line]:
             factor = scaled[index].shape[1] / max(1, images[index].size[0])
             out[index] = _decoded(probabilities[row], characters, step / factor)
     return [line if line is not None else Line("", (), ()) for line in out]
+
+
+def upside_down(images: list[Image.Image], deadline: Deadline) -> list[float] | None:
+    """How likely each grey line image is to stand upside down (0–1), by PP-OCR's direction classifier: each line
+    squeezed into its 48 by 192 window as the classifier was taught (a long line is squeezed, a short one padded).
+    None when the classifier is not installed."""
+    import numpy as np
+    from PIL import Image as PILImage
+
+    session = _session(DIRECTION) if available() else None
+    if session is None or not images:
+        return None
+    deadline.check()
+    height, width = DIRECTION_SIZE
+    batch = np.zeros((len(images), 3, height, width), dtype=np.float32)  # padded with 0, the middle grey
+    for row, image in enumerate(images):
+        grey = image if image.mode == "L" else image.convert("L")
+        wide = max(1, min(width, math.ceil(height * grey.size[0] / max(1, grey.size[1]))))
+        pixels = np.asarray(grey.resize((wide, height), PILImage.Resampling.BILINEAR), dtype=np.float32)
+        batch[row, :, :, :wide] = pixels / 127.5 - 1.0
+    probabilities = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    return [float(p[1]) for p in probabilities]  # its labels: 0°, 180°
 
 
 def _scaled(image: Image.Image, height: int, widest: int) -> Any:
