@@ -7,15 +7,18 @@ gives each character's place along its line (benchmarks/words.py). The models sh
 `rapidocr_onnxruntime` wheel (the `ocr` extra); only their files are read, the package is never imported (it would
 bring OpenCV in). Nothing is downloaded.
 
-One thread, no thread pool of ONNX Runtime's own: a batch already runs one worker per core, and the time a file
-takes is then its own. Without the wheel (or on a Python it does not install on) `available()` is false and the
-words are read by Tesseract as before (nianbao.engine.readers.scan.prose), the pages turned by its orientation model.
+Offline: ONNX Runtime's telemetry is switched off before it is imported (and the extras keep it under 1.29, which
+brought it to Linux). One thread, no thread pool of ONNX Runtime's own: a batch already runs one worker per core,
+and the time a file takes is then its own. Without the wheel (or on a Python it does not install on) `available()`
+is false and the words are read by Tesseract as before (nianbao.engine.readers.scan.prose), the pages turned by its
+orientation model.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -46,6 +49,9 @@ class Line:
 @cache
 def _session(name: str) -> Any | None:
     """An ONNX Runtime session of one model file of the wheel, or None when it is not installed."""
+    # Nianbao runs offline: ONNX Runtime 1.29 and later would start a telemetry uploader (and write its session file
+    # to the temporary folder) at import, unless told not to before it.
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
     try:
         import onnxruntime
     except ImportError:
@@ -84,7 +90,7 @@ def available() -> bool:
 
 def read_lines(images: list[Image.Image], deadline: Deadline) -> list[Line]:
     """Each grey image of one line of text read, in order. Images of like widths go to the model together (one
-    batch is padded to its widest), the deadline checked between batches."""
+    batch is padded to its widest), the deadline checked between batches; only a batch is held scaled."""
     import numpy as np
 
     model = _model()
@@ -92,21 +98,20 @@ def read_lines(images: list[Image.Image], deadline: Deadline) -> list[Line]:
         raise RuntimeError("the recogniser is not installed")  # callers ask available() first
     session, characters = model
     s = tuned().lines
-    scaled = [_scaled(image, s.height, s.widest) for image in images]
-    order = sorted(range(len(images)), key=lambda i: scaled[i].shape[1])
+    widths = [_width(image, s.height, s.widest) for image in images]
+    order = sorted(range(len(images)), key=lambda i: widths[i])
     out: list[Line | None] = [None] * len(images)
     for start in range(0, len(order), s.batch):
         deadline.check()
         members = order[start : start + s.batch]
-        widest = max(scaled[i].shape[1] for i in members)
+        widest = max(widths[i] for i in members)
         batch = np.ones((len(members), 3, s.height, widest), dtype=np.float32)  # white: what normalises to 1
         for row, index in enumerate(members):
-            batch[row, :, :, : scaled[index].shape[1]] = scaled[index]
-        name = session.get_inputs()[0].name
-        probabilities = session.run(None, {name: batch})[0]
+            batch[row, :, :, : widths[index]] = _scaled(images[index], s.height, widths[index])
+        probabilities = session.run(None, {session.get_inputs()[0].name: batch})[0]
         step = widest / probabilities.shape[1]  # the image's pixels each output column stands for
         for row, index in enumerate(members):
-            factor = scaled[index].shape[1] / max(1, images[index].size[0])
+            factor = widths[index] / max(1, images[index].size[0])
             out[index] = _decoded(probabilities[row], characters, step / factor)
     return [line if line is not None else Line("", (), ()) for line in out]
 
@@ -133,13 +138,17 @@ def upside_down(images: list[Image.Image], deadline: Deadline) -> list[float] | 
     return [float(p[1]) for p in probabilities]  # its labels: 0°, 180°
 
 
-def _scaled(image: Image.Image, height: int, widest: int) -> Any:
-    """The line at the model's height, its width in proportion (at most `widest`), normalised to -1..1."""
+def _width(image: Image.Image, height: int, widest: int) -> int:
+    """The line's width at the model's height, in proportion (at least half the height, at most `widest`)."""
+    return max(height // 2, min(widest, round(image.size[0] * height / max(1, image.size[1]))))
+
+
+def _scaled(image: Image.Image, height: int, width: int) -> Any:
+    """The line at the model's height and `width`, normalised to -1..1."""
     import numpy as np
     from PIL import Image as PILImage
 
     grey = image if image.mode == "L" else image.convert("L")
-    width = max(height // 2, min(widest, round(grey.size[0] * height / max(1, grey.size[1]))))
     pixels = np.asarray(grey.resize((width, height), PILImage.Resampling.BILINEAR), dtype=np.float32)
     return pixels / 127.5 - 1.0
 
