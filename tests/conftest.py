@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seeds" / "000_76a48cb7c346ee51.txt"
 CORPUS = SHARED / "corpus" / "real"
+
+# A shell without job control starts a background command with Ctrl-C (SIGINT) ignored, and every process it starts
+# inherits that: the tests that press Ctrl-C on a command would then watch it run on. Started so (`pytest ... &`),
+# the suite gives its commands Ctrl-C as a terminal would.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # Modules whose tests read scans with Tesseract, drive Chromium or LibreOffice, start servers or clusters under load or
