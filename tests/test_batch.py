@@ -424,3 +424,35 @@ def test_a_second_run_with_another_profile_reads_no_file(tmp_path, run_json, run
 
     assert said(evaluator) == said(fresh)
     assert [r["error"]["code"] for r in evaluator["results"] if r["error"]] == ["unreadable"]
+
+
+def test_a_reading_kept_with_other_reading_tools_is_not_taken(tmp_path, run_json, monkeypatch):
+    """A report model and a result kept by a run with one Tesseract (or none) are not taken by a run with another:
+    an office that installs OCR, or upgrades it, has its files read again; with the same tools nothing is."""
+    from nianbao.engine.readers import tools
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("2020-nanyu-county.txt", "2022-qinghe-natural-resources.txt"):
+        (folder / name).write_bytes((REPORTS / name).read_bytes())
+    cache = tmp_path / "cache"
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    program = bin_folder / "tesseract"
+    program.write_text("#!/bin/sh\necho tesseract 9.9\n", encoding="utf-8")
+    program.chmod(0o755)
+
+    def checked(path: str) -> dict:
+        monkeypatch.setenv("PATH", path)
+        tools.fingerprint.cache_clear()
+        return run_json(folder, "--cache-dir", cache)[1]
+
+    usual = os.environ["PATH"]
+    first = checked(usual)
+    assert checked(usual)["summary"]["cached"] == 2  # the same tools: taken from the cache
+    other = checked(f"{bin_folder}{os.pathsep}{usual}")
+    assert other["summary"]["cached"] == 0  # another Tesseract first on the path: read again
+    program.write_text("#!/bin/sh\necho tesseract 10.0 upgraded\n", encoding="utf-8")
+    assert checked(f"{bin_folder}{os.pathsep}{usual}")["summary"]["cached"] == 0  # the same place, upgraded
+    assert [r["score"] for r in other["results"]] == [r["score"] for r in first["results"]]
+    tools.fingerprint.cache_clear()

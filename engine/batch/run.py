@@ -30,6 +30,7 @@ from nianbao.engine.model import Report
 from nianbao.engine.office.review import apply_review, load_review
 from nianbao.engine.office.roster import summarize
 from nianbao.engine.organs import previous_years
+from nianbao.engine.readers.tools import fingerprint
 from nianbao.engine.result import FileResult, HistorySummary, Outline, Review, RosterSummary
 from nianbao.engine.scoring import rescore
 from nianbao.engine.scratch import clear_orphans
@@ -77,6 +78,7 @@ def _run_key(checker: Checker, options: RunOptions, lang: Lang | None = None, co
     return run_key(
         __version__,
         code or _code_digest(checker),
+        fingerprint(),  # the programs and libraries a file is read with
         (lang or checker.lang).value,
         profile.organ_type,
         profile.options,
@@ -98,7 +100,7 @@ def _open_cache(checker: Checker, options: RunOptions) -> Cache | None:
     try:
         code = _code_digest(checker)
         others = tuple(_run_key(checker, options, lang, code) for lang in Lang if lang != checker.lang)
-        read = run_key(__version__, code, options.timeout, options.memory_mb, "read")
+        read = run_key(__version__, code, fingerprint(), options.timeout, options.memory_mb, "read")
         cache = Cache(options.cache_dir / "results.sqlite", _run_key(checker, options, code=code), others, read)
     except (OSError, sqlite3.Error) as exc:
         log.warning("results cache %s unavailable, checking without it: %s", options.cache_dir, exc)
