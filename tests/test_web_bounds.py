@@ -348,7 +348,7 @@ def test_scans_hold_at_most_half_the_slots_and_text_reports_go_on(monkeypatch):
     checker = Checker(PluginHost.load(entry_points=False), Profile.default())
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
-    with TestClient(create_app(checker, timeout=30, workers=2), base_url=BASE) as client:
+    with TestClient(create_app(checker, timeout=30, workers=2, memory_budget_mb=None), base_url=BASE) as client:
 
         def post(name: str, data: bytes) -> tuple[str, float]:
             started = time.monotonic()
@@ -409,7 +409,7 @@ def test_a_scan_is_answered_at_once_and_its_result_fetched_by_its_link(monkeypat
     ended = _slow_scans(monkeypatch, 1.5)
     monkeypatch.setattr(web, "KEEP_RESULT", 1.0)
     checker = Checker(PluginHost.load(entry_points=False), Profile.default())
-    with TestClient(create_app(checker, timeout=30, workers=1), base_url=BASE) as client:
+    with TestClient(create_app(checker, timeout=30, workers=1, memory_budget_mb=None), base_url=BASE) as client:
         started = time.monotonic()
         answer = client.post("/check", files={"file": ("page-1.png", PNG)})
         assert answer.status_code == 202 and time.monotonic() - started < 1.0
@@ -438,7 +438,7 @@ def test_a_scan_nobody_waits_for_is_stopped(monkeypatch):
     ended = _slow_scans(monkeypatch, 30)
     monkeypatch.setattr(web, "ABANDONED_AFTER", 1.0)
     checker = Checker(PluginHost.load(entry_points=False), Profile.default())
-    with TestClient(create_app(checker, timeout=60, workers=1), base_url=BASE) as client:
+    with TestClient(create_app(checker, timeout=60, workers=1, memory_budget_mb=None), base_url=BASE) as client:
         token = _token(client.post("/check", files={"file": ("page-1.png", PNG)}))
         for _ in range(60):
             if ended:
@@ -450,10 +450,39 @@ def test_a_scan_nobody_waits_for_is_stopped(monkeypatch):
         assert answer.status_code == 200  # the slot is free again
 
 
+# The tests of slots and queues run without the service's memory budget: the service here is the test process, which
+# holds what every earlier test loaded (the recogniser's model, ONNX Runtime's arenas) and would be found over it.
+
+
+def test_a_service_over_its_memory_budget_admits_one_check_at_a_time(monkeypatch):
+    """Over its budget the service still takes a check when none runs (an office's PC never locks itself out), but
+    not a second beside it: that one is told to come back (503, Retry-After); under it, both are taken."""
+    from nianbao.engine.web.app import SelfCheck
+
+    _slow_scans(monkeypatch, 2)
+    held = {"bytes": 900 * 1024 * 1024}
+    monkeypatch.setattr(SelfCheck, "holding", lambda self: held["bytes"])
+    checker = Checker(PluginHost.load(entry_points=False), Profile.default())
+    with TestClient(create_app(checker, timeout=30, workers=2, memory_budget_mb=640), base_url=BASE) as client:
+        first = client.post("/check", files={"file": ("page-1.png", PNG)})
+        second = client.post("/check", files={"file": ("page-1.png", PNG)})
+        assert [first.status_code, second.status_code] == [202, 503] and "Retry-After" in second.headers
+        held["bytes"] = 300 * 1024 * 1024
+        third = client.post("/check", files={"file": ("page-1.png", PNG)})
+        assert third.status_code == 202
+        for answer in (first, third):  # keep them asked for until done
+            token = _token(answer)
+            for _ in range(100):
+                if client.get(f"/job/{token}").status_code != 202:
+                    break
+                time.sleep(0.1)
+
+
 def test_jobs_count_against_the_queue(monkeypatch):
     _slow_scans(monkeypatch, 3)
     checker = Checker(PluginHost.load(entry_points=False), Profile.default())
-    with TestClient(create_app(checker, timeout=30, workers=1, queue=1), base_url=BASE) as client:
+    app = create_app(checker, timeout=30, workers=1, queue=1, memory_budget_mb=None)
+    with TestClient(app, base_url=BASE) as client:
         # one worker, one more admitted: two taken, the third refused at once
         answers = [client.post("/check", files={"file": ("page-1.png", PNG)}) for _ in range(3)]
         text = client.post("/check", files={"file": ("a.txt", GOOD.read_bytes())})

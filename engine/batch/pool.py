@@ -154,6 +154,10 @@ class Pool:
     # the pool itself answers a file it failed (timeout, crash) with a FileResult.
     work: Callable[[Checker, Submission], object] = Checker.check_submission
     keep: bool = False
+    # How a worker process is started: forked where the platform can (it inherits the checker built, and starts in
+    # milliseconds), else spawned. "spawn" for a parent whose other threads may be importing a module while it forks (a
+    # Dask worker): a forked child that imports the same module waits for that import's lock forever.
+    start: str | None = None
     _kept: list[_Worker] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -168,7 +172,7 @@ class Pool:
 
     def _context(self) -> mp.context.BaseContext:
         methods = mp.get_all_start_methods()
-        return mp.get_context("fork" if "fork" in methods else "spawn")
+        return mp.get_context(self.start or ("fork" if "fork" in methods else "spawn"))
 
     def _start(self) -> _Worker:
         context = self._context()

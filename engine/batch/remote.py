@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from nianbao.engine import __version__
@@ -132,18 +132,29 @@ class _TaskCancelled(threading.Event):
 # Seconds a worker thread's check process waits for the thread's next file before it exits: a run keeps it busy (a
 # task is always queued behind the running one), and a run that ended or was stopped leaves nothing behind for long.
 IDLE_EXIT = 10.0
-_LANES = threading.local()  # each Dask worker thread's kept pool: one check process, forked once per run's checker
+_LANES = threading.local()  # each Dask worker thread's kept pool: one check process, started once per run's checker
 
 
 def _pool_for(checker: Checker, setup: Setup) -> Pool:
-    """This thread's pool of one kept check process: a process forked for every file would pay the fork and a cold
-    start (each first check warms the readers' and rules' caches) on every file."""
+    """This thread's pool of one kept check process: a process started for every file would pay its start and a cold
+    start (each first check warms the readers' and rules' caches) on every file. The process is spawned, not forked:
+    a Dask worker's other threads import modules at any time (its own, as a worker dies; a task's, as it arrives), and
+    a child forked meanwhile hangs at its first import of such a module (its lock is held by a thread the child does
+    not have; a killed worker's files then timed out on the other one). It builds the run's checker itself."""
     pool = getattr(_LANES, "pool", None)
     if pool is None or pool.checker is not checker:
         if pool is not None:
             pool.close()
-        pool = _LANES.pool = Pool(checker, 1, replace(setup.limits, idle_exit=IDLE_EXIT), work=setup.work, keep=True)
+        limits = replace(setup.limits, idle_exit=IDLE_EXIT)
+        made = partial(_built, setup)
+        pool = _LANES.pool = Pool(checker, 1, limits, made, setup.work, keep=True, start="spawn")
     return pool
+
+
+def _built(setup: Setup) -> Checker:
+    """The run's checker, built in a check process from what the worker was sent."""
+    _allow_children()  # a rule file's trial import runs in a child of its own, as on the worker
+    return Checker(PluginHost.load(extra=setup.plugins, shipped=setup.sources), setup.profile, setup.lang, setup.roster)
 
 
 def _allow_children() -> None:
