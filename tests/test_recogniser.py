@@ -192,3 +192,32 @@ def test_lines_that_do_not_tell_their_direction_leave_the_page_to_the_orientatio
     page, _ = _prose(FIXTURES / "2021-qinghe.pdf", 0)
     geometry.Upright(Deadline(60)).turns([page])
     assert asked
+
+
+@needs_recogniser
+def test_a_recogniser_that_fails_leaves_the_words_to_tesseract_and_the_turn_to_its_model(monkeypatch, caplog):
+    """ONNX Runtime failing on a batch (a refused allocation, a damaged model) costs the file nothing: its prose and
+    its table cells are read by Tesseract, and which way up its pages stand is left to the orientation model."""
+    if not tesseract_available():
+        pytest.skip("Tesseract with its Chinese model is not installed")
+    from PIL import Image, ImageDraw, ImageFont
+
+    class Broken:
+        def get_inputs(self):
+            return [type("Input", (), {"name": "x"})()]
+
+        def run(self, *args):
+            raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : bad allocation")
+
+    monkeypatch.setattr(recogniser, "_model", lambda: (Broken(), ("", "0")))
+    monkeypatch.setattr(recogniser, "_session", lambda name: Broken())
+    page, _ = _prose(FIXTURES / "2021-qinghe.pdf", 0)
+    text = "".join(word.text for word in prose.read_prose([(page, 200)], Deadline(120))[0])
+    assert "总体情况" in text and "主动公开政府信息情况" in text
+    font_path = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+    if Path(font_path).is_file():
+        cell = Image.new("L", (400, 60), 255)
+        ImageDraw.Draw(cell).text((20, 10), "行政许可", font=ImageFont.truetype(font_path, 36), fill=0)
+        assert "".join(w.text for w in prose.read_cells([(cell, 200)], Deadline(60))[0]) == "行政许可"
+    assert recogniser.upside_down([page.crop((0, 0, 600, 60))], Deadline(60)) is None
+    assert "the line recogniser failed" in caplog.text

@@ -2,7 +2,8 @@
 
 Each page is straightened and its ruling lines found (nianbao.engine.readers.scan.raster). The grid those lines make
 gives the table cells, and each cell is read on its own:
-- every cell once with the Chinese model, which tells the label cells from the figures;
+- every cell once by the line recogniser (nianbao.engine.readers.scan.prose.read_cells; Tesseract's Chinese model
+  where it is not installed or fails), which tells the label cells from the figures;
 - each figure twice with the English model, at two ink thresholds.
 
 The reading most of them agree on is the figure. Its confidence is that agreement times Tesseract's own: a figure
@@ -23,7 +24,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
-from nianbao.engine.readers.scan import recogniser
 from nianbao.engine.readers.scan.font import Shape
 from nianbao.engine.readers.scan.geometry import (
     Standing,
@@ -36,7 +36,7 @@ from nianbao.engine.readers.scan.geometry import (
     turned,
     upsampled,
 )
-from nianbao.engine.readers.scan.prose import BRACKETS, at_least, by_lines, read_prose
+from nianbao.engine.readers.scan.prose import BRACKETS, read_cells, read_prose
 from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs
@@ -211,14 +211,7 @@ def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
 
 def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
     every = [(page, cell) for page in pages for cell in page.cells if cell.box[2] > cell.box[0]]
-    said: dict[int, list[Word]] = {}
-    if recogniser.available():
-        crops = [(_cleared(_words(p, _crop(p, c.box))), p.dpi) for p, c in every]
-        said = dict(enumerate(by_lines(crops, deadline)))
-    else:
-        crops_ = [_label_image(_words(p, _crop(p, c.box)), p.dpi) for p, c in every]
-        for word in read_images(crops_, "chi_sim", 6, deadline, invert=tuned().cells.invert):
-            said.setdefault(word.image, []).append(word)
+    said = dict(enumerate(read_cells([(_cleared(_words(p, _crop(p, c.box))), p.dpi) for p, c in every], deadline)))
     figures = []
     for index, (page, cell) in enumerate(every):
         lines: dict[tuple[int, int, int], list[str]] = {}
@@ -341,14 +334,6 @@ def _unstained(crop: Image.Image, dpi: float, threshold: int, height: int, shape
             # 95.6 → 96.7 % of figures placed on real layouts, every figure read wrong still doubted).
             return replace(clean, doubt=True)
     return variant
-
-
-def _label_image(crop: Image.Image, dpi: float) -> Image.Image:
-    """A cell for the Chinese model: grey as scanned (thresholding or dusting would take the dots off its
-    characters), at LABEL_DPI at least, on a white margin."""
-    from PIL import ImageOps
-
-    return ImageOps.expand(at_least(_cleared(crop), dpi, tuned().cells.label_dpi), border=16, fill=255)
 
 
 def _cleared(image: Image.Image) -> Image.Image:

@@ -3,6 +3,7 @@ by nianbao.engine.readers.scan.textlines), else by Tesseract's Chinese model ove
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -14,16 +15,42 @@ from nianbao.engine.readers.scan.textlines import crop, text_lines
 if TYPE_CHECKING:
     from PIL import Image
 
+log = logging.getLogger(__name__)
+
 # Tesseract's Chinese model reads a printed （ as 〈 at times; the line recogniser was taught the full-width forms.
 BRACKETS = str.maketrans({"〈": "（", "〉": "）"})
 
 
 def read_prose(pages: list[tuple[Image.Image, float]], deadline: Deadline) -> list[list[Word]]:
     """Each (grey page with its tables painted out, dpi) page's words, in the page's own pixels: by the line
-    recogniser one word a character, each line's words sharing its `line`; by Tesseract as it groups them."""
+    recogniser one word a character, each line's words sharing its `line`; by Tesseract as it groups them (where
+    the recogniser is not installed, or failed)."""
     if recogniser.available():
-        return by_lines(pages, deadline)
+        try:
+            return by_lines(pages, deadline)
+        except recogniser.Failed as exc:
+            log.warning("the line recogniser failed, the prose is read by Tesseract: %s", exc)
     return _by_tesseract(pages, deadline)
+
+
+def read_cells(cells: list[tuple[Image.Image, float]], deadline: Deadline) -> list[list[Word]]:
+    """Each table cell's words (its grey image, the paper's grey and the seal's remains made white, and its dpi),
+    each cell's lines in order: by the line recogniser, else by Tesseract's Chinese model (where the recogniser is not
+    installed, or failed), each cell at `label_dpi` at least on a white margin, grey as scanned (thresholding or
+    dusting would take the dots off its characters)."""
+    if recogniser.available():
+        try:
+            return by_lines(cells, deadline)
+        except recogniser.Failed as exc:
+            log.warning("the line recogniser failed, the table cells are read by Tesseract: %s", exc)
+    from PIL import ImageOps
+
+    label_dpi = tuned().cells.label_dpi
+    images = [ImageOps.expand(at_least(image, dpi, label_dpi), border=16, fill=255) for image, dpi in cells]
+    out: list[list[Word]] = [[] for _ in cells]
+    for word in read_images(images, "chi_sim", 6, deadline, invert=tuned().cells.invert):
+        out[word.image].append(word)
+    return out
 
 
 def by_lines(pages: list[tuple[Image.Image, float]], deadline: Deadline) -> list[list[Word]]:

@@ -11,7 +11,7 @@ Offline: ONNX Runtime's telemetry is switched off before it is imported (and the
 brought it to Linux). One thread, no thread pool of ONNX Runtime's own: a batch already runs one worker per core,
 and the time a file takes is then its own. Without the wheel (or on a Python it does not install on) `available()`
 is false and the words are read by Tesseract as before (nianbao.engine.readers.scan.prose), the pages turned by its
-orientation model.
+orientation model; so they are when ONNX Runtime fails on a batch (`Failed`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,12 @@ MODEL = "ch_PP-OCRv4_rec_infer.onnx"
 DIRECTION = "ch_ppocr_mobile_v2.0_cls_infer.onnx"  # PP-OCR's line direction classifier: upright or upside down
 PACKAGE = "rapidocr_onnxruntime"
 DIRECTION_SIZE = (48, 192)  # the classifier's input, height and width
+
+
+class Failed(RuntimeError):
+    """ONNX Runtime failed on a batch (an allocation refused under the file's memory limit, a damaged model): the
+    words are read by Tesseract instead (nianbao.engine.readers.scan.prose), the page's turn by its orientation
+    model."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,7 @@ def read_lines(images: list[Image.Image], deadline: Deadline) -> list[Line]:
         batch = np.ones((len(members), 3, s.height, widest), dtype=np.float32)  # white: what normalises to 1
         for row, index in enumerate(members):
             batch[row, :, :, : widths[index]] = _scaled(images[index], s.height, widths[index])
-        probabilities = session.run(None, {session.get_inputs()[0].name: batch})[0]
+        probabilities = _run(session, batch)
         step = widest / probabilities.shape[1]  # the image's pixels each output column stands for
         for row, index in enumerate(members):
             factor = widths[index] / max(1, images[index].size[0])
@@ -134,8 +140,21 @@ def upside_down(images: list[Image.Image], deadline: Deadline) -> list[float] | 
         wide = max(1, min(width, math.ceil(height * grey.size[0] / max(1, grey.size[1]))))
         pixels = np.asarray(grey.resize((wide, height), PILImage.Resampling.BILINEAR), dtype=np.float32)
         batch[row, :, :, :wide] = pixels / 127.5 - 1.0
-    probabilities = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    try:
+        probabilities = _run(session, batch)
+    except Failed:
+        return None  # the orientation model is asked instead
     return [float(p[1]) for p in probabilities]  # its labels: 0°, 180°
+
+
+def _run(session: Any, batch: Any) -> Any:
+    """The model's first output for `batch`. MemoryError goes on as it is (the file's own limit)."""
+    try:
+        return session.run(None, {session.get_inputs()[0].name: batch})[0]
+    except MemoryError:
+        raise
+    except Exception as exc:  # ONNX Runtime's own exceptions derive from Exception alone
+        raise Failed(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _width(image: Image.Image, height: int, widest: int) -> int:
