@@ -427,8 +427,9 @@ def test_a_second_run_with_another_profile_reads_no_file(tmp_path, run_json, run
 
 
 def test_a_reading_kept_with_other_reading_tools_is_not_taken(tmp_path, run_json, monkeypatch):
-    """A report model and a result kept by a run with one Tesseract (or none) are not taken by a run with another:
-    an office that installs OCR, or upgrades it, has its files read again; with the same tools nothing is."""
+    """A report model and a result kept by a run with one Tesseract (or none), or with other Tesseract models, are not
+    taken by a run with another: an office that installs OCR, or upgrades it, has its files read again; with the same
+    tools nothing is."""
     from nianbao.engine.readers import tools
 
     folder = tmp_path / "in"
@@ -455,4 +456,12 @@ def test_a_reading_kept_with_other_reading_tools_is_not_taken(tmp_path, run_json
     program.write_text("#!/bin/sh\necho tesseract 10.0 upgraded\n", encoding="utf-8")
     assert checked(f"{bin_folder}{os.pathsep}{usual}")["summary"]["cached"] == 0  # the same place, upgraded
     assert [r["score"] for r in other["results"]] == [r["score"] for r in first["results"]]
+    models = tmp_path / "tessdata"  # Tesseract's Chinese model upgraded alone (the program as it was)
+    models.mkdir()
+    (models / "chi_sim.traineddata").write_bytes(b"model 1")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(models))
+    checked(usual)
+    assert checked(usual)["summary"]["cached"] == 2
+    (models / "chi_sim.traineddata").write_bytes(b"model 2, larger")
+    assert checked(usual)["summary"]["cached"] == 0
     tools.fingerprint.cache_clear()

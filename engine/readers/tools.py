@@ -9,6 +9,7 @@ one file starts in a blink); libraries by their installed version.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import re
@@ -18,6 +19,10 @@ from functools import cache
 
 # The programs a reader may run: OCR, and the converter of .doc/.wps/.rtf/.odt documents.
 PROGRAMS = ("tesseract", "soffice", "libreoffice")
+# Tesseract's models, upgraded apart from the program (Debian's tesseract-ocr-chi-sim): where TESSDATA_PREFIX says,
+# else where Debian and Homebrew put them.
+MODELS = ("chi_sim", "eng", "osd")
+MODEL_FOLDERS = ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tessdata", "/usr/local/share/tessdata")
 # The distributions that parse or draw what is read (PDF text and pages, HTML, Word, workbooks, scans and their words).
 LIBRARIES = (
     "pdfminer.six", "pypdfium2", "lxml", "python-docx", "python-calamine", "opencc", "rapidfuzz", "pillow", "numpy",
@@ -29,6 +34,7 @@ LIBRARIES = (
 def fingerprint() -> str:
     """One digest of the reading programs and libraries installed here (absent ones count as absent)."""
     parts = [f"{name}={_program(name)}" for name in PROGRAMS]
+    parts += [f"{path}={_stamp(path)}" for path in _models()]
     installed = _installed()
     parts += [f"{name}=={installed.get(_normal(name), '-')}" for name in LIBRARIES]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -36,13 +42,21 @@ def fingerprint() -> str:
 
 def _program(name: str) -> str:
     path = shutil.which(name)
-    if path is None:
-        return "-"
+    return "-" if path is None else f"{os.path.realpath(path)}:{_stamp(path)}"
+
+
+def _stamp(path: str) -> str:
     try:
-        found = os.stat(path)  # through a link to the program itself: an upgrade replaces it
+        found = os.stat(path)  # through a link to the file itself: an upgrade replaces it
     except OSError:
         return "-"
-    return f"{os.path.realpath(path)}:{found.st_size}:{found.st_mtime_ns}"
+    return f"{found.st_size}:{found.st_mtime_ns}"
+
+
+def _models() -> list[str]:
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    folders = [prefix] if prefix else sorted(f for pattern in MODEL_FOLDERS for f in glob.glob(pattern))
+    return [os.path.join(folder, f"{model}.traineddata") for folder in folders for model in MODELS]
 
 
 def _normal(name: str) -> str:
