@@ -25,12 +25,8 @@ def read_prose(pages: list[tuple[Image.Image, float]], deadline: Deadline) -> li
     """Each (grey page with its tables painted out, dpi) page's words, in the page's own pixels: by the line
     recogniser one word a character, each line's words sharing its `line`; by Tesseract as it groups them (where
     the recogniser is not installed, or failed)."""
-    if recogniser.available():
-        try:
-            return by_lines(pages, deadline)
-        except recogniser.Failed as exc:
-            log.warning("the line recogniser failed, the prose is read by Tesseract: %s", exc)
-    return _by_tesseract(pages, deadline)
+    read = _by_recogniser(pages, deadline)
+    return read if read is not None else _by_tesseract(pages, deadline)
 
 
 def read_cells(cells: list[tuple[Image.Image, float]], deadline: Deadline) -> list[list[Word]]:
@@ -38,11 +34,9 @@ def read_cells(cells: list[tuple[Image.Image, float]], deadline: Deadline) -> li
     each cell's lines in order: by the line recogniser, else by Tesseract's Chinese model (where the recogniser is not
     installed, or failed), each cell at `label_dpi` at least on a white margin, grey as scanned (thresholding or
     dusting would take the dots off its characters)."""
-    if recogniser.available():
-        try:
-            return by_lines(cells, deadline)
-        except recogniser.Failed as exc:
-            log.warning("the line recogniser failed, the table cells are read by Tesseract: %s", exc)
+    read = _by_recogniser(cells, deadline)
+    if read is not None:
+        return read
     from PIL import ImageOps
 
     label_dpi = tuned().cells.label_dpi
@@ -51,6 +45,17 @@ def read_cells(cells: list[tuple[Image.Image, float]], deadline: Deadline) -> li
     for word in read_images(images, "chi_sim", 6, deadline, invert=tuned().cells.invert):
         out[word.image].append(word)
     return out
+
+
+def _by_recogniser(images: list[tuple[Image.Image, float]], deadline: Deadline) -> list[list[Word]] | None:
+    """`by_lines`, or None where the recogniser is not installed or failed (then Tesseract reads)."""
+    if not recogniser.available():
+        return None
+    try:
+        return by_lines(images, deadline)
+    except recogniser.Failed as exc:
+        log.warning("the line recogniser failed, Tesseract reads instead: %s", exc)
+        return None
 
 
 def by_lines(pages: list[tuple[Image.Image, float]], deadline: Deadline) -> list[list[Word]]:
