@@ -280,6 +280,11 @@ class LineSettings:
     # and is parted where a row holds under this share of the band's usual row's ink: the gap between the lines (a
     # browser's title at twice the prose's size is as tall as two lines, and its rows are all ink).
     valley: float = 0.2
+    # Ink connected over more height than this is no character (a 42-point 初号 headline stands 15 mm): a seal's
+    # ring (an official seal is 38–45 mm across) or a ruling's remnant, left out of the rows of a band that tall so
+    # that the lines it crosses part. Not a multiple of the usual line: a noisy page's specks make the usual band
+    # small, and its lines' own characters would go.
+    ring_mm: float = 18.0
     gap: float = 2.5  # a gap of this many line heights parts a line into pieces read apart
     pad: float = 0.1  # of the line's height: the paper kept around it (0.2 lost a 1 of "711" in a real report)
 

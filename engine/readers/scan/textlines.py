@@ -3,7 +3,9 @@
 The page comes straightened, its tables and rulings painted out (nianbao.engine.readers.scan.ocr), so what ink is
 left stands in horizontal lines: rows with ink, parted by rows of paper. Two lines a tight spacing or a residual tilt
 ran together are parted at their thinnest row; a line is cut where a gap of several characters parts it (a date at
-the right, a 单位 note), so each piece is read on its own.
+the right, a 单位 note), so each piece is read on its own. A seal's ring (grey in a grey scan, as dark as the print in
+some) crosses several lines and holds ink in every row between them: in a band that tall, ink connected over more
+height than any character has is left out before the band is parted.
 """
 
 from __future__ import annotations
@@ -40,20 +42,34 @@ def text_lines(page: Image.Image, dpi: float) -> list[TextLine]:
     s = tuned().lines
     ink = np.asarray(page if page.mode == "L" else page.convert("L")) < s.ink
     mm = dpi / MM_PER_INCH
-    rows = ink.sum(1) >= s.row_ink
-    bands = _runs(rows, round(s.join_mm * mm))
-    bands = [(top, bottom) for top, bottom in bands if bottom - top >= s.shortest_mm * mm]
+    bands = _bands(ink, mm)
     if not bands:
         return []
     heights = sorted(bottom - top for top, bottom in bands)
     usual = heights[len(heights) // 4]  # the lower quartile: bands run together are the taller ones
     out = []
     for top, bottom in bands:
-        for upper, lower in _parted(ink, top, bottom, usual * s.tall):
-            columns = ink[upper:lower].any(0)
-            for left, right in _runs(columns, round(s.gap * (lower - upper))):
-                out.append(TextLine(left, upper, right, lower))
+        band, offset, parts = ink, 0, [(top, bottom)]
+        if bottom - top > s.ring_mm * mm:
+            band, offset = _without_tall(ink[top:bottom], s.ring_mm * mm), top
+            parts = _bands(band, mm)
+        for part_top, part_bottom in parts:
+            for upper, lower in _parted(band, part_top, part_bottom, usual * s.tall):
+                # along the line all its ink counts (a character the ring touched stays in), but a piece of the
+                # ring's ink alone is no text
+                lettered = band[upper:lower].any(0)
+                columns = ink[upper + offset : lower + offset].any(0)
+                for left, right in _runs(columns, round(s.gap * (lower - upper))):
+                    if lettered[left:right].any():
+                        out.append(TextLine(left, upper + offset, right, lower + offset))
     return out
+
+
+def _bands(ink: object, mm: float) -> list[tuple[int, int]]:
+    """The runs of rows that hold ink, as (top, bottom)."""
+    s = tuned().lines
+    bands = _runs(ink.sum(1) >= s.row_ink, round(s.join_mm * mm))  # type: ignore[attr-defined]
+    return [(top, bottom) for top, bottom in bands if bottom - top >= s.shortest_mm * mm]
 
 
 def crop(page: Image.Image, line: TextLine) -> tuple[Image.Image, int]:
@@ -104,3 +120,46 @@ def _parted(ink: object, top: int, bottom: int, tallest: float) -> list[tuple[in
     if counts[at] > tuned().lines.valley * float(np.median(counts)):
         return [(top, bottom)]
     return _parted(ink, top, top + at, tallest) + _parted(ink, top + at, bottom, tallest)
+
+
+def _without_tall(ink: object, tallest: float) -> object:
+    """The ink less its connected pieces (8-connected) taller than `tallest`. Found over runs of ink along the rows,
+    a run joined to those of the next row it touches: the band holds a few lines, some ten thousand runs."""
+    import numpy as np
+
+    ink = np.asarray(ink)
+    height, width = ink.shape
+    padded = np.zeros((height, width + 2), dtype=np.int8)
+    padded[:, 1:-1] = ink
+    edges = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(edges == 1)  # row by row, left to right; a run is [start, end)
+    ends = np.nonzero(edges == -1)[1]
+    stride = width + 2
+    first = np.searchsorted(rows * stride + ends, (rows + 1) * stride + starts, side="left")
+    last = np.searchsorted(rows * stride + starts, (rows + 1) * stride + ends, side="right")
+    counts = np.maximum(last - first, 0)
+    below = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    above = np.repeat(np.arange(len(rows)), counts)
+    parent = list(range(len(rows)))
+
+    def root(at: int) -> int:
+        while parent[at] != at:
+            parent[at] = parent[parent[at]]
+            at = parent[at]
+        return at
+
+    for a, b in zip(above.tolist(), below.tolist(), strict=True):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = np.fromiter((root(at) for at in range(len(rows))), dtype=np.int64, count=len(rows))
+    highest, lowest = np.full(len(rows), height), np.full(len(rows), -1)
+    np.minimum.at(highest, roots, rows)
+    np.maximum.at(lowest, roots, rows)
+    tall = (lowest - highest + 1 > tallest)[roots]
+    if not tall.any():
+        return ink
+    marks = np.zeros((height, width + 1), dtype=np.int32)
+    np.add.at(marks, (rows[tall], starts[tall]), 1)
+    np.add.at(marks, (rows[tall], ends[tall]), -1)
+    return ink & ~(np.cumsum(marks, axis=1)[:, :width] > 0)
