@@ -429,6 +429,66 @@ def test_under_a_grey_seal_a_figure_is_read_at_the_first_threshold_that_leaves_t
     assert read.image.tobytes() == at.image.tobytes() != darkest.image.tobytes()
 
 
+def _zero(draw, left: int, hairline: int = 120) -> None:
+    """A serif 0 as scanned: thick dark sides, a hairline top and bottom a threshold under 120 loses."""
+    draw.ellipse((left, 34, left + 16, 64), outline=hairline, width=2)
+    draw.line((left + 1, 42, left + 1, 56), fill=20, width=4)
+    draw.line((left + 15, 42, left + 15, 56), fill=20, width=4)
+
+
+def _arc(draw) -> None:  # a red seal's ring in grey (111), 1.5 mm thick, crossing the cell's left end
+    draw.ellipse((-260, -120, 60, 200), outline=111, width=12)
+
+
+def _ring_piece(draw) -> None:  # a piece of the ring wholly inside the cell, no longer than a figure
+    draw.line((40, 30, 52, 62), fill=111, width=12)
+
+
+def _lettering(draw) -> None:  # the ring and, inside it, a stroke of the seal's lettering as light as the ring
+    _arc(draw)
+    draw.line((80, 40, 92, 40), fill=111, width=3)
+    draw.line((86, 34, 86, 60), fill=111, width=3)
+
+
+@pytest.mark.parametrize("seal", [_arc, _ring_piece, _lettering])
+def test_a_red_seal_scanned_grey_is_taken_out_and_the_print_by_it_read_whole(seal):
+    """A red seal scans lighter than black print. Read at a threshold dark enough to leave its ring out, a serif 0's
+    hairlines went too ("()", read blank); a piece of the ring inside a cell, no longer than a figure, was read as
+    part of it. The seal's ink is now taken out pixel by pixel (what is not print, in the solid ink's reach or in a
+    blot with no print), and the figure read whole at the cell's own threshold, doubted."""
+    from nianbao.engine.readers.scan.ocr import _unstained
+    from nianbao.engine.readers.scan.speck import glyphs
+    from PIL import ImageDraw
+
+    def cell(sealed: bool) -> Image.Image:
+        image = Image.new("L", (200, 98), 250)
+        draw = ImageDraw.Draw(image)
+        if sealed:
+            seal(draw)
+        _zero(draw, 110)
+        _zero(draw, 132)
+        return image
+
+    clean = glyphs(cell(False), 200, 160, 32)
+    read = _unstained(cell(True), 200, 160, 32)
+    assert clean is not None and read is not None and not read.stained and read.doubt
+    assert read.image.tobytes() == clean.image.tobytes()
+    darker = glyphs(cell(False), 200, 110, 32)  # the old way's threshold: the hairlines lost
+    assert darker is not None and darker.image.tobytes() != clean.image.tobytes()
+
+
+def test_a_seal_printed_as_dark_as_the_print_is_read_at_darker_thresholds_as_before():
+    from nianbao.engine.readers.scan.speck import without_lighter_seal
+    from PIL import ImageDraw
+
+    image = Image.new("L", (200, 98), 250)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((-260, -120, 60, 200), outline=35, width=12)
+    _zero(draw, 110, hairline=20)
+    assert without_lighter_seal(image, 200, 160) is None
+    assert without_lighter_seal(Image.new("L", (200, 98), 250), 200, 160) is None  # no seal at all
+
+
 def test_a_long_strip_of_black_and_white_is_not_drawn_four_times_larger():
     strip = Image.new("L", (1800, 30000), 255)
     drawn, dpi = geometry.upsampled(strip, 150)

@@ -119,6 +119,23 @@ def test_a_seal_ring_across_lines_of_prose_leaves_each_line_its_own():
     assert sum((got & wanted).values()) >= 0.95 * sum(wanted.values())
 
 
+def test_a_tables_block_stays_one_band_for_the_orientation_and_parts_for_the_prose():
+    """The orientation (geometry.Upright._by_lines) asks of a page as scanned, its tables there: it leaves a table's
+    block of rows and rulings out as one tall band. Parted by the seal's rule (its grid is ink taller than any
+    character), the block's rows were asked instead, and a colour scan of our 2021 fixture was turned upside down
+    and refused as illegible."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument((FIXTURES / "2021-qinghe.pdf").read_bytes())
+    try:
+        page = document[1].render(scale=200 / 72, grayscale=True).to_pil().convert("L")  # table 三
+    finally:
+        document.close()
+    tall = 18 / 25.4 * 200
+    assert max(line.height for line in text_lines(page, 200, seals=False)) > tall
+    assert max(line.height for line in text_lines(page, 200)) < tall
+
+
 def test_the_greedy_reading_drops_repeats_and_blanks_and_places_each_character():
     pytest.importorskip("numpy")
     import numpy as np

@@ -100,7 +100,7 @@ class Upright:
             return None
         page = straightened(turned(grey, before) if before else grey, tilt)
         dpi = page.size[0] / A4_WIDTH_INCHES  # near enough for the lines' millimetres
-        found = text_lines(page, dpi)
+        found = text_lines(page, dpi, seals=False)  # the tables are not painted out here
         heights = sorted(line.height for line in found)
         usual = heights[len(heights) // 2] if heights else 0
         # a line of text, not a table's block of rows and rulings (ink in every row, taken for one tall line)

@@ -39,7 +39,7 @@ from nianbao.engine.readers.scan.geometry import (
 from nianbao.engine.readers.scan.prose import BRACKETS, read_cells, read_prose
 from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
-from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs
+from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs, without_lighter_seal
 from nianbao.engine.readers.scan.surround import found_page
 from nianbao.engine.readers.scan.tesseract import Deadline, Word, read_images
 from nianbao.engine.readers.scan.votes import IDEOGRAPH, by_font, said, vote
@@ -253,14 +253,14 @@ def _read_figures(
         if page.bilevel:
             # A black-and-white page's figures are read thickened, their broken strokes joined; but a minus sign
             # thickened may join the digits and be lost, so a figure with a mark before it is read as it is.
-            first = _unstained(crop, page.dpi, *settings[0])
+            first = _unstained(crop, page.dpi, *settings[0], grey=False)
             crop = crop if first is not None and (first.minus or first.doubt) else thickened(crop)
         where: list[int | None] = []
         doubt = broken = False
         kept_variants = []
         for threshold, height in settings:
             shaped = (threshold, height) == lightest and not page.bilevel  # for the document's font
-            variant = _unstained(crop, page.dpi, threshold, height, shaped)
+            variant = _unstained(crop, page.dpi, threshold, height, shaped, grey=not page.bilevel)
             kept_variants.append(variant)
             if shaped:
                 cell.shapes = variant.shapes if variant is not None else ()
@@ -315,17 +315,29 @@ def _read_figures(
     return weak
 
 
-def _unstained(crop: Image.Image, dpi: float, threshold: int, height: int, shaped: bool = False) -> Glyphs | None:
+def _unstained(
+    crop: Image.Image, dpi: float, threshold: int, height: int, shaped: bool = False, grey: bool = True
+) -> Glyphs | None:
     """The cell's glyphs at `threshold`; where a seal stains the cell, at the first darker threshold that leaves the
-    seal out (black print stays black under a seal, the seal's grey drops out). A seal gone only at a dark threshold
-    printed dark, and may have hidden part of a figure: that reading is doubted."""
+    seal out (black print stays black under a seal, the seal's grey drops out). Where only a threshold under
+    `dark_seal` would, a seal lighter than the print on a grey page is taken out pixel by pixel instead, and the
+    figure read whole at `threshold` (a darker threshold cut its thin strokes: a serif 0 read as "()", blank). A seal
+    printed dark may have hidden part of a figure: that reading is doubted."""
     variant = glyphs(crop, dpi, threshold, height, shaped)
     # None: blank, or every blot runs across the edge (a seal joined to the figure): then look darker too
     if (variant is None and not edge_ink(crop, dpi, threshold)) or (variant is not None and not variant.stained):
         return variant
     s = tuned().cells
     for darker in s.seal_thresholds:
-        clean = glyphs(crop, dpi, darker, height, shaped) if darker < threshold else None
+        if darker >= threshold:
+            continue
+        if grey and darker < s.dark_seal:
+            grey = False  # tried once
+            unsealed = without_lighter_seal(crop, dpi, threshold)
+            read = glyphs(unsealed[0], dpi, threshold, height, shaped, unsealed[1]) if unsealed else None
+            if read is not None and not read.stained:
+                return read
+        clean = glyphs(crop, dpi, darker, height, shaped)
         if clean is not None and not clean.stained:
             if darker >= s.dark_seal:
                 return clean

@@ -303,6 +303,17 @@ class SpeckSettings:
     # leaves the figure whole: it is read at the cell's own threshold, undoubted. A seal's lettering stands 2–5 mm
     # inside its ring, so a figure it could be taken for is nearer than this to the ring.
     stain_clear_mm: float = 8.0
+    # Ink this thick (a seal's ring is 1–1.5 mm, its star solid) is no printed stroke (a figure's is 0.2–0.5 mm): a
+    # blot holding some is a seal's stain.
+    seal_stroke_mm: float = 0.8
+    min_seal_px: int = 8  # solid ink, print or a seal's ink under this many pixels is a speck
+    # A seal scanned lighter than the print by this many grey levels (a red seal scans at 90–130 grey, black print
+    # under 50, under the seal too) is taken out pixel by pixel (speck.without_lighter_seal). Our benchmark's seal,
+    # laid over the print at 85 % opacity, leaves the print under it only 39 levels darker; a thin stroke scanned
+    # light stands 30 under a light ring. A seal printed dark is not taken out so, and the figure is read at darker
+    # thresholds instead (ocr._unstained).
+    seal_contrast: int = 25
+    blur_mm: float = 0.5  # twice a scan's blur: the seal's solid ink's blurred edge stands within half this of it
     # A blot is on a line of its own below another when a gap of this share of its height parts them: the lines of a
     # figure wrapped in its cell stand apart by the leading (about 0.4 of a digit's height), while a glyph a poor scan
     # broke in two (the loops of an 8) leaves a pixel or two between its pieces.

@@ -10,7 +10,9 @@ Pure Python on bytes: a cell is a few thousand pixels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.scan.font import Shape, shape
@@ -75,9 +77,12 @@ class Glyphs:
     shapes: tuple[Shape, ...] = ()
 
 
-def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int, shaped: bool = False) -> Glyphs | None:
+def glyphs(
+    crop: Image.Image, dpi: float, threshold: int, height: int, shaped: bool = False, seal: Sequence[_Blot] = ()
+) -> Glyphs | None:
     """The crop's glyphs, clean, scaled to `height` px on a white canvas (and each glyph's shape, when `shaped`);
-    None when the cell holds no ink."""
+    None when the cell holds no ink. `seal`: a seal's ink already taken out of the crop (without_lighter_seal), which
+    makes a figure near it doubted."""
 
     width, tall = crop.size
     if width < 3 or tall < 3:
@@ -98,18 +103,20 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int, shaped: b
     # A ruling's stub: thin ink at the edge, or thin and by the edge or longer than any figure (a ruling the
     # painting-out missed by a pixel or two; no printed glyph stands that close to its cell's border).
     # A seal's ring, star or lettering printed black (a grey or black-and-white scan has no red channel to drop it
-    # by) may hide a digit or join it: thick ink across the edge, or a thick blot larger than any printed figure.
+    # by) may hide a digit or join it: thick ink across the edge, a thick blot larger than any printed figure, or a
+    # blot holding ink thicker than any printed stroke.
     # The figure is then read at a darker threshold, and doubted (nianbao.engine.readers.scan.ocr), unless the seal
     # lies clear of a figure that stands whole beside it (_near).
     blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
-    stains = [b for b in every if not thin(b) and (b.edge or long(b))]
     s = tuned().speck
+    solid = _thick(crop, dpi, threshold)  # a seal's ring or star: ink thicker than any printed stroke
+    stains = [b for b in every if not thin(b) and (b.edge or long(b) or any(solid[p] == 0 for p in b.pixels))]
     dust = max(s.min_dust_px, round(pixels(s.dust_mm, dpi) ** 2))
     kept = _figure(blots, dust, pixels(s.glyph_mm, dpi))
     stained = bool(stains)
-    seal = {id(b) for b in stains}
-    if stains and kept is not None and any(id(b) in seal for b in kept):
-        unsealed = [b for b in blots if id(b) not in seal]
+    stain_ids = {id(b) for b in stains}
+    if stains and kept is not None and any(id(b) in stain_ids for b in kept):
+        unsealed = [b for b in blots if id(b) not in stain_ids]
         rest = _figure(unsealed, dust, pixels(s.glyph_mm, dpi))
         if rest is not None and not _near(stains, rest, pixels(s.stain_clear_mm, dpi)):
             blots, kept, stained = unsealed, rest, False
@@ -117,6 +124,7 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int, shaped: b
         stained = _near(stains, kept, pixels(s.stain_clear_mm, dpi))
     if kept is None:
         return None
+    near_seal = bool(seal) and _near(list(seal), kept, pixels(s.stain_clear_mm, dpi))
     small = [b for b in blots if b not in kept and len(b.pixels) >= 2]
     lines = _lines(kept)
     if len(lines) > 1 and not _wrapped(lines):
@@ -136,9 +144,66 @@ def glyphs(crop: Image.Image, dpi: float, threshold: int, height: int, shaped: b
             doubt = _dash_left(line, left_out)
         broken = broken or _pieces_within(line, left_out)
         parts.append(line + points)
-    whole = shaped and len(parts) == 1 and parts[0] == lines[0] and not (doubt or stained or broken or minus)
+    unsure = doubt or near_seal or stained or broken or minus
+    whole = shaped and len(parts) == 1 and parts[0] == lines[0] and not unsure
     shapes = tuple(shape(crop, (b.left, b.top, b.right, b.bottom)) for b in lines[0]) if whole else ()
-    return Glyphs(_canvas(parts, width, tall, height), doubt, minus is not None, stained, broken, shapes)
+    return Glyphs(_canvas(parts, width, tall, height), doubt or near_seal, minus is not None, stained, broken, shapes)
+
+
+def without_lighter_seal(crop: Image.Image, dpi: float, threshold: int) -> tuple[Image.Image, list[_Blot]] | None:
+    """The crop with a seal's ink made paper, and that ink's blots, where the seal scanned lighter than the print (a
+    red seal in a grey scan): black print, under the seal too, stays. None when the crop holds no seal (no ink
+    thicker than a printed stroke) or no print darker than it.
+
+    The seal's grey is its solid ink's (a ring's middle; its edges are blurred lighter). Print is ink darker than
+    that by `seal_contrast`. The seal's ink is what is not print, within the solid ink's blurred edge, or in a blot
+    holding no print at all (its lettering). A thin stroke's grey edge or a serif 0's hairline top stays with its
+    figure: a darker threshold cut them away ("()" read for 0)."""
+    from PIL import Image, ImageChops, ImageFilter
+
+    width, tall = crop.size
+    if width < 3 or tall < 3:
+        return None
+    s = tuned().speck
+    reach = _reach(s.seal_stroke_mm, dpi)
+    ink = crop.point(lambda v: 0 if v <= threshold else 255)
+    core = ink.filter(ImageFilter.MaxFilter(2 * reach + 1))
+    counts = crop.histogram(mask=ImageChops.invert(core))
+    total = sum(counts)
+    if total < s.min_seal_px:
+        return None
+    # the solid ink's upper quartile: print crossing the seal darkens some of it
+    grey = next(g for g, seen in enumerate(accumulate(counts)) if 4 * seen >= 3 * total)
+    dark = grey - s.seal_contrast
+    printed = crop.point(lambda v: 0 if v < dark else 255)
+    if printed.histogram()[0] < s.min_seal_px:
+        return None
+    solid = core.filter(ImageFilter.MinFilter(2 * (reach + _reach(s.blur_mm, dpi)) + 1))
+    light = ImageChops.lighter(ink, ImageChops.invert(printed))  # ink that is not print
+    sealed = bytearray(ImageChops.lighter(light, solid).tobytes())
+    marks = printed.tobytes()
+    for blot in _blots(bytearray(ink.tobytes()), width, tall):
+        if all(marks[p] for p in blot.pixels):  # no print in it
+            for p in blot.pixels:
+                sealed[p] = 0
+    blots = [b for b in _blots(bytearray(sealed), width, tall) if len(b.pixels) >= s.min_seal_px]
+    if not blots:
+        return None
+    mask = Image.frombytes("L", crop.size, bytes(sealed))
+    return ImageChops.lighter(crop, ImageChops.invert(mask)), blots
+
+
+def _thick(crop: Image.Image, dpi: float, threshold: int) -> bytes:
+    """Ink that stays after thinning by half of `seal_stroke_mm` each way (0 where it stays, 255 elsewhere)."""
+    from PIL import ImageFilter
+
+    ink = crop.point(lambda v: 0 if v <= threshold else 255)
+    return ink.filter(ImageFilter.MaxFilter(2 * _reach(tuned().speck.seal_stroke_mm, dpi) + 1)).tobytes()
+
+
+def _reach(mm: float, dpi: float) -> int:
+    """Half of `mm` in whole pixels, at least one."""
+    return max(1, round(pixels(mm, dpi) / 2))
 
 
 def _figure(blots: list[_Blot], dust: int, glyph: float) -> list[_Blot] | None:

@@ -35,8 +35,10 @@ class TextLine:
         return self.bottom - self.top
 
 
-def text_lines(page: Image.Image, dpi: float) -> list[TextLine]:
-    """The lines of ink on a grey page, top to bottom and each left to right."""
+def text_lines(page: Image.Image, dpi: float, seals: bool = True) -> list[TextLine]:
+    """The lines of ink on a grey page, top to bottom and each left to right. Without `seals`, a band taller than
+    `ring_mm` stays whole (on a page whose tables are not painted out, a table's block of rows and rulings, which the
+    caller leaves out by its height)."""
     import numpy as np
 
     s = tuned().lines
@@ -50,7 +52,7 @@ def text_lines(page: Image.Image, dpi: float) -> list[TextLine]:
     out = []
     for top, bottom in bands:
         band, offset, parts = ink, 0, [(top, bottom)]
-        if bottom - top > s.ring_mm * mm:
+        if seals and bottom - top > s.ring_mm * mm:
             band, offset = _without_tall(ink[top:bottom], s.ring_mm * mm), top
             parts = _bands(band, mm)
         for part_top, part_bottom in parts:
