@@ -91,3 +91,15 @@ def test_a_one_read_only_as_a_letter_is_a_one_when_the_font_says_so():
     font = _font("1023 4567 89 5301 2468 11", rng)
     assert font.read(_shapes("1", rng), said([("]", 0.5), ("l", 0.4), ("!", 0.0)], "上")) == "1"
     assert font.read(_shapes("7", rng), said([("]", 0.5), ("l", 0.4)], "上")) is None
+
+
+def test_two_readings_of_a_figure_that_disagree_are_settled_by_the_chinese_models_and_stay_doubted():
+    """A thin 7-point 50 read as "0" at the darker threshold and "50" at the lighter (淮安市 2024, grey with a seal):
+    the first reading won the tie. The Chinese model's reading of the cell breaks it; the figure stays doubted."""
+    from nianbao.engine.model import LOW_CONFIDENCE
+    from nianbao.engine.readers.scan.votes import vote
+
+    text, trust = vote([("0", 0.9), ("50", 0.9)], "50")
+    assert text == "50" and trust < LOW_CONFIDENCE
+    assert vote([("0", 0.9), ("50", 0.9)], "")[0] == "0"  # no word from it: as before
+    assert vote([("50", 0.9), ("50", 0.9), ("0", 0.9)], "0")[0] == "50"  # two readings outvote it

@@ -477,6 +477,21 @@ def test_a_red_seal_scanned_grey_is_taken_out_and_the_print_by_it_read_whole(sea
     assert darker is not None and darker.image.tobytes() != clean.image.tobytes()
 
 
+def test_ink_thicker_than_print_is_a_seals_on_grey_pages_only():
+    """A blot holding ink thicker than any printed stroke is a seal's on a grey page; on black and white, whose
+    figures are drawn again from a low resolution and thickened, a digit's strokes can be as thick (150 dpi: a figure
+    of 淮安市's lost)."""
+    from nianbao.engine.readers.scan.speck import glyphs
+    from PIL import ImageDraw
+
+    image = Image.new("L", (200, 98), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line((100, 34, 100, 62), fill=0, width=9)  # a 1 thickened, 1.1 mm at 200 dpi
+    on_grey, on_black_and_white = glyphs(image, 200, 160, 32), glyphs(image, 200, 160, 32, grey=False)
+    assert on_grey is not None and on_grey.stained
+    assert on_black_and_white is not None and not on_black_and_white.stained
+
+
 def test_a_seal_printed_as_dark_as_the_print_is_read_at_darker_thresholds_as_before():
     from nianbao.engine.readers.scan.speck import without_lighter_seal
     from PIL import ImageDraw

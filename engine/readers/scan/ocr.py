@@ -323,21 +323,22 @@ def _unstained(
     `dark_seal` would, a seal lighter than the print on a grey page is taken out pixel by pixel instead, and the
     figure read whole at `threshold` (a darker threshold cut its thin strokes: a serif 0 read as "()", blank). A seal
     printed dark may have hidden part of a figure: that reading is doubted."""
-    variant = glyphs(crop, dpi, threshold, height, shaped)
+    variant = glyphs(crop, dpi, threshold, height, shaped, grey=grey)
     # None: blank, or every blot runs across the edge (a seal joined to the figure): then look darker too
     if (variant is None and not edge_ink(crop, dpi, threshold)) or (variant is not None and not variant.stained):
         return variant
     s = tuned().cells
+    lighter = grey  # the seal taken out pixel by pixel: tried once, before the first threshold under dark_seal
     for darker in s.seal_thresholds:
         if darker >= threshold:
             continue
-        if grey and darker < s.dark_seal:
-            grey = False  # tried once
+        if lighter and darker < s.dark_seal:
+            lighter = False
             unsealed = without_lighter_seal(crop, dpi, threshold)
             read = glyphs(unsealed[0], dpi, threshold, height, shaped, unsealed[1]) if unsealed else None
             if read is not None and not read.stained:
                 return read
-        clean = glyphs(crop, dpi, darker, height, shaped)
+        clean = glyphs(crop, dpi, darker, height, shaped, grey=grey)
         if clean is not None and not clean.stained:
             if darker >= s.dark_seal:
                 return clean

@@ -78,11 +78,18 @@ class Glyphs:
 
 
 def glyphs(
-    crop: Image.Image, dpi: float, threshold: int, height: int, shaped: bool = False, seal: Sequence[_Blot] = ()
+    crop: Image.Image,
+    dpi: float,
+    threshold: int,
+    height: int,
+    shaped: bool = False,
+    seal: Sequence[_Blot] = (),
+    grey: bool = True,
 ) -> Glyphs | None:
     """The crop's glyphs, clean, scaled to `height` px on a white canvas (and each glyph's shape, when `shaped`);
     None when the cell holds no ink. `seal`: a seal's ink already taken out of the crop (without_lighter_seal), which
-    makes a figure near it doubted."""
+    makes a figure near it doubted. Not `grey` (black and white, its strokes thickened), ink is not told a seal's by
+    its thickness: a low resolution's figure, drawn again and thickened, has strokes as thick."""
 
     width, tall = crop.size
     if width < 3 or tall < 3:
@@ -109,8 +116,12 @@ def glyphs(
     # lies clear of a figure that stands whole beside it (_near).
     blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
     s = tuned().speck
-    solid = _thick(crop, dpi, threshold)  # a seal's ring or star: ink thicker than any printed stroke
-    stains = [b for b in every if not thin(b) and (b.edge or long(b) or any(solid[p] == 0 for p in b.pixels))]
+    solid = _thick(crop, dpi, threshold) if grey else None  # a seal's ring or star: thicker than any printed stroke
+
+    def thick(b: _Blot) -> bool:
+        return solid is not None and any(solid[p] == 0 for p in b.pixels)
+
+    stains = [b for b in every if not thin(b) and (b.edge or long(b) or thick(b))]
     dust = max(s.min_dust_px, round(pixels(s.dust_mm, dpi) ** 2))
     kept = _figure(blots, dust, pixels(s.glyph_mm, dpi))
     stained = bool(stains)

@@ -29,13 +29,16 @@ def said(readings: list[tuple[str, float]], chinese: str) -> tuple[str, ...]:
 def vote(readings: list[tuple[str, float]], chinese: str) -> tuple[str, float]:
     """The figure most readings agree on, and how far to trust it: Tesseract's own confidence, times the share of
     the figures read that agree, squared (a reading that is no figure at all, "Q" for a 0, contradicts nothing; a
-    figure read otherwise even once does), halved when only one reading found it."""
+    figure read otherwise even once does), halved when only one reading found it. Of figures read as often, the one
+    the Chinese model read too."""
     figures = [(text, conf) for text, conf in readings if FIGURE.fullmatch(text)]
     if not figures:  # no figure: a short label, 无, or a figure unread (flagged: a lone "的" is no label but a blur)
         words = len(IDEOGRAPH.findall(chinese)) >= 2 or chinese in NIL_WORDS or FIGURE.fullmatch(chinese)
         return (chinese if words else ""), 0.0
     counts = Counter(text for text, _ in figures)
     best, agreeing = counts.most_common(1)[0]
+    if counts[chinese] == agreeing:  # a tie the Chinese model's reading breaks (trusted no more for it)
+        best = chinese
     confs = [conf for text, conf in figures if text == best]
     trust = sum(confs) / len(confs) * (agreeing / len(figures)) ** 2 * min(1.0, agreeing / 2)
     return best, round(trust, 3)
