@@ -94,7 +94,8 @@ def glyphs(
     width, tall = crop.size
     if width < 3 or tall < 3:
         return None
-    data = bytearray(crop.point(lambda v: 255 if v > threshold else 0).tobytes())
+    ink = crop.point(lambda v: 255 if v > threshold else 0)
+    data = bytearray(ink.tobytes())
     every = _blots(data, width, tall)
     stub, stain = _stub(dpi), pixels(tuned().speck.stain_mm, dpi)
 
@@ -116,7 +117,7 @@ def glyphs(
     # lies clear of a figure that stands whole beside it (_near).
     blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
     s = tuned().speck
-    solid = _thick(crop, dpi, threshold) if grey else None  # a seal's ring or star: thicker than any printed stroke
+    solid = _core(ink, dpi).tobytes() if grey else None  # a seal's ring or star: thicker than any printed stroke
 
     def thick(b: _Blot) -> bool:
         return solid is not None and any(solid[p] == 0 for p in b.pixels)
@@ -176,9 +177,8 @@ def without_lighter_seal(crop: Image.Image, dpi: float, threshold: int) -> tuple
     if width < 3 or tall < 3:
         return None
     s = tuned().speck
-    reach = _reach(s.seal_stroke_mm, dpi)
     ink = crop.point(lambda v: 0 if v <= threshold else 255)
-    core = ink.filter(ImageFilter.MaxFilter(2 * reach + 1))
+    core = _core(ink, dpi)
     counts = crop.histogram(mask=ImageChops.invert(core))
     total = sum(counts)
     if total < s.min_seal_px:
@@ -189,7 +189,7 @@ def without_lighter_seal(crop: Image.Image, dpi: float, threshold: int) -> tuple
     printed = crop.point(lambda v: 0 if v < dark else 255)
     if printed.histogram()[0] < s.min_seal_px:
         return None
-    solid = core.filter(ImageFilter.MinFilter(2 * (reach + _reach(s.blur_mm, dpi)) + 1))
+    solid = core.filter(ImageFilter.MinFilter(2 * (_reach(s.seal_stroke_mm, dpi) + _reach(s.blur_mm, dpi)) + 1))
     light = ImageChops.lighter(ink, ImageChops.invert(printed))  # ink that is not print
     sealed = bytearray(ImageChops.lighter(light, solid).tobytes())
     marks = printed.tobytes()
@@ -204,12 +204,12 @@ def without_lighter_seal(crop: Image.Image, dpi: float, threshold: int) -> tuple
     return ImageChops.lighter(crop, ImageChops.invert(mask)), blots
 
 
-def _thick(crop: Image.Image, dpi: float, threshold: int) -> bytes:
-    """Ink that stays after thinning by half of `seal_stroke_mm` each way (0 where it stays, 255 elsewhere)."""
+def _core(ink: Image.Image, dpi: float) -> Image.Image:
+    """Of an ink image (ink 0, paper 255), the ink that stays thinned by half of `seal_stroke_mm` each way: only
+    ink thicker than a printed stroke does."""
     from PIL import ImageFilter
 
-    ink = crop.point(lambda v: 0 if v <= threshold else 255)
-    return ink.filter(ImageFilter.MaxFilter(2 * _reach(tuned().speck.seal_stroke_mm, dpi) + 1)).tobytes()
+    return ink.filter(ImageFilter.MaxFilter(2 * _reach(tuned().speck.seal_stroke_mm, dpi) + 1))
 
 
 def _reach(mm: float, dpi: float) -> int:

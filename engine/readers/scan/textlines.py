@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nianbao.engine.groups import Groups
 from nianbao.engine.readers.scan.settings import tuned
 
 if TYPE_CHECKING:
@@ -142,19 +143,10 @@ def _without_tall(ink: object, tallest: float) -> object:
     counts = np.maximum(last - first, 0)
     below = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
     above = np.repeat(np.arange(len(rows)), counts)
-    parent = list(range(len(rows)))
-
-    def root(at: int) -> int:
-        while parent[at] != at:
-            parent[at] = parent[parent[at]]
-            at = parent[at]
-        return at
-
+    pieces = Groups(len(rows))
     for a, b in zip(above.tolist(), below.tolist(), strict=True):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots = np.fromiter((root(at) for at in range(len(rows))), dtype=np.int64, count=len(rows))
+        pieces.join(a, b)
+    roots = np.fromiter((pieces.find(at) for at in range(len(rows))), dtype=np.int64, count=len(rows))
     highest, lowest = np.full(len(rows), height), np.full(len(rows), -1)
     np.minimum.at(highest, roots, rows)
     np.maximum.at(lowest, roots, rows)
