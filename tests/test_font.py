@@ -103,3 +103,21 @@ def test_two_readings_of_a_figure_that_disagree_are_settled_by_the_chinese_model
     assert text == "50" and trust < LOW_CONFIDENCE
     assert vote([("0", 0.9), ("50", 0.9)], "")[0] == "0"  # no word from it: as before
     assert vote([("50", 0.9), ("50", 0.9), ("0", 0.9)], "0")[0] == "50"  # two readings outvote it
+
+
+def test_a_figure_read_only_as_letters_is_the_figure_they_look_like_trusted_not_at_all():
+    """淮安市 2024 scanned black and white at 150 dpi: its thin 1s read "l" and "]" at every setting, a 0 whose
+    hairlines the threshold took read "()", a 6 read "b" (ten figures). The vote left them blank, a person shown
+    nothing to check; it now gives the figure the readings look like, never trusted."""
+    from nianbao.engine.readers.scan.votes import vote
+
+    assert vote([("l", 0.6), ("]", 0.4), ("", 0.0)], "") == ("1", 0.0)
+    assert vote([("()", 0.5), ("( )", 0.3)], "上") == ("0", 0.0)
+    # a 0 a grey seal's ring crossed, the ring taken out (洪泽区 2023 and 2024, five cells)
+    assert vote([("0)", 0.5), ("{)", 0.4), ("(0", 0.3), ("", 0.0)], "A") == ("0", 0.0)
+    assert vote([("10)", 0.5)], "") == ("", 0.0)  # no lone 0
+    assert vote([("b", 0.5)], "") == ("6", 0.0)
+    assert vote([("l", 0.6), ("O", 0.4)], "") == ("", 0.0)  # two figures' looks: no guess
+    assert vote([("Ol", 0.6)], "") == ("", 0.0)  # "01" is no figure as printed
+    assert vote([("l", 0.6)], "合计") == ("合计", 0.0)  # a label the Chinese model read stays
+    assert vote([("l", 0.9), ("7", 0.5)], "")[0] == "7"  # a reading that is a figure is voted on as before

@@ -141,3 +141,29 @@ def test_a_ruling_one_row_high_is_as_thick_as_its_ink_not_its_widest_row(thick, 
         draw.rectangle((x + thick, top + 6, x + thick, top + 6 + edge * (bottom - top - 12)), fill=0)
     found = [r for r in raster.rulings(page, dpi) if not r.horizontal]
     assert bool(found) is ruling
+
+
+@pytest.mark.parametrize("radius_mm", [18.0, 20.0, 22.0, 23.0])  # official seals are 38–45 mm across
+@pytest.mark.parametrize("stroke_mm", [1.0, 1.6, 1.9])
+def test_the_side_of_a_seals_ring_is_no_column_ruling(radius_mm, stroke_mm):
+    """The side of a seal's ring printed grey, nearly upright over a row or two, is longer than any row and was taken
+    for a column ruling: the ring's columns split around its inside reach beyond its deepest whole column, so it did
+    not measure as an arc (洪泽区 2024, grey with a seal: a band row parted, and 行政强制's figure read from the ring's
+    inside; 淮安市 2024's fee cut at the ring, 96171. for 96171.6). The table's own rulings are all found."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    dpi, px = 200, 200 / 25.4
+    r, stroke = round(radius_mm * px), round(stroke_mm * px)
+    page = Image.new("L", (1200, 900), 255)
+    draw = ImageDraw.Draw(page)
+    rows = (150, 300, 400, 500, 650)
+    for y in rows:
+        draw.rectangle((100, y, 1100, y + 1), fill=0)
+    for x in (100, 700, 1100):
+        draw.rectangle((x, rows[0], x + 1, rows[-1]), fill=0)
+    cx, cy = 420, 450  # the ring's left side crosses the rows between the first column's rulings
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=95, width=stroke)
+    page = page.filter(ImageFilter.GaussianBlur(0.8))
+    down = [round(f.pos * dpi / 72) for f in raster.rulings(page, dpi) if not f.horizontal]
+    assert all(any(abs(x - c) <= 3 for c in (100, 700, 1100)) for x in down), down
+    assert all(any(abs(x - c) <= 3 for x in down) for c in (100, 700, 1100)), down

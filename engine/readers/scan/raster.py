@@ -10,6 +10,7 @@ of four million pixels takes a fraction of a second without an array library. Ne
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -284,7 +285,10 @@ def _arc(line: _Span, thin: float) -> bool:
     lengths = sorted(inked.values())
     longest = lengths[-1]
     s = tuned().raster
-    nested = longest >= s.nested * (line.end - line.start)
+    # the whole is what the rows not yet split around the ring's inside cover: the split rows reach beyond it
+    rows = Counter(row for row, _, _ in line.runs)
+    whole = [run for run in line.runs if rows[run[0]] == 1] or line.runs
+    nested = longest >= s.nested * (max(end for *_, end in whole) - min(start for _, start, _ in whole))
     if not (len(lengths) > s.arc_rows and nested and lengths[len(lengths) // 4] < s.straight * longest):
         return False
     if line.last - line.first + 1 > thin:

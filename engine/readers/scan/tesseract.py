@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.readers.command import run_group
+from nianbao.engine.readers.scan.tiffpages import tiff_pages
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -78,26 +79,15 @@ def read_images(
     images: list[Image.Image], lang: str, psm: int, deadline: Deadline, *, invert: bool = True
 ) -> list[Word]:
     """Every word Tesseract finds in each image, in one run. The images go to Tesseract on its standard input as the
-    pages of one TIFF, held in memory: nothing of the report is written to disk (a cell's crop is a piece of it).
+    pages of one TIFF, held in memory (tiff_pages; no resolution: the crops have none to give): nothing of the
+    report is written to disk (a cell's crop is a piece of it).
     `invert`: an unsure line is read again inverted (Tesseract's default)."""
     if not images:
         return []
-    buffer = io.BytesIO()
-    first, *rest = (_plain(image) for image in images)
-    first.save(buffer, format="TIFF", save_all=True, append_images=rest, compression="packbits")
+    pages = tiff_pages([image if image.mode in ("1", "L", "RGB") else image.convert("RGB") for image in images])
     options = [] if invert else ["-c", "tessedit_do_invert=0"]
     args = ["tesseract", "stdin", "-", "-l", lang, "--psm", str(psm), *options, "tsv"]
-    return _words(_run(args, None, deadline, buffer.getvalue()))
-
-
-def _plain(image: Image.Image) -> Image.Image:
-    """The image as TIFF can hold it for Tesseract, without a resolution (as the crops have none to give)."""
-    if image.mode not in ("1", "L", "RGB"):
-        image = image.convert("RGB")
-    image.info.pop("dpi", None)
-    # Pillow keeps what an image was last saved with: one saved before with others appended would bring them along.
-    image.encoderinfo = {}
-    return image
+    return _words(_run(args, None, deadline, pages))
 
 
 @dataclass(frozen=True)
