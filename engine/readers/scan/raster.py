@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Segment
@@ -108,13 +108,17 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     def ruled(line: tuple[float, int, int, float]) -> bool:  # long, or thin: a ruling, not a stroke of large type
         return line[2] - line[1] >= long or line[3] <= thin
 
+    grey = page if page.mode == "L" else page.convert("L")
+    faint = _Faint(lambda: grey, dpi)
     # Only what is a ruling on its own is bridged: strokes of a heading's large type, joined, would pass as one.
     across = [
-        (pos, a, b) for pos, a, b, _ in _bridged([ln for ln in _mended(dark, shortest, long, dpi) if ruled(ln)], gap)
+        (pos, a, b)
+        for pos, a, b, _ in _bridged([ln for ln in _mended(dark, shortest, long, dpi) if ruled(ln)], gap, faint)
     ]
+    faint = _Faint(lambda: grey.transpose(Image.Transpose.TRANSPOSE), dpi)
     down = [
         (pos, a, b)
-        for pos, a, b, thick in _bridged([ln for ln in _mended(upright, short, long, dpi) if ruled(ln)], gap)
+        for pos, a, b, thick in _bridged([ln for ln in _mended(upright, short, long, dpi) if ruled(ln)], gap, faint)
         if b - a >= long
         or (thick <= thin and (b - a >= shortest or (_meets(across, pos, a, meet) and _meets(across, pos, b, meet))))
     ]
@@ -148,9 +152,47 @@ def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[t
     return sorted(kept + joined)
 
 
-def _bridged(lines: list[tuple[float, int, int, float]], gap: float) -> list[tuple[float, int, int, float]]:
+class _Faint:
+    """Where a ruling runs on faintly: a colour seal's ring laid along it for a stretch (at a tangent) leaves it in the
+    red channel lighter than ink, yet darker than the paper either side of it, all along."""
+
+    def __init__(self, grey: Callable[[], Image.Image], dpi: float) -> None:
+        s = tuned().raster
+        self._grey = grey  # the page, or the page turned on its side for the columns: made only when asked
+        self.far = pixels(s.faint_gap_mm, dpi)
+        side = max(3, round(pixels(s.faint_side_mm, dpi)))
+        self.sides = (-2 * side, -side, side, 2 * side)  # the paper: the lightest of these (another line may run by)
+
+    @cached_property
+    def _pixels(self) -> tuple[bytes, int, int]:
+        grey = self._grey()
+        return grey.tobytes(), *grey.size
+
+    def along(self, pos: float, start: int, end: int) -> bool:
+        """Whether a line runs along row `pos` from `start` to `end`, darker by `faint_contrast` than the paper
+        beside it (the lightest of the rows once and twice `faint_side_mm` either side: a seal's star or ring may
+        edge one of them) at `faint_share` of its length at least."""
+        s = tuned().raster
+        if end - start > self.far:
+            return False
+        data, width, height = self._pixels
+        row = round(pos)
+        if not -self.sides[0] <= row < height - self.sides[-1]:
+            return False
+        darker = 0
+        for x in range(max(0, start), min(width, end)):
+            line = min(data[(row + d) * width + x] for d in (-1, 0, 1))
+            paper = max(data[(row + d) * width + x] for d in self.sides)
+            darker += line <= paper - s.faint_contrast
+        return darker >= s.faint_share * (end - start)
+
+
+def _bridged(
+    lines: list[tuple[float, int, int, float]], gap: float, faint: _Faint | None = None
+) -> list[tuple[float, int, int, float]]:
     """Pieces of one line parted by a short gap joined: where a seal's stroke crosses a ruling, the red channel
-    (or a darker threshold) erases the ruling under it, and the two cells on either side would run into one."""
+    (or a darker threshold) erases the ruling under it, and the two cells on either side would run into one. A
+    longer gap is joined where the line runs on faintly across it (_Faint: the ring laid along the ruling)."""
     same_line = tuned().raster.same_line_px
     clusters: list[list[tuple[float, int, int, float]]] = []
     for line in sorted(lines):
@@ -164,7 +206,7 @@ def _bridged(lines: list[tuple[float, int, int, float]], gap: float) -> list[tup
         kept = [cluster[0]]
         for pos, start, end, thick in cluster[1:]:
             last = kept[-1]
-            if start - last[2] <= gap:
+            if start - last[2] <= gap or (faint is not None and faint.along((last[0] + pos) / 2, last[2], start)):
                 kept[-1] = (last[0], last[1], max(last[2], end), max(last[3], thick))
             else:
                 kept.append((pos, start, end, thick))

@@ -198,6 +198,16 @@ class RasterSettings:
     # erases the ruling under it in the red channel. No table leaves a gap this short in a line: a row is 4.5 mm tall
     # at least, so a line that stops for a merged cell stops for a row or more.
     seal_gap_mm: float = 3.0
+    # A longer gap, up to faint_gap_mm, is bridged where the ruling runs on faintly across it: a colour seal's ring
+    # laid along a ruling at a tangent covers it for up to 2·√(2·r·w) (17 mm for a ring 42 mm across, 1.5 mm wide),
+    # and the red channel leaves the ruling there 60–130 levels dark, against paper at 240–255 either side.
+    # faint_contrast: darker than the paper once or twice faint_side_mm beside it by this much (under a star's solid
+    # fill the ruling stands 20–60 levels darker, its outline's edges may run by); at faint_share of the gap's length
+    # (the ring's own edges cross it). Grey shading is as dark beside the line as on it: never bridged.
+    faint_gap_mm: float = 20.0
+    faint_side_mm: float = 0.6
+    faint_contrast: int = 20
+    faint_share: float = 0.7
     same_line_px: float = 1.5  # pieces this close across are on one line (a line's middle wanders by a pixel)
     # A pixel is the seal's when its red exceeds its green by this much (black print, paper and grey shading have
     # none; a red seal 150–190).

@@ -5,21 +5,26 @@ is a stub of a ruling. A blot much smaller than the biggest is dust. The small b
 (low, between two digits) and a minus sign (flat, at mid-height, before them; said apart, not drawn). What remains
 is cropped to its box and scaled so that a glyph is `height` pixels tall, on a white canvas a few glyphs wide.
 Tesseract reads a lone digit on such a canvas; cropped tight, it often drops it.
-Pure Python on bytes: a cell is a few thousand pixels.
+Pure Python on bytes, by runs of ink: a cell is a few thousand pixels.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from nianbao.engine.groups import Groups
 from nianbao.engine.readers.scan.font import Shape, shape
 from nianbao.engine.readers.scan.settings import pixels, tuned
 
 if TYPE_CHECKING:
     from PIL import Image
+
+
+_INK = re.compile(rb"\x00+")
 
 
 @dataclass
@@ -30,31 +35,45 @@ class _Blot:
     right: int
     top: int
     bottom: int
+    runs: list[tuple[int, int, int]]  # each row's runs of its ink: row, start, end (past the last pixel)
 
 
 def _blots(data: bytearray, width: int, height: int) -> list[_Blot]:
-    seen = bytearray(len(data))
+    """The crop's blots of ink (0 bytes), 8-connected, in the order of their first pixel row by row. Each row's runs
+    of ink are found by one regular expression, and runs on neighbouring rows that touch, side by side or corner to
+    corner, are joined: a few runs a glyph rather than a step a pixel."""
+    runs: list[tuple[int, int, int]] = []  # row, start, end (past the last pixel)
+    firsts = []  # where each row's runs start among them
+    for row in range(height):
+        offset = row * width
+        firsts.append(len(runs))
+        runs += [(row, m.start() - offset, m.end() - offset) for m in _INK.finditer(data, offset, offset + width)]
+    firsts.append(len(runs))
+    groups = Groups(len(runs))
+    for row in range(1, height):
+        above, stop = firsts[row - 1], firsts[row]
+        for below in range(firsts[row], firsts[row + 1]):
+            _, start, end = runs[below]
+            while above < stop and runs[above][2] < start:  # ends a column or more before it: touches no later run
+                above += 1
+            touching = above
+            while touching < stop and runs[touching][1] <= end:
+                groups.join(touching, below)
+                touching += 1
+    members: dict[int, list[int]] = {}
+    for index in range(len(runs)):
+        members.setdefault(groups.find(index), []).append(index)
     out = []
-    start = data.find(0)
-    while start != -1:
-        if not seen[start]:
-            seen[start] = 1
-            stack, pixels, edge = [start], [], False
-            while stack:
-                p = stack.pop()
-                pixels.append(p)
-                y, x = divmod(p, width)
-                if x == 0 or y == 0 or x == width - 1 or y == height - 1:
-                    edge = True
-                for q in (p - width - 1, p - width, p - width + 1, p - 1, p + 1, p + width - 1, p + width,
-                          p + width + 1):  # fmt: skip
-                    if 0 <= q < len(data) and not data[q] and not seen[q] and abs(q % width - x) <= 1:
-                        seen[q] = 1
-                        stack.append(q)
-            xs = [p % width for p in pixels]
-            ys = [p // width for p in pixels]
-            out.append(_Blot(pixels, edge, min(xs), max(xs), min(ys), max(ys)))
-        start = data.find(0, start + 1)
+    for root in sorted(members):  # a group is named by its first run: the blot's first pixel, row by row
+        pixels: list[int] = []
+        left, right = width, 0
+        for index in members[root]:
+            row, start, end = runs[index]
+            pixels.extend(range(row * width + start, row * width + end))
+            left, right = min(left, start), max(right, end - 1)
+        top, bottom = runs[members[root][0]][0], runs[members[root][-1]][0]
+        edge = left == 0 or top == 0 or right == width - 1 or bottom == height - 1
+        out.append(_Blot(pixels, edge, left, right, top, bottom, [runs[index] for index in members[root]]))
     return out
 
 
@@ -117,10 +136,16 @@ def glyphs(
     # lies clear of a figure that stands whole beside it (_near).
     blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
     s = tuned().speck
-    solid = _core(ink, dpi).tobytes() if grey else None  # a seal's ring or star: thicker than any printed stroke
+    side = 2 * _reach(s.seal_stroke_mm, dpi) + 1
+    solid: bytes | None = None  # a seal's ring or star: thicker than any printed stroke (_core), taken when needed
 
     def thick(b: _Blot) -> bool:
-        return solid is not None and any(solid[p] == 0 for p in b.pixels)
+        nonlocal solid
+        if not grey or not _may_be_solid(b, side):
+            return False
+        if solid is None:
+            solid = _core(ink, dpi).tobytes()
+        return any(solid[p] == 0 for p in b.pixels)
 
     stains = [b for b in every if not thin(b) and (b.edge or long(b) or thick(b))]
     dust = max(s.min_dust_px, round(pixels(s.dust_mm, dpi) ** 2))
@@ -210,6 +235,18 @@ def _core(ink: Image.Image, dpi: float) -> Image.Image:
     from PIL import ImageFilter
 
     return ink.filter(ImageFilter.MaxFilter(2 * _reach(tuned().speck.seal_stroke_mm, dpi) + 1))
+
+
+def _may_be_solid(blot: _Blot, side: int) -> bool:
+    """Whether the blot has `side` rows running, one under the other, `side` pixels of ink each: what a square of
+    solid ink that wide needs (a printed digit's strokes are thinner), so that no other blot need be eroded."""
+    rows = sorted({row for row, start, end in blot.runs if end - start >= side})
+    streak = 0
+    for n, row in enumerate(rows):
+        streak = streak + 1 if n and row == rows[n - 1] + 1 else 1
+        if streak >= side:
+            return True
+    return False
 
 
 def _reach(mm: float, dpi: float) -> int:
