@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from nianbao.engine.groups import Groups
 from nianbao.engine.i18n import Lang, Msg
 from nianbao.engine.lazy import Lazy
 from nianbao.engine.model import SectionKey
@@ -344,24 +345,17 @@ def pending_matters(result: FileResult) -> list[list[FindingResult]]:
     doubtful cell or part are one matter (a misread figure breaks NB202, NB203 and NB206 at once; it is one thing to
     check)."""
     pending = [f for f in result.findings if f.pending]
-    parent = list(range(len(pending)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    matters = Groups(len(pending))
     owner: dict[str, int] = {}
     for i, f in enumerate(pending):
         for key in [*(f.doubtful_cells or []), *(f.doubtful_parts or [])]:
             if key in owner:
-                parent[find(i)] = find(owner[key])
+                matters.join(i, owner[key])
             else:
                 owner[key] = i
     groups: dict[int, list[FindingResult]] = {}
     for i, f in enumerate(pending):
-        groups.setdefault(find(i), []).append(f)
+        groups.setdefault(matters.find(i), []).append(f)
     return list(groups.values())
 
 
