@@ -15,6 +15,7 @@ from enum import Enum
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from nianbao.engine.readers.scan.filters import darkest, lightest
 from nianbao.engine.readers.scan.settings import GeometrySettings, tuned
 from nianbao.engine.readers.scan.tesseract import Deadline, Orientation, orientation
 
@@ -253,9 +254,7 @@ def evened(grey: Image.Image, settings: GeometrySettings | None = None) -> Image
 
     width, height = grey.size
     small = grey.resize((max(1, width // 8), max(1, height // 8)), resample=3)  # BOX: an average
-    paper = small.filter(ImageFilter.MaxFilter(settings.paper_window)).filter(
-        ImageFilter.GaussianBlur(settings.paper_blur)
-    )
+    paper = lightest(small, settings.paper_window).filter(ImageFilter.GaussianBlur(settings.paper_blur))
     low, high = paper.getextrema()
     if high - low < settings.uneven and low >= settings.dim:
         return grey
@@ -305,9 +304,7 @@ def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings | None =
 
 def thickened(grey: Image.Image, settings: GeometrySettings | None = None) -> Image.Image:
     """A page drawn again from black and white (`upsampled`) with its strokes a pixel thicker each way."""
-    from PIL import ImageFilter
-
     settings = settings or tuned().geometry
     if settings.bilevel_thicken < 2:
         return grey
-    return grey.filter(ImageFilter.MinFilter(settings.bilevel_thicken))  # each pixel the darkest around it
+    return darkest(grey, settings.bilevel_thicken)

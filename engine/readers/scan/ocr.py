@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
+from nianbao.engine.readers.scan.filters import median3
 from nianbao.engine.readers.scan.font import Shape
 from nianbao.engine.readers.scan.geometry import (
     Standing,
@@ -352,9 +353,7 @@ def _unstained(
 def _cleared(image: Image.Image) -> Image.Image:
     """What is left of a seal and the paper's grey made white, and single specks taken out (a 3 px median keeps a
     character's strokes, which are wider at 150 dpi and up)."""
-    from PIL import ImageFilter
-
-    return image.point(lambda v: 255 if v > tuned().cells.paper else v).filter(ImageFilter.MedianFilter(3))
+    return median3(image.point(lambda v: 255 if v > tuned().cells.paper else v))
 
 
 def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:

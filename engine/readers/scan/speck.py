@@ -10,21 +10,18 @@ Pure Python on bytes, by runs of ink: a cell is a few thousand pixels.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from nianbao.engine.groups import Groups
+from nianbao.engine.readers.scan.filters import darkest, lightest
 from nianbao.engine.readers.scan.font import Shape, shape
 from nianbao.engine.readers.scan.settings import pixels, tuned
 
 if TYPE_CHECKING:
     from PIL import Image
-
-
-_INK = re.compile(rb"\x00+")
 
 
 @dataclass
@@ -39,16 +36,14 @@ class _Blot:
 
 
 def _blots(data: bytearray, width: int, height: int) -> list[_Blot]:
-    """The crop's blots of ink (0 bytes), 8-connected, in the order of their first pixel row by row. Each row's runs
-    of ink are found by one regular expression, and runs on neighbouring rows that touch, side by side or corner to
-    corner, are joined: a few runs a glyph rather than a step a pixel."""
-    runs: list[tuple[int, int, int]] = []  # row, start, end (past the last pixel)
-    firsts = []  # where each row's runs start among them
-    for row in range(height):
-        offset = row * width
-        firsts.append(len(runs))
-        runs += [(row, m.start() - offset, m.end() - offset) for m in _INK.finditer(data, offset, offset + width)]
-    firsts.append(len(runs))
+    """The crop's blots of ink (0 bytes), 8-connected, in the order of their first pixel row by row. The runs of ink
+    of all rows are found at once, and runs on neighbouring rows that touch, side by side or corner to corner, are
+    joined: a few runs a glyph rather than a step a pixel."""
+    runs = _ink_runs(data, width, height)  # row, start, end (past the last pixel)
+    firsts = [0] * (height + 1)  # where each row's runs start among them
+    for row, _, _ in runs:
+        firsts[row + 1] += 1
+    firsts = list(accumulate(firsts))
     groups = Groups(len(runs))
     for row in range(1, height):
         above, stop = firsts[row - 1], firsts[row]
@@ -75,6 +70,20 @@ def _blots(data: bytearray, width: int, height: int) -> list[_Blot]:
         edge = left == 0 or top == 0 or right == width - 1 or bottom == height - 1
         out.append(_Blot(pixels, edge, left, right, top, bottom, [runs[index] for index in members[root]]))
     return out
+
+
+def _ink_runs(data: bytearray, width: int, height: int) -> list[tuple[int, int, int]]:
+    """Each row's runs of ink (0 bytes), row by row and left to right: (row, start, end past the last pixel)."""
+    import numpy as np
+
+    padded = np.zeros((height, width + 2), dtype=bool)  # paper either side: no run goes on to the next row
+    padded[:, 1:-1] = np.frombuffer(data, dtype=np.uint8, count=width * height).reshape(height, width) == 0
+    flat = padded.ravel()
+    changes = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    starts, ends = changes[0::2], changes[1::2]
+    rows = starts // (width + 2)
+    left = starts - rows * (width + 2) - 1
+    return list(zip(rows.tolist(), left.tolist(), (left + ends - starts).tolist(), strict=True))
 
 
 @dataclass
@@ -196,7 +205,7 @@ def without_lighter_seal(crop: Image.Image, dpi: float, threshold: int) -> tuple
     that by `seal_contrast`. The seal's ink is what is not print, within the solid ink's blurred edge, or in a blot
     holding no print at all (its lettering). A thin stroke's grey edge or a serif 0's hairline top stays with its
     figure: a darker threshold cut them away ("()" read for 0)."""
-    from PIL import Image, ImageChops, ImageFilter
+    from PIL import Image, ImageChops
 
     width, tall = crop.size
     if width < 3 or tall < 3:
@@ -214,7 +223,7 @@ def without_lighter_seal(crop: Image.Image, dpi: float, threshold: int) -> tuple
     printed = crop.point(lambda v: 0 if v < dark else 255)
     if printed.histogram()[0] < s.min_seal_px:
         return None
-    solid = core.filter(ImageFilter.MinFilter(2 * (_reach(s.seal_stroke_mm, dpi) + _reach(s.blur_mm, dpi)) + 1))
+    solid = darkest(core, 2 * (_reach(s.seal_stroke_mm, dpi) + _reach(s.blur_mm, dpi)) + 1)
     light = ImageChops.lighter(ink, ImageChops.invert(printed))  # ink that is not print
     sealed = bytearray(ImageChops.lighter(light, solid).tobytes())
     marks = printed.tobytes()
@@ -232,9 +241,7 @@ def without_lighter_seal(crop: Image.Image, dpi: float, threshold: int) -> tuple
 def _core(ink: Image.Image, dpi: float) -> Image.Image:
     """Of an ink image (ink 0, paper 255), the ink that stays thinned by half of `seal_stroke_mm` each way: only
     ink thicker than a printed stroke does."""
-    from PIL import ImageFilter
-
-    return ink.filter(ImageFilter.MaxFilter(2 * _reach(tuned().speck.seal_stroke_mm, dpi) + 1))
+    return lightest(ink, 2 * _reach(tuned().speck.seal_stroke_mm, dpi) + 1)
 
 
 def _may_be_solid(blot: _Blot, side: int) -> bool:
