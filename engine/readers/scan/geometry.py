@@ -112,11 +112,13 @@ class Upright:
         shares = recogniser.upside_down([crop(page, line)[0] for line in lines], self.deadline)
         if not shares:
             return None
-        share = sum(shares) / len(shares)
+        ranked = sorted(shares)
+        # most lines must agree: of six, four (the median's two middles both past the mark)
+        low, high = ranked[(len(ranked) - 1) // 2], ranked[len(ranked) // 2]
         # A sure answer weighs as much as a very sure answer of the orientation model (its own scale), alone.
-        if share < s.lines_sure:
+        if high < s.lines_sure:
             return Orientation(before % 360, s.alone)
-        if share > 1 - s.lines_sure:
+        if low > 1 - s.lines_sure:
             return Orientation((before + 180) % 360, s.alone)
         return None
 
@@ -177,7 +179,7 @@ class Upright:
         asked: dict[int, Orientation | None] = {}
         for i in [i for i, r in enumerate(ratios) if r < s.upright]:
             self.deadline.check()
-            standing = standing_at(i, stack) if sure and standing_at is not None and ratios[i] > s.sideways else None
+            standing = standing_at(i, stack) if sure and standing_at is not None else None
             if standing is Standing.upright:
                 settled[i] = stack
             elif standing is Standing.side:
