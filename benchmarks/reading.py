@@ -90,6 +90,8 @@ TUNINGS = {
     "no-again": _cells(again=()),
     # the prose and the labels by Tesseract's Chinese model, as before the line recogniser (2026-12-06)
     "tesseract-words": replace(SETTINGS, lines=replace(SETTINGS.lines, recogniser=False)),
+    # every figure read by Tesseract at both first settings, the recogniser's reading only breaking ties (2026-12-07)
+    "figures-read-twice": _cells(seen_sure=2.0),
 }
 
 

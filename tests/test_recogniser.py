@@ -265,6 +265,6 @@ def test_a_recogniser_that_fails_leaves_the_words_to_tesseract_and_the_turn_to_i
     if Path(font_path).is_file():
         cell = Image.new("L", (400, 60), 255)
         ImageDraw.Draw(cell).text((20, 10), "行政许可", font=ImageFont.truetype(font_path, 36), fill=0)
-        assert "".join(w.text for w in prose.read_cells([(cell, 200)], Deadline(60))[0]) == "行政许可"
+        assert "".join(w.text for w in prose.read_cells([(cell, 200)], Deadline(60))[0][0]) == "行政许可"
     assert recogniser.upside_down([page.crop((0, 0, 600, 60))], Deadline(60)) is None
     assert "the line recogniser failed" in caplog.text

@@ -15,7 +15,7 @@ from enum import Enum
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from nianbao.engine.readers.scan.filters import darkest, lightest
+from nianbao.engine.readers.scan.filters import darkest, lightest, median3
 from nianbao.engine.readers.scan.settings import GeometrySettings, tuned
 from nianbao.engine.readers.scan.tesseract import Deadline, Orientation, orientation
 
@@ -99,7 +99,8 @@ class Upright:
         s = self.settings
         if not recogniser.available():
             return None
-        page = straightened(turned(grey, before) if before else grey, tilt)
+        # a scanner's dust taken out first: a speck in every row makes the page one band of ink, with no line
+        page = median3(straightened(turned(grey, before) if before else grey, tilt))
         dpi = page.size[0] / A4_WIDTH_INCHES  # near enough for the lines' millimetres
         found = text_lines(page, dpi, seals=False)  # the tables are not painted out here
         heights = sorted(line.height for line in found)

@@ -4,11 +4,8 @@ Each page is straightened and its ruling lines found (nianbao.engine.readers.sca
 gives the table cells, and each cell is read on its own:
 - every cell once by the line recogniser (nianbao.engine.readers.scan.prose.read_cells; Tesseract's Chinese model
   where it is not installed or fails), which tells the label cells from the figures;
-- each figure twice with the English model, at two ink thresholds.
-
-The reading most of them agree on is the figure. Its confidence is that agreement times Tesseract's own: a figure
-the readings disagree on is read again at four more settings; if they still disagree, the document's own digits may
-choose between them (nianbao.engine.readers.scan.votes, .font), else it stays marked doubtful.
+- each figure by Tesseract's English model at two ink thresholds, or at one where the recogniser read it surely,
+  and voted on, read again at more settings where the readings disagree (nianbao.engine.readers.scan.figures).
 
 Why per cell: read as a whole page, Tesseract drops a lone 0 between two rulings, which is most of a report's
 cells. Why no digit whitelist: with the LSTM models it makes Tesseract return nothing for a lone digit. The prose is
@@ -18,14 +15,13 @@ read once, with the tables blanked out. Then everything goes to the same page bu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
+from nianbao.engine.readers.scan.figures import ReadCell, cell_crop, read_figures
 from nianbao.engine.readers.scan.filters import median3
-from nianbao.engine.readers.scan.font import Shape
 from nianbao.engine.readers.scan.geometry import (
     Standing,
     Upright,
@@ -40,27 +36,12 @@ from nianbao.engine.readers.scan.geometry import (
 from nianbao.engine.readers.scan.prose import BRACKETS, read_cells, read_prose
 from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
-from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs, without_lighter_seal
 from nianbao.engine.readers.scan.surround import found_page
-from nianbao.engine.readers.scan.tesseract import Deadline, Word, read_images
-from nianbao.engine.readers.scan.votes import IDEOGRAPH, by_font, said, vote
+from nianbao.engine.readers.scan.tesseract import Deadline, Word
+from nianbao.engine.readers.scan.votes import IDEOGRAPH
 
 if TYPE_CHECKING:
     from PIL import Image
-
-_DASH = re.compile(r"[-—－–/\\]+")
-
-
-@dataclass
-class ReadCell:
-    """A table cell as read: its box in points, its text, and for a figure the confidence (0–1) of its reading."""
-
-    box: tuple[float, float, float, float]
-    text: str
-    confidence: float | None = None
-    # a figure's glyphs (nianbao.engine.readers.scan.font) and the figures Tesseract's readings of it gave
-    shapes: tuple[Shape, ...] = ()
-    readings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -202,17 +183,10 @@ def _words(page: _Page, image: Image.Image) -> Image.Image:
     return thickened(image) if page.bilevel else image
 
 
-def _crop(page: _Page, box: tuple[float, float, float, float]) -> Image.Image:
-    """A cell's inside, in pixels of the straightened page without its rulings."""
-    px = page.dpi / POINTS_PER_INCH
-    x0, top, x1, bottom = box
-    left, upper = round(x0 * px) + 1, round(top * px) + 1
-    return page.unruled.crop((left, upper, max(left + 1, round(x1 * px) - 1), max(upper + 1, round(bottom * px) - 1)))
-
-
 def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
     every = [(page, cell) for page in pages for cell in page.cells if cell.box[2] > cell.box[0]]
-    said = dict(enumerate(read_cells([(_cleared(_words(p, _crop(p, c.box))), p.dpi) for p, c in every], deadline)))
+    read, by_recogniser = read_cells([(_cleared(_words(p, cell_crop(p, c.box))), p.dpi) for p, c in every], deadline)
+    said = dict(enumerate(read))
     figures = []
     for index, (page, cell) in enumerate(every):
         lines: dict[tuple[int, int, int], list[str]] = {}
@@ -220,6 +194,8 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
             lines.setdefault(word.line, []).append(word.text)
         text = "".join("".join(parts) for _, parts in sorted(lines.items())).translate(BRACKETS)
         cell.text = text
+        if by_recogniser and said.get(index):
+            cell.seen = min(word.confidence for word in said[index])
         # The Chinese model reads a lone figure as "5D", "6S" or even "了工" at times: a cell without two ideographs,
         # or with three characters at most, may hold one (a short label's readings hold no figure and it stays).
         # A dash too: under a seal the Chinese model may take a figure for one ("/" for a leaning 1, "-" for a 0).
@@ -227,127 +203,7 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
         ideographs = len(IDEOGRAPH.findall(text))
         if ideographs < 2 or len(text) <= 3 or (ideographs < 3 and any(ch.isdigit() for ch in text)):
             figures.append((page, cell))
-    s = tuned().cells
-    weak = _read_figures(figures, s.readings, deadline, {})
-    # A figure the first readings did not agree on is read again at more settings, and all its readings vote.
-    _read_figures(weak, s.readings + s.again, deadline, {id(cell): cell for _, cell in weak})
-    by_font([cell for page, cell in figures if not page.bilevel])
-
-
-def _read_figures(
-    figures: list[tuple[_Page, ReadCell]],
-    settings: tuple[tuple[int, int], ...],
-    deadline: Deadline,
-    again: dict[int, ReadCell],
-) -> list[tuple[_Page, ReadCell]]:
-    """Each figure cell read at every (threshold, height) setting of `settings` and its reading voted on; the
-    figures whose vote stays under the settings' `low` returned (on a second round, `again`, nothing is)."""
-    tuned_cells = tuned().cells
-    lightest = max(tuned_cells.readings)  # the first readings' lightest threshold: the fullest glyphs
-    images = []
-    placed: list[list[int | None]] = []  # each figure's readings: which image each is (None: no ink at that setting)
-    doubted: list[bool] = []  # a mark by the figure that may be a lost minus sign
-    broke: list[bool] = []  # a piece of a digit left out (Glyphs.broken)
-    signed: list[list[bool]] = []  # each reading: a minus sign found before the digits (and left out of the image)
-    for page, cell in figures:
-        crop = _crop(page, cell.box)
-        if page.bilevel:
-            # A black-and-white page's figures are read thickened, their broken strokes joined; but a minus sign
-            # thickened may join the digits and be lost, so a figure with a mark before it is read as it is.
-            first = _unstained(crop, page.dpi, *settings[0], grey=False)
-            crop = crop if first is not None and (first.minus or first.doubt) else thickened(crop)
-        where: list[int | None] = []
-        doubt = broken = False
-        kept_variants = []
-        for threshold, height in settings:
-            shaped = (threshold, height) == lightest and not page.bilevel  # for the document's font
-            variant = _unstained(crop, page.dpi, threshold, height, shaped, grey=not page.bilevel)
-            kept_variants.append(variant)
-            if shaped:
-                cell.shapes = variant.shapes if variant is not None else ()
-            where.append(None if variant is None else len(images))
-            if variant is not None:
-                images.append(variant.image)
-                doubt = doubt or variant.doubt or variant.stained
-                broken = broken or variant.broken
-        placed.append(where)
-        doubted.append(doubt)
-        broke.append(broken)
-        signed.append([variant is not None and variant.minus for variant in kept_variants])
-    by_image: dict[int, list[Word]] = {}
-    for word in read_images(images, "eng", 7, deadline, invert=tuned_cells.invert):
-        by_image.setdefault(word.image, []).append(word)
-    weak = []
-    for (page, cell), where, doubt, minus, broken in zip(figures, placed, doubted, signed, broke, strict=True):
-        if all(index is None for index in where):  # no glyph at any setting: a blank cell, unless ink is cut off
-            cut = edge_ink(_crop(page, cell.box), page.dpi, settings[0][0])
-            dash = _DASH.fullmatch(cell.text)  # a dash is too flat to be a glyph: the cell says what it says
-            cell.text, cell.confidence = cell.text if dash else "", 0.0 if cut else (None if dash else 1.0)
-            continue
-        readings = []
-        for index, negative in zip(where, minus, strict=True):
-            words = sorted(by_image.get(index, []), key=lambda w: w.left) if index is not None else []
-            text = "".join(w.text for w in words).replace(",", "").replace("，", "").replace("−", "-").replace("—", "-")
-            text = "-" + text.lstrip("-") if negative else text
-            readings.append((text, min((w.confidence for w in words), default=0.0)))
-        chinese = cell.text
-        cell.text, cell.confidence = vote(readings, chinese)
-        cell.readings = said(readings, chinese)
-        if doubt or broken:  # a mark that may be a lost sign, a seal, a broken digit: no glyph to judge by
-            cell.shapes = ()
-        if _DASH.fullmatch(chinese):  # a dash, unless the figure readings find a figure (then doubtful)
-            cell.shapes = ()  # a dash or a figure is for a person to tell, not the font
-            if cell.text:
-                cell.confidence = min(cell.confidence, tuned_cells.doubt)
-            else:  # a dash; one stained by a seal may be a figure hidden
-                cell.text, cell.confidence = chinese, (0.0 if doubt else None)
-            continue
-        if doubt or (broken and again):
-            cell.confidence = min(cell.confidence, tuned_cells.doubt)
-        elif (cell.confidence < tuned_cells.low or broken) and not again:  # a broken digit: more settings may join it
-            cell.text = chinese  # read again from what the Chinese model said
-            weak.append((page, cell))
-        elif (
-            cell.confidence < tuned_cells.low
-            and len(IDEOGRAPH.findall(chinese)) >= 2
-            and not any(c.isdigit() for c in chinese)
-        ):
-            cell.text, cell.confidence = chinese, None  # a short label ("合计"), not a figure read poorly
-    return weak
-
-
-def _unstained(
-    crop: Image.Image, dpi: float, threshold: int, height: int, shaped: bool = False, grey: bool = True
-) -> Glyphs | None:
-    """The cell's glyphs at `threshold`; where a seal stains the cell, at the first darker threshold that leaves the
-    seal out (black print stays black under a seal, the seal's grey drops out). Where only a threshold under
-    `dark_seal` would, a seal lighter than the print on a grey page is taken out pixel by pixel instead, and the
-    figure read whole at `threshold` (a darker threshold cut its thin strokes: a serif 0 read as "()", blank). A seal
-    printed dark may have hidden part of a figure: that reading is doubted."""
-    variant = glyphs(crop, dpi, threshold, height, shaped, grey=grey)
-    # None: blank, or every blot runs across the edge (a seal joined to the figure): then look darker too
-    if (variant is None and not edge_ink(crop, dpi, threshold)) or (variant is not None and not variant.stained):
-        return variant
-    s = tuned().cells
-    lighter = grey  # the seal taken out pixel by pixel: tried once, before the first threshold under dark_seal
-    for darker in s.seal_thresholds:
-        if darker >= threshold:
-            continue
-        if lighter and darker < s.dark_seal:
-            lighter = False
-            unsealed = without_lighter_seal(crop, dpi, threshold)
-            read = glyphs(unsealed[0], dpi, threshold, height, shaped, unsealed[1]) if unsealed else None
-            if read is not None and not read.stained:
-                return read
-        clean = glyphs(crop, dpi, darker, height, shaped, grey=grey)
-        if clean is not None and not clean.stained:
-            if darker >= s.dark_seal:
-                return clean
-            # Not at a darker threshold still: print under a dark seal may stand just under the seal's own grey,
-            # and a figure the seal's ring crosses lost that part there (a 0 read as "U": grey scans with a seal
-            # 95.6 → 96.7 % of figures placed on real layouts, every figure read wrong still doubted).
-            return replace(clean, doubt=True)
-    return variant
+    read_figures(figures, deadline)
 
 
 def _cleared(image: Image.Image) -> Image.Image:

@@ -29,14 +29,14 @@ def read_prose(pages: list[tuple[Image.Image, float]], deadline: Deadline) -> li
     return read if read is not None else _by_tesseract(pages, deadline)
 
 
-def read_cells(cells: list[tuple[Image.Image, float]], deadline: Deadline) -> list[list[Word]]:
+def read_cells(cells: list[tuple[Image.Image, float]], deadline: Deadline) -> tuple[list[list[Word]], bool]:
     """Each table cell's words (its grey image, the paper's grey and the seal's remains made white, and its dpi),
     each cell's lines in order: by the line recogniser, else by Tesseract's Chinese model (where the recogniser is not
     installed, or failed), each cell at `label_dpi` at least on a white margin, grey as scanned (thresholding or
-    dusting would take the dots off its characters)."""
+    dusting would take the dots off its characters); and whether the recogniser read them."""
     read = _by_recogniser(cells, deadline)
     if read is not None:
-        return read
+        return read, True
     from PIL import ImageOps
 
     label_dpi = tuned().cells.label_dpi
@@ -44,7 +44,7 @@ def read_cells(cells: list[tuple[Image.Image, float]], deadline: Deadline) -> li
     out: list[list[Word]] = [[] for _ in cells]
     for word in read_images(images, "chi_sim", 6, deadline, invert=tuned().cells.invert):
         out[word.image].append(word)
-    return out
+    return out, False
 
 
 def _by_recogniser(images: list[tuple[Image.Image, float]], deadline: Deadline) -> list[list[Word]] | None:

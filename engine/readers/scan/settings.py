@@ -245,6 +245,12 @@ class CellSettings:
     # further settings for a figure the first readings disagree on
     again: tuple[tuple[int, int], ...] = ((140, 36), (180, 36), (180, 48), (200, 40))
     low: float = LOW_CONFIDENCE  # a figure read with less confidence than this is marked doubtful
+    # A figure the line recogniser read at least this surely (its least sure character) is read by Tesseract at the
+    # lightest first setting only, the two readings voting (nianbao.engine.readers.scan.figures); above 1, every
+    # figure is read at every first setting. Its readings of a lone digit stand at 0.6–0.9 (a CTC column's chance):
+    # on the real reports' grey scans, of the figures Tesseract then read surely, it read 460 alike and 4 otherwise
+    # from 0.7 up, 47 and 5 from 0.5 to 0.7; a figure the two read otherwise is only read at every setting, as before.
+    seen_sure: float = 0.5
     # A ruling as scanned, blur included: what is painted out of a cell's crop (never under min_rule_px pixels).
     rule_width_mm: float = 0.6
     min_rule_px: int = 3
@@ -322,7 +328,7 @@ class SpeckSettings:
     # under 50, under the seal too) is taken out pixel by pixel (speck.without_lighter_seal). Our benchmark's seal,
     # laid over the print at 85 % opacity, leaves the print under it only 39 levels darker; a thin stroke scanned
     # light stands 30 under a light ring. A seal printed dark is not taken out so, and the figure is read at darker
-    # thresholds instead (ocr._unstained).
+    # thresholds instead (figures._unstained).
     seal_contrast: int = 25
     blur_mm: float = 0.5  # twice a scan's blur: the seal's solid ink's blurred edge stands within half this of it
     # A blot is on a line of its own below another when a gap of this share of its height parts them: the lines of a

@@ -24,7 +24,7 @@ _LOOKALIKES = str.maketrans(dict.fromkeys("lI|][!i", "1") | dict.fromkeys("OoQD"
 _BROKEN_ZERO = re.compile(r"[({\[]\s*0?\s*[)}\]]|0\s*[)}\]]|[({\[]\s*0")
 
 
-def _alike(text: str) -> str:
+def alike(text: str) -> str:
     """The figure a reading looks like, letters taken for the digits they stand for."""
     return "0" if _BROKEN_ZERO.fullmatch(text) else text.translate(_LOOKALIKES)
 
@@ -32,7 +32,7 @@ def _alike(text: str) -> str:
 def said(readings: list[tuple[str, float]], chinese: str) -> tuple[str, ...]:
     """The figures a cell's readings say, a letter that looks like a digit taken for it, and the Chinese model's: the
     readings the document's font may choose among."""
-    texts = [_alike(text) for text, _ in readings]
+    texts = [alike(text) for text, _ in readings]
     return (*dict.fromkeys(text for text in texts if FIGURE.fullmatch(text)), chinese)
 
 
@@ -48,8 +48,8 @@ def vote(readings: list[tuple[str, float]], chinese: str) -> tuple[str, float]:
         words = len(IDEOGRAPH.findall(chinese)) >= 2 or chinese in NIL_WORDS or FIGURE.fullmatch(chinese)
         if words:
             return chinese, 0.0
-        alike = {text for text in map(_alike, (text for text, _ in readings)) if _FIGURE_ALIKE.fullmatch(text)}
-        return (alike.pop() if len(alike) == 1 else ""), 0.0
+        looks = {text for text in map(alike, (text for text, _ in readings)) if _FIGURE_ALIKE.fullmatch(text)}
+        return (looks.pop() if len(looks) == 1 else ""), 0.0
     counts = Counter(text for text, _ in figures)
     best, agreeing = counts.most_common(1)[0]
     if counts[chinese] == agreeing:  # a tie the Chinese model's reading breaks (trusted no more for it)
@@ -60,7 +60,7 @@ def vote(readings: list[tuple[str, float]], chinese: str) -> tuple[str, float]:
 
 
 class Judged(Protocol):
-    """A figure cell as read (nianbao.engine.readers.scan.ocr.ReadCell)."""
+    """A figure cell as read (nianbao.engine.readers.scan.figures.ReadCell)."""
 
     text: str
     confidence: float | None
