@@ -102,11 +102,11 @@ class GeometrySettings:
     alone: float = 10.0
     stack_pages: int = 2  # upright pages asked for the stack's turn, until one answers surely
     # Before the orientation model (0.3–0.6 CPU s a page), PP-OCR's direction classifier is asked of a page's
-    # `lines_asked` longest text lines (0.03 s), at least `lines_least` of them: their median chance of standing
-    # upside down under `lines_sure` says upright, over 1 - lines_sure upside down; between, the model is asked. On
-    # the real reports' pages, drawn and noisy: prose pages' means under 0.06 upright and over 0.9 turned; table pages
-    # (their rows taken for lines) 0.12–0.53 and 0.62–0.93, left to the model. The median, as one line of six the
-    # classifier misjudges (0.62 among five at 0.00 on a page of 洪泽区 2024) left a plain page to the model.
+    # `lines_asked` longest text lines (0.03 s), at least `lines_least` of them: most of them (four of six) under
+    # `lines_sure` say upright, over 1 - lines_sure upside down; else the model is asked. On the real reports'
+    # pages, drawn and noisy: prose pages' means under 0.06 upright and over 0.9 turned; table pages (their rows
+    # taken for lines) 0.12–0.53 and 0.62–0.93, left to the model. Most, not the mean: one line of six misjudged
+    # (0.62 among five at 0.00 on a page of 洪泽区 2024) left a plain page to the model.
     lines_asked: int = 6
     lines_least: int = 3
     lines_sure: float = 0.1
