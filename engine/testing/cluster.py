@@ -23,9 +23,10 @@ class Loopback:
         from distributed import Client
 
         self.folder = folder
-        # One retry for a file whose worker dies (docs/cluster.md starts the scheduler so).
+        # One retry for a file whose worker dies (docs/cluster.md starts the scheduler so). Their scratch space in
+        # `folder`: killed, they leave it behind, and Dask's own is the system's temporary folder.
         self.env = {**os.environ, "PYTHONPATH": str(_HOME), "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
-                    **(env or {})}  # fmt: skip
+                    "DASK_TEMPORARY_DIRECTORY": str(folder), **(env or {})}  # fmt: skip
         file = folder / "scheduler.json"
         self.scheduler = self._start("dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", file)
         deadline = time.monotonic() + 60
