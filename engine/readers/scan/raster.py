@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Segment
-from nianbao.engine.readers.scan.filters import lightest
+from nianbao.engine.readers.scan.filters import lightest, row_runs
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 
 if TYPE_CHECKING:
@@ -225,27 +225,18 @@ def _runs(image: Image.Image, shortest: int) -> list[tuple[int, int, int]]:
     import numpy as np
 
     s = tuned().raster
-    width = image.size[0]
-    padded = np.zeros((image.size[1], width + 2), dtype=bool)  # paper either side: no run goes on to the next row
-    padded[:, 1:-1] = np.asarray(image) == 255
-    flat = padded.ravel()
-    changes = np.flatnonzero(flat[1:] != flat[:-1]) + 1
-    starts, ends = changes[0::2], changes[1::2]
+    rows, starts, ends = row_runs(np.asarray(image) == 255)
     if not len(starts):
         return []
-    rows = starts // (width + 2)
     parted = np.ones(len(starts), dtype=bool)  # a run that begins a new one: on another row, or past a gap
     parted[1:] = (rows[1:] != rows[:-1]) | (starts[1:] - ends[:-1] > s.gap)
     first = np.flatnonzero(parted)
     last = np.append(first[1:], len(starts)) - 1
     begin, stop = starts[first], ends[last]
-    length = stop - begin
     inked = np.add.reduceat(ends - starts, first)
     # A ruling is ink nearly all along; characters' strokes bridged across their gaps are not.
-    kept = (length >= shortest) & (inked >= s.fill * length)
-    row = rows[first][kept]
-    left = begin[kept] - row * (width + 2) - 1
-    return list(zip(row.tolist(), left.tolist(), (left + length[kept]).tolist(), strict=True))
+    kept = (stop - begin >= shortest) & (inked >= s.fill * (stop - begin))
+    return list(zip(rows[first][kept].tolist(), begin[kept].tolist(), stop[kept].tolist(), strict=True))
 
 
 @dataclass
