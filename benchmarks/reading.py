@@ -92,6 +92,8 @@ TUNINGS = {
     "tesseract-words": replace(SETTINGS, lines=replace(SETTINGS.lines, recogniser=False)),
     # every figure read by Tesseract at both first settings, the recogniser's reading only breaking ties (2026-12-07)
     "figures-read-twice": _cells(seen_sure=2.0),
+    # the recogniser as shipped, not rewritten to fewer passes (nianbao.engine.readers.scan.folding)
+    "recogniser-as-shipped": replace(SETTINGS, lines=replace(SETTINGS.lines, folded=False)),
 }
 
 

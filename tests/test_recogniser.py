@@ -176,7 +176,7 @@ def test_a_missing_model_leaves_the_recogniser_unavailable(monkeypatch):
 
     def forget() -> None:
         recogniser._session.cache_clear()
-        recogniser._model.cache_clear()
+        recogniser._characters.cache_clear()
 
     forget()
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)

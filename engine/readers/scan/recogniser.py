@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nianbao.engine.readers.scan.folding import folded
 from nianbao.engine.readers.scan.settings import tuned
 
 if TYPE_CHECKING:
@@ -53,8 +54,9 @@ class Line:
 
 
 @cache
-def _session(name: str) -> Any | None:
-    """An ONNX Runtime session of one model file of the wheel, or None when it is not installed."""
+def _session(name: str, fold: bool = False) -> Any | None:
+    """An ONNX Runtime session of one model file of the wheel (`fold`: rewritten by nianbao.engine.readers.scan.folding
+    to the same arithmetic in fewer passes), or None when it is not installed."""
     # Nianbao runs offline: ONNX Runtime 1.29 and later would start a telemetry uploader (and write its session file
     # to the temporary folder) at import, unless told not to before it.
     os.environ["ORT_DISABLE_TELEMETRY"] = "1"
@@ -74,15 +76,20 @@ def _session(name: str) -> Any | None:
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3  # its warnings about the model's shapes are no user's business
     try:
-        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        model = folded(path.read_bytes()) if fold else str(path)
+        return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     except Exception:  # a broken install: the words are read by Tesseract instead
         return None
 
 
-@cache
 def _model() -> tuple[Any, tuple[str, ...]] | None:
     """The recogniser's session and its characters (index 0 is CTC's blank, the last a space), or None."""
-    session = _session(MODEL)
+    return _characters(tuned().lines.folded)
+
+
+@cache
+def _characters(fold: bool) -> tuple[Any, tuple[str, ...]] | None:
+    session = _session(MODEL, fold)
     if session is None:
         return None
     listed = session.get_modelmeta().custom_metadata_map.get("character", "")
