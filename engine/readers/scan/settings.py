@@ -180,6 +180,13 @@ class RasterSettings:
     coarse_step: float = 0.5  # a text line's profile still peaks within half a degree of its angle on the thumbnail
     fine_step: float = 0.05
     skew_side: int = 800  # the thumbnail the tilt is measured on
+    # A page is straightened only where something is printed (raster.straightened): the rows and columns holding at
+    # least print_least pixels darker than print_ink. A light grey table border (#ccc, 204) is print; a grey scan's
+    # noise lies at 235–255 and its dust in specks of a few pixels. A real report's print covers 56–65 % of its page;
+    # a box of more than box_share is turned whole.
+    print_ink: int = 220
+    print_least: int = 8
+    box_share: float = 0.85
     # A run of ink at least this long is a ruling, not a body-text character's stroke (for titles, long_mm); never
     # fewer than min_rule_px pixels (at 50 dpi 8 mm is 16).
     rule_mm: float = 8.0
