@@ -75,6 +75,16 @@ def test_a_figure_with_a_decimal_point_has_no_glyphs_to_judge():
     assert _shapes("9617", rng) != ()
 
 
+def test_readings_that_disagree_on_a_point_or_a_sign_are_not_settled_by_the_digits():
+    """A 150 dpi photo's 128.5 whose point the lightest threshold lost (so its glyphs were taken, four digits) and
+    another kept: the glyphs spell 1285, but they cannot say whether a point stands between them; nor a minus."""
+    rng = random.Random(9)
+    font = _font("1023 4567 89 5301 2468 1285", rng)
+    assert font.read(_shapes("1285", rng), ["1285", "1283"]) == "1285"  # the digits alone: the font tells
+    assert font.read(_shapes("1285", rng), ["1285", "128.5", "128.5"]) is None
+    assert font.read(_shapes("25", rng), ["25", "-25"]) is None
+
+
 def test_a_glyph_is_held_as_scanned_grey_within_its_box():
     crop = _printed("7", random.Random(6))
     found = glyphs(crop, DPI, 200, 32, shaped=True)

@@ -17,6 +17,7 @@ Pillow on small images: a few hundred glyphs of 160 pixels, about a hundredth of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,6 +26,8 @@ from nianbao.engine.readers.scan.settings import tuned
 
 if TYPE_CHECKING:
     from PIL import Image
+
+_MARKED = re.compile(r"-\d+(?:\.\d+)?|\d+\.\d+")  # a figure read with a sign or a decimal point
 
 # A glyph that lies this near a digit's glyphs is near enough whatever the digit's spread (grey levels a pixel): the
 # glyphs of a clean print may lie all but on one another.
@@ -114,8 +117,13 @@ class Font:
         return cls(digits)
 
     def read(self, shapes: tuple[Shape, ...], readings: Iterable[str]) -> str | None:
-        """Which of `readings` the glyphs spell, or None when the font cannot tell."""
+        """Which of `readings` the glyphs spell, or None when the font cannot tell. The glyphs tell digits apart,
+        not whether a point or a sign stands among them: a figure one reading gives with a decimal point or a minus
+        is not judged (a 150 dpi photo's 128.5 whose point one threshold lost read 1285 by the font, trusted)."""
         s = tuned().font
+        readings = list(readings)
+        if any(_MARKED.fullmatch(r) for r in readings):
+            return None
         candidates = {r for r in readings if r.isdigit() and len(r) == len(shapes)}
         if not candidates or len(self.digits) < 2:
             return None

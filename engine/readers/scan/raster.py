@@ -95,9 +95,11 @@ def skew(page: Image.Image, limit: float | None = None) -> float:
 
 
 def straightened(page: Image.Image, angle: float) -> Image.Image:
-    """The page turned back by its tilt (bicubic: a thin ruling or a 7-point digit keeps its strokes, which whole
-    pixels and bilinear blending lose). Only where something is printed is worked out: a grey page's margins, a third
-    of it, are turned to white, the same pixels Pillow's whole turn gives where the print is at 0.6 of its time."""
+    """The page turned back by its tilt, bicubic: a thin ruling or a 7-point digit keeps its strokes, which whole
+    pixels (three shears) and bilinear blending lose (benchmarks/reading.py, by shears: grey 200 dpi 99.7 → 97.7 %,
+    with a seal 99.7 → 95.1 %, 淮安市 tilted 10° 82 %). Only the box where something is printed is worked out (a
+    real page's print covers 56–65 % of it), the same pixels as Pillow's whole turn there; the margins around it
+    are paper, their noise left out. On an A4 page at 200 dpi 0.075 s against 0.1."""
     from PIL import Image
 
     if not angle:
