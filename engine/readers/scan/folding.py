@@ -12,7 +12,7 @@ is a pass over the whole feature map, and together they took 38 % of the model's
    one addition of t/s is kept.
 
 What is left reads each line to the same characters at the same places, confidences within 2e-4, on real report
-lines (tests/test_folding.py), in 78–85 % of the time at the recogniser's height (docs/benchmarks.md). Each rewrite
+lines (tests/test_folding.py), in 77–83 % of the time at the recogniser's height (docs/benchmarks.md). Each rewrite
 applies only where the pattern is exactly there (scalars, one consumer, no graph output in between); a model of
 another shape is left as it is, and one that cannot be parsed is run unchanged.
 """

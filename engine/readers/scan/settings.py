@@ -286,7 +286,7 @@ class LineSettings:
     # Read the prose and the tables' labels by the line recogniser where it is installed; off, by Tesseract's Chinese
     # model as before it (benchmarks/reading.py --tuning tesseract-words: the same scans, for the trade-off).
     recogniser: bool = True
-    # Run the recogniser rewritten to the same arithmetic in fewer passes (nianbao.engine.readers.scan.folding): 78–85 %
+    # Run the recogniser rewritten to the same arithmetic in fewer passes (nianbao.engine.readers.scan.folding): 77–83 %
     # of its time, the same characters. Off, as shipped (tests/test_folding.py compares the two).
     folded: bool = True
     # The height a line is read at. The model was taught at 48; at 32, about a 12-point line's own height at 200 dpi,
