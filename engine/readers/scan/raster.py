@@ -105,29 +105,34 @@ def straightened(page: Image.Image, angle: float) -> Image.Image:
     if not angle:
         return page
     s = tuned().raster
-    box = _printed(page, s.print_ink, s.print_least) if page.mode == "L" else None
     width, height = page.size
-    if box is None:
-        return page.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    box = _printed(page, s.print_ink, s.print_least) if page.mode == "L" else None
     # Pillow's own matrix for rotate(-angle) about the page's middle: where each turned pixel comes from
     turn = math.radians(angle)
-    a, b, d, e = math.cos(turn), math.sin(turn), -math.sin(turn), math.cos(turn)
-    a, b, d, e = (round(v, 15) for v in (a, b, d, e))
+    a, b, d, e = (round(v, 15) for v in (math.cos(turn), math.sin(turn), -math.sin(turn), math.cos(turn)))
     cx, cy = width / 2, height / 2
     c, f = cx - a * cx - b * cy, cy - d * cx - e * cy
-    # where the box's corners land (the inverse turn), with room for the bicubic's reach
-    x0, y0, x1, y1 = box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3
-    landed = [(a * (x - c) + d * (y - f), b * (x - c) + e * (y - f)) for x in (x0, x1) for y in (y0, y1)]
-    left, top = max(0, math.floor(min(p[0] for p in landed))), max(0, math.floor(min(p[1] for p in landed)))
-    right = min(width, math.ceil(max(p[0] for p in landed)))
-    bottom = min(height, math.ceil(max(p[1] for p in landed)))
-    if right <= left or bottom <= top or (right - left) * (bottom - top) > s.box_share * width * height:
-        return page.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    left, top, right, bottom = 0, 0, width, height  # the whole page, as Pillow's rotate turns it
+    if box is not None:
+        # where the box's corners land (the inverse turn), with room for the bicubic's reach
+        x0, y0, x1, y1 = box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3
+        landed = [(a * (x - c) + d * (y - f), b * (x - c) + e * (y - f)) for x in (x0, x1) for y in (y0, y1)]
+        region = (
+            max(0, math.floor(min(p[0] for p in landed))),
+            max(0, math.floor(min(p[1] for p in landed))),
+            min(width, math.ceil(max(p[0] for p in landed))),
+            min(height, math.ceil(max(p[1] for p in landed))),
+        )
+        area = max(0, region[2] - region[0]) * max(0, region[3] - region[1])
+        if 0 < area <= s.box_share * width * height:
+            left, top, right, bottom = region
     matrix = (a, b, c + a * left + b * top, d, e, f + d * left + e * top)
-    region = page.transform((right - left, bottom - top), Image.Transform.AFFINE, matrix, Image.Resampling.BICUBIC,
+    turned = page.transform((right - left, bottom - top), Image.Transform.AFFINE, matrix, Image.Resampling.BICUBIC,
                             fillcolor=255)  # fmt: skip
+    if (left, top, right, bottom) == (0, 0, width, height):
+        return turned
     out = Image.new("L", page.size, 255)
-    out.paste(region, (left, top))
+    out.paste(turned, (left, top))
     return out
 
 
