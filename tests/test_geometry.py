@@ -447,6 +447,37 @@ def test_a_digit_broken_apart_is_doubted_and_a_minus_sign_kept_apart_from_thicke
     assert not glyphs(geometry.thickened(geometry.thickened(minus)), 300, 160, 32).minus  # joined to the 1
 
 
+def test_a_black_and_white_digits_pieces_are_drawn_with_it_and_doubted_a_point_and_a_comma_are_not_pieces():
+    """At 150 dpi a thin 7's bar parts from its stem by a pixel or two of paper: left out, 746 read 46 and 769 read
+    69 (淮安市 2024's figures). On a black-and-white page the bar is drawn with the digits and the figure doubted; on
+    a grey page, where no threshold broke it, a small blot stays out. A decimal point, a comma below the line and a
+    minus sign before the digits are no pieces."""
+    from nianbao.engine.readers.scan.speck import glyphs
+    from PIL import ImageDraw
+
+    def crop(*strokes: tuple[int, int, int, int]) -> Image.Image:
+        image = Image.new("L", (160, 60), 255)
+        draw = ImageDraw.Draw(image)
+        for stroke in strokes:
+            draw.line(stroke, fill=0, width=3)
+        return image
+
+    def ink(image: Image.Image) -> int:
+        return sum(image.point(lambda v: 255 if v < 128 else 0).histogram()[255:])
+
+    stem, bar, six = (64, 18, 58, 48), (48, 13, 62, 13), (80, 12, 80, 48)  # the bar ends 4 px short of the stem
+    whole = glyphs(crop(stem, six), 300, 160, 32, grey=False)
+    mended = glyphs(crop(stem, bar, six), 300, 160, 32, grey=False)
+    assert not whole.broken and mended.broken
+    assert ink(mended.image) > ink(whole.image)  # the bar is drawn
+    grey = glyphs(crop(stem, bar, six), 300, 160, 32)
+    assert ink(grey.image) < ink(mended.image)
+    for mark in ((70, 46, 72, 46), (70, 52, 71, 56)):  # a decimal point, a comma under the line
+        assert not glyphs(crop(stem, six, mark), 300, 160, 32, grey=False).broken
+    minus = glyphs(crop(stem, six, (40, 32, 50, 32)), 300, 160, 32, grey=False)
+    assert minus.minus and not minus.broken
+
+
 def test_a_seals_ring_clear_of_the_figure_leaves_it_read_as_it_is():
     """A grey scan's seal is ink at a figure's threshold. Where its ring crosses only the far end of a wide cell
     (洪泽区 2023's fee, 7730.28, two centimetres from the ring), the figure was read at a darker threshold all the

@@ -115,6 +115,40 @@ def test_pdfium_and_pdfminer_tell_the_same_pages_unread(made, monkeypatch):
     assert any(by_pdfium) is (made not in ("watermark", "seal", "letterhead"))
 
 
+@pytest.mark.parametrize("kind", ["scanned-pages", "unmapped", pytest.param("outlined-pages", marks=needs_gs)])
+def test_a_pdf_with_no_text_to_read_on_any_page_is_told_so_by_pdfium_alone(kind, monkeypatch):
+    """Every page a picture, glyphs without Unicode or outlines: PDFium says each is to be read from its image, as
+    pdfminer says, and pdfminer never parses the file (an outlined report's pages took it 0.3 CPU s each)."""
+    data = QINGHE.read_bytes()
+    every = set(range(1, len(pdf_read(data).shown) + 1))
+    made = {"scanned-pages": lambda: scanned_pages(data, every), "unmapped": lambda: unmapped(data),
+            "outlined-pages": lambda: outlined_pages(data, every)}[kind]()  # fmt: skip
+    monkeypatch.setattr(pdf_reader, "SETTINGS", pdf_reader.PdfSettings(pdfium=False))
+    by_pdfminer = [s.unread for s in pdf_read(made).shown]
+    monkeypatch.setattr(pdf_reader, "SETTINGS", pdf_reader.PdfSettings(pdfium=True))
+
+    def parsed(*args, **named):
+        raise AssertionError("pdfminer parsed the file")
+
+    monkeypatch.setattr("pdfminer.pdfpage.PDFPage.get_pages", parsed)
+    by_pdfium = [s.unread for s in pdf_read(made).shown]
+    assert by_pdfium == by_pdfminer == [True] * len(every)
+
+
+def test_a_pdf_with_no_text_and_a_page_showing_nothing_is_left_to_pdfminer():
+    """No text on any page, and a page with nothing on it for PDFium: its contents may be behind a reference PDFium
+    could not follow, and pdfminer says what is wrong (or reads what it finds)."""
+    from nianbao.engine.testing import amplifiers
+
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        4: amplifiers.stream(b""),
+    }
+    assert pdf_reader._by_pdfium(amplifiers.pdf(objects), 50) is None
+
+
 def _made(kind: str) -> bytes:
     data = QINGHE.read_bytes()
     truth = _read(data)

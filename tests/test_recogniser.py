@@ -65,6 +65,17 @@ def test_a_page_of_prose_is_read_line_by_line_with_every_number():
         assert all(0 <= centre <= found.right - found.left + found.height for centre in line.centres)
 
 
+def test_lines_go_to_the_model_in_batches_of_a_bounded_width_narrowest_first():
+    widths = [40, 1_500, 60, 300, 50, 700, 45, 650, 2_000]
+    order = sorted(range(len(widths)), key=lambda i: widths[i])
+    batches = recogniser._batches(order, widths, 1_280)
+    assert [i for batch in batches for i in batch] == order  # each line once, narrowest first
+    for batch in batches:  # padded to its widest (its last), within the bound unless one line is wider alone
+        assert widths[batch[-1]] * len(batch) <= 1_280 or len(batch) == 1
+    assert batches[0] == [0, 6, 4, 2]  # the table's cells together; the long lines of prose each alone
+    assert [len(b) for b in batches[-3:]] == [1, 1, 1]
+
+
 @needs_recogniser
 def test_two_lines_run_together_are_parted_a_large_title_is_not_and_a_far_piece_is_read_apart():
     from PIL import Image, ImageDraw, ImageFont

@@ -74,11 +74,14 @@ def pdfium_pages(data: bytes, max_pages: int) -> list[PageObjects] | None:
             textpage = raw.FPDFText_LoadPage(page.raw)
             try:
                 ctm, width, height = _page_frame(page)
-                drawn = _drawn(page, textpage, ctm, height)
+                chars, hidden, unmapped = _chars(textpage, ctm, height)
+                # A page with (almost) no text and this many curves is read from its image (its text drawn as
+                # outlines, a glyph a curve): its paths are not worked out once that many are counted.
+                enough = seen.SETTINGS.outlines if len(chars) <= seen.SETTINGS.covered else None
+                drawn = _drawn(page, textpage, ctm, height, enough)
                 if drawn is None:
                     return None
                 rulings, shading, pictures, curves = drawn
-                chars, hidden, unmapped = _chars(textpage, ctm, height)
                 what = seen.shown(chars, pictures, width, hidden, unmapped, curves, first=index == 0)
                 out.append(PageObjects(chars, rulings, shading, width, height, what))
             finally:
@@ -237,10 +240,13 @@ def _char(run: _Run, box, x: float, y: float, ctm: Matrix, height: float, text: 
     return Char(min(xs), height - max(ys), max(xs), height - min(ys), text)
 
 
-def _drawn(page, textpage, ctm: Matrix, height: float) -> tuple[list[Segment], list[Segment], list[Box], int] | None:
+def _drawn(
+    page, textpage, ctm: Matrix, height: float, enough: int | None = None
+) -> tuple[list[Segment], list[Segment], list[Box], int] | None:
     """The page's drawn lines (`rulings`), the edges of filled rectangles (`shading`), the boxes of its pictures and
-    how many curves it draws, Form XObjects included; None when the text page leaves a text object out (its glyphs
-    have no width)."""
+    how many curves it draws, Form XObjects included (once `enough` curves are counted, no path more is looked at:
+    a glyph drawn as an outline is a path of dozens of segments, each a few calls to PDFium); None when the text page
+    leaves a text object out (its glyphs have no width)."""
     import pypdfium2.raw as raw
 
     hidden = False
@@ -268,6 +274,8 @@ def _drawn(page, textpage, ctm: Matrix, height: float) -> tuple[list[Segment], l
         (rulings if stroked or thin or line else shading).extend(rect_segments(x0, height - y1, x1, height - y0))
 
     def path(obj, outer: Matrix) -> None:
+        if enough is not None and curves >= enough:
+            return
         raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
         if not fill.value and not stroke.value:
             return  # a clipping path: nothing drawn

@@ -103,7 +103,7 @@ def available() -> bool:
 
 def read_lines(images: list[Image.Image], deadline: Deadline) -> list[Line]:
     """Each grey image of one line of text read, in order. Images of like widths go to the model together (one
-    batch is padded to its widest), the deadline checked between batches; only a batch is held scaled."""
+    batch is padded to its widest, `_batches`), the deadline checked between batches; only a batch is held scaled."""
     import numpy as np
 
     model = _model()
@@ -114,10 +114,9 @@ def read_lines(images: list[Image.Image], deadline: Deadline) -> list[Line]:
     widths = [_width(image, s.height, s.widest) for image in images]
     order = sorted(range(len(images)), key=lambda i: widths[i])
     out: list[Line | None] = [None] * len(images)
-    for start in range(0, len(order), s.batch):
+    for members in _batches(order, widths, s.batch_columns):
         deadline.check()
-        members = order[start : start + s.batch]
-        widest = max(widths[i] for i in members)
+        widest = widths[members[-1]]
         batch = np.ones((len(members), 3, s.height, widest), dtype=np.float32)  # white: what normalises to 1
         for row, index in enumerate(members):
             batch[row, :, :, : widths[index]] = _scaled(images[index], s.height, widths[index])
@@ -127,6 +126,18 @@ def read_lines(images: list[Image.Image], deadline: Deadline) -> list[Line]:
             factor = widths[index] / max(1, images[index].size[0])
             out[index] = _decoded(probabilities[row], characters, step / factor)
     return [line if line is not None else Line("", (), ()) for line in out]
+
+
+def _batches(order: list[int], widths: list[int], columns: int) -> list[list[int]]:
+    """The lines, taken narrowest first (`order`), in batches of at most `columns` columns when padded to their
+    widest: many table cells to a batch, a long line of prose alone (one at least)."""
+    out: list[list[int]] = []
+    for index in order:
+        if out and widths[index] * (len(out[-1]) + 1) <= columns:
+            out[-1].append(index)
+        else:
+            out.append([index])
+    return out
 
 
 def upside_down(images: list[Image.Image], deadline: Deadline) -> list[float] | None:

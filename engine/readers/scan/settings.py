@@ -294,9 +294,15 @@ class LineSettings:
     # cost grows with its height squared).
     height: int = 32
     widest: int = 4_000  # pixels at that height: a line as long as 125 characters is squeezed, never held larger
-    # Lines read together, padded to the widest of them (they go sorted by width). The time is the same at 1–8; the
-    # memory is not: four lines of 1,500 pixels hold 175 MB at the peak, eight 250 MB.
-    batch: int = 4
+    # Lines read together, padded to the widest of them (they go sorted by width), up to this many columns (pixels at
+    # `height`) a batch. A column costs the model 36–40 µs up to about 1,300 in a batch, and more past it (four lines
+    # of 1,280: 48 µs), as does a lone narrow cell (48 µs at 40 columns, 38 a column among 32 of them); the memory
+    # grows with the columns (four lines of 1,500 held 175 MB at the peak, eight 250 MB). 淮安市 2024's six grey
+    # pages: 3.0 CPU s in the recogniser against 3.25 at four lines a batch (640 columns as 1,280; 2,000 3.1).
+    # Padding a narrow cell to its batch's widest changes its reading now and then (of that report's 308 cells, 55
+    # read otherwise than alone, 25 at four lines a batch; its prose lines alike): the real reports' pages read as
+    # many characters right either way (benchmarks/words.py).
+    batch_columns: int = 1_280
     ink: int = 180  # grey under this is ink (as the cells' `paper`)
     row_ink: int = 2  # a row with fewer inked pixels is paper (a speck the median left)
     join_mm: float = 0.4  # rows of ink parted by less are one line (a character's parts: 二, 三, the dots of 江)
@@ -367,6 +373,10 @@ class SpeckSettings:
     # digit a light scan broke (the diagonal of a 4 without its bar): the figure is doubted. A decimal point or a
     # comma stays below the middle; dust is smaller.
     piece: float = 0.3
+    # On a black-and-white page the pieces thresholding broke off a figure's digits are drawn with them (and the
+    # figure doubted) when they stand within this share of its height of its ink (speck._pieces): a 7's bar parted
+    # from its stem by a pixel or two of paper stands a tenth to a fifth of a digit's height above it.
+    piece_reach: float = 0.3
 
 
 @dataclass(frozen=True)

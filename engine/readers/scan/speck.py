@@ -179,12 +179,15 @@ def glyphs(
         top, bottom = min(b.top for b in line), max(b.bottom for b in line)
         near = [b for b in small if top <= (b.top + b.bottom) / 2 <= bottom]
         points, sign = _marks(line, near)
-        left_out = [b for b in near if b not in points and b is not sign]
+        # a black-and-white figure's digits mended: what thresholding broke off them drawn with them, and doubted
+        bits = [] if grey else _pieces(line, [b for b in small if b not in points and b is not sign], dust)
+        small = [b for b in small if b not in bits]  # a piece is one line's
+        left_out = [b for b in near if b not in points and b is not sign and b not in bits]
         if number == 0:
             minus = sign
             doubt = _dash_left(line, left_out)
-        broken = broken or _pieces_within(line, left_out)
-        parts.append(line + points)
+        broken = broken or bool(bits) or _pieces_within(line, left_out)
+        parts.append(line + points + bits)
     unsure = doubt or near_seal or stained or broken or minus
     whole = shaped and len(parts) == 1 and parts[0] == lines[0] and not unsure
     shapes = tuple(shape(crop, (b.left, b.top, b.right, b.bottom)) for b in lines[0]) if whole else ()
@@ -267,6 +270,25 @@ def _figure(blots: list[_Blot], dust: int, glyph: float) -> list[_Blot] | None:
     floor = max(dust, tuned().speck.dust * len(biggest.pixels))
     tall_enough = 0.5 * (biggest.bottom - biggest.top)
     return [b for b in blots if len(b.pixels) >= floor and b.bottom - b.top >= tall_enough]
+
+
+def _pieces(line: list[_Blot], others: list[_Blot], dust: int) -> list[_Blot]:
+    """The pieces a black-and-white figure's digits lost to thresholding (a 7's bar, a 3's upper arc, a 5's flag):
+    blots no dust, too small to be digits, over the line's ink or beside it within `piece_reach` of its height, from
+    that far above its top down to its bottom. Drawn with the digits, Tesseract reads them whole (left out, 746 read
+    46, 3050 read 10.50). Not a comma below the line, nor a flat mark before the digits (a minus sign: _marks)."""
+    left, right = min(b.left for b in line), max(b.right for b in line)
+    top, bottom = min(b.top for b in line), max(b.bottom for b in line)
+    reach = tuned().speck.piece_reach * (bottom - top + 1)
+    found = []
+    for b in others:
+        across, down = (b.left + b.right) / 2, (b.top + b.bottom) / 2
+        if len(b.pixels) < dust or not (left - reach <= across <= right + reach and top - reach <= down <= bottom):
+            continue
+        if b.right < left and b.right - b.left > b.bottom - b.top:
+            continue
+        found.append(b)
+    return found
 
 
 def _near(stains: list[_Blot], kept: list[_Blot], clear: float) -> bool:
