@@ -1,17 +1,18 @@
 """The whole reading pipeline measured against truth, on scans and photos made by tools that are not ours.
 
-    python benchmarks/reading.py [--sources real,fixtures] [--kinds grey200,seal200,...] [--tuning default|...]
+    python benchmarks/reading.py [--sources real,portal,fixtures] [--kinds grey200,seal200,...] [--tuning default|...]
 
-Each source is a text-layer PDF: the real reports of ../shared/corpus/real (real layouts; skipped when absent) and
-our own fixtures. Its pages are drawn by poppler's `pdftoppm` and distorted by ImageMagick's `convert` (neither is
-what Nianbao reads with), as an office's scanner or a phone makes them (KINDS below), and packed as the file an
-organ sends: a PDF of JPEG pages, or a Group 4 TIFF for black and white. Other kinds are PDFs whose text layer
-does not hold what their pages show (nianbao.engine.readers.pdf.shown): a scan made searchable by Tesseract's own PDF
-writer (the page a picture, the words drawn invisible over it), the text drawn as outlines by Ghostscript
-(`-dNoOutputFonts`: no text at all), the fonts' character maps unnamed (glyphs without Unicode), and every second
-page put in as its scan among the printed ones (poppler's `pdfseparate` and `pdfunite`). Each scan goes through
-`Checker.check_file`,
-exactly as `nianbao check` reads it, and is compared with the text PDF's own reading:
+Each source is a text-layer PDF: the real reports of ../shared/corpus/real (real layouts; skipped when absent), the
+real portal pages there as Chromium prints them to PDF (`portal`: another producer's fonts and table borders; skipped
+without Debian's chromium), and our own fixtures. Its pages are drawn by poppler's `pdftoppm` and distorted by
+ImageMagick's `convert` (neither is what Nianbao reads with), as an office's scanner or a phone makes them (KINDS
+below), and packed as the file an organ sends: a PDF of JPEG pages, or a Group 4 TIFF for black and white. Other kinds
+are PDFs whose text layer does not hold what their pages show (nianbao.engine.readers.pdf.shown): a scan made
+searchable by Tesseract's own PDF writer (the page a picture, the words drawn invisible over it), the text drawn as
+outlines by Ghostscript (`-dNoOutputFonts`: no text at all), the fonts' character maps unnamed (glyphs without
+Unicode), and every second page put in as its scan among the printed ones (poppler's `pdfseparate` and `pdfunite`).
+Each scan goes through `Checker.check_file`, exactly as `nianbao check` reads it, and is compared with the text
+PDF's own reading:
 
 - placed: the truth's table cells (every cell of tables 二, 三 and 四 that holds a figure) found under the same
   template key with the same value;
@@ -135,10 +136,19 @@ KINDS = {
 }
 
 
-def sources(which: set[str]) -> list[Path]:
+def sources(which: set[str], folder: Path) -> list[Path]:
+    """The text-layer PDFs to scan; the portal pages printed into `folder`."""
+    from nianbao.engine.testing.patterns import browser_print
+
     found: list[Path] = []
     if "real" in which and REAL.is_dir():
         found += sorted(REAL.glob("*.pdf"))
+    browser = shutil.which("chromium")
+    if "portal" in which and REAL.is_dir():
+        if browser is None:
+            print("portal pages left out: Debian's chromium is not installed", file=sys.stderr)
+        for page in sorted(REAL.glob("*.html")) if browser else []:
+            found.append(browser_print(page.read_bytes(), folder / f"{page.stem}-chromium.pdf", browser))
     if "fixtures" in which:
         found += sorted(FIXTURES.glob("20*.pdf"))
     return found
@@ -339,7 +349,7 @@ def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, obj
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sources", default="real,fixtures")
+    parser.add_argument("--sources", default="real,portal,fixtures")
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--tuning", default="default", choices=TUNINGS)
@@ -351,24 +361,32 @@ def main() -> None:
     rows = []
     print("| source | kind | cells | placed | % | wrong | wrong-unmarked | false | refused | s/page |")
     print("|---|---|---|---|---|---|---|---|---|---|")
+    printed = tempfile.TemporaryDirectory()
+    pdfs = sources(set(args.sources.split(",")), Path(printed.name))
+    group = {pdf: "fixtures" if pdf.parent == FIXTURES else "portal" if pdf.parent != REAL else "real" for pdf in pdfs}
     for name in args.kinds.split(","):
-        for pdf in sources(set(args.sources.split(","))):
+        for pdf in pdfs:
             with tuning(TUNINGS[args.tuning]):
                 r = measure(checker, pdf, KINDS[name], args.seed)
+            r["group"] = group[pdf]
             rows.append(r)
             share = 100 * r["placed"] / r["cells"] if r["cells"] else 0  # type: ignore[operator]
             print(f"| {r['source']} | {r['kind']} | {r['cells']} | {r['placed']} | {share:.1f} | {r['wrong']} | "
                   f"{r['wrong-unmarked']} | {r['false']} | {r['refused']} | {r['s/page']} |", flush=True)  # fmt: skip
-    print("\n| kind | cells | placed % | wrong-unmarked | false | refused | CPU s/page |")
-    print("|---|---|---|---|---|---|---|")
+    printed.cleanup()
+    print("\n| kind | sources | cells | placed % | wrong-unmarked | false | refused | CPU s/page |")
+    print("|---|---|---|---|---|---|---|---|")
     for name in args.kinds.split(","):
-        mine = [r for r in rows if r["kind"] == name]
-        cells = sum(r["cells"] for r in mine)  # type: ignore[misc]
-        placed = sum(r["placed"] for r in mine)  # type: ignore[misc]
-        print(f"| {name} | {cells} | {100 * placed / max(cells, 1):.1f} | "
-              f"{sum(r['wrong-unmarked'] for r in mine)} | {sum(r['false'] for r in mine)} | "  # type: ignore[misc]
-              f"{sum(1 for r in mine if r['refused'])}/{len(mine)} | "
-              f"{sum(r['cpu'] for r in mine) / max(sum(r['pages'] for r in mine), 1):.2f} |")  # fmt: skip
+        for sources_of in ("real", "portal", "fixtures", "all"):
+            mine = [r for r in rows if r["kind"] == name and sources_of in (r["group"], "all")]
+            if not mine:
+                continue
+            cells = sum(r["cells"] for r in mine)  # type: ignore[misc]
+            placed = sum(r["placed"] for r in mine)  # type: ignore[misc]
+            print(f"| {name} | {sources_of} | {cells} | {100 * placed / max(cells, 1):.1f} | "
+                  f"{sum(r['wrong-unmarked'] for r in mine)} | {sum(r['false'] for r in mine)} | "  # type: ignore[misc]
+                  f"{sum(1 for r in mine if r['refused'])}/{len(mine)} | "
+                  f"{sum(r['cpu'] for r in mine) / max(sum(r['pages'] for r in mine), 1):.2f} |")  # fmt: skip
     print("\nCPU seconds a page by phase:\n")
     print("| kind | " + " | ".join(PHASES) + " |")
     print("|---|" + "---|" * len(PHASES))

@@ -279,3 +279,38 @@ def test_a_recogniser_that_fails_leaves_the_words_to_tesseract_and_the_turn_to_i
         assert "".join(w.text for w in prose.read_cells([(cell, 200)], Deadline(60))[0][0]) == "行政许可"
     assert recogniser.upside_down([page.crop((0, 0, 600, 60))], Deadline(60)) is None
     assert "the line recogniser failed" in caplog.text
+
+
+@needs_recogniser
+@pytest.mark.skipif(not tesseract_available(), reason="Tesseract is not installed")
+def test_a_figure_printed_with_its_money_unit_is_read_left_of_the_unit_and_keeps_it():
+    """A real portal page prints 表二's procurement amount as "251000元" in its cell: read whole by the English
+    model, the unit's glyphs came out as digits (25100070). The recogniser tells where the unit starts; the figure
+    is read left of it, and the cell says the unit after it, as a text layer's cell does (the reader notes it)."""
+    from nianbao.engine.readers.scan import ocr
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = Path("/usr/share/fonts/truetype")
+    chinese, latin = fonts / "droid" / "DroidSansFallbackFull.ttf", fonts / "dejavu" / "DejaVuSerif.ttf"
+    if not chinese.is_file() or not latin.is_file():
+        pytest.skip("no Chinese and Latin fonts to draw with")
+    words, digits = ImageFont.truetype(str(chinese), 30), ImageFont.truetype(str(latin), 28)
+    page = Image.new("L", (1654, 900), 255)
+    draw = ImageDraw.Draw(page)
+    columns = (150, 600, 900, 1400)
+    for y in (300, 380, 460):
+        draw.line((columns[0], y, columns[-1], y), fill=0, width=3)
+    for x in columns:
+        draw.line((x, 300, x, 460), fill=0, width=3)
+    for x, y, text in (
+        (170, 318, "信息内容"),
+        (620, 318, "采购项目数量"),
+        (920, 318, "采购总金额"),
+        (170, 398, "政府集中采购"),
+    ):
+        draw.text((x, y), text, font=words, fill=0)
+    draw.text((620, 400), "6", font=digits, fill=0)
+    draw.text((920, 400), "251000", font=digits, fill=0)
+    draw.text((924 + draw.textlength("251000", font=digits), 398), "万元", font=words, fill=0)
+    cells = ocr.read_pages([(page.convert("RGB"), 200.0)], Deadline(120))[0].cells
+    assert [cell.text for cell in cells][-2:] == ["6", "251000万元"]

@@ -46,6 +46,14 @@ class ReadCell:
     readings: tuple[str, ...] = ()
     # how surely the line recogniser read the cell's text: its least sure character (0 when Tesseract read it)
     seen: float = 0.0
+    # A figure printed with its unit ("251000万元"): the unit as read, and the part of the cell left of it (points),
+    # where the figure is read (its unit's glyphs, read as digits, made 25100070); the unit follows the figure read.
+    unit: str = ""
+    digits: tuple[float, float, float, float] | None = None
+
+    @property
+    def figure_box(self) -> tuple[float, float, float, float]:
+        return self.digits or self.box
 
 
 class Sheet(Protocol):
@@ -83,6 +91,9 @@ def read_figures(figures: list[tuple[Sheet, ReadCell]], deadline: Deadline) -> N
     weak = _round(figures, s.readings, deadline, kept, again=False)
     _round(weak, s.readings + s.again, deadline, kept, again=True)
     by_font([cell for page, cell in figures if not page.bilevel])
+    for _, cell in figures:
+        if cell.unit and FIGURE.fullmatch(_plain(cell.text)):
+            cell.text += cell.unit  # read as a text layer's figure with its unit is (and noted so)
 
 
 def _round(
@@ -104,7 +115,7 @@ def _round(
         todo = [setting for setting in settings if setting not in read.settings]
         if alone:  # the lightest first: it keeps the most of a thin stroke (a 4's bar that a darker one loses)
             todo.sort(key=lambda setting: setting != lightest)
-        crop = cell_crop(page, cell.box)
+        crop = cell_crop(page, cell.figure_box)
         if page.bilevel:
             # A black-and-white page's figures are read thickened, their broken strokes joined; but a minus sign
             # thickened may join the digits and be lost, so a figure with a mark before it is read as it is.
@@ -150,7 +161,7 @@ def _judged(page: Sheet, cell: ReadCell, read: _Read, again: bool) -> bool:
     """The figure's text and confidence from its readings; whether it is to be read again."""
     s = tuned().cells
     if not read.ink:  # no glyph at any setting: a blank cell, unless ink is cut off
-        cut = edge_ink(cell_crop(page, cell.box), page.dpi, s.readings[0][0])
+        cut = edge_ink(cell_crop(page, cell.figure_box), page.dpi, s.readings[0][0])
         dash = DASH.fullmatch(cell.text)  # a dash is too flat to be a glyph: the cell says what it says
         cell.text, cell.confidence = cell.text if dash else "", 0.0 if cut else (None if dash else 1.0)
         return False

@@ -15,6 +15,7 @@ read once, with the tables blanked out. Then everything goes to the same page bu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -39,6 +40,9 @@ from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.surround import found_page
 from nianbao.engine.readers.scan.tesseract import Deadline, Word
 from nianbao.engine.readers.scan.votes import IDEOGRAPH
+
+# A figure and the money unit printed after it in its cell.
+UNIT = re.compile(r"(-?\d[\d,，.]*)(万元|亿元|千元|元)")
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -202,8 +206,23 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
         # And digits among two ideographs at most: figures a seal blurred into strokes ("3轿”一2"), not a label.
         ideographs = len(IDEOGRAPH.findall(text))
         if ideographs < 2 or len(text) <= 3 or (ideographs < 3 and any(ch.isdigit() for ch in text)):
+            if by_recogniser:
+                _unit_apart(page, cell, said.get(index, []))
             figures.append((page, cell))
     read_figures(figures, deadline)
+
+
+def _unit_apart(page: _Page, cell: ReadCell, words: list[Word]) -> None:
+    """A figure the recogniser read with its unit after it on one line ("251000万元", a character a word): the
+    unit kept apart, the figure to be read left of it (ReadCell.digits)."""
+    found = UNIT.fullmatch(cell.text)
+    if found is None or len(words) != len(cell.text) or len({word.line for word in words}) != 1:
+        return
+    px = page.dpi / POINTS_PER_INCH
+    x0, top, _, bottom = cell.box
+    unit = words[len(found.group(1))]  # its first character, in the cell crop's pixels (figures.cell_crop)
+    cell.digits = (x0, top, (round(x0 * px) + 1 + unit.left) / px, bottom)
+    cell.text, cell.unit = found.group(1), found.group(2)
 
 
 def _cleared(image: Image.Image) -> Image.Image:

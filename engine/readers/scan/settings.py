@@ -196,6 +196,13 @@ class RasterSettings:
     short_mm: float = 4.0
     min_short_px: int = 6
     meet_mm: float = 0.5
+    # A row of ink shorter than rule_mm is a ruling when its ends stand this near column rulings (raster.rulings): a
+    # browser's cell spacing (2 px) and a cell's light right border put a narrow cell's top 0.7 mm short of the
+    # table's border.
+    spaced_mm: float = 1.0
+    # Where column rulings stop, a thin row this light is a ruling too (raster.rulings): Chromium's inset cell borders
+    # scan at 180–195 on their bottom and right, lighter than `dark`; a grey scan's paper and noise lie at 230–255.
+    light_rule: int = 205
     # A run shorter than long_mm must also be thin: a large bold title's strokes reach 8 mm but are 0.6–0.9 mm thick,
     # a table's rulings 0.1–0.3 mm (a thick outer border is long). Never thinner than min_thin_px (two pixels: a
     # ruling at a slant covers two).
