@@ -223,12 +223,19 @@ class ApplicationsRowTotal(Rule):
                 wrong.append((key, row, expected, actual))
         unfilled = [w for w in wrong if w[3] == 0]
         if len(unfilled) >= COLUMN_LEFT_EMPTY:
-            # One cause, many symptoms: the 总计 column left at 0 (or blank) is one defect, said once with its cells.
+            # One cause, many symptoms: the 总计 column left at 0 (or blank) is one defect, said once with its cells:
+            # each row's 总计 and the applicant figures that say it is not 0 (a figure read from a scan among them
+            # may be what is wrong: nianbao.engine.checking.uncertain).
             key, _, expected, _ = unfilled[0]
+            cells = [
+                cell
+                for k, row, *_ in unfilled
+                for cell in [(k, "total"), *((k, c.key) for c in APPLICANT_COLUMNS if value(row[c.key]) != 0)]
+            ]
             yield Finding(
                 key="column",
                 params={"count": len(unfilled), "row": row_label("applications", key), "expected": tidy(expected)},
-                location=cell_location(report, "applications", key, "total", [(k, "total") for k, *_ in unfilled]),
+                location=cell_location(report, "applications", key, "total", cells),
                 expected=tidy(expected),
                 actual=0,
             )

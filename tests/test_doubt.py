@@ -85,6 +85,29 @@ def test_a_blank_cell_is_the_reports_fault_in_a_text_file_but_pending_in_a_scan(
     assert scan["score"] > text["score"]  # a scan's blank is what OCR did not see: it waits for a person
 
 
+def test_a_total_column_left_at_zero_rests_on_the_figures_that_say_so_and_waits_when_ocr_doubted_one(run, tmp_path):
+    """Three 总计 cells read 0 beside applicant figures make one finding, that the column was left unfilled (NB203).
+    It rests on those figures too: on a scan where a seal's ring made OCR read a blank cell as 2, doubted, the
+    finding waits for a person instead of counting (a real portal page's colour scan, benchmarks/reading.py)."""
+    rows = ("unavailable.needs_creation", "unavailable.unclear_after_correction", "other.fee_unpaid")
+
+    def unfilled(model, doubted: float):
+        for row in rows:
+            model["applications"][row].update(dict.fromkeys(model["applications"][row], 0))
+            model["applications"][row]["research"] = 2
+            anchor = model["cell_anchors"][f"applications:{row}:research"]
+            anchor["source"], anchor["confidence"] = "ocr", doubted if row == rows[0] else 0.99
+
+    def column(result):
+        return [f for f in result["findings"] if f["key"] == "NB203.column"]
+
+    sure = column(_model(run, tmp_path, lambda m: unfilled(m, 0.99), "sure.json"))
+    assert len(sure) == 1 and not sure[0].get("doubtful_cells")
+    assert [rows[0], "research"] in sure[0]["location"]["cells"] and [rows[0], "total"] in sure[0]["location"]["cells"]
+    doubted = column(_model(run, tmp_path, lambda m: unfilled(m, 0.3), "doubted.json"))
+    assert len(doubted) == 1 and doubted[0]["doubtful_cells"] == [f"applications:{rows[0]}:research"]
+
+
 def test_a_section_missing_from_a_scan_is_pending_and_says_it_may_not_have_been_read(run, tmp_path):
     def drop(model):
         model["sections"] = [s for s in model["sections"] if s["key"] != "problems"]

@@ -171,6 +171,11 @@ def _judged(page: Sheet, cell: ReadCell, read: _Read, again: bool) -> bool:
         readings = _with_seen(readings[0], _plain(chinese), cell.seen)
     cell.text, cell.confidence = vote(readings, chinese)
     cell.readings = said(readings, chinese)
+    seen = _plain(chinese)
+    if cell.seen >= s.seen_sure and FIGURE.fullmatch(seen) and FIGURE.fullmatch(cell.text) and cell.text != seen:
+        # Two models err apart: a figure the line recogniser read surely as another is doubted (a 0 whose top a
+        # seal's ring took out, read "U" and, the ring's edge by it, 6 at 0.93 by Tesseract; the recogniser read 0)
+        cell.confidence = min(cell.confidence, s.doubt)
     if read.doubt or read.broken:  # a mark that may be a lost sign, a seal, a broken digit: no glyph to judge by
         cell.shapes = ()
     if DASH.fullmatch(chinese):  # a dash, unless the figure readings find a figure (then doubtful)
