@@ -187,6 +187,12 @@ class Upright:
             if standing is Standing.upright:
                 settled[i] = stack
             elif standing is Standing.side:
+                # A grid of cells taller than wide may be a table printed upright with narrow columns (a portal
+                # page's table 三, its headings wrapped): its text lines, read surely at the stack's turn, say so.
+                upright = self._by_lines(greys[i], tilts.get(i, 0.0), before=stack)
+                if upright is not None:
+                    settled[i] = upright.turn
+                    continue
                 side = self._side(greys[i])
                 if side is not None:
                     settled[i] = side.turn
