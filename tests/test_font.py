@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("PIL", reason="Pillow is not installed: scans cannot be made or read")
 
 from nianbao.engine.readers.scan.font import Font, Shape, shape
+from nianbao.engine.readers.scan.settings import tuned
 from nianbao.engine.readers.scan.speck import glyphs
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -131,3 +132,23 @@ def test_a_figure_read_only_as_letters_is_the_figure_they_look_like_trusted_not_
     assert vote([("Ol", 0.6)], "") == ("", 0.0)  # "01" is no figure as printed
     assert vote([("l", 0.6)], "合计") == ("合计", 0.0)  # a label the Chinese model read stays
     assert vote([("l", 0.9), ("7", 0.5)], "")[0] == "7"  # a reading that is a figure is voted on as before
+
+
+def test_a_figure_the_line_recogniser_read_surely_as_another_is_doubted():
+    """Two models err apart: a 0 whose top a seal's ring took out read "U" at the darker thresholds and, the ring's
+    edge beside it, 6 at the lighter ones, trusted at 0.93 (a "U" contradicts no figure), while the line recogniser
+    read 0 (a real portal page's colour scan). The figure stands doubted, unless the recogniser was unsure."""
+    from nianbao.engine.readers.scan import figures
+
+    readings = [("U", 0.9), ("6", 0.91), ("U", 0.8), ("6", 0.94)]
+
+    def judged(seen: float, chinese: str = "0") -> float | None:
+        cell = figures.ReadCell((0.0, 0.0, 40.0, 20.0), chinese, seen=seen)
+        figures._judged(None, cell, figures._Read(readings=list(readings), ink=True), again=True)
+        assert cell.text == "6"
+        return cell.confidence
+
+    doubt = tuned().cells.doubt
+    assert judged(0.56) <= doubt < tuned().cells.low
+    assert judged(0.3) > tuned().cells.low  # an unsure recogniser, as before
+    assert judged(0.9, "6") > tuned().cells.low  # the two agree

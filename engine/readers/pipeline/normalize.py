@@ -13,7 +13,7 @@ _SPACE = re.compile(r"\s+")
 NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # A figure with a unit written into a cell ("251000元", "2笔"): not a number, kept as printed (table 二 reads the
 # number and keeps the unit: nianbao.engine.readers.pipeline.onto_template).
-NUMBER_WITH_UNIT = re.compile(r"^[-−]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|万|件|笔|次|个|项|宗|份|起)$")
+NUMBER_WITH_UNIT = re.compile(r"^([-−]?\d+(?:,\d{3})*(?:\.\d+)?)(万元|元|万|件|笔|次|个|项|宗|份|起)$")
 COUNT_UNIT = re.compile(r"^(\d+)(件|笔|次|个|项|宗|份|起)$")
 DASH = re.compile(r"^[—–\-/／－―~～]+$")
 ZERO_WORDS = frozenset({"〇", "零", "○"})

@@ -15,12 +15,12 @@ read once, with the tables blanked out. Then everything goes to the same page bu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
+from nianbao.engine.readers.pipeline.normalize import NUMBER_WITH_UNIT
 from nianbao.engine.readers.scan.figures import ReadCell, cell_crop, read_figures
 from nianbao.engine.readers.scan.filters import median3
 from nianbao.engine.readers.scan.geometry import (
@@ -40,9 +40,6 @@ from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.surround import found_page
 from nianbao.engine.readers.scan.tesseract import Deadline, Word
 from nianbao.engine.readers.scan.votes import IDEOGRAPH
-
-# A figure and the money unit printed after it in its cell.
-UNIT = re.compile(r"(-?\d[\d,，.]*)(万元|亿元|千元|元)")
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -215,7 +212,7 @@ def _read_cells(pages: list[_Page], deadline: Deadline) -> None:
 def _unit_apart(page: _Page, cell: ReadCell, words: list[Word]) -> None:
     """A figure the recogniser read with its unit after it on one line ("251000万元", a character a word): the
     unit kept apart, the figure to be read left of it (ReadCell.digits)."""
-    found = UNIT.fullmatch(cell.text)
+    found = NUMBER_WITH_UNIT.match(cell.text)  # the units a text layer's cell is read with
     if found is None or len(words) != len(cell.text) or len({word.line for word in words}) != 1:
         return
     px = page.dpi / POINTS_PER_INCH

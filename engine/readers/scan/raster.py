@@ -186,27 +186,17 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     # a box of its own, lighter on its right (Chromium's inset border) than the table's own border beyond the spacing.
     # It is drawn from ruling to ruling. A heading's stroke ends in white; a short label's stroke in the padding.
     spaced = pixels(s.spaced_mm, dpi)
-    closing = []
-    for first, last, a, b, thick in _spans(dark, short, dpi):
-        pos = (first + last) / 2
-        if b - a < shortest and thick <= thin:
-            left, right = _column_by(down, a, pos, spaced), _column_by(down, b, pos, spaced)
-            if left is not None and right is not None and left < right:
-                closing.append((pos, round(left), round(right)))
-    # And a thin row lighter than ink where column rulings stop: the light bottom border of a browser's cells, the
-    # last row before a page break, where the table's own border is not drawn. It closes the cells whose sides stop
-    # there, and a narrow last one to the table's border (cells merged across the break run on, left open).
     lighter = page.point(lambda v: 255 if v < s.light_rule else 0)
-    for first, last, a, b, thick in _spans(lighter, short, dpi):
+    rows = [(line, False) for line in _spans(dark, short, dpi) if line[3] - line[2] < shortest]
+    rows += [(line, True) for line in _spans(lighter, short, dpi) if not _along(across, *line[:4], s.same_line_px)]
+    for (first, last, a, b, thick), light in rows:
         pos = (first + last) / 2
-        if thick > thin or _along(across, first, last, a, b, s.same_line_px):
-            continue
         left, right = _column_by(down, a, pos, spaced), _column_by(down, b, pos, spaced)
-        if left is None or right is None or left >= right:
+        if thick > thin or left is None or right is None or left >= right:
             continue
-        if any(left <= x <= right and abs(bottom - pos) <= meet for x, _, bottom in down):
-            closing.append((pos, round(left), round(right)))
-    across += closing
+        if light and not any(left <= x <= right and abs(stop - pos) <= meet for x, _, stop in down):
+            continue  # a light row closes only the cells whose sides stop at it
+        across.append((pos, round(left), round(right)))
     return [
         *(Segment(True, pos * scale, a * scale, b * scale) for pos, a, b in across),
         *(Segment(False, pos * scale, a * scale, b * scale) for pos, a, b in down),
