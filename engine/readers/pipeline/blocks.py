@@ -16,6 +16,7 @@ from nianbao.engine.readers.pipeline.landmarks import match_heading
 from nianbao.engine.readers.pipeline.normalize import compact
 from nianbao.engine.readers.pipeline.placement import placed_rows
 from nianbao.engine.readers.pipeline.raw import Block, RawDocument, RawRow, RawSection
+from nianbao.engine.readers.pipeline.review_header import under_header
 from nianbao.engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
 from nianbao.engine.text import is_traditional, simplified
 
@@ -138,6 +139,10 @@ def parse_blocks(blocks: list[Block], full_text: str | None = None) -> RawDocume
         body_end = starts[n + 1][0] if n + 1 < len(starts) else len(blocks)
         body = blocks[body_first:body_end]
         prose = body
+        if key is SectionKey.review_litigation:
+            body, header_notes = under_header(body)
+            doc.notes += header_notes
+            prose = body
         if key in _TABLE_CUES:
             prose, rows = _split_table(key, body, body_first)
             table_text += [r.row.label for r in rows]

@@ -11,6 +11,7 @@ Coordinates here are top-down (y grows downwards), in PDF points.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -209,6 +210,66 @@ def _single(positions: list[float], segments: list[Segment]) -> tuple[list[float
     return kept, out
 
 
+Written = Callable[[tuple[float, float, float, float]], bool]
+
+
+def _without_empty_ends(ys: list[float], xs: list[float], chars: list[Char], written: Written | None) -> list[float]:
+    """The table's row lines without an empty band at its top or bottom. A table cut by a page break leaves one: the
+    cells merged down over several rows (三、本年度办理结果, （四）无法提供) and the outer border run on past the last
+    row's bottom line to the cut, where `_close_open_ends` closes them. The sliver between that line and the cut has no
+    column lines, so as a row it would join every cell beside it into one, the merged label with it: one cell over
+    the last rows, their figures read into it. A band that holds no character (or, where the characters are not
+    read yet, in which `written` sees nothing) carries nothing to read."""
+    if len(xs) < 2 or not (chars or written):
+        return ys
+    centres = sorted(ch.cy for ch in chars if xs[0] <= ch.cx <= xs[-1])
+
+    def empty(top: float, bottom: float) -> bool:
+        if written is not None:
+            return not written((xs[0], top, xs[-1], bottom))
+        i = bisect_left(centres, top)
+        return i == len(centres) or centres[i] > bottom
+
+    first, last = 0, len(ys) - 1
+    while last - first > 1 and empty(ys[last - 1], ys[last]):
+        last -= 1
+    while last - first > 1 and empty(ys[first], ys[first + 1]):
+        first += 1
+    return ys[first : last + 1]
+
+
+def _rectangles(union: Groups, nr: int, nc: int) -> list[int]:
+    """Each grid cell's merged cell, named by its top-left grid cell. A merged cell is a rectangle; grid cells joined
+    into another shape (an L) tell of a border lost (a light line a scan did not keep): read as one, the shape's box
+    would cover the cells in its bend, a scan's crop of it reading their text too. Such a shape is cut into
+    rectangles, each from its first grid cell down as far as the shape goes, then right as far as every row of it
+    does."""
+    owner = [union.find(i) for i in range(nr * nc)]
+    members: dict[int, list[int]] = {}
+    for i, root in enumerate(owner):
+        members.setdefault(root, []).append(i)
+    for cells in members.values():
+        rows = {i // nc for i in cells}
+        columns = {i % nc for i in cells}
+        if len(cells) == len(rows) * len(columns):
+            continue
+        left = set(cells)
+        while left:
+            first = min(left)
+            r, c = divmod(first, nc)
+            bottom = r
+            while (bottom + 1) * nc + c in left:
+                bottom += 1
+            right = c
+            while right + 1 < nc and all(k * nc + right + 1 in left for k in range(r, bottom + 1)):
+                right += 1
+            for k in range(r, bottom + 1):
+                for j in range(c, right + 1):
+                    owner[k * nc + j] = first
+                    left.discard(k * nc + j)
+    return owner
+
+
 def _by_line(segments: list[Segment], positions: list[float]) -> list[list[Segment]]:
     """The segments on each grid line (`positions` from `_positions`): looking one line up is then constant."""
     lines: list[list[Segment]] = [[] for _ in positions]
@@ -263,8 +324,11 @@ def _figures_row(texts: list[str]) -> bool:
     return figures > 0 and figures >= len(filled) - figures
 
 
-def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char]) -> tuple[list[Grid], list[Char]]:
-    """The page's tables, and the characters left outside them (the prose).
+def build_grids(
+    rulings: list[Segment], shading: list[Segment], chars: list[Char], written: Written | None = None
+) -> tuple[list[Grid], list[Char]]:
+    """The page's tables, and the characters left outside them (the prose). `written` tells whether anything is
+    written in a box when the characters are not known yet (a scan's cells are found before they are read).
 
     `rulings` are drawn lines; `shading` the edges of filled, unstroked rectangles. Word and WPS shade
     cells and paragraphs alike, so shading edges only complete a table the rulings found (a border
@@ -297,6 +361,7 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
             raise GridTooLarge((len(ys) - 1) * (len(xs) - 1))
         ys, hs = _single(ys, hs)
         xs, vs = _single(xs, vs)
+        ys = _without_empty_ends(ys, xs, chars, written)
         if len(xs) < 3 or len(ys) < 2 or (len(ys) < 3 and len(xs) < MIN_ROW_COLUMNS + 1):
             continue  # one column, or one row of few cells: a framed or shaded paragraph, not a table
         nr, nc = len(ys) - 1, len(xs) - 1
@@ -311,13 +376,14 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
                     union.join(r * nc + c, r * nc + c + 1)
                 if r + 1 < nr and not _covered(h_lines[r + 1], (xs[c] + xs[c + 1]) / 2):
                     union.join(r * nc + c, (r + 1) * nc + c)
+        owner = _rectangles(union, nr, nc)
         content: dict[int, list[Char]] = {}
         inside: list[int] = []
         for i, ch in enumerate(chars):
             if xs[0] <= ch.cx <= xs[-1] and ys[0] <= ch.cy <= ys[-1]:
                 r = min(bisect_right(ys, ch.cy) - 1, nr - 1)
                 c = min(bisect_right(xs, ch.cx) - 1, nc - 1)
-                content.setdefault(union.find(r * nc + c), []).append(ch)
+                content.setdefault(owner[r * nc + c], []).append(ch)
                 inside.append(i)
         if nr == 1 and not _figures_row([cell_text(cs) for cs in content.values()]):
             continue  # one row of words: a framed line (a navigation bar, a boxed note), read as text
@@ -326,10 +392,10 @@ def build_grids(rulings: list[Segment], shading: list[Segment], chars: list[Char
         spans: dict[int, list[float]] = {}  # a merged cell's extent: left, top, right, bottom
         for r in range(nr):
             for c in range(nc):
-                box = spans.setdefault(union.find(r * nc + c), [xs[c], ys[r], xs[c + 1], ys[r + 1]])
+                box = spans.setdefault(owner[r * nc + c], [xs[c], ys[r], xs[c + 1], ys[r + 1]])
                 box[2], box[3] = max(box[2], xs[c + 1]), max(box[3], ys[r + 1])
         for r in range(nr):
-            starts = [r * nc + c for c in range(nc) if union.find(r * nc + c) == r * nc + c]
+            starts = [r * nc + c for c in range(nc) if owner[r * nc + c] == r * nc + c]
             if starts:
                 grid.rows.append([cell_text(content.get(cell, [])) for cell in starts])
                 grid.row_tops.append(ys[r])

@@ -71,7 +71,7 @@ class Block:
         return _cell_pieces(self.cells, self.boxes)
 
 
-def _is_value_cell(text: str) -> bool:
+def is_value_cell(text: str) -> bool:
     t = compact(text)
     if t in NIL_WORDS or t in ZERO_WORDS:
         return True  # "无" or "〇" written into a count cell
@@ -84,7 +84,7 @@ def _cell_pieces(cells: list[str], boxes: list[Box | None] | None = None) -> lis
     """A grid row: its values are the longest run of value-like cells (figures, dashes, blanks) that ends
     the row and holds a figure or follows a label; the cells before it are label text (blanks skipped)."""
     start = len(cells)
-    while start > 0 and _is_value_cell(cells[start - 1]):
+    while start > 0 and is_value_cell(cells[start - 1]):
         start -= 1
     values = cells[start:]
     has_label = any(compact(c) for c in cells[:start])

@@ -15,11 +15,11 @@ read once, with the tables blanked out. Then everything goes to the same page bu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
+from nianbao.engine.readers.pipeline.grid import DOUBLE, Char, GridTooLarge, Segment, build_grids
 from nianbao.engine.readers.pipeline.normalize import NUMBER_WITH_UNIT
 from nianbao.engine.readers.scan.figures import ReadCell, cell_crop, read_figures
 from nianbao.engine.readers.scan.filters import median3
@@ -141,9 +141,10 @@ def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Pag
         angle = skew(half)
         half = straightened(half, angle)
         lines = rulings(half, dpi)
-        grids, _ = build_grids(lines, [], [])
+        unruled = _unruled(half, lines, dpi)
+        grids, _ = build_grids(lines, [], [], written=_written(unruled, dpi))
         cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]
-        out.append(_Page(_unruled(half, lines, dpi), dpi, angle, lines, cells, turn, photo, bilevel))
+        out.append(_Page(unruled, dpi, angle, lines, cells, turn, photo, bilevel))
     return out
 
 
@@ -176,6 +177,24 @@ def _unruled(grey: Image.Image, lines: list[Segment], dpi: float) -> Image.Image
         else:
             draw.line((line.pos * px, line.start * px, line.pos * px, line.end * px), fill=255, width=width)
     return page
+
+
+def _written(unruled: Image.Image, dpi: float) -> Callable[[tuple[float, float, float, float]], bool]:
+    """Whether anything is written in a box of the page (in points): ink inside it, its border's blur left out."""
+    s = tuned().cells
+    px = dpi / POINTS_PER_INCH
+    inset = max(s.min_rule_px, round(pixels(s.rule_width_mm, dpi)))
+    dark = tuned().raster.dark
+
+    def written(box: tuple[float, float, float, float]) -> bool:
+        x0, top, x1, bottom = (round(v * px) for v in box)
+        if x1 - x0 <= 2 * inset or bottom - top <= 2 * inset:
+            return False
+        crop = unruled.crop((x0 + inset, top + inset, x1 - inset, bottom - inset))
+        inked = crop.histogram()[:dark]
+        return sum(inked) >= s.written_px
+
+    return written
 
 
 def _words(page: _Page, image: Image.Image) -> Image.Image:
@@ -237,9 +256,13 @@ def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
         blanked = _cleared(_words(page, page.unruled))
         draw = ImageDraw.Draw(blanked)
         px = page.dpi / POINTS_PER_INCH
+        # A browser's doubled border (nianbao.engine.readers.pipeline.grid.DOUBLE) leaves its outer line beside the
+        # cells, where a faded piece of it read as "1" joins the row beside it as a figure: painted out too. Above
+        # and below, a heading may stand that close.
+        side = max(3, round(DOUBLE * px))
         for cell in page.cells:
             x0, top, x1, bottom = cell.box
-            draw.rectangle((x0 * px - 3, top * px - 3, x1 * px + 3, bottom * px + 3), fill=255)
+            draw.rectangle((x0 * px - side, top * px - 3, x1 * px + side, bottom * px + 3), fill=255)
         blanked_pages.append((blanked, page.dpi))
     return read_prose(blanked_pages, deadline)
 

@@ -268,6 +268,9 @@ class CellSettings:
     # A ruling as scanned, blur included: what is painted out of a cell's crop (never under min_rule_px pixels).
     rule_width_mm: float = 0.6
     min_rule_px: int = 3
+    # A band along a table's top or bottom edge with fewer pixels of ink than this inside its borders holds nothing
+    # (nianbao.engine.readers.pipeline.grid: the sliver a page break leaves under a table's last row).
+    written_px: int = 12
     # Cells a scanned document may hold: each is cropped and read (a few milliseconds a reading, up to seven
     # readings). The templates' three tables are read as about 300 cells (278–295 on our fixtures and a real report,
     # scanned); more than thirteen times that is no report.
