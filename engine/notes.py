@@ -111,9 +111,9 @@ NOTES: dict[str, Msg] = {
         "The heading “{read}” lost its number in OCR and was taken by its words as “{heading}”.",
     ),
     "note.heading-by-table": Msg(
-        "第四部分的标题经 OCR 未能识别（读作“{read}”），按其后表四的表头（行政复议、行政诉讼）认作“{heading}”。",
-        "Section 4's heading could not be read by OCR (read as “{read}”); taken as “{heading}” by the header of "
-        "table 4 (administrative review, litigation) that follows it.",
+        "第{section}部分的标题经 OCR 未能识别（读作“{read}”），按其后表格的表头（{header}）认作“{heading}”。",
+        "The heading of section {number} could not be read by OCR (read as “{read}”); taken as “{heading}” by the "
+        "header of the table that follows it ({header}).",
     ),
     "note.agency-by-prose": Msg(
         "标题中的机关名称经 OCR 识别为“{agency}”，正文 {count} 处写作“{name}”，按正文认定。",

@@ -256,6 +256,22 @@ def test_a_page_whose_grid_looks_sideways_is_kept_the_stacks_way_when_its_lines_
     assert len(sided) < len(stack) - 1  # a table page with lines of prose told by them (asked of the model before)
 
 
+@needs_ocr
+@pytest.mark.skipif(not recogniser.available(), reason="the line recogniser (the ocr extra) is not installed")
+@pytest.mark.parametrize("turn", [90, 270])
+def test_table_pages_that_measure_upright_in_a_stack_fed_sideways_go_the_stacks_side(pages, monkeypatch, turn):
+    """沭阳县 2023's Chromium print fed at 90°: three of its nine pages, tables of narrow columns, measured upright
+    (their column rulings run across the page on its side as text lines do), no page was told upright, and those
+    three were read as they lay while the others were turned: the scan was refused as illegible. With no page told
+    upright and the pages on their side agreeing, a page that only measured upright is made ready at that side's
+    turn; its grid looks sideways at any turn (narrow columns), and its lines, read surely there, turn it."""
+    stack = [turned(page, turn) for page in pages]
+    measured = id(stack[-1])  # the last page, tables, measures upright on its side; the others on their side
+    monkeypatch.setattr(geometry, "line_ratio", lambda grey, settings: 2.0 if id(grey) == measured else 0.2)
+    turns = geometry.Upright(Deadline(120)).turns(stack, lambda index, at: geometry.Standing.side)
+    assert turns == [(360 - turn) % 360] * len(stack)
+
+
 @pytest.mark.skipif(not recogniser.available(), reason="the line recogniser (the ocr extra) is not installed")
 @pytest.mark.parametrize(
     ("shares", "turn"),

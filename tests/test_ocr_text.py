@@ -326,6 +326,57 @@ def test_a_heading_a_seal_hid_is_put_back_before_table_fours_header():
     assert restore_headings(bare) == []
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+        ["（本列数据的勾稽关系为：第一项加第二项之和）", "申请人倩况"],  # OCR misread 情: the identity still tells
+        ["", "自然人", "法人或其他组织", "总计"],  # the first header row lost under the seal: the second tells
+    ],
+)
+def test_a_heading_a_seal_hid_is_put_back_before_table_threes_header(header):
+    """上海市 2019's portal page printed by Chromium and scanned grey with the seal over heading 三 ("三 分 （ ）"):
+    section 三 went missing, table 三 ran into table 二, and the scan was refused as illegible. Table 三's header
+    (its applicants, or its identity) says where the heading stood, as table 四's does for heading 四."""
+    blocks = [
+        Block(text="二、主动公开政府信息情况"),
+        Block(cells=["信息内容", "采购项目数量", "采购总金额"]),
+        Block(cells=["政府集中采购", "6", "251000"]),
+        Block(text="三 分 （ ）"),
+        Block(cells=header),
+        Block(cells=["一、本年新收政府信息公开申请数量", "821", "35", "0", "0", "2", "1", "859"]),
+        Block(text="四、政府信息公开行政复议、行政诉讼情况"),
+    ]
+    notes = restore_headings(blocks)
+    assert blocks[3].text == "三、收到和处理政府信息公开申请情况", notes
+    assert "第三部分" in notes[0] and "三 分" in notes[0]
+    doc = parse_blocks(blocks)
+    assert [s.key for s in doc.sections] == [
+        SectionKey.proactive,
+        SectionKey.applications,
+        SectionKey.review_litigation,
+    ]
+    assert doc.application_rows[-1].values == [821, 35, 0, 0, 2, 1, 859]
+
+
+def test_a_figure_on_a_line_under_a_grid_row_does_not_join_its_figures():
+    """The same scan: the seal's stroke under table 四 read as a line "1", which joined the fifteen figures of the
+    grid row above it (sixteen: the table unplaced). A grid row's figures are all in its cells."""
+    row = ["5", "", "", "2", "7", "8", "", "", "1", "9", "", "", "", "", ""]
+    blocks = [
+        Block(text="四、政府信息公开行政复议、行政诉讼情况"),
+        Block(cells=["行政复议", "行政诉讼"]),
+        Block(cells=["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3),
+        Block(cells=row),
+        Block(text="1"),
+        Block(text="五、政府信息公开工作存在的主要问题及改进情况"),
+    ]
+    assert len(parse_blocks(blocks).review_values) == 15
+    # figures on text lines (a text layer without cells) still run on from line to line
+    lines = [b if b.cells is None else Block(text=" ".join(c or "-" for c in b.cells)) for b in blocks[:4]]
+    assert len(parse_blocks([*lines, Block(text="0 0"), blocks[-1]]).review_values) == 17
+
+
 def test_table_two_starts_at_its_first_grid_row_when_ocr_garbled_its_cue_words():
     """A grey scan of 淮安市 2024 with the seal over table 二: "第二十条" read "第.十条" and "信息内容" "们息内容", so
     the table was taken to start at the one later row that kept 信息内容 — every row above it became prose and table
@@ -398,3 +449,35 @@ def test_an_organs_name_misread_in_the_title_is_put_right_by_the_prose():
     assert note and "育禾店" in note
     other = make_report(SampleSpec("青禾市林业局", 2022, seed=4))
     assert restore_agency(other) is None and other.agency == "青禾市林业局"  # read right: left alone
+
+
+def test_a_scanned_figure_read_beside_the_grid_joins_its_row_doubted():
+    """上海市 2019's portal page scanned black and white at 200 dpi: table 二's narrow last column was not closed as
+    cells, so its figures were read as lines beside the grid and joined their rows by order; one lost its first digit
+    (524 read 24) and, standing in no cell, carried no confidence: wrong and unmarked. A figure not read in a cell is
+    doubted (nianbao.engine.readers.scan.reader._mark); those read in cells keep their cells' confidence."""
+    from nianbao.engine.model import LOW_CONFIDENCE, Source
+    from nianbao.engine.readers.pipeline.assemble import build_report
+    from nianbao.engine.readers.scan.reader import _mark
+
+    def box(x: float) -> tuple[float, float, float, float]:
+        return (x, 0.86, x + 0.1, 0.89)
+
+    blocks = [
+        Block(text="二、主动公开政府信息情况", page=1),
+        Block(cells=["第二十条第（一）项"], page=1),
+        Block(cells=["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], page=1),
+        Block(cells=["规章", "13", "13"], page=1, boxes=[box(0.06), box(0.27), box(0.41)]),
+        Block(text="24", page=1),
+        Block(text="三、收到和处理政府信息公开申请情况", page=1),
+    ]
+    doc = parse_blocks(blocks)
+    doc.ocr = True
+    report = build_report(doc, Source(path="s.pdf", format="pdf", sha256="0" * 64))
+    report.source.reading = "ocr"
+    _mark(report, [])
+    row = next(key for key, cells in report.proactive.items() if 24 in cells.values())
+    column = next(column for column, value in report.proactive[row].items() if value == 24)
+    assert report.cell_anchors[f"proactive:{row}:{column}"].confidence < LOW_CONFIDENCE
+    read_in_cells = [a for k, a in report.cell_anchors.items() if k.startswith(f"proactive:{row}:") and a.box]
+    assert len(read_in_cells) == 2 and all(a.confidence is None for a in read_in_cells)  # no scanned page to ask

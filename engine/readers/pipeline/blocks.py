@@ -35,8 +35,9 @@ class _Row:
     last: int  # index of the block holding its last value
 
 
-def _group_rows(blocks: list[Block], first: int) -> list[_Row]:
-    """Split a table region into rows: label text, then the values that follow it."""
+def _group_rows(blocks: list[Block], first: int, width: int | None = None) -> list[_Row]:
+    """Split a table region into rows: label text, then the values that follow it (at most `width`, the table's
+    columns, from a grid row)."""
     rows: list[_Row] = []
     label: list[str] = []
     values: list[Cell] = []
@@ -50,7 +51,14 @@ def _group_rows(blocks: list[Block], first: int) -> list[_Row]:
             rows.append(_Row(RawRow(" ".join(label), values, anchor, places), last))
         label, values, places, anchor = [], [], [], None
 
+    in_grid = False  # whether the values so far stand in a table row a reader saw the cells of
     for i, block in enumerate(blocks, start=first):
+        if width and len(values) >= width and in_grid and block.cells is None:
+            # A grid row with every figure the table has columns for takes none from a line after it (a seal's
+            # stroke under a scanned table read as "1" made table 四 sixteen figures); one short of them may (a
+            # narrow 总计 cell a scan did not close leaves its figure outside the grid, on the row's line).
+            flush()
+        in_grid = block.cells is not None
         for piece in block.pieces():
             if piece.is_value:
                 if anchor is None:
@@ -66,6 +74,10 @@ def _group_rows(blocks: list[Block], first: int) -> list[_Row]:
     return rows
 
 
+# The most figures a row of each table holds (table 二's rows differ, from one to four).
+_WIDTHS = {SectionKey.applications: len(APPLICATION_COLUMNS), SectionKey.review_litigation: REVIEW_WIDTH}
+
+
 def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list[Block], list[_Row]]:
     """Separate a table section's prose from its table rows."""
     cue = _TABLE_CUES[key]
@@ -77,7 +89,7 @@ def _split_table(key: SectionKey, blocks: list[Block], first: int) -> tuple[list
     if not starts:
         return blocks, []
     start = min(starts)
-    rows = _group_rows(blocks[start:], first + start)
+    rows = _group_rows(blocks[start:], first + start, _WIDTHS.get(key))
     if key is SectionKey.review_litigation:
         end = next((n for n, r in enumerate(rows) if len(r.row.values) >= REVIEW_WIDTH), None)
         if end is None:  # printed as three small tables, one per group

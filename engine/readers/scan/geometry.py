@@ -204,6 +204,21 @@ class Upright:
             if answer is not None and answer.turn in (90, 270):
                 votes[answer.turn] += answer.confidence
         sideways = votes.most_common(1)[0][0] if votes else None
+        if not sure and sideways is not None and standing_at is not None:
+            # No page was told upright, and the pages on their side agree which side they lie on: a page that only
+            # measured upright may be a table page on its side, its column rulings running across it as text lines
+            # do (沭阳县's Chromium print fed at 90°: three of nine). Made ready at that side's turn, its grid says
+            # whether it stands so; a grid of narrow columns looks sideways either way, and its lines, read surely
+            # across it at that turn, tell.
+            for i in [i for i, r in enumerate(ratios) if r >= s.upright and i not in settled]:
+                self.deadline.check()
+                standing = standing_at(i, sideways)
+                if standing is Standing.upright:
+                    settled[i] = sideways
+                elif standing is Standing.side:
+                    told = self._by_lines(greys[i], tilts.get(i, 0.0), before=sideways)
+                    if told is not None and told.turn in (90, 270):
+                        settled[i] = told.turn
         out: list[int | None] = []
         for index, ratio in enumerate(ratios):
             answer = asked.get(index)

@@ -35,8 +35,13 @@ _VARIANTS: dict[SectionKey, tuple[str, ...]] = {
 }
 _WORDS = {key: (key.heading.split("、", 1)[1], *_VARIANTS.get(key, ())) for key in SectionKey}
 _JUNK = "“”\"'‘’、.．,，·:：;；|"  # what OCR leaves where the numeral stood
-# Table 四's header names both of these; no other table's header does.
-_REVIEW_HEADER = ("行政复议", "行政诉讼")
+# Words of a table's header no other table's header holds (any one group of them, each word in it): table 四's
+# names both 行政复议 and 行政诉讼; table 三's its applicants (申请人情况, 自然人 … 法人或其他组织) or its identity
+# (本列数据的勾稽关系).
+_TABLE_HEADERS: dict[SectionKey, tuple[tuple[str, ...], ...]] = {
+    SectionKey.applications: (("申请人情况",), ("自然人", "法人或其他组织"), ("勾稽关系",)),
+    SectionKey.review_litigation: (("行政复议", "行政诉讼"),),
+}
 
 
 def restore_headings(blocks: list[Block]) -> list[str]:
@@ -65,8 +70,9 @@ def restore_headings(blocks: list[Block]) -> list[str]:
             block.text = heading
             found.add(key)
             break
-    if SectionKey.review_litigation not in found:
-        notes += _heading_before_review_table(blocks)
+    for key in _TABLE_HEADERS:
+        if key not in found:
+            notes += _heading_before_table(blocks, key)
     return notes
 
 
@@ -82,24 +88,39 @@ def _rest_of(words: str, text: str) -> bool:
     return False
 
 
-def _heading_before_review_table(blocks: list[Block]) -> list[str]:
-    """Section 四's heading lost under a seal ("aa的"), while table 四's header row is read: the heading stood on the
+def _heading_before_table(blocks: list[Block], key: SectionKey) -> list[str]:
+    """A section's heading lost under a seal ("aa的"), while its table's header row is read: the heading stood on the
     line just before the table (a line of at most SHORT_GARBLE characters, or none at all); it is put back there, so
-    that table 四 is not run into table 三."""
+    that the table is not run into the one before (table 四 into table 三, table 三 into table 二)."""
+    groups = _TABLE_HEADERS[key]
     start = next(
-        (i for i, b in enumerate(blocks) if b.cells is not None and all(w in b.compact for w in _REVIEW_HEADER)),
+        (
+            i
+            for i, b in enumerate(blocks)
+            if b.cells is not None and any(all(w in b.compact for w in words) for words in groups)
+        ),
         None,
     )
     if not start:
         return []
-    heading = SectionKey.review_litigation.heading
+    heading, table = key.heading, blocks[start]
     before = blocks[start - 1]
     if before.cells is None and len(before.compact) <= tuned().mend.short_garble:
         read, before.text = before.text.strip(), heading
     else:
         read = ""
         blocks.insert(start, Block(text=heading, page=blocks[start].page))
-    return [note("note.heading-by-table", read=read, heading=heading)]
+    header = "、".join(w for words in groups for w in words if w in table.compact)
+    return [
+        note(
+            "note.heading-by-table",
+            read=read,
+            heading=heading,
+            section=key.numeral,
+            number=list(SectionKey).index(key) + 1,
+            header=header,
+        )
+    ]
 
 
 def _garbled(text: str, found: set[SectionKey]) -> tuple[SectionKey, str] | None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from nianbao.engine.readers.pipeline.grid import DOUBLE, Char, GridTooLarge, Segment, build_grids
+from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
 from nianbao.engine.readers.pipeline.normalize import NUMBER_WITH_UNIT
 from nianbao.engine.readers.scan.figures import ReadCell, cell_crop, read_figures
 from nianbao.engine.readers.scan.filters import median3
@@ -256,13 +256,9 @@ def _read_prose(pages: list[_Page], deadline: Deadline) -> list[list[Word]]:
         blanked = _cleared(_words(page, page.unruled))
         draw = ImageDraw.Draw(blanked)
         px = page.dpi / POINTS_PER_INCH
-        # A browser's doubled border (nianbao.engine.readers.pipeline.grid.DOUBLE) leaves its outer line beside the
-        # cells, where a faded piece of it read as "1" joins the row beside it as a figure: painted out too. Above
-        # and below, a heading may stand that close.
-        side = max(3, round(DOUBLE * px))
         for cell in page.cells:
             x0, top, x1, bottom = cell.box
-            draw.rectangle((x0 * px - side, top * px - 3, x1 * px + side, bottom * px + 3), fill=255)
+            draw.rectangle((x0 * px - 3, top * px - 3, x1 * px + 3, bottom * px + 3), fill=255)
         blanked_pages.append((blanked, page.dpi))
     return read_prose(blanked_pages, deadline)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.limits import current
-from nianbao.engine.model import Report
+from nianbao.engine.model import Anchor, Report
 from nianbao.engine.notes import note
 from nianbao.engine.packs import unpack_pages
 from nianbao.engine.readers.base import make_source
@@ -28,6 +28,7 @@ from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
 from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
+from nianbao.engine.template import TABLES
 
 if TYPE_CHECKING:
     from nianbao.engine.readers.scan.ocr import ScannedPage
@@ -362,6 +363,14 @@ def _mark(report: Report, scanned: list[ScannedPage]) -> None:
         anchor.source = "ocr"
         if anchor.page is not None and anchor.box is not None and 1 <= anchor.page <= len(scanned):
             anchor.confidence = cell_confidence(scanned[anchor.page - 1], anchor.box)
+    # A figure read on a line beside the grid, not in a cell (a narrow 总计 column a scan did not close), joined its
+    # row by order alone: which column it belongs to is guessed, and so it is doubted.
+    for table in TABLES:
+        for row, columns in report.table(table).items():
+            for column, value in columns.items():
+                key = f"{table}:{row}:{column}"
+                if value is not None and key not in report.cell_anchors:
+                    report.cell_anchors[key] = Anchor(source="ocr", confidence=tuned().cells.doubt)
 
 
 def cell_confidence(page: ScannedPage, box: tuple[float, float, float, float]) -> float | None:
