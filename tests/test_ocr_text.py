@@ -359,6 +359,29 @@ def test_a_heading_a_seal_hid_is_put_back_before_table_threes_header(header):
     assert doc.application_rows[-1].values == [821, 35, 0, 0, 2, 1, 859]
 
 
+def test_a_heading_a_seal_cut_short_is_put_back_before_table_twos_first_row():
+    """沭阳县 2023's portal page printed by Chromium and scanned grey with the seal over heading 二: it read
+    "二、主动公开" (too little of its words to be taken for it), its first row "第二十（一））" and 信息内容 "保热内":
+    table 二 ran into section 一 and its seven figures were lost. The article its rows are of, read in part in its
+    first row, says where the heading stood; the short line left there was the heading."""
+    blocks = [
+        Block(text="一、总体情况"),
+        Block(text="全年未发生政府信息公开方面责任追究结果情况。"),
+        Block(text="二、主动公开"),
+        Block(cells=["第二十（一））"]),
+        Block(cells=["保热内", "", "本年废止件数", "现行有效件数"]),
+        Block(cells=["规章", "0", "0", "0"]),
+        Block(cells=["规范性文件", "8", "0", "18"]),
+        Block(cells=["第二十条第（五）项"]),
+        Block(text="三、收到和处理政府信息公开申请情况"),
+    ]
+    notes = restore_headings(blocks)
+    assert blocks[2].text == "二、主动公开政府信息情况" and "二、主动公开" in notes[0]
+    doc = parse_blocks(blocks)
+    assert [s.key for s in doc.sections][:2] == [SectionKey.overview, SectionKey.proactive]
+    assert [r.values for r in doc.proactive_rows if r.values] == [[0, 0, 0], [8, 0, 18]]
+
+
 def test_a_figure_on_a_line_under_a_grid_row_does_not_join_its_figures():
     """The same scan: the seal's stroke under table 四 read as a line "1", which joined the fifteen figures of the
     grid row above it (sixteen: the table unplaced). A grid row's figures are all in its cells."""

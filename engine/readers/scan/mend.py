@@ -37,8 +37,10 @@ _WORDS = {key: (key.heading.split("、", 1)[1], *_VARIANTS.get(key, ())) for key
 _JUNK = "“”\"'‘’、.．,，·:：;；|"  # what OCR leaves where the numeral stood
 # Words of a table's header no other table's header holds (any one group of them, each word in it): table 四's
 # names both 行政复议 and 行政诉讼; table 三's its applicants (申请人情况, 自然人 … 法人或其他组织) or its identity
-# (本列数据的勾稽关系).
+# (本列数据的勾稽关系); table 二's the article its items are of (第二十条第（一）项, 条 and all OCR may lose) or its
+# column 信息内容.
 _TABLE_HEADERS: dict[SectionKey, tuple[tuple[str, ...], ...]] = {
+    SectionKey.proactive: (("第二十",), ("信息内容",)),
     SectionKey.applications: (("申请人情况",), ("自然人", "法人或其他组织"), ("勾稽关系",)),
     SectionKey.review_litigation: (("行政复议", "行政诉讼"),),
 }
@@ -91,7 +93,8 @@ def _rest_of(words: str, text: str) -> bool:
 def _heading_before_table(blocks: list[Block], key: SectionKey) -> list[str]:
     """A section's heading lost under a seal ("aa的"), while its table's header row is read: the heading stood on the
     line just before the table (a line of at most SHORT_GARBLE characters, or none at all); it is put back there, so
-    that the table is not run into the one before (table 四 into table 三, table 三 into table 二)."""
+    that the table is not run into the one before (table 四 into table 三, table 三 into table 二, table 二 into
+    section 一's prose)."""
     groups = _TABLE_HEADERS[key]
     start = next(
         (
