@@ -63,6 +63,12 @@ NOTES: dict[str, Msg] = {
         "{table}: the row “{label}” has {count} figures ({width} expected); which column each is in cannot be "
         "told, so the row was not used.",
     ),
+    "note.row-short-placed": Msg(
+        "{table}“{label}”行读到 {count} 个数值（应为 {width} 个），按各数值所在的栏放入，其余 {blank} 栏按空白处理，"
+        "请对照原件核对。",
+        "{table}: the row “{label}” has {count} figures ({width} expected); each was put in the column it stands in "
+        "and the other {blank} left blank: check them against the original.",
+    ),
     "note.row-columns": Msg(
         "{table}“{label}”行读到 {count} 个数值，与模板栏目数不符，未采用。",
         "{table}: the row “{label}” has {count} figures, not the template's number of columns; not used.",

@@ -303,6 +303,34 @@ def test_a_figure_standing_under_no_figure_column_is_left_out_not_shifted_into_t
     assert "total" not in built.table and "applications.total" in built.unplaced
 
 
+def test_a_row_short_of_a_figure_keeps_its_figures_under_their_columns():
+    """上海市 2019's portal page photographed on a light desk: four rows of table 三 lost a cell (a light border
+    faded; the cell above ran down over it) and had six figures of seven, each still standing under its own column:
+    the rows were left out whole (their thirty figures lost). Each figure is put under the column it stands in, the
+    lost one left blank (from a scan, a blank is doubted), and said; a row whose cells run across two columns, or two
+    under one, is still left out."""
+    from nianbao.engine.model import Anchor
+
+    def row(key: str, values: list, columns: list[int]) -> RawRow:
+        boxes = [(0.40 + 0.08 * c, 0.5, 0.40 + 0.08 * (c + 1), 0.52) for c in columns]
+        label = next(line.label for line in APPLICATION_ROWS[Template.T2021] if line.key == key)
+        return RawRow(label, values, Anchor(page=4), [Anchor(page=4, box=b) for b in boxes])
+
+    rows = [row(line.key, [1, 0, 0, 0, 0, 0, 1], list(range(7))) for line in APPLICATION_ROWS[Template.T2021]]
+    rows[-2] = row("total", [767, 35, 0, 0, 2, 1], [0, 1, 2, 3, 4, 5])  # its 总计 cell lost
+    built = build_applications(rows, by_order=True)
+    columns = [c.key for c in APPLICATION_COLUMNS]
+    assert built.table["total"] == dict(zip(columns, [767, 35, 0, 0, 2, 1, None], strict=True))
+    assert any("按各数值所在的栏放入" in n for n in built.notes)
+    rows[-2] = row("total", [767, 0, 0, 2, 1, 805], [0, 2, 3, 4, 5, 6])  # a figure lost from the middle
+    assert build_applications(rows, by_order=True).table["total"]["commercial"] is None
+    # two cells run into one wide cell across two columns: which figure is which is not known
+    rows[-2] = row("total", [767, 35, 0, 0, 2, 1], [0, 1, 2, 3, 4, 5])
+    rows[-2].cell_anchors[-1] = Anchor(page=4, box=(0.80, 0.5, 0.96, 0.52))
+    built = build_applications(rows, by_order=True)
+    assert "total" not in built.table and "applications.total" in built.unplaced
+
+
 def test_a_heading_a_seal_hid_is_put_back_before_table_fours_header():
     """A grey scan of 洪泽区 2023 with the seal over heading 四: it read "aa的", section 四 went missing and table 四
     ran into table 三 (15 figures lost). Table 四's header row (行政复议, 行政诉讼) says where the heading stood."""

@@ -171,6 +171,22 @@ def _under_columns(places: list[Anchor | None], grid: list[float]) -> list[int] 
     return chosen
 
 
+def _laid_under(places: list[Anchor | None], grid: list[float]) -> list[int | None] | None:
+    """For a row short of figures (a cell a scan lost: its border faded, the cell above ran down over it): the index
+    of the cell standing under each figure column, None where none does. None when a cell stands under no column or
+    under several (two cells run together: which figure is which is not known), or two under one."""
+    boxes = _boxes(places)
+    if boxes is None or not len(boxes) < len(grid):
+        return None
+    chosen: list[int | None] = [None] * len(grid)
+    for index, box in enumerate(boxes):
+        under = [n for n, middle in enumerate(grid) if box[0] <= middle <= box[2]]
+        if len(under) != 1 or chosen[under[0]] is not None:
+            return None
+        chosen[under[0]] = index
+    return chosen
+
+
 def _extra_key(label: str) -> str:
     """The key of a row the template lacks: its label as printed, without whitespace."""
     return "extra." + re.sub(r"\s+", "", label).replace(":", "：")  # ":" separates a cell key's parts
@@ -228,6 +244,14 @@ def build_applications(rows: list[RawRow], by_order: bool = False) -> BuiltTable
                 )
             )
             values, places = [values[i] for i in under], [places[i] for i in under]
+        if 0 < len(values) < width and grid and (laid := _laid_under(places, grid)) is not None:
+            blank = width - len(values)
+            label = _short(row.label)
+            out.notes.append(
+                note("note.row-short-placed", table="表三", label=label, count=len(values), width=width, blank=blank)
+            )
+            values = [values[i] if i is not None else None for i in laid]
+            places = [places[i] if i is not None else None for i in laid]
         if len(values) != width:
             if len(values) > width and len(values) % width == 0:
                 out.notes.append(
