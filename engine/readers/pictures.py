@@ -116,7 +116,7 @@ class Placed:
 
     def confidence(self, x: float, y: float) -> float | None:
         """The confidence of the figure read at (x, y) of the document's page, if a cell was read there."""
-        from nianbao.engine.readers.scan.reader import cell_confidence
+        from nianbao.engine.readers.scan.marks import cell_confidence
 
         x0, top, x1, bottom = self.box
         fx, fy = (x - x0) / max(x1 - x0, 1e-9), (y - top) / max(bottom - top, 1e-9)
@@ -193,7 +193,7 @@ def _drawn(images: Iterator[Image.Image]) -> Iterator[tuple[Image.Image, float]]
 def mark(report: Report, scanned: list[ScannedPage]) -> None:
     """The cells read from pictures marked as a scan's (`source: "ocr"`, a figure's confidence), then let go of the
     picture's page and box: the report's pages are the web page's, where a picture has no page of its own."""
-    from nianbao.engine.readers.scan.reader import cell_confidence
+    from nianbao.engine.readers.scan.marks import cell_confidence
 
     for anchor in report.cell_anchors.values():
         if anchor.page is None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.limits import current
-from nianbao.engine.model import Anchor, Report
+from nianbao.engine.model import Report
 from nianbao.engine.notes import note
 from nianbao.engine.packs import unpack_pages
 from nianbao.engine.readers.base import make_source
@@ -26,9 +26,9 @@ from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.grid import GridTooLarge
 from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
 from nianbao.engine.readers.pipeline.raw import Block
+from nianbao.engine.readers.scan.marks import cell_confidence, mark
 from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
-from nianbao.engine.template import TABLES
 
 if TYPE_CHECKING:
     from nianbao.engine.readers.scan.ocr import ScannedPage
@@ -306,7 +306,7 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
     if agency := restore_agency(report):
         report.notes.append(agency)
     _refuse_illegible(report)
-    _mark(report, scanned)
+    mark(report, scanned)
     report.notes += _page_notes(scanned)
     report.notes.append(note("note.scan"))
     return report
@@ -355,33 +355,6 @@ def _page_notes(scanned: list[ScannedPage], numbers: list[int] | None = None) ->
         if abs(page.angle) > edge:
             notes.append(note("note.page-tilted", page=number, angle=f"{abs(page.angle):.1f}"))
     return notes
-
-
-def _mark(report: Report, scanned: list[ScannedPage]) -> None:
-    """Each table cell read by OCR marked as such, a figure with its reading's confidence."""
-    for anchor in report.cell_anchors.values():
-        anchor.source = "ocr"
-        if anchor.page is not None and anchor.box is not None and 1 <= anchor.page <= len(scanned):
-            anchor.confidence = cell_confidence(scanned[anchor.page - 1], anchor.box)
-    # A figure read on a line beside the grid, not in a cell (a narrow 总计 column a scan did not close), joined its
-    # row by order alone: which column it belongs to is guessed, and so it is doubted.
-    for table in TABLES:
-        for row, columns in report.table(table).items():
-            for column, value in columns.items():
-                key = f"{table}:{row}:{column}"
-                if value is not None and key not in report.cell_anchors:
-                    report.cell_anchors[key] = Anchor(source="ocr", confidence=tuned().cells.doubt)
-
-
-def cell_confidence(page: ScannedPage, box: tuple[float, float, float, float]) -> float | None:
-    """The confidence of the cell read at the centre of `box` (fractions of the page), if a cell was read there."""
-    left, top, right, bottom = box
-    cx, cy = (left + right) / 2 * page.width, (top + bottom) / 2 * page.height
-    for cell in page.cells:
-        x0, y0, x1, y1 = cell.box
-        if x0 <= cx <= x1 and y0 <= cy <= y1:
-            return cell.confidence
-    return None
 
 
 def on_paper(frame: Image.Image) -> Image.Image:
