@@ -50,6 +50,9 @@ class ReadCell:
     # where the figure is read (its unit's glyphs, read as digits, made 25100070); the unit follows the figure read.
     unit: str = ""
     digits: tuple[float, float, float, float] | None = None
+    # The figure's digits, as the recogniser placed them, leave room for one more before its unit: a digit the
+    # recogniser lost (a seal's trace paling it) that Tesseract may lose too (nianbao.engine.readers.scan.ocr).
+    spaced: bool = False
 
     @property
     def figure_box(self) -> tuple[float, float, float, float]:
@@ -92,6 +95,8 @@ def read_figures(figures: list[tuple[Sheet, ReadCell]], deadline: Deadline) -> N
     _round(weak, s.readings + s.again, deadline, kept, again=True)
     by_font([cell for page, cell in figures if not page.bilevel])
     for _, cell in figures:
+        if cell.spaced and cell.confidence is not None:  # the font's choice is among the same lost digit's readings
+            cell.confidence = min(cell.confidence, s.doubt)
         if cell.unit and FIGURE.fullmatch(_plain(cell.text)):
             cell.text += cell.unit  # read as a text layer's figure with its unit is (and noted so)
 
