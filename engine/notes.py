@@ -116,6 +116,11 @@ NOTES: dict[str, Msg] = {
         "标题“{read}”经 OCR 识别缺了序号，按其文字认作“{heading}”。",
         "The heading “{read}” lost its number in OCR and was taken by its words as “{heading}”.",
     ),
+    "note.heading-by-table-unread": Msg(
+        "第{section}部分的标题经 OCR 未能读出，按其后表格的表头（{header}）补上“{heading}”。",
+        "The heading of section {number} could not be read by OCR at all; “{heading}” was put back by the header of "
+        "the table that follows it ({header}).",
+    ),
     "note.heading-by-table": Msg(
         "第{section}部分的标题经 OCR 未能识别（读作“{read}”），按其后表格的表头（{header}）认作“{heading}”。",
         "The heading of section {number} could not be read by OCR (read as “{read}”); taken as “{heading}” by the "

@@ -116,7 +116,7 @@ def _heading_before_table(blocks: list[Block], key: SectionKey) -> list[str]:
     header = "、".join(w for words in groups for w in words if w in table.compact)
     return [
         note(
-            "note.heading-by-table",
+            "note.heading-by-table" if read else "note.heading-by-table-unread",
             read=read,
             heading=heading,
             section=key.numeral,
