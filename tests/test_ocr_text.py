@@ -509,9 +509,7 @@ def test_a_scanned_figure_read_beside_the_grid_joins_its_row_doubted():
     cells, so its figures were read as lines beside the grid and joined their rows by order; one lost its first digit
     (524 read 24) and, standing in no cell, carried no confidence: wrong and unmarked. A figure not read in a cell is
     doubted (nianbao.engine.readers.scan.marks); those read in cells keep their cells' confidence."""
-    from nianbao.engine.model import LOW_CONFIDENCE, Source
-    from nianbao.engine.readers.pipeline.assemble import build_report
-    from nianbao.engine.readers.scan.marks import mark
+    from nianbao.engine.model import LOW_CONFIDENCE
 
     def box(x: float) -> tuple[float, float, float, float]:
         return (x, 0.86, x + 0.1, 0.89)
@@ -524,11 +522,7 @@ def test_a_scanned_figure_read_beside_the_grid_joins_its_row_doubted():
         Block(text="24", page=1),
         Block(text="三、收到和处理政府信息公开申请情况", page=1),
     ]
-    doc = parse_blocks(blocks)
-    doc.ocr = True
-    report = build_report(doc, Source(path="s.pdf", format="pdf", sha256="0" * 64))
-    report.source.reading = "ocr"
-    mark(report, [])
+    report = _scanned_report(blocks)
     row = next(key for key, cells in report.proactive.items() if 24 in cells.values())
     column = next(column for column, value in report.proactive[row].items() if value == 24)
     assert report.cell_anchors[f"proactive:{row}:{column}"].confidence < LOW_CONFIDENCE
@@ -540,9 +534,7 @@ def test_a_scanned_figure_whose_cell_ran_over_the_row_below_is_doubted():
     """上海市 2019's portal page photographed: the border under （六）其他处理's 总计 cell too light to keep, the cell
     ran down over （七）总计's, and its 805 (the total row's) was read as （六）'s. A figure's cell as tall as two of
     its row's others is doubted; the row's other cells are not."""
-    from nianbao.engine.model import LOW_CONFIDENCE, Source
-    from nianbao.engine.readers.pipeline.assemble import build_report
-    from nianbao.engine.readers.scan.marks import mark
+    from nianbao.engine.model import LOW_CONFIDENCE
 
     def boxes(top: float, bottom: float, last: float) -> list:
         return [(0.06, top, 0.53, bottom)] + [
@@ -555,11 +547,22 @@ def test_a_scanned_figure_whose_cell_ran_over_the_row_below_is_doubted():
         Block(cells=["（七）总计", "767", "35", "", "", "2", "1"], page=5, boxes=boxes(0.28, 0.30, 0.30)[:7]),
         Block(text="四、政府信息公开行政复议、行政诉讼情况", page=5),
     ]
-    doc = parse_blocks(blocks)
-    doc.ocr = True
-    report = build_report(doc, Source(path="s.pdf", format="pdf", sha256="0" * 64))
-    mark(report, [])
+    report = _scanned_report(blocks)
     row = next(key for key, cells in report.applications.items() if 805 in cells.values())
     assert report.cell_anchors[f"applications:{row}:total"].confidence < LOW_CONFIDENCE
     others = [a for k, a in report.cell_anchors.items() if k.startswith(f"applications:{row}:") and "total" not in k]
     assert others and all(a.confidence is None for a in others)
+
+
+def _scanned_report(blocks: list[Block]):
+    """The report the blocks make as a scan's reader makes it: read by OCR, each cell marked (no page to ask)."""
+    from nianbao.engine.model import Source
+    from nianbao.engine.readers.pipeline.assemble import build_report
+    from nianbao.engine.readers.scan.marks import mark
+
+    doc = parse_blocks(blocks)
+    doc.ocr = True
+    report = build_report(doc, Source(path="s.pdf", format="pdf", sha256="0" * 64))
+    report.source.reading = "ocr"
+    mark(report, [])
+    return report

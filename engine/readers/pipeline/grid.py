@@ -222,7 +222,7 @@ def _without_empty_ends(ys: list[float], xs: list[float], chars: list[Char], wri
     read yet, in which `written` sees nothing) carries nothing to read."""
     if len(xs) < 2 or not (chars or written):
         return ys
-    centres = sorted(ch.cy for ch in chars if xs[0] <= ch.cx <= xs[-1])
+    centres = sorted(ch.cy for ch in chars if xs[0] <= ch.cx <= xs[-1]) if written is None else []
 
     def empty(top: float, bottom: float) -> bool:
         if written is not None:

@@ -19,7 +19,7 @@ from nianbao.engine.readers.pipeline.placement import (
     PlacedBy,
     placed_rows,
 )
-from nianbao.engine.readers.pipeline.raw import RawRow
+from nianbao.engine.readers.pipeline.raw import RawRow, under_columns
 from nianbao.engine.template import (
     APPLICATION_COLUMNS,
     MONEY_CELLS,
@@ -173,18 +173,9 @@ def _under_columns(places: list[Anchor | None], grid: list[float]) -> list[int] 
 
 def _laid_under(places: list[Anchor | None], grid: list[float]) -> list[int | None] | None:
     """For a row short of figures (a cell a scan lost: its border faded, the cell above ran down over it): the index
-    of the cell standing under each figure column, None where none does. None when a cell stands under no column or
-    under several (two cells run together: which figure is which is not known), or two under one."""
+    of the cell standing under each figure column, None where none does (raw.under_columns)."""
     boxes = _boxes(places)
-    if boxes is None or not len(boxes) < len(grid):
-        return None
-    chosen: list[int | None] = [None] * len(grid)
-    for index, box in enumerate(boxes):
-        under = [n for n, middle in enumerate(grid) if box[0] <= middle <= box[2]]
-        if len(under) != 1 or chosen[under[0]] is not None:
-            return None
-        chosen[under[0]] = index
-    return chosen
+    return under_columns(boxes, grid) if boxes is not None and len(boxes) < len(grid) else None
 
 
 def _extra_key(label: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from nianbao.engine.notes import note
 from nianbao.engine.readers.pipeline.normalize import compact
-from nianbao.engine.readers.pipeline.raw import Block, Box, is_value_cell
+from nianbao.engine.readers.pipeline.raw import Block, Box, is_value_cell, under_columns
 from nianbao.engine.template import REVIEW_COLUMNS, REVIEW_WIDTH
 
 # Words of table 四's header cells: its column headings and its group headings (as printed, in parts).
@@ -34,13 +34,16 @@ HEADER_FIGURES = 2
 LABEL_SHOWN = 24
 
 
-def _is_header(block: Block) -> bool:
+def _header_values(block: Block) -> set[int] | None:
+    """The value-like cells (figures OCR made of headings, blanks) of a block of table 四's header; None when the
+    block is no header."""
     cells = block.cells or []
     worded = sum(any(word in compact(c) for word in HEADER_WORDS) for c in cells)
-    figures = sum(bool(compact(c)) and is_value_cell(c) for c in cells)
+    valued = {i for i, c in enumerate(cells) if is_value_cell(c)}
+    figures = sum(bool(compact(cells[i])) for i in valued)
     # a group's row of five (its label and five figure cells, blank or not) is no header however few it holds
-    valued = sum(is_value_cell(c) for c in cells)
-    return worded >= HEADER_CELLS and figures <= HEADER_FIGURES and valued < len(REVIEW_COLUMNS)
+    header = worded >= HEADER_CELLS and figures <= HEADER_FIGURES and len(valued) < len(REVIEW_COLUMNS)
+    return valued if header else None
 
 
 def _leaves(headers: list[Block]) -> list[Box]:
@@ -55,25 +58,21 @@ def _leaves(headers: list[Block]) -> list[Box]:
 
 
 def _under(leaves: list[Box], row: Block) -> Block | None:
-    """The row as fifteen cells, one under each column (blank where none stands), when each of its cells stands under
-    exactly one column and no two under the same one; None otherwise (which cell is which is not known)."""
+    """The row as fifteen cells, one under each column (blank where none stands), when its cells stand under the
+    columns one to one (raw.under_columns); None otherwise."""
     assert row.cells is not None and row.boxes is not None
-    chosen: dict[int, int] = {}
-    for index, box in enumerate(row.boxes):
-        if box is None:
-            return None
-        middle = (box[0] + box[2]) / 2
-        columns = [n for n, leaf in enumerate(leaves) if leaf[0] <= middle <= leaf[2]]
-        if len(columns) != 1 or columns[0] in chosen:
-            return None
-        chosen[columns[0]] = index
-    top = min(box[1] for box in row.boxes if box is not None)
-    bottom = max(box[3] for box in row.boxes if box is not None)
-    cells = [row.cells[chosen[n]] if n in chosen else "" for n in range(len(leaves))]
-    boxes: list[Box | None] = [
-        row.boxes[chosen[n]] if n in chosen else (leaf[0], top, leaf[2], bottom) for n, leaf in enumerate(leaves)
+    boxes = [box for box in row.boxes if box is not None]
+    if len(boxes) != len(row.boxes):
+        return None
+    chosen = under_columns(boxes, [(leaf[0] + leaf[2]) / 2 for leaf in leaves])
+    if chosen is None:
+        return None
+    top, bottom = min(box[1] for box in boxes), max(box[3] for box in boxes)
+    cells = [row.cells[i] if i is not None else "" for i in chosen]
+    laid: list[Box | None] = [
+        boxes[i] if i is not None else (leaf[0], top, leaf[2], bottom) for i, leaf in zip(chosen, leaves, strict=True)
     ]
-    return replace(row, cells=cells, boxes=boxes)
+    return replace(row, cells=cells, boxes=laid)
 
 
 def under_header(blocks: list[Block]) -> tuple[list[Block], list[str]]:
@@ -86,9 +85,9 @@ def under_header(blocks: list[Block]) -> tuple[list[Block], list[str]]:
     for n, block in enumerate(out):
         if block.cells is None or len(block.cells) < HEADER_CELLS:
             continue
-        if _is_header(block):
+        valued = _header_values(block)
+        if valued is not None:
             # a blank header cell (a heading OCR saw nothing in) would join the figures as a blank just the same
-            valued = {i for i, c in enumerate(block.cells) if is_value_cell(c)}
             if figures := sum(bool(compact(block.cells[i])) for i in valued):
                 label = " ".join(c for i, c in enumerate(block.cells) if i not in valued)
                 notes.append(note("note.header-figures", table="表四", label=label[:LABEL_SHOWN], count=figures))

@@ -67,12 +67,18 @@ class Sheet(Protocol):
     bilevel: bool
 
 
+def crop_origin(page: Sheet, box: tuple[float, float, float, float]) -> tuple[int, int]:
+    """Where `cell_crop`'s crop of `box` starts on the page, in pixels: a pixel inside its top left corner."""
+    px = page.dpi / POINTS_PER_INCH
+    return round(box[0] * px) + 1, round(box[1] * px) + 1
+
+
 def cell_crop(page: Sheet, box: tuple[float, float, float, float]) -> Image.Image:
     """A cell's inside, in pixels of the straightened page without its rulings."""
     px = page.dpi / POINTS_PER_INCH
-    x0, top, x1, bottom = box
-    left, upper = round(x0 * px) + 1, round(top * px) + 1
-    return page.unruled.crop((left, upper, max(left + 1, round(x1 * px) - 1), max(upper + 1, round(bottom * px) - 1)))
+    left, upper = crop_origin(page, box)
+    right, bottom = max(left + 1, round(box[2] * px) - 1), max(upper + 1, round(box[3] * px) - 1)
+    return page.unruled.crop((left, upper, right, bottom))
 
 
 @dataclass

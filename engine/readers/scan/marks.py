@@ -23,28 +23,28 @@ def mark(report: Report, scanned: list[ScannedPage]) -> None:
     _doubt_tall_cells(report)
     # A figure read on a line beside the grid, not in a cell (a narrow 总计 column a scan did not close), joined its
     # row by order alone: which column it belongs to is guessed, and so it is doubted.
+    doubt = tuned().cells.doubt
     for table in TABLES:
         for row, columns in report.table(table).items():
             for column, value in columns.items():
                 key = f"{table}:{row}:{column}"
                 if value is not None and key not in report.cell_anchors:
-                    report.cell_anchors[key] = Anchor(source="ocr", confidence=tuned().cells.doubt)
+                    report.cell_anchors[key] = Anchor(source="ocr", confidence=doubt)
 
 
 def _doubt_tall_cells(report: Report) -> None:
     """A figure's cell as tall as two of its row's others ran down over the row below (the border between them too
     light for the scan): the figure may be that row's (上海市's 805 of （七）总计 read into （六）其他处理), and is
     doubted. A row whose cells are all tall (a wrapped label) has none taller than the rest."""
-    rows: dict[str, list[Anchor]] = {}
+    rows: dict[str, list[tuple[Anchor, float]]] = {}  # a row's cells, each with its height
     for key, anchor in report.cell_anchors.items():
         if anchor.box is not None:
-            rows.setdefault(key.rpartition(":")[0], []).append(anchor)
+            rows.setdefault(key.rpartition(":")[0], []).append((anchor, anchor.box[3] - anchor.box[1]))
     tall, doubt = tuned().cells.tall_cell, tuned().cells.doubt
-    for anchors in rows.values():
-        heights = sorted(a.box[3] - a.box[1] for a in anchors if a.box is not None)
-        usual = heights[len(heights) // 2]
-        for anchor in anchors:
-            if anchor.box is not None and anchor.box[3] - anchor.box[1] > tall * usual:
+    for cells in rows.values():
+        usual = sorted(height for _, height in cells)[len(cells) // 2]
+        for anchor, height in cells:
+            if height > tall * usual:
                 anchor.confidence = min(anchor.confidence if anchor.confidence is not None else 1.0, doubt)
 
 

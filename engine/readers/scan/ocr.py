@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.pipeline.grid import Char, GridTooLarge, Segment, build_grids
 from nianbao.engine.readers.pipeline.normalize import NUMBER_WITH_UNIT
-from nianbao.engine.readers.scan.figures import ReadCell, cell_crop, read_figures
+from nianbao.engine.readers.scan.figures import ReadCell, cell_crop, crop_origin, read_figures
 from nianbao.engine.readers.scan.filters import median3
 from nianbao.engine.readers.scan.geometry import (
     Standing,
@@ -235,11 +235,10 @@ def _unit_apart(page: _Page, cell: ReadCell, words: list[Word]) -> None:
     found = NUMBER_WITH_UNIT.match(cell.text)  # the units a text layer's cell is read with
     if found is None or len(words) != len(cell.text) or len({word.line for word in words}) != 1:
         return
-    px = page.dpi / POINTS_PER_INCH
     x0, top, _, bottom = cell.box
     count = len(found.group(1))
     unit = words[count]  # its first character, in the cell crop's pixels (figures.cell_crop)
-    cell.digits = (x0, top, (round(x0 * px) + 1 + unit.left) / px, bottom)
+    cell.digits = (x0, top, (crop_origin(page, cell.box)[0] + unit.left) / (page.dpi / POINTS_PER_INCH), bottom)
     cell.text, cell.unit = found.group(1), found.group(2)
     # Digits stand an advance apart: a figure whose digits span room for one more before the unit lost one
     # ("251000元" under a seal's trace read 25100 by both models).

@@ -276,7 +276,7 @@ class CellSettings:
     # scanned); more than thirteen times that is no report.
     max_cells: int = 4_000
     doubt: float = 0.5  # the most a figure is trusted when a mark beside it may be a lost minus sign
-    # A figure's cell this much taller than its row's usual cell ran down over the next row (reader._doubt_tall_cells):
+    # A figure's cell this much taller than its row's usual cell ran down over the next row (marks._doubt_tall_cells):
     # a row's cells share its height; two rows' make twice it.
     tall_cell: float = 1.6
     seal_thresholds: tuple[int, ...] = (140, 110, 90, 70)  # darker ink thresholds tried in turn on a cell a seal stains
