@@ -16,7 +16,8 @@ PDF's own reading:
 
 - placed: the truth's table cells (every cell of tables 二, 三 and 四 that holds a figure) found under the same
   template key with the same value;
-- wrong: cells found under their key with another value (a blank included);
+- wrong: cells found under their key with another value (a blank included), and figures read under a key where the
+  truth holds none (a blank cell, a row it lacks);
 - wrong-unmarked: of those, the ones nothing warns of (nianbao.engine.checking.uncertain: a confidence of LOW_CONFIDENCE
   or more, in a row not placed by guess, not a blank read from a scan): what a finding would rest on unwarned;
 - false: findings that count against the report (not pending a check of the original) that the text PDF does not
@@ -326,7 +327,9 @@ def measure(checker: Checker, pdf: Path, kind: Kind, seed: int) -> dict[str, obj
         return {**row, "placed": 0, "wrong": 0, "wrong-unmarked": 0, "false": 0, "refused": refused}
     report = result.report
     placed = wrong = misread = 0
-    for key, value in want.items():
+    # every figure of the truth, and every figure read where the truth holds none (a blank cell, or no such row)
+    for key in [*want, *(key for key in figures(report) if key not in want)]:
+        value = want.get(key)
         table, _, rest = key.partition(":")
         row_key, _, column = rest.rpartition(":")
         got = report.table(table).get(row_key, {}).get(column, "absent")

@@ -202,3 +202,47 @@ def test_a_ruling_a_red_ring_runs_along_is_one_ruling_across_it(inside, stroke_m
     assert len(at) == 1 and at[0][1] <= rows[0] + 3 and at[0][2] >= rows[-1] - 3, down
     column = [line for line in down if abs(line[0] - 500) <= 3]
     assert len(column) == 2, down  # the merged row's gap (a row, 19 mm) is paper: not bridged
+
+
+def test_a_column_ruling_leaning_a_pixel_a_row_is_one_ruling_down_the_table():
+    """A photo's perspective undone leaves a column ruling leaning: 上海市 2019's portal table photographed, its
+    column between 上一年项目数量 and 本年增/减 drifted from 660.5 to 659.5 pixels over three rows, each row's piece
+    (a browser's double rule breaks it at every row) shorter than a ruling. Pieces were joined only within 1.5 pixels
+    of their line's first piece, the last one fell alone and was dropped, and two figures read as one cell ("00"):
+    both rows unplaced. Each piece continues the line whose last piece it lies beside."""
+    from PIL import Image, ImageDraw
+
+    dpi = 200
+    rule = round(raster.pixels(SETTINGS.raster.rule_mm, dpi))
+    page = Image.new("L", (600, 500), 255)
+    draw = ImageDraw.Draw(page)
+    top, height, gap = 60, rule - 12, 4  # each row's piece shorter than a ruling, parted by the double rule's gap
+    for n, x in enumerate((300, 301, 302, 303)):
+        y = top + n * (height + gap)
+        draw.rectangle((x, y, x, y + height), fill=0)
+    bottom = top + 4 * (height + gap) - gap
+    found = [r for r in raster.rulings(page, dpi) if not r.horizontal]
+    assert len(found) == 1, found
+    assert found[0].start * dpi / 72 <= top + 1 and found[0].end * dpi / 72 >= bottom - 1
+
+
+def test_a_narrow_cells_top_stepping_down_a_row_of_pixels_closes_the_cell():
+    """The top of a narrow 总计 cell in a browser's double-ruled table, photographed: a one-pixel border a little
+    aslant, on one row of pixels for its first half and the next for its second, so neither row reached from column
+    ruling to column ruling; the cell ran down over the row above it and the total row's 805 was read as
+    （六）其他处理's. Each row's ink is taken with the next row's."""
+    from PIL import Image, ImageDraw
+
+    dpi = 200
+    page = Image.new("L", (600, 500), 255)
+    draw = ImageDraw.Draw(page)
+    left, right = 300, 360  # a narrow column, 7.6 mm: its top shorter than a ruling
+    for x in (left, right):
+        draw.rectangle((x, 50, x, 450), fill=0)
+    for y in (50, 450):
+        draw.rectangle((100, y, 500, y), fill=0)
+    draw.rectangle((left + 2, 250, left + 36, 250), fill=0)  # the border's first part, then a row lower
+    draw.rectangle((left + 36, 251, right - 2, 251), fill=0)
+    across = [r for r in raster.rulings(page, dpi) if r.horizontal and 240 <= r.pos * dpi / 72 <= 260]
+    assert len(across) == 1, across
+    assert across[0].start * dpi / 72 <= left + 1 and across[0].end * dpi / 72 >= right - 1

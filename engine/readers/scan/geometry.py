@@ -173,7 +173,8 @@ class Upright:
                 tilts[i] = skew(small)
                 ratios[i] = line_ratio(straightened(small, tilts[i]), s)
         stack, sure = 0, False
-        for index in [i for i, r in enumerate(ratios) if r >= s.upright][: s.stack_pages]:
+        level = [i for i, r in enumerate(ratios) if r >= s.upright]  # the pages that measure upright
+        for index in level[: s.stack_pages]:
             answer = self._by_lines(greys[index], tilts.get(index, 0.0))
             answer = answer or self._ask(greys[index], tilt=tilts.get(index, 0.0))
             if answer is not None and answer.turn in (0, 180):
@@ -204,13 +205,14 @@ class Upright:
             if answer is not None and answer.turn in (90, 270):
                 votes[answer.turn] += answer.confidence
         sideways = votes.most_common(1)[0][0] if votes else None
-        if not sure and sideways is not None and standing_at is not None:
-            # No page was told upright, and the pages on their side agree which side they lie on: a page that only
-            # measured upright may be a table page on its side, its column rulings running across it as text lines
-            # do (沭阳县's Chromium print fed at 90°: three of nine). Made ready at that side's turn, its grid says
-            # whether it stands so; a grid of narrow columns looks sideways either way, and its lines, read surely
-            # across it at that turn, tell.
-            for i in [i for i, r in enumerate(ratios) if r >= s.upright and i not in settled]:
+        if (not sure or 2 * len(level) < len(ratios)) and sideways is not None and standing_at is not None:
+            # No page was told upright, or fewer than half the pages measure so, and the pages on their side agree
+            # which side they lie on: a page that only measured upright may be a table page on its side, its column
+            # rulings running across it as text lines do (沭阳县's Chromium print fed at 90°: three of nine; one was
+            # told upside down by those "lines", and set the stack's turn). Made ready at that side's turn, its grid
+            # says whether it stands so; a grid of narrow columns looks sideways either way, and its lines, read
+            # surely across it at that turn, tell. A page of prose made ready on its side stands neither way.
+            for i in [i for i in level if i not in settled]:
                 self.deadline.check()
                 standing = standing_at(i, sideways)
                 if standing is Standing.upright:

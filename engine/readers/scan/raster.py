@@ -10,7 +10,7 @@ Needs Pillow and numpy (the `ocr` extra).
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -187,7 +187,13 @@ def rulings(page: Image.Image, dpi: float) -> list[Segment]:
     # It is drawn from ruling to ruling. A heading's stroke ends in white; a short label's stroke in the padding.
     spaced = pixels(s.spaced_mm, dpi)
     lighter = page.point(lambda v: 255 if v < s.light_rule else 0)
-    rows = [(line, False) for line in _spans(dark, short, dpi) if line[3] - line[2] < shortest]
+    # Each row's ink joined to the next row's (as _mended's, which takes only long lines so): a thin ruling at a slant
+    # steps down a row partway along, and neither row alone reaches from ruling to ruling.
+    rows = [
+        ((first, last + 1, a, b, thick - 1), False)
+        for first, last, a, b, thick in _spans(_two_rows(dark), short, dpi)
+        if b - a < shortest or not _along(across, first, last + 1, a, b, s.same_line_px)
+    ]
     rows += [(line, True) for line in _spans(lighter, short, dpi) if not _along(across, *line[:4], s.same_line_px)]
     for (first, last, a, b, thick), light in rows:
         pos = (first + last) / 2
@@ -210,12 +216,9 @@ def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[t
     A thin ruling that a scan lays across two rows of pixels is grey in each, and light specks break both rows into
     pieces shorter than a ruling; the two rows together are whole. Only a line at least `long` is taken from the
     joined rows, in place of the pieces it covers: joined, the strokes of a line of text make runs of `rule_mm`."""
-    from PIL import ImageChops
-
-    below = dark.crop((0, 1, dark.size[0], dark.size[1] + 1))  # shifted up one row, the last row blank
     joined = [
         ((first + last + 1) / 2, start, end, thick - 1)  # its middle half a row lower, one row less thick
-        for first, last, start, end, thick in _spans(ImageChops.lighter(dark, below), shortest, dpi)
+        for first, last, start, end, thick in _spans(_two_rows(dark), shortest, dpi)
         if end - start >= long
     ]
     single = [((first + last) / 2, start, end, thick) for first, last, start, end, thick in _spans(dark, shortest, dpi)]
@@ -225,6 +228,14 @@ def _mended(dark: Image.Image, shortest: int, long: float, dpi: float) -> list[t
         if not any(abs(pos - line[0]) <= 1.5 and start <= line[1] and line[2] <= end for pos, start, end, _ in joined)
     ]
     return sorted(kept + joined)
+
+
+def _two_rows(dark: Image.Image) -> Image.Image:
+    """Each row's ink with the next row's."""
+    from PIL import ImageChops
+
+    below = dark.crop((0, 1, dark.size[0], dark.size[1] + 1))  # shifted up one row, the last row blank
+    return ImageChops.lighter(dark, below)
 
 
 class _Faint:
@@ -267,26 +278,43 @@ def _bridged(
 ) -> list[tuple[float, int, int, float]]:
     """Pieces of one line parted by a short gap joined: where a seal's stroke crosses a ruling, the red channel
     (or a darker threshold) erases the ruling under it, and the two cells on either side would run into one. A
-    longer gap is joined where the line runs on faintly across it (_Faint: the ring laid along the ruling)."""
+    longer gap is joined where the line runs on faintly across it (_Faint: the ring laid along the ruling).
+
+    A piece continues the line whose last piece lies within `same_line_px` across of it, not its first: a photo's
+    perspective undone leaves a long ruling leaning a few pixels over the page, a pixel or less from piece to piece
+    (a browser's double rule's two lines, four pixels apart, stay two)."""
     same_line = tuned().raster.same_line_px
-    clusters: list[list[tuple[float, int, int, float]]] = []
-    for line in sorted(lines):
-        if clusters and line[0] - clusters[-1][0][0] <= same_line:
-            clusters[-1].append(line)
+    reach = math.ceil(same_line)
+    joined: list[_Joined] = []
+    by_pos: dict[int, list[_Joined]] = defaultdict(list)  # by the pixel its last piece lies on
+
+    def continues(line: _Joined, pos: float, start: int) -> bool:
+        if abs(line.last - pos) > same_line:
+            return False
+        return start - line.end <= gap or (faint is not None and faint.along((line.last + pos) / 2, line.end, start))
+
+    for pos, start, end, thick in sorted(lines, key=lambda line: (line[1], line[0])):
+        near = [line for at in range(round(pos) - reach, round(pos) + reach + 1) for line in by_pos.get(at, ())]
+        near = [line for line in near if continues(line, pos, start)]
+        if near:
+            line = min(near, key=lambda line: abs(line.last - pos))
+            bucket = by_pos[round(line.last)]
+            del bucket[next(i for i, other in enumerate(bucket) if other is line)]
+            line.end, line.thick, line.last = max(line.end, end), max(line.thick, thick), pos
         else:
-            clusters.append([line])
-    out: list[tuple[float, int, int, float]] = []
-    for cluster in clusters:
-        cluster.sort(key=lambda line: line[1])
-        kept = [cluster[0]]
-        for pos, start, end, thick in cluster[1:]:
-            last = kept[-1]
-            if start - last[2] <= gap or (faint is not None and faint.along((last[0] + pos) / 2, last[2], start)):
-                kept[-1] = (last[0], last[1], max(last[2], end), max(last[3], thick))
-            else:
-                kept.append((pos, start, end, thick))
-        out += kept
-    return sorted(out)
+            line = _Joined(pos, start, end, thick, pos)
+            joined.append(line)
+        by_pos[round(pos)].append(line)
+    return sorted((line.pos, line.start, line.end, line.thick) for line in joined)
+
+
+@dataclass(slots=True)
+class _Joined:
+    pos: float  # its first piece's
+    start: int
+    end: int
+    thick: float
+    last: float  # the pos of its last piece
 
 
 def _along(across: list[tuple[float, int, int]], first: int, last: int, start: int, end: int, slack: float) -> bool:

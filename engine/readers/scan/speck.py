@@ -132,13 +132,17 @@ def glyphs(
         return min(b.left, b.top, width - 1 - b.right, tall - 1 - b.bottom) <= stub
 
     # A ruling's stub: thin ink at the edge, or thin and by the edge or longer than any figure (a ruling the
-    # painting-out missed by a pixel or two; no printed glyph stands that close to its cell's border).
+    # painting-out missed by a pixel or two; no printed glyph stands that close to its cell's border); or thin lines
+    # longer than any figure along its box's sides alone (_framed: a corner of a cell's inner border).
     # A seal's ring, star or lettering printed black (a grey or black-and-white scan has no red channel to drop it
     # by) may hide a digit or join it: thick ink across the edge, a thick blot larger than any printed figure, or a
     # blot holding ink thicker than any printed stroke.
     # The figure is then read at a darker threshold, and doubted (nianbao.engine.readers.scan.ocr), unless the seal
     # lies clear of a figure that stands whole beside it (_near).
-    blots = [b for b in every if not b.edge and not (thin(b) and (long(b) or by_edge(b)))]
+    def ruled(b: _Blot) -> bool:  # a ruling's stub, or a corner of rulings
+        return (thin(b) and (long(b) or by_edge(b))) or (long(b) and _framed(b, stub))
+
+    blots = [b for b in every if not b.edge and not ruled(b)]
     s = tuned().speck
     side = 2 * _reach(s.seal_stroke_mm, dpi) + 1
     solid: bytes | None = None  # a seal's ring or star: thicker than any printed stroke (_core), taken when needed
@@ -151,7 +155,7 @@ def glyphs(
             solid = _core(ink, dpi).tobytes()
         return any(solid[p] == 0 for p in b.pixels)
 
-    stains = [b for b in every if not thin(b) and (b.edge or long(b) or thick(b))]
+    stains = [b for b in every if not thin(b) and not ruled(b) and (b.edge or long(b) or thick(b))]
     dust = max(s.min_dust_px, round(pixels(s.dust_mm, dpi) ** 2))
     kept = _figure(blots, dust, pixels(s.glyph_mm, dpi))
     stained = bool(stains)
@@ -401,6 +405,16 @@ def _pieces_within(kept: list[_Blot], left_out: list[_Blot]) -> bool:
     return any(
         left <= (b.left + b.right) / 2 <= right and b.top <= middle <= b.bottom and b.bottom - b.top + 1 >= share * tall
         for b in left_out
+    )
+
+
+def _framed(blot: _Blot, stub: int) -> bool:
+    """Whether a blot's ink lies along the sides of its box alone, within `stub` of them: a corner of ruling (in a
+    browser's spaced table each cell has a light inner border of its own, its bottom and right an L inside the
+    ruling painted out, read as "1" in a blank cell at a light threshold). A digit's strokes cross its box."""
+    return all(
+        row - blot.top <= stub or blot.bottom - row <= stub or end - 1 <= blot.left + stub or start >= blot.right - stub
+        for row, start, end in blot.runs
     )
 
 
