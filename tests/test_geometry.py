@@ -278,8 +278,9 @@ def test_table_pages_that_measure_upright_in_a_stack_fed_sideways_go_the_stacks_
 def test_a_table_page_on_its_side_told_upside_down_does_not_turn_a_stack_fed_sideways(pages, monkeypatch, turn):
     """沭阳县 2023's Chromium print fed at 90° again (its header's time printed otherwise): one of the three table
     pages that measure upright on their side was told upside down by its "lines" (its column rulings), surely, and
-    that one page set the whole stack's turn: every page read on its side, the scan refused as illegible. Fewer than
-    half the pages upright judge no stack's turn; the pages on their side say which side."""
+    that one page set the whole stack's turn: every page read on its side, the scan refused as illegible. Where fewer
+    than half the pages measure upright, each such page is made ready at the side the pages on their side agree on,
+    and its grid or its lines there decide."""
     from nianbao.engine.readers.scan.tesseract import Orientation
 
     stack = [turned(page, turn) for page in pages]
