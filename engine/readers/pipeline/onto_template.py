@@ -152,23 +152,14 @@ def _figure_columns(rows: list[RawRow], width: int) -> list[float]:
 
 
 def _under_columns(places: list[Anchor | None], grid: list[float]) -> list[int] | None:
-    """The index of the one cell standing under each figure column (its box spans the column's middle), when the
-    rest (at most MAX_STRAYS) stand left of the first figure column: a label cell split by a stray line (a seal's
-    ring) leaves a "figure" there, which is left out rather than shifting the others. None otherwise (a row of
-    another table, fifteen figures of table 四 run into table 三, is no row of table 三 with a stray)."""
+    """The index of the one cell standing under each figure column, when the rest (at most MAX_STRAYS) stand left of
+    the first figure column (raw.under_columns' strays), left out rather than shifting the others. None otherwise (a
+    row of another table, fifteen figures of table 四 run into table 三, is no row of table 三 with a stray)."""
     boxes = _boxes(places)
     if boxes is None or not len(grid) < len(boxes) <= len(grid) + MAX_STRAYS:
         return None
-    chosen = []
-    for middle in grid:
-        under = [i for i, box in enumerate(boxes) if box[0] <= middle <= box[2]]
-        if len(under) != 1:
-            return None
-        chosen.append(under[0])
-    strays = [box for i, box in enumerate(boxes) if i not in chosen]
-    if len(set(chosen)) != len(grid) or any(box[2] > grid[0] for box in strays):
-        return None
-    return chosen
+    chosen = under_columns(boxes, grid, strays=True)
+    return None if chosen is None or None in chosen else [i for i in chosen if i is not None]
 
 
 def _laid_under(places: list[Anchor | None], grid: list[float]) -> list[int | None] | None:

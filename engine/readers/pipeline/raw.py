@@ -33,13 +33,16 @@ _WORDS = re.compile(r"[\u4e00-\u9fff]{3}")
 Box = tuple[float, float, float, float]  # left, top, right, bottom as fractions of the page
 
 
-def under_columns(boxes: list[Box], middles: list[float]) -> list[int | None] | None:
+def under_columns(boxes: list[Box], middles: list[float], strays: bool = False) -> list[int | None] | None:
     """Which of a row's cells stands under each column (by the column's middle, left to right), None where none
     does; None when a cell covers no column's middle or several (cells run together: which figure is which is not
-    known), or two cover one."""
+    known), or two cover one. With `strays`, a cell wholly left of the first column covers none and is left out (a
+    label cell split by a stray line, a seal's ring, leaves a "figure" there)."""
     chosen: list[int | None] = [None] * len(middles)
     for index, box in enumerate(boxes):
         under = [n for n, middle in enumerate(middles) if box[0] <= middle <= box[2]]
+        if strays and not under and box[2] < middles[0]:
+            continue
         if len(under) != 1 or chosen[under[0]] is not None:
             return None
         chosen[under[0]] = index
