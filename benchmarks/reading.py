@@ -35,6 +35,7 @@ Needs poppler-utils and imagemagick (Debian packages) and the ocr extra with Tes
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import resource
@@ -49,6 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # the truth's reading of a Chromium PDF warns of its fonts
 
 from nianbao.engine.checking.checker import Checker  # noqa: E402
 from nianbao.engine.checking.plugins import PluginHost  # noqa: E402

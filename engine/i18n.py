@@ -135,6 +135,11 @@ ENGINE_MESSAGES: dict[str, Msg] = {
         "(Note: the row is printed as '{label}', which was taken for the template row '{row}' as the nearest "
         "label; check it against the original.)",
     ),
+    "finding.placement-doubt-merged": Msg(
+        "（注意：原文该行标签“{label}”含有多个模板行，疑为几行读成了一行，其数值按“{row}”行采用，请对照原件核对。）",
+        "(Note: the row's label '{label}' holds several template rows, as if rows were read as one; its figures were "
+        "taken for the template row '{row}'; check it against the original.)",
+    ),
     "finding.placement-doubt-order": Msg(
         "（注意：原文该行标签“{label}”经 OCR 识别不清，按其在表中的位置认作“{row}”行，请对照原件核对。）",
         "(Note: the row's label '{label}' could not be read by OCR; it was taken for the template row '{row}' by "

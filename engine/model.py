@@ -108,10 +108,11 @@ class Unplaced(_Model):
 
 class Placement(_Model):
     """A table row laid onto a template row not by its label's own words but by its likeness to the template's
-    label ("similarity": a character or two differ) or by where it stands ("order": a label OCR could not read)."""
+    label ("similarity": a character or two differ) or by where it stands ("order": a label OCR could not read), or
+    by the last of the template labels its label holds ("merged": rows read as one)."""
 
     label: str
-    by: Literal["similarity", "order"]
+    by: Literal["similarity", "order", "merged"]
 
 
 class Section(_Model):

@@ -46,6 +46,11 @@ NOTES: dict[str, Msg] = {
         "{table}“{label}”行的标签经 OCR 识别不清，按其在表中的位置认作“{meant}”行。",
         "{table}: the row “{label}” was not read clearly by OCR and was taken by its place as “{meant}”.",
     ),
+    "note.row-merged": Msg(
+        "{table}“{label}”行的标签含有多个模板行，疑为几行读成了一行，其数值按“{meant}”行采用。",
+        "{table}: the row “{label}” holds the labels of several template rows, as if rows were read as one; its "
+        "figures were taken as “{meant}”.",
+    ),
     "note.row-unlabelled": Msg(
         "{table}中有一行 {count} 个数值没有行标签，未采用。",
         "{table}: a row of {count} figures has no label and was not used.",

@@ -1,6 +1,6 @@
 """Whole-image passes of numpy held to what they replaced on any image: rank filters of a grey image
 (nianbao.engine.readers.scan.filters) to Pillow's own, the same pixel everywhere, at the edges too; a ruling's runs
-of ink (nianbao.engine.readers.scan.raster._runs) to the bytes expression that found them row by row."""
+of ink (nianbao.engine.readers.scan.strokes.runs) to the bytes expression that found them row by row."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 pytest.importorskip("numpy", reason="numpy is not installed (the ocr extra)")
 
 from nianbao.engine.readers.scan.filters import darkest, lightest, median3
-from nianbao.engine.readers.scan.raster import _runs
 from nianbao.engine.readers.scan.settings import tuned
+from nianbao.engine.readers.scan.strokes import runs
 from PIL import Image, ImageFilter
 
 
@@ -70,5 +70,5 @@ def _ink(draw: st.DrawFn) -> Image.Image:
 @settings(max_examples=400, deadline=None)
 @given(_ink(), st.integers(1, 12))
 def test_the_runs_of_ink_a_ruling_is_made_of_are_found_as_row_by_row(image, shortest):
-    """nianbao.engine.readers.scan.raster._runs: all rows at once, the same runs in the same order."""
-    assert _runs(image, shortest) == _runs_by_expression(image, shortest)
+    """nianbao.engine.readers.scan.strokes.runs: all rows at once, the same runs in the same order."""
+    assert runs(image, shortest) == _runs_by_expression(image, shortest)

@@ -4,6 +4,7 @@ vector rulings of the PDF each scan was made from: the first step of reading sca
 from __future__ import annotations
 
 import io
+from itertools import pairwise
 
 import pytest
 
@@ -246,3 +247,122 @@ def test_a_narrow_cells_top_stepping_down_a_row_of_pixels_closes_the_cell():
     across = [r for r in raster.rulings(page, dpi) if r.horizontal and 240 <= r.pos * dpi / 72 <= 260]
     assert len(across) == 1, across
     assert across[0].start * dpi / 72 <= left + 1 and across[0].end * dpi / 72 >= right - 1
+
+
+def _dashed_row(draw, y: int, columns: tuple[int, ...], dash: int = 30, gap: int = 11) -> None:
+    """A light cell border as a 150 dpi black-and-white scan leaves it: dashes shorter than a ruling, and a wider
+    gap where each column ruling crosses, most of it after the ruling (the cell spacing and the corner lost), as
+    measured on the real page."""
+    for left, right in pairwise(columns):
+        x = left + (14 if left != columns[0] else 1)
+        while x < right - 4:
+            draw.rectangle((x, y, min(x + dash, right - 4) - 1, y), fill=0)
+            x += dash + gap
+
+
+def test_a_row_ruled_in_dashes_on_a_black_and_white_scan_is_a_ruling_and_a_line_of_text_is_not():
+    """上海市 2019's portal table printed by Chromium and scanned black and white at 150 dpi: its light cell borders
+    threshold into dashes of 2–9 mm, most shorter than a ruling, and a wider gap at each column. Rows ran together
+    (the header, 规章 and 规范性文件 as one row). Thin pieces joined along a line from column ruling to column
+    ruling, across a third, are a row ruling; the strokes of a line of text inside a cell join too, but cross no
+    column and are not."""
+    from PIL import Image, ImageDraw
+
+    dpi = 150
+    columns = (100, 300, 450, 600)
+    page = Image.new("L", (700, 400), 255)
+    draw = ImageDraw.Draw(page)
+    for x in columns:
+        draw.rectangle((x, 50, x, 350), fill=0)
+    for y in (50, 350):
+        draw.rectangle((columns[0], y, columns[-1], y), fill=0)
+    _dashed_row(draw, 250, columns)
+    for x in range(
+        columns[0] + 4, columns[1] - 12, 22
+    ):  # a line of text's strokes from one side of its cell to the other
+        draw.rectangle((x, 200, x + 14, 200), fill=0)
+
+    def across(dashed: bool) -> list[tuple[float, float, float]]:
+        scale = dpi / 72
+        found = raster.rulings(page, dpi, dashed=dashed)
+        return [
+            (f.pos * scale, f.start * scale, f.end * scale) for f in found if f.horizontal and 60 < f.pos * scale < 340
+        ]
+
+    assert not across(dashed=False)  # dashes shorter than a ruling
+    found = across(dashed=True)
+    assert len(found) == 1 and abs(found[0][0] - 250) <= 1, found
+    assert found[0][1] <= columns[0] + 1 and found[0][2] >= columns[-1] - 1
+
+
+def test_a_row_a_page_break_left_alone_ruled_in_dashes_keeps_its_cells():
+    """The same table's last row alone at the top of the next page: its top border dashes, its cells' sides stopping
+    at their own light bottom borders (lost to the threshold) a cell spacing short of the table's. Its sides are
+    column rulings and its top a row ruling: its figures stay in their cells."""
+    from PIL import Image, ImageDraw
+
+    dpi = 150
+    columns = (100, 180, 260, 340, 420)
+    top, bottom = 69, 106
+    page = Image.new("L", (600, 300), 255)
+    draw = ImageDraw.Draw(page)
+    _dashed_row(draw, top, columns)
+    draw.rectangle((columns[0] - 4, bottom, columns[-1] + 4, bottom + 1), fill=0)
+    for x in columns:
+        draw.rectangle((x, top, x, bottom - 4), fill=0)
+    found = raster.rulings(page, dpi, dashed=True)
+    scale = dpi / 72
+    down = sorted(round(f.pos * scale) for f in found if not f.horizontal)
+    assert down == list(columns), down
+    assert any(f.horizontal and abs(f.pos * scale - top) <= 1 for f in found)
+    # without dashes looked for, the row has no top
+    assert not [f for f in raster.rulings(page, dpi) if f.horizontal and abs(f.pos * scale - top) <= 1]
+
+
+def test_the_last_cell_of_a_row_a_page_break_left_alone_keeps_its_side():
+    """上海市 2019's portal page printed by Chromium, scanned grey at 200 dpi: table 四's one row of figures alone at
+    the top of the last page, each cell a box of its own (the browser's cell spacing), the table's border a cell
+    spacing outside. The cells' sides stop 4–5 pixels short of the table's bottom border, and the last cell's top
+    (53 pixels) is too short to be a ruling, so the table's right border met a row ruling at its foot only: the row
+    lost its last cell and was not read. A short side meeting a row ruling at one end is a column ruling where the
+    row's other sides start and stop as it does."""
+    from PIL import Image, ImageDraw
+
+    dpi = 200
+    columns = (116, 225, 334, 442, 552)
+    page = Image.new("L", (900, 300), 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((columns[0], 90, columns[-1] - 5, 90), fill=0)  # the cells' tops; the last cell's too short
+    draw.rectangle((columns[-1] + 8, 90, columns[-1] + 61, 90), fill=0)
+    draw.rectangle((columns[0] - 6, 140, columns[-1] + 69, 140), fill=0)  # the table's bottom border
+    for x in columns:
+        draw.rectangle((x, 90, x, 135), fill=0)
+    border = columns[-1] + 69
+    draw.rectangle((border, 88, border, 140), fill=0)  # the table's right border, its top above the cells'
+    draw.rectangle((200, 20, 200, 60), fill=0)  # a stroke in the page's header, meeting nothing
+    scale = dpi / 72
+    down = sorted(round(f.pos * scale) for f in raster.rulings(page, dpi) if not f.horizontal)
+    assert down == [*columns, border], down
+
+
+def test_a_ruling_with_text_standing_on_it_gives_no_dashed_row_below_it():
+    """Our 2019 fixture scanned black and white at 150 dpi: a row's text stood close under its top ruling, and the
+    ruling's runs joined to the strokes below made one span seventeen rows deep, thin for its length; the dashes
+    looked for in it found a "row ruling" at its middle, eight pixels under the ruling, and the row's figures fell
+    out of their cells. A dash lies on a row or two of pixels."""
+    from PIL import Image, ImageDraw
+
+    dpi = 150
+    columns = (100, 300, 450, 600)
+    page = Image.new("L", (700, 400), 255)
+    draw = ImageDraw.Draw(page)
+    for x in columns:
+        draw.rectangle((x, 50, x, 350), fill=0)
+    for y in (50, 250, 350):
+        draw.rectangle((columns[0], y, columns[-1], y), fill=0)
+    for row in range(251, 268):  # a few strokes of text on each row under the ruling, down to 17 rows deep
+        for x in (columns[0] + 10 + 7 * row % 60, columns[1] + 20 + 5 * row % 50, columns[2] + 15 + 3 * row % 40):
+            draw.rectangle((x, row, x + 11, row), fill=0)
+    scale = dpi / 72
+    across = sorted(round(f.pos * scale) for f in raster.rulings(page, dpi, dashed=True) if f.horizontal)
+    assert across == [50, 250, 350], across

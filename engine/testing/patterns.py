@@ -106,6 +106,29 @@ def retype(
             target.writestr(info, data)
 
 
+def merge_rows(path: Path) -> None:
+    """Table 三's rows 1.属于国家秘密 and 2.其他法律行政法规禁止公开 printed as one row: both labels in its label cell,
+    the second row's figures in its cells (as a scan gives them when the ruling between the rows is lost, and as a
+    clerk who runs two rows together prints them), its 总计 one more than its columns. A plain text or a web page."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".txt":
+        merged = re.sub(r"(1\.属于国家秘密)[ \d]*\n(2\.其他法律行政法规禁止公开 3 1 0 0 0 0) 4", r"\1 \2 5", text)
+    else:
+        cell = '<td><p style="text-align:center"><span>'
+        merged = re.sub(
+            rf"{re.escape(cell)}(1\.属于国家秘密)</span>.*?</tr>\s*<tr>{re.escape(cell)}(2\.其他法律.*?)<span>4</span>",
+            rf"{cell}\1 \2<span>5</span>",
+            text,
+            count=1,
+            flags=re.S,
+        ).replace(
+            'rowspan="8"><p style="text-align:center"><span>（三）不予公开',
+            'rowspan="7"><p style="text-align:center"><span>（三）不予公开',
+        )
+    assert merged != text, "the sample prints the two rows"
+    path.write_text(merged, encoding="utf-8")
+
+
 # Headings as real reports print them: 六 without 要 (a common variant).
 HEADING_VARIANTS = (("六、其他需要报告的事项", "六、其他需报告的事项"),)
 
@@ -203,6 +226,11 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     written += write_formats(label_typos(), folder, "label-typos", text="plain")
     for path in written[-4:]:
         retype(path)
+    (folder / "rows-merged.txt").write_text(render_text(sample(), "plain"), encoding="utf-8")
+    (folder / "rows-merged.html").write_bytes(render_html(sample()))
+    for path in (folder / "rows-merged.txt", folder / "rows-merged.html"):
+        merge_rows(path)
+        written.append(path)
     title_report = sample()
     page = render_html(title_report).decode()
     for name, change in HTML_TITLES.items():

@@ -182,10 +182,14 @@ def _short(label: str) -> str:
 def _guess_note(out: BuiltTable, table: str, row: RawRow, placed: Placed) -> None:
     name = "表三" if table == "applications" else "表二"
     label, meant = _short(row.label) or "（无标签）", row_label(table, placed.key or "")
-    key = "note.row-similar" if placed.by is PlacedBy.similarity else "note.row-by-place"
-    out.notes.append(note(key, table=name, label=label, meant=meant))
+    key = {PlacedBy.similarity: "note.row-similar", PlacedBy.merged: "note.row-merged"}.get(placed.by)
+    out.notes.append(note(key or "note.row-by-place", table=name, label=label, meant=meant))
     words = row.label.split()
-    printed = words[-1] if words and len(label_key(words[-1])) >= 2 else row.label  # its own, not the header's
+    # its own words, not the header's; all of them where it holds several rows' labels
+    if placed.by is PlacedBy.merged:
+        printed = " ".join(words)
+    else:
+        printed = words[-1] if words and len(label_key(words[-1])) >= 2 else row.label
     out.guessed[f"{table}.{placed.key}"] = (printed.strip(), placed.by)
 
 

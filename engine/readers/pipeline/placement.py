@@ -64,6 +64,9 @@ class PlacedBy(StrEnum):
     signature = "signature"
     similarity = "similarity"
     order = "order"
+    # the label holds the signatures of several template rows: rows read as one (a ruling between them lost), and
+    # which row's figures stand in it is a guess
+    merged = "merged"
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Placed:
 
     @property
     def guessed(self) -> bool:
-        return self.by in (PlacedBy.similarity, PlacedBy.order)
+        return self.by in (PlacedBy.similarity, PlacedBy.order, PlacedBy.merged)
 
 
 # The numbering before a printed label ("1.", "四、", "（一）") is not the label.
@@ -392,7 +395,28 @@ def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[
         if f is not None and f[1] >= SETTINGS.trailing_words and _ends_as_another(label, f[0], texts, signed):
             signed[index] = None
     has_values = [bool(row.values) for row in rows]
-    return place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order, numbers=numbers)
+    placed = place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order, numbers=numbers)
+    return [
+        Placed(p.key, PlacedBy.merged) if p.by is PlacedBy.signature and _signs_several(label, table) else p
+        for p, label in zip(placed, labels, strict=True)
+    ]
+
+
+def _signs_several(label: str, table: str) -> bool:
+    """Whether the label holds the signatures of more than one template row: no printed label of either template
+    does, so the rows were read as one (kept for a short label, as `_signed`)."""
+    return _kept_several(label, table) if len(label) <= SHORT_TEXT else _several(label, table)
+
+
+def _several(label: str, table: str) -> bool:
+    text = label_key(label)
+    signatures = APPLICATION_SIGNATURES if table == "applications" else PROACTIVE_SIGNATURES
+    return len({key for key, pattern in signatures if pattern.search(text)}) > 1
+
+
+@lru_cache(maxsize=SETTINGS.kept_labels)
+def _kept_several(label: str, table: str) -> bool:
+    return _several(label, table)
 
 
 def _ends_as_another(label: str, key: str, texts: dict[str, list[str]], signed: list[str | None]) -> bool:

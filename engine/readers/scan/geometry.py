@@ -132,8 +132,8 @@ class Upright:
     def _side(self, grey: Image.Image) -> Orientation | None:
         """Which side a page its grid shows lying on its side lies on: the model asked of the page as given (on a
         table page it tells 90° from 270° more surely than asked of the page turned), then turned, unless the first
-        answer was sure. The grid has settled that the page lies on its side: of the two sides, the one the answers
-        lean to, however unsure (a table page gives the model few characters)."""
+        answer was sure. Else the side the answers lean to, however unsure (a table page gives the model few
+        characters), with their confidence: the caller weighs it."""
         by_lines = self._by_lines(grey, before=90)
         if by_lines is not None:
             return by_lines
@@ -195,7 +195,10 @@ class Upright:
                     settled[i] = upright.turn
                     continue
                 side = self._side(greys[i])
-                if side is not None:
+                # An unsure lean of the model's turns no page against a stack told surely: an upright table of narrow
+                # columns looks sideways to its grid too, and a seal over its few lines may leave them untold
+                # (沭阳县's table 三 page under a colour seal leaned 0.38 to 90°). Such a page goes the stack's way.
+                if side is not None and side.confidence >= s.osd_confidence:
                     settled[i] = side.turn
                     asked[i] = side  # its side is a vote for the pages on their side the model was unsure of
             elif len(asked) < s.sideways_pages:

@@ -141,7 +141,7 @@ def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Pag
     for half in halves(turned(grey, turn)):
         angle = skew(half)
         half = straightened(half, angle)
-        lines = rulings(_as_scanned(half, dpi / scanned) if bilevel else half, scanned)
+        lines = rulings(_as_scanned(half, dpi / scanned) if bilevel else half, scanned, dashed=bilevel)
         unruled = _unruled(half, lines, dpi)
         grids, _ = build_grids(lines, [], [], written=_written(unruled, dpi))
         cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]

@@ -196,6 +196,19 @@ class RasterSettings:
     short_mm: float = 4.0
     min_short_px: int = 6
     meet_mm: float = 0.5
+    # Short columns of ink that come within spaced_mm of a row ruling (not meet_mm at both ends) are the sides of one
+    # table row where at least row_sides of them, side_apart_mm apart or more (or a double rule's two lines, within
+    # spaced_mm), start and stop alike (light_borders.row_sides): a row of figures has 3–15 cells, a narrow 总计 cell
+    # 7–8.5 mm wide; the full-height strokes of a line of text stand 3–4 mm apart.
+    row_sides: int = 4
+    side_apart_mm: float = 5.5
+    # ... and where fewer than `crossings` strokes cross them between their ends (ink crossed_mm to either side, along
+    # at most stroke_mm: a line running beside is no stroke) (light_borders.uncrossed): the middle stroke of 事 is
+    # crossed by its other strokes (a black-and-white 150 dpi scan keeps one of five); a cell's side is touched by its
+    # text from one side only.
+    crossed_mm: float = 0.4
+    stroke_mm: float = 1.0
+    crossings: int = 1
     # A row of ink shorter than rule_mm is a ruling when its ends stand this near column rulings (raster.rulings): a
     # browser's cell spacing (2 px) and a cell's light right border put a narrow cell's top 0.7 mm short of the
     # table's border.
@@ -223,6 +236,16 @@ class RasterSettings:
     faint_side_mm: float = 0.6
     faint_contrast: int = 20
     faint_share: float = 0.7
+    # Thin pieces of a line at least stone_mm long, joined, are a row ruling when they run from column ruling to
+    # column ruling across a third (light_borders.dashed): a light border a black-and-white scan thresholds into dashes
+    # (Chromium's cell borders at 150 dpi leave dashes of 2–9 mm, 2 mm apart). Body text's strokes are 1.5–3.5 mm and
+    # join too, but stay inside their cells. Such a line is added unless rulings already cover dashed_covered of it.
+    stone_mm: float = 1.5
+    min_stone_px: int = 4
+    dashed_covered: float = 0.9
+    # Where a column ruling crosses such a line, its gap is wider (the cell spacing and the corner lost: 3–3.5 mm
+    # measured at 150 dpi): up to this much is joined there.
+    crossing_gap_mm: float = 4.5
     same_line_px: float = 1.5  # pieces this close across are on one line (a line's middle wanders by a pixel)
     # A pixel is the seal's when its red exceeds its green by this much (black print, paper and grey shading have
     # none; a red seal 150–190).
