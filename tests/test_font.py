@@ -4,6 +4,7 @@ digits printed in one typeface, a pixel off, blurred and speckled as a scan leav
 from __future__ import annotations
 
 import random
+from types import SimpleNamespace
 
 import pytest
 
@@ -134,6 +135,35 @@ def test_a_figure_read_only_as_letters_is_the_figure_they_look_like_trusted_not_
     assert vote([("l", 0.9), ("7", 0.5)], "")[0] == "7"  # a reading that is a figure is voted on as before
 
 
+@pytest.mark.parametrize(
+    ("readings", "seen", "sure", "bilevel", "read"),
+    [
+        # 淮安市 2024 at 150 dpi black and white, its thin 1s read "[" and a ")" where the 1 stood
+        ([("l3o2", 0.29), ("Loz", 0.3), ("362", 0.36), ("[362", 0.55), ("[362", 0.7), ("1302", 0.2)], "1362", 0.93,
+         True, "1362"),
+        ([("3)", 0.71), ("3]", 0.6), ("3", 0.75), ("3)", 0.76), ("3]", 0.69), ("3)", 0.9)], "31", 0.88, True, "31"),
+        # at 200 dpi: the recogniser's 33, sure, Tesseract read twice, its 53 three times: the vote's stands
+        ([("53", 0.87), ("33", 0.62), ("a3", 0.78), ("53", 0.76), ("53", 0.86), ("33", 0.91)], "33", 0.85, True, "53"),
+        # an unsure recogniser, or a grey page (its own digits choose there: votes.by_font): the vote's stands
+        ([("3)", 0.71), ("3]", 0.6), ("3", 0.75), ("3)", 0.76), ("3]", 0.69), ("3)", 0.9)], "31", 0.4, True, "3"),
+        ([("3)", 0.71), ("3]", 0.6), ("3", 0.75), ("3)", 0.76), ("3]", 0.69), ("3)", 0.9)], "31", 0.88, False, "3"),
+    ],
+)  # fmt: skip
+def test_on_black_and_white_the_figure_the_line_recogniser_read_surely_settles_a_split_vote(
+    readings, seen, sure, bilevel, read
+):
+    """Black and white has no font to choose by (its glyphs are what thresholding left). Where Tesseract's readings
+    of a figure disagree and the line recogniser read one of them surely, as often as the vote's choice, that one is
+    taken; doubted either way."""
+    from nianbao.engine.readers.scan import figures
+
+    cell = figures.ReadCell((0.0, 0.0, 40.0, 20.0), seen, seen=sure)
+    page = SimpleNamespace(bilevel=bilevel)
+    figures._judged(page, cell, figures._Read(readings=readings, ink=True), again=True)
+    assert cell.text == read
+    assert cell.confidence is not None and cell.confidence < tuned().cells.low
+
+
 def test_a_figure_the_line_recogniser_read_surely_as_another_is_doubted():
     """Two models err apart: a 0 whose top a seal's ring took out read "U" at the darker thresholds and, the ring's
     edge beside it, 6 at the lighter ones, trusted at 0.93 (a "U" contradicts no figure), while the line recogniser
@@ -144,7 +174,8 @@ def test_a_figure_the_line_recogniser_read_surely_as_another_is_doubted():
 
     def judged(seen: float, chinese: str = "0") -> float | None:
         cell = figures.ReadCell((0.0, 0.0, 40.0, 20.0), chinese, seen=seen)
-        figures._judged(None, cell, figures._Read(readings=list(readings), ink=True), again=True)
+        grey = SimpleNamespace(bilevel=False)
+        figures._judged(grey, cell, figures._Read(readings=list(readings), ink=True), again=True)
         assert cell.text == "6"
         return cell.confidence
 

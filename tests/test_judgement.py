@@ -86,7 +86,7 @@ def test_a_label_with_a_character_wrong_keeps_its_row_and_its_findings_wait_for_
     assert result.score == 100.0
 
 
-@pytest.mark.parametrize("fmt", ["txt", "html"])
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "pdf"])
 def test_two_rows_printed_as_one_are_placed_by_guess_and_said_so(checker, fmt):
     """Table 三's rows 1.属于国家秘密 and 2.其他法律行政法规禁止公开 run together (as a scan reads them when the ruling
     between them is lost), the row's 总计 one more than its columns: the row is laid on the last label it holds, as a

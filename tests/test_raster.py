@@ -205,6 +205,40 @@ def test_a_ruling_a_red_ring_runs_along_is_one_ruling_across_it(inside, stroke_m
     assert len(column) == 2, down  # the merged row's gap (a row, 19 mm) is paper: not bridged
 
 
+def test_a_column_ruling_a_red_ring_runs_along_to_the_tables_foot_is_carried_through_the_last_row():
+    """A red seal's ring laid along a column ruling down to the table's foot left no piece below it to join: in the
+    red channel the ruling stopped above the last row, a row of figures 5.6 mm tall, and two of its cells read as one
+    (上海市 2019's portal table 四 under a colour seal: its fifteen figures read as fourteen, the table left out).
+    A ruling that stops is carried on, crossing ruling by crossing ruling, where its line runs on faintly; a column
+    that stops at a merged cell, the strokes of the cell's text along its line, stays stopped."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    dpi, px = 200, 200 / 25.4
+    r, stroke = round(21 * px), round(1.5 * px)
+    page = Image.new("RGB", (1200, 600), (250, 250, 248))
+    draw = ImageDraw.Draw(page)
+    rows = (100, 200, 300, 344)  # a header row, a merged heading above part of it, the row of figures
+    for y in rows:
+        draw.rectangle((100, y, 1100, y + 1), fill=(20, 20, 20))
+    for x in (100, 300, 700, 900, 1100):
+        draw.rectangle((x, rows[0], x + 1, rows[-1]), fill=(20, 20, 20))
+    draw.rectangle((500, rows[1], 501, rows[-1]), fill=(20, 20, 20))  # stops under a heading merged over it
+    for top in (125, 148, 172):  # the heading's strokes along its line
+        draw.rectangle((499, top, 502, top + 14), fill=(20, 20, 20))
+    x = 700  # the ruling the ring runs along, tangent at the row of figures
+    seal = Image.new("L", page.size, 0)
+    middle = x + r - stroke // 2
+    ImageDraw.Draw(seal).ellipse((middle - r, 322 - r, middle + r, 322 + r), outline=int(0.85 * 255), width=stroke)
+    page = Image.composite(Image.new("RGB", page.size, (215, 30, 30)), page, seal).filter(ImageFilter.GaussianBlur(0.7))
+    down = sorted((round(f.pos * dpi / 72), round(f.start * dpi / 72), round(f.end * dpi / 72))
+                  for f in raster.rulings(raster.ink(page), dpi) if not f.horizontal)  # fmt: skip
+    at = [line for line in down if abs(line[0] - x) <= 3]
+    assert at and max(line[2] for line in at) >= rows[-1] - 3, down
+    assert all(b - a > 10 for _, a, b in at) and min(line[1] for line in at) <= rows[0] + 3, down
+    heading = [line for line in down if abs(line[0] - 500) <= 3]
+    assert heading and min(line[1] for line in heading) >= rows[1] - 3, down
+
+
 def test_a_column_ruling_leaning_a_pixel_a_row_is_one_ruling_down_the_table():
     """A photo's perspective undone leaves a column ruling leaning: 上海市 2019's portal table photographed, its
     column between 上一年项目数量 and 本年增/减 drifted from 660.5 to 659.5 pixels over three rows, each row's piece

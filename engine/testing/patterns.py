@@ -109,7 +109,11 @@ def retype(
 def merge_rows(path: Path) -> None:
     """Table 三's rows 1.属于国家秘密 and 2.其他法律行政法规禁止公开 printed as one row: both labels in its label cell,
     the second row's figures in its cells (as a scan gives them when the ruling between the rows is lost, and as a
-    clerk who runs two rows together prints them), its 总计 one more than its columns. A plain text or a web page."""
+    clerk who runs two rows together prints them), its 总计 one more than its columns. A plain text, a web page or a
+    Word document (LibreOffice prints it to PDF)."""
+    if path.suffix == ".docx":
+        _merge_docx_rows(path)
+        return
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".txt":
         merged = re.sub(r"(1\.属于国家秘密)[ \d]*\n(2\.其他法律行政法规禁止公开 3 1 0 0 0 0) 4", r"\1 \2 5", text)
@@ -127,6 +131,33 @@ def merge_rows(path: Path) -> None:
         )
     assert merged != text, "the sample prints the two rows"
     path.write_text(merged, encoding="utf-8")
+
+
+def _merge_docx_rows(path: Path) -> None:
+    """merge_rows in a DOCX: the first row's group cell (（三）不予公开, where its vertical merge starts) and label
+    moved into the second row, the first row left out."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    for index, (info, data) in enumerate(members):
+        if info.filename != "word/document.xml":
+            continue
+        xml = data.decode("utf-8")
+        rows = re.findall(r"<w:tr>.*?</w:tr>", xml, flags=re.S)
+        first = next(n for n, row in enumerate(rows) if "1.属于国家秘密" in row)
+        cells = [re.findall(r"<w:tc>.*?</w:tc>", rows[n], flags=re.S) for n in (first, first + 1)]
+        cells[1][1] = cells[0][1]
+        cells[1][2] = cells[1][2].replace("2.其他法律", "1.属于国家秘密 2.其他法律")
+        cells[1][-1] = cells[1][-1].replace("<w:t>4</w:t>", "<w:t>5</w:t>")
+        start = rows[first + 1].index("<w:tc>")
+        merged = rows[first + 1][:start] + "".join(cells[1]) + "</w:tr>"
+        changed = xml.replace(rows[first] + rows[first + 1], merged)
+        assert changed != xml and "<w:t>5</w:t>" in merged, "the sample prints the two rows side by side"
+        members[index] = (info, changed.encode("utf-8"))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            target.writestr(info, data)
 
 
 # Headings as real reports print them: 六 without 要 (a common variant).
@@ -226,9 +257,10 @@ def write_patterns(folder: Path, pdf: bool = True) -> list[Path]:
     written += write_formats(label_typos(), folder, "label-typos", text="plain")
     for path in written[-4:]:
         retype(path)
-    (folder / "rows-merged.txt").write_text(render_text(sample(), "plain"), encoding="utf-8")
-    (folder / "rows-merged.html").write_bytes(render_html(sample()))
-    for path in (folder / "rows-merged.txt", folder / "rows-merged.html"):
+    for path in write_formats(sample(), folder, "rows-merged", text="plain"):
+        if path.suffix == ".ofd":  # its rows are drawn, ruling by ruling: not made
+            path.unlink()
+            continue
         merge_rows(path)
         written.append(path)
     title_report = sample()

@@ -315,19 +315,22 @@ def match_label(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> st
     return found[0] if found else None
 
 
-def _signature(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> tuple[str, int] | None:
-    """The key whose signature ends last in the label, and how many characters of the label follow it."""
+def _signature(label: str, signatures: list[tuple[str, re.Pattern[str]]]) -> tuple[str, int, int] | None:
+    """The key whose signature ends last in the label, how many characters of the label follow it, and how many
+    template rows' signatures the label holds (no printed label of either template holds two: rows read as one)."""
     text = label_key(label)
     best: tuple[int, int, str] | None = None
+    keys = set()
     for key, pattern in signatures:
         for m in pattern.finditer(text):
+            keys.add(key)
             candidate = (m.end(), m.end() - m.start(), key)
             if best is None or candidate[:2] > best[:2]:
                 best = candidate
-    return (best[2], len(text) - best[0]) if best else None
+    return (best[2], len(text) - best[0], len(keys)) if best else None
 
 
-def _signed(label: str, table: str) -> tuple[str, int] | None:
+def _signed(label: str, table: str) -> tuple[str, int, int] | None:
     """`_signature` of a label among one table's signatures, kept for a short label."""
     if len(label) <= SHORT_TEXT:
         return _kept_signature(label, table)
@@ -335,7 +338,7 @@ def _signed(label: str, table: str) -> tuple[str, int] | None:
 
 
 @lru_cache(maxsize=SETTINGS.kept_labels)
-def _kept_signature(label: str, table: str) -> tuple[str, int] | None:
+def _kept_signature(label: str, table: str) -> tuple[str, int, int] | None:
     return _signature(label, APPLICATION_SIGNATURES if table == "applications" else PROACTIVE_SIGNATURES)
 
 
@@ -396,27 +399,11 @@ def placed_rows(rows: list[RawRow], table: str, by_order: bool = False) -> list[
             signed[index] = None
     has_values = [bool(row.values) for row in rows]
     placed = place_rows(labels, has_values, signed, order, texts, alternatives, by_order=by_order, numbers=numbers)
+    # a row placed by its signature whose label holds another row's too: rows read as one
     return [
-        Placed(p.key, PlacedBy.merged) if p.by is PlacedBy.signature and _signs_several(label, table) else p
-        for p, label in zip(placed, labels, strict=True)
+        Placed(p.key, PlacedBy.merged) if p.by is PlacedBy.signature and f is not None and f[2] > 1 else p
+        for p, f in zip(placed, found, strict=True)
     ]
-
-
-def _signs_several(label: str, table: str) -> bool:
-    """Whether the label holds the signatures of more than one template row: no printed label of either template
-    does, so the rows were read as one (kept for a short label, as `_signed`)."""
-    return _kept_several(label, table) if len(label) <= SHORT_TEXT else _several(label, table)
-
-
-def _several(label: str, table: str) -> bool:
-    text = label_key(label)
-    signatures = APPLICATION_SIGNATURES if table == "applications" else PROACTIVE_SIGNATURES
-    return len({key for key, pattern in signatures if pattern.search(text)}) > 1
-
-
-@lru_cache(maxsize=SETTINGS.kept_labels)
-def _kept_several(label: str, table: str) -> bool:
-    return _several(label, table)
 
 
 def _ends_as_another(label: str, key: str, texts: dict[str, list[str]], signed: list[str | None]) -> bool:

@@ -17,6 +17,7 @@ black-and-white page, whose strokes thresholding broke (a 4 without its bar read
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -183,6 +184,10 @@ def _judged(page: Sheet, cell: ReadCell, read: _Read, again: bool) -> bool:
     cell.text, cell.confidence = vote(readings, chinese)
     cell.readings = said(readings, chinese)
     seen = _plain(chinese)
+    if page.bilevel and cell.seen >= s.seen_settles and cell.text != seen and _as_often(seen, cell.text, readings):
+        # No font to choose by on black and white (its glyphs are what thresholding left): where Tesseract's readings
+        # disagree, the one the line recogniser read surely is taken, doubted
+        cell.text, cell.confidence = seen, min(cell.confidence, s.doubt)
     if cell.seen >= s.seen_sure and FIGURE.fullmatch(seen) and FIGURE.fullmatch(cell.text) and cell.text != seen:
         # Two models err apart: a figure the line recogniser read surely as another is doubted (a 0 whose top a
         # seal's ring took out, read "U" and, the ring's edge by it, 6 at 0.93 by Tesseract; the recogniser read 0)
@@ -204,6 +209,13 @@ def _judged(page: Sheet, cell: ReadCell, read: _Read, again: bool) -> bool:
     elif cell.confidence < s.low and len(IDEOGRAPH.findall(chinese)) >= 2 and not any(c.isdigit() for c in chinese):
         cell.text, cell.confidence = chinese, None  # a short label ("合计"), not a figure read poorly
     return False
+
+
+def _as_often(seen: str, voted: str, readings: list[tuple[str, float]]) -> bool:
+    """Whether Tesseract's readings say the figure `seen` at least as often as the one the vote chose, a letter that
+    looks like a digit taken for it (a thin 1 read "[": "[362" is 1362)."""
+    said = Counter(text for text in (alike(text) for text, _ in readings) if FIGURE.fullmatch(text))
+    return said[seen] > 0 and said[seen] >= said[alike(voted)]
 
 
 def _plain(text: str) -> str:

@@ -52,9 +52,16 @@ def row_sides(
     the table's border beside it meets a row ruling at its foot only. The full-height strokes of a line of text in a
     row as tall as it stand a few millimetres apart: a row of them is no row of sides."""
     need = tuned().raster.row_sides
+    cell = max(spaced, 1.0)
+    by_ends: dict[tuple[int, int], list[tuple[float, int, int]]] = defaultdict(list)  # by top and foot, to a spacing
+    for line in [*loose, *down]:
+        by_ends[int(line[1] // cell), int(line[2] // cell)].append(line)
     found = []
     for pos, a, b in loose:
-        alike = sorted(x for x, top, bottom in [*loose, *down] if abs(top - a) <= spaced and abs(bottom - b) <= spaced)
+        ends = [(top, foot) for top in range(int(a // cell) - 1, int(a // cell) + 2)
+                for foot in range(int(b // cell) - 1, int(b // cell) + 2)]  # fmt: skip
+        near = (line for at in ends for line in by_ends.get(at, ()))
+        alike = sorted(x for x, top, bottom in near if abs(top - a) <= spaced and abs(bottom - b) <= spaced)
         gaps = [right - left for left, right in pairwise(alike)]
         # a cell's width apart, or a double rule's two lines: nothing of the same height between (a stroke of text)
         if all(gap <= spaced or gap >= apart for gap in gaps) and 1 + sum(gap >= apart for gap in gaps) >= need:
@@ -92,8 +99,15 @@ def dashed(
     top = max(0, math.floor(min(a for _, a, _ in down) - gap))
     bottom = min(dark.size[1], math.ceil(max(b for _, _, b in down) + gap))
     band = [(pos + top, a, b, t) for pos, a, b, t in dashes(dark.crop((0, top, dark.size[0], bottom)), dpi)]
+    reach = pixels(s.crossing_gap_mm, dpi)
+
+    def at_column(pos: float, end: int, start: int) -> bool:
+        return 0 <= start - end <= reach and any(
+            end - spaced <= x <= start + spaced and a - spaced <= pos <= b + spaced for x, a, b in down
+        )
+
     found = []
-    for pos, start, end in _joined_at_columns(band, down, dpi):
+    for pos, start, end, _ in bridged(band, gap, at_column):
         # its first and last dash may stop a gap short of the column
         left, right = column_by(down, start, pos, gap), column_by(down, end, pos, gap)
         if left is None or right is None:
@@ -107,32 +121,3 @@ def dashed(
         if crossed and covered < s.dashed_covered * (right - left):
             found.append((pos, round(left), round(right)))
     return found
-
-
-def _joined_at_columns(
-    lines: list[tuple[float, int, int, float]], down: list[tuple[float, int, int]], dpi: float
-) -> list[tuple[float, int, int]]:
-    """Pieces of one line joined across a gap of up to `crossing_gap_mm` that a column ruling crosses."""
-    s = tuned().raster
-    reach, slack = pixels(s.crossing_gap_mm, dpi), pixels(s.spaced_mm, dpi)
-    near = math.ceil(s.same_line_px)
-    out: list[list] = []
-    by_row: dict[int, list[list]] = defaultdict(list)  # by the pixel row each line lies on
-    for pos, start, end, _ in sorted(lines, key=lambda line: (line[1], line[0])):
-        joined = next(
-            (
-                line
-                for row in range(round(pos) - near, round(pos) + near + 1)
-                for line in by_row.get(row, ())
-                if abs(line[0] - pos) <= s.same_line_px
-                and 0 <= start - line[2] <= reach
-                and any(line[2] - slack <= x <= start + slack and a - slack <= pos <= b + slack for x, a, b in down)
-            ),
-            None,
-        )
-        if joined is not None:
-            joined[2] = max(joined[2], end)
-        else:
-            out.append([pos, start, end])
-            by_row[round(pos)].append(out[-1])
-    return [(pos, start, end) for pos, start, end in out]

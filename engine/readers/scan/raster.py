@@ -16,7 +16,17 @@ from nianbao.engine.readers.pipeline.grid import Segment
 from nianbao.engine.readers.scan import light_borders
 from nianbao.engine.readers.scan.filters import lightest
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
-from nianbao.engine.readers.scan.strokes import Faint, along, bridged, column_by, meets, mended, spans, two_rows
+from nianbao.engine.readers.scan.strokes import (
+    Faint,
+    along,
+    bridged,
+    carried,
+    column_by,
+    meets,
+    mended,
+    spans,
+    two_rows,
+)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -172,12 +182,12 @@ def rulings(page: Image.Image, dpi: float, dashed: bool = False) -> list[Segment
     # Only what is a ruling on its own is bridged: strokes of a heading's large type, joined, would pass as one.
     across = [
         (pos, a, b)
-        for pos, a, b, _ in bridged([ln for ln in mended(dark, shortest, long, dpi) if ruled(ln)], gap, faint)
+        for pos, a, b, _ in bridged([ln for ln in mended(dark, shortest, long, dpi) if ruled(ln)], gap, faint.along)
     ]
     faint = Faint(lambda: grey.transpose(Image.Transpose.TRANSPOSE), dpi)
     spaced = pixels(s.spaced_mm, dpi)
     down, loose = [], []
-    for pos, a, b, thick in bridged([ln for ln in mended(upright, short, long, dpi) if ruled(ln)], gap, faint):
+    for pos, a, b, thick in bridged([ln for ln in mended(upright, short, long, dpi) if ruled(ln)], gap, faint.along):
         if b - a >= long:
             down.append((pos, a, b))
         elif thick > thin:
@@ -186,6 +196,8 @@ def rulings(page: Image.Image, dpi: float, dashed: bool = False) -> list[Segment
             down.append((pos, a, b))
         elif meets(across, pos, a, spaced) or meets(across, pos, b, spaced):
             loose.append((pos, a, b))
+    down += carried(down, across, upright, faint, dpi)
+    across += carried(across, down, dark, Faint(lambda: grey, dpi), dpi)
     apart = pixels(s.side_apart_mm, dpi)
     down += light_borders.row_sides(light_borders.uncrossed(loose, upright, dpi), down, spaced, apart)
     # A shorter row of ink is a ruling when both its ends come within `spaced_mm` of column rulings: the top and

@@ -172,6 +172,13 @@ def glyphs(
     near_seal = bool(seal) and _near(list(seal), kept, pixels(s.stain_clear_mm, dpi))
     small = [b for b in blots if b not in kept and len(b.pixels) >= 2]
     lines = _lines(kept)
+    if seal and len(lines) > 1 and not _wrapped(lines):
+        # What the seal's taking-out left of its ring's edge: a line of ink of its own by the seal, not the line of
+        # the figure's biggest glyph (drawn with the figure, a ring's stub and a 0 read ">")
+        biggest = max(kept, key=lambda b: len(b.pixels))
+        clear = pixels(s.stain_clear_mm, dpi)
+        lines = [line for line in lines if biggest in line or not _near(list(seal), line, clear)]
+        kept = [b for line in lines for b in line]
     if len(lines) > 1 and not _wrapped(lines):
         lines = [sorted(kept, key=lambda b: b.left)]
     # A figure too long for its narrow cell wraps ("300000" over "9"): its lines are set side by side, one line to
