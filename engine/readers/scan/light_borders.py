@@ -90,10 +90,10 @@ def dashed(
     """Rows of a table ruled in dashes: a light border that a black-and-white scan thresholds into pieces of 1.5–9
     mm a few pixels apart (Chromium's cell borders at 150 dpi), most shorter than a ruling. Thin pieces on one line
     joined across gaps of up to `seal_gap_mm` (`dashes`) make a row ruling where the line runs from one column
-    ruling to another (to within such a gap) across a third: the strokes of a line of text join too, but never across
-    a column ruling. Where a column ruling crosses, the gap is wider (the cell spacing and the corner, 3–4 mm): up to
-    `crossing_gap_mm` is joined there. A line the rulings found already cover is not added again. Looked for only
-    between the column rulings' ends (the tables)."""
+    ruling to another across a third: the strokes of a line of text join too, but never across a column ruling.
+    Where a column ruling crosses, the gap is wider (the cell spacing and the corner, 3–4 mm): up to
+    `crossing_gap_mm` is joined there, and a line's ends may stop as short of their columns. A line the rulings
+    found already cover is not added again. Looked for only between the column rulings' ends (the tables)."""
     s = tuned().raster
     spaced, gap = pixels(s.spaced_mm, dpi), pixels(s.seal_gap_mm, dpi)
     top = max(0, math.floor(min(a for _, a, _ in down) - gap))
@@ -108,8 +108,8 @@ def dashed(
 
     found = []
     for pos, start, end, _ in bridged(band, gap, at_column):
-        # its first and last dash may stop a gap short of the column
-        left, right = column_by(down, start, pos, gap), column_by(down, end, pos, gap)
+        # its first and last dash may stop short of the column by as much as where a column crosses (the corner)
+        left, right = column_by(down, start, pos, reach), column_by(down, end, pos, reach)
         if left is None or right is None:
             continue
         crossed = any(left < x < right and a - spaced <= pos <= b + spaced for x, a, b in down)
