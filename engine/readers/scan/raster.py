@@ -178,16 +178,20 @@ def rulings(page: Image.Image, dpi: float, dashed: bool = False) -> list[Segment
         return line[2] - line[1] >= long or line[3] <= thin
 
     grey = page if page.mode == "L" else page.convert("L")
-    faint = Faint(lambda: grey, dpi)
+    faint_rows = Faint(lambda: grey, dpi)
     # Only what is a ruling on its own is bridged: strokes of a heading's large type, joined, would pass as one.
     across = [
         (pos, a, b)
-        for pos, a, b, _ in bridged([ln for ln in mended(dark, shortest, long, dpi) if ruled(ln)], gap, faint.along)
+        for pos, a, b, _ in bridged(
+            [ln for ln in mended(dark, shortest, long, dpi) if ruled(ln)], gap, faint_rows.along
+        )
     ]
-    faint = Faint(lambda: grey.transpose(Image.Transpose.TRANSPOSE), dpi)
+    faint_columns = Faint(lambda: grey.transpose(Image.Transpose.TRANSPOSE), dpi)
     spaced = pixels(s.spaced_mm, dpi)
     down, loose = [], []
-    for pos, a, b, thick in bridged([ln for ln in mended(upright, short, long, dpi) if ruled(ln)], gap, faint.along):
+    for pos, a, b, thick in bridged(
+        [ln for ln in mended(upright, short, long, dpi) if ruled(ln)], gap, faint_columns.along
+    ):
         if b - a >= long:
             down.append((pos, a, b))
         elif thick > thin:
@@ -196,8 +200,8 @@ def rulings(page: Image.Image, dpi: float, dashed: bool = False) -> list[Segment
             down.append((pos, a, b))
         elif meets(across, pos, a, spaced) or meets(across, pos, b, spaced):
             loose.append((pos, a, b))
-    down += carried(down, across, upright, faint, dpi)
-    across += carried(across, down, dark, Faint(lambda: grey, dpi), dpi)
+    down += carried(down, across, upright, faint_columns, dpi)
+    across += carried(across, down, dark, faint_rows, dpi)
     apart = pixels(s.side_apart_mm, dpi)
     down += light_borders.row_sides(light_borders.uncrossed(loose, upright, dpi), down, spaced, apart)
     # A shorter row of ink is a ruling when both its ends come within `spaced_mm` of column rulings: the top and

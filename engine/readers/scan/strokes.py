@@ -148,10 +148,11 @@ def carried(
     def goes_on(pos: float, low: float, high: float) -> bool:
         row, first = round(pos), math.ceil(low)
         along = data[max(0, row - 1) : row + 2, first : math.floor(high) + 1].any(axis=0)
+        _, starts, ends = row_runs(~along[None, :])  # the stretches without ink
         return all(
             b - a <= (spaced if a <= spaced or b >= len(along) - spaced else s.gap)
             or faint.along(pos, first + a, first + b)
-            for a, b in _gaps(along.tolist())
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
         )  # at its ends, the cell spacing between a cell's border and a double rule's other line
 
     out = []
@@ -171,18 +172,6 @@ def carried(
                 low, high = sorted((stop, stop + reached * way))
                 out.append((pos, round(low), round(high)))
     return out
-
-
-def _gaps(along: list[bool]) -> list[tuple[int, int]]:
-    """The stretches without ink, (start, end past the last)."""
-    found, start = [], None
-    for at, inked in enumerate([*along, True]):
-        if not inked and start is None:
-            start = at
-        elif inked and start is not None:
-            found.append((start, at))
-            start = None
-    return found
 
 
 @dataclass(slots=True)
