@@ -93,3 +93,16 @@ def test_cells_joined_into_an_l_by_a_lost_border_are_cut_into_rectangles():
     assert _row_of(grids, "2.申请人")[-2:] == ["2.申请人逾期", "3"]
     assert _row_of(grids, "3.其他") == ["3.其他", "1"]
     assert _row_of(grids, "（七）总计")[-2:] == ["（七）总计", "42"]
+
+
+def test_a_tables_last_row_alone_at_a_pages_top_is_read_and_a_page_number_is_not():
+    """A table's last row carried alone to the next page (two cells: too few rulings for a grid) stands in the top
+    band where page numbers do; it was dropped as one ("行政事业性收费 69.39"). A page number there still goes."""
+    from nianbao.engine.readers.pipeline.positioned import layout_page
+
+    row = [H(30, 56, 374), H(60, 56, 374), V(56, 30, 60), V(145, 30, 60), V(374, 30, 60)]
+    text = [*chars("行政事业性收费", 60, 40), *chars("69.39", 200, 40), *chars("第3页共8页", 250, 10)]
+    text += chars("三、收到和处理政府信息公开申请情况", 60, 70)
+    lines = [block.text for block, _ in layout_page(text, row, [], 595, 842, 3)]
+    assert any("行政事业性收费" in line and "69.39" in line for line in lines)
+    assert not any("第3页" in line for line in lines)

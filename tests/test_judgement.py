@@ -243,6 +243,36 @@ def test_a_blank_row_at_a_page_foot_is_not_joined_to_the_next_pages_first_row():
     assert [b.cells for b in previous + following] == [["行政处罚", "195"]]
 
 
+@pytest.mark.parametrize(
+    ("foot", "top", "joined"),
+    [
+        # LibreOffice breaks a narrow column's label mid-word; the figures stay with its first words
+        (["5.要求行政机", "0", "0"], ["关确认或重新出具已获取信息", "", ""], "5.要求行政机关确认或重新出具已获取信息"),
+        (
+            ["（四）无法提", "2.没有", "0", "0"],
+            ["供", "现成信息需要另行制作", "", ""],
+            "（四）无法提2.没有供现成信息需要另行制作",
+        ),
+        # a row of the report's own (no template label) before a template row left blank: two rows
+        (["其他事项", "7", "1"], ["行政强制", "", ""], None),
+        (["依申请公开", "3", "1"], ["规章", "", ""], None),
+    ],
+)
+def test_a_label_broken_at_a_page_foot_is_joined_to_its_rest_and_a_row_of_its_own_is_not(foot, top, joined):
+    """The label's first words name no template row and read on into the label of the row the next page's first
+    words name: one row (its figures in a row of their own made NB202 errors). Words that read on into no template
+    label are a row of their own."""
+    from nianbao.engine.readers.pipeline.cut_rows import join_cut_row
+
+    previous = [Block(cells=foot, page=1)]
+    following = [Block(cells=top, page=2)]
+    join_cut_row(previous, following)
+    if joined is None:
+        assert [b.cells for b in previous + following] == [foot, top]
+    else:
+        assert following == [] and previous[0].cells == [joined, "0", "0"]
+
+
 def _row(cells: list[str], first: int, page: int) -> Block:
     y = 0.9 if page == 1 else 0.1
     return Block(cells=cells, page=page, boxes=[(0.1 * c, y, 0.1 * (c + 1), y + 0.05) for c in range(first, 10)])

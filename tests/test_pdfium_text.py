@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from nianbao.engine.readers.pdf import reader
 from nianbao.engine.readers.pdf.plain import plain
-from nianbao.engine.testing import amplifiers, pdf_layouts
+from nianbao.engine.testing import amplifiers, pdf_layouts, subset_fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"
@@ -46,6 +46,7 @@ def test_the_real_corpus_is_held_when_it_is_here():
         pdf_layouts.rotated_page_pdf,  # /Rotate 90, the media box away from the origin
         pdf_layouts.watermark_pdf,  # text at a slant: each box through the whole matrix
         pdf_layouts.hyphen_pdf,  # PDFium marks a line-ending hyphen: a hyphen again
+        subset_fonts.subset_font_pdf,  # LibreOffice's subset without metrics: PDFium's measure of it left aside
     ],
 )
 def test_what_producers_do_to_a_page_reads_the_same_through_pdfium(make, monkeypatch):

@@ -43,8 +43,9 @@ def truth(name: str) -> Report:
     return report
 
 
-def docx_to_pdf(docx_files: list[Path], folder: Path) -> list[Path]:
-    """PDFs of DOCX files, as LibreOffice exports them (a fresh LibreOffice profile each time)."""
+def docx_to_pdf(docx_files: list[Path], folder: Path, export: str = "pdf") -> list[Path]:
+    """PDFs of DOCX files, as LibreOffice exports them (a fresh LibreOffice profile each time); of HTML pages as
+    its Writer/Web prints them with `export="pdf:writer_web_pdf_Export"`."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [
@@ -52,7 +53,7 @@ def docx_to_pdf(docx_files: list[Path], folder: Path) -> list[Path]:
                 "--headless",
                 f"-env:UserInstallation=file://{tmp}/profile",
                 "--convert-to",
-                "pdf",
+                export,
                 "--outdir",
                 str(folder),
                 *map(str, docx_files),

@@ -88,9 +88,19 @@ def _fonts(first: int) -> tuple[str, dict[int, bytes]]:
     return f"<< {fonts} >>", objects
 
 
-def _document(content: bytes, box: str = "/MediaBox [0 0 595 842]", form: bool = False, entries: str = "") -> bytes:
-    """One page drawing `content` (in a Form XObject when `form`), its stream dictionary given `entries`."""
-    fonts, objects = _fonts(10)
+def _document(
+    content: bytes,
+    box: str = "/MediaBox [0 0 595 842]",
+    form: bool = False,
+    entries: str = "",
+    fonts: str = "",
+    extra: dict[int, bytes] | None = None,
+) -> bytes:
+    """One page drawing `content` (in a Form XObject when `form`), its stream dictionary given `entries`; `fonts`
+    more font resources (`/E 20 0 R`), held in the `extra` objects (from 20 on)."""
+    named, objects = _fonts(10)
+    fonts = named.removesuffix(" >>") + f" {fonts} >>" if fonts else named
+    objects |= extra or {}
     resources = f"<< /Font {fonts} /XObject << /T 6 0 R >> >>" if form else f"<< /Font {fonts} >>"
     page = f"<< /Type /Page /Parent 2 0 R {box} /Resources {resources} /Contents 4 0 R >>"
     objects |= {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"}

@@ -48,6 +48,9 @@ class _Run:
     size: float
     descent: float
     hidden: bool = False  # drawn invisible (render mode 3) or as a clip only (7)
+    # PDFium measured the font's descent on a glyph (its descriptor says none): its loose boxes then take in each
+    # glyph's own box, and differ from character to character
+    measured: bool = False
 
     @property
     def upright(self) -> bool:
@@ -177,7 +180,7 @@ def _chars(textpage, ctm: Matrix, height: float) -> tuple[list[Char], int, int]:
             run = _run(textpage, index, key, calls, descents)
             fast = None
             origin(handle, index, x_ref, y_ref)
-            if plain_page and run.upright and abs(x.value - box.left) < _NO_WIDTH:
+            if plain_page and run.upright and not run.measured and abs(x.value - box.left) < _NO_WIDTH:
                 # An upright run on an unrotated page (nearly every character): its loose boxes start at their
                 # characters' origins and stand as far above their baselines, so each box is its first
                 # character's, shifted (one call to PDFium a character fewer). A font without ascent and descent
@@ -217,7 +220,12 @@ def _run(textpage, index: int, obj: int, calls: _Calls, descents: dict[int, floa
         descent = descents[font or 0] = value.value / 1000.0 if found else 0.0
     hidden = bool(obj) and calls.render_mode(obj) in _UNSEEN
     size = raw.FPDFText_GetFontSize(textpage, index)
-    return _Run(matrix.a, matrix.b, matrix.c, matrix.d, size, descent, hidden)
+    # No font descends above its baseline. PDFium gives a positive descent where the font's descriptor says 0
+    # (LibreOffice's subsets): it measures the glyph of character code "g" instead, in a CID subset any character (a
+    # flat 二 363 units up). pdfminer takes the descriptor's 0, and so do we. Taken as given, every character of that
+    # subset stood half a line above its neighbours ("二、上年结转…数量" read "、上年结…数二转量").
+    measured = descent > 0
+    return _Run(matrix.a, matrix.b, matrix.c, matrix.d, size, 0.0 if measured else descent, hidden, measured)
 
 
 def _char(run: _Run, box, x: float, y: float, ctm: Matrix, height: float, text: str) -> Char:

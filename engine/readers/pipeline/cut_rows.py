@@ -19,9 +19,12 @@ from dataclasses import dataclass
 
 from nianbao.engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
 from nianbao.engine.readers.pipeline.raw import Block, Box, Piece
+from nianbao.engine.template import row_label
+from nianbao.engine.text import label_key
 
 _ITEM = re.compile(r"^\d+[.．、]")
 _SIGNATURES = APPLICATION_SIGNATURES + PROACTIVE_SIGNATURES
+APPLICATION_KEYS = frozenset(key for key, _ in APPLICATION_SIGNATURES)
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,26 @@ def _label(pieces: list[Piece]) -> str:
 
 def _opens_a_row(before: list[Piece], after: list[Piece]) -> bool:
     """Whether the second part starts a row of its own: a numbered or bracketed label, or a label naming another
-    template row than the first part's."""
+    template row than the first part's, unless the first part's label names none and is that row's first words
+    (LibreOffice breaks a label of a narrow column mid-word: "5.要求行政机" / "关确认或重新出具已获取信息")."""
     if any(p.text[:1] in ("（", "(") or _ITEM.match(p.text) for p in after if not p.is_value):
         return True  # a rest never holds a label's first words, and a row's own label opens with its number
     own = match_label(_label(after), _SIGNATURES)
-    return own is not None and own != match_label(_label(before), _SIGNATURES)
+    if own is None:
+        return False
+    theirs = match_label(_label(before), _SIGNATURES)
+    return own != theirs and (theirs is not None or not _label_cut(before, after, own))
+
+
+def _label_cut(before: list[Piece], after: list[Piece], key: str) -> bool:
+    """Whether the first part's last label and a label of the second part, read on, are the template's label of
+    row `key` (or a run of it): a row of its own before (an extra row, 其他事项) reads on into no template label."""
+    labels = [label_key(p.text) for p in before if not p.is_value]
+    if not labels or not labels[-1]:
+        return False
+    table = "applications" if key in APPLICATION_KEYS else "proactive"
+    printed = label_key(row_label(table, key))
+    return any(labels[-1] + label_key(p.text) in printed for p in after if not p.is_value and p.text.strip())
 
 
 def _by_blanks(last: Block, before: list[Piece], after: list[Piece]) -> Block | None:

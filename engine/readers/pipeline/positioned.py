@@ -68,8 +68,13 @@ def _in_band(top: float, height: float) -> bool:
 
 
 def _is_margin_note(text: str) -> bool:
-    """A page number (第 3 页, - 3 -, 3/8): a short line with a digit."""
-    return len(compact(text)) <= 12 and any(ch.isdigit() for ch in text)
+    """A page number (第 3 页, - 3 -, 3/8, 第3页 共8页): a short line with a digit and few words. A table's last row
+    carried to the next page's top, its rulings too few to be a grid, is no note: "行政事业性收费 69.39"."""
+    words = len(_IDEOGRAPHS.findall(text))
+    return len(compact(text)) <= 12 and any(ch.isdigit() for ch in text) and words <= 4
+
+
+_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]")
 
 
 # What a browser prints around a page it saves as PDF: the date and time, the page's address, "1/3".
