@@ -1,6 +1,7 @@
 """Spreadsheet attachments (.xlsx, .xls, .et, .ods): the statistical tables some organs send as a workbook.
 
-Read with python-calamine, which reads all four without LibreOffice. The sheets' rows become the same blocks a
+Read with python-calamine, which reads all four without LibreOffice (an .ods sheet's merged cells from its markup:
+nianbao.engine.readers.ods_merges). The sheets' rows become the same blocks a
 DOCX or HTML table gives (the cells of a row, left to right; a merged cell's text in its first cell), so the tables
 are mapped onto the template as from any other format. A row with one text cell is a line of text (a sheet's title
 or a heading such as 三、收到和处理政府信息公开申请情况). A workbook holds the tables, not the report's text: the model
@@ -18,6 +19,7 @@ from nianbao.engine.errors import ErrorCode, ReadError
 from nianbao.engine.model import Report
 from nianbao.engine.notes import note
 from nianbao.engine.readers.base import make_source
+from nianbao.engine.readers.ods_merges import Range, ods_merged
 from nianbao.engine.readers.pipeline.assemble import build_report
 from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.landmarks import find_title, match_heading
@@ -72,12 +74,17 @@ def sheet_blocks(data: bytes) -> list[Block]:
     try:
         workbook = CalamineWorkbook.from_filelike(BytesIO(data))
         blocks: list[Block] = []
-        for name in workbook.sheet_names[:MAX_SHEETS]:
+        opendocument: list[list[Range]] | None = None
+        for index, name in enumerate(workbook.sheet_names[:MAX_SHEETS]):
             sheet = workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
             if len(rows) > MAX_ROWS:
                 raise ReadError(ErrorCode.too_large, size=f"> {MAX_ROWS} rows", limit=f"{MAX_ROWS} rows")
-            merged = sheet.merged_cell_ranges or []
+            merged = sheet.merged_cell_ranges
+            if merged is None:  # calamine does not say an .ods sheet's merges: read from its markup
+                if opendocument is None:
+                    opendocument = ods_merged(data, MAX_ROWS, MAX_COLUMNS, MAX_MERGED) or []
+                merged = opendocument[index] if index < len(opendocument) else []
             if len(merged) > MAX_MERGED:
                 raise ReadError(ErrorCode.too_large, size=f"{len(merged)} merged ranges", limit=str(MAX_MERGED))
             blocks += _rows(rows, merged)
@@ -88,7 +95,7 @@ def sheet_blocks(data: bytes) -> list[Block]:
     return blocks
 
 
-def _rows(rows: list[list[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Block]:
+def _rows(rows: list[list[object]], merged: list[Range]) -> list[Block]:
     """Each row's cells that start in it (a merged cell once, at its top left), a table's rows cut to the table's
     own width (a sheet is as wide as its widest table), and lines of text."""
     covered: set[tuple[int, int]] = set()
