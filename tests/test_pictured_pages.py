@@ -1,10 +1,10 @@
 """Documents whose text does not hold what their pages show (nianbao.engine.readers.pdf.shown): in a PDF, pages put in
-as pictures, a table pasted as a picture, fonts without a character map, a page drawn as outlines (Ghostscript), a
-scan with another program's invisible OCR text; in a Word document and an OFD, a table pasted as a picture. Such
-pages and pictures are read by OCR; the report is the text original's, or marked where OCR is unsure. A picture
-behind the text or a seal's picture over it leaves the text as it is. Made from our fixtures and the real reports in
-../shared/corpus/real by PDFium (nianbao.engine.testing.pictured), Ghostscript and Tesseract's own PDF writer (a
-searchable scan as scanners make them)."""
+as pictures, a table pasted as a picture, fonts without a character map or mapped to symbols (a PDF distilled from
+PostScript), a page drawn as outlines (Ghostscript), a scan with another program's invisible OCR text; in a Word
+document and an OFD, a table pasted as a picture. Such pages and pictures are read by OCR; the report is the text
+original's, or marked where OCR is unsure. A picture behind the text or a seal's picture over it leaves the text as it
+is. Made from our fixtures and the real reports in ../shared/corpus/real by PDFium (nianbao.engine.testing.pictured),
+Ghostscript and Tesseract's own PDF writer (a searchable scan as scanners make them)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,14 @@ from nianbao.engine.readers.pipeline.grid import Char
 from nianbao.engine.readers.scan import reader as scan_reader
 from nianbao.engine.readers.scan.reader import ocr_ready
 from nianbao.engine.testing.measure import figures
-from nianbao.engine.testing.pictured import outlined_pages, scanned_pages, table_pictured, unmapped, with_picture
+from nianbao.engine.testing.pictured import (
+    outlined_pages,
+    scanned_pages,
+    symbol_mapped,
+    table_pictured,
+    unmapped,
+    with_picture,
+)
 
 from tests.conftest import CORPUS, ROOT
 
@@ -84,6 +91,15 @@ def test_a_page_is_read_from_its_image_when_it_shows_what_its_text_lacks(picture
     assert shown(_chars(chars), pictures, 595.0, unmapped=unmapped_count).unread is unread
 
 
+def test_a_page_whose_characters_are_symbols_is_read_from_its_image_and_a_few_bullets_are_not():
+    """A font mapped to the Dingbats (a PDF distilled from PostScript) gives symbols for a page's words; a report's
+    ✔ or ☆ bullets are a few of its characters."""
+    symbols = [Char(c.x0, c.top, c.x1, c.bottom, "✍") for c in _chars(300)]
+    assert shown(symbols, [], 595.0).unread
+    bullets = [Char(c.x0, c.top, c.x1, c.bottom, "✔" if i % 20 == 0 else "字") for i, c in enumerate(_chars(400))]
+    assert not shown(bullets, [], 595.0).unread
+
+
 def test_a_letterhead_above_the_first_pages_text_is_no_table():
     """A picture above all the first page's text (红头) is a letterhead; the same above a later page's text may be a
     table's part carried over from the page before."""
@@ -102,7 +118,7 @@ def test_a_picture_with_a_few_characters_over_it_is_still_unread_text():
 
 
 needs_gs = pytest.mark.skipif(not shutil.which("gs"), reason="Ghostscript is not installed (apt install ghostscript)")
-KINDS = ["scanned-page", "unmapped", "table-picture", pytest.param("outlined-page", marks=needs_gs)]
+KINDS = ["scanned-page", "unmapped", "symbol-mapped", "table-picture", pytest.param("outlined-page", marks=needs_gs)]
 
 
 @pytest.mark.parametrize("made", [*KINDS, "watermark", "seal", "letterhead"])
@@ -156,6 +172,8 @@ def _made(kind: str) -> bytes:
         return scanned_pages(data, _pages_of(truth, "applications"))
     if kind == "unmapped":
         return unmapped(data)
+    if kind == "symbol-mapped":
+        return symbol_mapped(data)
     if kind == "table-picture":
         page, top, bottom = _table_band(truth, "proactive", data)
         return table_pictured(data, page, top, bottom)
@@ -266,11 +284,23 @@ REAL = CORPUS / "huaian_city_2024.pdf"
 
 @needs_ocr
 @pytest.mark.skipif(not REAL.exists(), reason="the real corpus (../shared) is absent")
-@pytest.mark.parametrize("kind", ["scanned-pages", "unmapped"])
-def test_a_real_report_with_pages_as_pictures_or_without_a_character_map_reads_as_its_text(kind):
+@pytest.mark.parametrize("kind", ["scanned-pages", "unmapped", "printed-through-postscript"])
+def test_a_real_report_with_pages_as_pictures_or_without_a_character_map_reads_as_its_text(kind, tmp_path):
+    """Pages put in as pictures, fonts without a map, and the report printed to PostScript and distilled again by
+    Ghostscript (its fonts Type 3, mapped to the Dingbats: refused as no report before)."""
     data = REAL.read_bytes()
     truth = _read(data, REAL.name)
-    made = scanned_pages(data, _pages_of(truth, "applications")) if kind == "scanned-pages" else unmapped(data)
+    if kind == "printed-through-postscript" and not (shutil.which("pdf2ps") and shutil.which("ps2pdf")):
+        pytest.skip("Ghostscript is not installed (apt install ghostscript)")
+    if kind == "scanned-pages":
+        made = scanned_pages(data, _pages_of(truth, "applications"))
+    elif kind == "unmapped":
+        made = unmapped(data)
+    else:
+        (tmp_path / "report.pdf").write_bytes(data)
+        subprocess.run(["pdf2ps", "report.pdf", "report.ps"], cwd=tmp_path, check=True, capture_output=True)
+        subprocess.run(["ps2pdf", "report.ps", "printed.pdf"], cwd=tmp_path, check=True, capture_output=True)
+        made = (tmp_path / "printed.pdf").read_bytes()
     assert any(s.unread for s in pdf_read(made).shown)
     report = _read(made, REAL.name)
     assert report.source.reading == "ocr"

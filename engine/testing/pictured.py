@@ -1,6 +1,7 @@
 """Documents whose text does not hold what their pages show, made from a text original as offices receive them
 (nianbao.engine.readers.pdf.shown): in a PDF, pages put in as pictures (a scanned page among printed ones), a table
-pasted as a picture, fonts that map their glyphs to no Unicode, pages drawn as outlines (by Ghostscript); a table
+pasted as a picture, fonts that map their glyphs to no Unicode or to symbols, pages drawn as outlines (by
+Ghostscript); a table
 pasted as a picture into a Word document or an OFD; and, for contrast, pictures that leave the text as it is: one
 behind the text (a watermark), a seal's, a letterhead above the first page's text, a photograph.
 
@@ -133,6 +134,48 @@ def unmapped(pdf: bytes) -> bytes:
     holds): its glyphs print as before, and a text layer gives their font's numbers, no characters (乱码 when copied),
     as some converters and printer drivers write. Only where the font dictionaries are not compressed."""
     return _TO_UNICODE.sub(b"/ToUnicodX", pdf)
+
+
+def symbol_mapped(pdf: bytes) -> bytes:
+    """The PDF with its fonts' character maps sending every glyph to a symbol of the Dingbats (✁✂✃…), as a PDF
+    printed through a PostScript driver and distilled again by Ghostscript comes out (its fonts Type 3, 淮安市's
+    reports read ✍✞✟…): the glyphs print as before, and the text layer gives symbols. Each map's stream is rewritten
+    and the cross-reference table made again; only for a PDF of plain objects and one such table."""
+    import zlib
+
+    objects = {int(m.group(1)): m.group(2) for m in _OBJECT.finditer(pdf)}
+    maps = {int(n) for n in _MAP_REFERENCE.findall(pdf)}
+    for number in maps:
+        head, body = objects[number].split(b"stream", 1)
+        raw = body.lstrip(b"\r\n")
+        length = int(_LENGTH.search(head).group(1))  # type: ignore[union-attr]
+        text = zlib.decompress(raw[:length]).decode("latin-1")
+        symbols = iter(range(0x2701, 0x27BF))
+        text = _DESTINATION.sub(lambda m, symbols=symbols: f"{m.group(1)} <{next(symbols, 0x27BF):04X}>", text)
+        packed = zlib.compress(text.encode("latin-1"))
+        head = _LENGTH.sub(f"/Length {len(packed)}".encode(), head)
+        objects[number] = head + b"stream\n" + packed + b"\nendstream\n"
+    trailer = pdf[pdf.rfind(b"trailer") :]
+    trailer = trailer[: trailer.find(b"startxref")]
+    out = io.BytesIO()
+    out.write(pdf[: pdf.find(b"\n") + 1] + b"%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = out.tell()
+        out.write(b"%d 0 obj" % number + objects[number] + b"endobj\n")
+    xref = out.tell()
+    size = max(objects) + 1
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+    for number in range(1, size):
+        out.write(b"%010d 00000 %s \n" % (offsets.get(number, 0), b"n" if number in offsets else b"f"))
+    out.write(trailer + b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+_OBJECT = re.compile(rb"(?m)^(\d+) 0 obj(.*?)endobj", re.S)
+_MAP_REFERENCE = re.compile(rb"/ToUnicode\s*(\d+) 0 R")
+_LENGTH = re.compile(rb"/Length (\d+)")
+_DESTINATION = re.compile(r"(<[0-9A-Fa-f]{2,4}>)\s*<[0-9A-Fa-f]{4,}>")
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

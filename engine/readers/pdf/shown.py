@@ -6,6 +6,8 @@ Offices receive PDFs whose text is not what a reader sees:
   which are in the picture;
 - a PDF whose fonts map their glyphs to no Unicode (no /ToUnicode; copied out, the text is 乱码): the glyphs print,
   but the characters a text layer gives are their font's numbers;
+- a PDF printed through a PostScript driver and distilled again (Ghostscript's ps2pdf): its fonts became Type 3 fonts
+  whose maps give each glyph a symbol of their own (✍✞✟…, the Dingbats): mapped, but to nothing a report prints;
 - a text PDF with pages that are pictures: a scanned page put in among printed ones (the signed and sealed last
   page), a table pasted into the document as a screenshot;
 - a page whose text is drawn as outlines (转曲: a curve for each glyph), among pages that have their text.
@@ -38,6 +40,9 @@ class ShownSettings:
     # from its image: a body font without a map garbles every line; a symbol font's few bullets do not count.
     unmapped: int = 10
     unmapped_share: float = 0.05
+    # and so is a page whose characters are this share symbols no report prints as text (`foreign`; at least
+    # `unmapped` of them): a map to the Dingbats gave 淮安市's pages 85 % of them; a page's ✔ or ☆ bullets are a few.
+    foreign_share: float = 0.25
     # A page with no more characters than `covered` and this many curves drawn is text drawn as outlines (转曲: each
     # glyph a curve; a page of prose is hundreds, a seal drawn as curves a few dozen).
     outlines: int = 200
@@ -55,6 +60,7 @@ class Shown:
     unmapped: int = 0  # characters shown whose font gives no Unicode
     bare: tuple[Box, ...] = ()  # pictures as large as a table with no text over them
     curves: int = 0  # curves drawn (glyphs drawn as outlines are)
+    foreign: int = 0  # characters shown that no report prints as text (`foreign`): a font mapped to symbols
 
     @property
     def unread(self) -> bool:
@@ -66,7 +72,8 @@ class Shown:
         """Whether the text layer holds none of the page's text: its glyphs have no Unicode, or are outlines."""
         s = SETTINGS
         garbled = self.unmapped >= s.unmapped and self.unmapped >= s.unmapped_share * (self.chars + self.unmapped)
-        return garbled or (self.chars <= s.covered and self.curves >= s.outlines)
+        symbols = self.foreign >= s.unmapped and self.foreign >= s.foreign_share * self.chars
+        return garbled or symbols or (self.chars <= s.covered and self.curves >= s.outlines)
 
     @property
     def beside_text(self) -> bool:
@@ -87,7 +94,18 @@ def shown(
     """A page's `Shown`, from the characters it shows, its pictures' boxes and how many curves it draws; `first`:
     the document's first page."""
     found = tuple(pictures[i] for i in bare(chars, pictures, width, first=first))
-    return Shown(len(chars), hidden, unmapped, found, curves)
+    return Shown(len(chars), hidden, unmapped, found, curves, sum(foreign(c.text) for c in chars))
+
+
+# Blocks of symbols a report never sets as its text, where a font's map to nowhere lands: arrows, technical symbols,
+# symbols and Dingbats (a check mark or a star as a bullet is one of a few), Braille, the private use area.
+_FOREIGN = ((0x2190, 0x21FF), (0x2300, 0x23FF), (0x2600, 0x27BF), (0x2800, 0x28FF), (0xE000, 0xF8FF))
+
+
+def foreign(text: str) -> bool:
+    """Whether a character is one no report prints as text (`_FOREIGN`)."""
+    code = ord(text[0]) if text else 0
+    return any(low <= code <= high for low, high in _FOREIGN) or code >= 0xF0000
 
 
 def bare(chars: list[Char], pictures: list[Box], width: float, scale: float = 1.0, first: bool = False) -> list[int]:
