@@ -116,7 +116,7 @@ _GOVERNMENT_WORDS = {"人民政府", "政府", "行政公署"}
 # Town-level suffixes: a name that ends with one of these places and nothing else is the town's (临洮县新添镇).
 _TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
 # Page markers and crumbs that extraction glues to a name: 正文, 附件, 索引号…, page numbers.
-_MARKERS = re.compile(r"^(?:正文|附件\d*|全文|原文|打印|关闭|首页|\d{1,4}(?![\d年])|[-—–]\s*\d+\s*[-—–])+")
+_MARKERS = re.compile(r"^(?:正文|附件\d*|全文|原文|打印|关闭|首页|标题[:：]|\d{1,4}(?![\d年])|[-—–]\s*\d+\s*[-—–])+")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")"})
 
 

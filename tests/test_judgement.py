@@ -307,6 +307,13 @@ def test_a_row_whose_label_ocr_garbled_is_not_taken_for_the_rest_of_the_row_abov
           "发布机构 青禾市水利局", "青禾市水利局2022年政府信息公开工作年度报", "告"],
          "青禾市水利局2022年政府信息公开工作年度报告"),
         (["正文", "青禾市水利局政府信息公开工作年度报告"], "青禾市水利局政府信息公开工作年度报告"),
+        # a portal's metadata box, its title with the site's name after it (a saved page printed by Chromium)
+        (["首页", "标题：沭阳县发展和改革局2023年政府信息公开年度报告-沭阳县发改局", "单位：沭阳县发改局"],
+         "沭阳县发展和改革局2023年政府信息公开年度报告"),
+        (["青禾市水利局2022年政府信息公开工作年度报告_政府信息公开年报_青禾市人民政府"],
+         "青禾市水利局2022年政府信息公开工作年度报告"),
+        # prose that names the report is no title
+        (["本机关按时发布2022年政府信息公开工作年度报告，接受社会监督。"], None),
     ],
 )  # fmt: skip
 def test_the_title_is_found_below_navigation_and_across_lines(lines, title):

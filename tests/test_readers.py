@@ -184,6 +184,37 @@ def test_real_html_shuyang_portal_page():
     assert "ucap" not in r.section("overview").text and "首页" not in r.section("overview").text
 
 
+@pytest.mark.parametrize("header", [True, False], ids=["with-header", "without-header"])
+@pytest.mark.parametrize("name", ["shanghai_municipal_govt_office_2019", "shuyang_fgj_2023"])
+def test_a_real_portal_page_printed_by_chromium_reads_as_the_page(checker, tmp_path, name, header):
+    """Saved as PDF from the browser, the page's title is in the browser's running header (dropped, as every running
+    line) and, on 沭阳县's, in the portal's box as "标题：…年度报告-沭阳县发改局": it is the title (NB103 said none
+    before). The figures and what counts are the page's."""
+    import shutil
+    import subprocess
+
+    from nianbao.engine.testing.measure import figures
+
+    page = CORPUS / f"{name}.html"
+    browser = shutil.which("chromium")
+    if not page.is_file() or browser is None:
+        pytest.skip("the real corpus (../shared) or Debian's chromium is absent")
+    pdf = tmp_path / f"{name}.pdf"
+    flags = [] if header else ["--no-pdf-header-footer"]
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path}/u",
+         "--disable-background-networking", *flags, f"--print-to-pdf={pdf}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    truth, printed = checker.check_file(page), checker.check_file(pdf)
+    assert figures(printed.report) == figures(truth.report)
+    assert printed.report.title_year == truth.report.year
+    counted = [
+        {(f.rule, f.key, f.location.row, f.location.column) for f in r.findings if f.counts} for r in (truth, printed)
+    ]
+    assert counted[0] == counted[1]
+
+
 def test_real_docx_template_is_recognised_as_not_filled_in(checker):
     path = CORPUS / "template_2021_blank_format.docx"
     if not path.is_file():

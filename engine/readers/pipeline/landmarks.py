@@ -60,6 +60,9 @@ def match_heading(line: str) -> tuple[SectionKey, str] | None:
 
 _TITLE_END = re.compile(r"(年度报告|年报|工作报告)")
 _MAX_TITLE_LINE = 50
+# A portal's site name after the title, as its <title> and a printed page's "标题：" line give it:
+# "…年度报告-沭阳县发改局".
+_SITE_SUFFIX = re.compile(r"[-—–_|｜]{1,2}[^，。；、]{1,24}")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})年")
 _YEAR_PHRASE = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年度?")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -106,7 +109,7 @@ def find_title(lines: list[str]) -> str | None:
             if not joined:
                 break  # a page marker alone on its line (正文, 附件): the title starts on the next
             end = _TITLE_END.search(joined)
-            if end and len(joined) - end.end() <= 2:
+            if end and (len(joined) - end.end() <= 2 or _SITE_SUFFIX.fullmatch(joined[end.end() :])):
                 title = joined[: end.end()]
                 found.append((year_in(title) is None, start, title))
                 break
