@@ -93,3 +93,28 @@ def test_a_word97_file_named_docx_is_read_as_what_it_holds(tmp_path, run_json):
     report = result["results"][0]["report"]
     assert result["results"][0]["error"] is None and report["applications"]
     assert any("扩展名" in note for note in report["notes"]) and any("LibreOffice" in n for n in report["notes"])
+
+
+def test_a_title_and_headings_in_text_boxes_are_read_once(tmp_path):
+    """Word writes a text box twice, as DrawingML and as VML for older readers: its lines stood twice, and headings
+    in boxes made sections twice (NB102 duplicate, NB301 empty, NB305 missing: 94.0 → 77.9). Read once, the report is
+    the original's; and as LibreOffice saves it again, as .doc."""
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
+    from nianbao.engine.testing.measure import figures
+    from nianbao.engine.testing.text_boxes import in_text_boxes
+
+    checker = Checker(PluginHost.load(entry_points=False))
+    original = checker.check_file(FIXTURES / "2021-qinghe.docx")
+    boxed = tmp_path / "boxed.docx"
+    texts = [original.report.title, "一、总体情况", "五、存在的主要问题及改进情况"]
+    boxed.write_bytes(in_text_boxes((FIXTURES / "2021-qinghe.docx").read_bytes(), texts))
+    made = [boxed] + ([_as_doc(boxed, tmp_path)] if soffice() else [])
+    for path in made:
+        result = checker.check_file(path)
+        assert result.report.title == original.report.title, path.name
+        assert [s.heading for s in result.report.sections] == [s.heading for s in original.report.sections]
+        assert figures(result.report) == figures(original.report)
+        counted = [{(f.rule, f.key, f.location.row) for f in r.findings if f.counts} for r in (original, result)]
+        assert counted[0] == counted[1], path.name
+        assert result.score == original.score

@@ -29,6 +29,7 @@ from nianbao.engine.readers.pipeline.blocks import parse_blocks
 from nianbao.engine.readers.pipeline.raw import Block
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
 _EMU = 914400 / 72  # English metric units to the point
@@ -46,7 +47,7 @@ _PICTURES_MEMBERS = 4
 def _text(element) -> str:
     """The text of a paragraph or cell: runs joined, tabs and breaks as spaces and line breaks."""
     parts: list[str] = []
-    for node in element.iter():
+    for node in _shown(element):
         if node.tag == W + "t" and node.text:
             parts.append(node.text)
         elif node.tag == W + "tab":
@@ -54,6 +55,16 @@ def _text(element) -> str:
         elif node.tag in (W + "br", W + "cr") or (node.tag == W + "p" and parts):
             parts.append("\n")
     return "".join(parts).strip()
+
+
+def _shown(element):
+    """The element and what it holds, in document order, without the markup Word keeps for older readers: a text box
+    or shape is written twice, as DrawingML (mc:Choice) and as VML (mc:Fallback), and read once (twice, every line
+    of a text box stood twice: a title in a letterhead's box, a PDF turned into Word by LibreOffice)."""
+    yield element
+    for child in element:
+        if child.tag != _FALLBACK:
+            yield from _shown(child)
 
 
 def _pictures(element, page_width: float) -> list[str]:
