@@ -102,7 +102,7 @@ def test_a_title_and_headings_in_text_boxes_are_read_once(tmp_path):
     from nianbao.engine.checking.checker import Checker
     from nianbao.engine.checking.plugins import PluginHost
     from nianbao.engine.testing.measure import figures
-    from nianbao.engine.testing.text_boxes import in_text_boxes
+    from nianbao.engine.testing.word_frames import in_text_boxes
 
     checker = Checker(PluginHost.load(entry_points=False))
     original = checker.check_file(FIXTURES / "2021-qinghe.docx")
@@ -118,3 +118,23 @@ def test_a_title_and_headings_in_text_boxes_are_read_once(tmp_path):
         counted = [{(f.rule, f.key, f.location.row) for f in r.findings if f.counts} for r in (original, result)]
         assert counted[0] == counted[1], path.name
         assert result.score == original.score
+
+
+def test_a_word_document_laid_out_in_a_table_reads_as_the_original(tmp_path):
+    """The whole document in a one-cell table, its tables nested (a frame around the page; a web page saved as Word
+    keeps its layout table): read as one cell, it was no report. And as LibreOffice saves it again, as .doc."""
+    from nianbao.engine.checking.checker import Checker
+    from nianbao.engine.checking.plugins import PluginHost
+    from nianbao.engine.testing.measure import figures
+    from nianbao.engine.testing.word_frames import in_layout_table
+
+    checker = Checker(PluginHost.load(entry_points=False))
+    original = checker.check_file(FIXTURES / "2021-qinghe.docx")
+    framed = tmp_path / "framed.docx"
+    framed.write_bytes(in_layout_table((FIXTURES / "2021-qinghe.docx").read_bytes()))
+    for path in [framed] + ([_as_doc(framed, tmp_path)] if soffice() else []):
+        result = checker.check_file(path)
+        assert result.error is None, (path.name, result.error)
+        assert figures(result.report) == figures(original.report)
+        assert [s.heading for s in result.report.sections] == [s.heading for s in original.report.sections]
+        assert result.score == original.score, path.name

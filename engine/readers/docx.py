@@ -97,14 +97,25 @@ def _starts_here(cell) -> bool:
 
 
 def _body_items(body):
-    """Paragraphs and tables of the body in order, looking inside content controls (w:sdt)."""
+    """Paragraphs and tables of the body in order, looking inside content controls (w:sdt) and layout tables."""
     for child in body:
-        if child.tag in (W + "p", W + "tbl"):
+        if child.tag == W + "tbl" and _layout(child):
+            for cell in child.iterfind(f"{W}tr/{W}tc"):
+                yield from _body_items(cell)
+        elif child.tag in (W + "p", W + "tbl"):
             yield child
         elif child.tag == W + "sdt":
             content = child.find(W + "sdtContent")
             if content is not None:
                 yield from _body_items(content)
+
+
+def _layout(table) -> bool:
+    """Whether a table only lays the document out: a cell holds a table of its own (a web page saved as Word keeps the
+    page's layout tables, the report's tables inside them), or it is one cell, a frame drawn around the text. Its
+    cells' paragraphs and tables are read as the body's (as one row, the whole report was one cell: no report)."""
+    cells = table.findall(f"{W}tr/{W}tc")
+    return len(cells) == 1 or table.find(f"{W}tr/{W}tc/{W}tbl") is not None
 
 
 def _blocks(data: bytes, read: dict[str, list[Block]]) -> tuple[list[Block], list[str]]:

@@ -1,6 +1,9 @@
-"""A Word document whose title or headings stand in text boxes, as Word writes one: the box as DrawingML (mc:Choice)
-and again as VML for older readers (mc:Fallback), both holding the same paragraphs. Letterheads (红头), titles and
-headings set apart are often boxes; LibreOffice writes every frame so, a PDF it turned into Word among them."""
+"""Word documents whose text stands in frames:
+- a title or headings in text boxes, as Word writes one: the box as DrawingML (mc:Choice) and again as VML for older
+  readers (mc:Fallback), both holding the same paragraphs. Letterheads (红头), titles and headings set apart are often
+  boxes; LibreOffice writes every frame so, a PDF it turned into Word among them;
+- the whole document inside a one-cell table (a frame drawn around the page, or a web page's layout table kept when
+  the page is saved as Word), the report's own tables nested in it."""
 
 from __future__ import annotations
 
@@ -30,19 +33,40 @@ _BOX = (
 
 def in_text_boxes(docx: bytes, texts: list[str]) -> bytes:
     """The document with each paragraph holding one of `texts` moved into a text box, in both of Word's forms."""
+
+    def boxed(text: str) -> str:
+        for wanted in texts:
+            paragraph = re.compile(r"<w:p>(?:(?!</w:p>).)*?" + re.escape(escape(wanted)) + r".*?</w:p>", re.S)
+            found = paragraph.search(text)
+            if found is None:
+                raise ValueError(f"no paragraph {wanted!r} in the document")
+            text = text[: found.start()] + _BOX.format(paragraphs=found.group(0)) + text[found.end() :]
+        return text
+
+    return _rewritten(docx, boxed)
+
+
+def in_layout_table(docx: bytes) -> bytes:
+    """The document's body inside one table of one cell, its tables nested in that cell."""
+    return _rewritten(docx, _wrapped)
+
+
+def _wrapped(text: str) -> str:
+    start = text.index("<w:body>") + len("<w:body>")
+    end = text.rfind("<w:sectPr")
+    cell = '<w:tc><w:tcPr><w:tcW w:w="9000" w:type="dxa"/></w:tcPr>' + text[start:end] + "</w:tc>"
+    table = '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid>'
+    return text[:start] + table + f"<w:tr>{cell}</w:tr></w:tbl><w:p/>" + text[end:]
+
+
+def _rewritten(docx: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
+    """The document with word/document.xml's markup passed through `change`."""
     source = zipfile.ZipFile(BytesIO(docx))
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                for wanted in texts:
-                    paragraph = re.compile(r"<w:p>(?:(?!</w:p>).)*?" + re.escape(escape(wanted)) + r".*?</w:p>", re.S)
-                    found = paragraph.search(text)
-                    if found is None:
-                        raise ValueError(f"no paragraph {wanted!r} in the document")
-                    text = text[: found.start()] + _BOX.format(paragraphs=found.group(0)) + text[found.end() :]
-                data = text.encode("utf-8")
+                data = change(data.decode("utf-8")).encode("utf-8")
             target.writestr(item, data)
     return out.getvalue()
