@@ -28,6 +28,7 @@ from nianbao.engine.readers.pipeline.positioned import layout_page, stitch
 from nianbao.engine.readers.pipeline.raw import Block
 from nianbao.engine.readers.scan.marks import cell_confidence, mark
 from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
+from nianbao.engine.readers.scan.pdf_images import bilevel_picture
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
 
 if TYPE_CHECKING:
@@ -170,13 +171,15 @@ def _drawn_pdf(
             for number in wanted:
                 with PDFIUM:
                     page = document[number]
-                    bitmap = page.render(scale=scale)
-                    # in colour: a red seal goes by its red channel (nianbao.engine.readers.scan.raster.ink); a copy,
-                    # so the bitmap is closed here
-                    image = bitmap.to_pil().convert("RGB")
-                    bitmap.close()
+                    own = bilevel_picture(page) if dpi is None else None  # a black-and-white scan's own pixels
+                    if own is None:
+                        bitmap = page.render(scale=scale)
+                        # in colour: a red seal goes by its red channel (nianbao.engine.readers.scan.raster.ink); a
+                        # copy, so the bitmap is closed here
+                        own = bitmap.to_pil().convert("RGB"), drawn_dpi
+                        bitmap.close()
                     page.close()
-                yield image, drawn_dpi
+                yield own
 
         return read(count, pages())
     finally:
