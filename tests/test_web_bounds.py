@@ -234,18 +234,30 @@ def test_a_check_stops_when_its_client_goes_away(tmp_path):
         port = s.getsockname()[1]
     # The misbehaving plugin's cross-report rule hangs: the check stays in its child process until stopped.
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_MISBEHAVE": "cross-hang"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "nianbao.engine.cli.main", "serve", "--port", str(port),
-         "--plugin", str(ROOT / "tests" / "plugins" / "misbehaving.py")],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    log = tmp_path / "serve.log"
+    with log.open("wb") as written:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "nianbao.engine.cli.main", "serve", "--port", str(port),
+             "--plugin", str(ROOT / "tests" / "plugins" / "misbehaving.py")],
+            env=env, stdout=subprocess.DEVNULL, stderr=written,
+        )  # fmt: skip
     try:
         _wait_up(f"http://127.0.0.1:{port}")
         connection = _upload_and_hold(port, GOOD.name, GOOD.read_bytes())
-        deadline = time.monotonic() + 30
+        # A two-core runner busy with the suite spawns the worker slowly: as long as the scan test below waits.
+        deadline = time.monotonic() + 120
         while not descendants(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert descendants(proc.pid), "the check never started"
+        if not descendants(proc.pid):
+            connection.settimeout(1)
+            try:
+                answer = connection.recv(600)
+            except OSError:
+                answer = b""
+            said = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            pytest.fail(
+                f"the check never started; the server (exit code {proc.poll()}) answered {answer!r}; its log: {said}"
+            )
         connection.close()  # the clerk closed the tab
         deadline = time.monotonic() + 10
         while descendants(proc.pid) and time.monotonic() < deadline:
