@@ -148,3 +148,26 @@ def test_date_printed_at_the_end_is_the_publication_date(printed, date):
     got = read_back(text)
     assert str(got.published) == date
     assert read_back(render_text(make_report(SPECS[0]))).published is None
+
+
+@pytest.mark.parametrize("name", ["2019-nanyu", "2021-qinghe"])
+def test_a_label_wrapped_below_its_figures_stays_with_its_row(name):
+    """Text as `pdftotext -layout` leaves a table: a row label's first line beside its figures, its rest on the lines
+    below them, a merged group label's pieces before the rows it spans ("（六）" / "其他处" / "理"). The rest opened the
+    next row's label ("申请 5.要求行政机关确认或…"), and two rows were said missing; now every row reads as printed. On
+    the real reports' own `pdftotext -layout` texts, our fixtures' 164 and 184 → 178 and 191 figures, 淮安市's and
+    洪泽区's all."""
+    from pathlib import Path
+
+    from nianbao.engine.readers.pdf.reader import PdfReader
+    from nianbao.engine.readers.plaintext import TextReader
+
+    from tests.conftest import ROOT
+
+    pdf = ROOT / "tests" / "fixtures" / f"{name}.pdf"
+    truth = PdfReader().read(pdf, pdf.read_bytes())
+    text = render_text(truth, "layout")
+    assert "确认或" in text and "确认或重新出具已获取信息" not in text  # the label is wrapped below its figures
+    report = TextReader().read(Path(f"{name}.txt"), text.encode("utf-8"))
+    assert report.applications == truth.applications
+    assert (report.proactive, report.review_litigation) == (truth.proactive, truth.review_litigation)

@@ -1,6 +1,8 @@
 """Print a report model as a source file, so readers can be tested against a known truth.
 
-`render_text(report, layout="plain")` writes tidy text; `layout="pdf"` imitates what PDF extraction
+`render_text(report, layout="plain")` writes tidy text; `layout="layout"` table 三 as `pdftotext -layout` sets it
+(a row label's first line beside its figures, its rest below them, a merged group label's pieces before the rows it
+spans); `layout="pdf"` imitates what PDF extraction
 leaves: spaced-out headings, prose broken every few dozen characters, table labels wrapped over lines,
 group labels one character per line, values on the line after their label.
 """
@@ -22,7 +24,7 @@ from nianbao.engine.template import (
 )
 from nianbao.engine.testing.layouts import cell_text, review_columns
 
-Layout = Literal["plain", "pdf"]
+Layout = Literal["plain", "pdf", "layout"]
 
 
 def _cell(cell: Cell) -> str:
@@ -43,12 +45,26 @@ def _row(label: str, values: list[Cell], layout: Layout) -> Iterator[str]:
     if layout == "plain":
         yield f"{label} {cells}"
         return
+    if layout == "layout":  # as `pdftotext -layout` sets a row: the label's first line beside the figures
+        first, *rest = _wrap(label, 11)
+        yield f"{first:<14}  {cells}"
+        yield from rest
+        return
     yield from _wrap(label, 7)
     yield cells
 
 
+def _beside(group: str, lines: list[str]) -> Iterator[str]:
+    """A merged group label's lines (three characters each) set before a row's lines, as `pdftotext -layout` sets a
+    narrow merged cell beside the first rows it spans."""
+    pieces = _wrap(group, 3)
+    for n in range(max(len(pieces), len(lines))):
+        piece = pieces[n] if n < len(pieces) else ""
+        yield f"{piece:<4}  {lines[n]}" if n < len(lines) else piece
+
+
 def _group(label: str, layout: Layout) -> Iterator[str]:
-    if layout == "plain":
+    if layout in ("plain", "layout"):
         yield label
     else:
         yield from label  # one character per line, as narrow merged cells come out
@@ -88,8 +104,13 @@ def application_lines(report: Report, layout: Layout) -> Iterator[str]:
     printed_groups: set[str] = set()
     for line in APPLICATION_ROWS[tpl]:
         group, item = _split(line.label)
-        if group and group not in printed_groups:
+        opens = bool(group) and group not in printed_groups
+        if opens:
             printed_groups.add(group)
+        if opens and layout == "layout" and line.key in apps:
+            yield from _beside(group, list(_row(item, [apps[line.key].get(c) for c in _COLUMNS], layout)))
+            continue
+        if opens:
             yield from _group(group, layout)
         if line.key in apps:
             yield from _row(item, [apps[line.key].get(c) for c in _COLUMNS], layout)

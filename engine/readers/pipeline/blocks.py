@@ -7,18 +7,20 @@ the tables from either kind the same way: a run of label text followed by a run 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from nianbao.engine.model import Anchor, Cell, SectionKey
 from nianbao.engine.notes import note
 from nianbao.engine.readers.pipeline.landmarks import match_heading
 from nianbao.engine.readers.pipeline.normalize import compact
-from nianbao.engine.readers.pipeline.placement import placed_rows
+from nianbao.engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, placed_rows
 from nianbao.engine.readers.pipeline.raw import Block, RawDocument, RawRow, RawSection
 from nianbao.engine.readers.pipeline.review_header import under_header
-from nianbao.engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
-from nianbao.engine.text import is_traditional, simplified
+from nianbao.engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH, row_label
+from nianbao.engine.text import is_traditional, label_key, simplified
 
 # --- tables inside a section ------------------------------------------------------------------------
 
@@ -33,6 +35,12 @@ _TABLE_CUES: dict[SectionKey, Callable[[str], bool]] = {
 class _Row:
     row: RawRow
     last: int  # index of the block holding its last value
+    pieces: tuple[str, ...] = ()  # its label's pieces, as read
+    lines: bool = False  # its label was read from lines of text, not a table row's cells
+
+
+# How a table row's label opens: its item's number (一、 （三） 5.), which the rest of the label above never does.
+_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、])")
 
 
 def _group_rows(blocks: list[Block], first: int, width: int | None = None) -> list[_Row]:
@@ -45,11 +53,13 @@ def _group_rows(blocks: list[Block], first: int, width: int | None = None) -> li
     anchor: Anchor | None = None
     last = first
 
+    lines = False  # whether the label so far was read from lines of text
+
     def flush() -> None:
-        nonlocal label, values, places, anchor
+        nonlocal label, values, places, anchor, lines
         if label or values:
-            rows.append(_Row(RawRow(" ".join(label), values, anchor, places), last))
-        label, values, places, anchor = [], [], [], None
+            rows.append(_Row(RawRow(" ".join(label), values, anchor, places), last, tuple(label), lines))
+        label, values, places, anchor, lines = [], [], [], None, False
 
     in_grid = False  # whether the values so far stand in a table row a reader saw the cells of
     for i, block in enumerate(blocks, start=first):
@@ -69,9 +79,53 @@ def _group_rows(blocks: list[Block], first: int, width: int | None = None) -> li
             else:
                 if values:
                     flush()
+                if not label:
+                    lines = block.cells is None
                 label.append(piece.text)
     flush()
+    return _rests_carried(rows)
+
+
+def _rests_carried(rows: list[_Row]) -> list[_Row]:
+    """Text as PDF extraction leaves it sets a wrapped label's first line beside its figures and its rest below them
+    ("4.无正当理由大量反复申  0 0 …" / "请"): that rest opened the next row's label ("请 5.要求行政机关…", a row said
+    missing). Of the words of a label read from lines that come before its own item's number, those that read on
+    from the row above's label into a template row's label go back to it; a merged group label's lines that fall
+    between ("其他处" / "理", beside "不补正、行政机关不再处") stay."""
+    for above, row in pairwise(rows):
+        if not (row.lines and above.row.values and above.pieces):
+            continue
+        opens = next((n for n, piece in enumerate(row.pieces) if _ITEM.match(piece.strip())), None)
+        if not opens:  # none, or the label opens with it
+            continue
+        run, moved, kept = above.pieces[-1], [], []
+        for piece in row.pieces[:opens]:
+            if _reads_on(run, piece):
+                run += piece
+                moved.append(piece)
+            else:
+                kept.append(piece)
+        if not moved:
+            continue
+        above.pieces += tuple(moved)
+        above.row = replace(above.row, label=" ".join(above.pieces))
+        row.pieces = (*kept, *row.pieces[opens:])
+        row.row = replace(row.row, label=" ".join(row.pieces))
     return rows
+
+
+def _reads_on(run: str, piece: str) -> bool:
+    """Whether a label's last line (with what already read on from it) and a piece after it are one run of a
+    template row's label."""
+    joined = label_key(run + piece)
+    return len(joined) > len(label_key(run)) and any(joined in printed for printed in _PRINTED_LABELS)
+
+
+_PRINTED_LABELS = tuple(
+    label_key(row_label(table, key))
+    for table, signatures in (("applications", APPLICATION_SIGNATURES), ("proactive", PROACTIVE_SIGNATURES))
+    for key, _ in signatures
+)
 
 
 # The most figures a row of each table holds (table 二's rows differ, from one to four).
