@@ -60,11 +60,13 @@ def _text(element) -> str:
 def _shown(element):
     """The element and what it holds, in document order, without the markup Word keeps for older readers: a text box
     or shape is written twice, as DrawingML (mc:Choice) and as VML (mc:Fallback), and read once (twice, every line
-    of a text box stood twice: a title in a letterhead's box, a PDF turned into Word by LibreOffice)."""
-    yield element
-    for child in element:
-        if child.tag != _FALLBACK:
-            yield from _shown(child)
+    of a text box stood twice: a title in a letterhead's box, a PDF turned into Word by LibreOffice). A stack, not
+    recursion: markup nested thousands deep costs only its length."""
+    todo = [element]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo.extend(child for child in reversed(node) if child.tag != _FALLBACK)
 
 
 def _pictures(element, page_width: float) -> list[str]:
@@ -96,18 +98,23 @@ def _starts_here(cell) -> bool:
     return merge is None or merge.get(W + "val") == "restart"
 
 
-def _body_items(body):
-    """Paragraphs and tables of the body in order, looking inside content controls (w:sdt) and layout tables."""
+def _body_items(body, depth: int = 0):
+    """Paragraphs and tables of the body in order, looking inside content controls (w:sdt) and layout tables (at
+    most `_CONTAINERS_DEEP` of them within each other; deeper, a table is read as a table)."""
     for child in body:
-        if child.tag == W + "tbl" and _layout(child):
+        if child.tag == W + "tbl" and depth < _CONTAINERS_DEEP and _layout(child):
             for cell in child.iterfind(f"{W}tr/{W}tc"):
-                yield from _body_items(cell)
+                yield from _body_items(cell, depth + 1)
         elif child.tag in (W + "p", W + "tbl"):
             yield child
-        elif child.tag == W + "sdt":
+        elif child.tag == W + "sdt" and depth < _CONTAINERS_DEEP:
             content = child.find(W + "sdtContent")
             if content is not None:
-                yield from _body_items(content)
+                yield from _body_items(content, depth + 1)
+
+
+# A page's layout tables and content controls within each other: a portal page saved as Word nests two or three.
+_CONTAINERS_DEEP = 16
 
 
 def _layout(table) -> bool:

@@ -14,13 +14,14 @@ from itertools import pairwise
 
 from nianbao.engine.model import Anchor, Cell, SectionKey
 from nianbao.engine.notes import note
+from nianbao.engine.readers.pipeline.label_runs import reads_on
 from nianbao.engine.readers.pipeline.landmarks import match_heading
 from nianbao.engine.readers.pipeline.normalize import compact
-from nianbao.engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, placed_rows
+from nianbao.engine.readers.pipeline.placement import placed_rows
 from nianbao.engine.readers.pipeline.raw import Block, RawDocument, RawRow, RawSection
 from nianbao.engine.readers.pipeline.review_header import under_header
-from nianbao.engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH, row_label
-from nianbao.engine.text import is_traditional, label_key, simplified
+from nianbao.engine.template import APPLICATION_COLUMNS, REVIEW_COLUMNS, REVIEW_WIDTH
+from nianbao.engine.text import is_traditional, simplified
 
 # --- tables inside a section ------------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ def _rests_carried(rows: list[_Row]) -> list[_Row]:
             continue
         run, moved, kept = above.pieces[-1], [], []
         for piece in row.pieces[:opens]:
-            if _reads_on(run, piece):
+            if reads_on(run, piece):
                 run += piece
                 moved.append(piece)
             else:
@@ -112,20 +113,6 @@ def _rests_carried(rows: list[_Row]) -> list[_Row]:
         row.pieces = (*kept, *row.pieces[opens:])
         row.row = replace(row.row, label=" ".join(row.pieces))
     return rows
-
-
-def _reads_on(run: str, piece: str) -> bool:
-    """Whether a label's last line (with what already read on from it) and a piece after it are one run of a
-    template row's label."""
-    joined = label_key(run + piece)
-    return len(joined) > len(label_key(run)) and any(joined in printed for printed in _PRINTED_LABELS)
-
-
-_PRINTED_LABELS = tuple(
-    label_key(row_label(table, key))
-    for table, signatures in (("applications", APPLICATION_SIGNATURES), ("proactive", PROACTIVE_SIGNATURES))
-    for key, _ in signatures
-)
 
 
 # The most figures a row of each table holds (table 二's rows differ, from one to four).

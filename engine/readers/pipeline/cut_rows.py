@@ -17,14 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nianbao.engine.readers.pipeline.label_runs import reads_on
 from nianbao.engine.readers.pipeline.placement import APPLICATION_SIGNATURES, PROACTIVE_SIGNATURES, match_label
 from nianbao.engine.readers.pipeline.raw import Block, Box, Piece
-from nianbao.engine.template import row_label
-from nianbao.engine.text import label_key
 
 _ITEM = re.compile(r"^\d+[.．、]")
 _SIGNATURES = APPLICATION_SIGNATURES + PROACTIVE_SIGNATURES
-APPLICATION_KEYS = frozenset(key for key, _ in APPLICATION_SIGNATURES)
 
 
 @dataclass(frozen=True)
@@ -74,18 +72,14 @@ def _opens_a_row(before: list[Piece], after: list[Piece]) -> bool:
     if own is None:
         return False
     theirs = match_label(_label(before), _SIGNATURES)
-    return own != theirs and (theirs is not None or not _label_cut(before, after, own))
+    return own != theirs and (theirs is not None or not _label_cut(before, after))
 
 
-def _label_cut(before: list[Piece], after: list[Piece], key: str) -> bool:
-    """Whether the first part's last label and a label of the second part, read on, are the template's label of
-    row `key` (or a run of it): a row of its own before (an extra row, 其他事项) reads on into no template label."""
-    labels = [label_key(p.text) for p in before if not p.is_value]
-    if not labels or not labels[-1]:
-        return False
-    table = "applications" if key in APPLICATION_KEYS else "proactive"
-    printed = label_key(row_label(table, key))
-    return any(labels[-1] + label_key(p.text) in printed for p in after if not p.is_value and p.text.strip())
+def _label_cut(before: list[Piece], after: list[Piece]) -> bool:
+    """Whether the first part's last label and a label of the second part, read on, are a run of a template row's
+    label: a row of its own before (an extra row, 其他事项) reads on into none."""
+    labels = [p.text for p in before if not p.is_value]
+    return bool(labels) and any(reads_on(labels[-1], p.text) for p in after if not p.is_value and p.text.strip())
 
 
 def _by_blanks(last: Block, before: list[Piece], after: list[Piece]) -> Block | None:
