@@ -191,21 +191,15 @@ def test_a_real_portal_page_printed_by_chromium_reads_as_the_page(checker, tmp_p
     line) and, on 沭阳县's, in the portal's box as "标题：…年度报告-沭阳县发改局": it is the title (NB103 said none
     before). The figures and what counts are the page's."""
     import shutil
-    import subprocess
 
     from nianbao.engine.testing.measure import figures
+    from nianbao.engine.testing.patterns import browser_print
 
     page = CORPUS / f"{name}.html"
     browser = shutil.which("chromium")
     if not page.is_file() or browser is None:
         pytest.skip("the real corpus (../shared) or Debian's chromium is absent")
-    pdf = tmp_path / f"{name}.pdf"
-    flags = [] if header else ["--no-pdf-header-footer"]
-    subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path}/u",
-         "--disable-background-networking", *flags, f"--print-to-pdf={pdf}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+    pdf = browser_print(page.read_bytes(), tmp_path / f"{name}.pdf", browser, header=header)
     truth, printed = checker.check_file(page), checker.check_file(pdf)
     assert figures(printed.report) == figures(truth.report)
     assert printed.report.title_year == truth.report.year

@@ -136,14 +136,9 @@ def merge_rows(path: Path) -> None:
 def _merge_docx_rows(path: Path) -> None:
     """merge_rows in a DOCX: the first row's group cell (（三）不予公开, where its vertical merge starts) and label
     moved into the second row, the first row left out."""
-    import zipfile
+    from nianbao.engine.testing.word_frames import document_rewritten
 
-    with zipfile.ZipFile(path) as source:
-        members = [(info, source.read(info)) for info in source.infolist()]
-    for index, (info, data) in enumerate(members):
-        if info.filename != "word/document.xml":
-            continue
-        xml = data.decode("utf-8")
+    def merged(xml: str) -> str:
         rows = re.findall(r"<w:tr>.*?</w:tr>", xml, flags=re.S)
         first = next(n for n, row in enumerate(rows) if "1.属于国家秘密" in row)
         cells = [re.findall(r"<w:tc>.*?</w:tc>", rows[n], flags=re.S) for n in (first, first + 1)]
@@ -151,13 +146,12 @@ def _merge_docx_rows(path: Path) -> None:
         cells[1][2] = cells[1][2].replace("2.其他法律", "1.属于国家秘密 2.其他法律")
         cells[1][-1] = cells[1][-1].replace("<w:t>4</w:t>", "<w:t>5</w:t>")
         start = rows[first + 1].index("<w:tc>")
-        merged = rows[first + 1][:start] + "".join(cells[1]) + "</w:tr>"
-        changed = xml.replace(rows[first] + rows[first + 1], merged)
-        assert changed != xml and "<w:t>5</w:t>" in merged, "the sample prints the two rows side by side"
-        members[index] = (info, changed.encode("utf-8"))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in members:
-            target.writestr(info, data)
+        joined = rows[first + 1][:start] + "".join(cells[1]) + "</w:tr>"
+        changed = xml.replace(rows[first] + rows[first + 1], joined)
+        assert changed != xml and "<w:t>5</w:t>" in joined, "the sample prints the two rows side by side"
+        return changed
+
+    path.write_bytes(document_rewritten(path.read_bytes(), merged))
 
 
 # Headings as real reports print them: 六 without 要 (a common variant).
@@ -311,9 +305,9 @@ def browser_page() -> bytes:
     return render_html(sample(agency="青禾市人民政府办公室（青禾市政务服务管理局）", year=2022, seed=5))
 
 
-def browser_print(page: bytes, target: Path, browser: str) -> Path:
+def browser_print(page: bytes, target: Path, browser: str, header: bool = True) -> Path:
     """The page as a browser saves it as PDF: the date, the page's title, its address and "1/3" printed around every
-    page, and fonts that map some ideographs to radicals (⻘, ⺠, ⾸⻚)."""
+    page (unless not `header`), and fonts that map some ideographs to radicals (⻘, ⺠, ⾸⻚)."""
     import subprocess
     import tempfile
 
@@ -322,7 +316,8 @@ def browser_print(page: bytes, target: Path, browser: str) -> Path:
         source.write_bytes(page)
         subprocess.run(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp}/u",
-             "--disable-background-networking", f"--print-to-pdf={target}", source.as_uri()],
+             "--disable-background-networking", *([] if header else ["--no-pdf-header-footer"]),
+             f"--print-to-pdf={target}", source.as_uri()],
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip
     return target

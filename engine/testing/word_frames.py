@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from html import escape
 from io import BytesIO
 
@@ -43,12 +44,12 @@ def in_text_boxes(docx: bytes, texts: list[str]) -> bytes:
             text = text[: found.start()] + _BOX.format(paragraphs=found.group(0)) + text[found.end() :]
         return text
 
-    return _rewritten(docx, boxed)
+    return document_rewritten(docx, boxed)
 
 
 def in_layout_table(docx: bytes) -> bytes:
     """The document's body inside one table of one cell, its tables nested in that cell."""
-    return _rewritten(docx, _wrapped)
+    return document_rewritten(docx, _wrapped)
 
 
 def _wrapped(text: str) -> str:
@@ -59,7 +60,7 @@ def _wrapped(text: str) -> str:
     return text[:start] + table + f"<w:tr>{cell}</w:tr></w:tbl><w:p/>" + text[end:]
 
 
-def _rewritten(docx: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
+def document_rewritten(docx: bytes, change: Callable[[str], str]) -> bytes:
     """The document with word/document.xml's markup passed through `change`."""
     source = zipfile.ZipFile(BytesIO(docx))
     out = BytesIO()

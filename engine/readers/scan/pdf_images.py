@@ -10,7 +10,6 @@ resolution. Grey and colour pictures are still drawn (their reading was measured
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
@@ -19,15 +18,6 @@ if TYPE_CHECKING:
     from PIL import Image
 
 
-@dataclass(frozen=True)
-class PictureSettings:
-    # The picture fills the page to within this share of its width and height (a scanner's page is its picture).
-    fills: float = 0.98
-    # Its pixels are square to within this share (otherwise it is drawn, which makes them so).
-    square: float = 0.02
-
-
-SETTINGS = PictureSettings()
 _IMAGE, _TEXT = 3, 1  # PDFium's page object types
 _INVISIBLE = 3  # text render mode: another program's OCR under the picture
 
@@ -49,21 +39,24 @@ def bilevel_picture(page) -> tuple[Image.Image, float] | None:
     picture = pictures[0]
     a, b, c, d, e, f = picture.get_matrix().get()
     width, height = page.get_size()
-    s = SETTINGS
+    s = tuned().pages
+    fills = s.picture_fills
     upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a > 0 and d > 0
-    filling = a >= s.fills * width and d >= s.fills * height and abs(e) <= (1 - s.fills) * width
-    if not upright or not filling or abs(f) > (1 - s.fills) * height:
+    filling = a >= fills * width and d >= fills * height and abs(e) <= (1 - fills) * width
+    if not upright or not filling or abs(f) > (1 - fills) * height:
         return None
     if picture.get_metadata().bits_per_pixel != 1:
         return None
     across, down = picture.get_px_size()
-    if across * down > tuned().pages.max_pixels:
+    if across * down > s.max_pixels:
         return None  # drawn instead, under the drawing's own bound
     dpi_across, dpi_down = across / (a / POINTS_PER_INCH), down / (d / POINTS_PER_INCH)
-    if abs(dpi_across - dpi_down) > s.square * dpi_across:
+    if abs(dpi_across - dpi_down) > s.picture_square * dpi_across:
         return None
-    image = picture.get_bitmap(render=False).to_pil().convert("RGB")  # as a page image file is read
-    counts = image.convert("L").histogram()
+    image = picture.get_bitmap(render=False).to_pil().convert("L")
+    counts = image.histogram()
     if counts[0] > counts[255]:
         return None  # mostly black: a mask or an inverted picture, drawn as the page shows it
-    return image, float(round(dpi_across))  # a scanner's resolution is a whole number; the page's size in points rounds
+    # in RGB as a page image file is read; at a whole number of dots per inch, as scanners scan (the page's size in
+    # points rounds: 199.99999 read a figure otherwise than the TIFF's 200)
+    return image.convert("RGB"), float(round(dpi_across))

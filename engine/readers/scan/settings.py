@@ -24,6 +24,11 @@ class PageSettings:
     """Pages as they arrive (nianbao.engine.readers.scan.reader)."""
 
     render_dpi: float = 200  # a PDF's page images are drawn at this resolution before they are read
+    # A black-and-white scan's page picture is read as it is (nianbao.engine.readers.scan.pdf_images) when it fills
+    # the page to within this share of its width and height (a scanner's page is its picture) and its pixels are
+    # square to within picture_square (otherwise it is drawn, which makes them so).
+    picture_fills: float = 0.98
+    picture_square: float = 0.02
     default_dpi: float = 200  # an image that states no resolution is taken to be a scan at this one
     # A report page's short side in inches: A5 is 5.8, A4 8.27, A3 11.7. A page image whose stated resolution puts it
     # outside this is measured again as A4 (a4_inches across).
