@@ -12,6 +12,8 @@ _T = TypeVar("_T")
 
 # Words written into a count cell for "none": readers keep them as printed, rules read them as 0.
 NIL_WORDS = frozenset({"无", "没有", "空", "暂无"})
+# One Chinese character (the CJK Unified Ideographs block): how much of a line, a page or a section is Chinese text.
+IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 _SPACE = re.compile(r"\s+")
 # Punctuation that varies between reports (full/half width, Word quotes) and carries no meaning

@@ -22,7 +22,7 @@ from nianbao.engine import (
     hookimpl,
     label_key,
 )
-from nianbao.engine.text import simplified
+from nianbao.engine.text import IDEOGRAPH, simplified
 from nianbao.rules.support import prose, section_location
 
 # What a section 五 that says nothing writes, once its spaces and punctuation are gone: 无, /, 不涉及, 无此项内容,
@@ -47,8 +47,6 @@ def says_nothing(text: str) -> bool:
         _NOTHING.match(label_key(_SUBHEADING.sub("", c)).replace("/", "").replace("／", "")) for c in clauses
     )
 
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Item markers: 一是 / （一） / 1. / 1、 / 第一, each opening an item of a list of problems or measures.
 _ITEM = re.compile(
@@ -92,7 +90,7 @@ def _items(text: str) -> list[str]:
     marks = [m.start() for m in _ITEM.finditer(text)]
     listed = [text[a:b] for a, b in pairwise([0, *marks, len(text)])]
     parts = listed if len(marks) >= 2 else re.split(r"[。；;\n]", text)
-    return [p for p in parts if len(_CJK.findall(p)) >= 8]
+    return [p for p in parts if len(IDEOGRAPH.findall(p)) >= 8]
 
 
 def read_problems(report: Report) -> ProblemsText | None:
@@ -110,7 +108,7 @@ def read_problems(report: Report) -> ProblemsText | None:
     problems = [i for i in _items(head) if _SHORTFALL.search(i)]
     if tail:  # after the problems: each clause naming an action is a measure ("提高认识，加强培训" is two)
         clauses = re.split(r"[,，;；。\n]", tail)
-        measures = [c for c in clauses if len(_CJK.findall(c)) >= 2 and _MEASURE.search(c)]
+        measures = [c for c in clauses if len(IDEOGRAPH.findall(c)) >= 2 and _MEASURE.search(c)]
     else:  # problems and measures interleaved: an item may hold both
         measures = [i for i in _items(head) if _MEASURE.search(i)]
     return ProblemsText(problems, measures, text)
@@ -230,7 +228,7 @@ class ProblemsThin(Rule):
             return  # missing: NB101; empty: NB301
         where = section_location(report, SectionKey.problems.value)
         minimum = int(context.options.get("min_chars", 60))
-        count = len(_CJK.findall(read.whole))
+        count = len(IDEOGRAPH.findall(read.whole))
         if count < minimum:
             yield Finding(key="short", params={"count": count, "minimum": minimum}, location=where)
         if not read.problems:

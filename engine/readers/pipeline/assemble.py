@@ -22,6 +22,7 @@ from nianbao.engine.readers.pipeline.onto_template import (
 )
 from nianbao.engine.readers.pipeline.raw import RawDocument, RawSection
 from nianbao.engine.template import Template
+from nianbao.engine.text import IDEOGRAPH
 
 
 def _infer_template(report: Report) -> Template | None:
@@ -147,5 +148,5 @@ def out_of_scope(report: Report, doc: RawDocument) -> None:
         for s in report.sections
         if s.key.value in {"overview", "problems", "other_matters"}
     )
-    if cells and all(v is None for v in cells) and len(re.findall(r"[\u4e00-\u9fff]", prose)) < 20:
+    if cells and all(v is None for v in cells) and len(IDEOGRAPH.findall(prose)) < 20:
         raise ReadError(ErrorCode.out_of_scope, "error.blank-template")

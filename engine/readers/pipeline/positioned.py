@@ -16,6 +16,7 @@ from nianbao.engine.readers.pipeline.cut_rows import join_cut_row
 from nianbao.engine.readers.pipeline.grid import Char, Segment, build_grids, join_line
 from nianbao.engine.readers.pipeline.normalize import compact
 from nianbao.engine.readers.pipeline.raw import Block
+from nianbao.engine.text import IDEOGRAPH
 
 MARGIN_TOP, MARGIN_BOTTOM = 0.07, 0.09  # page-number and running-header bands, as a share of the height
 
@@ -70,11 +71,8 @@ def _in_band(top: float, height: float) -> bool:
 def _is_margin_note(text: str) -> bool:
     """A page number (第 3 页, - 3 -, 3/8, 第3页 共8页): a short line with a digit and few words. A table's last row
     carried to the next page's top, its rulings too few to be a grid, is no note: "行政事业性收费 69.39"."""
-    words = len(_IDEOGRAPHS.findall(text))
+    words = len(IDEOGRAPH.findall(text))
     return len(compact(text)) <= 12 and any(ch.isdigit() for ch in text) and words <= 4
-
-
-_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]")
 
 
 # What a browser prints around a page it saves as PDF: the date and time, the page's address, "1/3".

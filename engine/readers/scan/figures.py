@@ -26,7 +26,8 @@ from nianbao.engine.readers.scan.geometry import thickened
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
 from nianbao.engine.readers.scan.speck import Glyphs, edge_ink, glyphs, without_lighter_seal
 from nianbao.engine.readers.scan.tesseract import Deadline, Word, read_images
-from nianbao.engine.readers.scan.votes import FIGURE, IDEOGRAPH, alike, by_font, said, vote
+from nianbao.engine.readers.scan.votes import FIGURE, alike, by_font, said, vote
+from nianbao.engine.text import IDEOGRAPH
 
 if TYPE_CHECKING:
     from PIL import Image

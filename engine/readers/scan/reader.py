@@ -9,7 +9,6 @@ what to install or submit instead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -30,6 +29,7 @@ from nianbao.engine.readers.scan.marks import cell_confidence, mark
 from nianbao.engine.readers.scan.mend import label_hidden_rows, restore_agency, restore_headings
 from nianbao.engine.readers.scan.pdf_images import bilevel_picture
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, tuned
+from nianbao.engine.text import IDEOGRAPH
 
 if TYPE_CHECKING:
     from nianbao.engine.readers.scan.ocr import ScannedPage
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
-_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
 def ocr_ready() -> bool:
@@ -301,7 +300,7 @@ def read_scan(path: Path, data: bytes, pages: Iterable[tuple[Image.Image, float]
         # Little text read and no section: as likely a report OCR could not read as no report at all.
         if (
             exc.code is ErrorCode.not_a_report
-            and len(_IDEOGRAPH.findall(doc.full_text)) < tuned().pages.not_a_report_text
+            and len(IDEOGRAPH.findall(doc.full_text)) < tuned().pages.not_a_report_text
         ):
             raise ReadError(ErrorCode.illegible, rows=0, expected=_expected_rows(None), sections=0) from None
         raise

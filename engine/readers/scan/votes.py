@@ -10,10 +10,9 @@ from typing import Protocol
 
 from nianbao.engine.readers.scan.font import Font, Shape
 from nianbao.engine.readers.scan.settings import tuned
-from nianbao.engine.text import NIL_WORDS
+from nianbao.engine.text import IDEOGRAPH, NIL_WORDS
 
 FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
-IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 _FIGURE_ALIKE = re.compile(r"0|[1-9]\d*")  # a whole number as printed: no "01" of a 0 and a stray stroke
 # What the English model makes of a lone thin digit at times: a 1 as "l", "I", "|", "]" or "!", a 0 as "O" or "D", a
 # 6 as "b". Such a reading contradicts no figure in the vote; to the document's font it says which digit may stand
