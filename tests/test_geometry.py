@@ -335,12 +335,54 @@ def test_a_table_page_an_unsure_lean_says_is_sideways_goes_the_way_of_a_stack_to
         ([0.0, 0.0, 0.3, 0.3, 0.95, 0.0], None),
     ],
 )
-def test_a_page_is_told_upright_or_upside_down_by_most_of_its_lines(pages, monkeypatch, shares, turn):
+def test_a_page_is_told_upright_or_upside_down_by_most_of_its_lines_pieces(pages, monkeypatch, shares, turn):
     from nianbao.engine.readers.scan.tesseract import Deadline
 
     monkeypatch.setattr(recogniser, "upside_down", lambda lines, deadline: shares[: len(lines)])
     answer = geometry.Upright(Deadline(60))._by_lines(pages[0].convert("L"))
     assert (answer.turn if answer is not None else None) == turn
+
+
+def _drawn(pdf: Path, page: int, dpi: int = 150) -> Image.Image:
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfDocument(pdf.read_bytes())[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+
+
+@pytest.mark.skipif(not recogniser.available(), reason="the line recogniser (the ocr extra) is not installed")
+@pytest.mark.parametrize(
+    ("source", "page"),
+    [
+        ("corpus/huaian_hongze_district_2023.pdf", 2),  # long lines of prose under the table
+        ("corpus/huaian_hongze_district_2024.pdf", 2),
+        ("fixtures/2021-qinghe.pdf", 0),
+        ("fixtures/2021-qinghe.pdf", 2),
+        ("fixtures/2019-nanyu.pdf", 2),
+    ],
+)
+@pytest.mark.parametrize("turn", [0, 180])
+def test_a_page_of_long_lines_is_told_by_pieces_of_them_as_wide_as_the_classifiers_window(source, page, turn):
+    """A whole line squeezed into the direction classifier's 48 × 192 window (a line of 27 characters seven times
+    over) left these pages unsure either way, and so to the orientation model (ten times the cost); one page of
+    2019-nanyu upside down was even told upright. Read as pieces of about four characters each, they are told."""
+    from tests.conftest import CORPUS
+
+    folder, _, name = source.partition("/")
+    pdf = (CORPUS if folder == "corpus" else FIXTURES) / name
+    if not pdf.exists():
+        pytest.skip("the real corpus (../shared/corpus/real) is not here")
+    answer = geometry.Upright(Deadline(60))._by_lines(turned(_drawn(pdf, page), turn))
+    assert answer is not None and answer.turn == turn
+
+
+def test_a_line_is_asked_as_windows_of_the_classifiers_shape_from_its_start_to_its_end():
+    line = Image.new("L", (1000, 40), 255)
+    pieces = recogniser.windows(line, 3)
+    assert [p.size for p in pieces] == [(160, 40)] * 3
+    assert recogniser.windows(Image.new("L", (120, 40)), 3)[0].size == (120, 40)  # a short line whole
+    marked = line.copy()
+    marked.paste(0, (990, 0, 1000, 40))  # the line's last stroke is in its last window
+    assert pieces and recogniser.windows(marked, 3)[-1].getextrema()[0] == 0
 
 
 @needs_ocr

@@ -90,8 +90,9 @@ class Upright:
         return Orientation((found.turn + before) % 360, found.confidence)
 
     def _by_lines(self, grey: Image.Image, tilt: float = 0.0, before: int = 0) -> Orientation | None:
-        """The turn of a page whose lines run across it (after turning it `before` degrees), told by its longest text
-        lines through the direction classifier (nianbao.engine.readers.scan.recogniser) when it is sure; else None."""
+        """The turn of a page whose lines run across it (after turning it `before` degrees), told by pieces of its
+        longest text lines through the direction classifier (nianbao.engine.readers.scan.recogniser) when it is sure;
+        else None."""
         from nianbao.engine.readers.scan import recogniser
         from nianbao.engine.readers.scan.raster import straightened
         from nianbao.engine.readers.scan.textlines import crop, text_lines
@@ -110,11 +111,12 @@ class Upright:
         lines = sorted(lines, key=lambda line: line.left - line.right)[: s.lines_asked]
         if len(lines) < s.lines_least:
             return None
-        shares = recogniser.upside_down([crop(page, line)[0] for line in lines], self.deadline)
+        pieces = [piece for line in lines for piece in recogniser.windows(crop(page, line)[0], s.line_windows)]
+        shares = recogniser.upside_down(pieces, self.deadline)
         if not shares:
             return None
         ranked = sorted(shares)
-        # most lines must agree: of six, four (the median's two middles both past the mark)
+        # most pieces must agree: the median's two middles both past the mark
         low, high = ranked[(len(ranked) - 1) // 2], ranked[len(ranked) // 2]
         # A sure answer weighs as much as a very sure answer of the orientation model (its own scale), alone.
         if high < s.lines_sure:
@@ -311,8 +313,15 @@ def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings | None =
     """A black-and-white page under `bilevel_dpi`, drawn again at it with its edges smoothed (grey, as a scanner's
     grey mode would give) and without its lone black pixels (a speck a thickening would make a blot); any other page
     as it is."""
+    smooth, drawn = smoothed(grey, dpi, settings)
+    return (enlarged(smooth, drawn / dpi), drawn) if drawn != dpi else (grey, dpi)
+
+
+def smoothed(grey: Image.Image, dpi: float, settings: GeometrySettings | None = None) -> tuple[Image.Image, float]:
+    """A black-and-white page under `bilevel_dpi` at its own resolution, its lone black pixels taken out and its
+    edges smoothed, and the resolution it is to be read at (`enlarged` to it once straightened: turning the page
+    at its scan's resolution costs half the pixels of turning it drawn finer); any other page as it is."""
     settings = settings or tuned().geometry
-    from PIL import Image as PILImage
     from PIL import ImageFilter
 
     if dpi >= settings.bilevel_dpi - 1:
@@ -321,8 +330,7 @@ def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings | None =
     if counts[0] + counts[255] < settings.bilevel_share * grey.size[0] * grey.size[1]:
         return grey, dpi
     scale = settings.bilevel_dpi / dpi
-    size = (round(grey.size[0] * scale), round(grey.size[1] * scale))
-    if size[0] * size[1] > settings.max_pixels:
+    if grey.size[0] * grey.size[1] * scale * scale > settings.max_pixels:
         return grey, dpi
     from PIL import ImageChops
 
@@ -330,8 +338,15 @@ def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings | None =
     ink = grey.point(lambda v: 255 if v < 128 else 0)
     alone = ink.filter(ImageFilter.Kernel((3, 3), [1] * 9, scale=9)).point(lambda v: 255 if v < 42 else 0)
     grey = ImageChops.lighter(grey, ImageChops.multiply(alone, ink))
-    smooth = grey.filter(ImageFilter.GaussianBlur(settings.bilevel_blur))
-    return smooth.resize(size, resample=PILImage.Resampling.LANCZOS), settings.bilevel_dpi
+    return grey.filter(ImageFilter.GaussianBlur(settings.bilevel_blur)), settings.bilevel_dpi
+
+
+def enlarged(grey: Image.Image, scale: float) -> Image.Image:
+    """A smoothed page (`smoothed`) drawn `scale` times finer."""
+    from PIL import Image as PILImage
+
+    size = (round(grey.size[0] * scale), round(grey.size[1] * scale))
+    return grey.resize(size, resample=PILImage.Resampling.LANCZOS)
 
 
 def thickened(grey: Image.Image, settings: GeometrySettings | None = None) -> Image.Image:

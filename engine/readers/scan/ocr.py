@@ -27,20 +27,21 @@ from nianbao.engine.readers.scan.filters import median3
 from nianbao.engine.readers.scan.geometry import (
     Standing,
     Upright,
+    enlarged,
     evened,
     halves,
     line_ratio,
     reduced,
+    smoothed,
     thickened,
     turned,
-    upsampled,
 )
 from nianbao.engine.readers.scan.prose import BRACKETS, read_cells, read_prose
 from nianbao.engine.readers.scan.raster import ink, rulings, skew, straightened
 from nianbao.engine.readers.scan.settings import POINTS_PER_INCH, pixels, tuned
 from nianbao.engine.readers.scan.surround import found_page
 from nianbao.engine.readers.scan.tesseract import Deadline, Word
-from nianbao.engine.readers.scan.votes import IDEOGRAPH
+from nianbao.engine.text import IDEOGRAPH
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -136,27 +137,19 @@ def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Pag
     """A page made ready to read: a low-resolution black-and-white page drawn at 300 dpi, turned upright, split when
     it holds two pages, each straightened and its rulings found."""
     out = []
-    grey, drawn = upsampled(grey, dpi)  # here, not before: every page is held until all are turned, at its own size
-    bilevel, scanned, dpi = drawn != dpi, dpi, drawn
-    for half in halves(turned(grey, turn)):
+    smooth, drawn = smoothed(grey, dpi)  # drawn finer once straightened: every page is held until all are turned
+    bilevel, scanned = drawn != dpi, dpi
+    for half in halves(turned(smooth, turn)):
         angle = skew(half)
         half = straightened(half, angle)
-        lines = rulings(_as_scanned(half, dpi / scanned) if bilevel else half, scanned, dashed=bilevel)
-        unruled = _unruled(half, lines, dpi)
-        grids, _ = build_grids(lines, [], [], written=_written(unruled, dpi))
+        lines = rulings(half, scanned, dashed=bilevel)
+        if bilevel:
+            half = enlarged(half, drawn / scanned)
+        unruled = _unruled(half, lines, drawn)
+        grids, _ = build_grids(lines, [], [], written=_written(unruled, drawn))
         cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]
-        out.append(_Page(unruled, dpi, angle, lines, cells, turn, photo, bilevel))
+        out.append(_Page(unruled, drawn, angle, lines, cells, turn, photo, bilevel))
     return out
-
-
-def _as_scanned(page: Image.Image, scale: float) -> Image.Image:
-    """A page drawn again finer (`upsampled`) back at its scan's resolution: its rulings are found as well there
-    (in points either way), in a half (200 dpi) or a quarter (150 dpi) of the pixels: their runs of ink were the most
-    of a black-and-white page's time before its words."""
-    from PIL import Image as PILImage
-
-    size = (round(page.size[0] / scale), round(page.size[1] / scale))
-    return page.resize(size, resample=PILImage.Resampling.BOX)
 
 
 def _standing(pages: list[_Page]) -> Standing | None:

@@ -165,6 +165,19 @@ def upside_down(images: list[Image.Image], deadline: Deadline) -> list[float] | 
     return [float(p[1]) for p in probabilities]  # its labels: 0°, 180°
 
 
+def windows(image: Image.Image, most: int) -> list[Image.Image]:
+    """Up to `most` pieces of a line image as wide as the direction classifier's window at the line's height (its
+    shape, about four characters), spread evenly along it from its start to its end; a short line whole."""
+    height, width = DIRECTION_SIZE
+    wide, tall = image.size
+    step = max(1, round(tall * width / height))
+    count = max(1, min(most, wide // step))
+    if count == 1:
+        return [image.crop((0, 0, min(wide, step), tall))] if wide > step else [image]
+    starts = [round(i * (wide - step) / (count - 1)) for i in range(count)]
+    return [image.crop((x, 0, x + step, tall)) for x in starts]
+
+
 def _run(session: Any, batch: Any) -> Any:
     """The model's first output for `batch`. MemoryError goes on as it is (the file's own limit)."""
     try:
