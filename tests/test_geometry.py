@@ -549,12 +549,19 @@ def test_a_low_resolution_black_and_white_page_is_drawn_again_smoothed(pages):
     bilevel = pages[1].convert("L").point(lambda v: 255 if v > 140 else 0)
     small = bilevel.resize((bilevel.size[0] * 3 // 4, bilevel.size[1] * 3 // 4))  # 150 dpi
     small = small.point(lambda v: 255 if v > 127 else 0)
-    drawn, dpi = geometry.upsampled(small, 150)
+    drawn, dpi = _drawn_finer(small, 150)
     assert dpi == 300 and drawn.size == (small.size[0] * 2, small.size[1] * 2)
     assert sum(drawn.histogram()[1:255]) > 0  # edges in grey, as a grey scan has them
     grey = pages[1].convert("L")
-    assert geometry.upsampled(grey, 200) == (grey, 200)  # a grey scan is read as it is
-    assert geometry.upsampled(bilevel, 300)[1] == 300
+    assert geometry.smoothed(grey, 200) == (grey, 200)  # a grey scan is read as it is
+    assert geometry.smoothed(bilevel, 300)[1] == 300
+
+
+def _drawn_finer(page: Image.Image, dpi: float) -> tuple[Image.Image, float]:
+    """A black-and-white page as the reader makes it ready, but for the turn: smoothed at its own resolution, then
+    drawn finer."""
+    smooth, drawn = geometry.smoothed(page, dpi)
+    return (geometry.enlarged(smooth, drawn / dpi) if drawn != dpi else smooth), drawn
 
 
 def test_a_black_and_white_pages_lone_specks_are_dropped_and_its_strokes_thickened():
@@ -567,7 +574,7 @@ def test_a_black_and_white_pages_lone_specks_are_dropped_and_its_strokes_thicken
     draw.line((40, 20, 40, 60), fill=0)  # a stroke one pixel wide
     draw.line((42, 20, 42, 60), fill=0)  # and another, a pixel of paper between: a broken glyph
     page.putpixel((150, 50), 0)  # a speck alone
-    drawn, dpi = geometry.upsampled(page, 150)
+    drawn, dpi = _drawn_finer(page, 150)
     assert dpi == 300 and drawn.crop((290, 90, 310, 110)).getextrema()[0] > 200  # the speck is gone
     thick = geometry.thickened(drawn)
     assert thick.crop((82, 60, 84, 100)).getextrema()[1] < 128  # the gap between the strokes is closed
@@ -784,7 +791,7 @@ def test_a_seal_printed_as_dark_as_the_print_is_read_at_darker_thresholds_as_bef
 
 def test_a_long_strip_of_black_and_white_is_not_drawn_four_times_larger():
     strip = Image.new("L", (1800, 30000), 255)
-    drawn, dpi = geometry.upsampled(strip, 150)
+    drawn, dpi = geometry.smoothed(strip, 150)
     assert drawn is strip and dpi == 150
 
 

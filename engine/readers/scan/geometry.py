@@ -309,14 +309,6 @@ def reduced(image: Image.Image, dpi: float, settings: GeometrySettings | None = 
     return image.reduce(factor), dpi / factor
 
 
-def upsampled(grey: Image.Image, dpi: float, settings: GeometrySettings | None = None) -> tuple[Image.Image, float]:
-    """A black-and-white page under `bilevel_dpi`, drawn again at it with its edges smoothed (grey, as a scanner's
-    grey mode would give) and without its lone black pixels (a speck a thickening would make a blot); any other page
-    as it is."""
-    smooth, drawn = smoothed(grey, dpi, settings)
-    return (enlarged(smooth, drawn / dpi), drawn) if drawn != dpi else (grey, dpi)
-
-
 def smoothed(grey: Image.Image, dpi: float, settings: GeometrySettings | None = None) -> tuple[Image.Image, float]:
     """A black-and-white page under `bilevel_dpi` at its own resolution, its lone black pixels taken out and its
     edges smoothed, and the resolution it is to be read at (`enlarged` to it once straightened: turning the page
@@ -350,7 +342,7 @@ def enlarged(grey: Image.Image, scale: float) -> Image.Image:
 
 
 def thickened(grey: Image.Image, settings: GeometrySettings | None = None) -> Image.Image:
-    """A page drawn again from black and white (`upsampled`) with its strokes a pixel thicker each way."""
+    """A page drawn again from black and white (`smoothed`, `enlarged`) with its strokes a pixel thicker each way."""
     settings = settings or tuned().geometry
     if settings.bilevel_thicken < 2:
         return grey

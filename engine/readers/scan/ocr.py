@@ -71,7 +71,8 @@ class _Page:
     cells: list[ReadCell]
     turn: int = 0  # the clockwise turn it was made upright by
     photo: bool = False  # cut from its surround, its perspective undone
-    # drawn again from black and white (geometry.upsampled): its words are read thickened (geometry.thickened)
+    # drawn again from black and white (geometry.smoothed, geometry.enlarged): its words are read thickened
+    # (geometry.thickened)
     bilevel: bool = False
 
 
@@ -134,8 +135,9 @@ def _found(image: Image.Image, dpi: float) -> tuple[Image.Image, float, bool]:
 
 
 def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Page]:
-    """A page made ready to read: a low-resolution black-and-white page drawn at 300 dpi, turned upright, split when
-    it holds two pages, each straightened and its rulings found."""
+    """A page made ready to read: turned upright, split when it holds two pages, each straightened and its rulings
+    found at the page's own resolution; a low-resolution black-and-white page smoothed first and drawn at 300 dpi
+    once straightened."""
     out = []
     smooth, drawn = smoothed(grey, dpi)  # drawn finer once straightened: every page is held until all are turned
     bilevel, scanned = drawn != dpi, dpi
