@@ -363,8 +363,8 @@ def _drawn(pdf: Path, page: int, dpi: int = 150) -> Image.Image:
 @pytest.mark.parametrize("turn", [0, 180])
 def test_a_page_of_long_lines_is_told_by_pieces_of_them_as_wide_as_the_classifiers_window(source, page, turn):
     """A whole line squeezed into the direction classifier's 48 × 192 window (a line of 27 characters seven times
-    over) left these pages unsure either way, and so to the orientation model (ten times the cost); one page of
-    2019-nanyu upside down was even told upright. Read as pieces of about four characters each, they are told."""
+    over) left half of these pages and turns unsure, and so to the orientation model (ten times the cost). Read as
+    pieces of about four characters each, every one is told."""
     from tests.conftest import CORPUS
 
     folder, _, name = source.partition("/")
@@ -382,7 +382,7 @@ def test_a_line_is_asked_as_windows_of_the_classifiers_shape_from_its_start_to_i
     assert recogniser.windows(Image.new("L", (120, 40)), 3)[0].size == (120, 40)  # a short line whole
     marked = line.copy()
     marked.paste(0, (990, 0, 1000, 40))  # the line's last stroke is in its last window
-    assert pieces and recogniser.windows(marked, 3)[-1].getextrema()[0] == 0
+    assert recogniser.windows(marked, 3)[-1].getextrema()[0] == 0
 
 
 @needs_ocr
