@@ -122,14 +122,8 @@ def test_a_page_is_straightened_as_pillows_whole_turn_would_where_anything_is_pr
     """Only the printed part is worked out; every pixel is the whole turn's, a faint one-pixel border far from the
     print included, and the margins are paper."""
     import numpy as np
-    import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument((FIXTURES / "2021-qinghe.pdf").read_bytes())
-    try:
-        page = document[1].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
-    finally:
-        document.close()
-    pixels = np.array(page)
+    pixels = np.array(_drawn(FIXTURES / "2021-qinghe.pdf", 1, dpi=200))
     pixels[60, 300:1300] = 204  # a light grey ruling (#ccc) alone near the top edge
     page = Image.fromarray(pixels, "L")
     whole = np.asarray(page.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
@@ -344,9 +338,14 @@ def test_a_page_is_told_upright_or_upside_down_by_most_of_its_lines_pieces(pages
 
 
 def _drawn(pdf: Path, page: int, dpi: int = 150) -> Image.Image:
+    """A page of the PDF as PDFium draws it in grey."""
     import pypdfium2 as pdfium
 
-    return pdfium.PdfDocument(pdf.read_bytes())[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    document = pdfium.PdfDocument(pdf.read_bytes())
+    try:
+        return document[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        document.close()
 
 
 @pytest.mark.skipif(not recogniser.available(), reason="the line recogniser (the ocr extra) is not installed")

@@ -123,10 +123,10 @@ def test_a_real_portal_page_opened_in_calc_and_saved_as_a_workbook_reads_its_fig
     merged over columns of the page's finer grid. The .ods's merges, which calamine does not report, are read from its
     markup (上海市's read 10 of 63 figures before)."""
     import shutil
-    import subprocess
 
     from nianbao.engine.checking.checker import Checker
     from nianbao.engine.checking.plugins import PluginHost
+    from nianbao.engine.testing.fixtures import converted
     from nianbao.engine.testing.measure import figures
 
     from tests.conftest import CORPUS
@@ -137,10 +137,6 @@ def test_a_real_portal_page_opened_in_calc_and_saved_as_a_workbook_reads_its_fig
     checker = Checker(PluginHost.load(entry_points=False))
     truth = figures(checker.check_file(page).report)
     for ending in ("ods", "xlsx"):
-        subprocess.run(
-            ["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-             "--infilter=HTML (StarCalc)", "--convert-to", ending, "--outdir", str(tmp_path), str(page)],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
-        sheet = checker.check_file(tmp_path / f"{name}.{ending}")
+        [sheet_file] = converted([page], tmp_path, ending, ending, infilter="HTML (StarCalc)")
+        sheet = checker.check_file(sheet_file)
         assert sheet.error is None and figures(sheet.report) == truth, ending

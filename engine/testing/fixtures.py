@@ -46,23 +46,30 @@ def truth(name: str) -> Report:
 def docx_to_pdf(docx_files: list[Path], folder: Path, export: str = "pdf") -> list[Path]:
     """PDFs of DOCX files, as LibreOffice exports them (a fresh LibreOffice profile each time); of HTML pages as
     its Writer/Web prints them with `export="pdf:writer_web_pdf_Export"`."""
+    return converted(docx_files, folder, export, "pdf")
+
+
+def converted(files: list[Path], folder: Path, export: str, ending: str, infilter: str | None = None) -> list[Path]:
+    """The files as LibreOffice converts them (`--convert-to export`, opened by `infilter` when given: "HTML
+    (StarCalc)" opens a web page in Calc), written to `folder` under their names with `ending`."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [
                 "soffice",
                 "--headless",
                 f"-env:UserInstallation=file://{tmp}/profile",
+                *([f"--infilter={infilter}"] if infilter else []),
                 "--convert-to",
                 export,
                 "--outdir",
                 str(folder),
-                *map(str, docx_files),
+                *map(str, files),
             ],
             check=True,
             capture_output=True,
             timeout=600,
         )
-    return [folder / f"{d.stem}.pdf" for d in docx_files]
+    return [folder / f"{f.stem}.{ending}" for f in files]
 
 
 def write_fixtures(folder: Path, pdf: bool = True) -> list[Path]:

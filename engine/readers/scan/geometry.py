@@ -311,8 +311,9 @@ def reduced(image: Image.Image, dpi: float, settings: GeometrySettings | None = 
 
 def smoothed(grey: Image.Image, dpi: float, settings: GeometrySettings | None = None) -> tuple[Image.Image, float]:
     """A black-and-white page under `bilevel_dpi` at its own resolution, its lone black pixels taken out and its
-    edges smoothed, and the resolution it is to be read at (`enlarged` to it once straightened: turning the page
-    at its scan's resolution costs half the pixels of turning it drawn finer); any other page as it is."""
+    edges smoothed, and the resolution it is to be read at (`enlarged` to it once straightened: turning the page at
+    its scan's resolution costs a half (200 dpi) or a quarter (150 dpi) of the pixels of turning it drawn finer); any
+    other page as it is."""
     settings = settings or tuned().geometry
     from PIL import ImageFilter
 

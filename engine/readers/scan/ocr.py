@@ -140,13 +140,13 @@ def _prepare(grey: Image.Image, dpi: float, turn: int, photo: bool) -> list[_Pag
     once straightened."""
     out = []
     smooth, drawn = smoothed(grey, dpi)  # drawn finer once straightened: every page is held until all are turned
-    bilevel, scanned = drawn != dpi, dpi
+    bilevel = drawn != dpi
     for half in halves(turned(smooth, turn)):
         angle = skew(half)
         half = straightened(half, angle)
-        lines = rulings(half, scanned, dashed=bilevel)
+        lines = rulings(half, dpi, dashed=bilevel)
         if bilevel:
-            half = enlarged(half, drawn / scanned)
+            half = enlarged(half, drawn / dpi)
         unruled = _unruled(half, lines, drawn)
         grids, _ = build_grids(lines, [], [], written=_written(unruled, drawn))
         cells = [ReadCell(box, "") for grid in grids for row in grid.boxes for box in row]

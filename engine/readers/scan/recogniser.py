@@ -173,7 +173,7 @@ def windows(image: Image.Image, most: int) -> list[Image.Image]:
     step = max(1, round(tall * width / height))
     count = max(1, min(most, wide // step))
     if count == 1:
-        return [image.crop((0, 0, min(wide, step), tall))] if wide > step else [image]
+        return [image.crop((0, 0, step, tall)) if wide > step else image]
     starts = [round(i * (wide - step) / (count - 1)) for i in range(count)]
     return [image.crop((x, 0, x + step, tall)) for x in starts]
 
